@@ -1,0 +1,219 @@
+//! One module per operation: its input and output types, its error enum, and the sans-I/O
+//! operation (`serialize_request`, `parse_response`).
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs;
+use super::names::{ident, type_path};
+use super::types::named_type;
+use super::validate::Validation;
+use crate::ir::{NamedType, Operation, Service, TypeLocation};
+use crate::naming;
+use crate::protocol::rest_json;
+
+pub fn operation_module(svc: &Service, op: &Operation, validation: &Validation) -> TokenStream {
+    let op_doc = docs::attrs(op.docs.as_deref());
+    let local_types = svc
+        .types
+        .values()
+        .filter(|t| *t.location() == TypeLocation::Operation(op.module_name.clone()))
+        .map(|t| named_type(svc, t));
+    let input_path = type_path(svc, &op.input);
+    let output_path = type_path(svc, &op.output);
+    let validate_impl = if matches!(svc.types[&op.input].location(), TypeLocation::Operation(_)) {
+        let body = if validation.is_needed(&op.input) {
+            let f = ident(&naming::validate_fn(svc.types[&op.input].rust_name()));
+            quote! {
+                let mut val = crate::runtime::validate::Validator::new();
+                crate::validation::#f(self, &mut val);
+                val.finish()
+            }
+        } else {
+            quote!(::std::result::Result::Ok(()))
+        };
+        quote! {
+            impl #input_path {
+                /// Checks the input against the model's constraints (required, length, range,
+                /// pattern) and reports every failure at once. Requests are validated before
+                /// they are built, so nothing invalid is ever sent.
+                pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::validate::ValidationErrors> {
+                    #body
+                }
+            }
+        }
+    } else {
+        quote!()
+    };
+    let error = error_enum(svc, op);
+    let op_struct = ident(&naming::type_name(&op.name));
+    let name = &op.name;
+    let error_ty = ident(&op.error_type);
+    let ser = rest_json::serialize_request(svc, op);
+    let de = rest_json::parse_response(svc, op);
+    let http_doc = format!("`{} {}`", op.http.method, op.http.uri);
+    quote! {
+        #op_doc
+        ///
+        #[doc = #http_doc]
+        #[derive(Clone, Copy, Debug, Default)]
+        pub struct #op_struct;
+
+        impl crate::runtime::operation::Operation for #op_struct {
+            const NAME: &'static str = #name;
+            type Input = #input_path;
+            type Output = #output_path;
+            type Error = #error_ty;
+            fn serialize_request(input: &Self::Input) -> ::std::result::Result<crate::runtime::http::HttpRequest, crate::runtime::validate::ValidationErrors> {
+                serialize_request(input)
+            }
+            fn parse_response(response: &crate::runtime::http::HttpResponse) -> ::std::result::Result<Self::Output, crate::runtime::error::SdkError<Self::Error>> {
+                parse_response(response)
+            }
+        }
+
+        #ser
+        #de
+        #(#local_types)*
+        #validate_impl
+        #error
+    }
+}
+
+fn error_enum(svc: &Service, op: &Operation) -> TokenStream {
+    let name = ident(&op.error_type);
+    let doc = format!("The errors `{}` can return.", op.name);
+    let variants = op.errors.iter().map(|e| {
+        let s = svc.structure(e);
+        let v = ident(&s.rust_name);
+        let p = type_path(svc, e);
+        let d = docs::attrs(s.docs.as_deref());
+        quote! { #d #v(#p), }
+    });
+    let variant_names: Vec<_> = op
+        .errors
+        .iter()
+        .map(|e| ident(&svc.structure(e).rust_name))
+        .collect();
+    let is_fns = op.errors.iter().map(|e| {
+        let s = svc.structure(e);
+        let v = ident(&s.rust_name);
+        let f = ident(&format!("is_{}", naming::bare(&naming::field_name(&s.rust_name))));
+        let d = format!("Is this a `{}`?", s.rust_name);
+        quote! {
+            #[doc = #d]
+            pub fn #f(&self) -> bool {
+                matches!(self, #name::#v(_))
+            }
+        }
+    });
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            /// An error the model does not describe for this operation.
+            Unhandled(crate::runtime::error::UnhandledError),
+        }
+        impl #name {
+            /// Code, message, HTTP status and request id of the error.
+            pub fn meta(&self) -> &crate::runtime::error::ErrorMeta {
+                match self {
+                    #(#name::#variant_names(e) => e.meta(),)*
+                    #name::Unhandled(e) => e.meta(),
+                }
+            }
+            /// The error code, sanitised (`ResourceNotFoundException`).
+            pub fn code(&self) -> ::std::option::Option<&str> {
+                self.meta().code()
+            }
+            pub fn message(&self) -> ::std::option::Option<&str> {
+                self.meta().message()
+            }
+            /// The `x-amzn-RequestId` of the response.
+            pub fn request_id(&self) -> ::std::option::Option<&str> {
+                self.meta().request_id()
+            }
+            #(#is_fns)*
+        }
+        impl crate::runtime::error::ProvideErrorMeta for #name {
+            fn meta(&self) -> &crate::runtime::error::ErrorMeta {
+                #name::meta(self)
+            }
+        }
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                match self {
+                    #(#name::#variant_names(e) => ::std::fmt::Display::fmt(e, f),)*
+                    #name::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+                }
+            }
+        }
+        impl ::std::error::Error for #name {}
+    }
+}
+
+/// Extra impls of an error structure: metadata accessors, `Display`, `Error`.
+pub fn error_impls(svc: &Service, t: &NamedType) -> TokenStream {
+    let NamedType::Structure(s) = t else {
+        return quote!();
+    };
+    let Some(info) = &s.error else {
+        return quote!();
+    };
+    let name = ident(&s.rust_name);
+    let code = &info.code;
+    let status = info.http_status;
+    let fault = match info.fault {
+        crate::ir::ErrorFault::Client => quote!(true),
+        crate::ir::ErrorFault::Server => quote!(false),
+    };
+    // A modeled `Message`/`message` member is the message; else the one read from the body.
+    let message_member = s
+        .members
+        .iter()
+        .find(|m| m.name.eq_ignore_ascii_case("message") && m.target.ty == crate::ir::Type::String)
+        .map(|m| ident(&m.field_name));
+    let message = match message_member {
+        Some(f) => quote!(self.#f.as_deref().or(self.meta.message())),
+        None => quote!(self.meta.message()),
+    };
+    let _ = svc;
+    quote! {
+        impl #name {
+            /// The code of this error on the wire.
+            pub const CODE: &'static str = #code;
+            /// The status the model gives this error.
+            pub const HTTP_STATUS: u16 = #status;
+            /// `true` for errors the caller caused (`@error("client")`).
+            pub const IS_CLIENT_FAULT: bool = #fault;
+            /// Code, message, HTTP status and request id as received.
+            pub fn meta(&self) -> &crate::runtime::error::ErrorMeta {
+                &self.meta
+            }
+            pub fn message(&self) -> ::std::option::Option<&str> {
+                #message
+            }
+        }
+        impl crate::runtime::error::ProvideErrorMeta for #name {
+            fn meta(&self) -> &crate::runtime::error::ErrorMeta {
+                &self.meta
+            }
+        }
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(Self::CODE)?;
+                if let ::std::option::Option::Some(m) = self.message() {
+                    write!(f, ": {m}")?;
+                }
+                write!(f, " (HTTP {}", self.meta.status())?;
+                if let ::std::option::Option::Some(id) = self.meta.request_id() {
+                    write!(f, ", request id {id}")?;
+                }
+                f.write_str(")")
+            }
+        }
+        impl ::std::error::Error for #name {}
+    }
+}

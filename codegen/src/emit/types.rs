@@ -1,0 +1,325 @@
+//! Data types: structures with builders, enums that keep unknown values, unions.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use super::docs;
+use super::names::{builder_path, ident, rust_type};
+use crate::ir::{Enum, IntEnum, Member, NamedType, Service, Structure, Type, Union};
+use crate::naming;
+
+const REDACTED: &str = "*** Sensitive Data Redacted ***";
+
+pub fn named_type(svc: &Service, t: &NamedType) -> TokenStream {
+    match t {
+        NamedType::Structure(s) => structure(svc, s),
+        NamedType::Union(u) => union(svc, u),
+        NamedType::Enum(e) => string_enum(e),
+        NamedType::IntEnum(e) => int_enum(e),
+    }
+}
+
+fn member_type(svc: &Service, m: &Member) -> TokenStream {
+    let ty = rust_type(svc, &m.target);
+    if m.boxed {
+        quote!(::std::boxed::Box<#ty>)
+    } else {
+        ty
+    }
+}
+
+fn member_docs(m: &Member) -> TokenStream {
+    let mut tokens = docs::attrs(m.docs.as_deref());
+    if m.required {
+        let note = if m.docs.is_some() {
+            "\nThis member is required."
+        } else {
+            "This member is required."
+        };
+        tokens.extend(docs::lines(note));
+    }
+    tokens
+}
+
+pub fn structure(svc: &Service, s: &Structure) -> TokenStream {
+    let name = ident(&s.rust_name);
+    let builder_name = ident(&naming::builder_name(&s.rust_name));
+    let doc = docs::attrs(s.docs.as_deref());
+    let fields = s.members.iter().map(|m| {
+        let f = ident(&m.field_name);
+        let ty = member_type(svc, m);
+        let d = member_docs(m);
+        quote! { #d pub #f: ::std::option::Option<#ty>, }
+    });
+    let meta_field = s.error.as_ref().map(|_| {
+        quote! { pub(crate) meta: crate::runtime::error::ErrorMeta, }
+    });
+    let any_sensitive = s.sensitive || s.members.iter().any(|m| m.target.sensitive);
+    let derive_debug = if any_sensitive { quote!() } else { quote!(Debug,) };
+    let debug_impl = any_sensitive.then(|| {
+        let name_str = &s.rust_name;
+        let entries = s.members.iter().map(|m| {
+            let f = ident(&m.field_name);
+            let label = naming::bare(&m.field_name);
+            if s.sensitive || m.target.sensitive {
+                quote! { .field(#label, &#REDACTED) }
+            } else {
+                quote! { .field(#label, &self.#f) }
+            }
+        });
+        let meta = s.error.as_ref().map(|_| quote! { .field("meta", &self.meta) });
+        quote! {
+            impl ::std::fmt::Debug for #name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.debug_struct(#name_str) #(#entries)* #meta .finish()
+                }
+            }
+        }
+    });
+    let builder_path_tokens = builder_path(svc, &s.id);
+    let setters = s.members.iter().map(|m| setter(svc, m));
+    let builder_doc = format!("A builder for [`{}`].", s.rust_name);
+    quote! {
+        #doc
+        #[derive(Clone, #derive_debug Default, PartialEq)]
+        #[non_exhaustive]
+        pub struct #name {
+            #(#fields)*
+            #meta_field
+        }
+        #debug_impl
+        impl #name {
+            /// Starts building this type; every member starts unset.
+            pub fn builder() -> #builder_path_tokens {
+                ::std::default::Default::default()
+            }
+        }
+        #[doc = #builder_doc]
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct #builder_name {
+            inner: #name,
+        }
+        impl #builder_name {
+            #(#setters)*
+            pub fn build(self) -> #name {
+                self.inner
+            }
+        }
+    }
+}
+
+fn setter(svc: &Service, m: &Member) -> TokenStream {
+    let f = ident(&m.field_name);
+    let set = ident(&naming::setter_of_option(&m.field_name));
+    let ty = member_type(svc, m);
+    let plain = rust_type(svc, &m.target);
+    let d = docs::attrs(m.docs.as_deref());
+    let wrap = if m.boxed {
+        quote!(::std::boxed::Box::new(input.into()))
+    } else {
+        quote!(input.into())
+    };
+    quote! {
+        #d
+        pub fn #f(mut self, input: impl ::std::convert::Into<#plain>) -> Self {
+            self.inner.#f = ::std::option::Option::Some(#wrap);
+            self
+        }
+        #d
+        pub fn #set(mut self, input: ::std::option::Option<#ty>) -> Self {
+            self.inner.#f = input;
+            self
+        }
+    }
+}
+
+fn string_enum(e: &Enum) -> TokenStream {
+    let name = ident(&e.rust_name);
+    let doc = docs::attrs(e.docs.as_deref());
+    let variants = e.values.iter().map(|v| {
+        let var = ident(&v.variant_name);
+        let d = docs::attrs(v.docs.as_deref());
+        let wire = format!("`{}`", v.value);
+        quote! { #d #[doc = #wire] #var, }
+    });
+    let as_str = e.values.iter().map(|v| {
+        let var = ident(&v.variant_name);
+        let val = &v.value;
+        quote! { #name::#var => #val, }
+    });
+    let from = e.values.iter().map(|v| {
+        let var = ident(&v.variant_name);
+        let val = &v.value;
+        quote! { #val => #name::#var, }
+    });
+    let values = e.values.iter().map(|v| &v.value);
+    let debug = if e.sensitive {
+        quote! {
+            impl ::std::fmt::Debug for #name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(#REDACTED)
+                }
+            }
+        }
+    } else {
+        quote!()
+    };
+    let derive_debug = if e.sensitive { quote!() } else { quote!(Debug,) };
+    quote! {
+        #doc
+        #[derive(Clone, #derive_debug PartialEq, Eq, PartialOrd, Ord, Hash)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            /// A value this version of the crate does not know; it is kept as sent.
+            Unknown(crate::primitives::UnknownVariantValue),
+        }
+        #debug
+        impl #name {
+            /// The value as it travels on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#as_str)*
+                    #name::Unknown(v) => v.as_str(),
+                }
+            }
+            /// Every value this version of the crate knows, in model order.
+            pub const fn values() -> &'static [&'static str] {
+                &[#(#values),*]
+            }
+        }
+        impl ::std::convert::From<&str> for #name {
+            fn from(s: &str) -> Self {
+                match s {
+                    #(#from)*
+                    other => #name::Unknown(crate::primitives::UnknownVariantValue::new(other)),
+                }
+            }
+        }
+        impl ::std::convert::From<::std::string::String> for #name {
+            fn from(s: ::std::string::String) -> Self {
+                #name::from(s.as_str())
+            }
+        }
+        impl ::std::str::FromStr for #name {
+            type Err = ::std::convert::Infallible;
+            fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
+                ::std::result::Result::Ok(#name::from(s))
+            }
+        }
+        impl ::std::convert::AsRef<str> for #name {
+            fn as_ref(&self) -> &str {
+                self.as_str()
+            }
+        }
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    }
+}
+
+fn int_enum(e: &IntEnum) -> TokenStream {
+    let name = ident(&e.rust_name);
+    let doc = docs::attrs(e.docs.as_deref());
+    let variants = e.values.iter().map(|v| {
+        let var = ident(&v.variant_name);
+        let d = docs::attrs(v.docs.as_deref());
+        let wire = format!("`{}`", v.value);
+        quote! { #d #[doc = #wire] #var, }
+    });
+    let to_int = e.values.iter().map(|v| {
+        let var = ident(&v.variant_name);
+        let val = Literal::i32_unsuffixed(v.value);
+        quote! { #name::#var => #val, }
+    });
+    let from = e.values.iter().map(|v| {
+        let var = ident(&v.variant_name);
+        let val = Literal::i32_unsuffixed(v.value);
+        quote! { #val => #name::#var, }
+    });
+    let values = e.values.iter().map(|v| Literal::i32_unsuffixed(v.value));
+    quote! {
+        #doc
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            /// A value this version of the crate does not know; it is kept as sent.
+            Unknown(i32),
+        }
+        impl #name {
+            /// The value as it travels on the wire.
+            pub fn as_i32(&self) -> i32 {
+                match self {
+                    #(#to_int)*
+                    #name::Unknown(v) => *v,
+                }
+            }
+            /// Every value this version of the crate knows, in model order.
+            pub const fn values() -> &'static [i32] {
+                &[#(#values),*]
+            }
+        }
+        impl ::std::convert::From<i32> for #name {
+            fn from(v: i32) -> Self {
+                match v {
+                    #(#from)*
+                    other => #name::Unknown(other),
+                }
+            }
+        }
+    }
+}
+
+fn union(svc: &Service, u: &Union) -> TokenStream {
+    let name = ident(&u.rust_name);
+    let doc = docs::attrs(u.docs.as_deref());
+    let variants = u.variants.iter().map(|v| {
+        let var = ident(&v.variant_name);
+        let d = docs::attrs(v.member.docs.as_deref());
+        if v.member.target.ty == Type::Unit {
+            quote! { #d #var, }
+        } else {
+            let ty = member_type(svc, &v.member);
+            quote! { #d #var(#ty), }
+        }
+    });
+    let any_sensitive = u.sensitive || u.variants.iter().any(|v| v.member.target.sensitive);
+    let derive_debug = if any_sensitive { quote!() } else { quote!(Debug,) };
+    let debug = any_sensitive.then(|| {
+        let arms = u.variants.iter().map(|v| {
+            let var = ident(&v.variant_name);
+            let label = &v.variant_name;
+            let pattern = if v.member.target.ty == Type::Unit {
+                quote!(#name::#var)
+            } else {
+                quote!(#name::#var(_))
+            };
+            quote! { #pattern => f.debug_tuple(#label).field(&#REDACTED).finish(), }
+        });
+        quote! {
+            impl ::std::fmt::Debug for #name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    match self {
+                        #(#arms)*
+                        #name::Unknown(member) => f.debug_tuple("Unknown").field(member).finish(),
+                    }
+                }
+            }
+        }
+    });
+    quote! {
+        #doc
+        #[derive(Clone, #derive_debug PartialEq)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            /// A member this version of the crate does not know (its name is kept); it cannot
+            /// be sent.
+            Unknown(::std::string::String),
+        }
+        #debug
+    }
+}

@@ -1,0 +1,329 @@
+//! The intermediate representation: plain data lowered from the model, with every Rust name
+//! already decided (by `naming`) and every wire detail already resolved (json names, timestamp
+//! formats, HTTP bindings, merged constraints). Emitters and the model diff read only this.
+//!
+//! Collections are `BTreeMap`s or model-ordered `Vec`s, so everything derived from the IR is
+//! deterministic.
+
+use std::collections::BTreeMap;
+
+use crate::model::ShapeId;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Service {
+    pub id: ShapeId,
+    /// The crate's package name (`kinesis-video`) and library name (`kinesis_video`).
+    pub crate_name: String,
+    pub lib_name: String,
+    /// `aws.api#service` sdkId (`Kinesis Video`).
+    pub sdk_id: String,
+    pub version: String,
+    pub title: Option<String>,
+    pub docs: Option<String>,
+    pub protocol: Protocol,
+    /// SigV4 signing name (`kinesisvideo`).
+    pub signing_name: Option<String>,
+    pub endpoint_prefix: Option<String>,
+    /// The `AWS_ENDPOINT_URL_<ID>` suffix derived from the sdkId (`KINESIS_VIDEO`).
+    pub env_endpoint_id: String,
+    /// `smithy.rules#endpointRuleSet` and `smithy.rules#endpointTests`, as JSON text.
+    pub endpoint_rule_set: Option<String>,
+    pub endpoint_tests: Option<String>,
+    /// Keyed by the operation's model name, sorted.
+    pub operations: BTreeMap<String, Operation>,
+    /// Named types keyed by shape id: structures, unions, enums, int enums.
+    pub types: BTreeMap<ShapeId, NamedType>,
+    /// Errors every operation can return (the service's `errors`).
+    pub service_errors: Vec<ShapeId>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Protocol {
+    RestJson1,
+    AwsJson1_0,
+    AwsJson1_1,
+}
+
+impl Protocol {
+    pub fn trait_id(self) -> &'static str {
+        match self {
+            Protocol::RestJson1 => "aws.protocols#restJson1",
+            Protocol::AwsJson1_0 => "aws.protocols#awsJson1_0",
+            Protocol::AwsJson1_1 => "aws.protocols#awsJson1_1",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Operation {
+    pub id: ShapeId,
+    /// The model name (`DescribeImageGenerationConfiguration`).
+    pub name: String,
+    /// `describe_image_generation_configuration`: the module and the client method.
+    pub module_name: String,
+    pub method_name: String,
+    pub docs: Option<String>,
+    pub http: HttpRoute,
+    /// Always a structure (the `smithy.api#Unit` input/output becomes an empty one).
+    pub input: ShapeId,
+    pub output: ShapeId,
+    /// Rust names of the operation's own types.
+    pub input_type: String,
+    pub output_type: String,
+    pub error_type: String,
+    /// Modeled errors of the operation, then the service's, without duplicates.
+    pub errors: Vec<ShapeId>,
+    pub paginated: Option<Pagination>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HttpRoute {
+    pub method: String,
+    /// The URI pattern split at `?`: path segments, then literal query pairs.
+    pub path: Vec<PathSegment>,
+    pub literal_query: Vec<(String, Option<String>)>,
+    /// Success status code.
+    pub code: u16,
+    /// The raw pattern, as in the model (`/streams/{StreamName}`).
+    pub uri: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PathSegment {
+    Literal(String),
+    /// `{Name}` or greedy `{Name+}`; `member` is the model name of the bound input member.
+    Label { member: String, greedy: bool },
+}
+
+/// `@paginated`, with the operation's and the service's values merged, as member paths.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pagination {
+    pub input_token: String,
+    pub output_token: Vec<String>,
+    pub items: Option<Vec<String>>,
+    pub page_size: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum NamedType {
+    Structure(Structure),
+    Union(Union),
+    Enum(Enum),
+    IntEnum(IntEnum),
+}
+
+impl NamedType {
+    pub fn rust_name(&self) -> &str {
+        match self {
+            NamedType::Structure(s) => &s.rust_name,
+            NamedType::Union(u) => &u.rust_name,
+            NamedType::Enum(e) => &e.rust_name,
+            NamedType::IntEnum(e) => &e.rust_name,
+        }
+    }
+
+    pub fn location(&self) -> &TypeLocation {
+        match self {
+            NamedType::Structure(s) => &s.location,
+            NamedType::Union(u) => &u.location,
+            NamedType::Enum(e) => &e.location,
+            NamedType::IntEnum(e) => &e.location,
+        }
+    }
+}
+
+/// The module a type is emitted in.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum TypeLocation {
+    /// `crate::types`: shared structures, unions and enums.
+    Types,
+    /// `crate::types::error`: error structures.
+    Errors,
+    /// `crate::operation::<module>`: the input or output of exactly one operation.
+    Operation(String),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Structure {
+    pub id: ShapeId,
+    pub rust_name: String,
+    pub location: TypeLocation,
+    pub docs: Option<String>,
+    pub members: Vec<Member>,
+    pub error: Option<ErrorInfo>,
+    /// `@sensitive` on the structure: its whole `Debug` output is redacted.
+    pub sensitive: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ErrorInfo {
+    pub fault: ErrorFault,
+    /// `@httpError`, or the protocol default (400 client, 500 server).
+    pub http_status: u16,
+    /// The code that identifies this error on the wire (the shape name).
+    pub code: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorFault {
+    Client,
+    Server,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Member {
+    /// The model's member name (`StreamName`): used in error paths and messages.
+    pub name: String,
+    /// The Rust field and method name (`stream_name`).
+    pub field_name: String,
+    /// The JSON key: `@jsonName` under restJson1, else the member name.
+    pub json_name: String,
+    pub docs: Option<String>,
+    pub target: Target,
+    pub required: bool,
+    /// `@default` value (JSON), when the model gives one.
+    pub default: Option<serde_json::Value>,
+    pub binding: Binding,
+    pub idempotency_token: bool,
+    /// The member holds its own structure again without a list or map in between: it is
+    /// boxed in Rust.
+    pub boxed: bool,
+}
+
+/// What a member, list item or map key/value holds, with the constraints of the target shape
+/// merged with those of the member (the member's win).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Target {
+    pub shape: ShapeId,
+    pub ty: Type,
+    pub constraints: Constraints,
+    pub sensitive: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Type {
+    Boolean,
+    Byte,
+    Short,
+    Integer,
+    Long,
+    Float,
+    Double,
+    /// Kept as text so that no precision is lost.
+    BigInteger,
+    BigDecimal,
+    String,
+    Blob { streaming: bool },
+    /// `format` is the resolved `@timestampFormat`, if any (else the binding's default).
+    Timestamp { format: Option<TimestampFormat> },
+    Document,
+    List { item: Box<Target>, sparse: bool },
+    Map { key: Box<Target>, value: Box<Target>, sparse: bool },
+    /// A structure, union, enum or int enum of `Service::types`.
+    Named(ShapeId),
+    /// `smithy.api#Unit`: only union members hold it (a variant without data).
+    Unit,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TimestampFormat {
+    EpochSeconds,
+    DateTime,
+    HttpDate,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Constraints {
+    pub length: Option<(Option<u64>, Option<u64>)>,
+    pub range: Option<(Option<f64>, Option<f64>)>,
+    pub pattern: Option<String>,
+}
+
+impl Constraints {
+    pub fn is_empty(&self) -> bool {
+        self.length.is_none() && self.range.is_none() && self.pattern.is_none()
+    }
+}
+
+/// Where a member travels in the HTTP message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Binding {
+    /// A key of the JSON body document.
+    Body,
+    /// `@httpLabel`: a `{Name}` of the URI.
+    Label,
+    /// `@httpQuery("name")`.
+    Query(String),
+    /// `@httpQueryParams`: a map spread into the query string.
+    QueryParams,
+    /// `@httpHeader("name")`.
+    Header(String),
+    /// `@httpPrefixHeaders("prefix")`: a map of headers sharing a prefix.
+    PrefixHeaders(String),
+    /// `@httpPayload`: the member is the whole body.
+    Payload,
+    /// `@httpResponseCode`: the status code of the response.
+    ResponseCode,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Union {
+    pub id: ShapeId,
+    pub rust_name: String,
+    pub location: TypeLocation,
+    pub docs: Option<String>,
+    /// Each member's `field_name` is unused; `variant_name` is its Rust variant.
+    pub variants: Vec<UnionVariant>,
+    pub sensitive: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct UnionVariant {
+    pub variant_name: String,
+    pub member: Member,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Enum {
+    pub id: ShapeId,
+    pub rust_name: String,
+    pub location: TypeLocation,
+    pub docs: Option<String>,
+    pub values: Vec<EnumValue<String>>,
+    pub sensitive: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct IntEnum {
+    pub id: ShapeId,
+    pub rust_name: String,
+    pub location: TypeLocation,
+    pub docs: Option<String>,
+    pub values: Vec<EnumValue<i32>>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct EnumValue<T> {
+    /// The model's member name (`SERVER_TIMESTAMP`).
+    pub name: String,
+    /// The Rust variant (`ServerTimestamp`).
+    pub variant_name: String,
+    /// The wire value (`"SERVER_TIMESTAMP"`, or an integer).
+    pub value: T,
+    pub docs: Option<String>,
+}
+
+impl Service {
+    pub fn structure(&self, id: &ShapeId) -> &Structure {
+        match self.types.get(id) {
+            Some(NamedType::Structure(s)) => s,
+            other => panic!("IR invariant: {id} is not a structure ({other:?})"),
+        }
+    }
+
+    /// Paths of every structure, union and enum, for `use` statements.
+    pub fn type_path(&self, id: &ShapeId) -> (TypeLocation, String) {
+        let t = &self.types[id];
+        (t.location().clone(), t.rust_name().to_string())
+    }
+}

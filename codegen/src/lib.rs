@@ -1,0 +1,29 @@
+//! Turns a Smithy JSON AST model into a small, vendorable Rust client crate.
+//!
+//! The pipeline is `model` (serde of the JSON AST, typed traits) → `lower` (to the plain-data
+//! `ir`, with every Rust name decided by `naming`) → `protocol` + `emit` (tokens with `quote`,
+//! printed by `prettyplease`). The same model always gives the same bytes.
+
+pub mod emit;
+mod error;
+pub mod ir;
+pub mod lower;
+pub mod model;
+pub mod naming;
+pub mod pattern;
+pub mod protocol;
+
+pub use emit::{CrateOptions, Files};
+pub use error::Error;
+
+/// Parses `model_json`, lowers its service (or `service_id`) and emits the crate's files.
+pub fn generate(
+    model_json: &str,
+    service_id: Option<&str>,
+    options: &CrateOptions,
+) -> Result<(ir::Service, Files), Error> {
+    let model = model::Model::from_json(model_json)?;
+    let service = lower::lower(&model, service_id)?;
+    let files = emit::emit_crate(&service, options)?;
+    Ok((service, files))
+}

@@ -1,0 +1,923 @@
+//! Model → IR. Resolves targets, merges constraints, decides bindings and wire names, assigns
+//! every Rust name through `naming`, and refuses what it cannot generate correctly: unknown
+//! wire traits, conflicting names, malformed traits, patterns that do not compile.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::ir::{
+    Binding, Constraints, Enum, EnumValue, ErrorFault, ErrorInfo, HttpRoute, IntEnum, Member,
+    NamedType, Operation, Pagination, PathSegment, Protocol, Service, Structure, Target,
+    TimestampFormat, Type, TypeLocation, Union, UnionVariant,
+};
+use crate::model::{traits, Model, Shape, ShapeId, ShapeKind, SimpleType, Traits};
+use crate::{naming, Error};
+
+/// Lowers the service `service_id` (or the model's only service) to the IR.
+pub fn lower(model: &Model, service_id: Option<&str>) -> Result<Service, Error> {
+    let service = pick_service(model, service_id)?;
+    let ShapeKind::Service(svc) = &service.kind else {
+        unreachable!("pick_service returns services")
+    };
+    let closure = model.closure(service)?;
+    check_traits(model, service, &closure)?;
+
+    let protocol = protocol_of(service)?;
+    let aws = service
+        .traits
+        .aws_service()
+        .map_err(|e| Error::model(&service.id, e))?
+        .unwrap_or_default();
+    let sdk_id = aws
+        .sdk_id
+        .clone()
+        .unwrap_or_else(|| service.id.name().to_string());
+    let crate_name = naming::crate_name(&sdk_id);
+
+    let mut cx = Lowering {
+        model,
+        protocol,
+        rename: &svc.rename,
+        types: BTreeMap::new(),
+    };
+
+    let op_ids = model.service_operations(service)?;
+    let locations = locate_types(model, &op_ids, &closure)?;
+
+    // Named types first, so operations can refer to them.
+    for id in &closure {
+        let shape = model.resolve(id, service.id.as_str())?;
+        if let Some(t) = cx.lower_named(shape, &locations)? {
+            cx.types.insert(id.clone(), t);
+        }
+    }
+
+    let service_paginated = service
+        .traits
+        .paginated()
+        .map_err(|e| Error::model(&service.id, e))?;
+    let mut operations = BTreeMap::new();
+    for op_id in &op_ids {
+        let op = cx.lower_operation(op_id, &svc.errors, service_paginated.as_ref())?;
+        operations.insert(op.name.clone(), op);
+    }
+    for op in operations.values() {
+        for (id, name) in [(&op.input, &op.input_type), (&op.output, &op.output_type)] {
+            cx.types.entry(id.clone()).or_insert_with(|| {
+                NamedType::Structure(Structure {
+                    id: id.clone(),
+                    rust_name: name.clone(),
+                    location: TypeLocation::Operation(op.module_name.clone()),
+                    docs: None,
+                    members: vec![],
+                    error: None,
+                    sensitive: false,
+                })
+            });
+        }
+    }
+    mark_boxed(&mut cx.types);
+    check_unique_names(&cx.types, &operations)?;
+
+    let rules = |id: &str| {
+        service
+            .traits
+            .get(id)
+            .map(|v| serde_json::to_string(v).expect("JSON values serialize"))
+    };
+    Ok(Service {
+        id: service.id.clone(),
+        lib_name: naming::lib_name(&crate_name),
+        crate_name,
+        env_endpoint_id: naming::env_endpoint_id(&sdk_id),
+        sdk_id,
+        version: svc.version.clone(),
+        title: service
+            .traits
+            .get("smithy.api#title")
+            .and_then(|v| v.as_str())
+            .map(str::to_owned),
+        docs: service.traits.documentation().map(str::to_owned),
+        protocol,
+        signing_name: service
+            .traits
+            .sigv4_name()
+            .map_err(|e| Error::model(&service.id, e))?,
+        endpoint_prefix: aws.endpoint_prefix,
+        endpoint_rule_set: rules("smithy.rules#endpointRuleSet"),
+        endpoint_tests: rules("smithy.rules#endpointTests"),
+        operations,
+        types: cx.types,
+        service_errors: svc.errors.clone(),
+    })
+}
+
+fn pick_service<'m>(model: &'m Model, id: Option<&str>) -> Result<&'m Shape, Error> {
+    let services = model.services();
+    match id {
+        Some(id) => services
+            .into_iter()
+            .find(|s| s.id.as_str() == id)
+            .ok_or_else(|| Error::model(id, "is not a service of the model")),
+        None => match services.as_slice() {
+            [one] => Ok(one),
+            [] => Err(Error::model("<model>", "has no service shape")),
+            many => Err(Error::model(
+                "<model>",
+                format!(
+                    "has {} services; name one ({})",
+                    many.len(),
+                    many.iter().map(|s| s.id.as_str()).collect::<Vec<_>>().join(", ")
+                ),
+            )),
+        },
+    }
+}
+
+fn protocol_of(service: &Shape) -> Result<Protocol, Error> {
+    for p in [Protocol::RestJson1, Protocol::AwsJson1_0, Protocol::AwsJson1_1] {
+        if service.traits.contains(p.trait_id()) {
+            if p != Protocol::RestJson1 {
+                return Err(Error::model(
+                    &service.id,
+                    format!("uses protocol trait `{}`, which is not supported yet (restJson1 is)", p.trait_id()),
+                ));
+            }
+            return Ok(p);
+        }
+    }
+    Err(Error::model(
+        &service.id,
+        "has no supported protocol trait (expected `aws.protocols#restJson1`)",
+    ))
+}
+
+/// Every trait on the closure must be understood or known to have no wire effect.
+fn check_traits(model: &Model, service: &Shape, closure: &BTreeSet<ShapeId>) -> Result<(), Error> {
+    let custom: BTreeSet<&str> = model
+        .shapes
+        .values()
+        .filter(|s| s.traits.contains("smithy.api#trait"))
+        .map(|s| s.id.as_str())
+        .collect();
+    let is_custom = |t: &str| custom.contains(t);
+    let check = |subject: &str, traits: &Traits| -> Result<(), Error> {
+        for (t, _) in traits.iter() {
+            if !traits::is_known(t, &is_custom) {
+                return Err(Error::model(
+                    subject,
+                    format!("has trait `{t}`, which the generator does not support and which may change the wire format"),
+                ));
+            }
+        }
+        Ok(())
+    };
+    check(service.id.as_str(), &service.traits)?;
+    for id in closure {
+        let shape = &model.shapes[id];
+        check(id.as_str(), &shape.traits)?;
+        match &shape.kind {
+            ShapeKind::Map { key, value } => {
+                check(id.member("key").as_str(), &key.traits)?;
+                check(id.member("value").as_str(), &value.traits)?;
+            }
+            _ => {
+                for m in shape.members() {
+                    check(id.member(&m.name).as_str(), &m.traits)?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Inputs and outputs used by exactly one operation, and nowhere else, live in that
+/// operation's module; errors in `types::error`; everything else in `types`.
+fn locate_types(
+    model: &Model,
+    op_ids: &[ShapeId],
+    closure: &BTreeSet<ShapeId>,
+) -> Result<BTreeMap<ShapeId, TypeLocation>, Error> {
+    let mut uses: BTreeMap<ShapeId, usize> = BTreeMap::new();
+    for id in closure {
+        let shape = &model.shapes[id];
+        let targets: Vec<&ShapeId> = match &shape.kind {
+            ShapeKind::Operation(op) => op.input.iter().chain(&op.output).collect(),
+            ShapeKind::Map { key, value } => vec![&key.target, &value.target],
+            _ => shape.members().iter().map(|m| &m.target).collect(),
+        };
+        for t in targets {
+            *uses.entry(t.clone()).or_default() += 1;
+        }
+    }
+    let mut out = BTreeMap::new();
+    for op_id in op_ids {
+        let ShapeKind::Operation(op) = &model.resolve(op_id, "<service>")?.kind else {
+            return Err(Error::model(op_id, "is bound as an operation but is not one"));
+        };
+        let module = naming::module_name(op_id.name());
+        for io in op.input.iter().chain(&op.output) {
+            if !io.is_prelude() && uses.get(io) == Some(&1) {
+                out.insert(io.clone(), TypeLocation::Operation(module.clone()));
+            }
+        }
+    }
+    for id in closure {
+        if out.contains_key(id) {
+            continue;
+        }
+        let shape = &model.shapes[id];
+        let loc = if shape.traits.contains("smithy.api#error") {
+            TypeLocation::Errors
+        } else {
+            TypeLocation::Types
+        };
+        out.insert(id.clone(), loc);
+    }
+    Ok(out)
+}
+
+struct Lowering<'m> {
+    model: &'m Model,
+    protocol: Protocol,
+    rename: &'m BTreeMap<ShapeId, String>,
+    types: BTreeMap<ShapeId, NamedType>,
+}
+
+fn docs(traits: &Traits) -> Option<String> {
+    traits.documentation().map(str::to_owned)
+}
+
+impl Lowering<'_> {
+    /// The name the service gives a shape (after `rename`).
+    fn shape_name(&self, id: &ShapeId) -> String {
+        self.rename
+            .get(id)
+            .cloned()
+            .unwrap_or_else(|| id.name().to_string())
+    }
+
+    fn lower_named(
+        &self,
+        shape: &Shape,
+        locations: &BTreeMap<ShapeId, TypeLocation>,
+    ) -> Result<Option<NamedType>, Error> {
+        let id = &shape.id;
+        let location = locations.get(id).cloned().unwrap_or(TypeLocation::Types);
+        let rust_name = match &location {
+            TypeLocation::Operation(_) => self.io_type_name(id)?,
+            _ => naming::type_name(&self.shape_name(id)),
+        };
+        let sensitive = shape.traits.sensitive();
+        Ok(Some(match &shape.kind {
+            ShapeKind::Structure(members) => {
+                if shape.traits.contains("smithy.api#unitType") {
+                    return Ok(None);
+                }
+                let error = self.error_info(shape)?;
+                let members = members
+                    .iter()
+                    .map(|m| self.lower_member(id, m, location != TypeLocation::Types || error.is_some()))
+                    .collect::<Result<Vec<_>, _>>()?;
+                if let Some(m) = members.iter().find(|m| m.target.ty == Type::Unit) {
+                    return Err(Error::model(
+                        id.member(&m.name),
+                        "targets `smithy.api#Unit`, which only union members may",
+                    ));
+                }
+                check_fields(id, &members)?;
+                NamedType::Structure(Structure {
+                    id: id.clone(),
+                    rust_name,
+                    location,
+                    docs: docs(&shape.traits),
+                    members,
+                    error,
+                    sensitive,
+                })
+            }
+            ShapeKind::Union(members) => {
+                let mut variants = Vec::new();
+                for m in members {
+                    variants.push(UnionVariant {
+                        variant_name: naming::variant_name(&m.name),
+                        member: self.lower_member(id, m, false)?,
+                    });
+                }
+                check_variants(id, variants.iter().map(|v| (&v.member.name, &v.variant_name)))?;
+                NamedType::Union(Union {
+                    id: id.clone(),
+                    rust_name,
+                    location,
+                    docs: docs(&shape.traits),
+                    variants,
+                    sensitive,
+                })
+            }
+            ShapeKind::Enum(members) => {
+                let mut values = Vec::new();
+                for m in members {
+                    let value = match m.traits.enum_value() {
+                        None => m.name.clone(),
+                        Some(v) => v.as_str().map(str::to_owned).ok_or_else(|| {
+                            Error::model(id.member(&m.name), "has a `smithy.api#enumValue` that is not a string")
+                        })?,
+                    };
+                    values.push(EnumValue {
+                        variant_name: naming::variant_name(&m.name),
+                        name: m.name.clone(),
+                        value,
+                        docs: docs(&m.traits),
+                    });
+                }
+                check_variants(id, values.iter().map(|v| (&v.name, &v.variant_name)))?;
+                NamedType::Enum(Enum {
+                    id: id.clone(),
+                    rust_name,
+                    location,
+                    docs: docs(&shape.traits),
+                    values,
+                    sensitive,
+                })
+            }
+            ShapeKind::IntEnum(members) => {
+                let mut values = Vec::new();
+                for m in members {
+                    let value = m
+                        .traits
+                        .enum_value()
+                        .and_then(|v| v.as_i64())
+                        .and_then(|v| i32::try_from(v).ok())
+                        .ok_or_else(|| {
+                            Error::model(id.member(&m.name), "needs an integer `smithy.api#enumValue`")
+                        })?;
+                    values.push(EnumValue {
+                        variant_name: naming::variant_name(&m.name),
+                        name: m.name.clone(),
+                        value,
+                        docs: docs(&m.traits),
+                    });
+                }
+                check_variants(id, values.iter().map(|v| (&v.name, &v.variant_name)))?;
+                NamedType::IntEnum(IntEnum {
+                    id: id.clone(),
+                    rust_name,
+                    location,
+                    docs: docs(&shape.traits),
+                    values,
+                })
+            }
+            // Smithy 1.0: a string with `@enum`.
+            ShapeKind::Simple(SimpleType::String) if shape.traits.contains("smithy.api#enum") => {
+                let defs = shape
+                    .traits
+                    .enum_definitions()
+                    .map_err(|e| Error::model(id, e))?
+                    .unwrap_or_default();
+                let values: Vec<EnumValue<String>> = defs
+                    .into_iter()
+                    .map(|d| {
+                        let name = d.name.clone().unwrap_or_else(|| d.value.clone());
+                        EnumValue {
+                            variant_name: naming::variant_name(&name),
+                            name,
+                            value: d.value,
+                            docs: d.documentation,
+                        }
+                    })
+                    .collect();
+                check_variants(id, values.iter().map(|v| (&v.name, &v.variant_name)))?;
+                NamedType::Enum(Enum {
+                    id: id.clone(),
+                    rust_name,
+                    location,
+                    docs: docs(&shape.traits),
+                    values,
+                    sensitive,
+                })
+            }
+            _ => return Ok(None),
+        }))
+    }
+
+    /// Operation inputs and outputs are named after the operation, whatever the shape's name.
+    fn io_type_name(&self, id: &ShapeId) -> Result<String, Error> {
+        for shape in self.model.shapes.values() {
+            if let ShapeKind::Operation(op) = &shape.kind {
+                if op.input.as_ref() == Some(id) {
+                    return Ok(naming::input_name(&self.shape_name(&shape.id)));
+                }
+                if op.output.as_ref() == Some(id) {
+                    return Ok(naming::output_name(&self.shape_name(&shape.id)));
+                }
+            }
+        }
+        Ok(naming::type_name(&self.shape_name(id)))
+    }
+
+    fn error_info(&self, shape: &Shape) -> Result<Option<ErrorInfo>, Error> {
+        let Some(fault) = shape.traits.error().map_err(|e| Error::model(&shape.id, e))? else {
+            return Ok(None);
+        };
+        let fault = match fault.as_str() {
+            "client" => ErrorFault::Client,
+            "server" => ErrorFault::Server,
+            other => {
+                return Err(Error::model(
+                    &shape.id,
+                    format!("has `smithy.api#error` {other:?}; expected \"client\" or \"server\""),
+                ))
+            }
+        };
+        let http_status = shape
+            .traits
+            .http_error()
+            .map_err(|e| Error::model(&shape.id, e))?
+            .unwrap_or(match fault {
+                ErrorFault::Client => 400,
+                ErrorFault::Server => 500,
+            });
+        Ok(Some(ErrorInfo {
+            fault,
+            http_status,
+            code: shape.id.name().to_string(),
+        }))
+    }
+
+    fn lower_member(
+        &self,
+        parent: &ShapeId,
+        m: &crate::model::Member,
+        http_bound: bool,
+    ) -> Result<Member, Error> {
+        let member_id = parent.member(&m.name);
+        let err = |e: String| Error::model(&member_id, e);
+        let target = self.lower_target(&member_id, &m.target, &m.traits)?;
+        let binding = if http_bound && self.protocol == Protocol::RestJson1 {
+            binding_of(&m.traits).map_err(err)?
+        } else {
+            Binding::Body
+        };
+        let json_name = match self.protocol {
+            Protocol::RestJson1 => m.traits.json_name().map_err(err)?,
+            _ => None,
+        }
+        .unwrap_or_else(|| m.name.clone());
+        let target_shape = &self.model.shapes[&m.target];
+        Ok(Member {
+            name: m.name.clone(),
+            field_name: naming::field_name(&m.name),
+            json_name,
+            docs: docs(&m.traits).or_else(|| docs(&target_shape.traits)),
+            target,
+            required: m.traits.required() && !m.traits.client_optional(),
+            default: m
+                .traits
+                .default_value()
+                .or_else(|| target_shape.traits.default_value())
+                .filter(|v| !v.is_null())
+                .cloned(),
+            binding,
+            idempotency_token: m.traits.idempotency_token(),
+            boxed: false,
+        })
+    }
+
+    /// Resolves what `target` holds, with the member's own traits layered over the shape's.
+    fn lower_target(
+        &self,
+        subject: &ShapeId,
+        target: &ShapeId,
+        member_traits: &Traits,
+    ) -> Result<Target, Error> {
+        let shape = self.model.resolve(target, subject.as_str())?;
+        let err = |e: String| Error::model(subject, e);
+        let ty = match &shape.kind {
+            ShapeKind::Simple(s) => match s {
+                SimpleType::String if shape.traits.contains("smithy.api#enum") => {
+                    Type::Named(target.clone())
+                }
+                SimpleType::Blob => Type::Blob {
+                    streaming: shape.traits.streaming(),
+                },
+                SimpleType::Boolean => Type::Boolean,
+                SimpleType::String => Type::String,
+                SimpleType::Byte => Type::Byte,
+                SimpleType::Short => Type::Short,
+                SimpleType::Integer => Type::Integer,
+                SimpleType::Long => Type::Long,
+                SimpleType::Float => Type::Float,
+                SimpleType::Double => Type::Double,
+                SimpleType::BigInteger => Type::BigInteger,
+                SimpleType::BigDecimal => Type::BigDecimal,
+                SimpleType::Timestamp => {
+                    let format = member_traits
+                        .timestamp_format()
+                        .map_err(err)?
+                        .or(shape.traits.timestamp_format().map_err(err)?);
+                    Type::Timestamp {
+                        format: format.map(|f| timestamp_format(subject, &f)).transpose()?,
+                    }
+                }
+                SimpleType::Document => Type::Document,
+            },
+            ShapeKind::List(item) => Type::List {
+                item: Box::new(self.lower_target(&target.member("member"), &item.target, &item.traits)?),
+                sparse: shape.traits.sparse(),
+            },
+            ShapeKind::Map { key, value } => Type::Map {
+                key: Box::new(self.lower_target(&target.member("key"), &key.target, &key.traits)?),
+                value: Box::new(self.lower_target(&target.member("value"), &value.target, &value.traits)?),
+                sparse: shape.traits.sparse(),
+            },
+            ShapeKind::Structure(_) if shape.traits.contains("smithy.api#unitType") => Type::Unit,
+            ShapeKind::Structure(_) | ShapeKind::Union(_) | ShapeKind::Enum(_) | ShapeKind::IntEnum(_) => {
+                Type::Named(target.clone())
+            }
+            ShapeKind::Operation(_) | ShapeKind::Service(_) | ShapeKind::Resource(_) => {
+                return Err(Error::model(
+                    subject,
+                    format!("targets `{target}`, a {}, which members cannot target", shape.kind.type_name()),
+                ))
+            }
+        };
+        let mut constraints = Constraints {
+            length: shape.traits.length().map_err(err)?,
+            range: shape.traits.range().map_err(err)?,
+            pattern: shape.traits.pattern().map_err(err)?,
+        };
+        if let Some(l) = member_traits.length().map_err(err)? {
+            constraints.length = Some(l);
+        }
+        if let Some(r) = member_traits.range().map_err(err)? {
+            constraints.range = Some(r);
+        }
+        if let Some(p) = member_traits.pattern().map_err(err)? {
+            constraints.pattern = Some(p);
+        }
+        if let Some(p) = &constraints.pattern {
+            crate::pattern::ecma_to_rust(p)
+                .and_then(|rust| crate::pattern::check(&rust))
+                .map_err(|e| {
+                    Error::model(
+                        subject,
+                        format!("has a `smithy.api#pattern` {p:?} that cannot be used: {e}"),
+                    )
+                })?;
+        }
+        Ok(Target {
+            shape: target.clone(),
+            ty,
+            constraints,
+            sensitive: shape.traits.sensitive() || member_traits.sensitive(),
+        })
+    }
+
+    fn lower_operation(
+        &self,
+        op_id: &ShapeId,
+        service_errors: &[ShapeId],
+        service_paginated: Option<&traits::Paginated>,
+    ) -> Result<Operation, Error> {
+        let shape = self.model.resolve(op_id, "<service>")?;
+        let ShapeKind::Operation(op) = &shape.kind else {
+            unreachable!("checked by locate_types")
+        };
+        let name = self.shape_name(op_id);
+        let io = |t: &Option<ShapeId>, suffix: &str| -> ShapeId {
+            match t {
+                Some(t) if !t.is_prelude() => t.clone(),
+                _ => op_id.member(suffix),
+            }
+        };
+        let input = io(&op.input, "input");
+        let output = io(&op.output, "output");
+        let type_of = |id: &ShapeId, fallback: String| match self.types.get(id) {
+            Some(t) => t.rust_name().to_string(),
+            None => fallback,
+        };
+        let http = match self.protocol {
+            Protocol::RestJson1 => {
+                let http = shape
+                    .traits
+                    .http()
+                    .map_err(|e| Error::model(op_id, e))?
+                    .ok_or_else(|| {
+                        Error::model(op_id, "has no `smithy.api#http` trait, which restJson1 requires")
+                    })?;
+                route(op_id, &http, self.input_labels(&input))?
+            }
+            _ => HttpRoute {
+                method: "POST".into(),
+                path: vec![],
+                literal_query: vec![],
+                code: 200,
+                uri: "/".into(),
+            },
+        };
+        let mut errors: Vec<ShapeId> = Vec::new();
+        for e in op.errors.iter().chain(service_errors) {
+            let shape = self.model.resolve(e, op_id.as_str())?;
+            if !shape.traits.contains("smithy.api#error") {
+                return Err(Error::model(e, format!("is listed as an error of `{op_id}` but has no `smithy.api#error` trait")));
+            }
+            if !errors.contains(e) {
+                errors.push(e.clone());
+            }
+        }
+        let paginated = shape
+            .traits
+            .paginated()
+            .map_err(|e| Error::model(op_id, e))?
+            .map(|p| pagination(op_id, &p, service_paginated))
+            .transpose()?;
+        Ok(Operation {
+            id: op_id.clone(),
+            module_name: naming::module_name(&name),
+            method_name: naming::method_name(&name),
+            docs: docs(&shape.traits),
+            http,
+            input_type: type_of(&input, naming::input_name(&name)),
+            output_type: type_of(&output, naming::output_name(&name)),
+            error_type: naming::error_enum_name(&name),
+            input,
+            output,
+            errors,
+            paginated,
+            name,
+        })
+    }
+
+    fn input_labels(&self, input: &ShapeId) -> Vec<String> {
+        match self.types.get(input) {
+            Some(NamedType::Structure(s)) => s
+                .members
+                .iter()
+                .filter(|m| m.binding == Binding::Label)
+                .map(|m| m.name.clone())
+                .collect(),
+            _ => vec![],
+        }
+    }
+}
+
+fn timestamp_format(subject: &ShapeId, f: &str) -> Result<TimestampFormat, Error> {
+    match f {
+        "epoch-seconds" => Ok(TimestampFormat::EpochSeconds),
+        "date-time" => Ok(TimestampFormat::DateTime),
+        "http-date" => Ok(TimestampFormat::HttpDate),
+        other => Err(Error::model(
+            subject,
+            format!("has `smithy.api#timestampFormat` {other:?}; expected epoch-seconds, date-time or http-date"),
+        )),
+    }
+}
+
+fn binding_of(t: &Traits) -> Result<Binding, String> {
+    let mut found = Vec::new();
+    if t.http_label() {
+        found.push(Binding::Label);
+    }
+    if let Some(q) = t.http_query()? {
+        found.push(Binding::Query(q));
+    }
+    if t.http_query_params() {
+        found.push(Binding::QueryParams);
+    }
+    if let Some(h) = t.http_header()? {
+        found.push(Binding::Header(h));
+    }
+    if let Some(p) = t.http_prefix_headers()? {
+        found.push(Binding::PrefixHeaders(p));
+    }
+    if t.http_payload() {
+        found.push(Binding::Payload);
+    }
+    if t.http_response_code() {
+        found.push(Binding::ResponseCode);
+    }
+    match found.len() {
+        0 => Ok(Binding::Body),
+        1 => Ok(found.pop().expect("one binding")),
+        _ => Err(format!("has more than one HTTP binding trait ({found:?})")),
+    }
+}
+
+/// Parses `/path/{Label}/{Greedy+}?literal=1&flag` and checks labels against the input.
+fn route(op: &ShapeId, http: &crate::model::traits::HttpTrait, labels: Vec<String>) -> Result<HttpRoute, Error> {
+    let err = |m: String| Error::model(op, format!("has `smithy.api#http` uri {:?}: {m}", http.uri));
+    if !http.uri.starts_with('/') {
+        return Err(err("it must start with `/`".into()));
+    }
+    let (path, query) = match http.uri.split_once('?') {
+        Some((p, q)) => (p, Some(q)),
+        None => (http.uri.as_str(), None),
+    };
+    let mut segments = Vec::new();
+    let mut seen = BTreeSet::new();
+    for seg in path.split('/').skip(1) {
+        if let Some(inner) = seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            let (name, greedy) = match inner.strip_suffix('+') {
+                Some(n) => (n, true),
+                None => (inner, false),
+            };
+            if !labels.iter().any(|l| l == name) {
+                return Err(err(format!("label `{name}` has no input member with `smithy.api#httpLabel`")));
+            }
+            seen.insert(name.to_string());
+            segments.push(PathSegment::Label {
+                member: name.to_string(),
+                greedy,
+            });
+        } else if seg.contains('{') || seg.contains('}') {
+            return Err(err(format!("segment {seg:?} mixes a label with text")));
+        } else {
+            segments.push(PathSegment::Literal(seg.to_string()));
+        }
+    }
+    if let Some(unbound) = labels.iter().find(|l| !seen.contains(*l)) {
+        return Err(err(format!("input member `{unbound}` has `smithy.api#httpLabel` but the uri has no `{{{unbound}}}`")));
+    }
+    let literal_query = query
+        .map(|q| {
+            q.split('&')
+                .filter(|p| !p.is_empty())
+                .map(|p| match p.split_once('=') {
+                    Some((k, v)) => (k.to_string(), Some(v.to_string())),
+                    None => (p.to_string(), None),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(HttpRoute {
+        method: http.method.clone(),
+        path: segments,
+        literal_query,
+        code: http.code.unwrap_or(200),
+        uri: http.uri.clone(),
+    })
+}
+
+fn pagination(
+    op: &ShapeId,
+    p: &traits::Paginated,
+    service: Option<&traits::Paginated>,
+) -> Result<Pagination, Error> {
+    let pick = |own: &Option<String>, svc: Option<&Option<String>>| {
+        own.clone().or_else(|| svc.and_then(|s| s.clone()))
+    };
+    let input_token = pick(&p.input_token, service.map(|s| &s.input_token));
+    let output_token = pick(&p.output_token, service.map(|s| &s.output_token));
+    let (Some(input_token), Some(output_token)) = (input_token, output_token) else {
+        return Err(Error::model(op, "has `smithy.api#paginated` without inputToken and outputToken"));
+    };
+    let path = |s: String| s.split('.').map(str::to_owned).collect::<Vec<_>>();
+    Ok(Pagination {
+        input_token,
+        output_token: path(output_token),
+        items: pick(&p.items, service.map(|s| &s.items)).map(path),
+        page_size: pick(&p.page_size, service.map(|s| &s.page_size)),
+    })
+}
+
+fn check_fields(id: &ShapeId, members: &[Member]) -> Result<(), Error> {
+    let mut seen: BTreeMap<String, &str> = BTreeMap::new();
+    for m in members {
+        let bare = naming::bare(&m.field_name).trim_end_matches('_').to_string();
+        if naming::BUILDER_METHODS.contains(&bare.as_str()) {
+            return Err(Error::model(
+                id.member(&m.name),
+                format!("would become field `{}`, which clashes with a generated builder method", m.field_name),
+            ));
+        }
+        for name in [bare.clone(), naming::setter_of_option(&m.field_name)] {
+            if let Some(other) = seen.insert(name.clone(), &m.name) {
+                return Err(Error::model(
+                    id,
+                    format!("has members `{other}` and `{}` that both become the Rust name `{name}`", m.name),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn check_variants<'a>(
+    id: &ShapeId,
+    names: impl Iterator<Item = (&'a String, &'a String)>,
+) -> Result<(), Error> {
+    let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
+    for (model, rust) in names {
+        if let Some(other) = seen.insert(rust, model) {
+            return Err(Error::model(
+                id,
+                format!("has members `{other}` and `{model}` that both become the variant `{rust}`"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Two types in one module, or two operations, may not share a Rust name.
+fn check_unique_names(
+    types: &BTreeMap<ShapeId, NamedType>,
+    operations: &BTreeMap<String, Operation>,
+) -> Result<(), Error> {
+    let mut seen: BTreeMap<(TypeLocation, String), &ShapeId> = BTreeMap::new();
+    for (id, t) in types {
+        let key = (t.location().clone(), t.rust_name().to_string());
+        let mut names = vec![key];
+        // Structures bring a builder named after them into the same module.
+        if let NamedType::Structure(_) = t {
+            names.push((t.location().clone(), naming::builder_name(t.rust_name())));
+        }
+        for key in names {
+        if let Some(other) = seen.insert(key.clone(), id) {
+            return Err(Error::model(
+                id,
+                format!(
+                    "and `{other}` both become the Rust type `{}`; rename one in the service's `rename`",
+                    key.1
+                ),
+            ));
+        }
+        }
+    }
+    let mut methods: BTreeMap<&str, &ShapeId> = BTreeMap::new();
+    for op in operations.values() {
+        for (loc, name) in [(&op.module_name, &op.error_type)] {
+            let key = (TypeLocation::Operation(loc.clone()), name.clone());
+            if let Some(other) = seen.get(&key) {
+                return Err(Error::model(
+                    *other,
+                    format!("becomes `{name}`, the name of the error type of `{}`", op.id),
+                ));
+            }
+        }
+        if let Some(other) = methods.insert(&op.method_name, &op.id) {
+            return Err(Error::model(
+                &op.id,
+                format!("and `{other}` both become the method `{}`", op.method_name),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Structures and unions that reach themselves through direct members (no list or map in
+/// between) would have infinite size: box the members that close such a cycle.
+fn mark_boxed(types: &mut BTreeMap<ShapeId, NamedType>) {
+    fn direct_targets(t: &NamedType) -> Vec<&ShapeId> {
+        let members: Vec<&Member> = match t {
+            NamedType::Structure(s) => s.members.iter().collect(),
+            NamedType::Union(u) => u.variants.iter().map(|v| &v.member).collect(),
+            _ => vec![],
+        };
+        members
+            .into_iter()
+            .filter_map(|m| match &m.target.ty {
+                Type::Named(id) => Some(id),
+                _ => None,
+            })
+            .collect()
+    }
+    fn reaches(types: &BTreeMap<ShapeId, NamedType>, from: &ShapeId, to: &ShapeId, seen: &mut BTreeSet<ShapeId>) -> bool {
+        if from == to {
+            return true;
+        }
+        if !seen.insert(from.clone()) {
+            return false;
+        }
+        types
+            .get(from)
+            .map(|t| direct_targets(t).into_iter().any(|n| reaches(types, n, to, seen)))
+            .unwrap_or(false)
+    }
+    let mut to_box: Vec<(ShapeId, String)> = Vec::new();
+    for (id, t) in types.iter() {
+        let members: Vec<&Member> = match t {
+            NamedType::Structure(s) => s.members.iter().collect(),
+            NamedType::Union(u) => u.variants.iter().map(|v| &v.member).collect(),
+            _ => continue,
+        };
+        for m in members {
+            if let Type::Named(target) = &m.target.ty {
+                if reaches(types, target, id, &mut BTreeSet::new()) {
+                    to_box.push((id.clone(), m.name.clone()));
+                }
+            }
+        }
+    }
+    for (id, member) in to_box {
+        match types.get_mut(&id) {
+            Some(NamedType::Structure(s)) => {
+                s.members.iter_mut().filter(|m| m.name == member).for_each(|m| m.boxed = true)
+            }
+            Some(NamedType::Union(u)) => u
+                .variants
+                .iter_mut()
+                .filter(|v| v.member.name == member)
+                .for_each(|v| v.member.boxed = true),
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,207 @@
+//! Every Rust name the generator emits is decided here, once: type, field, variant, module,
+//! method and crate names, keyword escaping and the rules for names that would collide.
+//! Emitters never case-convert a model name themselves.
+
+use heck::{ToKebabCase, ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+
+/// Strict and reserved keywords of Rust 2021 (raw identifiers escape all but the four below).
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub",
+    "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type", "unsafe",
+    "use", "where", "while", "abstract", "become", "box", "do", "final", "gen", "macro", "override",
+    "priv", "try", "typeof", "unsized", "virtual", "yield",
+];
+
+/// Keywords that cannot be raw identifiers.
+const NOT_RAW: &[&str] = &["crate", "self", "Self", "super", "_"];
+
+/// Methods every generated builder has; a member may not take these names.
+pub const BUILDER_METHODS: &[&str] = &["build", "default", "clone", "fmt", "eq"];
+
+/// Methods of the generated client other than operations.
+pub const CLIENT_METHODS: &[&str] = &["new", "config", "from_env", "builder", "clone", "fmt"];
+
+/// Variant names the generator adds to enums and unions.
+pub const RESERVED_VARIANTS: &[&str] = &["Unknown"];
+
+/// Type names that generated modules define or rely on besides model types.
+pub const RESERVED_TYPES: &[&str] = &["Client", "Config", "Self"];
+
+/// A Rust identifier for a snake-case name: keywords become raw identifiers (`r#type`), the
+/// four that cannot be raw get a trailing underscore (`self_`).
+pub fn escape_ident(name: &str) -> String {
+    if NOT_RAW.contains(&name) {
+        format!("{name}_")
+    } else if KEYWORDS.contains(&name) {
+        format!("r#{name}")
+    } else {
+        name.to_string()
+    }
+}
+
+/// `StreamARN` → `stream_arn`, `KMSKeyId` → `kms_key_id`, `type` → `r#type`.
+pub fn field_name(member: &str) -> String {
+    let snake = member.to_snake_case();
+    let snake = if snake.starts_with(|c: char| c.is_ascii_digit()) || snake.is_empty() {
+        format!("_{snake}")
+    } else {
+        snake
+    };
+    escape_ident(&snake)
+}
+
+/// A field name without its raw-identifier prefix, for deriving other names from it.
+pub fn bare(ident: &str) -> &str {
+    ident.strip_prefix("r#").unwrap_or(ident)
+}
+
+/// The builder setter that takes an `Option` (`set_stream_name`).
+pub fn setter_of_option(field: &str) -> String {
+    format!("set_{}", bare(field).trim_end_matches('_'))
+}
+
+/// `ImageGenerationConfiguration` stays; `fooBar` → `FooBar`; `Result`, `Option`... are kept
+/// (generated code uses fully qualified std paths, so they cannot shadow anything).
+pub fn type_name(shape_name: &str) -> String {
+    let pascal = shape_name.to_upper_camel_case();
+    let pascal = if pascal.starts_with(|c: char| c.is_ascii_digit()) || pascal.is_empty() {
+        format!("Shape{pascal}")
+    } else {
+        pascal
+    };
+    if RESERVED_TYPES.contains(&pascal.as_str()) {
+        format!("{pascal}Shape")
+    } else {
+        pascal
+    }
+}
+
+/// `SERVER_TIMESTAMP` → `ServerTimestamp`; `Unknown` → `UnknownValue` (the generator's own
+/// `Unknown` variant keeps unrecognised wire values); `1080p` → `V1080p`.
+pub fn variant_name(member: &str) -> String {
+    let pascal = member.to_lowercase_if_shouty().to_upper_camel_case();
+    let pascal = if pascal.starts_with(|c: char| c.is_ascii_digit()) || pascal.is_empty() {
+        format!("V{pascal}")
+    } else {
+        pascal
+    };
+    if RESERVED_VARIANTS.contains(&pascal.as_str()) || pascal == "Self" {
+        format!("{pascal}Value")
+    } else {
+        pascal
+    }
+}
+
+trait ShoutyExt {
+    fn to_lowercase_if_shouty(&self) -> String;
+}
+
+impl ShoutyExt for str {
+    /// `AES256` and `SERVER_TIMESTAMP` are all caps: PascalCase them word by word rather than
+    /// letter by letter. Mixed-case names are left for heck to split.
+    fn to_lowercase_if_shouty(&self) -> String {
+        if self.chars().any(|c| c.is_ascii_lowercase()) {
+            self.to_string()
+        } else {
+            self.to_lowercase()
+        }
+    }
+}
+
+/// Module name of an operation (`describe_image_generation_configuration`).
+pub fn module_name(operation: &str) -> String {
+    escape_ident(&operation.to_snake_case())
+}
+
+/// Client method of an operation; clashes with the client's own methods get `_operation`.
+pub fn method_name(operation: &str) -> String {
+    let snake = operation.to_snake_case();
+    if CLIENT_METHODS.contains(&snake.as_str()) {
+        format!("{snake}_operation")
+    } else {
+        escape_ident(&snake)
+    }
+}
+
+/// `Kinesis Video` → `kinesis-video` (package) and `kinesis_video` (library).
+pub fn crate_name(sdk_id: &str) -> String {
+    sdk_id.to_kebab_case()
+}
+
+pub fn lib_name(crate_name: &str) -> String {
+    crate_name.replace('-', "_")
+}
+
+/// `Kinesis Video` → `KINESIS_VIDEO`, for `AWS_ENDPOINT_URL_KINESIS_VIDEO`.
+pub fn env_endpoint_id(sdk_id: &str) -> String {
+    sdk_id.to_shouty_snake_case()
+}
+
+pub fn input_name(operation: &str) -> String {
+    format!("{}Input", type_name(operation))
+}
+
+pub fn output_name(operation: &str) -> String {
+    format!("{}Output", type_name(operation))
+}
+
+pub fn error_enum_name(operation: &str) -> String {
+    format!("{}Error", type_name(operation))
+}
+
+pub fn builder_name(type_name: &str) -> String {
+    format!("{type_name}Builder")
+}
+
+/// A `static` holding a compiled `@pattern`: `PATTERN_STREAM_NAME`.
+pub fn pattern_static(shape_name: &str, member: Option<&str>) -> String {
+    match member {
+        Some(m) => format!("PATTERN_{}_{}", shape_name.to_shouty_snake_case(), m.to_shouty_snake_case()),
+        None => format!("PATTERN_{}", shape_name.to_shouty_snake_case()),
+    }
+}
+
+/// Serializer and deserializer function names of a named type.
+pub fn ser_fn(type_name: &str) -> String {
+    format!("ser_{}", type_name.to_snake_case())
+}
+
+pub fn de_fn(type_name: &str) -> String {
+    format!("de_{}", type_name.to_snake_case())
+}
+
+pub fn validate_fn(type_name: &str) -> String {
+    format!("validate_{}", type_name.to_snake_case())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_split_acronyms_and_escape_keywords() {
+        assert_eq!(field_name("StreamARN"), "stream_arn");
+        assert_eq!(field_name("KMSKeyId"), "kms_key_id");
+        assert_eq!(field_name("DataRetentionInHours"), "data_retention_in_hours");
+        assert_eq!(field_name("type"), "r#type");
+        assert_eq!(field_name("Self"), "self_");
+        assert_eq!(field_name("Match"), "r#match");
+        assert_eq!(setter_of_option("r#type"), "set_type");
+        assert_eq!(setter_of_option("self_"), "set_self");
+    }
+
+    #[test]
+    fn variants_and_types() {
+        assert_eq!(variant_name("SERVER_TIMESTAMP"), "ServerTimestamp");
+        assert_eq!(variant_name("AES256"), "Aes256");
+        assert_eq!(variant_name("Unknown"), "UnknownValue");
+        assert_eq!(variant_name("fooBar"), "FooBar");
+        assert_eq!(type_name("fooBar"), "FooBar");
+        assert_eq!(type_name("Client"), "ClientShape");
+        assert_eq!(crate_name("Kinesis Video"), "kinesis-video");
+        assert_eq!(lib_name("kinesis-video"), "kinesis_video");
+        assert_eq!(env_endpoint_id("Kinesis Video Archived Media"), "KINESIS_VIDEO_ARCHIVED_MEDIA");
+        assert_eq!(method_name("New"), "new_operation");
+    }
+}

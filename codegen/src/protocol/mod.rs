@@ -1,0 +1,5 @@
+//! Wire protocols. `json` is the document codec the AWS JSON protocols share; `rest_json`
+//! adds restJson1's HTTP bindings (method, URI labels, query, headers, payload, status).
+
+pub mod json;
+pub mod rest_json;

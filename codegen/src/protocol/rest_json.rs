@@ -1,0 +1,422 @@
+//! restJson1: request serialization and response parsing of each operation.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::json::{read_members, read_value, timestamp_format, write_members, write_value};
+use crate::emit::names::{ident, type_path};
+use crate::ir::{
+    Binding, Member, NamedType, Operation, PathSegment, Service, Structure, Target, TimestampFormat,
+    Type,
+};
+use crate::naming;
+
+/// A scalar as text for a label, query value or header (`x: &T`).
+fn to_text(svc: &Service, t: &Target, x: TokenStream, default_ts: TimestampFormat) -> TokenStream {
+    match &t.ty {
+        Type::String | Type::BigInteger | Type::BigDecimal => quote!(#x.to_string()),
+        Type::Boolean | Type::Byte | Type::Short | Type::Integer | Type::Long => {
+            quote!(#x.to_string())
+        }
+        Type::Float | Type::Double => quote!(crate::runtime::rest::float_text(f64::from(*#x))),
+        Type::Timestamp { format } => {
+            let f = timestamp_format(format.unwrap_or(default_ts));
+            quote!(#x.fmt(#f))
+        }
+        Type::Blob { .. } => quote!(crate::runtime::rest::base64(#x)),
+        Type::Named(id) => match &svc.types[id] {
+            NamedType::IntEnum(_) => quote!(#x.as_i32().to_string()),
+            _ => quote!(#x.as_str().to_string()),
+        },
+        _ => quote!(::std::string::String::new()),
+    }
+}
+
+/// A scalar read from text (`h: &str`), as `Result<T, DeserializeError>`.
+fn from_text(svc: &Service, t: &Target, default_ts: TimestampFormat) -> TokenStream {
+    match &t.ty {
+        Type::String | Type::BigInteger | Type::BigDecimal => {
+            quote!(::std::result::Result::<_, crate::runtime::json::DeserializeError>::Ok(h.to_string()))
+        }
+        Type::Boolean => quote!(crate::runtime::rest::header_parse::<bool>(h)),
+        Type::Byte => quote!(crate::runtime::rest::header_parse::<i8>(h)),
+        Type::Short => quote!(crate::runtime::rest::header_parse::<i16>(h)),
+        Type::Integer => quote!(crate::runtime::rest::header_parse::<i32>(h)),
+        Type::Long => quote!(crate::runtime::rest::header_parse::<i64>(h)),
+        Type::Float => quote!(crate::runtime::rest::header_parse::<f32>(h)),
+        Type::Double => quote!(crate::runtime::rest::header_parse::<f64>(h)),
+        Type::Timestamp { format } => {
+            let f = timestamp_format(format.unwrap_or(default_ts));
+            quote!(crate::runtime::rest::header_timestamp(h, #f))
+        }
+        Type::Blob { .. } => quote!(crate::runtime::rest::from_base64(h)),
+        Type::Named(id) => {
+            let p = type_path(svc, id);
+            match &svc.types[id] {
+                NamedType::IntEnum(_) => {
+                    quote!(crate::runtime::rest::header_parse::<i32>(h).map(#p::from))
+                }
+                _ => quote!(::std::result::Result::<_, crate::runtime::json::DeserializeError>::Ok(#p::from(h))),
+            }
+        }
+        _ => quote!(::std::result::Result::<(), _>::Err(crate::runtime::json::DeserializeError::new("unsupported header type"))),
+    }
+}
+
+fn has_body_members(s: &Structure) -> bool {
+    s.members.iter().any(|m| m.binding == Binding::Body)
+}
+
+fn payload_member(s: &Structure) -> Option<&Member> {
+    s.members.iter().find(|m| m.binding == Binding::Payload)
+}
+
+/// `serialize_request` of an operation.
+pub fn serialize_request(svc: &Service, op: &Operation) -> TokenStream {
+    let input = svc.structure(&op.input);
+    let input_path = type_path(svc, &op.input);
+    let method = &op.http.method;
+    let member = |name: &str| {
+        input
+            .members
+            .iter()
+            .find(|m| m.name == name)
+            .expect("labels are checked against the input when lowering")
+    };
+    let path_parts = op.http.path.iter().map(|seg| match seg {
+        PathSegment::Literal(l) => {
+            let text = format!("/{l}");
+            quote!(path.push_str(#text);)
+        }
+        PathSegment::Label { member: name, greedy } => {
+            let m = member(name);
+            let f = ident(&m.field_name);
+            let text = to_text(svc, &m.target, quote!(value), TimestampFormat::DateTime);
+            quote! {
+                path.push('/');
+                if let ::std::option::Option::Some(value) = &input.#f {
+                    path.push_str(&crate::runtime::rest::encode_label(&#text, #greedy));
+                }
+            }
+        }
+    });
+    // A trailing `/` in the pattern (or the root) is kept as written.
+    let trailing = (op.http.uri.split('?').next().unwrap_or("/").ends_with('/')).then(|| quote!(path.push('/');));
+
+    let literal_query = op.http.literal_query.iter().map(|(k, v)| {
+        let v = match v {
+            Some(v) => quote!(::std::option::Option::Some(#v)),
+            None => quote!(::std::option::Option::None),
+        };
+        quote!(query.push_literal(#k, #v);)
+    });
+    let mut query_keys: Vec<&str> = op.http.literal_query.iter().map(|(k, _)| k.as_str()).collect();
+    let mut query_writes = Vec::new();
+    let mut header_writes = Vec::new();
+    for m in &input.members {
+        let f = ident(&m.field_name);
+        match &m.binding {
+            Binding::Query(key) => {
+                query_keys.push(key);
+                let w = match &m.target.ty {
+                    Type::List { item, .. } => {
+                        let text = to_text(svc, item, quote!(item), TimestampFormat::DateTime);
+                        let item_pat = if matches!(&m.target.ty, Type::List { sparse: true, .. }) {
+                            quote!(::std::option::Option::Some(item))
+                        } else {
+                            quote!(item)
+                        };
+                        quote! { for #item_pat in value.iter() { query.push(#key, ::std::option::Option::Some(&#text)); } }
+                    }
+                    _ => {
+                        let text = to_text(svc, &m.target, quote!(value), TimestampFormat::DateTime);
+                        quote! { query.push(#key, ::std::option::Option::Some(&#text)); }
+                    }
+                };
+                query_writes.push(quote! { if let ::std::option::Option::Some(value) = &input.#f { #w } });
+            }
+            Binding::QueryParams => {
+                let write_value = match &m.target.ty {
+                    Type::Map { value, .. } => match &value.ty {
+                        Type::List { item, .. } => {
+                            let text = to_text(svc, item, quote!(item), TimestampFormat::DateTime);
+                            quote! { for item in value.iter() { query.push(key, ::std::option::Option::Some(&#text)); } }
+                        }
+                        _ => {
+                            let text = to_text(svc, value, quote!(value), TimestampFormat::DateTime);
+                            quote! { query.push(key, ::std::option::Option::Some(&#text)); }
+                        }
+                    },
+                    _ => quote!(),
+                };
+                query_writes.push(quote! {
+                    if let ::std::option::Option::Some(map) = &input.#f {
+                        for (key, value) in map.iter() {
+                            // Keys bound by `@httpQuery` members win over the map's.
+                            if !BOUND_QUERY_KEYS.contains(&key.as_str()) {
+                                #write_value
+                            }
+                        }
+                    }
+                });
+            }
+            Binding::Header(name) => {
+                let w = match &m.target.ty {
+                    Type::List { item, .. } => {
+                        let text = to_text(svc, item, quote!(item), TimestampFormat::HttpDate);
+                        quote! {
+                            let items: ::std::vec::Vec<::std::string::String> = value.iter().map(|item| #text).collect();
+                            request.headers.insert(#name, crate::runtime::rest::header_list(items.iter().map(|s| s.as_str())));
+                        }
+                    }
+                    _ => {
+                        let text = to_text(svc, &m.target, quote!(value), TimestampFormat::HttpDate);
+                        quote! { request.headers.insert(#name, #text); }
+                    }
+                };
+                header_writes.push(quote! { if let ::std::option::Option::Some(value) = &input.#f { #w } });
+            }
+            Binding::PrefixHeaders(prefix) => {
+                header_writes.push(quote! {
+                    if let ::std::option::Option::Some(map) = &input.#f {
+                        for (key, value) in map.iter() {
+                            request.headers.insert(format!("{}{}", #prefix, key), value.to_string());
+                        }
+                    }
+                });
+            }
+            _ => {}
+        }
+    }
+    let has_query = !query_writes.is_empty() || !op.http.literal_query.is_empty();
+    let bound_keys = query_keys.iter();
+    let query_block = has_query.then(|| {
+        quote! {
+            #[allow(dead_code)]
+            const BOUND_QUERY_KEYS: &[&str] = &[#(#bound_keys),*];
+            let mut query = crate::runtime::rest::QueryWriter::new();
+            #(#literal_query)*
+            #(#query_writes)*
+            request.query = query.finish();
+        }
+    });
+
+    let body = if let Some(p) = payload_member(input) {
+        let f = ident(&p.field_name);
+        match &p.target.ty {
+            Type::Blob { .. } => quote! {
+                if let ::std::option::Option::Some(value) = &input.#f {
+                    if !request.headers.contains("content-type") {
+                        request.headers.insert("content-type", "application/octet-stream");
+                    }
+                    request.body = value.clone();
+                }
+            },
+            Type::String => quote! {
+                if let ::std::option::Option::Some(value) = &input.#f {
+                    if !request.headers.contains("content-type") {
+                        request.headers.insert("content-type", "text/plain");
+                    }
+                    request.body = value.as_bytes().to_vec();
+                }
+            },
+            _ => {
+                let write = write_value(svc, &p.target, quote!(value));
+                quote! {
+                    request.headers.insert("content-type", "application/json");
+                    let w = &mut crate::runtime::json::JsonWriter::new();
+                    match &input.#f {
+                        ::std::option::Option::Some(value) => { #write }
+                        // An unset structure payload is sent as an empty document.
+                        ::std::option::Option::None => { w.begin_object(); w.end_object(); }
+                    }
+                    request.body = ::std::mem::take(w).finish();
+                }
+            }
+        }
+    } else if has_body_members(input) {
+        let write = write_members(svc, input.members.iter(), quote!(input));
+        quote! {
+            request.headers.insert("content-type", "application/json");
+            let w = &mut crate::runtime::json::JsonWriter::new();
+            #write
+            request.body = ::std::mem::take(w).finish();
+        }
+    } else {
+        quote!()
+    };
+    let validate = if svc.types.contains_key(&op.input) {
+        quote!(input.validate()?;)
+    } else {
+        quote!()
+    };
+    quote! {
+        /// Validates `input` and builds the HTTP request (no host, no signature).
+        pub fn serialize_request(input: &#input_path) -> ::std::result::Result<crate::runtime::http::HttpRequest, crate::runtime::validate::ValidationErrors> {
+            #validate
+            let mut path = ::std::string::String::new();
+            #(#path_parts)*
+            #trailing
+            #[allow(unused_mut)]
+            let mut request = crate::runtime::http::HttpRequest::new(#method, path);
+            #query_block
+            #(#header_writes)*
+            #body
+            ::std::result::Result::Ok(request)
+        }
+    }
+}
+
+/// Reads members bound to the HTTP message (headers, status, payload) into `out`.
+fn read_http_members(svc: &Service, s: &Structure) -> TokenStream {
+    let reads = s.members.iter().map(|m| {
+        let f = ident(&m.field_name);
+        let name = &m.name;
+        match &m.binding {
+            Binding::Header(h) => {
+                let read = match &m.target.ty {
+                    Type::List { item, .. } => {
+                        let inner = from_text(svc, item, TimestampFormat::HttpDate);
+                        quote! {
+                            crate::runtime::rest::split_header_list(h).iter().map(|h| { let h = h.as_str(); #inner }).collect::<::std::result::Result<::std::vec::Vec<_>, _>>()
+                        }
+                    }
+                    _ => from_text(svc, &m.target, TimestampFormat::HttpDate),
+                };
+                quote! {
+                    let joined = response.headers.get_all(#h).collect::<::std::vec::Vec<_>>().join(", ");
+                    if response.headers.contains(#h) {
+                        let h = joined.as_str();
+                        out.#f = ::std::option::Option::Some((#read).map_err(|e| e.at(#name))?);
+                    }
+                }
+            }
+            Binding::PrefixHeaders(prefix) => {
+                let prefix_lc = prefix.to_ascii_lowercase();
+                quote! {
+                    let map: ::std::collections::BTreeMap<::std::string::String, ::std::string::String> = response
+                        .headers
+                        .iter()
+                        .filter_map(|(k, v)| k.strip_prefix(#prefix_lc).map(|k| (k.to_string(), v.to_string())))
+                        .collect();
+                    if !map.is_empty() {
+                        out.#f = ::std::option::Option::Some(map);
+                    }
+                }
+            }
+            Binding::ResponseCode => quote! {
+                out.#f = ::std::option::Option::Some(i32::from(response.status));
+            },
+            Binding::Payload => match &m.target.ty {
+                Type::Blob { .. } => quote! {
+                    out.#f = ::std::option::Option::Some(response.body.clone());
+                },
+                Type::String => quote! {
+                    if !response.body.is_empty() {
+                        out.#f = ::std::option::Option::Some(::std::string::String::from_utf8(response.body.clone()).map_err(|_| crate::runtime::json::DeserializeError::new("payload is not UTF-8").at(#name))?);
+                    }
+                },
+                _ => {
+                    let read = read_value(svc, &m.target);
+                    quote! {
+                        if !response.body.iter().all(|b| b.is_ascii_whitespace()) {
+                            let v = &crate::runtime::json::parse_body(&response.body)?;
+                            out.#f = ::std::option::Option::Some((#read).map_err(|e| e.at(#name))?);
+                        }
+                    }
+                }
+            },
+            _ => quote!(),
+        }
+    });
+    quote! { #(#reads)* }
+}
+
+/// `parse_response` of an operation.
+pub fn parse_response(svc: &Service, op: &Operation) -> TokenStream {
+    let output = svc.structure(&op.output);
+    let output_path = type_path(svc, &op.output);
+    let error_enum = ident(&op.error_type);
+    let http_reads = read_http_members(svc, output);
+    let body_reads = if has_body_members(output) && payload_member(output).is_none() {
+        let reads = read_members(svc, output.members.iter());
+        quote! {
+            let v = crate::runtime::json::parse_body(&response.body)?;
+            let obj = crate::runtime::json::object(&v)?;
+            #reads
+        }
+    } else {
+        quote!()
+    };
+    let arms = op.errors.iter().map(|e| {
+        let s = svc.structure(e);
+        let code = &s.error.as_ref().expect("errors have error info").code;
+        let variant = ident(&s.rust_name);
+        let de = ident(&format!("de_error_{}", naming::bare(&naming::field_name(&s.rust_name))));
+        quote! {
+            ::std::option::Option::Some(#code) => match crate::protocol::#de(response, body, meta) {
+                ::std::result::Result::Ok(e) => crate::runtime::error::SdkError::Service(#error_enum::#variant(e)),
+                ::std::result::Result::Err(e) => crate::runtime::error::SdkError::Response(crate::runtime::error::ResponseError::new(response, e)),
+            },
+        }
+    });
+    quote! {
+        /// Reads the response: the output on a 2xx status, the operation's error otherwise.
+        pub fn parse_response(response: &crate::runtime::http::HttpResponse) -> ::std::result::Result<#output_path, crate::runtime::error::SdkError<#error_enum>> {
+            if !(200..300).contains(&response.status) {
+                return ::std::result::Result::Err(parse_error(response));
+            }
+            let read = || -> ::std::result::Result<#output_path, crate::runtime::json::DeserializeError> {
+                #[allow(unused_mut)]
+                let mut out = #output_path::default();
+                #http_reads
+                #body_reads
+                ::std::result::Result::Ok(out)
+            };
+            read().map_err(|e| crate::runtime::error::SdkError::Response(crate::runtime::error::ResponseError::new(response, e)))
+        }
+
+        fn parse_error(response: &crate::runtime::http::HttpResponse) -> crate::runtime::error::SdkError<#error_enum> {
+            let parsed = crate::runtime::error::parse_error_body(&response.body);
+            let meta = crate::runtime::error::json_error_meta(response, parsed.as_ref());
+            #[allow(unused_variables)]
+            let body = parsed.as_ref();
+            match meta.code() {
+                #(#arms)*
+                _ => crate::runtime::error::SdkError::Service(#error_enum::Unhandled(crate::runtime::error::UnhandledError::new(meta))),
+            }
+        }
+    }
+}
+
+/// `de_error_*`: an error structure from its response (body members, bound headers, meta).
+pub fn error_parser(svc: &Service, s: &Structure) -> TokenStream {
+    let path = type_path(svc, &s.id);
+    let de = ident(&format!("de_error_{}", naming::bare(&naming::field_name(&s.rust_name))));
+    let http_reads = read_http_members(svc, s);
+    let reads = read_members(svc, s.members.iter());
+    let obj = if has_body_members(s) {
+        quote!(let obj = crate::runtime::json::object(v)?;)
+    } else {
+        quote!(crate::runtime::json::object(v)?;)
+    };
+    quote! {
+        #[allow(unused_variables)]
+        pub(crate) fn #de(
+            response: &crate::runtime::http::HttpResponse,
+            body: ::std::option::Option<&crate::runtime::json::Value>,
+            meta: crate::runtime::error::ErrorMeta,
+        ) -> ::std::result::Result<#path, crate::runtime::json::DeserializeError> {
+            #[allow(unused_mut)]
+            let mut out = #path::default();
+            #http_reads
+            // A body that is not JSON (a proxy's HTML page) leaves the members unset.
+            if let ::std::option::Option::Some(v) = body {
+                #obj
+                #reads
+            }
+            out.meta = meta;
+            ::std::result::Result::Ok(out)
+        }
+    }
+}

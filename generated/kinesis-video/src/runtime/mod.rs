@@ -1,0 +1,16 @@
+// @generated: a verbatim copy of `runtime/src/lib.rs` of smithy-lite-runtime.
+// Do not edit: run `cargo xtask codegen`.
+
+//! The runtime of generated Smithy clients.
+//!
+//! Every generated crate carries a verbatim copy of these files as its `runtime` module, so that
+//! the crate builds alone when vendored. Files here therefore refer to each other with `super::`
+//! paths only, never `crate::`.
+
+pub mod datetime;
+pub mod error;
+pub mod http;
+pub mod json;
+pub mod operation;
+pub mod rest;
+pub mod validate;

@@ -1,0 +1,193 @@
+//! Project tasks: `cargo xtask fetch | codegen [--check]`.
+
+mod pins;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use pins::{ModelSource, Pin};
+
+const USAGE: &str = "\
+usage: cargo xtask <task> [options]
+
+tasks:
+  fetch                 download the pinned models into .model-cache/ (sha256-checked)
+  codegen               regenerate generated/ from the pinned models
+  codegen --check       fail, naming the files, if generated/ is not what the models give
+
+options:
+  --mirror DIR          take model files from DIR instead of downloading them
+                        (default: $KVS_MODEL_MIRROR, if set)
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
+}
+
+struct Options {
+    task: String,
+    check: bool,
+    mirror: Option<PathBuf>,
+}
+
+fn parse_args(args: &[String]) -> Result<Options, String> {
+    let mut task = None;
+    let mut check = false;
+    let mut mirror = std::env::var_os("KVS_MODEL_MIRROR").map(PathBuf::from);
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--check" => check = true,
+            "--mirror" => {
+                mirror = Some(PathBuf::from(
+                    it.next().ok_or("--mirror needs a directory")?,
+                ))
+            }
+            "-h" | "--help" => return Err(USAGE.to_string()),
+            other if task.is_none() && !other.starts_with('-') => task = Some(other.to_string()),
+            other => return Err(format!("unexpected argument {other:?}\n\n{USAGE}")),
+        }
+    }
+    Ok(Options {
+        task: task.ok_or_else(|| USAGE.to_string())?,
+        check,
+        mirror,
+    })
+}
+
+fn run(args: &[String]) -> Result<ExitCode, String> {
+    let opts = parse_args(args)?;
+    let root = workspace_root();
+    let pins = pins::load(&root.join("model/models.toml"))?;
+    let source = ModelSource::new(&root, opts.mirror.clone());
+    match opts.task.as_str() {
+        "fetch" => {
+            for pin in &pins {
+                let path = source.get(pin)?;
+                println!("{}: ok ({})", pin.file, path.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        "codegen" => codegen(&root, &pins, &source, opts.check),
+        other => Err(format!("unknown task {other:?}\n\n{USAGE}")),
+    }
+}
+
+fn codegen(root: &Path, pins: &[Pin], source: &ModelSource, check: bool) -> Result<ExitCode, String> {
+    let started = Instant::now();
+    let mut stale = Vec::new();
+    let mut written = 0usize;
+    for pin in pins {
+        let model_path = source.get(pin)?;
+        let text = std::fs::read_to_string(&model_path)
+            .map_err(|e| format!("reading {}: {e}", model_path.display()))?;
+        let options = smithy_lite_codegen::CrateOptions {
+            version: pin.crate_version.clone(),
+            model_source: format!("{}@{}", pin.file, &pin.commit[..12]),
+        };
+        let (service, files) = smithy_lite_codegen::generate(&text, Some(&pin.service), &options)
+            .map_err(|e| format!("{}: {e}", pin.file))?;
+        let dir = root.join("generated").join(&service.crate_name);
+        let changes = sync_dir(&dir, &files, check)?;
+        if !check {
+            written += changes.len();
+        }
+        stale.extend(changes);
+        println!(
+            "{}: {} operations, {} named types, {} files -> generated/{}",
+            service.id,
+            service.operations.len(),
+            service.types.len(),
+            files.len(),
+            service.crate_name
+        );
+    }
+    let elapsed = started.elapsed();
+    if check {
+        if stale.is_empty() {
+            println!("generated/ is up to date ({:.2?})", elapsed);
+            Ok(ExitCode::SUCCESS)
+        } else {
+            eprintln!("generated/ is stale; run `cargo xtask codegen`. Files that differ:");
+            for s in &stale {
+                eprintln!("  {s}");
+            }
+            Ok(ExitCode::FAILURE)
+        }
+    } else {
+        println!("{written} files changed in {:.2?}", elapsed);
+        Ok(ExitCode::SUCCESS)
+    }
+}
+
+/// Makes `dir` hold exactly `files` (or, with `check`, only reports what would change).
+fn sync_dir(dir: &Path, files: &smithy_lite_codegen::Files, check: bool) -> Result<Vec<String>, String> {
+    let mut changes = Vec::new();
+    for (rel, contents) in files {
+        let path = dir.join(rel);
+        let current = std::fs::read_to_string(&path).ok();
+        if current.as_deref() != Some(contents.as_str()) {
+            changes.push(format!(
+                "{} ({})",
+                path.display(),
+                if current.is_none() { "missing" } else { "differs" }
+            ));
+            if !check {
+                if let Some(parent) = path.parent() {
+                    std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+                }
+                std::fs::write(&path, contents).map_err(|e| format!("{}: {e}", path.display()))?;
+            }
+        }
+    }
+    for existing in walk(dir) {
+        let rel = existing
+            .strip_prefix(dir)
+            .expect("walked below dir")
+            .to_string_lossy()
+            .replace('\\', "/");
+        if !files.contains_key(&rel) {
+            changes.push(format!("{} (not generated any more)", existing.display()));
+            if !check {
+                std::fs::remove_file(&existing).map_err(|e| format!("{}: {e}", existing.display()))?;
+            }
+        }
+    }
+    Ok(changes)
+}
+
+/// Every file below `dir`, except build output.
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            if p.file_name().is_some_and(|n| n == "target") {
+                continue;
+            }
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
+}
