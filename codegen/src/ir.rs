@@ -92,7 +92,10 @@ pub struct HttpRoute {
 pub enum PathSegment {
     Literal(String),
     /// `{Name}` or greedy `{Name+}`; `member` is the model name of the bound input member.
-    Label { member: String, greedy: bool },
+    Label {
+        member: String,
+        greedy: bool,
+    },
 }
 
 /// `@paginated`, with the operation's and the service's values merged, as member paths.
@@ -213,12 +216,23 @@ pub enum Type {
     BigInteger,
     BigDecimal,
     String,
-    Blob { streaming: bool },
+    Blob {
+        streaming: bool,
+    },
     /// `format` is the resolved `@timestampFormat`, if any (else the binding's default).
-    Timestamp { format: Option<TimestampFormat> },
+    Timestamp {
+        format: Option<TimestampFormat>,
+    },
     Document,
-    List { item: Box<Target>, sparse: bool },
-    Map { key: Box<Target>, value: Box<Target>, sparse: bool },
+    List {
+        item: Box<Target>,
+        sparse: bool,
+    },
+    Map {
+        key: Box<Target>,
+        value: Box<Target>,
+        sparse: bool,
+    },
     /// A structure, union, enum or int enum of `Service::types`.
     Named(ShapeId),
     /// `smithy.api#Unit`: only union members hold it (a variant without data).

@@ -126,7 +126,10 @@ fn pick_service<'m>(model: &'m Model, id: Option<&str>) -> Result<&'m Shape, Err
                 format!(
                     "has {} services; name one ({})",
                     many.len(),
-                    many.iter().map(|s| s.id.as_str()).collect::<Vec<_>>().join(", ")
+                    many.iter()
+                        .map(|s| s.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             )),
         },
@@ -134,12 +137,19 @@ fn pick_service<'m>(model: &'m Model, id: Option<&str>) -> Result<&'m Shape, Err
 }
 
 fn protocol_of(service: &Shape) -> Result<Protocol, Error> {
-    for p in [Protocol::RestJson1, Protocol::AwsJson1_0, Protocol::AwsJson1_1] {
+    for p in [
+        Protocol::RestJson1,
+        Protocol::AwsJson1_0,
+        Protocol::AwsJson1_1,
+    ] {
         if service.traits.contains(p.trait_id()) {
             if p != Protocol::RestJson1 {
                 return Err(Error::model(
                     &service.id,
-                    format!("uses protocol trait `{}`, which is not supported yet (restJson1 is)", p.trait_id()),
+                    format!(
+                        "uses protocol trait `{}`, which is not supported yet (restJson1 is)",
+                        p.trait_id()
+                    ),
                 ));
             }
             return Ok(p);
@@ -212,7 +222,10 @@ fn locate_types(
     let mut out = BTreeMap::new();
     for op_id in op_ids {
         let ShapeKind::Operation(op) = &model.resolve(op_id, "<service>")?.kind else {
-            return Err(Error::model(op_id, "is bound as an operation but is not one"));
+            return Err(Error::model(
+                op_id,
+                "is bound as an operation but is not one",
+            ));
         };
         let module = naming::module_name(op_id.name());
         for io in op.input.iter().chain(&op.output) {
@@ -276,7 +289,9 @@ impl Lowering<'_> {
                 let error = self.error_info(shape)?;
                 let members = members
                     .iter()
-                    .map(|m| self.lower_member(id, m, location != TypeLocation::Types || error.is_some()))
+                    .map(|m| {
+                        self.lower_member(id, m, location != TypeLocation::Types || error.is_some())
+                    })
                     .collect::<Result<Vec<_>, _>>()?;
                 if let Some(m) = members.iter().find(|m| m.target.ty == Type::Unit) {
                     return Err(Error::model(
@@ -303,7 +318,10 @@ impl Lowering<'_> {
                         member: self.lower_member(id, m, false)?,
                     });
                 }
-                check_variants(id, variants.iter().map(|v| (&v.member.name, &v.variant_name)))?;
+                check_variants(
+                    id,
+                    variants.iter().map(|v| (&v.member.name, &v.variant_name)),
+                )?;
                 NamedType::Union(Union {
                     id: id.clone(),
                     rust_name,
@@ -319,7 +337,10 @@ impl Lowering<'_> {
                     let value = match m.traits.enum_value() {
                         None => m.name.clone(),
                         Some(v) => v.as_str().map(str::to_owned).ok_or_else(|| {
-                            Error::model(id.member(&m.name), "has a `smithy.api#enumValue` that is not a string")
+                            Error::model(
+                                id.member(&m.name),
+                                "has a `smithy.api#enumValue` that is not a string",
+                            )
                         })?,
                     };
                     values.push(EnumValue {
@@ -348,7 +369,10 @@ impl Lowering<'_> {
                         .and_then(|v| v.as_i64())
                         .and_then(|v| i32::try_from(v).ok())
                         .ok_or_else(|| {
-                            Error::model(id.member(&m.name), "needs an integer `smithy.api#enumValue`")
+                            Error::model(
+                                id.member(&m.name),
+                                "needs an integer `smithy.api#enumValue`",
+                            )
                         })?;
                     values.push(EnumValue {
                         variant_name: naming::variant_name(&m.name),
@@ -415,7 +439,11 @@ impl Lowering<'_> {
     }
 
     fn error_info(&self, shape: &Shape) -> Result<Option<ErrorInfo>, Error> {
-        let Some(fault) = shape.traits.error().map_err(|e| Error::model(&shape.id, e))? else {
+        let Some(fault) = shape
+            .traits
+            .error()
+            .map_err(|e| Error::model(&shape.id, e))?
+        else {
             return Ok(None);
         };
         let fault = match fault.as_str() {
@@ -521,22 +549,38 @@ impl Lowering<'_> {
                 SimpleType::Document => Type::Document,
             },
             ShapeKind::List(item) => Type::List {
-                item: Box::new(self.lower_target(&target.member("member"), &item.target, &item.traits)?),
+                item: Box::new(self.lower_target(
+                    &target.member("member"),
+                    &item.target,
+                    &item.traits,
+                )?),
                 sparse: shape.traits.sparse(),
             },
             ShapeKind::Map { key, value } => Type::Map {
-                key: Box::new(self.lower_target(&target.member("key"), &key.target, &key.traits)?),
-                value: Box::new(self.lower_target(&target.member("value"), &value.target, &value.traits)?),
+                key: Box::new(self.lower_target(
+                    &target.member("key"),
+                    &key.target,
+                    &key.traits,
+                )?),
+                value: Box::new(self.lower_target(
+                    &target.member("value"),
+                    &value.target,
+                    &value.traits,
+                )?),
                 sparse: shape.traits.sparse(),
             },
             ShapeKind::Structure(_) if shape.traits.contains("smithy.api#unitType") => Type::Unit,
-            ShapeKind::Structure(_) | ShapeKind::Union(_) | ShapeKind::Enum(_) | ShapeKind::IntEnum(_) => {
-                Type::Named(target.clone())
-            }
+            ShapeKind::Structure(_)
+            | ShapeKind::Union(_)
+            | ShapeKind::Enum(_)
+            | ShapeKind::IntEnum(_) => Type::Named(target.clone()),
             ShapeKind::Operation(_) | ShapeKind::Service(_) | ShapeKind::Resource(_) => {
                 return Err(Error::model(
                     subject,
-                    format!("targets `{target}`, a {}, which members cannot target", shape.kind.type_name()),
+                    format!(
+                        "targets `{target}`, a {}, which members cannot target",
+                        shape.kind.type_name()
+                    ),
                 ))
             }
         };
@@ -602,7 +646,10 @@ impl Lowering<'_> {
                     .http()
                     .map_err(|e| Error::model(op_id, e))?
                     .ok_or_else(|| {
-                        Error::model(op_id, "has no `smithy.api#http` trait, which restJson1 requires")
+                        Error::model(
+                            op_id,
+                            "has no `smithy.api#http` trait, which restJson1 requires",
+                        )
                     })?;
                 route(op_id, &http, self.input_labels(&input))?
             }
@@ -618,7 +665,12 @@ impl Lowering<'_> {
         for e in op.errors.iter().chain(service_errors) {
             let shape = self.model.resolve(e, op_id.as_str())?;
             if !shape.traits.contains("smithy.api#error") {
-                return Err(Error::model(e, format!("is listed as an error of `{op_id}` but has no `smithy.api#error` trait")));
+                return Err(Error::model(
+                    e,
+                    format!(
+                        "is listed as an error of `{op_id}` but has no `smithy.api#error` trait"
+                    ),
+                ));
             }
             if !errors.contains(e) {
                 errors.push(e.clone());
@@ -703,8 +755,13 @@ fn binding_of(t: &Traits) -> Result<Binding, String> {
 }
 
 /// Parses `/path/{Label}/{Greedy+}?literal=1&flag` and checks labels against the input.
-fn route(op: &ShapeId, http: &crate::model::traits::HttpTrait, labels: Vec<String>) -> Result<HttpRoute, Error> {
-    let err = |m: String| Error::model(op, format!("has `smithy.api#http` uri {:?}: {m}", http.uri));
+fn route(
+    op: &ShapeId,
+    http: &crate::model::traits::HttpTrait,
+    labels: Vec<String>,
+) -> Result<HttpRoute, Error> {
+    let err =
+        |m: String| Error::model(op, format!("has `smithy.api#http` uri {:?}: {m}", http.uri));
     if !http.uri.starts_with('/') {
         return Err(err("it must start with `/`".into()));
     }
@@ -721,7 +778,9 @@ fn route(op: &ShapeId, http: &crate::model::traits::HttpTrait, labels: Vec<Strin
                 None => (inner, false),
             };
             if !labels.iter().any(|l| l == name) {
-                return Err(err(format!("label `{name}` has no input member with `smithy.api#httpLabel`")));
+                return Err(err(format!(
+                    "label `{name}` has no input member with `smithy.api#httpLabel`"
+                )));
             }
             seen.insert(name.to_string());
             segments.push(PathSegment::Label {
@@ -768,7 +827,10 @@ fn pagination(
     let input_token = pick(&p.input_token, service.map(|s| &s.input_token));
     let output_token = pick(&p.output_token, service.map(|s| &s.output_token));
     let (Some(input_token), Some(output_token)) = (input_token, output_token) else {
-        return Err(Error::model(op, "has `smithy.api#paginated` without inputToken and outputToken"));
+        return Err(Error::model(
+            op,
+            "has `smithy.api#paginated` without inputToken and outputToken",
+        ));
     };
     let path = |s: String| s.split('.').map(str::to_owned).collect::<Vec<_>>();
     Ok(Pagination {
@@ -782,18 +844,26 @@ fn pagination(
 fn check_fields(id: &ShapeId, members: &[Member]) -> Result<(), Error> {
     let mut seen: BTreeMap<String, &str> = BTreeMap::new();
     for m in members {
-        let bare = naming::bare(&m.field_name).trim_end_matches('_').to_string();
+        let bare = naming::bare(&m.field_name)
+            .trim_end_matches('_')
+            .to_string();
         if naming::BUILDER_METHODS.contains(&bare.as_str()) {
             return Err(Error::model(
                 id.member(&m.name),
-                format!("would become field `{}`, which clashes with a generated builder method", m.field_name),
+                format!(
+                    "would become field `{}`, which clashes with a generated builder method",
+                    m.field_name
+                ),
             ));
         }
         for name in [bare.clone(), naming::setter_of_option(&m.field_name)] {
             if let Some(other) = seen.insert(name.clone(), &m.name) {
                 return Err(Error::model(
                     id,
-                    format!("has members `{other}` and `{}` that both become the Rust name `{name}`", m.name),
+                    format!(
+                        "has members `{other}` and `{}` that both become the Rust name `{name}`",
+                        m.name
+                    ),
                 ));
             }
         }
@@ -810,7 +880,9 @@ fn check_variants<'a>(
         if let Some(other) = seen.insert(rust, model) {
             return Err(Error::model(
                 id,
-                format!("has members `{other}` and `{model}` that both become the variant `{rust}`"),
+                format!(
+                    "has members `{other}` and `{model}` that both become the variant `{rust}`"
+                ),
             ));
         }
     }
@@ -831,27 +903,31 @@ fn check_unique_names(
             names.push((t.location().clone(), naming::builder_name(t.rust_name())));
         }
         for key in names {
-        if let Some(other) = seen.insert(key.clone(), id) {
-            return Err(Error::model(
+            if let Some(other) = seen.insert(key.clone(), id) {
+                return Err(Error::model(
                 id,
                 format!(
                     "and `{other}` both become the Rust type `{}`; rename one in the service's `rename`",
                     key.1
                 ),
             ));
-        }
+            }
         }
     }
     let mut methods: BTreeMap<&str, &ShapeId> = BTreeMap::new();
     for op in operations.values() {
-        for (loc, name) in [(&op.module_name, &op.error_type)] {
-            let key = (TypeLocation::Operation(loc.clone()), name.clone());
-            if let Some(other) = seen.get(&key) {
-                return Err(Error::model(
-                    *other,
-                    format!("becomes `{name}`, the name of the error type of `{}`", op.id),
-                ));
-            }
+        let key = (
+            TypeLocation::Operation(op.module_name.clone()),
+            op.error_type.clone(),
+        );
+        if let Some(other) = seen.get(&key) {
+            return Err(Error::model(
+                *other,
+                format!(
+                    "becomes `{}`, the name of the error type of `{}`",
+                    op.error_type, op.id
+                ),
+            ));
         }
         if let Some(other) = methods.insert(&op.method_name, &op.id) {
             return Err(Error::model(
@@ -880,7 +956,12 @@ fn mark_boxed(types: &mut BTreeMap<ShapeId, NamedType>) {
             })
             .collect()
     }
-    fn reaches(types: &BTreeMap<ShapeId, NamedType>, from: &ShapeId, to: &ShapeId, seen: &mut BTreeSet<ShapeId>) -> bool {
+    fn reaches(
+        types: &BTreeMap<ShapeId, NamedType>,
+        from: &ShapeId,
+        to: &ShapeId,
+        seen: &mut BTreeSet<ShapeId>,
+    ) -> bool {
         if from == to {
             return true;
         }
@@ -889,7 +970,11 @@ fn mark_boxed(types: &mut BTreeMap<ShapeId, NamedType>) {
         }
         types
             .get(from)
-            .map(|t| direct_targets(t).into_iter().any(|n| reaches(types, n, to, seen)))
+            .map(|t| {
+                direct_targets(t)
+                    .into_iter()
+                    .any(|n| reaches(types, n, to, seen))
+            })
             .unwrap_or(false)
     }
     let mut to_box: Vec<(ShapeId, String)> = Vec::new();
@@ -909,9 +994,11 @@ fn mark_boxed(types: &mut BTreeMap<ShapeId, NamedType>) {
     }
     for (id, member) in to_box {
         match types.get_mut(&id) {
-            Some(NamedType::Structure(s)) => {
-                s.members.iter_mut().filter(|m| m.name == member).for_each(|m| m.boxed = true)
-            }
+            Some(NamedType::Structure(s)) => s
+                .members
+                .iter_mut()
+                .filter(|m| m.name == member)
+                .for_each(|m| m.boxed = true),
             Some(NamedType::Union(u)) => u
                 .variants
                 .iter_mut()

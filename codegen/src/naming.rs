@@ -8,9 +8,9 @@ use heck::{ToKebabCase, ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 const KEYWORDS: &[&str] = &[
     "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
     "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub",
-    "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type", "unsafe",
-    "use", "where", "while", "abstract", "become", "box", "do", "final", "gen", "macro", "override",
-    "priv", "try", "typeof", "unsized", "virtual", "yield",
+    "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type",
+    "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "gen", "macro",
+    "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
 ];
 
 /// Keywords that cannot be raw identifiers.
@@ -157,7 +157,11 @@ pub fn builder_name(type_name: &str) -> String {
 /// A `static` holding a compiled `@pattern`: `PATTERN_STREAM_NAME`.
 pub fn pattern_static(shape_name: &str, member: Option<&str>) -> String {
     match member {
-        Some(m) => format!("PATTERN_{}_{}", shape_name.to_shouty_snake_case(), m.to_shouty_snake_case()),
+        Some(m) => format!(
+            "PATTERN_{}_{}",
+            shape_name.to_shouty_snake_case(),
+            m.to_shouty_snake_case()
+        ),
         None => format!("PATTERN_{}", shape_name.to_shouty_snake_case()),
     }
 }
@@ -183,7 +187,10 @@ mod tests {
     fn fields_split_acronyms_and_escape_keywords() {
         assert_eq!(field_name("StreamARN"), "stream_arn");
         assert_eq!(field_name("KMSKeyId"), "kms_key_id");
-        assert_eq!(field_name("DataRetentionInHours"), "data_retention_in_hours");
+        assert_eq!(
+            field_name("DataRetentionInHours"),
+            "data_retention_in_hours"
+        );
         assert_eq!(field_name("type"), "r#type");
         assert_eq!(field_name("Self"), "self_");
         assert_eq!(field_name("Match"), "r#match");
@@ -201,7 +208,10 @@ mod tests {
         assert_eq!(type_name("Client"), "ClientShape");
         assert_eq!(crate_name("Kinesis Video"), "kinesis-video");
         assert_eq!(lib_name("kinesis-video"), "kinesis_video");
-        assert_eq!(env_endpoint_id("Kinesis Video Archived Media"), "KINESIS_VIDEO_ARCHIVED_MEDIA");
+        assert_eq!(
+            env_endpoint_id("Kinesis Video Archived Media"),
+            "KINESIS_VIDEO_ARCHIVED_MEDIA"
+        );
         assert_eq!(method_name("New"), "new_operation");
     }
 }

@@ -114,7 +114,10 @@ mod tests {
         assert!(matches(r"^[\w\-\.\+]+/[\w\-\.\+]+$", "video/h264"));
         assert!(!matches(r"^\w+$", "é"));
         assert!(matches(r"^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$", "é 9"));
-        assert!(matches(r"^arn:[a-z\d-]+:kinesisvideo$", "arn:aws-cn:kinesisvideo"));
+        assert!(matches(
+            r"^arn:[a-z\d-]+:kinesisvideo$",
+            "arn:aws-cn:kinesisvideo"
+        ));
         assert!(!matches(r"^\d$", "٣"));
         assert!(matches(r"^[^\n]{2}$", "ab"));
         assert!(matches(r"^\u0041$", "A"));

@@ -273,7 +273,11 @@ mod tests {
         assert_eq!(meta.code(), Some("Foo"));
         assert_eq!(meta.message(), Some("m"));
         assert_eq!(meta.request_id(), Some("rid"));
-        let resp = HttpResponse::new(400, Headers::new(), &br#"{"__type":"ns#Bar","Message":"M"}"#[..]);
+        let resp = HttpResponse::new(
+            400,
+            Headers::new(),
+            &br#"{"__type":"ns#Bar","Message":"M"}"#[..],
+        );
         let body = parse_error_body(&resp.body);
         let meta = json_error_meta(&resp, body.as_ref());
         assert_eq!((meta.code(), meta.message()), (Some("Bar"), Some("M")));

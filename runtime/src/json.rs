@@ -389,7 +389,10 @@ mod tests {
         w.bool(true);
         w.end_object();
         w.key("t");
-        w.timestamp(&DateTime::from_secs_and_nanos(1, 500_000_000), Format::EpochSeconds);
+        w.timestamp(
+            &DateTime::from_secs_and_nanos(1, 500_000_000),
+            Format::EpochSeconds,
+        );
         w.key("e");
         w.blob(b"hi");
         w.end_object();
@@ -403,7 +406,10 @@ mod tests {
     fn readers_reject_wrong_types_with_a_path() {
         let v: Value = serde_json::json!({"n": "12"});
         let err = integer::<i32>(&v["n"]).unwrap_err().at("n").at("Outer");
-        assert_eq!(err.to_string(), "Outer.n: expected an integer, found a string");
+        assert_eq!(
+            err.to_string(),
+            "Outer.n: expected an integer, found a string"
+        );
         assert!(integer::<i32>(&serde_json::json!(1e3)).is_err());
         assert!(integer::<i8>(&serde_json::json!(300)).is_err());
         assert_eq!(integer::<i64>(&serde_json::json!(-5)).unwrap(), -5);

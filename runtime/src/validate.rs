@@ -12,9 +12,17 @@ pub enum Constraint {
     /// `@required` member not set.
     Required,
     /// `@length`: characters of a string, bytes of a blob, entries of a list or map.
-    Length { min: Option<u64>, max: Option<u64>, actual: u64 },
+    Length {
+        min: Option<u64>,
+        max: Option<u64>,
+        actual: u64,
+    },
     /// `@range` of a number.
-    Range { min: Option<f64>, max: Option<f64>, actual: f64 },
+    Range {
+        min: Option<f64>,
+        max: Option<f64>,
+        actual: f64,
+    },
     /// `@pattern`: the value does not match the regular expression.
     Pattern { pattern: &'static str },
     /// A union value of a member this version does not know: it cannot be serialized.
@@ -53,11 +61,9 @@ impl fmt::Display for ValidationError {
                 self.path,
                 bounds(min, max)
             ),
-            Constraint::UnknownUnionMember => write!(
-                f,
-                "{}: unknown union member cannot be sent",
-                self.path
-            ),
+            Constraint::UnknownUnionMember => {
+                write!(f, "{}: unknown union member cannot be sent", self.path)
+            }
             Constraint::Pattern { pattern } => write!(
                 f,
                 "{}: value does not match the pattern {pattern:?} (@pattern)",
@@ -234,7 +240,9 @@ mod tests {
                 v.string_length("", Some(1), Some(5));
                 v.pattern("ABC", &NAME);
             });
-            v.member("Items", |v| v.index(2, |v| v.range(7.0, Some(0.0), Some(5.0))));
+            v.member("Items", |v| {
+                v.index(2, |v| v.range(7.0, Some(0.0), Some(5.0)))
+            });
             v.member("Tags", |v| v.key("env", |v| v.required::<String>(&None)));
         });
         let errors = v.finish().unwrap_err();

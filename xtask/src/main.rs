@@ -88,7 +88,12 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     }
 }
 
-fn codegen(root: &Path, pins: &[Pin], source: &ModelSource, check: bool) -> Result<ExitCode, String> {
+fn codegen(
+    root: &Path,
+    pins: &[Pin],
+    source: &ModelSource,
+    check: bool,
+) -> Result<ExitCode, String> {
     let started = Instant::now();
     let mut stale = Vec::new();
     let mut written = 0usize;
@@ -136,7 +141,11 @@ fn codegen(root: &Path, pins: &[Pin], source: &ModelSource, check: bool) -> Resu
 }
 
 /// Makes `dir` hold exactly `files` (or, with `check`, only reports what would change).
-fn sync_dir(dir: &Path, files: &smithy_lite_codegen::Files, check: bool) -> Result<Vec<String>, String> {
+fn sync_dir(
+    dir: &Path,
+    files: &smithy_lite_codegen::Files,
+    check: bool,
+) -> Result<Vec<String>, String> {
     let mut changes = Vec::new();
     for (rel, contents) in files {
         let path = dir.join(rel);
@@ -145,11 +154,16 @@ fn sync_dir(dir: &Path, files: &smithy_lite_codegen::Files, check: bool) -> Resu
             changes.push(format!(
                 "{} ({})",
                 path.display(),
-                if current.is_none() { "missing" } else { "differs" }
+                if current.is_none() {
+                    "missing"
+                } else {
+                    "differs"
+                }
             ));
             if !check {
                 if let Some(parent) = path.parent() {
-                    std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+                    std::fs::create_dir_all(parent)
+                        .map_err(|e| format!("{}: {e}", parent.display()))?;
                 }
                 std::fs::write(&path, contents).map_err(|e| format!("{}: {e}", path.display()))?;
             }
@@ -164,7 +178,8 @@ fn sync_dir(dir: &Path, files: &smithy_lite_codegen::Files, check: bool) -> Resu
         if !files.contains_key(&rel) {
             changes.push(format!("{} (not generated any more)", existing.display()));
             if !check {
-                std::fs::remove_file(&existing).map_err(|e| format!("{}: {e}", existing.display()))?;
+                std::fs::remove_file(&existing)
+                    .map_err(|e| format!("{}: {e}", existing.display()))?;
             }
         }
     }

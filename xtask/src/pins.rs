@@ -87,7 +87,8 @@ impl ModelSource {
         }
         let bytes = download(&pin.url())?;
         verify(pin, &bytes, Path::new(&pin.url()))?;
-        std::fs::create_dir_all(&self.cache).map_err(|e| format!("{}: {e}", self.cache.display()))?;
+        std::fs::create_dir_all(&self.cache)
+            .map_err(|e| format!("{}: {e}", self.cache.display()))?;
         std::fs::write(&path, &bytes).map_err(|e| format!("{}: {e}", path.display()))?;
         Ok(path)
     }

@@ -41,25 +41,20 @@ fn rust_header(svc: &Service, opts: &CrateOptions) -> String {
 }
 
 fn format_file(path: &str, header: &str, tokens: TokenStream) -> Result<String, Error> {
-    let file: syn::File = syn::parse2(tokens).map_err(|e| {
-        Error::model(path, format!("could not be generated (generator bug): {e}"))
-    })?;
+    let file: syn::File = syn::parse2(tokens)
+        .map_err(|e| Error::model(path, format!("could not be generated (generator bug): {e}")))?;
     Ok(format!("{header}{}", prettyplease::unparse(&file)))
 }
 
 /// Named types reachable from `roots` through members, lists and maps.
 fn reachable(svc: &Service, roots: impl IntoIterator<Item = ShapeId>) -> BTreeSet<ShapeId> {
-    fn visit_target(svc: &Service, t: &Target, out: &mut BTreeSet<ShapeId>, todo: &mut Vec<ShapeId>) {
+    fn visit_target(t: &Target, out: &BTreeSet<ShapeId>, todo: &mut Vec<ShapeId>) {
         match &t.ty {
-            Type::Named(id) => {
-                if !out.contains(id) {
-                    todo.push(id.clone());
-                }
-            }
-            Type::List { item, .. } => visit_target(svc, item, out, todo),
+            Type::Named(id) if !out.contains(id) => todo.push(id.clone()),
+            Type::List { item, .. } => visit_target(item, out, todo),
             Type::Map { key, value, .. } => {
-                visit_target(svc, key, out, todo);
-                visit_target(svc, value, out, todo);
+                visit_target(key, out, todo);
+                visit_target(value, out, todo);
             }
             _ => {}
         }
@@ -73,12 +68,12 @@ fn reachable(svc: &Service, roots: impl IntoIterator<Item = ShapeId>) -> BTreeSe
         match svc.types.get(&id) {
             Some(NamedType::Structure(s)) => {
                 for m in &s.members {
-                    visit_target(svc, &m.target, &mut out, &mut todo);
+                    visit_target(&m.target, &out, &mut todo);
                 }
             }
             Some(NamedType::Union(u)) => {
                 for v in &u.variants {
-                    visit_target(svc, &v.member.target, &mut out, &mut todo);
+                    visit_target(&v.member.target, &out, &mut todo);
                 }
             }
             _ => {}
@@ -152,15 +147,26 @@ pub fn emit_crate(svc: &Service, opts: &CrateOptions) -> Result<Files, Error> {
         )?,
     );
     for op in svc.operations.values() {
-        let path = format!("src/operation/{}.rs", names::ident(&op.module_name).to_string().trim_start_matches("r#"));
+        let path = format!(
+            "src/operation/{}.rs",
+            names::ident(&op.module_name)
+                .to_string()
+                .trim_start_matches("r#")
+        );
         let tokens = operation::operation_module(svc, op, &validation);
         files.insert(path.clone(), format_file(&path, &header, tokens)?);
     }
 
     // protocol.rs: codecs of named types and error parsers.
-    let codecs = svc.types.iter().map(|(id, t)| {
-        json::codec_fns(svc, t, input_types.contains(id), output_types.contains(id))
-    });
+    // Inputs, outputs and errors are read and written by their operation's code; only shared
+    // types need codec functions.
+    let codecs = svc
+        .types
+        .iter()
+        .filter(|(_, t)| *t.location() == TypeLocation::Types)
+        .map(|(id, t)| {
+            json::codec_fns(svc, t, input_types.contains(id), output_types.contains(id))
+        });
     let error_parsers = svc.types.values().filter_map(|t| match t {
         NamedType::Structure(s) if s.error.is_some() => Some(rest_json::error_parser(svc, s)),
         _ => None,
@@ -193,10 +199,19 @@ pub fn emit_crate(svc: &Service, opts: &CrateOptions) -> Result<Files, Error> {
         )?,
     );
 
-    files.insert("src/primitives.rs".into(), format_file("src/primitives.rs", &header, primitives())?);
-    files.insert("src/lib.rs".into(), format_file("src/lib.rs", &header, lib_rs(svc))?);
+    files.insert(
+        "src/primitives.rs".into(),
+        format_file("src/primitives.rs", &header, primitives())?,
+    );
+    files.insert(
+        "src/lib.rs".into(),
+        format_file("src/lib.rs", &header, lib_rs(svc))?,
+    );
     for (name, contents) in RUNTIME_FILES {
-        let path = format!("src/runtime/{}", if *name == "lib.rs" { "mod.rs" } else { name });
+        let path = format!(
+            "src/runtime/{}",
+            if *name == "lib.rs" { "mod.rs" } else { name }
+        );
         files.insert(
             path,
             format!(

@@ -98,7 +98,10 @@ fn error_enum(svc: &Service, op: &Operation) -> TokenStream {
     let is_fns = op.errors.iter().map(|e| {
         let s = svc.structure(e);
         let v = ident(&s.rust_name);
-        let f = ident(&format!("is_{}", naming::bare(&naming::field_name(&s.rust_name))));
+        let f = ident(&format!(
+            "is_{}",
+            naming::bare(&naming::field_name(&s.rust_name))
+        ));
         let d = format!("Is this a `{}`?", s.rust_name);
         quote! {
             #[doc = #d]

@@ -55,7 +55,11 @@ pub fn structure(svc: &Service, s: &Structure) -> TokenStream {
         quote! { pub(crate) meta: crate::runtime::error::ErrorMeta, }
     });
     let any_sensitive = s.sensitive || s.members.iter().any(|m| m.target.sensitive);
-    let derive_debug = if any_sensitive { quote!() } else { quote!(Debug,) };
+    let derive_debug = if any_sensitive {
+        quote!()
+    } else {
+        quote!(Debug,)
+    };
     let debug_impl = any_sensitive.then(|| {
         let name_str = &s.rust_name;
         let entries = s.members.iter().map(|m| {
@@ -67,7 +71,10 @@ pub fn structure(svc: &Service, s: &Structure) -> TokenStream {
                 quote! { .field(#label, &self.#f) }
             }
         });
-        let meta = s.error.as_ref().map(|_| quote! { .field("meta", &self.meta) });
+        let meta = s
+            .error
+            .as_ref()
+            .map(|_| quote! { .field("meta", &self.meta) });
         quote! {
             impl ::std::fmt::Debug for #name {
                 fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -164,7 +171,11 @@ fn string_enum(e: &Enum) -> TokenStream {
     } else {
         quote!()
     };
-    let derive_debug = if e.sensitive { quote!() } else { quote!(Debug,) };
+    let derive_debug = if e.sensitive {
+        quote!()
+    } else {
+        quote!(Debug,)
+    };
     quote! {
         #doc
         #[derive(Clone, #derive_debug PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -287,7 +298,11 @@ fn union(svc: &Service, u: &Union) -> TokenStream {
         }
     });
     let any_sensitive = u.sensitive || u.variants.iter().any(|v| v.member.target.sensitive);
-    let derive_debug = if any_sensitive { quote!() } else { quote!(Debug,) };
+    let derive_debug = if any_sensitive {
+        quote!()
+    } else {
+        quote!(Debug,)
+    };
     let debug = any_sensitive.then(|| {
         let arms = u.variants.iter().map(|v| {
             let var = ident(&v.variant_name);

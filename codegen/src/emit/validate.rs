@@ -168,12 +168,11 @@ impl<'a> Validation<'a> {
                     }
                 });
             }
-            Type::Map { key, value, sparse } if self.target_needs(key) || self.target_needs(value) => {
-                let key_str = if crate::emit::names::is_string_enum(self.svc, key) {
-                    quote!(key.as_str())
-                } else {
-                    quote!(key.as_str())
-                };
+            Type::Map { key, value, sparse }
+                if self.target_needs(key) || self.target_needs(value) =>
+            {
+                // String keys and string-enum keys both have `as_str`.
+                let key_str = quote!(key.as_str());
                 let kc = self.check_value(key, quote!(key));
                 let vc = self.check_value(value, quote!(value));
                 let vc = if *sparse {
@@ -207,7 +206,11 @@ impl<'a> Validation<'a> {
         let inner = if inner.is_empty() {
             quote!()
         } else {
-            let deref = if m.boxed { quote!(let x = &**x;) } else { quote!() };
+            let deref = if m.boxed {
+                quote!(let x = &**x;)
+            } else {
+                quote!()
+            };
             quote! { if let ::std::option::Option::Some(x) = &#owner.#f { #deref #inner } }
         };
         quote! {

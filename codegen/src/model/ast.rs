@@ -106,7 +106,10 @@ fn members(raw: Option<Ordered<RawMember>>) -> Vec<Member> {
 }
 
 fn ids(targets: Vec<Target>) -> Vec<ShapeId> {
-    targets.into_iter().map(|t| ShapeId::new(t.target)).collect()
+    targets
+        .into_iter()
+        .map(|t| ShapeId::new(t.target))
+        .collect()
 }
 
 pub(super) fn parse(text: &str) -> Result<Model, Error> {
@@ -115,7 +118,10 @@ pub(super) fn parse(text: &str) -> Result<Model, Error> {
     if !raw.smithy.starts_with('2') && !raw.smithy.starts_with('1') {
         return Err(Error::model(
             "<model>",
-            format!("has Smithy IDL version {:?}; 1.0 and 2.0 are supported", raw.smithy),
+            format!(
+                "has Smithy IDL version {:?}; 1.0 and 2.0 are supported",
+                raw.smithy
+            ),
         ));
     }
     let mut shapes = prelude();
@@ -123,7 +129,10 @@ pub(super) fn parse(text: &str) -> Result<Model, Error> {
     let mut mixins: Vec<(ShapeId, Vec<ShapeId>)> = Vec::new();
     for (id, raw_shape) in raw.shapes.map(|o| o.0).unwrap_or_default() {
         if !id.contains('#') {
-            return Err(Error::model(&id, "is not an absolute shape id (namespace#Name)"));
+            return Err(Error::model(
+                &id,
+                "is not an absolute shape id (namespace#Name)",
+            ));
         }
         let rs: RawShape = serde_json::from_str(raw_shape.get())
             .map_err(|e| Error::model(&id, format!("is malformed: {e}")))?;
@@ -179,11 +188,12 @@ pub(super) fn parse(text: &str) -> Result<Model, Error> {
                     .collect(),
             }),
             "resource" => {
-                let mut operations: Vec<ShapeId> = [rs.create, rs.put, rs.read, rs.update, rs.delete, rs.list]
-                    .into_iter()
-                    .flatten()
-                    .map(|t| ShapeId::new(t.target))
-                    .collect();
+                let mut operations: Vec<ShapeId> =
+                    [rs.create, rs.put, rs.read, rs.update, rs.delete, rs.list]
+                        .into_iter()
+                        .flatten()
+                        .map(|t| ShapeId::new(t.target))
+                        .collect();
                 operations.extend(ids(rs.operations));
                 operations.extend(ids(rs.collection_operations));
                 ShapeKind::Resource(ResourceShape {
@@ -238,7 +248,9 @@ fn apply(
             let member = members_mut(&mut shape.kind)
                 .iter_mut()
                 .find(|x| x.name == m)
-                .ok_or_else(|| Error::model(target, "is the target of `apply` but is not a member"))?;
+                .ok_or_else(|| {
+                    Error::model(target, "is the target of `apply` but is not a member")
+                })?;
             member.traits.extend(traits);
         }
     }
@@ -247,7 +259,10 @@ fn apply(
 
 fn members_mut(kind: &mut ShapeKind) -> &mut [Member] {
     match kind {
-        ShapeKind::Enum(m) | ShapeKind::IntEnum(m) | ShapeKind::Structure(m) | ShapeKind::Union(m) => m,
+        ShapeKind::Enum(m)
+        | ShapeKind::IntEnum(m)
+        | ShapeKind::Structure(m)
+        | ShapeKind::Union(m) => m,
         ShapeKind::List(m) => std::slice::from_mut(m),
         _ => &mut [],
     }
@@ -264,7 +279,10 @@ fn flatten_mixins(
     let mut inherited_traits = BTreeMap::new();
     for mixin_id in mixin_ids {
         let mixin = shapes.get(mixin_id).ok_or_else(|| {
-            Error::model(id.as_str(), format!("uses mixin `{mixin_id}`, which is not defined"))
+            Error::model(
+                id.as_str(),
+                format!("uses mixin `{mixin_id}`, which is not defined"),
+            )
         })?;
         inherited_members.extend(mixin.members().iter().cloned());
         for (k, v) in mixin.traits.iter() {
@@ -281,7 +299,10 @@ fn flatten_mixins(
         .collect();
     merged.extend(own.iter().cloned());
     match &mut shape.kind {
-        ShapeKind::Enum(m) | ShapeKind::IntEnum(m) | ShapeKind::Structure(m) | ShapeKind::Union(m) => *m = merged,
+        ShapeKind::Enum(m)
+        | ShapeKind::IntEnum(m)
+        | ShapeKind::Structure(m)
+        | ShapeKind::Union(m) => *m = merged,
         _ => {}
     }
     for (k, v) in inherited_traits {
@@ -298,7 +319,12 @@ fn prelude() -> BTreeMap<ShapeId, Shape> {
     let mut out = BTreeMap::new();
     let mut add = |name: &str, kind: ShapeKind, traits: Vec<(&str, Value)>| {
         let id = ShapeId::new(format!("smithy.api#{name}"));
-        let traits = Traits::new(traits.into_iter().map(|(k, v)| (k.to_string(), v)).collect());
+        let traits = Traits::new(
+            traits
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect(),
+        );
         out.insert(id.clone(), Shape { id, kind, traits });
     };
     for (name, t) in [
@@ -327,7 +353,11 @@ fn prelude() -> BTreeMap<ShapeId, Shape> {
         ("PrimitiveFloat", Float, Value::from(0)),
         ("PrimitiveDouble", Double, Value::from(0)),
     ] {
-        add(name, ShapeKind::Simple(t), vec![("smithy.api#default", default)]);
+        add(
+            name,
+            ShapeKind::Simple(t),
+            vec![("smithy.api#default", default)],
+        );
     }
     add(
         "Unit",

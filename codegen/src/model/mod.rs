@@ -200,7 +200,10 @@ impl Model {
             }
             let shape = self.resolve(&r, service.id.as_str())?;
             let ShapeKind::Resource(res) = &shape.kind else {
-                return Err(Error::model(r.as_str(), "is bound as a resource but is not one"));
+                return Err(Error::model(
+                    r.as_str(),
+                    "is bound as a resource but is not one",
+                ));
             };
             ops.extend(res.operations.iter().cloned());
             resources.extend(res.resources.iter().cloned());

@@ -114,6 +114,9 @@ pub const NO_WIRE_EFFECT_NAMESPACES: &[&str] = &[
     "smithy.waiters#",
 ];
 
+/// `(min, max)` bounds of `@length` and `@range`.
+pub type Bounds<T> = (Option<T>, Option<T>);
+
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HttpTrait {
@@ -177,9 +180,7 @@ impl Traits {
     pub fn parse<T: for<'de> Deserialize<'de>>(&self, id: &str) -> Result<Option<T>, String> {
         self.0
             .get(id)
-            .map(|v| {
-                T::deserialize(v).map_err(|e| format!("has a malformed `{id}` trait: {e}"))
-            })
+            .map(|v| T::deserialize(v).map_err(|e| format!("has a malformed `{id}` trait: {e}")))
             .transpose()
     }
 
@@ -188,7 +189,9 @@ impl Traits {
     }
 
     pub fn documentation(&self) -> Option<&str> {
-        self.0.get("smithy.api#documentation").and_then(Value::as_str)
+        self.0
+            .get("smithy.api#documentation")
+            .and_then(Value::as_str)
     }
 
     pub fn required(&self) -> bool {
@@ -285,17 +288,19 @@ impl Traits {
     }
 
     /// `(min, max)` of `@length`.
-    pub fn length(&self) -> Result<Option<(Option<u64>, Option<u64>)>, String> {
+    pub fn length(&self) -> Result<Option<Bounds<u64>>, String> {
         #[derive(Deserialize)]
         struct L {
             min: Option<u64>,
             max: Option<u64>,
         }
-        Ok(self.parse::<L>("smithy.api#length")?.map(|l| (l.min, l.max)))
+        Ok(self
+            .parse::<L>("smithy.api#length")?
+            .map(|l| (l.min, l.max)))
     }
 
     /// `(min, max)` of `@range`; bounds may be any JSON number.
-    pub fn range(&self) -> Result<Option<(Option<f64>, Option<f64>)>, String> {
+    pub fn range(&self) -> Result<Option<Bounds<f64>>, String> {
         #[derive(Deserialize)]
         struct R {
             min: Option<f64>,

@@ -45,7 +45,11 @@ pub fn write_value(svc: &Service, target: &Target, value: TokenStream) -> TokenS
                 w.end_array();
             }
         }
-        Type::Map { key, value: v, sparse } => {
+        Type::Map {
+            key,
+            value: v,
+            sparse,
+        } => {
             let key_str = if crate::emit::names::is_string_enum(svc, key) {
                 quote!(key.as_str())
             } else {
@@ -181,11 +185,14 @@ pub fn read_members<'a>(svc: &Service, members: impl Iterator<Item = &'a Member>
 
 /// `ser_*` / `de_*` functions of a structure or union.
 pub fn codec_fns(svc: &Service, t: &NamedType, ser: bool, de: bool) -> TokenStream {
-    let path = type_path(svc, match t {
-        NamedType::Structure(s) => &s.id,
-        NamedType::Union(u) => &u.id,
-        _ => return quote!(),
-    });
+    let path = type_path(
+        svc,
+        match t {
+            NamedType::Structure(s) => &s.id,
+            NamedType::Union(u) => &u.id,
+            _ => return quote!(),
+        },
+    );
     let ser_name = ident(&naming::ser_fn(t.rust_name()));
     let de_name = ident(&naming::de_fn(t.rust_name()));
     let mut out = TokenStream::new();

@@ -6,8 +6,8 @@ use quote::quote;
 use super::json::{read_members, read_value, timestamp_format, write_members, write_value};
 use crate::emit::names::{ident, type_path};
 use crate::ir::{
-    Binding, Member, NamedType, Operation, PathSegment, Service, Structure, Target, TimestampFormat,
-    Type,
+    Binding, Member, NamedType, Operation, PathSegment, Service, Structure, Target,
+    TimestampFormat, Type,
 };
 use crate::naming;
 
@@ -36,7 +36,10 @@ fn to_text(svc: &Service, t: &Target, x: TokenStream, default_ts: TimestampForma
 fn from_text(svc: &Service, t: &Target, default_ts: TimestampFormat) -> TokenStream {
     match &t.ty {
         Type::String | Type::BigInteger | Type::BigDecimal => {
-            quote!(::std::result::Result::<_, crate::runtime::json::DeserializeError>::Ok(h.to_string()))
+            quote!(::std::result::Result::<
+                _,
+                crate::runtime::json::DeserializeError,
+            >::Ok(h.to_string()))
         }
         Type::Boolean => quote!(crate::runtime::rest::header_parse::<bool>(h)),
         Type::Byte => quote!(crate::runtime::rest::header_parse::<i8>(h)),
@@ -56,10 +59,14 @@ fn from_text(svc: &Service, t: &Target, default_ts: TimestampFormat) -> TokenStr
                 NamedType::IntEnum(_) => {
                     quote!(crate::runtime::rest::header_parse::<i32>(h).map(#p::from))
                 }
-                _ => quote!(::std::result::Result::<_, crate::runtime::json::DeserializeError>::Ok(#p::from(h))),
+                _ => {
+                    quote!(::std::result::Result::<_, crate::runtime::json::DeserializeError>::Ok(#p::from(h)))
+                }
             }
         }
-        _ => quote!(::std::result::Result::<(), _>::Err(crate::runtime::json::DeserializeError::new("unsupported header type"))),
+        _ => quote!(::std::result::Result::<(), _>::Err(
+            crate::runtime::json::DeserializeError::new("unsupported header type")
+        )),
     }
 }
 
@@ -88,7 +95,10 @@ pub fn serialize_request(svc: &Service, op: &Operation) -> TokenStream {
             let text = format!("/{l}");
             quote!(path.push_str(#text);)
         }
-        PathSegment::Label { member: name, greedy } => {
+        PathSegment::Label {
+            member: name,
+            greedy,
+        } => {
             let m = member(name);
             let f = ident(&m.field_name);
             let text = to_text(svc, &m.target, quote!(value), TimestampFormat::DateTime);
@@ -101,7 +111,8 @@ pub fn serialize_request(svc: &Service, op: &Operation) -> TokenStream {
         }
     });
     // A trailing `/` in the pattern (or the root) is kept as written.
-    let trailing = (op.http.uri.split('?').next().unwrap_or("/").ends_with('/')).then(|| quote!(path.push('/');));
+    let trailing = (op.http.uri.split('?').next().unwrap_or("/").ends_with('/'))
+        .then(|| quote!(path.push('/');));
 
     let literal_query = op.http.literal_query.iter().map(|(k, v)| {
         let v = match v {
@@ -110,7 +121,12 @@ pub fn serialize_request(svc: &Service, op: &Operation) -> TokenStream {
         };
         quote!(query.push_literal(#k, #v);)
     });
-    let mut query_keys: Vec<&str> = op.http.literal_query.iter().map(|(k, _)| k.as_str()).collect();
+    let mut query_keys: Vec<&str> = op
+        .http
+        .literal_query
+        .iter()
+        .map(|(k, _)| k.as_str())
+        .collect();
     let mut query_writes = Vec::new();
     let mut header_writes = Vec::new();
     for m in &input.members {
@@ -129,11 +145,13 @@ pub fn serialize_request(svc: &Service, op: &Operation) -> TokenStream {
                         quote! { for #item_pat in value.iter() { query.push(#key, ::std::option::Option::Some(&#text)); } }
                     }
                     _ => {
-                        let text = to_text(svc, &m.target, quote!(value), TimestampFormat::DateTime);
+                        let text =
+                            to_text(svc, &m.target, quote!(value), TimestampFormat::DateTime);
                         quote! { query.push(#key, ::std::option::Option::Some(&#text)); }
                     }
                 };
-                query_writes.push(quote! { if let ::std::option::Option::Some(value) = &input.#f { #w } });
+                query_writes
+                    .push(quote! { if let ::std::option::Option::Some(value) = &input.#f { #w } });
             }
             Binding::QueryParams => {
                 let write_value = match &m.target.ty {
@@ -143,7 +161,8 @@ pub fn serialize_request(svc: &Service, op: &Operation) -> TokenStream {
                             quote! { for item in value.iter() { query.push(key, ::std::option::Option::Some(&#text)); } }
                         }
                         _ => {
-                            let text = to_text(svc, value, quote!(value), TimestampFormat::DateTime);
+                            let text =
+                                to_text(svc, value, quote!(value), TimestampFormat::DateTime);
                             quote! { query.push(key, ::std::option::Option::Some(&#text)); }
                         }
                     },
@@ -170,11 +189,13 @@ pub fn serialize_request(svc: &Service, op: &Operation) -> TokenStream {
                         }
                     }
                     _ => {
-                        let text = to_text(svc, &m.target, quote!(value), TimestampFormat::HttpDate);
+                        let text =
+                            to_text(svc, &m.target, quote!(value), TimestampFormat::HttpDate);
                         quote! { request.headers.insert(#name, #text); }
                     }
                 };
-                header_writes.push(quote! { if let ::std::option::Option::Some(value) = &input.#f { #w } });
+                header_writes
+                    .push(quote! { if let ::std::option::Option::Some(value) = &input.#f { #w } });
             }
             Binding::PrefixHeaders(prefix) => {
                 header_writes.push(quote! {
@@ -392,7 +413,10 @@ pub fn parse_response(svc: &Service, op: &Operation) -> TokenStream {
 /// `de_error_*`: an error structure from its response (body members, bound headers, meta).
 pub fn error_parser(svc: &Service, s: &Structure) -> TokenStream {
     let path = type_path(svc, &s.id);
-    let de = ident(&format!("de_error_{}", naming::bare(&naming::field_name(&s.rust_name))));
+    let de = ident(&format!(
+        "de_error_{}",
+        naming::bare(&naming::field_name(&s.rust_name))
+    ));
     let http_reads = read_http_members(svc, s);
     let reads = read_members(svc, s.members.iter());
     let obj = if has_body_members(s) {

@@ -30,7 +30,11 @@ pub struct ParseError {
 
 impl fmt::Display for ParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:?} is not a valid {:?} timestamp", self.input, self.format)
+        write!(
+            f,
+            "{:?} is not a valid {:?} timestamp",
+            self.input, self.format
+        )
     }
 }
 
@@ -180,7 +184,8 @@ impl From<DateTime> for SystemTime {
         if t.secs >= 0 {
             UNIX_EPOCH + Duration::new(t.secs as u64, t.nanos)
         } else {
-            UNIX_EPOCH - Duration::from_secs(t.secs.unsigned_abs()) + Duration::from_nanos(t.nanos as u64)
+            UNIX_EPOCH - Duration::from_secs(t.secs.unsigned_abs())
+                + Duration::from_nanos(t.nanos as u64)
         }
     }
 }
@@ -255,7 +260,11 @@ fn parse_rfc3339(input: &str) -> Option<DateTime> {
     if tb[2] != b':' || tb[5] != b':' {
         return None;
     }
-    let (h, mi, sec) = (digits(&time[0..2])?, digits(&time[3..5])?, digits(&time[6..8])?);
+    let (h, mi, sec) = (
+        digits(&time[0..2])?,
+        digits(&time[3..5])?,
+        digits(&time[6..8])?,
+    );
     let mut nanos = 0u32;
     if let Some(frac_rest) = zone.strip_prefix('.') {
         let end = frac_rest
@@ -309,7 +318,12 @@ fn parse_http_date(input: &str) -> Option<DateTime> {
         return None;
     }
     let nanos = match frac {
-        Some(f) => digits(&f.chars().chain(std::iter::repeat('0')).take(9).collect::<String>())?,
+        Some(f) => digits(
+            &f.chars()
+                .chain(std::iter::repeat('0'))
+                .take(9)
+                .collect::<String>(),
+        )?,
         None => 0,
     };
     DateTime::from_civil(y, mo, d, h, mi, sec, nanos)
@@ -334,12 +348,32 @@ mod tests {
     fn parses_what_it_formats_and_common_variants() {
         for (s, f, secs, nanos) in [
             ("1440938160", Format::EpochSeconds, 1_440_938_160, 0),
-            ("1440938160.5", Format::EpochSeconds, 1_440_938_160, 500_000_000),
+            (
+                "1440938160.5",
+                Format::EpochSeconds,
+                1_440_938_160,
+                500_000_000,
+            ),
             ("2015-08-30T12:36:00Z", Format::DateTime, 1_440_938_160, 0),
-            ("2015-08-30T14:36:00.25+02:00", Format::DateTime, 1_440_938_160, 250_000_000),
+            (
+                "2015-08-30T14:36:00.25+02:00",
+                Format::DateTime,
+                1_440_938_160,
+                250_000_000,
+            ),
             ("1969-12-31T23:59:59Z", Format::DateTime, -1, 0),
-            ("Sun, 30 Aug 2015 12:36:00 GMT", Format::HttpDate, 1_440_938_160, 0),
-            ("Tue, 29 Feb 2000 00:00:00 GMT", Format::HttpDate, 951_782_400, 0),
+            (
+                "Sun, 30 Aug 2015 12:36:00 GMT",
+                Format::HttpDate,
+                1_440_938_160,
+                0,
+            ),
+            (
+                "Tue, 29 Feb 2000 00:00:00 GMT",
+                Format::HttpDate,
+                951_782_400,
+                0,
+            ),
         ] {
             let t = DateTime::parse(s, f).unwrap();
             assert_eq!((t.secs(), t.subsec_nanos()), (secs, nanos), "{s}");

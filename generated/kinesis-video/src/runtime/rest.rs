@@ -20,7 +20,11 @@ const UNRESERVED_AND_SLASH: &AsciiSet = &UNRESERVED.remove(b'/');
 
 /// Encodes a `{Label}` value (`/` is encoded) or a `{Label+}` value (`/` is kept).
 pub fn encode_label(value: &str, greedy: bool) -> String {
-    let set = if greedy { UNRESERVED_AND_SLASH } else { UNRESERVED };
+    let set = if greedy {
+        UNRESERVED_AND_SLASH
+    } else {
+        UNRESERVED
+    };
     utf8_percent_encode(value, set).to_string()
 }
 
