@@ -18,11 +18,22 @@ pub struct JsonWriter {
     open: Vec<bool>,
     /// A key was just written: its value takes no comma.
     after_key: bool,
+    /// Document mode writes every timestamp in this format instead of the wire's.
+    timestamps_as: Option<Format>,
 }
 
 impl JsonWriter {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A writer for documents shown to people (`output_to_json`): timestamps as ISO-8601
+    /// strings, the rest as on the wire.
+    pub fn for_document() -> Self {
+        JsonWriter {
+            timestamps_as: Some(Format::DateTime),
+            ..Self::default()
+        }
     }
 
     pub fn finish(self) -> Vec<u8> {
@@ -120,7 +131,7 @@ impl JsonWriter {
     }
 
     pub fn timestamp(&mut self, v: &DateTime, format: Format) {
-        match format {
+        match self.timestamps_as.unwrap_or(format) {
             Format::EpochSeconds => {
                 let text = v.fmt(format);
                 self.number_text(&text)
@@ -283,6 +294,9 @@ pub fn timestamp(v: &Value, format: Format) -> Result<DateTime, DeserializeError
                 .ok_or_else(|| DeserializeError::new(format!("{n} is not a timestamp")))?;
             Ok(DateTime::from_secs_f64(f))
         }
+        // Documents written by people (`--cli-input-json`) spell timestamps as ISO-8601.
+        (Format::EpochSeconds, Value::String(s)) => DateTime::parse(s, Format::DateTime)
+            .map_err(|_| wrong_type("epoch seconds (a number)", v)),
         (Format::EpochSeconds, _) => Err(wrong_type("epoch seconds (a number)", v)),
         (_, Value::String(s)) => {
             DateTime::parse(s, format).map_err(|e| DeserializeError::new(e.to_string()))

@@ -158,15 +158,15 @@ pub fn emit_crate(svc: &Service, opts: &CrateOptions) -> Result<Files, Error> {
     }
 
     // protocol.rs: codecs of named types and error parsers.
-    // Inputs, outputs and errors are read and written by their operation's code; only shared
-    // types need codec functions.
+    // Every structure and union can be written and read: inputs are written on the wire and
+    // read from documents (`input_from_json`), outputs the other way round. Errors have their
+    // own parsers below.
     let codecs = svc
         .types
         .iter()
-        .filter(|(_, t)| *t.location() == TypeLocation::Types)
-        .map(|(id, t)| {
-            json::codec_fns(svc, t, input_types.contains(id), output_types.contains(id))
-        });
+        .filter(|(_, t)| *t.location() != TypeLocation::Errors)
+        .filter(|(id, _)| input_types.contains(*id) || output_types.contains(*id))
+        .map(|(_, t)| json::codec_fns(svc, t, true, true));
     let error_parsers = svc.types.values().filter_map(|t| match t {
         NamedType::Structure(s) if s.error.is_some() => Some(rest_json::error_parser(svc, s)),
         _ => None,
@@ -178,6 +178,7 @@ pub fn emit_crate(svc: &Service, opts: &CrateOptions) -> Result<Files, Error> {
             &header,
             quote! {
                 //! restJson1 codecs of the service's types.
+                #![allow(clippy::all)]
                 #(#codecs)*
                 #(#error_parsers)*
             },
@@ -269,11 +270,19 @@ fn lib_rs(svc: &Service) -> TokenStream {
         #![allow(clippy::all)]
         #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
+        // The generated files are printed by prettyplease; rustfmt would print them
+        // differently and make `cargo xtask codegen --check` fail.
+        #[rustfmt::skip]
         pub mod operation;
+        #[rustfmt::skip]
         pub mod primitives;
+        #[rustfmt::skip]
         pub mod runtime;
+        #[rustfmt::skip]
         pub mod types;
+        #[rustfmt::skip]
         pub(crate) mod protocol;
+        #[rustfmt::skip]
         pub(crate) mod validation;
 
         /// Errors of every operation, and the metadata they carry.

@@ -52,6 +52,8 @@ pub fn operation_module(svc: &Service, op: &Operation, validation: &Validation) 
     let ser = rest_json::serialize_request(svc, op);
     let de = rest_json::parse_response(svc, op);
     let http_doc = format!("`{} {}`", op.http.method, op.http.uri);
+    let de_input = ident(&naming::de_fn(svc.types[&op.input].rust_name()));
+    let ser_output = ident(&naming::ser_fn(svc.types[&op.output].rust_name()));
     quote! {
         #op_doc
         ///
@@ -74,6 +76,21 @@ pub fn operation_module(svc: &Service, op: &Operation, validation: &Validation) 
 
         #ser
         #de
+
+        /// Reads an input from a JSON document keyed by the model's member names (the form
+        /// `--cli-input-json` takes); timestamps may be epoch seconds or ISO-8601 strings.
+        pub fn input_from_json(document: &crate::runtime::json::Value) -> ::std::result::Result<#input_path, crate::runtime::json::DeserializeError> {
+            crate::protocol::#de_input(document)
+        }
+
+        /// Writes an output as a JSON document keyed by the model's member names, with
+        /// timestamps as ISO-8601 strings and blobs as base64.
+        pub fn output_to_json(output: &#output_path) -> ::std::vec::Vec<u8> {
+            let mut w = crate::runtime::json::JsonWriter::for_document();
+            crate::protocol::#ser_output(&mut w, output);
+            w.finish()
+        }
+
         #(#local_types)*
         #validate_impl
         #error

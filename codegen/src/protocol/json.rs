@@ -201,6 +201,7 @@ pub fn codec_fns(svc: &Service, t: &NamedType, ser: bool, de: bool) -> TokenStre
             if ser {
                 let body = write_members(svc, s.members.iter(), quote!(value));
                 out.extend(quote! {
+                    #[allow(unused_variables)]
                     pub(crate) fn #ser_name(w: &mut crate::runtime::json::JsonWriter, value: &#path) {
                         #body
                     }

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::json::{read_members, read_value, timestamp_format, write_members, write_value};
+use super::json::{read_members, read_value, timestamp_format, write_value};
 use crate::emit::names::{ident, type_path};
 use crate::ir::{
     Binding, Member, NamedType, Operation, PathSegment, Service, Structure, Target,
@@ -256,12 +256,12 @@ pub fn serialize_request(svc: &Service, op: &Operation) -> TokenStream {
             }
         }
     } else if has_body_members(input) {
-        let write = write_members(svc, input.members.iter(), quote!(input));
+        let ser = ident(&naming::ser_fn(&input.rust_name));
         quote! {
             request.headers.insert("content-type", "application/json");
-            let w = &mut crate::runtime::json::JsonWriter::new();
-            #write
-            request.body = ::std::mem::take(w).finish();
+            let mut w = crate::runtime::json::JsonWriter::new();
+            crate::protocol::#ser(&mut w, input);
+            request.body = w.finish();
         }
     } else {
         quote!()
@@ -359,15 +359,11 @@ pub fn parse_response(svc: &Service, op: &Operation) -> TokenStream {
     let output_path = type_path(svc, &op.output);
     let error_enum = ident(&op.error_type);
     let http_reads = read_http_members(svc, output);
-    let body_reads = if has_body_members(output) && payload_member(output).is_none() {
-        let reads = read_members(svc, output.members.iter());
-        quote! {
-            let v = crate::runtime::json::parse_body(&response.body)?;
-            let obj = crate::runtime::json::object(&v)?;
-            #reads
-        }
+    let de = ident(&naming::de_fn(&output.rust_name));
+    let body_read = if payload_member(output).is_none() {
+        quote!(crate::protocol::#de(&crate::runtime::json::parse_body(&response.body)?)?)
     } else {
-        quote!()
+        quote!(#output_path::default())
     };
     let arms = op.errors.iter().map(|e| {
         let s = svc.structure(e);
@@ -389,9 +385,8 @@ pub fn parse_response(svc: &Service, op: &Operation) -> TokenStream {
             }
             let read = || -> ::std::result::Result<#output_path, crate::runtime::json::DeserializeError> {
                 #[allow(unused_mut)]
-                let mut out = #output_path::default();
+                let mut out = #body_read;
                 #http_reads
-                #body_reads
                 ::std::result::Result::Ok(out)
             };
             read().map_err(|e| crate::runtime::error::SdkError::Response(crate::runtime::error::ResponseError::new(response, e)))

@@ -13,11 +13,17 @@
     rustdoc::broken_intra_doc_links,
     rustdoc::invalid_html_tags
 )]
+#[rustfmt::skip]
 pub mod operation;
+#[rustfmt::skip]
 pub mod primitives;
+#[rustfmt::skip]
 pub mod runtime;
+#[rustfmt::skip]
 pub mod types;
+#[rustfmt::skip]
 pub(crate) mod protocol;
+#[rustfmt::skip]
 pub(crate) mod validation;
 /// Errors of every operation, and the metadata they carry.
 pub mod error {

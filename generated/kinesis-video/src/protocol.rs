@@ -2,6 +2,43 @@
 // Do not edit: change the model or the generator and run `cargo xtask codegen`.
 
 //! restJson1 codecs of the service's types.
+#![allow(clippy::all)]
+#[allow(unused_variables)]
+pub(crate) fn ser_channel_info(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::types::ChannelInfo,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.channel_name {
+        w.key("ChannelName");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.channel_arn {
+        w.key("ChannelARN");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.channel_type {
+        w.key("ChannelType");
+        w.string(value.as_str());
+    }
+    if let ::std::option::Option::Some(value) = &value.channel_status {
+        w.key("ChannelStatus");
+        w.string(value.as_str());
+    }
+    if let ::std::option::Option::Some(value) = &value.creation_time {
+        w.key("CreationTime");
+        w.timestamp(value, crate::runtime::datetime::Format::EpochSeconds);
+    }
+    if let ::std::option::Option::Some(value) = &value.single_master_configuration {
+        w.key("SingleMasterConfiguration");
+        crate::protocol::ser_single_master_configuration(w, value);
+    }
+    if let ::std::option::Option::Some(value) = &value.version {
+        w.key("Version");
+        w.string(value);
+    }
+    w.end_object();
+}
 pub(crate) fn de_channel_info(
     v: &crate::runtime::json::Value,
 ) -> ::std::result::Result<
@@ -51,6 +88,7 @@ pub(crate) fn de_channel_info(
     )?;
     ::std::result::Result::Ok(out)
 }
+#[allow(unused_variables)]
 pub(crate) fn ser_channel_name_condition(
     w: &mut crate::runtime::json::JsonWriter,
     value: &crate::types::ChannelNameCondition,
@@ -66,6 +104,393 @@ pub(crate) fn ser_channel_name_condition(
     }
     w.end_object();
 }
+pub(crate) fn de_channel_name_condition(
+    v: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::types::ChannelNameCondition,
+    crate::runtime::json::DeserializeError,
+> {
+    let obj = crate::runtime::json::object(v)?;
+    #[allow(unused_mut)]
+    let mut out = crate::types::ChannelNameCondition::default();
+    out.comparison_operator = crate::runtime::json::member(
+        obj,
+        "ComparisonOperator",
+        |v| crate::runtime::json::string(v).map(crate::types::ComparisonOperator::from),
+    )?;
+    out.comparison_value = crate::runtime::json::member(
+        obj,
+        "ComparisonValue",
+        |v| crate::runtime::json::string(v),
+    )?;
+    ::std::result::Result::Ok(out)
+}
+#[allow(unused_variables)]
+pub(crate) fn ser_create_signaling_channel_input(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::create_signaling_channel::CreateSignalingChannelInput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.channel_name {
+        w.key("ChannelName");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.channel_type {
+        w.key("ChannelType");
+        w.string(value.as_str());
+    }
+    if let ::std::option::Option::Some(value) = &value.single_master_configuration {
+        w.key("SingleMasterConfiguration");
+        crate::protocol::ser_single_master_configuration(w, value);
+    }
+    if let ::std::option::Option::Some(value) = &value.tags {
+        w.key("Tags");
+        w.begin_array();
+        for item in value {
+            crate::protocol::ser_tag(w, item);
+        }
+        w.end_array();
+    }
+    w.end_object();
+}
+pub(crate) fn de_create_signaling_channel_input(
+    v: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::operation::create_signaling_channel::CreateSignalingChannelInput,
+    crate::runtime::json::DeserializeError,
+> {
+    let obj = crate::runtime::json::object(v)?;
+    #[allow(unused_mut)]
+    let mut out = crate::operation::create_signaling_channel::CreateSignalingChannelInput::default();
+    out.channel_name = crate::runtime::json::member(
+        obj,
+        "ChannelName",
+        |v| crate::runtime::json::string(v),
+    )?;
+    out.channel_type = crate::runtime::json::member(
+        obj,
+        "ChannelType",
+        |v| crate::runtime::json::string(v).map(crate::types::ChannelType::from),
+    )?;
+    out.single_master_configuration = crate::runtime::json::member(
+        obj,
+        "SingleMasterConfiguration",
+        |v| crate::protocol::de_single_master_configuration(v),
+    )?;
+    out.tags = crate::runtime::json::member(
+        obj,
+        "Tags",
+        |v| crate::runtime::json::list(v, |v| crate::protocol::de_tag(v)),
+    )?;
+    ::std::result::Result::Ok(out)
+}
+#[allow(unused_variables)]
+pub(crate) fn ser_create_signaling_channel_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::create_signaling_channel::CreateSignalingChannelOutput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.channel_arn {
+        w.key("ChannelARN");
+        w.string(value);
+    }
+    w.end_object();
+}
+pub(crate) fn de_create_signaling_channel_output(
+    v: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::operation::create_signaling_channel::CreateSignalingChannelOutput,
+    crate::runtime::json::DeserializeError,
+> {
+    let obj = crate::runtime::json::object(v)?;
+    #[allow(unused_mut)]
+    let mut out = crate::operation::create_signaling_channel::CreateSignalingChannelOutput::default();
+    out.channel_arn = crate::runtime::json::member(
+        obj,
+        "ChannelARN",
+        |v| crate::runtime::json::string(v),
+    )?;
+    ::std::result::Result::Ok(out)
+}
+#[allow(unused_variables)]
+pub(crate) fn ser_create_stream_input(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::create_stream::CreateStreamInput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.device_name {
+        w.key("DeviceName");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.stream_name {
+        w.key("StreamName");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.media_type {
+        w.key("MediaType");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.kms_key_id {
+        w.key("KmsKeyId");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.data_retention_in_hours {
+        w.key("DataRetentionInHours");
+        w.integer(i64::from(*value));
+    }
+    if let ::std::option::Option::Some(value) = &value.tags {
+        w.key("Tags");
+        w.begin_object();
+        for (key, value) in value {
+            w.key(key);
+            w.string(value);
+        }
+        w.end_object();
+    }
+    w.end_object();
+}
+pub(crate) fn de_create_stream_input(
+    v: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::operation::create_stream::CreateStreamInput,
+    crate::runtime::json::DeserializeError,
+> {
+    let obj = crate::runtime::json::object(v)?;
+    #[allow(unused_mut)]
+    let mut out = crate::operation::create_stream::CreateStreamInput::default();
+    out.device_name = crate::runtime::json::member(
+        obj,
+        "DeviceName",
+        |v| crate::runtime::json::string(v),
+    )?;
+    out.stream_name = crate::runtime::json::member(
+        obj,
+        "StreamName",
+        |v| crate::runtime::json::string(v),
+    )?;
+    out.media_type = crate::runtime::json::member(
+        obj,
+        "MediaType",
+        |v| crate::runtime::json::string(v),
+    )?;
+    out.kms_key_id = crate::runtime::json::member(
+        obj,
+        "KmsKeyId",
+        |v| crate::runtime::json::string(v),
+    )?;
+    out.data_retention_in_hours = crate::runtime::json::member(
+        obj,
+        "DataRetentionInHours",
+        |v| crate::runtime::json::integer::<i32>(v),
+    )?;
+    out.tags = crate::runtime::json::member(
+        obj,
+        "Tags",
+        |v| crate::runtime::json::map(
+            v,
+            |k: &str| k.to_string(),
+            |v| crate::runtime::json::string(v),
+        ),
+    )?;
+    ::std::result::Result::Ok(out)
+}
+#[allow(unused_variables)]
+pub(crate) fn ser_create_stream_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::create_stream::CreateStreamOutput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.stream_arn {
+        w.key("StreamARN");
+        w.string(value);
+    }
+    w.end_object();
+}
+pub(crate) fn de_create_stream_output(
+    v: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::operation::create_stream::CreateStreamOutput,
+    crate::runtime::json::DeserializeError,
+> {
+    let obj = crate::runtime::json::object(v)?;
+    #[allow(unused_mut)]
+    let mut out = crate::operation::create_stream::CreateStreamOutput::default();
+    out.stream_arn = crate::runtime::json::member(
+        obj,
+        "StreamARN",
+        |v| crate::runtime::json::string(v),
+    )?;
+    ::std::result::Result::Ok(out)
+}
+#[allow(unused_variables)]
+pub(crate) fn ser_delete_edge_configuration_input(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::delete_edge_configuration::DeleteEdgeConfigurationInput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.stream_name {
+        w.key("StreamName");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.stream_arn {
+        w.key("StreamARN");
+        w.string(value);
+    }
+    w.end_object();
+}
+pub(crate) fn de_delete_edge_configuration_input(
+    v: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::operation::delete_edge_configuration::DeleteEdgeConfigurationInput,
+    crate::runtime::json::DeserializeError,
+> {
+    let obj = crate::runtime::json::object(v)?;
+    #[allow(unused_mut)]
+    let mut out = crate::operation::delete_edge_configuration::DeleteEdgeConfigurationInput::default();
+    out.stream_name = crate::runtime::json::member(
+        obj,
+        "StreamName",
+        |v| crate::runtime::json::string(v),
+    )?;
+    out.stream_arn = crate::runtime::json::member(
+        obj,
+        "StreamARN",
+        |v| crate::runtime::json::string(v),
+    )?;
+    ::std::result::Result::Ok(out)
+}
+#[allow(unused_variables)]
+pub(crate) fn ser_delete_edge_configuration_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::delete_edge_configuration::DeleteEdgeConfigurationOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
+pub(crate) fn de_delete_edge_configuration_output(
+    v: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::operation::delete_edge_configuration::DeleteEdgeConfigurationOutput,
+    crate::runtime::json::DeserializeError,
+> {
+    crate::runtime::json::object(v)?;
+    #[allow(unused_mut)]
+    let mut out = crate::operation::delete_edge_configuration::DeleteEdgeConfigurationOutput::default();
+    ::std::result::Result::Ok(out)
+}
+#[allow(unused_variables)]
+pub(crate) fn ser_delete_signaling_channel_input(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::delete_signaling_channel::DeleteSignalingChannelInput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.channel_arn {
+        w.key("ChannelARN");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.current_version {
+        w.key("CurrentVersion");
+        w.string(value);
+    }
+    w.end_object();
+}
+pub(crate) fn de_delete_signaling_channel_input(
+    v: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::operation::delete_signaling_channel::DeleteSignalingChannelInput,
+    crate::runtime::json::DeserializeError,
+> {
+    let obj = crate::runtime::json::object(v)?;
+    #[allow(unused_mut)]
+    let mut out = crate::operation::delete_signaling_channel::DeleteSignalingChannelInput::default();
+    out.channel_arn = crate::runtime::json::member(
+        obj,
+        "ChannelARN",
+        |v| crate::runtime::json::string(v),
+    )?;
+    out.current_version = crate::runtime::json::member(
+        obj,
+        "CurrentVersion",
+        |v| crate::runtime::json::string(v),
+    )?;
+    ::std::result::Result::Ok(out)
+}
+#[allow(unused_variables)]
+pub(crate) fn ser_delete_signaling_channel_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::delete_signaling_channel::DeleteSignalingChannelOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
+pub(crate) fn de_delete_signaling_channel_output(
+    v: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::operation::delete_signaling_channel::DeleteSignalingChannelOutput,
+    crate::runtime::json::DeserializeError,
+> {
+    crate::runtime::json::object(v)?;
+    #[allow(unused_mut)]
+    let mut out = crate::operation::delete_signaling_channel::DeleteSignalingChannelOutput::default();
+    ::std::result::Result::Ok(out)
+}
+#[allow(unused_variables)]
+pub(crate) fn ser_delete_stream_input(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::delete_stream::DeleteStreamInput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.stream_arn {
+        w.key("StreamARN");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.current_version {
+        w.key("CurrentVersion");
+        w.string(value);
+    }
+    w.end_object();
+}
+pub(crate) fn de_delete_stream_input(
+    v: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::operation::delete_stream::DeleteStreamInput,
+    crate::runtime::json::DeserializeError,
+> {
+    let obj = crate::runtime::json::object(v)?;
+    #[allow(unused_mut)]
+    let mut out = crate::operation::delete_stream::DeleteStreamInput::default();
+    out.stream_arn = crate::runtime::json::member(
+        obj,
+        "StreamARN",
+        |v| crate::runtime::json::string(v),
+    )?;
+    out.current_version = crate::runtime::json::member(
+        obj,
+        "CurrentVersion",
+        |v| crate::runtime::json::string(v),
+    )?;
+    ::std::result::Result::Ok(out)
+}
+#[allow(unused_variables)]
+pub(crate) fn ser_delete_stream_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::delete_stream::DeleteStreamOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
+pub(crate) fn de_delete_stream_output(
+    v: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::operation::delete_stream::DeleteStreamOutput,
+    crate::runtime::json::DeserializeError,
+> {
+    crate::runtime::json::object(v)?;
+    #[allow(unused_mut)]
+    let mut out = crate::operation::delete_stream::DeleteStreamOutput::default();
+    ::std::result::Result::Ok(out)
+}
+#[allow(unused_variables)]
 pub(crate) fn ser_deletion_config(
     w: &mut crate::runtime::json::JsonWriter,
     value: &crate::types::DeletionConfig,
@@ -111,6 +536,581 @@ pub(crate) fn de_deletion_config(
     )?;
     ::std::result::Result::Ok(out)
 }
+#[allow(unused_variables)]
+pub(crate) fn ser_describe_edge_configuration_input(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::describe_edge_configuration::DescribeEdgeConfigurationInput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.stream_name {
+        w.key("StreamName");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.stream_arn {
+        w.key("StreamARN");
+        w.string(value);
+    }
+    w.end_object();
+}
+pub(crate) fn de_describe_edge_configuration_input(
+    v: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::operation::describe_edge_configuration::DescribeEdgeConfigurationInput,
+    crate::runtime::json::DeserializeError,
+> {
+    let obj = crate::runtime::json::object(v)?;
+    #[allow(unused_mut)]
+    let mut out = crate::operation::describe_edge_configuration::DescribeEdgeConfigurationInput::default();
+    out.stream_name = crate::runtime::json::member(
+        obj,
+        "StreamName",
+        |v| crate::runtime::json::string(v),
+    )?;
+    out.stream_arn = crate::runtime::json::member(
+        obj,
+        "StreamARN",
+        |v| crate::runtime::json::string(v),
+    )?;
+    ::std::result::Result::Ok(out)
+}
+#[allow(unused_variables)]
+pub(crate) fn ser_describe_edge_configuration_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::describe_edge_configuration::DescribeEdgeConfigurationOutput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.stream_name {
+        w.key("StreamName");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.stream_arn {
+        w.key("StreamARN");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.creation_time {
+        w.key("CreationTime");
+        w.timestamp(value, crate::runtime::datetime::Format::EpochSeconds);
+    }
+    if let ::std::option::Option::Some(value) = &value.last_updated_time {
+        w.key("LastUpdatedTime");
+        w.timestamp(value, crate::runtime::datetime::Format::EpochSeconds);
+    }
+    if let ::std::option::Option::Some(value) = &value.sync_status {
+        w.key("SyncStatus");
+        w.string(value.as_str());
+    }
+    if let ::std::option::Option::Some(value) = &value.failed_status_details {
+        w.key("FailedStatusDetails");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.edge_config {
+        w.key("EdgeConfig");
+        crate::protocol::ser_edge_config(w, value);
+    }
+    if let ::std::option::Option::Some(value) = &value.edge_agent_status {
+        w.key("EdgeAgentStatus");
+        crate::protocol::ser_edge_agent_status(w, value);
+    }
+    w.end_object();
+}
+pub(crate) fn de_describe_edge_configuration_output(
+    v: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::operation::describe_edge_configuration::DescribeEdgeConfigurationOutput,
+    crate::runtime::json::DeserializeError,
+> {
+    let obj = crate::runtime::json::object(v)?;
+    #[allow(unused_mut)]
+    let mut out = crate::operation::describe_edge_configuration::DescribeEdgeConfigurationOutput::default();
+    out.stream_name = crate::runtime::json::member(
+        obj,
+        "StreamName",
+        |v| crate::runtime::json::string(v),
+    )?;
+    out.stream_arn = crate::runtime::json::member(
+        obj,
+        "StreamARN",
+        |v| crate::runtime::json::string(v),
+    )?;
+    out.creation_time = crate::runtime::json::member(
+        obj,
+        "CreationTime",
+        |v| crate::runtime::json::timestamp(
+            v,
+            crate::runtime::datetime::Format::EpochSeconds,
+        ),
+    )?;
+    out.last_updated_time = crate::runtime::json::member(
+        obj,
+        "LastUpdatedTime",
+        |v| crate::runtime::json::timestamp(
+            v,
+            crate::runtime::datetime::Format::EpochSeconds,
+        ),
+    )?;
+    out.sync_status = crate::runtime::json::member(
+        obj,
+        "SyncStatus",
+        |v| crate::runtime::json::string(v).map(crate::types::SyncStatus::from),
+    )?;
+    out.failed_status_details = crate::runtime::json::member(
+        obj,
+        "FailedStatusDetails",
+        |v| crate::runtime::json::string(v),
+    )?;
+    out.edge_config = crate::runtime::json::member(
+        obj,
+        "EdgeConfig",
+        |v| crate::protocol::de_edge_config(v),
+    )?;
+    out.edge_agent_status = crate::runtime::json::member(
+        obj,
+        "EdgeAgentStatus",
+        |v| crate::protocol::de_edge_agent_status(v),
+    )?;
+    ::std::result::Result::Ok(out)
+}
+#[allow(unused_variables)]
+pub(crate) fn ser_describe_image_generation_configuration_input(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::describe_image_generation_configuration::DescribeImageGenerationConfigurationInput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.stream_name {
+        w.key("StreamName");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.stream_arn {
+        w.key("StreamARN");
+        w.string(value);
+    }
+    w.end_object();
+}
+pub(crate) fn de_describe_image_generation_configuration_input(
+    v: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::operation::describe_image_generation_configuration::DescribeImageGenerationConfigurationInput,
+    crate::runtime::json::DeserializeError,
+> {
+    let obj = crate::runtime::json::object(v)?;
+    #[allow(unused_mut)]
+    let mut out = crate::operation::describe_image_generation_configuration::DescribeImageGenerationConfigurationInput::default();
+    out.stream_name = crate::runtime::json::member(
+        obj,
+        "StreamName",
+        |v| crate::runtime::json::string(v),
+    )?;
+    out.stream_arn = crate::runtime::json::member(
+        obj,
+        "StreamARN",
+        |v| crate::runtime::json::string(v),
+    )?;
+    ::std::result::Result::Ok(out)
+}
+#[allow(unused_variables)]
+pub(crate) fn ser_describe_image_generation_configuration_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::describe_image_generation_configuration::DescribeImageGenerationConfigurationOutput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.image_generation_configuration {
+        w.key("ImageGenerationConfiguration");
+        crate::protocol::ser_image_generation_configuration(w, value);
+    }
+    w.end_object();
+}
+pub(crate) fn de_describe_image_generation_configuration_output(
+    v: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::operation::describe_image_generation_configuration::DescribeImageGenerationConfigurationOutput,
+    crate::runtime::json::DeserializeError,
+> {
+    let obj = crate::runtime::json::object(v)?;
+    #[allow(unused_mut)]
+    let mut out = crate::operation::describe_image_generation_configuration::DescribeImageGenerationConfigurationOutput::default();
+    out.image_generation_configuration = crate::runtime::json::member(
+        obj,
+        "ImageGenerationConfiguration",
+        |v| crate::protocol::de_image_generation_configuration(v),
+    )?;
+    ::std::result::Result::Ok(out)
+}
+#[allow(unused_variables)]
+pub(crate) fn ser_describe_mapped_resource_configuration_input(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::describe_mapped_resource_configuration::DescribeMappedResourceConfigurationInput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.stream_name {
+        w.key("StreamName");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.stream_arn {
+        w.key("StreamARN");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.max_results {
+        w.key("MaxResults");
+        w.integer(i64::from(*value));
+    }
+    if let ::std::option::Option::Some(value) = &value.next_token {
+        w.key("NextToken");
+        w.string(value);
+    }
+    w.end_object();
+}
+pub(crate) fn de_describe_mapped_resource_configuration_input(
+    v: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::operation::describe_mapped_resource_configuration::DescribeMappedResourceConfigurationInput,
+    crate::runtime::json::DeserializeError,
+> {
+    let obj = crate::runtime::json::object(v)?;
+    #[allow(unused_mut)]
+    let mut out = crate::operation::describe_mapped_resource_configuration::DescribeMappedResourceConfigurationInput::default();
+    out.stream_name = crate::runtime::json::member(
+        obj,
+        "StreamName",
+        |v| crate::runtime::json::string(v),
+    )?;
+    out.stream_arn = crate::runtime::json::member(
+        obj,
+        "StreamARN",
+        |v| crate::runtime::json::string(v),
+    )?;
+    out.max_results = crate::runtime::json::member(
+        obj,
+        "MaxResults",
+        |v| crate::runtime::json::integer::<i32>(v),
+    )?;
+    out.next_token = crate::runtime::json::member(
+        obj,
+        "NextToken",
+        |v| crate::runtime::json::string(v),
+    )?;
+    ::std::result::Result::Ok(out)
+}
+#[allow(unused_variables)]
+pub(crate) fn ser_describe_mapped_resource_configuration_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::describe_mapped_resource_configuration::DescribeMappedResourceConfigurationOutput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.mapped_resource_configuration_list
+    {
+        w.key("MappedResourceConfigurationList");
+        w.begin_array();
+        for item in value {
+            crate::protocol::ser_mapped_resource_configuration_list_item(w, item);
+        }
+        w.end_array();
+    }
+    if let ::std::option::Option::Some(value) = &value.next_token {
+        w.key("NextToken");
+        w.string(value);
+    }
+    w.end_object();
+}
+pub(crate) fn de_describe_mapped_resource_configuration_output(
+    v: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::operation::describe_mapped_resource_configuration::DescribeMappedResourceConfigurationOutput,
+    crate::runtime::json::DeserializeError,
+> {
+    let obj = crate::runtime::json::object(v)?;
+    #[allow(unused_mut)]
+    let mut out = crate::operation::describe_mapped_resource_configuration::DescribeMappedResourceConfigurationOutput::default();
+    out.mapped_resource_configuration_list = crate::runtime::json::member(
+        obj,
+        "MappedResourceConfigurationList",
+        |v| crate::runtime::json::list(
+            v,
+            |v| crate::protocol::de_mapped_resource_configuration_list_item(v),
+        ),
+    )?;
+    out.next_token = crate::runtime::json::member(
+        obj,
+        "NextToken",
+        |v| crate::runtime::json::string(v),
+    )?;
+    ::std::result::Result::Ok(out)
+}
+#[allow(unused_variables)]
+pub(crate) fn ser_describe_media_storage_configuration_input(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::describe_media_storage_configuration::DescribeMediaStorageConfigurationInput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.channel_name {
+        w.key("ChannelName");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.channel_arn {
+        w.key("ChannelARN");
+        w.string(value);
+    }
+    w.end_object();
+}
+pub(crate) fn de_describe_media_storage_configuration_input(
+    v: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::operation::describe_media_storage_configuration::DescribeMediaStorageConfigurationInput,
+    crate::runtime::json::DeserializeError,
+> {
+    let obj = crate::runtime::json::object(v)?;
+    #[allow(unused_mut)]
+    let mut out = crate::operation::describe_media_storage_configuration::DescribeMediaStorageConfigurationInput::default();
+    out.channel_name = crate::runtime::json::member(
+        obj,
+        "ChannelName",
+        |v| crate::runtime::json::string(v),
+    )?;
+    out.channel_arn = crate::runtime::json::member(
+        obj,
+        "ChannelARN",
+        |v| crate::runtime::json::string(v),
+    )?;
+    ::std::result::Result::Ok(out)
+}
+#[allow(unused_variables)]
+pub(crate) fn ser_describe_media_storage_configuration_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::describe_media_storage_configuration::DescribeMediaStorageConfigurationOutput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.media_storage_configuration {
+        w.key("MediaStorageConfiguration");
+        crate::protocol::ser_media_storage_configuration(w, value);
+    }
+    w.end_object();
+}
+pub(crate) fn de_describe_media_storage_configuration_output(
+    v: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::operation::describe_media_storage_configuration::DescribeMediaStorageConfigurationOutput,
+    crate::runtime::json::DeserializeError,
+> {
+    let obj = crate::runtime::json::object(v)?;
+    #[allow(unused_mut)]
+    let mut out = crate::operation::describe_media_storage_configuration::DescribeMediaStorageConfigurationOutput::default();
+    out.media_storage_configuration = crate::runtime::json::member(
+        obj,
+        "MediaStorageConfiguration",
+        |v| crate::protocol::de_media_storage_configuration(v),
+    )?;
+    ::std::result::Result::Ok(out)
+}
+#[allow(unused_variables)]
+pub(crate) fn ser_describe_notification_configuration_input(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::describe_notification_configuration::DescribeNotificationConfigurationInput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.stream_name {
+        w.key("StreamName");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.stream_arn {
+        w.key("StreamARN");
+        w.string(value);
+    }
+    w.end_object();
+}
+pub(crate) fn de_describe_notification_configuration_input(
+    v: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::operation::describe_notification_configuration::DescribeNotificationConfigurationInput,
+    crate::runtime::json::DeserializeError,
+> {
+    let obj = crate::runtime::json::object(v)?;
+    #[allow(unused_mut)]
+    let mut out = crate::operation::describe_notification_configuration::DescribeNotificationConfigurationInput::default();
+    out.stream_name = crate::runtime::json::member(
+        obj,
+        "StreamName",
+        |v| crate::runtime::json::string(v),
+    )?;
+    out.stream_arn = crate::runtime::json::member(
+        obj,
+        "StreamARN",
+        |v| crate::runtime::json::string(v),
+    )?;
+    ::std::result::Result::Ok(out)
+}
+#[allow(unused_variables)]
+pub(crate) fn ser_describe_notification_configuration_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::describe_notification_configuration::DescribeNotificationConfigurationOutput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.notification_configuration {
+        w.key("NotificationConfiguration");
+        crate::protocol::ser_notification_configuration(w, value);
+    }
+    w.end_object();
+}
+pub(crate) fn de_describe_notification_configuration_output(
+    v: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::operation::describe_notification_configuration::DescribeNotificationConfigurationOutput,
+    crate::runtime::json::DeserializeError,
+> {
+    let obj = crate::runtime::json::object(v)?;
+    #[allow(unused_mut)]
+    let mut out = crate::operation::describe_notification_configuration::DescribeNotificationConfigurationOutput::default();
+    out.notification_configuration = crate::runtime::json::member(
+        obj,
+        "NotificationConfiguration",
+        |v| crate::protocol::de_notification_configuration(v),
+    )?;
+    ::std::result::Result::Ok(out)
+}
+#[allow(unused_variables)]
+pub(crate) fn ser_describe_signaling_channel_input(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::describe_signaling_channel::DescribeSignalingChannelInput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.channel_name {
+        w.key("ChannelName");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.channel_arn {
+        w.key("ChannelARN");
+        w.string(value);
+    }
+    w.end_object();
+}
+pub(crate) fn de_describe_signaling_channel_input(
+    v: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::operation::describe_signaling_channel::DescribeSignalingChannelInput,
+    crate::runtime::json::DeserializeError,
+> {
+    let obj = crate::runtime::json::object(v)?;
+    #[allow(unused_mut)]
+    let mut out = crate::operation::describe_signaling_channel::DescribeSignalingChannelInput::default();
+    out.channel_name = crate::runtime::json::member(
+        obj,
+        "ChannelName",
+        |v| crate::runtime::json::string(v),
+    )?;
+    out.channel_arn = crate::runtime::json::member(
+        obj,
+        "ChannelARN",
+        |v| crate::runtime::json::string(v),
+    )?;
+    ::std::result::Result::Ok(out)
+}
+#[allow(unused_variables)]
+pub(crate) fn ser_describe_signaling_channel_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::describe_signaling_channel::DescribeSignalingChannelOutput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.channel_info {
+        w.key("ChannelInfo");
+        crate::protocol::ser_channel_info(w, value);
+    }
+    w.end_object();
+}
+pub(crate) fn de_describe_signaling_channel_output(
+    v: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::operation::describe_signaling_channel::DescribeSignalingChannelOutput,
+    crate::runtime::json::DeserializeError,
+> {
+    let obj = crate::runtime::json::object(v)?;
+    #[allow(unused_mut)]
+    let mut out = crate::operation::describe_signaling_channel::DescribeSignalingChannelOutput::default();
+    out.channel_info = crate::runtime::json::member(
+        obj,
+        "ChannelInfo",
+        |v| crate::protocol::de_channel_info(v),
+    )?;
+    ::std::result::Result::Ok(out)
+}
+#[allow(unused_variables)]
+pub(crate) fn ser_describe_stream_input(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::describe_stream::DescribeStreamInput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.stream_name {
+        w.key("StreamName");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.stream_arn {
+        w.key("StreamARN");
+        w.string(value);
+    }
+    w.end_object();
+}
+pub(crate) fn de_describe_stream_input(
+    v: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::operation::describe_stream::DescribeStreamInput,
+    crate::runtime::json::DeserializeError,
+> {
+    let obj = crate::runtime::json::object(v)?;
+    #[allow(unused_mut)]
+    let mut out = crate::operation::describe_stream::DescribeStreamInput::default();
+    out.stream_name = crate::runtime::json::member(
+        obj,
+        "StreamName",
+        |v| crate::runtime::json::string(v),
+    )?;
+    out.stream_arn = crate::runtime::json::member(
+        obj,
+        "StreamARN",
+        |v| crate::runtime::json::string(v),
+    )?;
+    ::std::result::Result::Ok(out)
+}
+#[allow(unused_variables)]
+pub(crate) fn ser_describe_stream_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::describe_stream::DescribeStreamOutput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.stream_info {
+        w.key("StreamInfo");
+        crate::protocol::ser_stream_info(w, value);
+    }
+    w.end_object();
+}
+pub(crate) fn de_describe_stream_output(
+    v: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::operation::describe_stream::DescribeStreamOutput,
+    crate::runtime::json::DeserializeError,
+> {
+    let obj = crate::runtime::json::object(v)?;
+    #[allow(unused_mut)]
+    let mut out = crate::operation::describe_stream::DescribeStreamOutput::default();
+    out.stream_info = crate::runtime::json::member(
+        obj,
+        "StreamInfo",
+        |v| crate::protocol::de_stream_info(v),
+    )?;
+    ::std::result::Result::Ok(out)
+}
+#[allow(unused_variables)]
+pub(crate) fn ser_edge_agent_status(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::types::EdgeAgentStatus,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.last_recorder_status {
+        w.key("LastRecorderStatus");
+        crate::protocol::ser_last_recorder_status(w, value);
+    }
+    if let ::std::option::Option::Some(value) = &value.last_uploader_status {
+        w.key("LastUploaderStatus");
+        crate::protocol::ser_last_uploader_status(w, value);
+    }
+    w.end_object();
+}
 pub(crate) fn de_edge_agent_status(
     v: &crate::runtime::json::Value,
 ) -> ::std::result::Result<
@@ -132,6 +1132,7 @@ pub(crate) fn de_edge_agent_status(
     )?;
     ::std::result::Result::Ok(out)
 }
+#[allow(unused_variables)]
 pub(crate) fn ser_edge_config(
     w: &mut crate::runtime::json::JsonWriter,
     value: &crate::types::EdgeConfig,
@@ -186,6 +1187,155 @@ pub(crate) fn de_edge_config(
     )?;
     ::std::result::Result::Ok(out)
 }
+#[allow(unused_variables)]
+pub(crate) fn ser_get_data_endpoint_input(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::get_data_endpoint::GetDataEndpointInput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.stream_name {
+        w.key("StreamName");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.stream_arn {
+        w.key("StreamARN");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.api_name {
+        w.key("APIName");
+        w.string(value.as_str());
+    }
+    w.end_object();
+}
+pub(crate) fn de_get_data_endpoint_input(
+    v: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::operation::get_data_endpoint::GetDataEndpointInput,
+    crate::runtime::json::DeserializeError,
+> {
+    let obj = crate::runtime::json::object(v)?;
+    #[allow(unused_mut)]
+    let mut out = crate::operation::get_data_endpoint::GetDataEndpointInput::default();
+    out.stream_name = crate::runtime::json::member(
+        obj,
+        "StreamName",
+        |v| crate::runtime::json::string(v),
+    )?;
+    out.stream_arn = crate::runtime::json::member(
+        obj,
+        "StreamARN",
+        |v| crate::runtime::json::string(v),
+    )?;
+    out.api_name = crate::runtime::json::member(
+        obj,
+        "APIName",
+        |v| crate::runtime::json::string(v).map(crate::types::ApiName::from),
+    )?;
+    ::std::result::Result::Ok(out)
+}
+#[allow(unused_variables)]
+pub(crate) fn ser_get_data_endpoint_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::get_data_endpoint::GetDataEndpointOutput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.data_endpoint {
+        w.key("DataEndpoint");
+        w.string(value);
+    }
+    w.end_object();
+}
+pub(crate) fn de_get_data_endpoint_output(
+    v: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::operation::get_data_endpoint::GetDataEndpointOutput,
+    crate::runtime::json::DeserializeError,
+> {
+    let obj = crate::runtime::json::object(v)?;
+    #[allow(unused_mut)]
+    let mut out = crate::operation::get_data_endpoint::GetDataEndpointOutput::default();
+    out.data_endpoint = crate::runtime::json::member(
+        obj,
+        "DataEndpoint",
+        |v| crate::runtime::json::string(v),
+    )?;
+    ::std::result::Result::Ok(out)
+}
+#[allow(unused_variables)]
+pub(crate) fn ser_get_signaling_channel_endpoint_input(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::get_signaling_channel_endpoint::GetSignalingChannelEndpointInput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.channel_arn {
+        w.key("ChannelARN");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value
+        .single_master_channel_endpoint_configuration
+    {
+        w.key("SingleMasterChannelEndpointConfiguration");
+        crate::protocol::ser_single_master_channel_endpoint_configuration(w, value);
+    }
+    w.end_object();
+}
+pub(crate) fn de_get_signaling_channel_endpoint_input(
+    v: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::operation::get_signaling_channel_endpoint::GetSignalingChannelEndpointInput,
+    crate::runtime::json::DeserializeError,
+> {
+    let obj = crate::runtime::json::object(v)?;
+    #[allow(unused_mut)]
+    let mut out = crate::operation::get_signaling_channel_endpoint::GetSignalingChannelEndpointInput::default();
+    out.channel_arn = crate::runtime::json::member(
+        obj,
+        "ChannelARN",
+        |v| crate::runtime::json::string(v),
+    )?;
+    out.single_master_channel_endpoint_configuration = crate::runtime::json::member(
+        obj,
+        "SingleMasterChannelEndpointConfiguration",
+        |v| crate::protocol::de_single_master_channel_endpoint_configuration(v),
+    )?;
+    ::std::result::Result::Ok(out)
+}
+#[allow(unused_variables)]
+pub(crate) fn ser_get_signaling_channel_endpoint_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::get_signaling_channel_endpoint::GetSignalingChannelEndpointOutput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.resource_endpoint_list {
+        w.key("ResourceEndpointList");
+        w.begin_array();
+        for item in value {
+            crate::protocol::ser_resource_endpoint_list_item(w, item);
+        }
+        w.end_array();
+    }
+    w.end_object();
+}
+pub(crate) fn de_get_signaling_channel_endpoint_output(
+    v: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::operation::get_signaling_channel_endpoint::GetSignalingChannelEndpointOutput,
+    crate::runtime::json::DeserializeError,
+> {
+    let obj = crate::runtime::json::object(v)?;
+    #[allow(unused_mut)]
+    let mut out = crate::operation::get_signaling_channel_endpoint::GetSignalingChannelEndpointOutput::default();
+    out.resource_endpoint_list = crate::runtime::json::member(
+        obj,
+        "ResourceEndpointList",
+        |v| crate::runtime::json::list(
+            v,
+            |v| crate::protocol::de_resource_endpoint_list_item(v),
+        ),
+    )?;
+    ::std::result::Result::Ok(out)
+}
+#[allow(unused_variables)]
 pub(crate) fn ser_image_generation_configuration(
     w: &mut crate::runtime::json::JsonWriter,
     value: &crate::types::ImageGenerationConfiguration,
@@ -285,6 +1435,7 @@ pub(crate) fn de_image_generation_configuration(
     )?;
     ::std::result::Result::Ok(out)
 }
+#[allow(unused_variables)]
 pub(crate) fn ser_image_generation_destination_config(
     w: &mut crate::runtime::json::JsonWriter,
     value: &crate::types::ImageGenerationDestinationConfig,
@@ -320,6 +1471,30 @@ pub(crate) fn de_image_generation_destination_config(
         |v| crate::runtime::json::string(v),
     )?;
     ::std::result::Result::Ok(out)
+}
+#[allow(unused_variables)]
+pub(crate) fn ser_last_recorder_status(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::types::LastRecorderStatus,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.job_status_details {
+        w.key("JobStatusDetails");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.last_collected_time {
+        w.key("LastCollectedTime");
+        w.timestamp(value, crate::runtime::datetime::Format::EpochSeconds);
+    }
+    if let ::std::option::Option::Some(value) = &value.last_updated_time {
+        w.key("LastUpdatedTime");
+        w.timestamp(value, crate::runtime::datetime::Format::EpochSeconds);
+    }
+    if let ::std::option::Option::Some(value) = &value.recorder_status {
+        w.key("RecorderStatus");
+        w.string(value.as_str());
+    }
+    w.end_object();
 }
 pub(crate) fn de_last_recorder_status(
     v: &crate::runtime::json::Value,
@@ -358,6 +1533,30 @@ pub(crate) fn de_last_recorder_status(
     )?;
     ::std::result::Result::Ok(out)
 }
+#[allow(unused_variables)]
+pub(crate) fn ser_last_uploader_status(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::types::LastUploaderStatus,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.job_status_details {
+        w.key("JobStatusDetails");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.last_collected_time {
+        w.key("LastCollectedTime");
+        w.timestamp(value, crate::runtime::datetime::Format::EpochSeconds);
+    }
+    if let ::std::option::Option::Some(value) = &value.last_updated_time {
+        w.key("LastUpdatedTime");
+        w.timestamp(value, crate::runtime::datetime::Format::EpochSeconds);
+    }
+    if let ::std::option::Option::Some(value) = &value.uploader_status {
+        w.key("UploaderStatus");
+        w.string(value.as_str());
+    }
+    w.end_object();
+}
 pub(crate) fn de_last_uploader_status(
     v: &crate::runtime::json::Value,
 ) -> ::std::result::Result<
@@ -394,6 +1593,42 @@ pub(crate) fn de_last_uploader_status(
         |v| crate::runtime::json::string(v).map(crate::types::UploaderStatus::from),
     )?;
     ::std::result::Result::Ok(out)
+}
+#[allow(unused_variables)]
+pub(crate) fn ser_list_edge_agent_configurations_edge_config(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::types::ListEdgeAgentConfigurationsEdgeConfig,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.stream_name {
+        w.key("StreamName");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.stream_arn {
+        w.key("StreamARN");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.creation_time {
+        w.key("CreationTime");
+        w.timestamp(value, crate::runtime::datetime::Format::EpochSeconds);
+    }
+    if let ::std::option::Option::Some(value) = &value.last_updated_time {
+        w.key("LastUpdatedTime");
+        w.timestamp(value, crate::runtime::datetime::Format::EpochSeconds);
+    }
+    if let ::std::option::Option::Some(value) = &value.sync_status {
+        w.key("SyncStatus");
+        w.string(value.as_str());
+    }
+    if let ::std::option::Option::Some(value) = &value.failed_status_details {
+        w.key("FailedStatusDetails");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.edge_config {
+        w.key("EdgeConfig");
+        crate::protocol::ser_edge_config(w, value);
+    }
+    w.end_object();
 }
 pub(crate) fn de_list_edge_agent_configurations_edge_config(
     v: &crate::runtime::json::Value,
@@ -447,6 +1682,446 @@ pub(crate) fn de_list_edge_agent_configurations_edge_config(
     )?;
     ::std::result::Result::Ok(out)
 }
+#[allow(unused_variables)]
+pub(crate) fn ser_list_edge_agent_configurations_input(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::list_edge_agent_configurations::ListEdgeAgentConfigurationsInput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.hub_device_arn {
+        w.key("HubDeviceArn");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.max_results {
+        w.key("MaxResults");
+        w.integer(i64::from(*value));
+    }
+    if let ::std::option::Option::Some(value) = &value.next_token {
+        w.key("NextToken");
+        w.string(value);
+    }
+    w.end_object();
+}
+pub(crate) fn de_list_edge_agent_configurations_input(
+    v: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::operation::list_edge_agent_configurations::ListEdgeAgentConfigurationsInput,
+    crate::runtime::json::DeserializeError,
+> {
+    let obj = crate::runtime::json::object(v)?;
+    #[allow(unused_mut)]
+    let mut out = crate::operation::list_edge_agent_configurations::ListEdgeAgentConfigurationsInput::default();
+    out.hub_device_arn = crate::runtime::json::member(
+        obj,
+        "HubDeviceArn",
+        |v| crate::runtime::json::string(v),
+    )?;
+    out.max_results = crate::runtime::json::member(
+        obj,
+        "MaxResults",
+        |v| crate::runtime::json::integer::<i32>(v),
+    )?;
+    out.next_token = crate::runtime::json::member(
+        obj,
+        "NextToken",
+        |v| crate::runtime::json::string(v),
+    )?;
+    ::std::result::Result::Ok(out)
+}
+#[allow(unused_variables)]
+pub(crate) fn ser_list_edge_agent_configurations_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::list_edge_agent_configurations::ListEdgeAgentConfigurationsOutput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.edge_configs {
+        w.key("EdgeConfigs");
+        w.begin_array();
+        for item in value {
+            crate::protocol::ser_list_edge_agent_configurations_edge_config(w, item);
+        }
+        w.end_array();
+    }
+    if let ::std::option::Option::Some(value) = &value.next_token {
+        w.key("NextToken");
+        w.string(value);
+    }
+    w.end_object();
+}
+pub(crate) fn de_list_edge_agent_configurations_output(
+    v: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::operation::list_edge_agent_configurations::ListEdgeAgentConfigurationsOutput,
+    crate::runtime::json::DeserializeError,
+> {
+    let obj = crate::runtime::json::object(v)?;
+    #[allow(unused_mut)]
+    let mut out = crate::operation::list_edge_agent_configurations::ListEdgeAgentConfigurationsOutput::default();
+    out.edge_configs = crate::runtime::json::member(
+        obj,
+        "EdgeConfigs",
+        |v| crate::runtime::json::list(
+            v,
+            |v| crate::protocol::de_list_edge_agent_configurations_edge_config(v),
+        ),
+    )?;
+    out.next_token = crate::runtime::json::member(
+        obj,
+        "NextToken",
+        |v| crate::runtime::json::string(v),
+    )?;
+    ::std::result::Result::Ok(out)
+}
+#[allow(unused_variables)]
+pub(crate) fn ser_list_signaling_channels_input(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::list_signaling_channels::ListSignalingChannelsInput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.max_results {
+        w.key("MaxResults");
+        w.integer(i64::from(*value));
+    }
+    if let ::std::option::Option::Some(value) = &value.next_token {
+        w.key("NextToken");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.channel_name_condition {
+        w.key("ChannelNameCondition");
+        crate::protocol::ser_channel_name_condition(w, value);
+    }
+    w.end_object();
+}
+pub(crate) fn de_list_signaling_channels_input(
+    v: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::operation::list_signaling_channels::ListSignalingChannelsInput,
+    crate::runtime::json::DeserializeError,
+> {
+    let obj = crate::runtime::json::object(v)?;
+    #[allow(unused_mut)]
+    let mut out = crate::operation::list_signaling_channels::ListSignalingChannelsInput::default();
+    out.max_results = crate::runtime::json::member(
+        obj,
+        "MaxResults",
+        |v| crate::runtime::json::integer::<i32>(v),
+    )?;
+    out.next_token = crate::runtime::json::member(
+        obj,
+        "NextToken",
+        |v| crate::runtime::json::string(v),
+    )?;
+    out.channel_name_condition = crate::runtime::json::member(
+        obj,
+        "ChannelNameCondition",
+        |v| crate::protocol::de_channel_name_condition(v),
+    )?;
+    ::std::result::Result::Ok(out)
+}
+#[allow(unused_variables)]
+pub(crate) fn ser_list_signaling_channels_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::list_signaling_channels::ListSignalingChannelsOutput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.channel_info_list {
+        w.key("ChannelInfoList");
+        w.begin_array();
+        for item in value {
+            crate::protocol::ser_channel_info(w, item);
+        }
+        w.end_array();
+    }
+    if let ::std::option::Option::Some(value) = &value.next_token {
+        w.key("NextToken");
+        w.string(value);
+    }
+    w.end_object();
+}
+pub(crate) fn de_list_signaling_channels_output(
+    v: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::operation::list_signaling_channels::ListSignalingChannelsOutput,
+    crate::runtime::json::DeserializeError,
+> {
+    let obj = crate::runtime::json::object(v)?;
+    #[allow(unused_mut)]
+    let mut out = crate::operation::list_signaling_channels::ListSignalingChannelsOutput::default();
+    out.channel_info_list = crate::runtime::json::member(
+        obj,
+        "ChannelInfoList",
+        |v| crate::runtime::json::list(v, |v| crate::protocol::de_channel_info(v)),
+    )?;
+    out.next_token = crate::runtime::json::member(
+        obj,
+        "NextToken",
+        |v| crate::runtime::json::string(v),
+    )?;
+    ::std::result::Result::Ok(out)
+}
+#[allow(unused_variables)]
+pub(crate) fn ser_list_streams_input(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::list_streams::ListStreamsInput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.max_results {
+        w.key("MaxResults");
+        w.integer(i64::from(*value));
+    }
+    if let ::std::option::Option::Some(value) = &value.next_token {
+        w.key("NextToken");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.stream_name_condition {
+        w.key("StreamNameCondition");
+        crate::protocol::ser_stream_name_condition(w, value);
+    }
+    w.end_object();
+}
+pub(crate) fn de_list_streams_input(
+    v: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::operation::list_streams::ListStreamsInput,
+    crate::runtime::json::DeserializeError,
+> {
+    let obj = crate::runtime::json::object(v)?;
+    #[allow(unused_mut)]
+    let mut out = crate::operation::list_streams::ListStreamsInput::default();
+    out.max_results = crate::runtime::json::member(
+        obj,
+        "MaxResults",
+        |v| crate::runtime::json::integer::<i32>(v),
+    )?;
+    out.next_token = crate::runtime::json::member(
+        obj,
+        "NextToken",
+        |v| crate::runtime::json::string(v),
+    )?;
+    out.stream_name_condition = crate::runtime::json::member(
+        obj,
+        "StreamNameCondition",
+        |v| crate::protocol::de_stream_name_condition(v),
+    )?;
+    ::std::result::Result::Ok(out)
+}
+#[allow(unused_variables)]
+pub(crate) fn ser_list_streams_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::list_streams::ListStreamsOutput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.stream_info_list {
+        w.key("StreamInfoList");
+        w.begin_array();
+        for item in value {
+            crate::protocol::ser_stream_info(w, item);
+        }
+        w.end_array();
+    }
+    if let ::std::option::Option::Some(value) = &value.next_token {
+        w.key("NextToken");
+        w.string(value);
+    }
+    w.end_object();
+}
+pub(crate) fn de_list_streams_output(
+    v: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::operation::list_streams::ListStreamsOutput,
+    crate::runtime::json::DeserializeError,
+> {
+    let obj = crate::runtime::json::object(v)?;
+    #[allow(unused_mut)]
+    let mut out = crate::operation::list_streams::ListStreamsOutput::default();
+    out.stream_info_list = crate::runtime::json::member(
+        obj,
+        "StreamInfoList",
+        |v| crate::runtime::json::list(v, |v| crate::protocol::de_stream_info(v)),
+    )?;
+    out.next_token = crate::runtime::json::member(
+        obj,
+        "NextToken",
+        |v| crate::runtime::json::string(v),
+    )?;
+    ::std::result::Result::Ok(out)
+}
+#[allow(unused_variables)]
+pub(crate) fn ser_list_tags_for_resource_input(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::list_tags_for_resource::ListTagsForResourceInput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.next_token {
+        w.key("NextToken");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.resource_arn {
+        w.key("ResourceARN");
+        w.string(value);
+    }
+    w.end_object();
+}
+pub(crate) fn de_list_tags_for_resource_input(
+    v: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::operation::list_tags_for_resource::ListTagsForResourceInput,
+    crate::runtime::json::DeserializeError,
+> {
+    let obj = crate::runtime::json::object(v)?;
+    #[allow(unused_mut)]
+    let mut out = crate::operation::list_tags_for_resource::ListTagsForResourceInput::default();
+    out.next_token = crate::runtime::json::member(
+        obj,
+        "NextToken",
+        |v| crate::runtime::json::string(v),
+    )?;
+    out.resource_arn = crate::runtime::json::member(
+        obj,
+        "ResourceARN",
+        |v| crate::runtime::json::string(v),
+    )?;
+    ::std::result::Result::Ok(out)
+}
+#[allow(unused_variables)]
+pub(crate) fn ser_list_tags_for_resource_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::list_tags_for_resource::ListTagsForResourceOutput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.next_token {
+        w.key("NextToken");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.tags {
+        w.key("Tags");
+        w.begin_object();
+        for (key, value) in value {
+            w.key(key);
+            w.string(value);
+        }
+        w.end_object();
+    }
+    w.end_object();
+}
+pub(crate) fn de_list_tags_for_resource_output(
+    v: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::operation::list_tags_for_resource::ListTagsForResourceOutput,
+    crate::runtime::json::DeserializeError,
+> {
+    let obj = crate::runtime::json::object(v)?;
+    #[allow(unused_mut)]
+    let mut out = crate::operation::list_tags_for_resource::ListTagsForResourceOutput::default();
+    out.next_token = crate::runtime::json::member(
+        obj,
+        "NextToken",
+        |v| crate::runtime::json::string(v),
+    )?;
+    out.tags = crate::runtime::json::member(
+        obj,
+        "Tags",
+        |v| crate::runtime::json::map(
+            v,
+            |k: &str| k.to_string(),
+            |v| crate::runtime::json::string(v),
+        ),
+    )?;
+    ::std::result::Result::Ok(out)
+}
+#[allow(unused_variables)]
+pub(crate) fn ser_list_tags_for_stream_input(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::list_tags_for_stream::ListTagsForStreamInput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.next_token {
+        w.key("NextToken");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.stream_arn {
+        w.key("StreamARN");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.stream_name {
+        w.key("StreamName");
+        w.string(value);
+    }
+    w.end_object();
+}
+pub(crate) fn de_list_tags_for_stream_input(
+    v: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::operation::list_tags_for_stream::ListTagsForStreamInput,
+    crate::runtime::json::DeserializeError,
+> {
+    let obj = crate::runtime::json::object(v)?;
+    #[allow(unused_mut)]
+    let mut out = crate::operation::list_tags_for_stream::ListTagsForStreamInput::default();
+    out.next_token = crate::runtime::json::member(
+        obj,
+        "NextToken",
+        |v| crate::runtime::json::string(v),
+    )?;
+    out.stream_arn = crate::runtime::json::member(
+        obj,
+        "StreamARN",
+        |v| crate::runtime::json::string(v),
+    )?;
+    out.stream_name = crate::runtime::json::member(
+        obj,
+        "StreamName",
+        |v| crate::runtime::json::string(v),
+    )?;
+    ::std::result::Result::Ok(out)
+}
+#[allow(unused_variables)]
+pub(crate) fn ser_list_tags_for_stream_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::list_tags_for_stream::ListTagsForStreamOutput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.next_token {
+        w.key("NextToken");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.tags {
+        w.key("Tags");
+        w.begin_object();
+        for (key, value) in value {
+            w.key(key);
+            w.string(value);
+        }
+        w.end_object();
+    }
+    w.end_object();
+}
+pub(crate) fn de_list_tags_for_stream_output(
+    v: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::operation::list_tags_for_stream::ListTagsForStreamOutput,
+    crate::runtime::json::DeserializeError,
+> {
+    let obj = crate::runtime::json::object(v)?;
+    #[allow(unused_mut)]
+    let mut out = crate::operation::list_tags_for_stream::ListTagsForStreamOutput::default();
+    out.next_token = crate::runtime::json::member(
+        obj,
+        "NextToken",
+        |v| crate::runtime::json::string(v),
+    )?;
+    out.tags = crate::runtime::json::member(
+        obj,
+        "Tags",
+        |v| crate::runtime::json::map(
+            v,
+            |k: &str| k.to_string(),
+            |v| crate::runtime::json::string(v),
+        ),
+    )?;
+    ::std::result::Result::Ok(out)
+}
+#[allow(unused_variables)]
 pub(crate) fn ser_local_size_config(
     w: &mut crate::runtime::json::JsonWriter,
     value: &crate::types::LocalSizeConfig,
@@ -483,6 +2158,22 @@ pub(crate) fn de_local_size_config(
     )?;
     ::std::result::Result::Ok(out)
 }
+#[allow(unused_variables)]
+pub(crate) fn ser_mapped_resource_configuration_list_item(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::types::MappedResourceConfigurationListItem,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.r#type {
+        w.key("Type");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.arn {
+        w.key("ARN");
+        w.string(value);
+    }
+    w.end_object();
+}
 pub(crate) fn de_mapped_resource_configuration_list_item(
     v: &crate::runtime::json::Value,
 ) -> ::std::result::Result<
@@ -504,6 +2195,7 @@ pub(crate) fn de_mapped_resource_configuration_list_item(
     )?;
     ::std::result::Result::Ok(out)
 }
+#[allow(unused_variables)]
 pub(crate) fn ser_media_source_config(
     w: &mut crate::runtime::json::JsonWriter,
     value: &crate::types::MediaSourceConfig,
@@ -540,6 +2232,7 @@ pub(crate) fn de_media_source_config(
     )?;
     ::std::result::Result::Ok(out)
 }
+#[allow(unused_variables)]
 pub(crate) fn ser_media_storage_configuration(
     w: &mut crate::runtime::json::JsonWriter,
     value: &crate::types::MediaStorageConfiguration,
@@ -579,6 +2272,7 @@ pub(crate) fn de_media_storage_configuration(
     )?;
     ::std::result::Result::Ok(out)
 }
+#[allow(unused_variables)]
 pub(crate) fn ser_notification_configuration(
     w: &mut crate::runtime::json::JsonWriter,
     value: &crate::types::NotificationConfiguration,
@@ -615,6 +2309,7 @@ pub(crate) fn de_notification_configuration(
     )?;
     ::std::result::Result::Ok(out)
 }
+#[allow(unused_variables)]
 pub(crate) fn ser_notification_destination_config(
     w: &mut crate::runtime::json::JsonWriter,
     value: &crate::types::NotificationDestinationConfig,
@@ -642,6 +2337,7 @@ pub(crate) fn de_notification_destination_config(
     )?;
     ::std::result::Result::Ok(out)
 }
+#[allow(unused_variables)]
 pub(crate) fn ser_recorder_config(
     w: &mut crate::runtime::json::JsonWriter,
     value: &crate::types::RecorderConfig,
@@ -678,6 +2374,22 @@ pub(crate) fn de_recorder_config(
     )?;
     ::std::result::Result::Ok(out)
 }
+#[allow(unused_variables)]
+pub(crate) fn ser_resource_endpoint_list_item(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::types::ResourceEndpointListItem,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.protocol {
+        w.key("Protocol");
+        w.string(value.as_str());
+    }
+    if let ::std::option::Option::Some(value) = &value.resource_endpoint {
+        w.key("ResourceEndpoint");
+        w.string(value);
+    }
+    w.end_object();
+}
 pub(crate) fn de_resource_endpoint_list_item(
     v: &crate::runtime::json::Value,
 ) -> ::std::result::Result<
@@ -699,6 +2411,7 @@ pub(crate) fn de_resource_endpoint_list_item(
     )?;
     ::std::result::Result::Ok(out)
 }
+#[allow(unused_variables)]
 pub(crate) fn ser_schedule_config(
     w: &mut crate::runtime::json::JsonWriter,
     value: &crate::types::ScheduleConfig,
@@ -735,6 +2448,7 @@ pub(crate) fn de_schedule_config(
     )?;
     ::std::result::Result::Ok(out)
 }
+#[allow(unused_variables)]
 pub(crate) fn ser_single_master_channel_endpoint_configuration(
     w: &mut crate::runtime::json::JsonWriter,
     value: &crate::types::SingleMasterChannelEndpointConfiguration,
@@ -754,6 +2468,31 @@ pub(crate) fn ser_single_master_channel_endpoint_configuration(
     }
     w.end_object();
 }
+pub(crate) fn de_single_master_channel_endpoint_configuration(
+    v: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::types::SingleMasterChannelEndpointConfiguration,
+    crate::runtime::json::DeserializeError,
+> {
+    let obj = crate::runtime::json::object(v)?;
+    #[allow(unused_mut)]
+    let mut out = crate::types::SingleMasterChannelEndpointConfiguration::default();
+    out.protocols = crate::runtime::json::member(
+        obj,
+        "Protocols",
+        |v| crate::runtime::json::list(
+            v,
+            |v| crate::runtime::json::string(v).map(crate::types::ChannelProtocol::from),
+        ),
+    )?;
+    out.role = crate::runtime::json::member(
+        obj,
+        "Role",
+        |v| crate::runtime::json::string(v).map(crate::types::ChannelRole::from),
+    )?;
+    ::std::result::Result::Ok(out)
+}
+#[allow(unused_variables)]
 pub(crate) fn ser_single_master_configuration(
     w: &mut crate::runtime::json::JsonWriter,
     value: &crate::types::SingleMasterConfiguration,
@@ -780,6 +2519,184 @@ pub(crate) fn de_single_master_configuration(
         |v| crate::runtime::json::integer::<i32>(v),
     )?;
     ::std::result::Result::Ok(out)
+}
+#[allow(unused_variables)]
+pub(crate) fn ser_start_edge_configuration_update_input(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::start_edge_configuration_update::StartEdgeConfigurationUpdateInput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.stream_name {
+        w.key("StreamName");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.stream_arn {
+        w.key("StreamARN");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.edge_config {
+        w.key("EdgeConfig");
+        crate::protocol::ser_edge_config(w, value);
+    }
+    w.end_object();
+}
+pub(crate) fn de_start_edge_configuration_update_input(
+    v: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::operation::start_edge_configuration_update::StartEdgeConfigurationUpdateInput,
+    crate::runtime::json::DeserializeError,
+> {
+    let obj = crate::runtime::json::object(v)?;
+    #[allow(unused_mut)]
+    let mut out = crate::operation::start_edge_configuration_update::StartEdgeConfigurationUpdateInput::default();
+    out.stream_name = crate::runtime::json::member(
+        obj,
+        "StreamName",
+        |v| crate::runtime::json::string(v),
+    )?;
+    out.stream_arn = crate::runtime::json::member(
+        obj,
+        "StreamARN",
+        |v| crate::runtime::json::string(v),
+    )?;
+    out.edge_config = crate::runtime::json::member(
+        obj,
+        "EdgeConfig",
+        |v| crate::protocol::de_edge_config(v),
+    )?;
+    ::std::result::Result::Ok(out)
+}
+#[allow(unused_variables)]
+pub(crate) fn ser_start_edge_configuration_update_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::start_edge_configuration_update::StartEdgeConfigurationUpdateOutput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.stream_name {
+        w.key("StreamName");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.stream_arn {
+        w.key("StreamARN");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.creation_time {
+        w.key("CreationTime");
+        w.timestamp(value, crate::runtime::datetime::Format::EpochSeconds);
+    }
+    if let ::std::option::Option::Some(value) = &value.last_updated_time {
+        w.key("LastUpdatedTime");
+        w.timestamp(value, crate::runtime::datetime::Format::EpochSeconds);
+    }
+    if let ::std::option::Option::Some(value) = &value.sync_status {
+        w.key("SyncStatus");
+        w.string(value.as_str());
+    }
+    if let ::std::option::Option::Some(value) = &value.failed_status_details {
+        w.key("FailedStatusDetails");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.edge_config {
+        w.key("EdgeConfig");
+        crate::protocol::ser_edge_config(w, value);
+    }
+    w.end_object();
+}
+pub(crate) fn de_start_edge_configuration_update_output(
+    v: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::operation::start_edge_configuration_update::StartEdgeConfigurationUpdateOutput,
+    crate::runtime::json::DeserializeError,
+> {
+    let obj = crate::runtime::json::object(v)?;
+    #[allow(unused_mut)]
+    let mut out = crate::operation::start_edge_configuration_update::StartEdgeConfigurationUpdateOutput::default();
+    out.stream_name = crate::runtime::json::member(
+        obj,
+        "StreamName",
+        |v| crate::runtime::json::string(v),
+    )?;
+    out.stream_arn = crate::runtime::json::member(
+        obj,
+        "StreamARN",
+        |v| crate::runtime::json::string(v),
+    )?;
+    out.creation_time = crate::runtime::json::member(
+        obj,
+        "CreationTime",
+        |v| crate::runtime::json::timestamp(
+            v,
+            crate::runtime::datetime::Format::EpochSeconds,
+        ),
+    )?;
+    out.last_updated_time = crate::runtime::json::member(
+        obj,
+        "LastUpdatedTime",
+        |v| crate::runtime::json::timestamp(
+            v,
+            crate::runtime::datetime::Format::EpochSeconds,
+        ),
+    )?;
+    out.sync_status = crate::runtime::json::member(
+        obj,
+        "SyncStatus",
+        |v| crate::runtime::json::string(v).map(crate::types::SyncStatus::from),
+    )?;
+    out.failed_status_details = crate::runtime::json::member(
+        obj,
+        "FailedStatusDetails",
+        |v| crate::runtime::json::string(v),
+    )?;
+    out.edge_config = crate::runtime::json::member(
+        obj,
+        "EdgeConfig",
+        |v| crate::protocol::de_edge_config(v),
+    )?;
+    ::std::result::Result::Ok(out)
+}
+#[allow(unused_variables)]
+pub(crate) fn ser_stream_info(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::types::StreamInfo,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.device_name {
+        w.key("DeviceName");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.stream_name {
+        w.key("StreamName");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.stream_arn {
+        w.key("StreamARN");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.media_type {
+        w.key("MediaType");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.kms_key_id {
+        w.key("KmsKeyId");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.version {
+        w.key("Version");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.status {
+        w.key("Status");
+        w.string(value.as_str());
+    }
+    if let ::std::option::Option::Some(value) = &value.creation_time {
+        w.key("CreationTime");
+        w.timestamp(value, crate::runtime::datetime::Format::EpochSeconds);
+    }
+    if let ::std::option::Option::Some(value) = &value.data_retention_in_hours {
+        w.key("DataRetentionInHours");
+        w.integer(i64::from(*value));
+    }
+    w.end_object();
 }
 pub(crate) fn de_stream_info(
     v: &crate::runtime::json::Value,
@@ -840,6 +2757,7 @@ pub(crate) fn de_stream_info(
     )?;
     ::std::result::Result::Ok(out)
 }
+#[allow(unused_variables)]
 pub(crate) fn ser_stream_name_condition(
     w: &mut crate::runtime::json::JsonWriter,
     value: &crate::types::StreamNameCondition,
@@ -855,6 +2773,28 @@ pub(crate) fn ser_stream_name_condition(
     }
     w.end_object();
 }
+pub(crate) fn de_stream_name_condition(
+    v: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::types::StreamNameCondition,
+    crate::runtime::json::DeserializeError,
+> {
+    let obj = crate::runtime::json::object(v)?;
+    #[allow(unused_mut)]
+    let mut out = crate::types::StreamNameCondition::default();
+    out.comparison_operator = crate::runtime::json::member(
+        obj,
+        "ComparisonOperator",
+        |v| crate::runtime::json::string(v).map(crate::types::ComparisonOperator::from),
+    )?;
+    out.comparison_value = crate::runtime::json::member(
+        obj,
+        "ComparisonValue",
+        |v| crate::runtime::json::string(v),
+    )?;
+    ::std::result::Result::Ok(out)
+}
+#[allow(unused_variables)]
 pub(crate) fn ser_tag(
     w: &mut crate::runtime::json::JsonWriter,
     value: &crate::types::Tag,
@@ -870,6 +2810,708 @@ pub(crate) fn ser_tag(
     }
     w.end_object();
 }
+pub(crate) fn de_tag(
+    v: &crate::runtime::json::Value,
+) -> ::std::result::Result<crate::types::Tag, crate::runtime::json::DeserializeError> {
+    let obj = crate::runtime::json::object(v)?;
+    #[allow(unused_mut)]
+    let mut out = crate::types::Tag::default();
+    out.key = crate::runtime::json::member(
+        obj,
+        "Key",
+        |v| crate::runtime::json::string(v),
+    )?;
+    out.value = crate::runtime::json::member(
+        obj,
+        "Value",
+        |v| crate::runtime::json::string(v),
+    )?;
+    ::std::result::Result::Ok(out)
+}
+#[allow(unused_variables)]
+pub(crate) fn ser_tag_resource_input(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::tag_resource::TagResourceInput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.resource_arn {
+        w.key("ResourceARN");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.tags {
+        w.key("Tags");
+        w.begin_array();
+        for item in value {
+            crate::protocol::ser_tag(w, item);
+        }
+        w.end_array();
+    }
+    w.end_object();
+}
+pub(crate) fn de_tag_resource_input(
+    v: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::operation::tag_resource::TagResourceInput,
+    crate::runtime::json::DeserializeError,
+> {
+    let obj = crate::runtime::json::object(v)?;
+    #[allow(unused_mut)]
+    let mut out = crate::operation::tag_resource::TagResourceInput::default();
+    out.resource_arn = crate::runtime::json::member(
+        obj,
+        "ResourceARN",
+        |v| crate::runtime::json::string(v),
+    )?;
+    out.tags = crate::runtime::json::member(
+        obj,
+        "Tags",
+        |v| crate::runtime::json::list(v, |v| crate::protocol::de_tag(v)),
+    )?;
+    ::std::result::Result::Ok(out)
+}
+#[allow(unused_variables)]
+pub(crate) fn ser_tag_resource_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::tag_resource::TagResourceOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
+pub(crate) fn de_tag_resource_output(
+    v: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::operation::tag_resource::TagResourceOutput,
+    crate::runtime::json::DeserializeError,
+> {
+    crate::runtime::json::object(v)?;
+    #[allow(unused_mut)]
+    let mut out = crate::operation::tag_resource::TagResourceOutput::default();
+    ::std::result::Result::Ok(out)
+}
+#[allow(unused_variables)]
+pub(crate) fn ser_tag_stream_input(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::tag_stream::TagStreamInput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.stream_arn {
+        w.key("StreamARN");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.stream_name {
+        w.key("StreamName");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.tags {
+        w.key("Tags");
+        w.begin_object();
+        for (key, value) in value {
+            w.key(key);
+            w.string(value);
+        }
+        w.end_object();
+    }
+    w.end_object();
+}
+pub(crate) fn de_tag_stream_input(
+    v: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::operation::tag_stream::TagStreamInput,
+    crate::runtime::json::DeserializeError,
+> {
+    let obj = crate::runtime::json::object(v)?;
+    #[allow(unused_mut)]
+    let mut out = crate::operation::tag_stream::TagStreamInput::default();
+    out.stream_arn = crate::runtime::json::member(
+        obj,
+        "StreamARN",
+        |v| crate::runtime::json::string(v),
+    )?;
+    out.stream_name = crate::runtime::json::member(
+        obj,
+        "StreamName",
+        |v| crate::runtime::json::string(v),
+    )?;
+    out.tags = crate::runtime::json::member(
+        obj,
+        "Tags",
+        |v| crate::runtime::json::map(
+            v,
+            |k: &str| k.to_string(),
+            |v| crate::runtime::json::string(v),
+        ),
+    )?;
+    ::std::result::Result::Ok(out)
+}
+#[allow(unused_variables)]
+pub(crate) fn ser_tag_stream_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::tag_stream::TagStreamOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
+pub(crate) fn de_tag_stream_output(
+    v: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::operation::tag_stream::TagStreamOutput,
+    crate::runtime::json::DeserializeError,
+> {
+    crate::runtime::json::object(v)?;
+    #[allow(unused_mut)]
+    let mut out = crate::operation::tag_stream::TagStreamOutput::default();
+    ::std::result::Result::Ok(out)
+}
+#[allow(unused_variables)]
+pub(crate) fn ser_untag_resource_input(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::untag_resource::UntagResourceInput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.resource_arn {
+        w.key("ResourceARN");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.tag_key_list {
+        w.key("TagKeyList");
+        w.begin_array();
+        for item in value {
+            w.string(item);
+        }
+        w.end_array();
+    }
+    w.end_object();
+}
+pub(crate) fn de_untag_resource_input(
+    v: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::operation::untag_resource::UntagResourceInput,
+    crate::runtime::json::DeserializeError,
+> {
+    let obj = crate::runtime::json::object(v)?;
+    #[allow(unused_mut)]
+    let mut out = crate::operation::untag_resource::UntagResourceInput::default();
+    out.resource_arn = crate::runtime::json::member(
+        obj,
+        "ResourceARN",
+        |v| crate::runtime::json::string(v),
+    )?;
+    out.tag_key_list = crate::runtime::json::member(
+        obj,
+        "TagKeyList",
+        |v| crate::runtime::json::list(v, |v| crate::runtime::json::string(v)),
+    )?;
+    ::std::result::Result::Ok(out)
+}
+#[allow(unused_variables)]
+pub(crate) fn ser_untag_resource_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::untag_resource::UntagResourceOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
+pub(crate) fn de_untag_resource_output(
+    v: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::operation::untag_resource::UntagResourceOutput,
+    crate::runtime::json::DeserializeError,
+> {
+    crate::runtime::json::object(v)?;
+    #[allow(unused_mut)]
+    let mut out = crate::operation::untag_resource::UntagResourceOutput::default();
+    ::std::result::Result::Ok(out)
+}
+#[allow(unused_variables)]
+pub(crate) fn ser_untag_stream_input(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::untag_stream::UntagStreamInput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.stream_arn {
+        w.key("StreamARN");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.stream_name {
+        w.key("StreamName");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.tag_key_list {
+        w.key("TagKeyList");
+        w.begin_array();
+        for item in value {
+            w.string(item);
+        }
+        w.end_array();
+    }
+    w.end_object();
+}
+pub(crate) fn de_untag_stream_input(
+    v: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::operation::untag_stream::UntagStreamInput,
+    crate::runtime::json::DeserializeError,
+> {
+    let obj = crate::runtime::json::object(v)?;
+    #[allow(unused_mut)]
+    let mut out = crate::operation::untag_stream::UntagStreamInput::default();
+    out.stream_arn = crate::runtime::json::member(
+        obj,
+        "StreamARN",
+        |v| crate::runtime::json::string(v),
+    )?;
+    out.stream_name = crate::runtime::json::member(
+        obj,
+        "StreamName",
+        |v| crate::runtime::json::string(v),
+    )?;
+    out.tag_key_list = crate::runtime::json::member(
+        obj,
+        "TagKeyList",
+        |v| crate::runtime::json::list(v, |v| crate::runtime::json::string(v)),
+    )?;
+    ::std::result::Result::Ok(out)
+}
+#[allow(unused_variables)]
+pub(crate) fn ser_untag_stream_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::untag_stream::UntagStreamOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
+pub(crate) fn de_untag_stream_output(
+    v: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::operation::untag_stream::UntagStreamOutput,
+    crate::runtime::json::DeserializeError,
+> {
+    crate::runtime::json::object(v)?;
+    #[allow(unused_mut)]
+    let mut out = crate::operation::untag_stream::UntagStreamOutput::default();
+    ::std::result::Result::Ok(out)
+}
+#[allow(unused_variables)]
+pub(crate) fn ser_update_data_retention_input(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::update_data_retention::UpdateDataRetentionInput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.stream_name {
+        w.key("StreamName");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.stream_arn {
+        w.key("StreamARN");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.current_version {
+        w.key("CurrentVersion");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.operation {
+        w.key("Operation");
+        w.string(value.as_str());
+    }
+    if let ::std::option::Option::Some(value) = &value.data_retention_change_in_hours {
+        w.key("DataRetentionChangeInHours");
+        w.integer(i64::from(*value));
+    }
+    w.end_object();
+}
+pub(crate) fn de_update_data_retention_input(
+    v: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::operation::update_data_retention::UpdateDataRetentionInput,
+    crate::runtime::json::DeserializeError,
+> {
+    let obj = crate::runtime::json::object(v)?;
+    #[allow(unused_mut)]
+    let mut out = crate::operation::update_data_retention::UpdateDataRetentionInput::default();
+    out.stream_name = crate::runtime::json::member(
+        obj,
+        "StreamName",
+        |v| crate::runtime::json::string(v),
+    )?;
+    out.stream_arn = crate::runtime::json::member(
+        obj,
+        "StreamARN",
+        |v| crate::runtime::json::string(v),
+    )?;
+    out.current_version = crate::runtime::json::member(
+        obj,
+        "CurrentVersion",
+        |v| crate::runtime::json::string(v),
+    )?;
+    out.operation = crate::runtime::json::member(
+        obj,
+        "Operation",
+        |v| {
+            crate::runtime::json::string(v)
+                .map(crate::types::UpdateDataRetentionOperation::from)
+        },
+    )?;
+    out.data_retention_change_in_hours = crate::runtime::json::member(
+        obj,
+        "DataRetentionChangeInHours",
+        |v| crate::runtime::json::integer::<i32>(v),
+    )?;
+    ::std::result::Result::Ok(out)
+}
+#[allow(unused_variables)]
+pub(crate) fn ser_update_data_retention_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::update_data_retention::UpdateDataRetentionOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
+pub(crate) fn de_update_data_retention_output(
+    v: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::operation::update_data_retention::UpdateDataRetentionOutput,
+    crate::runtime::json::DeserializeError,
+> {
+    crate::runtime::json::object(v)?;
+    #[allow(unused_mut)]
+    let mut out = crate::operation::update_data_retention::UpdateDataRetentionOutput::default();
+    ::std::result::Result::Ok(out)
+}
+#[allow(unused_variables)]
+pub(crate) fn ser_update_image_generation_configuration_input(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::update_image_generation_configuration::UpdateImageGenerationConfigurationInput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.stream_name {
+        w.key("StreamName");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.stream_arn {
+        w.key("StreamARN");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.image_generation_configuration {
+        w.key("ImageGenerationConfiguration");
+        crate::protocol::ser_image_generation_configuration(w, value);
+    }
+    w.end_object();
+}
+pub(crate) fn de_update_image_generation_configuration_input(
+    v: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::operation::update_image_generation_configuration::UpdateImageGenerationConfigurationInput,
+    crate::runtime::json::DeserializeError,
+> {
+    let obj = crate::runtime::json::object(v)?;
+    #[allow(unused_mut)]
+    let mut out = crate::operation::update_image_generation_configuration::UpdateImageGenerationConfigurationInput::default();
+    out.stream_name = crate::runtime::json::member(
+        obj,
+        "StreamName",
+        |v| crate::runtime::json::string(v),
+    )?;
+    out.stream_arn = crate::runtime::json::member(
+        obj,
+        "StreamARN",
+        |v| crate::runtime::json::string(v),
+    )?;
+    out.image_generation_configuration = crate::runtime::json::member(
+        obj,
+        "ImageGenerationConfiguration",
+        |v| crate::protocol::de_image_generation_configuration(v),
+    )?;
+    ::std::result::Result::Ok(out)
+}
+#[allow(unused_variables)]
+pub(crate) fn ser_update_image_generation_configuration_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::update_image_generation_configuration::UpdateImageGenerationConfigurationOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
+pub(crate) fn de_update_image_generation_configuration_output(
+    v: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::operation::update_image_generation_configuration::UpdateImageGenerationConfigurationOutput,
+    crate::runtime::json::DeserializeError,
+> {
+    crate::runtime::json::object(v)?;
+    #[allow(unused_mut)]
+    let mut out = crate::operation::update_image_generation_configuration::UpdateImageGenerationConfigurationOutput::default();
+    ::std::result::Result::Ok(out)
+}
+#[allow(unused_variables)]
+pub(crate) fn ser_update_media_storage_configuration_input(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::update_media_storage_configuration::UpdateMediaStorageConfigurationInput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.channel_arn {
+        w.key("ChannelARN");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.media_storage_configuration {
+        w.key("MediaStorageConfiguration");
+        crate::protocol::ser_media_storage_configuration(w, value);
+    }
+    w.end_object();
+}
+pub(crate) fn de_update_media_storage_configuration_input(
+    v: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::operation::update_media_storage_configuration::UpdateMediaStorageConfigurationInput,
+    crate::runtime::json::DeserializeError,
+> {
+    let obj = crate::runtime::json::object(v)?;
+    #[allow(unused_mut)]
+    let mut out = crate::operation::update_media_storage_configuration::UpdateMediaStorageConfigurationInput::default();
+    out.channel_arn = crate::runtime::json::member(
+        obj,
+        "ChannelARN",
+        |v| crate::runtime::json::string(v),
+    )?;
+    out.media_storage_configuration = crate::runtime::json::member(
+        obj,
+        "MediaStorageConfiguration",
+        |v| crate::protocol::de_media_storage_configuration(v),
+    )?;
+    ::std::result::Result::Ok(out)
+}
+#[allow(unused_variables)]
+pub(crate) fn ser_update_media_storage_configuration_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::update_media_storage_configuration::UpdateMediaStorageConfigurationOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
+pub(crate) fn de_update_media_storage_configuration_output(
+    v: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::operation::update_media_storage_configuration::UpdateMediaStorageConfigurationOutput,
+    crate::runtime::json::DeserializeError,
+> {
+    crate::runtime::json::object(v)?;
+    #[allow(unused_mut)]
+    let mut out = crate::operation::update_media_storage_configuration::UpdateMediaStorageConfigurationOutput::default();
+    ::std::result::Result::Ok(out)
+}
+#[allow(unused_variables)]
+pub(crate) fn ser_update_notification_configuration_input(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::update_notification_configuration::UpdateNotificationConfigurationInput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.stream_name {
+        w.key("StreamName");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.stream_arn {
+        w.key("StreamARN");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.notification_configuration {
+        w.key("NotificationConfiguration");
+        crate::protocol::ser_notification_configuration(w, value);
+    }
+    w.end_object();
+}
+pub(crate) fn de_update_notification_configuration_input(
+    v: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::operation::update_notification_configuration::UpdateNotificationConfigurationInput,
+    crate::runtime::json::DeserializeError,
+> {
+    let obj = crate::runtime::json::object(v)?;
+    #[allow(unused_mut)]
+    let mut out = crate::operation::update_notification_configuration::UpdateNotificationConfigurationInput::default();
+    out.stream_name = crate::runtime::json::member(
+        obj,
+        "StreamName",
+        |v| crate::runtime::json::string(v),
+    )?;
+    out.stream_arn = crate::runtime::json::member(
+        obj,
+        "StreamARN",
+        |v| crate::runtime::json::string(v),
+    )?;
+    out.notification_configuration = crate::runtime::json::member(
+        obj,
+        "NotificationConfiguration",
+        |v| crate::protocol::de_notification_configuration(v),
+    )?;
+    ::std::result::Result::Ok(out)
+}
+#[allow(unused_variables)]
+pub(crate) fn ser_update_notification_configuration_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::update_notification_configuration::UpdateNotificationConfigurationOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
+pub(crate) fn de_update_notification_configuration_output(
+    v: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::operation::update_notification_configuration::UpdateNotificationConfigurationOutput,
+    crate::runtime::json::DeserializeError,
+> {
+    crate::runtime::json::object(v)?;
+    #[allow(unused_mut)]
+    let mut out = crate::operation::update_notification_configuration::UpdateNotificationConfigurationOutput::default();
+    ::std::result::Result::Ok(out)
+}
+#[allow(unused_variables)]
+pub(crate) fn ser_update_signaling_channel_input(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::update_signaling_channel::UpdateSignalingChannelInput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.channel_arn {
+        w.key("ChannelARN");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.current_version {
+        w.key("CurrentVersion");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.single_master_configuration {
+        w.key("SingleMasterConfiguration");
+        crate::protocol::ser_single_master_configuration(w, value);
+    }
+    w.end_object();
+}
+pub(crate) fn de_update_signaling_channel_input(
+    v: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::operation::update_signaling_channel::UpdateSignalingChannelInput,
+    crate::runtime::json::DeserializeError,
+> {
+    let obj = crate::runtime::json::object(v)?;
+    #[allow(unused_mut)]
+    let mut out = crate::operation::update_signaling_channel::UpdateSignalingChannelInput::default();
+    out.channel_arn = crate::runtime::json::member(
+        obj,
+        "ChannelARN",
+        |v| crate::runtime::json::string(v),
+    )?;
+    out.current_version = crate::runtime::json::member(
+        obj,
+        "CurrentVersion",
+        |v| crate::runtime::json::string(v),
+    )?;
+    out.single_master_configuration = crate::runtime::json::member(
+        obj,
+        "SingleMasterConfiguration",
+        |v| crate::protocol::de_single_master_configuration(v),
+    )?;
+    ::std::result::Result::Ok(out)
+}
+#[allow(unused_variables)]
+pub(crate) fn ser_update_signaling_channel_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::update_signaling_channel::UpdateSignalingChannelOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
+pub(crate) fn de_update_signaling_channel_output(
+    v: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::operation::update_signaling_channel::UpdateSignalingChannelOutput,
+    crate::runtime::json::DeserializeError,
+> {
+    crate::runtime::json::object(v)?;
+    #[allow(unused_mut)]
+    let mut out = crate::operation::update_signaling_channel::UpdateSignalingChannelOutput::default();
+    ::std::result::Result::Ok(out)
+}
+#[allow(unused_variables)]
+pub(crate) fn ser_update_stream_input(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::update_stream::UpdateStreamInput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.stream_name {
+        w.key("StreamName");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.stream_arn {
+        w.key("StreamARN");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.current_version {
+        w.key("CurrentVersion");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.device_name {
+        w.key("DeviceName");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.media_type {
+        w.key("MediaType");
+        w.string(value);
+    }
+    w.end_object();
+}
+pub(crate) fn de_update_stream_input(
+    v: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::operation::update_stream::UpdateStreamInput,
+    crate::runtime::json::DeserializeError,
+> {
+    let obj = crate::runtime::json::object(v)?;
+    #[allow(unused_mut)]
+    let mut out = crate::operation::update_stream::UpdateStreamInput::default();
+    out.stream_name = crate::runtime::json::member(
+        obj,
+        "StreamName",
+        |v| crate::runtime::json::string(v),
+    )?;
+    out.stream_arn = crate::runtime::json::member(
+        obj,
+        "StreamARN",
+        |v| crate::runtime::json::string(v),
+    )?;
+    out.current_version = crate::runtime::json::member(
+        obj,
+        "CurrentVersion",
+        |v| crate::runtime::json::string(v),
+    )?;
+    out.device_name = crate::runtime::json::member(
+        obj,
+        "DeviceName",
+        |v| crate::runtime::json::string(v),
+    )?;
+    out.media_type = crate::runtime::json::member(
+        obj,
+        "MediaType",
+        |v| crate::runtime::json::string(v),
+    )?;
+    ::std::result::Result::Ok(out)
+}
+#[allow(unused_variables)]
+pub(crate) fn ser_update_stream_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::update_stream::UpdateStreamOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
+pub(crate) fn de_update_stream_output(
+    v: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::operation::update_stream::UpdateStreamOutput,
+    crate::runtime::json::DeserializeError,
+> {
+    crate::runtime::json::object(v)?;
+    #[allow(unused_mut)]
+    let mut out = crate::operation::update_stream::UpdateStreamOutput::default();
+    ::std::result::Result::Ok(out)
+}
+#[allow(unused_variables)]
 pub(crate) fn ser_uploader_config(
     w: &mut crate::runtime::json::JsonWriter,
     value: &crate::types::UploaderConfig,

@@ -43,30 +43,9 @@ pub fn serialize_request(
     #[allow(unused_mut)]
     let mut request = crate::runtime::http::HttpRequest::new("POST", path);
     request.headers.insert("content-type", "application/json");
-    let w = &mut crate::runtime::json::JsonWriter::new();
-    w.begin_object();
-    if let ::std::option::Option::Some(value) = &input.channel_name {
-        w.key("ChannelName");
-        w.string(value);
-    }
-    if let ::std::option::Option::Some(value) = &input.channel_type {
-        w.key("ChannelType");
-        w.string(value.as_str());
-    }
-    if let ::std::option::Option::Some(value) = &input.single_master_configuration {
-        w.key("SingleMasterConfiguration");
-        crate::protocol::ser_single_master_configuration(w, value);
-    }
-    if let ::std::option::Option::Some(value) = &input.tags {
-        w.key("Tags");
-        w.begin_array();
-        for item in value {
-            crate::protocol::ser_tag(w, item);
-        }
-        w.end_array();
-    }
-    w.end_object();
-    request.body = ::std::mem::take(w).finish();
+    let mut w = crate::runtime::json::JsonWriter::new();
+    crate::protocol::ser_create_signaling_channel_input(&mut w, input);
+    request.body = w.finish();
     ::std::result::Result::Ok(request)
 }
 /// Reads the response: the output on a 2xx status, the operation's error otherwise.
@@ -84,13 +63,8 @@ pub fn parse_response(
         crate::runtime::json::DeserializeError,
     > {
         #[allow(unused_mut)]
-        let mut out = crate::operation::create_signaling_channel::CreateSignalingChannelOutput::default();
-        let v = crate::runtime::json::parse_body(&response.body)?;
-        let obj = crate::runtime::json::object(&v)?;
-        out.channel_arn = crate::runtime::json::member(
-            obj,
-            "ChannelARN",
-            |v| crate::runtime::json::string(v),
+        let mut out = crate::protocol::de_create_signaling_channel_output(
+            &crate::runtime::json::parse_body(&response.body)?,
         )?;
         ::std::result::Result::Ok(out)
     };
@@ -227,6 +201,25 @@ fn parse_error(
             )
         }
     }
+}
+/// Reads an input from a JSON document keyed by the model's member names (the form
+/// `--cli-input-json` takes); timestamps may be epoch seconds or ISO-8601 strings.
+pub fn input_from_json(
+    document: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::operation::create_signaling_channel::CreateSignalingChannelInput,
+    crate::runtime::json::DeserializeError,
+> {
+    crate::protocol::de_create_signaling_channel_input(document)
+}
+/// Writes an output as a JSON document keyed by the model's member names, with
+/// timestamps as ISO-8601 strings and blobs as base64.
+pub fn output_to_json(
+    output: &crate::operation::create_signaling_channel::CreateSignalingChannelOutput,
+) -> ::std::vec::Vec<u8> {
+    let mut w = crate::runtime::json::JsonWriter::for_document();
+    crate::protocol::ser_create_signaling_channel_output(&mut w, output);
+    w.finish()
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]

@@ -49,39 +49,9 @@ pub fn serialize_request(
     #[allow(unused_mut)]
     let mut request = crate::runtime::http::HttpRequest::new("POST", path);
     request.headers.insert("content-type", "application/json");
-    let w = &mut crate::runtime::json::JsonWriter::new();
-    w.begin_object();
-    if let ::std::option::Option::Some(value) = &input.device_name {
-        w.key("DeviceName");
-        w.string(value);
-    }
-    if let ::std::option::Option::Some(value) = &input.stream_name {
-        w.key("StreamName");
-        w.string(value);
-    }
-    if let ::std::option::Option::Some(value) = &input.media_type {
-        w.key("MediaType");
-        w.string(value);
-    }
-    if let ::std::option::Option::Some(value) = &input.kms_key_id {
-        w.key("KmsKeyId");
-        w.string(value);
-    }
-    if let ::std::option::Option::Some(value) = &input.data_retention_in_hours {
-        w.key("DataRetentionInHours");
-        w.integer(i64::from(*value));
-    }
-    if let ::std::option::Option::Some(value) = &input.tags {
-        w.key("Tags");
-        w.begin_object();
-        for (key, value) in value {
-            w.key(key);
-            w.string(value);
-        }
-        w.end_object();
-    }
-    w.end_object();
-    request.body = ::std::mem::take(w).finish();
+    let mut w = crate::runtime::json::JsonWriter::new();
+    crate::protocol::ser_create_stream_input(&mut w, input);
+    request.body = w.finish();
     ::std::result::Result::Ok(request)
 }
 /// Reads the response: the output on a 2xx status, the operation's error otherwise.
@@ -99,13 +69,8 @@ pub fn parse_response(
         crate::runtime::json::DeserializeError,
     > {
         #[allow(unused_mut)]
-        let mut out = crate::operation::create_stream::CreateStreamOutput::default();
-        let v = crate::runtime::json::parse_body(&response.body)?;
-        let obj = crate::runtime::json::object(&v)?;
-        out.stream_arn = crate::runtime::json::member(
-            obj,
-            "StreamARN",
-            |v| crate::runtime::json::string(v),
+        let mut out = crate::protocol::de_create_stream_output(
+            &crate::runtime::json::parse_body(&response.body)?,
         )?;
         ::std::result::Result::Ok(out)
     };
@@ -256,6 +221,25 @@ fn parse_error(
             )
         }
     }
+}
+/// Reads an input from a JSON document keyed by the model's member names (the form
+/// `--cli-input-json` takes); timestamps may be epoch seconds or ISO-8601 strings.
+pub fn input_from_json(
+    document: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::operation::create_stream::CreateStreamInput,
+    crate::runtime::json::DeserializeError,
+> {
+    crate::protocol::de_create_stream_input(document)
+}
+/// Writes an output as a JSON document keyed by the model's member names, with
+/// timestamps as ISO-8601 strings and blobs as base64.
+pub fn output_to_json(
+    output: &crate::operation::create_stream::CreateStreamOutput,
+) -> ::std::vec::Vec<u8> {
+    let mut w = crate::runtime::json::JsonWriter::for_document();
+    crate::protocol::ser_create_stream_output(&mut w, output);
+    w.finish()
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]

@@ -41,18 +41,9 @@ pub fn serialize_request(
     #[allow(unused_mut)]
     let mut request = crate::runtime::http::HttpRequest::new("POST", path);
     request.headers.insert("content-type", "application/json");
-    let w = &mut crate::runtime::json::JsonWriter::new();
-    w.begin_object();
-    if let ::std::option::Option::Some(value) = &input.stream_name {
-        w.key("StreamName");
-        w.string(value);
-    }
-    if let ::std::option::Option::Some(value) = &input.stream_arn {
-        w.key("StreamARN");
-        w.string(value);
-    }
-    w.end_object();
-    request.body = ::std::mem::take(w).finish();
+    let mut w = crate::runtime::json::JsonWriter::new();
+    crate::protocol::ser_describe_image_generation_configuration_input(&mut w, input);
+    request.body = w.finish();
     ::std::result::Result::Ok(request)
 }
 /// Reads the response: the output on a 2xx status, the operation's error otherwise.
@@ -70,13 +61,8 @@ pub fn parse_response(
         crate::runtime::json::DeserializeError,
     > {
         #[allow(unused_mut)]
-        let mut out = crate::operation::describe_image_generation_configuration::DescribeImageGenerationConfigurationOutput::default();
-        let v = crate::runtime::json::parse_body(&response.body)?;
-        let obj = crate::runtime::json::object(&v)?;
-        out.image_generation_configuration = crate::runtime::json::member(
-            obj,
-            "ImageGenerationConfiguration",
-            |v| crate::protocol::de_image_generation_configuration(v),
+        let mut out = crate::protocol::de_describe_image_generation_configuration_output(
+            &crate::runtime::json::parse_body(&response.body)?,
         )?;
         ::std::result::Result::Ok(out)
     };
@@ -181,6 +167,25 @@ fn parse_error(
             )
         }
     }
+}
+/// Reads an input from a JSON document keyed by the model's member names (the form
+/// `--cli-input-json` takes); timestamps may be epoch seconds or ISO-8601 strings.
+pub fn input_from_json(
+    document: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::operation::describe_image_generation_configuration::DescribeImageGenerationConfigurationInput,
+    crate::runtime::json::DeserializeError,
+> {
+    crate::protocol::de_describe_image_generation_configuration_input(document)
+}
+/// Writes an output as a JSON document keyed by the model's member names, with
+/// timestamps as ISO-8601 strings and blobs as base64.
+pub fn output_to_json(
+    output: &crate::operation::describe_image_generation_configuration::DescribeImageGenerationConfigurationOutput,
+) -> ::std::vec::Vec<u8> {
+    let mut w = crate::runtime::json::JsonWriter::for_document();
+    crate::protocol::ser_describe_image_generation_configuration_output(&mut w, output);
+    w.finish()
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]

@@ -41,22 +41,9 @@ pub fn serialize_request(
     #[allow(unused_mut)]
     let mut request = crate::runtime::http::HttpRequest::new("POST", path);
     request.headers.insert("content-type", "application/json");
-    let w = &mut crate::runtime::json::JsonWriter::new();
-    w.begin_object();
-    if let ::std::option::Option::Some(value) = &input.max_results {
-        w.key("MaxResults");
-        w.integer(i64::from(*value));
-    }
-    if let ::std::option::Option::Some(value) = &input.next_token {
-        w.key("NextToken");
-        w.string(value);
-    }
-    if let ::std::option::Option::Some(value) = &input.channel_name_condition {
-        w.key("ChannelNameCondition");
-        crate::protocol::ser_channel_name_condition(w, value);
-    }
-    w.end_object();
-    request.body = ::std::mem::take(w).finish();
+    let mut w = crate::runtime::json::JsonWriter::new();
+    crate::protocol::ser_list_signaling_channels_input(&mut w, input);
+    request.body = w.finish();
     ::std::result::Result::Ok(request)
 }
 /// Reads the response: the output on a 2xx status, the operation's error otherwise.
@@ -74,18 +61,8 @@ pub fn parse_response(
         crate::runtime::json::DeserializeError,
     > {
         #[allow(unused_mut)]
-        let mut out = crate::operation::list_signaling_channels::ListSignalingChannelsOutput::default();
-        let v = crate::runtime::json::parse_body(&response.body)?;
-        let obj = crate::runtime::json::object(&v)?;
-        out.channel_info_list = crate::runtime::json::member(
-            obj,
-            "ChannelInfoList",
-            |v| crate::runtime::json::list(v, |v| crate::protocol::de_channel_info(v)),
-        )?;
-        out.next_token = crate::runtime::json::member(
-            obj,
-            "NextToken",
-            |v| crate::runtime::json::string(v),
+        let mut out = crate::protocol::de_list_signaling_channels_output(
+            &crate::runtime::json::parse_body(&response.body)?,
         )?;
         ::std::result::Result::Ok(out)
     };
@@ -164,6 +141,25 @@ fn parse_error(
             )
         }
     }
+}
+/// Reads an input from a JSON document keyed by the model's member names (the form
+/// `--cli-input-json` takes); timestamps may be epoch seconds or ISO-8601 strings.
+pub fn input_from_json(
+    document: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::operation::list_signaling_channels::ListSignalingChannelsInput,
+    crate::runtime::json::DeserializeError,
+> {
+    crate::protocol::de_list_signaling_channels_input(document)
+}
+/// Writes an output as a JSON document keyed by the model's member names, with
+/// timestamps as ISO-8601 strings and blobs as base64.
+pub fn output_to_json(
+    output: &crate::operation::list_signaling_channels::ListSignalingChannelsOutput,
+) -> ::std::vec::Vec<u8> {
+    let mut w = crate::runtime::json::JsonWriter::for_document();
+    crate::protocol::ser_list_signaling_channels_output(&mut w, output);
+    w.finish()
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]

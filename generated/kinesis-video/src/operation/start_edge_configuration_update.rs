@@ -45,22 +45,9 @@ pub fn serialize_request(
     #[allow(unused_mut)]
     let mut request = crate::runtime::http::HttpRequest::new("POST", path);
     request.headers.insert("content-type", "application/json");
-    let w = &mut crate::runtime::json::JsonWriter::new();
-    w.begin_object();
-    if let ::std::option::Option::Some(value) = &input.stream_name {
-        w.key("StreamName");
-        w.string(value);
-    }
-    if let ::std::option::Option::Some(value) = &input.stream_arn {
-        w.key("StreamARN");
-        w.string(value);
-    }
-    if let ::std::option::Option::Some(value) = &input.edge_config {
-        w.key("EdgeConfig");
-        crate::protocol::ser_edge_config(w, value);
-    }
-    w.end_object();
-    request.body = ::std::mem::take(w).finish();
+    let mut w = crate::runtime::json::JsonWriter::new();
+    crate::protocol::ser_start_edge_configuration_update_input(&mut w, input);
+    request.body = w.finish();
     ::std::result::Result::Ok(request)
 }
 /// Reads the response: the output on a 2xx status, the operation's error otherwise.
@@ -78,49 +65,8 @@ pub fn parse_response(
         crate::runtime::json::DeserializeError,
     > {
         #[allow(unused_mut)]
-        let mut out = crate::operation::start_edge_configuration_update::StartEdgeConfigurationUpdateOutput::default();
-        let v = crate::runtime::json::parse_body(&response.body)?;
-        let obj = crate::runtime::json::object(&v)?;
-        out.stream_name = crate::runtime::json::member(
-            obj,
-            "StreamName",
-            |v| crate::runtime::json::string(v),
-        )?;
-        out.stream_arn = crate::runtime::json::member(
-            obj,
-            "StreamARN",
-            |v| crate::runtime::json::string(v),
-        )?;
-        out.creation_time = crate::runtime::json::member(
-            obj,
-            "CreationTime",
-            |v| crate::runtime::json::timestamp(
-                v,
-                crate::runtime::datetime::Format::EpochSeconds,
-            ),
-        )?;
-        out.last_updated_time = crate::runtime::json::member(
-            obj,
-            "LastUpdatedTime",
-            |v| crate::runtime::json::timestamp(
-                v,
-                crate::runtime::datetime::Format::EpochSeconds,
-            ),
-        )?;
-        out.sync_status = crate::runtime::json::member(
-            obj,
-            "SyncStatus",
-            |v| crate::runtime::json::string(v).map(crate::types::SyncStatus::from),
-        )?;
-        out.failed_status_details = crate::runtime::json::member(
-            obj,
-            "FailedStatusDetails",
-            |v| crate::runtime::json::string(v),
-        )?;
-        out.edge_config = crate::runtime::json::member(
-            obj,
-            "EdgeConfig",
-            |v| crate::protocol::de_edge_config(v),
+        let mut out = crate::protocol::de_start_edge_configuration_update_output(
+            &crate::runtime::json::parse_body(&response.body)?,
         )?;
         ::std::result::Result::Ok(out)
     };
@@ -255,6 +201,25 @@ fn parse_error(
             )
         }
     }
+}
+/// Reads an input from a JSON document keyed by the model's member names (the form
+/// `--cli-input-json` takes); timestamps may be epoch seconds or ISO-8601 strings.
+pub fn input_from_json(
+    document: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::operation::start_edge_configuration_update::StartEdgeConfigurationUpdateInput,
+    crate::runtime::json::DeserializeError,
+> {
+    crate::protocol::de_start_edge_configuration_update_input(document)
+}
+/// Writes an output as a JSON document keyed by the model's member names, with
+/// timestamps as ISO-8601 strings and blobs as base64.
+pub fn output_to_json(
+    output: &crate::operation::start_edge_configuration_update::StartEdgeConfigurationUpdateOutput,
+) -> ::std::vec::Vec<u8> {
+    let mut w = crate::runtime::json::JsonWriter::for_document();
+    crate::protocol::ser_start_edge_configuration_update_output(&mut w, output);
+    w.finish()
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
