@@ -1,6 +1,7 @@
 //! Project tasks: `cargo xtask fetch | codegen [--check]`.
 
 mod pins;
+mod test;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -15,6 +16,8 @@ tasks:
   fetch                 download the pinned models into .model-cache/ (sha256-checked)
   codegen               regenerate generated/ from the pinned models
   codegen --check       fail, naming the files, if generated/ is not what the models give
+  test [ARGS]           install what the tests need (pinned botocore in target/oracle-venv),
+                        then run `cargo test --workspace [ARGS]`
 
 options:
   --mirror DIR          take model files from DIR instead of downloading them
@@ -71,8 +74,11 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
 }
 
 fn run(args: &[String]) -> Result<ExitCode, String> {
-    let opts = parse_args(args)?;
     let root = workspace_root();
+    if args.first().map(String::as_str) == Some("test") {
+        return test::test(&root, &args[1..]);
+    }
+    let opts = parse_args(args)?;
     let pins = pins::load(&root.join("model/models.toml"))?;
     let source = ModelSource::new(&root, opts.mirror.clone());
     match opts.task.as_str() {
