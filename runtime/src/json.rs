@@ -131,7 +131,8 @@ impl JsonWriter {
     }
 
     pub fn timestamp(&mut self, v: &DateTime, format: Format) {
-        match self.timestamps_as.unwrap_or(format) {
+        let format = self.timestamps_as.unwrap_or(format);
+        match format {
             Format::EpochSeconds => {
                 let text = v.fmt(format);
                 self.number_text(&text)
@@ -413,6 +414,19 @@ mod tests {
         assert_eq!(
             String::from_utf8(w.finish()).unwrap(),
             r#"{"a":"x\"y","b":[1,"NaN",{}],"c":{"d":true},"t":1.5,"e":"aGk="}"#
+        );
+    }
+
+    #[test]
+    fn document_writer_spells_timestamps_in_iso_8601() {
+        let mut w = JsonWriter::for_document();
+        w.timestamp(
+            &DateTime::from_secs_and_nanos(1_551_490_071, 498_000_000),
+            Format::EpochSeconds,
+        );
+        assert_eq!(
+            String::from_utf8(w.finish()).unwrap(),
+            r#""2019-03-02T01:27:51.498Z""#
         );
     }
 
