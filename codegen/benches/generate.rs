@@ -13,7 +13,9 @@ fn model_text() -> Option<String> {
 
 fn bench(c: &mut Criterion) {
     let Some(text) = model_text() else {
-        eprintln!("KVS_MODEL_MIRROR does not hold kinesis-video-2017-09-30.json; nothing to measure");
+        eprintln!(
+            "KVS_MODEL_MIRROR does not hold kinesis-video-2017-09-30.json; nothing to measure"
+        );
         return;
     };
     let options = smithy_lite_codegen::CrateOptions {

@@ -8,9 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 fn run(cmd: &mut Command) -> Result<(), String> {
-    let status = cmd
-        .status()
-        .map_err(|e| format!("running {cmd:?}: {e}"))?;
+    let status = cmd.status().map_err(|e| format!("running {cmd:?}: {e}"))?;
     if status.success() {
         Ok(())
     } else {
@@ -32,10 +30,21 @@ fn oracle_python(root: &Path) -> Result<PathBuf, String> {
     if std::fs::read_to_string(&stamp).ok().as_deref() == Some(wanted.as_str()) && python.exists() {
         return Ok(python);
     }
-    println!("setting up {} with {}", venv.display(), requirements.display());
+    println!(
+        "setting up {} with {}",
+        venv.display(),
+        requirements.display()
+    );
     run(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
     run(Command::new(&python)
-        .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r"])
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "-r",
+        ])
         .arg(&requirements))?;
     std::fs::write(&stamp, wanted).map_err(|e| format!("{}: {e}", stamp.display()))?;
     Ok(python)
