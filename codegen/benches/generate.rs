@@ -21,6 +21,7 @@ fn bench(c: &mut Criterion) {
     let options = smithy_lite_codegen::CrateOptions {
         version: "0.1.0".into(),
         model_source: "bench".into(),
+        partitions_json: String::new(),
     };
     c.bench_function("parse model", |b| {
         b.iter(|| smithy_lite_codegen::model::Model::from_json(&text).unwrap())

@@ -5,9 +5,20 @@
 //! paths only, never `crate::`.
 
 pub mod datetime;
+pub mod endpoint;
 pub mod error;
 pub mod http;
 pub mod json;
 pub mod operation;
+pub mod profile;
 pub mod rest;
+pub mod retry;
 pub mod validate;
+
+// The client: reqwest transport, retries, timeouts, configuration (feature `client`).
+#[cfg(feature = "client")]
+pub mod client;
+#[cfg(feature = "client")]
+pub mod paginator;
+#[cfg(feature = "client")]
+pub mod transport;

@@ -66,7 +66,7 @@ impl fmt::Display for ValidationError {
             }
             Constraint::Pattern { pattern } => write!(
                 f,
-                "{}: value does not match the pattern {pattern:?} (@pattern)",
+                "{}: value does not match the pattern `{pattern}` (@pattern)",
                 self.path
             ),
         }
@@ -251,7 +251,7 @@ mod tests {
             text,
             [
                 "Outer.Name: length 0 is not between 1 and 5 (@length)",
-                "Outer.Name: value does not match the pattern \"^[a-z]+$\" (@pattern)",
+                "Outer.Name: value does not match the pattern `^[a-z]+$` (@pattern)",
                 "Outer.Items[2]: value 7 is not between 0 and 5 (@range)",
                 "Outer.Tags[\"env\"]: required member is not set",
             ]

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use pins::{ModelSource, Pin};
+use pins::{Manifest, ModelSource};
 
 const USAGE: &str = "\
 usage: cargo xtask <task> [options]
@@ -79,37 +79,41 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
         return test::test(&root, &args[1..]);
     }
     let opts = parse_args(args)?;
-    let pins = pins::load(&root.join("model/models.toml"))?;
+    let manifest = pins::load(&root.join("model/models.toml"))?;
     let source = ModelSource::new(&root, opts.mirror.clone());
     match opts.task.as_str() {
         "fetch" => {
-            for pin in &pins {
+            for pin in manifest.all() {
                 let path = source.get(pin)?;
                 println!("{}: ok ({})", pin.file, path.display());
             }
             Ok(ExitCode::SUCCESS)
         }
-        "codegen" => codegen(&root, &pins, &source, opts.check),
+        "codegen" => codegen(&root, &manifest, &source, opts.check),
         other => Err(format!("unknown task {other:?}\n\n{USAGE}")),
     }
 }
 
 fn codegen(
     root: &Path,
-    pins: &[Pin],
+    manifest: &Manifest,
     source: &ModelSource,
     check: bool,
 ) -> Result<ExitCode, String> {
     let started = Instant::now();
     let mut stale = Vec::new();
     let mut written = 0usize;
-    for pin in pins {
+    let partitions_path = source.get(manifest.data("partitions.json")?)?;
+    let partitions_json = std::fs::read_to_string(&partitions_path)
+        .map_err(|e| format!("reading {}: {e}", partitions_path.display()))?;
+    for pin in &manifest.model {
         let model_path = source.get(pin)?;
         let text = std::fs::read_to_string(&model_path)
             .map_err(|e| format!("reading {}: {e}", model_path.display()))?;
         let options = smithy_lite_codegen::CrateOptions {
             version: pin.crate_version.clone(),
             model_source: format!("{}@{}", pin.file, &pin.commit[..12]),
+            partitions_json: partitions_json.clone(),
         };
         let (service, files) = smithy_lite_codegen::generate(&text, Some(&pin.service), &options)
             .map_err(|e| format!("{}: {e}", pin.file))?;

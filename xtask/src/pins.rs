@@ -11,13 +11,19 @@ use sha2::{Digest, Sha256};
 pub struct Pin {
     /// File name in a mirror and in the cache.
     pub file: String,
-    /// The service shape to generate.
+    /// The service shape to generate (models only).
+    #[serde(default)]
     pub service: String,
     pub repository: String,
+    /// A commit, or a tag.
     pub commit: String,
     pub path: String,
     pub sha256: String,
+    /// The generated crate's version (models only).
+    #[serde(default)]
     pub crate_version: String,
+    /// Where the file is in a mirror, relative to it, when not at its root.
+    pub mirror_path: Option<String>,
 }
 
 impl Pin {
@@ -36,16 +42,30 @@ impl Pin {
     }
 }
 
+/// `model/models.toml`: the models to generate from, and data files the crates embed.
 #[derive(Deserialize)]
-struct Manifest {
-    model: Vec<Pin>,
+pub struct Manifest {
+    pub model: Vec<Pin>,
+    #[serde(default)]
+    pub data: Vec<Pin>,
 }
 
-pub fn load(path: &Path) -> Result<Vec<Pin>, String> {
+impl Manifest {
+    pub fn data(&self, file: &str) -> Result<&Pin, String> {
+        self.data
+            .iter()
+            .find(|d| d.file == file)
+            .ok_or_else(|| format!("model/models.toml pins no data file {file:?}"))
+    }
+
+    pub fn all(&self) -> impl Iterator<Item = &Pin> {
+        self.model.iter().chain(&self.data)
+    }
+}
+
+pub fn load(path: &Path) -> Result<Manifest, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let manifest: Manifest =
-        toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-    Ok(manifest.model)
+    toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -68,7 +88,7 @@ impl ModelSource {
     /// A local path holding the pinned bytes of `pin`.
     pub fn get(&self, pin: &Pin) -> Result<PathBuf, String> {
         if let Some(mirror) = &self.mirror {
-            let path = mirror.join(&pin.file);
+            let path = mirror.join(pin.mirror_path.as_deref().unwrap_or(&pin.file));
             let bytes = std::fs::read(&path).map_err(|e| {
                 format!(
                     "{}: {e}\n  the mirror (--mirror or KVS_MODEL_MIRROR) must hold {}; unset it to download instead",

@@ -27,6 +27,22 @@ pub fn attrs(docs: Option<&str>) -> TokenStream {
     lines(&to_markdown(html))
 }
 
+/// Inner `#![doc = "..."]` attributes (crate documentation).
+pub fn inner_attrs(docs: Option<&str>) -> TokenStream {
+    let Some(html) = docs.filter(|d| !d.trim().is_empty()) else {
+        return TokenStream::new();
+    };
+    let markdown = to_markdown(html);
+    let lines = markdown.lines().map(|l| {
+        if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        }
+    });
+    quote! { #( #![doc = #lines] )* }
+}
+
 /// Doc attributes for text that is already Markdown.
 pub fn lines(markdown: &str) -> TokenStream {
     let lines = markdown.lines().map(|l| {

@@ -369,12 +369,22 @@ pub fn parse_response(svc: &Service, op: &Operation) -> TokenStream {
         let s = svc.structure(e);
         let code = &s.error.as_ref().expect("errors have error info").code;
         let variant = ident(&s.rust_name);
-        let de = ident(&format!("de_error_{}", naming::bare(&naming::field_name(&s.rust_name))));
+        let path = type_path(svc, e);
+        let de = ident(&format!(
+            "de_error_{}",
+            naming::bare(&naming::field_name(&s.rust_name))
+        ));
         quote! {
-            ::std::option::Option::Some(#code) => match crate::protocol::#de(response, body, meta) {
-                ::std::result::Result::Ok(e) => crate::runtime::error::SdkError::Service(#error_enum::#variant(e)),
-                ::std::result::Result::Err(e) => crate::runtime::error::SdkError::Response(crate::runtime::error::ResponseError::new(response, e)),
-            },
+            ::std::option::Option::Some(#code) => {
+                let e = crate::protocol::#de(response, body, meta.clone()).unwrap_or_else(|_| {
+                    // A body that does not fit the model still identifies the error: keep its
+                    // code, message and status, without the members.
+                    let mut e = #path::default();
+                    e.meta = meta;
+                    e
+                });
+                crate::runtime::error::SdkError::Service(#error_enum::#variant(e))
+            }
         }
     });
     quote! {
@@ -414,6 +424,20 @@ pub fn error_parser(svc: &Service, s: &Structure) -> TokenStream {
     ));
     let http_reads = read_http_members(svc, s);
     let reads = read_members(svc, s.members.iter());
+    // AWS often sends `message` where the model says `Message`: the member gets the message
+    // either way.
+    let fill_message = s
+        .members
+        .iter()
+        .find(|m| m.name.eq_ignore_ascii_case("message") && m.target.ty == Type::String)
+        .map(|m| {
+            let f = ident(&m.field_name);
+            quote! {
+                if out.#f.is_none() {
+                    out.#f = meta.message().map(str::to_owned);
+                }
+            }
+        });
     let obj = if has_body_members(s) {
         quote!(let obj = crate::runtime::json::object(v)?;)
     } else {
@@ -434,6 +458,7 @@ pub fn error_parser(svc: &Service, s: &Structure) -> TokenStream {
                 #obj
                 #reads
             }
+            #fill_message
             out.meta = meta;
             ::std::result::Result::Ok(out)
         }

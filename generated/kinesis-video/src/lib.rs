@@ -25,6 +25,14 @@ pub mod types;
 pub(crate) mod protocol;
 #[rustfmt::skip]
 pub(crate) mod validation;
+#[rustfmt::skip]
+pub mod endpoint_data;
+/// The client (feature `client`, on by default).
+#[cfg(feature = "client")]
+#[rustfmt::skip]
+pub mod client;
+#[cfg(feature = "client")]
+pub use client::Client;
 /// Errors of every operation, and the metadata they carry.
 pub mod error {
     pub use crate::runtime::error::{

@@ -3558,6 +3558,9 @@ pub(crate) fn de_error_access_denied_exception(
             |v| crate::runtime::json::string(v),
         )?;
     }
+    if out.message.is_none() {
+        out.message = meta.message().map(str::to_owned);
+    }
     out.meta = meta;
     ::std::result::Result::Ok(out)
 }
@@ -3579,6 +3582,9 @@ pub(crate) fn de_error_account_channel_limit_exceeded_exception(
             "Message",
             |v| crate::runtime::json::string(v),
         )?;
+    }
+    if out.message.is_none() {
+        out.message = meta.message().map(str::to_owned);
     }
     out.meta = meta;
     ::std::result::Result::Ok(out)
@@ -3602,6 +3608,9 @@ pub(crate) fn de_error_account_stream_limit_exceeded_exception(
             |v| crate::runtime::json::string(v),
         )?;
     }
+    if out.message.is_none() {
+        out.message = meta.message().map(str::to_owned);
+    }
     out.meta = meta;
     ::std::result::Result::Ok(out)
 }
@@ -3623,6 +3632,9 @@ pub(crate) fn de_error_client_limit_exceeded_exception(
             "Message",
             |v| crate::runtime::json::string(v),
         )?;
+    }
+    if out.message.is_none() {
+        out.message = meta.message().map(str::to_owned);
     }
     out.meta = meta;
     ::std::result::Result::Ok(out)
@@ -3646,6 +3658,9 @@ pub(crate) fn de_error_device_stream_limit_exceeded_exception(
             |v| crate::runtime::json::string(v),
         )?;
     }
+    if out.message.is_none() {
+        out.message = meta.message().map(str::to_owned);
+    }
     out.meta = meta;
     ::std::result::Result::Ok(out)
 }
@@ -3667,6 +3682,9 @@ pub(crate) fn de_error_invalid_argument_exception(
             "Message",
             |v| crate::runtime::json::string(v),
         )?;
+    }
+    if out.message.is_none() {
+        out.message = meta.message().map(str::to_owned);
     }
     out.meta = meta;
     ::std::result::Result::Ok(out)
@@ -3690,6 +3708,9 @@ pub(crate) fn de_error_invalid_device_exception(
             |v| crate::runtime::json::string(v),
         )?;
     }
+    if out.message.is_none() {
+        out.message = meta.message().map(str::to_owned);
+    }
     out.meta = meta;
     ::std::result::Result::Ok(out)
 }
@@ -3711,6 +3732,9 @@ pub(crate) fn de_error_invalid_resource_format_exception(
             "Message",
             |v| crate::runtime::json::string(v),
         )?;
+    }
+    if out.message.is_none() {
+        out.message = meta.message().map(str::to_owned);
     }
     out.meta = meta;
     ::std::result::Result::Ok(out)
@@ -3734,6 +3758,9 @@ pub(crate) fn de_error_no_data_retention_exception(
             |v| crate::runtime::json::string(v),
         )?;
     }
+    if out.message.is_none() {
+        out.message = meta.message().map(str::to_owned);
+    }
     out.meta = meta;
     ::std::result::Result::Ok(out)
 }
@@ -3755,6 +3782,9 @@ pub(crate) fn de_error_not_authorized_exception(
             "Message",
             |v| crate::runtime::json::string(v),
         )?;
+    }
+    if out.message.is_none() {
+        out.message = meta.message().map(str::to_owned);
     }
     out.meta = meta;
     ::std::result::Result::Ok(out)
@@ -3778,6 +3808,9 @@ pub(crate) fn de_error_resource_in_use_exception(
             |v| crate::runtime::json::string(v),
         )?;
     }
+    if out.message.is_none() {
+        out.message = meta.message().map(str::to_owned);
+    }
     out.meta = meta;
     ::std::result::Result::Ok(out)
 }
@@ -3799,6 +3832,9 @@ pub(crate) fn de_error_resource_not_found_exception(
             "Message",
             |v| crate::runtime::json::string(v),
         )?;
+    }
+    if out.message.is_none() {
+        out.message = meta.message().map(str::to_owned);
     }
     out.meta = meta;
     ::std::result::Result::Ok(out)
@@ -3822,6 +3858,9 @@ pub(crate) fn de_error_stream_edge_configuration_not_found_exception(
             |v| crate::runtime::json::string(v),
         )?;
     }
+    if out.message.is_none() {
+        out.message = meta.message().map(str::to_owned);
+    }
     out.meta = meta;
     ::std::result::Result::Ok(out)
 }
@@ -3844,6 +3883,9 @@ pub(crate) fn de_error_tags_per_resource_exceeded_limit_exception(
             |v| crate::runtime::json::string(v),
         )?;
     }
+    if out.message.is_none() {
+        out.message = meta.message().map(str::to_owned);
+    }
     out.meta = meta;
     ::std::result::Result::Ok(out)
 }
@@ -3865,6 +3907,9 @@ pub(crate) fn de_error_version_mismatch_exception(
             "Message",
             |v| crate::runtime::json::string(v),
         )?;
+    }
+    if out.message.is_none() {
+        out.message = meta.message().map(str::to_owned);
     }
     out.meta = meta;
     ::std::result::Result::Ok(out)

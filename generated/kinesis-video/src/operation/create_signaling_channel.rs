@@ -82,116 +82,94 @@ fn parse_error(
     let body = parsed.as_ref();
     match meta.code() {
         ::std::option::Option::Some("AccessDeniedException") => {
-            match crate::protocol::de_error_access_denied_exception(
-                response,
-                body,
-                meta,
-            ) {
-                ::std::result::Result::Ok(e) => {
-                    crate::runtime::error::SdkError::Service(
-                        CreateSignalingChannelError::AccessDeniedException(e),
-                    )
-                }
-                ::std::result::Result::Err(e) => {
-                    crate::runtime::error::SdkError::Response(
-                        crate::runtime::error::ResponseError::new(response, e),
-                    )
-                }
-            }
+            let e = crate::protocol::de_error_access_denied_exception(
+                    response,
+                    body,
+                    meta.clone(),
+                )
+                .unwrap_or_else(|_| {
+                    let mut e = crate::types::error::AccessDeniedException::default();
+                    e.meta = meta;
+                    e
+                });
+            crate::runtime::error::SdkError::Service(
+                CreateSignalingChannelError::AccessDeniedException(e),
+            )
         }
         ::std::option::Option::Some("AccountChannelLimitExceededException") => {
-            match crate::protocol::de_error_account_channel_limit_exceeded_exception(
-                response,
-                body,
-                meta,
-            ) {
-                ::std::result::Result::Ok(e) => {
-                    crate::runtime::error::SdkError::Service(
-                        CreateSignalingChannelError::AccountChannelLimitExceededException(
-                            e,
-                        ),
-                    )
-                }
-                ::std::result::Result::Err(e) => {
-                    crate::runtime::error::SdkError::Response(
-                        crate::runtime::error::ResponseError::new(response, e),
-                    )
-                }
-            }
+            let e = crate::protocol::de_error_account_channel_limit_exceeded_exception(
+                    response,
+                    body,
+                    meta.clone(),
+                )
+                .unwrap_or_else(|_| {
+                    let mut e = crate::types::error::AccountChannelLimitExceededException::default();
+                    e.meta = meta;
+                    e
+                });
+            crate::runtime::error::SdkError::Service(
+                CreateSignalingChannelError::AccountChannelLimitExceededException(e),
+            )
         }
         ::std::option::Option::Some("ClientLimitExceededException") => {
-            match crate::protocol::de_error_client_limit_exceeded_exception(
-                response,
-                body,
-                meta,
-            ) {
-                ::std::result::Result::Ok(e) => {
-                    crate::runtime::error::SdkError::Service(
-                        CreateSignalingChannelError::ClientLimitExceededException(e),
-                    )
-                }
-                ::std::result::Result::Err(e) => {
-                    crate::runtime::error::SdkError::Response(
-                        crate::runtime::error::ResponseError::new(response, e),
-                    )
-                }
-            }
+            let e = crate::protocol::de_error_client_limit_exceeded_exception(
+                    response,
+                    body,
+                    meta.clone(),
+                )
+                .unwrap_or_else(|_| {
+                    let mut e = crate::types::error::ClientLimitExceededException::default();
+                    e.meta = meta;
+                    e
+                });
+            crate::runtime::error::SdkError::Service(
+                CreateSignalingChannelError::ClientLimitExceededException(e),
+            )
         }
         ::std::option::Option::Some("InvalidArgumentException") => {
-            match crate::protocol::de_error_invalid_argument_exception(
-                response,
-                body,
-                meta,
-            ) {
-                ::std::result::Result::Ok(e) => {
-                    crate::runtime::error::SdkError::Service(
-                        CreateSignalingChannelError::InvalidArgumentException(e),
-                    )
-                }
-                ::std::result::Result::Err(e) => {
-                    crate::runtime::error::SdkError::Response(
-                        crate::runtime::error::ResponseError::new(response, e),
-                    )
-                }
-            }
+            let e = crate::protocol::de_error_invalid_argument_exception(
+                    response,
+                    body,
+                    meta.clone(),
+                )
+                .unwrap_or_else(|_| {
+                    let mut e = crate::types::error::InvalidArgumentException::default();
+                    e.meta = meta;
+                    e
+                });
+            crate::runtime::error::SdkError::Service(
+                CreateSignalingChannelError::InvalidArgumentException(e),
+            )
         }
         ::std::option::Option::Some("ResourceInUseException") => {
-            match crate::protocol::de_error_resource_in_use_exception(
-                response,
-                body,
-                meta,
-            ) {
-                ::std::result::Result::Ok(e) => {
-                    crate::runtime::error::SdkError::Service(
-                        CreateSignalingChannelError::ResourceInUseException(e),
-                    )
-                }
-                ::std::result::Result::Err(e) => {
-                    crate::runtime::error::SdkError::Response(
-                        crate::runtime::error::ResponseError::new(response, e),
-                    )
-                }
-            }
+            let e = crate::protocol::de_error_resource_in_use_exception(
+                    response,
+                    body,
+                    meta.clone(),
+                )
+                .unwrap_or_else(|_| {
+                    let mut e = crate::types::error::ResourceInUseException::default();
+                    e.meta = meta;
+                    e
+                });
+            crate::runtime::error::SdkError::Service(
+                CreateSignalingChannelError::ResourceInUseException(e),
+            )
         }
         ::std::option::Option::Some("TagsPerResourceExceededLimitException") => {
-            match crate::protocol::de_error_tags_per_resource_exceeded_limit_exception(
-                response,
-                body,
-                meta,
-            ) {
-                ::std::result::Result::Ok(e) => {
-                    crate::runtime::error::SdkError::Service(
-                        CreateSignalingChannelError::TagsPerResourceExceededLimitException(
-                            e,
-                        ),
-                    )
-                }
-                ::std::result::Result::Err(e) => {
-                    crate::runtime::error::SdkError::Response(
-                        crate::runtime::error::ResponseError::new(response, e),
-                    )
-                }
-            }
+            let e = crate::protocol::de_error_tags_per_resource_exceeded_limit_exception(
+                    response,
+                    body,
+                    meta.clone(),
+                )
+                .unwrap_or_else(|_| {
+                    let mut e = crate::types::error::TagsPerResourceExceededLimitException::default();
+                    e.meta = meta;
+                    e
+                });
+            crate::runtime::error::SdkError::Service(
+                CreateSignalingChannelError::TagsPerResourceExceededLimitException(e),
+            )
         }
         _ => {
             crate::runtime::error::SdkError::Service(

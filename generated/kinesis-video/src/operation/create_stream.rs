@@ -88,130 +88,109 @@ fn parse_error(
     let body = parsed.as_ref();
     match meta.code() {
         ::std::option::Option::Some("AccountStreamLimitExceededException") => {
-            match crate::protocol::de_error_account_stream_limit_exceeded_exception(
-                response,
-                body,
-                meta,
-            ) {
-                ::std::result::Result::Ok(e) => {
-                    crate::runtime::error::SdkError::Service(
-                        CreateStreamError::AccountStreamLimitExceededException(e),
-                    )
-                }
-                ::std::result::Result::Err(e) => {
-                    crate::runtime::error::SdkError::Response(
-                        crate::runtime::error::ResponseError::new(response, e),
-                    )
-                }
-            }
+            let e = crate::protocol::de_error_account_stream_limit_exceeded_exception(
+                    response,
+                    body,
+                    meta.clone(),
+                )
+                .unwrap_or_else(|_| {
+                    let mut e = crate::types::error::AccountStreamLimitExceededException::default();
+                    e.meta = meta;
+                    e
+                });
+            crate::runtime::error::SdkError::Service(
+                CreateStreamError::AccountStreamLimitExceededException(e),
+            )
         }
         ::std::option::Option::Some("ClientLimitExceededException") => {
-            match crate::protocol::de_error_client_limit_exceeded_exception(
-                response,
-                body,
-                meta,
-            ) {
-                ::std::result::Result::Ok(e) => {
-                    crate::runtime::error::SdkError::Service(
-                        CreateStreamError::ClientLimitExceededException(e),
-                    )
-                }
-                ::std::result::Result::Err(e) => {
-                    crate::runtime::error::SdkError::Response(
-                        crate::runtime::error::ResponseError::new(response, e),
-                    )
-                }
-            }
+            let e = crate::protocol::de_error_client_limit_exceeded_exception(
+                    response,
+                    body,
+                    meta.clone(),
+                )
+                .unwrap_or_else(|_| {
+                    let mut e = crate::types::error::ClientLimitExceededException::default();
+                    e.meta = meta;
+                    e
+                });
+            crate::runtime::error::SdkError::Service(
+                CreateStreamError::ClientLimitExceededException(e),
+            )
         }
         ::std::option::Option::Some("DeviceStreamLimitExceededException") => {
-            match crate::protocol::de_error_device_stream_limit_exceeded_exception(
-                response,
-                body,
-                meta,
-            ) {
-                ::std::result::Result::Ok(e) => {
-                    crate::runtime::error::SdkError::Service(
-                        CreateStreamError::DeviceStreamLimitExceededException(e),
-                    )
-                }
-                ::std::result::Result::Err(e) => {
-                    crate::runtime::error::SdkError::Response(
-                        crate::runtime::error::ResponseError::new(response, e),
-                    )
-                }
-            }
+            let e = crate::protocol::de_error_device_stream_limit_exceeded_exception(
+                    response,
+                    body,
+                    meta.clone(),
+                )
+                .unwrap_or_else(|_| {
+                    let mut e = crate::types::error::DeviceStreamLimitExceededException::default();
+                    e.meta = meta;
+                    e
+                });
+            crate::runtime::error::SdkError::Service(
+                CreateStreamError::DeviceStreamLimitExceededException(e),
+            )
         }
         ::std::option::Option::Some("InvalidArgumentException") => {
-            match crate::protocol::de_error_invalid_argument_exception(
-                response,
-                body,
-                meta,
-            ) {
-                ::std::result::Result::Ok(e) => {
-                    crate::runtime::error::SdkError::Service(
-                        CreateStreamError::InvalidArgumentException(e),
-                    )
-                }
-                ::std::result::Result::Err(e) => {
-                    crate::runtime::error::SdkError::Response(
-                        crate::runtime::error::ResponseError::new(response, e),
-                    )
-                }
-            }
+            let e = crate::protocol::de_error_invalid_argument_exception(
+                    response,
+                    body,
+                    meta.clone(),
+                )
+                .unwrap_or_else(|_| {
+                    let mut e = crate::types::error::InvalidArgumentException::default();
+                    e.meta = meta;
+                    e
+                });
+            crate::runtime::error::SdkError::Service(
+                CreateStreamError::InvalidArgumentException(e),
+            )
         }
         ::std::option::Option::Some("InvalidDeviceException") => {
-            match crate::protocol::de_error_invalid_device_exception(
-                response,
-                body,
-                meta,
-            ) {
-                ::std::result::Result::Ok(e) => {
-                    crate::runtime::error::SdkError::Service(
-                        CreateStreamError::InvalidDeviceException(e),
-                    )
-                }
-                ::std::result::Result::Err(e) => {
-                    crate::runtime::error::SdkError::Response(
-                        crate::runtime::error::ResponseError::new(response, e),
-                    )
-                }
-            }
+            let e = crate::protocol::de_error_invalid_device_exception(
+                    response,
+                    body,
+                    meta.clone(),
+                )
+                .unwrap_or_else(|_| {
+                    let mut e = crate::types::error::InvalidDeviceException::default();
+                    e.meta = meta;
+                    e
+                });
+            crate::runtime::error::SdkError::Service(
+                CreateStreamError::InvalidDeviceException(e),
+            )
         }
         ::std::option::Option::Some("ResourceInUseException") => {
-            match crate::protocol::de_error_resource_in_use_exception(
-                response,
-                body,
-                meta,
-            ) {
-                ::std::result::Result::Ok(e) => {
-                    crate::runtime::error::SdkError::Service(
-                        CreateStreamError::ResourceInUseException(e),
-                    )
-                }
-                ::std::result::Result::Err(e) => {
-                    crate::runtime::error::SdkError::Response(
-                        crate::runtime::error::ResponseError::new(response, e),
-                    )
-                }
-            }
+            let e = crate::protocol::de_error_resource_in_use_exception(
+                    response,
+                    body,
+                    meta.clone(),
+                )
+                .unwrap_or_else(|_| {
+                    let mut e = crate::types::error::ResourceInUseException::default();
+                    e.meta = meta;
+                    e
+                });
+            crate::runtime::error::SdkError::Service(
+                CreateStreamError::ResourceInUseException(e),
+            )
         }
         ::std::option::Option::Some("TagsPerResourceExceededLimitException") => {
-            match crate::protocol::de_error_tags_per_resource_exceeded_limit_exception(
-                response,
-                body,
-                meta,
-            ) {
-                ::std::result::Result::Ok(e) => {
-                    crate::runtime::error::SdkError::Service(
-                        CreateStreamError::TagsPerResourceExceededLimitException(e),
-                    )
-                }
-                ::std::result::Result::Err(e) => {
-                    crate::runtime::error::SdkError::Response(
-                        crate::runtime::error::ResponseError::new(response, e),
-                    )
-                }
-            }
+            let e = crate::protocol::de_error_tags_per_resource_exceeded_limit_exception(
+                    response,
+                    body,
+                    meta.clone(),
+                )
+                .unwrap_or_else(|_| {
+                    let mut e = crate::types::error::TagsPerResourceExceededLimitException::default();
+                    e.meta = meta;
+                    e
+                });
+            crate::runtime::error::SdkError::Service(
+                CreateStreamError::TagsPerResourceExceededLimitException(e),
+            )
         }
         _ => {
             crate::runtime::error::SdkError::Service(

@@ -80,96 +80,81 @@ fn parse_error(
     let body = parsed.as_ref();
     match meta.code() {
         ::std::option::Option::Some("AccessDeniedException") => {
-            match crate::protocol::de_error_access_denied_exception(
-                response,
-                body,
-                meta,
-            ) {
-                ::std::result::Result::Ok(e) => {
-                    crate::runtime::error::SdkError::Service(
-                        DescribeEdgeConfigurationError::AccessDeniedException(e),
-                    )
-                }
-                ::std::result::Result::Err(e) => {
-                    crate::runtime::error::SdkError::Response(
-                        crate::runtime::error::ResponseError::new(response, e),
-                    )
-                }
-            }
+            let e = crate::protocol::de_error_access_denied_exception(
+                    response,
+                    body,
+                    meta.clone(),
+                )
+                .unwrap_or_else(|_| {
+                    let mut e = crate::types::error::AccessDeniedException::default();
+                    e.meta = meta;
+                    e
+                });
+            crate::runtime::error::SdkError::Service(
+                DescribeEdgeConfigurationError::AccessDeniedException(e),
+            )
         }
         ::std::option::Option::Some("ClientLimitExceededException") => {
-            match crate::protocol::de_error_client_limit_exceeded_exception(
-                response,
-                body,
-                meta,
-            ) {
-                ::std::result::Result::Ok(e) => {
-                    crate::runtime::error::SdkError::Service(
-                        DescribeEdgeConfigurationError::ClientLimitExceededException(e),
-                    )
-                }
-                ::std::result::Result::Err(e) => {
-                    crate::runtime::error::SdkError::Response(
-                        crate::runtime::error::ResponseError::new(response, e),
-                    )
-                }
-            }
+            let e = crate::protocol::de_error_client_limit_exceeded_exception(
+                    response,
+                    body,
+                    meta.clone(),
+                )
+                .unwrap_or_else(|_| {
+                    let mut e = crate::types::error::ClientLimitExceededException::default();
+                    e.meta = meta;
+                    e
+                });
+            crate::runtime::error::SdkError::Service(
+                DescribeEdgeConfigurationError::ClientLimitExceededException(e),
+            )
         }
         ::std::option::Option::Some("InvalidArgumentException") => {
-            match crate::protocol::de_error_invalid_argument_exception(
-                response,
-                body,
-                meta,
-            ) {
-                ::std::result::Result::Ok(e) => {
-                    crate::runtime::error::SdkError::Service(
-                        DescribeEdgeConfigurationError::InvalidArgumentException(e),
-                    )
-                }
-                ::std::result::Result::Err(e) => {
-                    crate::runtime::error::SdkError::Response(
-                        crate::runtime::error::ResponseError::new(response, e),
-                    )
-                }
-            }
+            let e = crate::protocol::de_error_invalid_argument_exception(
+                    response,
+                    body,
+                    meta.clone(),
+                )
+                .unwrap_or_else(|_| {
+                    let mut e = crate::types::error::InvalidArgumentException::default();
+                    e.meta = meta;
+                    e
+                });
+            crate::runtime::error::SdkError::Service(
+                DescribeEdgeConfigurationError::InvalidArgumentException(e),
+            )
         }
         ::std::option::Option::Some("ResourceNotFoundException") => {
-            match crate::protocol::de_error_resource_not_found_exception(
-                response,
-                body,
-                meta,
-            ) {
-                ::std::result::Result::Ok(e) => {
-                    crate::runtime::error::SdkError::Service(
-                        DescribeEdgeConfigurationError::ResourceNotFoundException(e),
-                    )
-                }
-                ::std::result::Result::Err(e) => {
-                    crate::runtime::error::SdkError::Response(
-                        crate::runtime::error::ResponseError::new(response, e),
-                    )
-                }
-            }
+            let e = crate::protocol::de_error_resource_not_found_exception(
+                    response,
+                    body,
+                    meta.clone(),
+                )
+                .unwrap_or_else(|_| {
+                    let mut e = crate::types::error::ResourceNotFoundException::default();
+                    e.meta = meta;
+                    e
+                });
+            crate::runtime::error::SdkError::Service(
+                DescribeEdgeConfigurationError::ResourceNotFoundException(e),
+            )
         }
         ::std::option::Option::Some("StreamEdgeConfigurationNotFoundException") => {
-            match crate::protocol::de_error_stream_edge_configuration_not_found_exception(
-                response,
-                body,
-                meta,
-            ) {
-                ::std::result::Result::Ok(e) => {
-                    crate::runtime::error::SdkError::Service(
-                        DescribeEdgeConfigurationError::StreamEdgeConfigurationNotFoundException(
-                            e,
-                        ),
-                    )
-                }
-                ::std::result::Result::Err(e) => {
-                    crate::runtime::error::SdkError::Response(
-                        crate::runtime::error::ResponseError::new(response, e),
-                    )
-                }
-            }
+            let e = crate::protocol::de_error_stream_edge_configuration_not_found_exception(
+                    response,
+                    body,
+                    meta.clone(),
+                )
+                .unwrap_or_else(|_| {
+                    let mut e = crate::types::error::StreamEdgeConfigurationNotFoundException::default();
+                    e.meta = meta;
+                    e
+                });
+            crate::runtime::error::SdkError::Service(
+                DescribeEdgeConfigurationError::StreamEdgeConfigurationNotFoundException(
+                    e,
+                ),
+            )
         }
         _ => {
             crate::runtime::error::SdkError::Service(

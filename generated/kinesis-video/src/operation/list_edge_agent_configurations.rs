@@ -82,58 +82,49 @@ fn parse_error(
     let body = parsed.as_ref();
     match meta.code() {
         ::std::option::Option::Some("ClientLimitExceededException") => {
-            match crate::protocol::de_error_client_limit_exceeded_exception(
-                response,
-                body,
-                meta,
-            ) {
-                ::std::result::Result::Ok(e) => {
-                    crate::runtime::error::SdkError::Service(
-                        ListEdgeAgentConfigurationsError::ClientLimitExceededException(e),
-                    )
-                }
-                ::std::result::Result::Err(e) => {
-                    crate::runtime::error::SdkError::Response(
-                        crate::runtime::error::ResponseError::new(response, e),
-                    )
-                }
-            }
+            let e = crate::protocol::de_error_client_limit_exceeded_exception(
+                    response,
+                    body,
+                    meta.clone(),
+                )
+                .unwrap_or_else(|_| {
+                    let mut e = crate::types::error::ClientLimitExceededException::default();
+                    e.meta = meta;
+                    e
+                });
+            crate::runtime::error::SdkError::Service(
+                ListEdgeAgentConfigurationsError::ClientLimitExceededException(e),
+            )
         }
         ::std::option::Option::Some("InvalidArgumentException") => {
-            match crate::protocol::de_error_invalid_argument_exception(
-                response,
-                body,
-                meta,
-            ) {
-                ::std::result::Result::Ok(e) => {
-                    crate::runtime::error::SdkError::Service(
-                        ListEdgeAgentConfigurationsError::InvalidArgumentException(e),
-                    )
-                }
-                ::std::result::Result::Err(e) => {
-                    crate::runtime::error::SdkError::Response(
-                        crate::runtime::error::ResponseError::new(response, e),
-                    )
-                }
-            }
+            let e = crate::protocol::de_error_invalid_argument_exception(
+                    response,
+                    body,
+                    meta.clone(),
+                )
+                .unwrap_or_else(|_| {
+                    let mut e = crate::types::error::InvalidArgumentException::default();
+                    e.meta = meta;
+                    e
+                });
+            crate::runtime::error::SdkError::Service(
+                ListEdgeAgentConfigurationsError::InvalidArgumentException(e),
+            )
         }
         ::std::option::Option::Some("NotAuthorizedException") => {
-            match crate::protocol::de_error_not_authorized_exception(
-                response,
-                body,
-                meta,
-            ) {
-                ::std::result::Result::Ok(e) => {
-                    crate::runtime::error::SdkError::Service(
-                        ListEdgeAgentConfigurationsError::NotAuthorizedException(e),
-                    )
-                }
-                ::std::result::Result::Err(e) => {
-                    crate::runtime::error::SdkError::Response(
-                        crate::runtime::error::ResponseError::new(response, e),
-                    )
-                }
-            }
+            let e = crate::protocol::de_error_not_authorized_exception(
+                    response,
+                    body,
+                    meta.clone(),
+                )
+                .unwrap_or_else(|_| {
+                    let mut e = crate::types::error::NotAuthorizedException::default();
+                    e.meta = meta;
+                    e
+                });
+            crate::runtime::error::SdkError::Service(
+                ListEdgeAgentConfigurationsError::NotAuthorizedException(e),
+            )
         }
         _ => {
             crate::runtime::error::SdkError::Service(

@@ -80,76 +80,64 @@ fn parse_error(
     let body = parsed.as_ref();
     match meta.code() {
         ::std::option::Option::Some("AccessDeniedException") => {
-            match crate::protocol::de_error_access_denied_exception(
-                response,
-                body,
-                meta,
-            ) {
-                ::std::result::Result::Ok(e) => {
-                    crate::runtime::error::SdkError::Service(
-                        ListTagsForResourceError::AccessDeniedException(e),
-                    )
-                }
-                ::std::result::Result::Err(e) => {
-                    crate::runtime::error::SdkError::Response(
-                        crate::runtime::error::ResponseError::new(response, e),
-                    )
-                }
-            }
+            let e = crate::protocol::de_error_access_denied_exception(
+                    response,
+                    body,
+                    meta.clone(),
+                )
+                .unwrap_or_else(|_| {
+                    let mut e = crate::types::error::AccessDeniedException::default();
+                    e.meta = meta;
+                    e
+                });
+            crate::runtime::error::SdkError::Service(
+                ListTagsForResourceError::AccessDeniedException(e),
+            )
         }
         ::std::option::Option::Some("ClientLimitExceededException") => {
-            match crate::protocol::de_error_client_limit_exceeded_exception(
-                response,
-                body,
-                meta,
-            ) {
-                ::std::result::Result::Ok(e) => {
-                    crate::runtime::error::SdkError::Service(
-                        ListTagsForResourceError::ClientLimitExceededException(e),
-                    )
-                }
-                ::std::result::Result::Err(e) => {
-                    crate::runtime::error::SdkError::Response(
-                        crate::runtime::error::ResponseError::new(response, e),
-                    )
-                }
-            }
+            let e = crate::protocol::de_error_client_limit_exceeded_exception(
+                    response,
+                    body,
+                    meta.clone(),
+                )
+                .unwrap_or_else(|_| {
+                    let mut e = crate::types::error::ClientLimitExceededException::default();
+                    e.meta = meta;
+                    e
+                });
+            crate::runtime::error::SdkError::Service(
+                ListTagsForResourceError::ClientLimitExceededException(e),
+            )
         }
         ::std::option::Option::Some("InvalidArgumentException") => {
-            match crate::protocol::de_error_invalid_argument_exception(
-                response,
-                body,
-                meta,
-            ) {
-                ::std::result::Result::Ok(e) => {
-                    crate::runtime::error::SdkError::Service(
-                        ListTagsForResourceError::InvalidArgumentException(e),
-                    )
-                }
-                ::std::result::Result::Err(e) => {
-                    crate::runtime::error::SdkError::Response(
-                        crate::runtime::error::ResponseError::new(response, e),
-                    )
-                }
-            }
+            let e = crate::protocol::de_error_invalid_argument_exception(
+                    response,
+                    body,
+                    meta.clone(),
+                )
+                .unwrap_or_else(|_| {
+                    let mut e = crate::types::error::InvalidArgumentException::default();
+                    e.meta = meta;
+                    e
+                });
+            crate::runtime::error::SdkError::Service(
+                ListTagsForResourceError::InvalidArgumentException(e),
+            )
         }
         ::std::option::Option::Some("ResourceNotFoundException") => {
-            match crate::protocol::de_error_resource_not_found_exception(
-                response,
-                body,
-                meta,
-            ) {
-                ::std::result::Result::Ok(e) => {
-                    crate::runtime::error::SdkError::Service(
-                        ListTagsForResourceError::ResourceNotFoundException(e),
-                    )
-                }
-                ::std::result::Result::Err(e) => {
-                    crate::runtime::error::SdkError::Response(
-                        crate::runtime::error::ResponseError::new(response, e),
-                    )
-                }
-            }
+            let e = crate::protocol::de_error_resource_not_found_exception(
+                    response,
+                    body,
+                    meta.clone(),
+                )
+                .unwrap_or_else(|_| {
+                    let mut e = crate::types::error::ResourceNotFoundException::default();
+                    e.meta = meta;
+                    e
+                });
+            crate::runtime::error::SdkError::Service(
+                ListTagsForResourceError::ResourceNotFoundException(e),
+            )
         }
         _ => {
             crate::runtime::error::SdkError::Service(
