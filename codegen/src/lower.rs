@@ -18,10 +18,10 @@ pub fn lower(model: &Model, service_id: Option<&str>) -> Result<Service, Error> 
     let ShapeKind::Service(svc) = &service.kind else {
         unreachable!("pick_service returns services")
     };
+    let protocol = protocol_of(service)?;
     let closure = model.closure(service)?;
     check_traits(model, service, &closure)?;
 
-    let protocol = protocol_of(service)?;
     let aws = service
         .traits
         .aws_service()
@@ -33,14 +33,14 @@ pub fn lower(model: &Model, service_id: Option<&str>) -> Result<Service, Error> 
         .unwrap_or_else(|| service.id.name().to_string());
     let crate_name = naming::crate_name(&sdk_id);
 
+    let op_ids = model.service_operations(service)?;
     let mut cx = Lowering {
         model,
         protocol,
         rename: &svc.rename,
         types: BTreeMap::new(),
+        io_shapes: io_shapes(model, &op_ids),
     };
-
-    let op_ids = model.service_operations(service)?;
     let locations = locate_types(model, &op_ids, &closure)?;
 
     // Named types first, so operations can refer to them.
@@ -58,6 +58,16 @@ pub fn lower(model: &Model, service_id: Option<&str>) -> Result<Service, Error> 
     let mut operations = BTreeMap::new();
     for op_id in &op_ids {
         let op = cx.lower_operation(op_id, &svc.errors, service_paginated.as_ref())?;
+        if let Some(other) = operations.get(&op.name) {
+            let other: &Operation = other;
+            return Err(Error::model(
+                op_id,
+                format!(
+                    "and `{}` are both operations named `{}` in the service",
+                    other.id, op.name
+                ),
+            ));
+        }
         operations.insert(op.name.clone(), op);
     }
     for op in operations.values() {
@@ -254,6 +264,22 @@ struct Lowering<'m> {
     protocol: Protocol,
     rename: &'m BTreeMap<ShapeId, String>,
     types: BTreeMap<ShapeId, NamedType>,
+    /// Inputs and outputs of the service's operations: their members carry HTTP bindings
+    /// wherever the type lives (a shared input is emitted in `types`, yet still bound).
+    io_shapes: BTreeSet<ShapeId>,
+}
+
+/// The input and output shapes of `op_ids` (prelude `Unit`s left out).
+fn io_shapes(model: &Model, op_ids: &[ShapeId]) -> BTreeSet<ShapeId> {
+    op_ids
+        .iter()
+        .filter_map(|id| match &model.shapes.get(id)?.kind {
+            ShapeKind::Operation(op) => Some(op.input.iter().chain(&op.output).cloned()),
+            _ => None,
+        })
+        .flatten()
+        .filter(|id| !id.is_prelude())
+        .collect()
 }
 
 fn docs(traits: &Traits) -> Option<String> {
@@ -287,11 +313,10 @@ impl Lowering<'_> {
                     return Ok(None);
                 }
                 let error = self.error_info(shape)?;
+                let http_bound = self.io_shapes.contains(id) || error.is_some();
                 let members = members
                     .iter()
-                    .map(|m| {
-                        self.lower_member(id, m, location != TypeLocation::Types || error.is_some())
-                    })
+                    .map(|m| self.lower_member(id, m, http_bound))
                     .collect::<Result<Vec<_>, _>>()?;
                 if let Some(m) = members.iter().find(|m| m.target.ty == Type::Unit) {
                     return Err(Error::model(
@@ -518,7 +543,9 @@ impl Lowering<'_> {
         member_traits: &Traits,
     ) -> Result<Target, Error> {
         let shape = self.model.resolve(target, subject.as_str())?;
+        // A malformed trait is reported on whoever carries it: the member or its target.
         let err = |e: String| Error::model(subject, e);
+        let shape_err = |e: String| Error::model(target, e);
         let ty = match &shape.kind {
             ShapeKind::Simple(s) => match s {
                 SimpleType::String if shape.traits.contains("smithy.api#enum") => {
@@ -538,12 +565,19 @@ impl Lowering<'_> {
                 SimpleType::BigInteger => Type::BigInteger,
                 SimpleType::BigDecimal => Type::BigDecimal,
                 SimpleType::Timestamp => {
-                    let format = member_traits
+                    let own = member_traits
                         .timestamp_format()
                         .map_err(err)?
-                        .or(shape.traits.timestamp_format().map_err(err)?);
+                        .map(|f| timestamp_format(subject, &f))
+                        .transpose()?;
+                    let of_shape = shape
+                        .traits
+                        .timestamp_format()
+                        .map_err(shape_err)?
+                        .map(|f| timestamp_format(target, &f))
+                        .transpose()?;
                     Type::Timestamp {
-                        format: format.map(|f| timestamp_format(subject, &f)).transpose()?,
+                        format: own.or(of_shape),
                     }
                 }
                 SimpleType::Document => Type::Document,
@@ -578,16 +612,21 @@ impl Lowering<'_> {
                 return Err(Error::model(
                     subject,
                     format!(
-                        "targets `{target}`, a {}, which members cannot target",
+                        "targets `{target}`, a shape of type `{}`, which members cannot target",
                         shape.kind.type_name()
                     ),
                 ))
             }
         };
         let mut constraints = Constraints {
-            length: shape.traits.length().map_err(err)?,
-            range: shape.traits.range().map_err(err)?,
-            pattern: shape.traits.pattern().map_err(err)?,
+            length: shape.traits.length().map_err(shape_err)?,
+            range: shape.traits.range().map_err(shape_err)?,
+            pattern: shape
+                .traits
+                .pattern()
+                .map_err(shape_err)?
+                .map(|p| usable_pattern(target, p))
+                .transpose()?,
         };
         if let Some(l) = member_traits.length().map_err(err)? {
             constraints.length = Some(l);
@@ -596,17 +635,7 @@ impl Lowering<'_> {
             constraints.range = Some(r);
         }
         if let Some(p) = member_traits.pattern().map_err(err)? {
-            constraints.pattern = Some(p);
-        }
-        if let Some(p) = &constraints.pattern {
-            crate::pattern::ecma_to_rust(p)
-                .and_then(|rust| crate::pattern::check(&rust))
-                .map_err(|e| {
-                    Error::model(
-                        subject,
-                        format!("has a `smithy.api#pattern` {p:?} that cannot be used: {e}"),
-                    )
-                })?;
+            constraints.pattern = Some(usable_pattern(subject, p)?);
         }
         Ok(Target {
             shape: target.clone(),
@@ -672,9 +701,20 @@ impl Lowering<'_> {
                     ),
                 ));
             }
-            if !errors.contains(e) {
-                errors.push(e.clone());
+            if errors.contains(e) {
+                continue;
             }
+            // The error code on the wire is the shape's name, whatever its namespace.
+            if let Some(other) = errors.iter().find(|o| o.name() == e.name()) {
+                return Err(Error::model(
+                    op_id,
+                    format!(
+                        "can return `{other}` and `{e}`, which share the error code `{}` on the wire",
+                        e.name()
+                    ),
+                ));
+            }
+            errors.push(e.clone());
         }
         let paginated = shape
             .traits
@@ -710,6 +750,19 @@ impl Lowering<'_> {
             _ => vec![],
         }
     }
+}
+
+/// A `@pattern` the generated crates can compile (ECMA-262 rewritten for `regex`).
+fn usable_pattern(subject: &ShapeId, p: String) -> Result<String, Error> {
+    crate::pattern::ecma_to_rust(&p)
+        .and_then(|rust| crate::pattern::check(&rust))
+        .map_err(|e| {
+            Error::model(
+                subject,
+                format!("has a `smithy.api#pattern` {p:?} that cannot be used: {e}"),
+            )
+        })?;
+    Ok(p)
 }
 
 fn timestamp_format(subject: &ShapeId, f: &str) -> Result<TimestampFormat, Error> {
@@ -771,6 +824,9 @@ fn route(
     };
     let mut segments = Vec::new();
     let mut seen = BTreeSet::new();
+    // A trailing `/` (and the root `/`) is no segment: the request builder writes it back
+    // from `uri`.
+    let path = path.strip_suffix('/').unwrap_or(path);
     for seg in path.split('/').skip(1) {
         if let Some(inner) = seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
             let (name, greedy) = match inner.strip_suffix('+') {
@@ -894,6 +950,17 @@ fn check_unique_names(
     types: &BTreeMap<ShapeId, NamedType>,
     operations: &BTreeMap<String, Operation>,
 ) -> Result<(), Error> {
+    // Operations first: two operations sharing a method also share their modules and types,
+    // and the method is the clearer thing to report.
+    let mut methods: BTreeMap<&str, &ShapeId> = BTreeMap::new();
+    for op in operations.values() {
+        if let Some(other) = methods.insert(&op.method_name, &op.id) {
+            return Err(Error::model(
+                &op.id,
+                format!("and `{other}` both become the method `{}`", op.method_name),
+            ));
+        }
+    }
     let mut seen: BTreeMap<(TypeLocation, String), &ShapeId> = BTreeMap::new();
     for (id, t) in types {
         let key = (t.location().clone(), t.rust_name().to_string());
@@ -914,7 +981,6 @@ fn check_unique_names(
             }
         }
     }
-    let mut methods: BTreeMap<&str, &ShapeId> = BTreeMap::new();
     for op in operations.values() {
         let key = (
             TypeLocation::Operation(op.module_name.clone()),
@@ -927,12 +993,6 @@ fn check_unique_names(
                     "becomes `{}`, the name of the error type of `{}`",
                     op.error_type, op.id
                 ),
-            ));
-        }
-        if let Some(other) = methods.insert(&op.method_name, &op.id) {
-            return Err(Error::model(
-                &op.id,
-                format!("and `{other}` both become the method `{}`", op.method_name),
             ));
         }
     }

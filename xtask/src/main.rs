@@ -1,5 +1,6 @@
 //! Project tasks: `cargo xtask fetch | codegen [--check]`.
 
+mod model_diff;
 mod pins;
 mod test;
 
@@ -18,6 +19,11 @@ tasks:
   codegen --check       fail, naming the files, if generated/ is not what the models give
   test [ARGS]           install what the tests need (pinned botocore in target/oracle-venv),
                         then run `cargo test --workspace [ARGS]`
+  diff OLD NEW          list the changes between two models, classified (breaking, dangerous,
+                        compatible, documentation); `diff --base REV` compares the models
+                        pinned at git revision REV with the pinned ones (`diff --help`)
+  update NEWFILE        move a model's pin to NEWFILE, regenerate, run the snapshot tests and
+                        print the diff and what to review (`update --help`)
 
 options:
   --mirror DIR          take model files from DIR instead of downloading them
@@ -78,6 +84,12 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     if args.first().map(String::as_str) == Some("test") {
         return test::test(&root, &args[1..]);
     }
+    if args.first().map(String::as_str) == Some("diff") {
+        return model_diff::diff(&root, &args[1..]);
+    }
+    if args.first().map(String::as_str) == Some("update") {
+        return model_diff::update(&root, &args[1..]);
+    }
     let opts = parse_args(args)?;
     let manifest = pins::load(&root.join("model/models.toml"))?;
     let source = ModelSource::new(&root, opts.mirror.clone());
@@ -132,6 +144,28 @@ fn codegen(
             service.crate_name
         );
     }
+    for (name, model_path) in golden_models(root)? {
+        let text = std::fs::read_to_string(&model_path)
+            .map_err(|e| format!("reading {}: {e}", model_path.display()))?;
+        // Keep in step with `codegen/tests/golden.rs`.
+        let options = smithy_lite_codegen::CrateOptions {
+            version: "0.1.0".into(),
+            model_source: format!("tests/golden/{name}/model.json"),
+            partitions_json: String::new(),
+        };
+        let (_, files) = smithy_lite_codegen::generate(&text, None, &options)
+            .map_err(|e| format!("tests/golden/{name}/model.json: {e}"))?;
+        let dir = root.join("tests/golden").join(&name).join("expected");
+        let changes = sync_dir(&dir, &files, check)?;
+        if !check {
+            written += changes.len();
+        }
+        stale.extend(changes);
+        println!(
+            "golden {name}: {} files -> tests/golden/{name}/expected",
+            files.len()
+        );
+    }
     let elapsed = started.elapsed();
     if check {
         if stale.is_empty() {
@@ -148,6 +182,23 @@ fn codegen(
         println!("{written} files changed in {:.2?}", elapsed);
         Ok(ExitCode::SUCCESS)
     }
+}
+
+/// `(name, model.json)` of every golden model `tests/golden/<name>/model.json`, sorted.
+fn golden_models(root: &Path) -> Result<Vec<(String, PathBuf)>, String> {
+    let dir = root.join("tests/golden");
+    let entries = std::fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let mut out: Vec<(String, PathBuf)> = entries
+        .flatten()
+        .map(|e| e.path().join("model.json"))
+        .filter(|model| model.is_file())
+        .filter_map(|model| {
+            let name = model.parent()?.file_name()?.to_string_lossy().into_owned();
+            Some((name, model))
+        })
+        .collect();
+    out.sort();
+    Ok(out)
 }
 
 /// Makes `dir` hold exactly `files` (or, with `check`, only reports what would change).

@@ -65,7 +65,12 @@ impl Manifest {
 
 pub fn load(path: &Path) -> Result<Manifest, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+    parse(&text, &path.display().to_string())
+}
+
+/// A manifest from its text (`origin` names it in errors: a path, or `REV:model/models.toml`).
+pub fn parse(text: &str, origin: &str) -> Result<Manifest, String> {
+    toml::from_str(text).map_err(|e| format!("{origin}: {e}"))
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -85,31 +90,100 @@ impl ModelSource {
         }
     }
 
-    /// A local path holding the pinned bytes of `pin`.
+    /// A local path holding the pinned bytes of `pin`. With a mirror, a file of the cache with
+    /// the pinned sha256 stands in for a mirror file that is older or newer than the pin (as
+    /// after `cargo xtask update`).
     pub fn get(&self, pin: &Pin) -> Result<PathBuf, String> {
         if let Some(mirror) = &self.mirror {
             let path = mirror.join(pin.mirror_path.as_deref().unwrap_or(&pin.file));
-            let bytes = std::fs::read(&path).map_err(|e| {
-                format!(
-                    "{}: {e}\n  the mirror (--mirror or KVS_MODEL_MIRROR) must hold {}; unset it to download instead",
-                    path.display(),
-                    pin.file
-                )
-            })?;
-            verify(pin, &bytes, &path)?;
+            let checked = std::fs::read(&path)
+                .map_err(|e| {
+                    format!(
+                        "{}: {e}\n  the mirror (--mirror or KVS_MODEL_MIRROR) must hold {}; unset it to download instead",
+                        path.display(),
+                        pin.file
+                    )
+                })
+                .and_then(|bytes| verify(pin, &bytes, &path));
+            return match checked {
+                Ok(()) => Ok(path),
+                Err(e) => self.find_in_cache(pin).ok_or(e),
+            };
+        }
+        if let Some(path) = self.find_in_cache(pin) {
             return Ok(path);
         }
         let path = self.cache.join(&pin.file);
-        if let Ok(bytes) = std::fs::read(&path) {
-            if verify(pin, &bytes, &path).is_ok() {
-                return Ok(path);
-            }
-        }
         let bytes = download(&pin.url())?;
         verify(pin, &bytes, Path::new(&pin.url()))?;
         std::fs::create_dir_all(&self.cache)
             .map_err(|e| format!("{}: {e}", self.cache.display()))?;
         std::fs::write(&path, &bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+        Ok(path)
+    }
+}
+
+impl ModelSource {
+    pub fn cache_dir(&self) -> &Path {
+        &self.cache
+    }
+
+    pub fn mirror(&self) -> Option<&Path> {
+        self.mirror.as_deref()
+    }
+
+    /// `.model-cache/by-sha256/<sha256>`: every model file `cargo xtask update` has moved a
+    /// pin from or to, so that older pins (`cargo xtask diff --base REV`) stay readable.
+    pub fn by_sha_path(&self, sha256: &str) -> PathBuf {
+        self.cache.join("by-sha256").join(sha256)
+    }
+
+    /// The cache's copy of `pin` (by file name, else by sha256), if it has the pinned bytes.
+    fn find_in_cache(&self, pin: &Pin) -> Option<PathBuf> {
+        [self.cache.join(&pin.file), self.by_sha_path(&pin.sha256)]
+            .into_iter()
+            .find(|p| std::fs::read(p).is_ok_and(|b| sha256_hex(&b) == pin.sha256))
+    }
+
+    /// A local file with exactly the bytes `pin` names, without downloading: the mirror's file
+    /// or any file at the top of the mirror folder, then the cache.
+    pub fn find_local(&self, pin: &Pin) -> Option<PathBuf> {
+        let matches = |p: &Path| std::fs::read(p).is_ok_and(|b| sha256_hex(&b) == pin.sha256);
+        if let Some(mirror) = &self.mirror {
+            let named = mirror.join(pin.mirror_path.as_deref().unwrap_or(&pin.file));
+            if matches(&named) {
+                return Some(named);
+            }
+            let mut others: Vec<PathBuf> = std::fs::read_dir(mirror)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "json"))
+                .collect();
+            others.sort();
+            if let Some(p) = others.into_iter().find(|p| matches(p)) {
+                return Some(p);
+            }
+        }
+        self.find_in_cache(pin)
+    }
+
+    /// Downloads `pin` from its pinned URL into `by-sha256/`.
+    pub fn download_by_sha(&self, pin: &Pin) -> Result<PathBuf, String> {
+        let bytes = download(&pin.url())?;
+        verify(pin, &bytes, Path::new(&pin.url()))?;
+        self.keep(&bytes)
+    }
+
+    /// Stores `bytes` as `by-sha256/<sha256>` (once).
+    pub fn keep(&self, bytes: &[u8]) -> Result<PathBuf, String> {
+        let path = self.by_sha_path(&sha256_hex(bytes));
+        if !path.exists() {
+            let dir = path.parent().expect("by-sha256 has a parent");
+            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            std::fs::write(&path, bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+        }
         Ok(path)
     }
 }

@@ -1,6 +1,7 @@
 //! IR → files of a crate. Each Rust file is built with `quote`, parsed by `syn` and printed by
 //! `prettyplease`, so the output is deterministic and needs no rustfmt.
 
+pub mod api_listing;
 mod client;
 pub mod docs;
 pub mod names;
@@ -14,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ir::{NamedType, Service, Target, Type, TypeLocation};
+use crate::ir::{Binding, NamedType, Service, Structure, Target, Type, TypeLocation};
 use crate::model::ShapeId;
 use crate::protocol::{json, rest_json};
 use crate::Error;
@@ -85,17 +86,101 @@ fn reachable(svc: &Service, roots: impl IntoIterator<Item = ShapeId>) -> BTreeSe
     out
 }
 
+/// The type whose codec reads or writes the JSON body when `s` is the top level of a
+/// message: the `@httpPayload` member's structure or union, else `s` itself (when `s` has
+/// body members, or `always` because the generated code calls its codec regardless).
+fn body_root(s: &Structure, always: bool) -> Option<ShapeId> {
+    match s.members.iter().find(|m| m.binding == Binding::Payload) {
+        Some(p) => match &p.target.ty {
+            Type::Named(id) => Some(id.clone()),
+            _ => None,
+        },
+        None if always || s.members.iter().any(|m| m.binding == Binding::Body) => {
+            Some(s.id.clone())
+        }
+        None => None,
+    }
+}
+
+/// Named types whose JSON `ser_*` and `de_*` functions generated code calls: requests write
+/// their body, `output_to_json` writes whole outputs, `input_from_json` reads whole inputs,
+/// responses and errors read their body. Members bound to the HTTP message are not in a body.
+fn codec_needs(svc: &Service) -> (BTreeSet<ShapeId>, BTreeSet<ShapeId>) {
+    let mut ser_roots = Vec::new();
+    let mut de_roots = Vec::new();
+    for op in svc.operations.values() {
+        // `serialize_request` writes the body only when there is one; `parse_response`
+        // reads an output's body even when it has no members.
+        let (input, output) = (svc.structure(&op.input), svc.structure(&op.output));
+        ser_roots.extend(body_root(input, false));
+        de_roots.extend(body_root(output, true));
+        // `input_from_json` reads the input's body members with its codec and the members
+        // bound to the HTTP message one by one; `output_to_json` uses the output's codec when
+        // every member is in the body, else writes each member itself.
+        de_roots.push(op.input.clone());
+        for m in input.members.iter().filter(|m| m.binding != Binding::Body) {
+            named_in(&m.target, &mut de_roots);
+        }
+        if output.members.iter().all(|m| m.binding == Binding::Body) {
+            ser_roots.push(op.output.clone());
+        } else {
+            for m in &output.members {
+                named_in(&m.target, &mut ser_roots);
+            }
+        }
+        for e in &op.errors {
+            de_roots.extend(body_root(svc.structure(e), false));
+        }
+    }
+    (
+        body_reachable(svc, ser_roots),
+        body_reachable(svc, de_roots),
+    )
+}
+
+/// Named types reachable from `roots` through the members a JSON body holds.
+fn body_reachable(svc: &Service, roots: Vec<ShapeId>) -> BTreeSet<ShapeId> {
+    let mut out = BTreeSet::new();
+    let mut todo = roots;
+    while let Some(id) = todo.pop() {
+        if !out.insert(id.clone()) {
+            continue;
+        }
+        let targets: Vec<&Target> = match svc.types.get(&id) {
+            Some(NamedType::Structure(s)) => s
+                .members
+                .iter()
+                .filter(|m| m.binding == Binding::Body)
+                .map(|m| &m.target)
+                .collect(),
+            Some(NamedType::Union(u)) => u.variants.iter().map(|v| &v.member.target).collect(),
+            _ => vec![],
+        };
+        for t in targets {
+            named_in(t, &mut todo);
+        }
+    }
+    out
+}
+
+/// The named types a target holds, through lists and maps.
+fn named_in(t: &Target, out: &mut Vec<ShapeId>) {
+    match &t.ty {
+        Type::Named(id) => out.push(id.clone()),
+        Type::List { item, .. } => named_in(item, out),
+        Type::Map { key, value, .. } => {
+            named_in(key, out);
+            named_in(value, out);
+        }
+        _ => {}
+    }
+}
+
 /// Emits every file of the service's crate.
 pub fn emit_crate(svc: &Service, opts: &CrateOptions) -> Result<Files, Error> {
     let header = rust_header(svc, opts);
     let mut files = Files::new();
     let input_types = reachable(svc, svc.operations.values().map(|o| o.input.clone()));
-    let output_types = reachable(
-        svc,
-        svc.operations
-            .values()
-            .flat_map(|o| std::iter::once(o.output.clone()).chain(o.errors.iter().cloned())),
-    );
     let validation = validate::Validation::new(svc, &input_types);
 
     // types.rs and types/error.rs
@@ -161,15 +246,15 @@ pub fn emit_crate(svc: &Service, opts: &CrateOptions) -> Result<Files, Error> {
     }
 
     // protocol.rs: codecs of named types and error parsers.
-    // Every structure and union can be written and read: inputs are written on the wire and
-    // read from documents (`input_from_json`), outputs the other way round. Errors have their
-    // own parsers below.
+    // Inputs are written on the wire and read from documents (`input_from_json`), outputs the
+    // other way round; only the functions some generated code calls are emitted. Errors have
+    // their own parsers below.
+    let (ser_needed, de_needed) = codec_needs(svc);
     let codecs = svc
         .types
         .iter()
         .filter(|(_, t)| *t.location() != TypeLocation::Errors)
-        .filter(|(id, _)| input_types.contains(*id) || output_types.contains(*id))
-        .map(|(_, t)| json::codec_fns(svc, t, true, true));
+        .map(|(id, t)| json::codec_fns(svc, t, ser_needed.contains(id), de_needed.contains(id)));
     let error_parsers = svc.types.values().filter_map(|t| match t {
         NamedType::Structure(s) if s.error.is_some() => Some(rest_json::error_parser(svc, s)),
         _ => None,
@@ -237,6 +322,7 @@ pub fn emit_crate(svc: &Service, opts: &CrateOptions) -> Result<Files, Error> {
     }
     files.insert("Cargo.toml".into(), cargo_toml(svc, opts));
     files.insert("README.md".into(), readme(svc, opts));
+    files.insert("API.md".into(), api_listing::api_listing(svc, opts));
     Ok(files)
 }
 

@@ -8,8 +8,9 @@ use super::docs;
 use super::names::{ident, type_path};
 use super::types::named_type;
 use super::validate::Validation;
-use crate::ir::{NamedType, Operation, Service, TypeLocation};
+use crate::ir::{Binding, NamedType, Operation, Service, TypeLocation};
 use crate::naming;
+use crate::protocol::json::{read_value, write_value};
 use crate::protocol::rest_json;
 
 pub fn operation_module(svc: &Service, op: &Operation, validation: &Validation) -> TokenStream {
@@ -21,7 +22,10 @@ pub fn operation_module(svc: &Service, op: &Operation, validation: &Validation) 
         .map(|t| named_type(svc, t));
     let input_path = type_path(svc, &op.input);
     let output_path = type_path(svc, &op.output);
-    let validate_impl = if matches!(svc.types[&op.input].location(), TypeLocation::Operation(_)) {
+    // `validate` is emitted once per input type: in the module of the (first) operation that
+    // takes it, also when the type is shared and lives in `types`.
+    let first_with_input = svc.operations.values().find(|o| o.input == op.input);
+    let validate_impl = if first_with_input.map(|o| &o.id) == Some(&op.id) {
         let body = if validation.is_needed(&op.input) {
             let f = ident(&naming::validate_fn(svc.types[&op.input].rust_name()));
             quote! {
@@ -52,8 +56,8 @@ pub fn operation_module(svc: &Service, op: &Operation, validation: &Validation) 
     let ser = rest_json::serialize_request(svc, op);
     let de = rest_json::parse_response(svc, op);
     let http_doc = format!("`{} {}`", op.http.method, op.http.uri);
-    let de_input = ident(&naming::de_fn(svc.types[&op.input].rust_name()));
-    let ser_output = ident(&naming::ser_fn(svc.types[&op.output].rust_name()));
+    let from_json = input_from_json_body(svc, op);
+    let to_json = output_to_json_body(svc, op);
     quote! {
         #op_doc
         ///
@@ -80,20 +84,84 @@ pub fn operation_module(svc: &Service, op: &Operation, validation: &Validation) 
         /// Reads an input from a JSON document keyed by the model's member names (the form
         /// `--cli-input-json` takes); timestamps may be epoch seconds or ISO-8601 strings.
         pub fn input_from_json(document: &crate::runtime::json::Value) -> ::std::result::Result<#input_path, crate::runtime::json::DeserializeError> {
-            crate::protocol::#de_input(document)
+            #from_json
         }
 
         /// Writes an output as a JSON document keyed by the model's member names, with
         /// timestamps as ISO-8601 strings and blobs as base64.
         pub fn output_to_json(output: &#output_path) -> ::std::vec::Vec<u8> {
-            let mut w = crate::runtime::json::JsonWriter::for_document();
-            crate::protocol::#ser_output(&mut w, output);
-            w.finish()
+            #to_json
         }
 
         #(#local_types)*
         #validate_impl
         #error
+    }
+}
+
+/// Members an input or output document holds besides those of the JSON body: the ones bound
+/// to the HTTP message (labels, query, headers, payload, status).
+fn http_bound(s: &crate::ir::Structure) -> impl Iterator<Item = &crate::ir::Member> {
+    s.members.iter().filter(|m| m.binding != Binding::Body)
+}
+
+/// `input_from_json`: the body members through the input's codec, then the HTTP-bound ones.
+fn input_from_json_body(svc: &Service, op: &Operation) -> TokenStream {
+    let de_input = ident(&naming::de_fn(svc.types[&op.input].rust_name()));
+    let input = svc.structure(&op.input);
+    if http_bound(input).next().is_none() {
+        return quote!(crate::protocol::#de_input(document));
+    }
+    let reads = http_bound(input).map(|m| {
+        let f = ident(&m.field_name);
+        let key = &m.json_name;
+        let read = read_value(svc, &m.target);
+        let read = if m.boxed {
+            quote!((#read).map(::std::boxed::Box::new))
+        } else {
+            read
+        };
+        quote! { out.#f = crate::runtime::json::member(obj, #key, |v| #read)?; }
+    });
+    quote! {
+        let mut out = crate::protocol::#de_input(document)?;
+        // Members bound to the HTTP message are keys of the document too.
+        let obj = crate::runtime::json::object(document)?;
+        #(#reads)*
+        ::std::result::Result::Ok(out)
+    }
+}
+
+/// `output_to_json`: the output's codec when every member is in the body, else every member
+/// written here (the codec writes only the body's).
+fn output_to_json_body(svc: &Service, op: &Operation) -> TokenStream {
+    let output = svc.structure(&op.output);
+    if http_bound(output).next().is_none() {
+        let ser_output = ident(&naming::ser_fn(&output.rust_name));
+        return quote! {
+            let mut w = crate::runtime::json::JsonWriter::for_document();
+            crate::protocol::#ser_output(&mut w, output);
+            w.finish()
+        };
+    }
+    let writes = output.members.iter().map(|m| {
+        let f = ident(&m.field_name);
+        let key = &m.json_name;
+        let write = write_value(svc, &m.target, quote!(value));
+        quote! {
+            if let ::std::option::Option::Some(value) = &output.#f {
+                w.key(#key);
+                #write
+            }
+        }
+    });
+    quote! {
+        let mut writer = crate::runtime::json::JsonWriter::for_document();
+        let w = &mut writer;
+        w.begin_object();
+        #(#writes)*
+        w.end_object();
+        writer.finish()
     }
 }
 

@@ -307,12 +307,13 @@ fn union(svc: &Service, u: &Union) -> TokenStream {
         let arms = u.variants.iter().map(|v| {
             let var = ident(&v.variant_name);
             let label = &v.variant_name;
-            let pattern = if v.member.target.ty == Type::Unit {
-                quote!(#name::#var)
+            if v.member.target.ty == Type::Unit {
+                quote! { #name::#var => f.write_str(#label), }
+            } else if u.sensitive || v.member.target.sensitive {
+                quote! { #name::#var(_) => f.debug_tuple(#label).field(&#REDACTED).finish(), }
             } else {
-                quote!(#name::#var(_))
-            };
-            quote! { #pattern => f.debug_tuple(#label).field(&#REDACTED).finish(), }
+                quote! { #name::#var(x) => f.debug_tuple(#label).field(x).finish(), }
+            }
         });
         quote! {
             impl ::std::fmt::Debug for #name {

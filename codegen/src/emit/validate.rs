@@ -11,6 +11,12 @@ use crate::ir::{Member, NamedType, Service, Target, Type};
 use crate::model::ShapeId;
 use crate::naming;
 
+/// A `@required` member must be set, unless it has a `@default`: the receiver takes the default
+/// for a value that is not sent.
+fn must_be_set(m: &Member) -> bool {
+    m.required && m.default.is_none()
+}
+
 pub struct Validation<'a> {
     svc: &'a Service,
     /// Named types whose values have something to check.
@@ -84,7 +90,7 @@ impl<'a> Validation<'a> {
     }
 
     fn member_needs(&self, m: &Member) -> bool {
-        m.required || self.target_needs(&m.target)
+        must_be_set(m) || self.target_needs(&m.target)
     }
 
     fn target_needs(&self, t: &Target) -> bool {
@@ -201,7 +207,7 @@ impl<'a> Validation<'a> {
         }
         let f = ident(&m.field_name);
         let name = &m.name;
-        let required = m.required.then(|| quote!(val.required(&#owner.#f);));
+        let required = must_be_set(m).then(|| quote!(val.required(&#owner.#f);));
         let inner = self.check_value(&m.target, quote!(x));
         let inner = if inner.is_empty() {
             quote!()

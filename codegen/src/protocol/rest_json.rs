@@ -70,6 +70,12 @@ fn from_text(svc: &Service, t: &Target, default_ts: TimestampFormat) -> TokenStr
     }
 }
 
+/// Is `t` a timestamp that travels as an HTTP date in a header (`Mon, 16 Dec 2019 ...`)? Lists
+/// of them are written without quotes and read back by rejoining the halves a comma split gives.
+fn is_http_date(t: &Target) -> bool {
+    matches!(&t.ty, Type::Timestamp { format } if format.unwrap_or(TimestampFormat::HttpDate) == TimestampFormat::HttpDate)
+}
+
 fn has_body_members(s: &Structure) -> bool {
     s.members.iter().any(|m| m.binding == Binding::Body)
 }
@@ -183,9 +189,17 @@ pub fn serialize_request(svc: &Service, op: &Operation) -> TokenStream {
                 let w = match &m.target.ty {
                     Type::List { item, .. } => {
                         let text = to_text(svc, item, quote!(item), TimestampFormat::HttpDate);
+                        // HTTP dates hold a comma but are not quoted (Smithy's protocol tests).
+                        let join = if is_http_date(item) {
+                            quote!(items.join(", "))
+                        } else {
+                            quote!(crate::runtime::rest::header_list(
+                                items.iter().map(|s| s.as_str())
+                            ))
+                        };
                         quote! {
                             let items: ::std::vec::Vec<::std::string::String> = value.iter().map(|item| #text).collect();
-                            request.headers.insert(#name, crate::runtime::rest::header_list(items.iter().map(|s| s.as_str())));
+                            request.headers.insert(#name, #join);
                         }
                     }
                     _ => {
@@ -298,8 +312,29 @@ fn read_http_members(svc: &Service, s: &Structure) -> TokenStream {
                 let read = match &m.target.ty {
                     Type::List { item, .. } => {
                         let inner = from_text(svc, item, TimestampFormat::HttpDate);
+                        let items = if is_http_date(item) {
+                            // `Mon, 16 Dec 2019 23:48:18 GMT, Tue, ...`: a part without a space
+                            // is the weekday of a date, which goes on after the comma.
+                            quote! {
+                                {
+                                    let mut dates: ::std::vec::Vec<::std::string::String> = ::std::vec::Vec::new();
+                                    for part in crate::runtime::rest::split_header_list(h) {
+                                        match dates.last_mut() {
+                                            ::std::option::Option::Some(last) if !last.contains(' ') => {
+                                                last.push_str(", ");
+                                                last.push_str(&part);
+                                            }
+                                            _ => dates.push(part),
+                                        }
+                                    }
+                                    dates
+                                }
+                            }
+                        } else {
+                            quote!(crate::runtime::rest::split_header_list(h))
+                        };
                         quote! {
-                            crate::runtime::rest::split_header_list(h).iter().map(|h| { let h = h.as_str(); #inner }).collect::<::std::result::Result<::std::vec::Vec<_>, _>>()
+                            #items.iter().map(|h| { let h = h.as_str(); #inner }).collect::<::std::result::Result<::std::vec::Vec<_>, _>>()
                         }
                     }
                     _ => from_text(svc, &m.target, TimestampFormat::HttpDate),
