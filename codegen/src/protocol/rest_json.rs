@@ -285,9 +285,34 @@ pub fn serialize_request(svc: &Service, op: &Operation) -> TokenStream {
     } else {
         quote!()
     };
+    // `@idempotencyToken` members the caller left unset get a fresh UUID, as AWS SDKs do.
+    let tokens: Vec<_> = input
+        .members
+        .iter()
+        .filter(|m| m.idempotency_token && m.target.ty == Type::String)
+        .map(|m| ident(&m.field_name))
+        .collect();
+    let fill_tokens = (!tokens.is_empty()).then(|| {
+        quote! {
+            let filled;
+            let input = if #(input.#tokens.is_none())||* {
+                let mut copy = input.clone();
+                #(
+                    if copy.#tokens.is_none() {
+                        copy.#tokens = ::std::option::Option::Some(crate::runtime::operation::idempotency_token());
+                    }
+                )*
+                filled = copy;
+                &filled
+            } else {
+                input
+            };
+        }
+    });
     quote! {
         /// Validates `input` and builds the HTTP request (no host, no signature).
         pub fn serialize_request(input: &#input_path) -> ::std::result::Result<crate::runtime::http::HttpRequest, crate::runtime::validate::ValidationErrors> {
+            #fill_tokens
             #validate
             let mut path = ::std::string::String::new();
             #(#path_parts)*

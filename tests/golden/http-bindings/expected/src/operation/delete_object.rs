@@ -34,6 +34,19 @@ pub fn serialize_request(
     crate::runtime::http::HttpRequest,
     crate::runtime::validate::ValidationErrors,
 > {
+    let filled;
+    let input = if input.client_token.is_none() {
+        let mut copy = input.clone();
+        if copy.client_token.is_none() {
+            copy.client_token = ::std::option::Option::Some(
+                crate::runtime::operation::idempotency_token(),
+            );
+        }
+        filled = copy;
+        &filled
+    } else {
+        input
+    };
     input.validate()?;
     let mut path = ::std::string::String::new();
     path.push_str("/buckets");

@@ -570,18 +570,7 @@ fn split_url(url: &str) -> (String, String) {
 
 /// A random UUID v4, constant across the attempts of one call.
 pub fn new_invocation_id() -> String {
-    let mut b: [u8; 16] = std::array::from_fn(|_| fastrand::u8(..));
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let h = hex::encode(b);
-    format!(
-        "{}-{}-{}-{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..32]
-    )
+    super::operation::idempotency_token()
 }
 
 #[cfg(test)]
