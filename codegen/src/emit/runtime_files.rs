@@ -45,6 +45,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ),
     ("rest.rs", include_str!("../../../runtime/src/rest.rs")),
     ("retry.rs", include_str!("../../../runtime/src/retry.rs")),
+    ("sigv4.rs", include_str!("../../../runtime/src/sigv4.rs")),
     (
         "transport.rs",
         include_str!("../../../runtime/src/transport.rs"),

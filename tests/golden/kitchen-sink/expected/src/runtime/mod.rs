@@ -16,6 +16,7 @@ pub mod operation;
 pub mod profile;
 pub mod rest;
 pub mod retry;
+pub mod sigv4;
 pub mod validate;
 
 // The client: reqwest transport, retries, timeouts, configuration (feature `client`).

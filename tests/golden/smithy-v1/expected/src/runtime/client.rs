@@ -197,8 +197,9 @@ impl ConfigBuilder {
             "AWS_USE_DUALSTACK_ENDPOINT",
             "use_dualstack_endpoint",
         );
+        let explicit_retry = self.retry.is_some();
         let mut retry = self.retry.unwrap_or_default();
-        if self.retry.is_none() {
+        if !explicit_retry {
             if let Some(n) = env
                 .get("AWS_MAX_ATTEMPTS")
                 .or_else(|| profile.get("max_attempts").map(str::to_owned))
@@ -342,12 +343,12 @@ impl Config {
     /// The URL, signing region and signing name for this configuration.
     pub fn resolve_endpoint(&self) -> Result<ResolvedEndpoint, BoxError> {
         let inner = &self.inner;
-        let mut params = Params::new();
-        params.set("Region", ParamValue::String(inner.region.clone()));
-        params.set("UseFIPS", ParamValue::Bool(inner.use_fips));
-        params.set("UseDualStack", ParamValue::Bool(inner.use_dual_stack));
+        let mut params = Params::new()
+            .set("Region", ParamValue::String(inner.region.clone()))
+            .set("UseFIPS", ParamValue::Bool(inner.use_fips))
+            .set("UseDualStack", ParamValue::Bool(inner.use_dual_stack));
         if let Some(url) = &inner.endpoint_url {
-            params.set("Endpoint", ParamValue::String(url.clone()));
+            params = params.set("Endpoint", ParamValue::String(url.clone()));
         }
         let endpoint = inner.rules.resolve(&params, &inner.partitions)?;
         // `authSchemes` may name another signing region or name (sigv4 only here).
@@ -494,40 +495,38 @@ impl Config {
             let started = Instant::now();
             let result = inner.http_client.send(outgoing).await;
             let elapsed = started.elapsed();
-            let (retry, outcome): (Option<RetryReason>, Result<O::Output, SdkError<O::Error>>) =
-                match result {
-                    Err(e) => {
-                        tracing::debug!(operation = O::NAME, attempt, error = %e, duration_ms = elapsed.as_millis() as u64, "attempt failed to send");
-                        let reason = e.is_retryable().then_some(RetryReason::Connection);
-                        (reason, Err(SdkError::Dispatch(Box::new(e) as BoxError)))
-                    }
-                    Ok(response) => {
-                        let request_id =
-                            response.headers.get("x-amzn-requestid").map(str::to_owned);
-                        tracing::debug!(
-                            operation = O::NAME,
-                            attempt,
-                            status = response.status,
-                            request_id = request_id.as_deref().unwrap_or(""),
-                            duration_ms = elapsed.as_millis() as u64,
-                            "attempt answered"
-                        );
-                        match O::parse_response(&response) {
-                            Ok(output) => {
-                                inner.quota.release(spent);
-                                return Ok(output);
-                            }
-                            Err(SdkError::Service(e)) => {
-                                let meta = e.meta();
-                                (
-                                    classify(meta.status(), meta.code()),
-                                    Err(SdkError::Service(e)),
-                                )
-                            }
-                            Err(other) => (None, Err(other)),
+            let (retry, outcome): AttemptOutcome<O> = match result {
+                Err(e) => {
+                    tracing::debug!(operation = O::NAME, attempt, error = %e, duration_ms = elapsed.as_millis() as u64, "attempt failed to send");
+                    let reason = e.is_retryable().then_some(RetryReason::Connection);
+                    (reason, Err(SdkError::Dispatch(Box::new(e) as BoxError)))
+                }
+                Ok(response) => {
+                    let request_id = response.headers.get("x-amzn-requestid").map(str::to_owned);
+                    tracing::debug!(
+                        operation = O::NAME,
+                        attempt,
+                        status = response.status,
+                        request_id = request_id.as_deref().unwrap_or(""),
+                        duration_ms = elapsed.as_millis() as u64,
+                        "attempt answered"
+                    );
+                    match O::parse_response(&response) {
+                        Ok(output) => {
+                            inner.quota.release(spent);
+                            return Ok(output);
                         }
+                        Err(SdkError::Service(e)) => {
+                            let meta = e.meta();
+                            (
+                                classify(meta.status(), meta.code()),
+                                Err(SdkError::Service(e)),
+                            )
+                        }
+                        Err(other) => (None, Err(other)),
                     }
-                };
+                }
+            };
             let Some(reason) = retry else { return outcome };
             if attempt >= max {
                 return outcome;
@@ -550,6 +549,12 @@ impl Config {
         }
     }
 }
+
+/// Whether (and why) an attempt may be retried, and what it gave.
+type AttemptOutcome<O> = (
+    Option<RetryReason>,
+    Result<<O as Operation>::Output, SdkError<<O as Operation>::Error>>,
+);
 
 /// The endpoint a call goes to, and how to sign for it.
 #[derive(Clone, Debug, PartialEq, Eq)]
