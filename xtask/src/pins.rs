@@ -30,8 +30,11 @@ impl Pin {
     /// Where `fetch` downloads the file from. `KVS_MODEL_BASE_URL` replaces the host part
     /// (`{base}/{repository}/{commit}/{path}`), for tests and private mirrors.
     pub fn url(&self) -> String {
-        let base = std::env::var("KVS_MODEL_BASE_URL")
-            .unwrap_or_else(|_| "https://raw.githubusercontent.com".to_string());
+        self.url_at(&default_base_url())
+    }
+
+    /// The download URL under another base.
+    pub fn url_at(&self, base: &str) -> String {
         format!(
             "{}/{}/{}/{}",
             base.trim_end_matches('/'),
@@ -77,15 +80,22 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
+fn default_base_url() -> String {
+    std::env::var("KVS_MODEL_BASE_URL")
+        .unwrap_or_else(|_| "https://raw.githubusercontent.com".to_string())
+}
+
 pub struct ModelSource {
     cache: PathBuf,
     mirror: Option<PathBuf>,
+    base_url: String,
 }
 
 impl ModelSource {
     pub fn new(root: &Path, mirror: Option<PathBuf>) -> Self {
         ModelSource {
             cache: root.join(".model-cache"),
+            base_url: default_base_url(),
             mirror,
         }
     }
@@ -114,8 +124,9 @@ impl ModelSource {
             return Ok(path);
         }
         let path = self.cache.join(&pin.file);
-        let bytes = download(&pin.url())?;
-        verify(pin, &bytes, Path::new(&pin.url()))?;
+        let url = pin.url_at(&self.base_url);
+        let bytes = download(&url)?;
+        verify(pin, &bytes, Path::new(&url))?;
         std::fs::create_dir_all(&self.cache)
             .map_err(|e| format!("{}: {e}", self.cache.display()))?;
         std::fs::write(&path, &bytes).map_err(|e| format!("{}: {e}", path.display()))?;
@@ -171,8 +182,9 @@ impl ModelSource {
 
     /// Downloads `pin` from its pinned URL into `by-sha256/`.
     pub fn download_by_sha(&self, pin: &Pin) -> Result<PathBuf, String> {
-        let bytes = download(&pin.url())?;
-        verify(pin, &bytes, Path::new(&pin.url()))?;
+        let url = pin.url_at(&self.base_url);
+        let bytes = download(&url)?;
+        verify(pin, &bytes, Path::new(&url))?;
         self.keep(&bytes)
     }
 
@@ -215,4 +227,105 @@ fn download(url: &str) -> Result<Vec<u8>, String> {
         .bytes()
         .map(|b| b.to_vec())
         .map_err(|e| format!("downloading {url}: {e}"))
+}
+
+#[cfg(test)]
+mod fetch_tests {
+    use super::*;
+    use std::io::{Read, Write};
+    use std::net::TcpListener;
+
+    /// Serves `body` with `status` to at most `n` requests on 127.0.0.1, then stops.
+    fn serve(status: &'static str, body: Vec<u8>, n: usize) -> String {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().take(n) {
+                let mut stream = stream.unwrap();
+                let mut buf = [0u8; 4096];
+                let _ = stream.read(&mut buf);
+                let head = format!(
+                    "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = stream.write_all(head.as_bytes());
+                let _ = stream.write_all(&body);
+            }
+        });
+        format!("http://{addr}")
+    }
+
+    fn pin_for(bytes: &[u8]) -> Pin {
+        Pin {
+            file: "model.json".into(),
+            service: "ns#Svc".into(),
+            repository: "owner/repo".into(),
+            commit: "0123456789abcdef".into(),
+            path: "dir/model.json".into(),
+            sha256: sha256_hex(bytes),
+            crate_version: "0.1.0".into(),
+            mirror_path: None,
+        }
+    }
+
+    fn source(base_url: String) -> (ModelSource, PathBuf) {
+        let root = std::env::temp_dir().join(format!(
+            "xtask-fetch-{}-{}",
+            std::process::id(),
+            base_url.rsplit(':').next().unwrap()
+        ));
+        let _ = std::fs::remove_dir_all(&root);
+        let source = ModelSource {
+            cache: root.join(".model-cache"),
+            mirror: None,
+            base_url,
+        };
+        (source, root)
+    }
+
+    #[test]
+    fn downloads_checks_and_caches_the_pinned_file() {
+        let body = br#"{"smithy":"2.0","shapes":{}}"#.to_vec();
+        let pin = pin_for(&body);
+        // One request only: the second `get` must be served from the cache.
+        let (source, root) = source(serve("200 OK", body.clone(), 1));
+        let path = source.get(&pin).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), body);
+        assert_eq!(source.get(&pin).unwrap(), path);
+        std::fs::remove_dir_all(root).unwrap();
+    }
+
+    #[test]
+    fn a_wrong_hash_is_a_clear_error_and_nothing_is_cached() {
+        let mut pin = pin_for(b"expected bytes");
+        pin.sha256 = sha256_hex(b"expected bytes");
+        let (source, root) = source(serve("200 OK", b"other bytes".to_vec(), 1));
+        let err = source.get(&pin).unwrap_err();
+        assert!(
+            err.contains("has sha256") && err.contains("pins model.json"),
+            "{err}"
+        );
+        assert!(!root.join(".model-cache/model.json").exists());
+        let _ = std::fs::remove_dir_all(root);
+    }
+
+    #[test]
+    fn a_missing_file_is_a_clear_error() {
+        let pin = pin_for(b"x");
+        let (source, root) = source(serve("404 Not Found", b"no".to_vec(), 1));
+        let err = source.get(&pin).unwrap_err();
+        assert!(err.contains("HTTP 404"), "{err}");
+        let _ = std::fs::remove_dir_all(root);
+        // A mirror without the file names the folder and the way out.
+        let mirror = ModelSource {
+            cache: std::env::temp_dir().join("xtask-no-cache"),
+            mirror: Some(std::env::temp_dir().join("xtask-empty-mirror")),
+            base_url: String::new(),
+        };
+        let err = mirror.get(&pin).unwrap_err();
+        assert!(
+            err.contains("the mirror (--mirror or KVS_MODEL_MIRROR) must hold model.json"),
+            "{err}"
+        );
+    }
 }
