@@ -22,6 +22,7 @@ fn bench(c: &mut Criterion) {
         version: "0.1.0".into(),
         model_source: "bench".into(),
         partitions_json: String::new(),
+        endpoint_test_overrides: Vec::new(),
     };
     c.bench_function("parse model", |b| {
         b.iter(|| smithy_lite_codegen::model::Model::from_json(&text).unwrap())

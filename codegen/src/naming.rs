@@ -179,6 +179,29 @@ pub fn validate_fn(type_name: &str) -> String {
     format!("validate_{}", type_name.to_snake_case())
 }
 
+/// A test function name from a test case's description (`For region us-east-1 with FIPS
+/// enabled` → `for_region_us_east_1_with_fips_enabled`), unique among `used`.
+pub fn unique_test_name(
+    description: &str,
+    index: usize,
+    used: &mut std::collections::BTreeSet<String>,
+) -> String {
+    let mut base = description.to_snake_case();
+    if base.is_empty() || base.starts_with(|c: char| c.is_ascii_digit()) {
+        base = format!("case_{index}_{base}")
+            .trim_end_matches('_')
+            .to_string();
+    }
+    let base = escape_ident(&base).trim_start_matches("r#").to_string();
+    let mut name = base.clone();
+    let mut n = 2;
+    while !used.insert(name.clone()) {
+        name = format!("{base}_{n}");
+        n += 1;
+    }
+    name
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -786,6 +786,7 @@ fn api_listing_shows_what_the_diff_names() {
             version: "0.1.0".into(),
             model_source: "test".into(),
             partitions_json: String::new(),
+            endpoint_test_overrides: Vec::new(),
         };
         let text = serde_json::to_string(m).unwrap();
         let (_, files) = smithy_lite_codegen::generate(&text, None, &options).unwrap();

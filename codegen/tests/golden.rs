@@ -44,6 +44,7 @@ fn options(name: &str) -> CrateOptions {
         version: "0.1.0".into(),
         model_source: format!("tests/golden/{name}/model.json"),
         partitions_json: String::new(),
+        endpoint_test_overrides: Vec::new(),
     }
 }
 

@@ -10,6 +10,7 @@ fn options() -> CrateOptions {
         version: "0.1.0".into(),
         model_source: "malformed.json".into(),
         partitions_json: String::new(),
+        endpoint_test_overrides: Vec::new(),
     }
 }
 

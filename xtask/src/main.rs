@@ -126,6 +126,7 @@ fn codegen(
             version: pin.crate_version.clone(),
             model_source: format!("{}@{}", pin.file, &pin.commit[..12]),
             partitions_json: partitions_json.clone(),
+            endpoint_test_overrides: pin.endpoint_test_override.clone(),
         };
         let (service, files) = smithy_lite_codegen::generate(&text, Some(&pin.service), &options)
             .map_err(|e| format!("{}: {e}", pin.file))?;
@@ -152,6 +153,7 @@ fn codegen(
             version: "0.1.0".into(),
             model_source: format!("tests/golden/{name}/model.json"),
             partitions_json: String::new(),
+            endpoint_test_overrides: Vec::new(),
         };
         let (_, files) = smithy_lite_codegen::generate(&text, None, &options)
             .map_err(|e| format!("tests/golden/{name}/model.json: {e}"))?;

@@ -24,6 +24,9 @@ pub struct Pin {
     pub crate_version: String,
     /// Where the file is in a mirror, relative to it, when not at its root.
     pub mirror_path: Option<String>,
+    /// Endpoint test cases of the model whose expectation the pinned data changes (models only).
+    #[serde(default)]
+    pub endpoint_test_override: Vec<smithy_lite_codegen::EndpointTestOverride>,
 }
 
 impl Pin {
@@ -265,6 +268,7 @@ mod fetch_tests {
             sha256: sha256_hex(bytes),
             crate_version: "0.1.0".into(),
             mirror_path: None,
+            endpoint_test_override: Vec::new(),
         }
     }
 

@@ -4,6 +4,7 @@
 pub mod api_listing;
 mod client;
 pub mod docs;
+mod endpoint_tests;
 pub mod names;
 mod operation;
 mod runtime_files;
@@ -21,6 +22,7 @@ use crate::protocol::{json, rest_json};
 use crate::Error;
 use names::ident;
 
+pub use endpoint_tests::EndpointTestOverride;
 pub use runtime_files::RUNTIME_FILES;
 
 /// Options that are not in the model.
@@ -32,6 +34,8 @@ pub struct CrateOptions {
     pub model_source: String,
     /// The AWS partitions table (`partitions.json`) the endpoint rules' `aws.partition` reads.
     pub partitions_json: String,
+    /// Endpoint test cases whose expected result the pinned data changes.
+    pub endpoint_test_overrides: Vec<EndpointTestOverride>,
 }
 
 /// Relative path (`src/lib.rs`) → contents.
@@ -292,6 +296,12 @@ pub fn emit_crate(svc: &Service, opts: &CrateOptions) -> Result<Files, Error> {
         "src/primitives.rs".into(),
         format_file("src/primitives.rs", &header, primitives())?,
     );
+    if let Some(tests) = endpoint_tests::endpoint_tests(svc, &opts.endpoint_test_overrides)? {
+        files.insert(
+            "tests/endpoint_tests.rs".into(),
+            format_file("tests/endpoint_tests.rs", &header, tests)?,
+        );
+    }
     files.insert(
         "src/client.rs".into(),
         format_file("src/client.rs", &header, client::client_rs(svc))?,
