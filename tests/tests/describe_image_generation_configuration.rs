@@ -655,7 +655,10 @@ fn html_503_is_unhandled_without_a_code() {
     let e = parse_service_error("err_503_html");
     assert!(matches!(e, OpError::Unhandled(_)), "{e:?}");
     assert_eq!(e.code(), None);
-    assert_eq!(e.message(), None);
+    // The page's text is the only explanation there is; it becomes the message.
+    let message = e.message().expect("the page's text");
+    assert!(message.starts_with("<html>"), "{message}");
+    assert!(!message.contains('\n'));
     assert_eq!(e.request_id(), None);
     assert_eq!(e.meta().status(), 503);
 }

@@ -94,9 +94,22 @@ pub fn json_error_meta(response: &HttpResponse, body: Option<&Value>) -> ErrorMe
         .or_else(|| field(&["code", "__type"]))
         .map(|c| sanitize_error_code(&c).to_owned())
         .filter(|c| !c.is_empty());
+    // A body that is not JSON (a proxy's or load balancer's page) is the only explanation
+    // there is: keep its start as the message, as botocore does.
+    let message = field(&["message", "Message", "errorMessage"]).or_else(|| {
+        if body.is_some() {
+            return None;
+        }
+        let text = String::from_utf8_lossy(&response.body);
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        (!text.is_empty()).then(|| match text.char_indices().nth(200) {
+            Some((i, _)) => format!("{}…", &text[..i]),
+            None => text,
+        })
+    });
     ErrorMeta {
         code,
-        message: field(&["message", "Message", "errorMessage"]),
+        message,
         status: response.status,
         request_id: response.headers.get("x-amzn-requestid").map(str::to_owned),
     }
@@ -287,5 +300,6 @@ mod tests {
         let resp = HttpResponse::new(503, Headers::new(), &b"<html>busy</html>"[..]);
         let meta = json_error_meta(&resp, parse_error_body(&resp.body).as_ref());
         assert_eq!((meta.code(), meta.status()), (None, 503));
+        assert_eq!(meta.message(), Some("<html>busy</html>"));
     }
 }
