@@ -3,6 +3,7 @@
 
 pub mod api_listing;
 mod client;
+mod dispatch;
 pub mod docs;
 mod endpoint_tests;
 pub mod names;
@@ -303,6 +304,10 @@ pub fn emit_crate(svc: &Service, opts: &CrateOptions) -> Result<Files, Error> {
         );
     }
     files.insert(
+        "src/dispatch.rs".into(),
+        format_file("src/dispatch.rs", &header, dispatch::dispatch_rs(svc))?,
+    );
+    files.insert(
         "src/client.rs".into(),
         format_file("src/client.rs", &header, client::client_rs(svc))?,
     );
@@ -403,6 +408,10 @@ fn lib_rs(svc: &Service) -> TokenStream {
         pub mod client;
         #[cfg(feature = "client")]
         pub use client::Client;
+        /// Every operation by name, JSON in and out (feature `client`).
+        #[cfg(feature = "client")]
+        #[rustfmt::skip]
+        pub mod dispatch;
 
         /// Errors of every operation, and the metadata they carry.
         pub mod error {

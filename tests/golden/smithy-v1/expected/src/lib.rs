@@ -34,6 +34,10 @@ pub mod endpoint_data;
 pub mod client;
 #[cfg(feature = "client")]
 pub use client::Client;
+/// Every operation by name, JSON in and out (feature `client`).
+#[cfg(feature = "client")]
+#[rustfmt::skip]
+pub mod dispatch;
 /// Errors of every operation, and the metadata they carry.
 pub mod error {
     pub use crate::runtime::error::{
