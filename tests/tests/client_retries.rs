@@ -336,3 +336,51 @@ async fn the_list_streams_paginator_follows_tokens() {
         ]
     );
 }
+
+/// A writer the tracing subscriber prints into.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn each_attempt_is_traced_without_secrets() {
+    let captured = Captured::default();
+    let sink = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::DEBUG)
+        .with_ansi(false)
+        .with_writer(move || sink.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let (url, _) = server(vec![error(503, "ServiceUnavailable"), ok()]).await;
+    call(&client(&url, 3)).await.unwrap();
+    let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        text.contains("operation=\"DescribeImageGenerationConfiguration\"")
+            || text.contains("operation=DescribeImageGenerationConfiguration"),
+        "{text}"
+    );
+    assert!(
+        text.contains("attempt=1") && text.contains("attempt=2"),
+        "{text}"
+    );
+    assert!(
+        text.contains("status=503") && text.contains("status=200"),
+        "{text}"
+    );
+    assert!(
+        text.contains("request_id=\"rid-ok\"") || text.contains("request_id=rid-ok"),
+        "{text}"
+    );
+    assert!(text.contains("duration_ms="), "{text}");
+    assert!(!text.contains("SECRET"), "{text}");
+}

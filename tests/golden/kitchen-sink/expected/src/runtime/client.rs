@@ -459,7 +459,14 @@ impl Config {
         O: Operation,
         O::Error: ProvideErrorMeta,
     {
-        let call = self.invoke_with_retries::<O>(input);
+        use tracing::Instrument as _;
+        let span = tracing::info_span!(
+            "call",
+            service = self.inner.service.sdk_id,
+            operation = O::NAME,
+            region = %self.inner.region
+        );
+        let call = self.invoke_with_retries::<O>(input).instrument(span);
         match self.inner.operation_timeout {
             Some(limit) => match tokio::time::timeout(limit, call).await {
                 Ok(result) => result,
