@@ -350,47 +350,10 @@ struct Flow {
 impl Flow {
     fn of(svc: &Service) -> Flow {
         Flow {
-            input: reachable(svc, svc.operations.values().map(|o| o.input.clone())),
-            output: reachable(
-                svc,
-                svc.operations
-                    .values()
-                    .flat_map(|o| std::iter::once(o.output.clone()).chain(o.errors.clone())),
-            ),
+            input: svc.input_types(),
+            output: svc.output_types(),
         }
     }
-}
-
-fn reachable(svc: &Service, roots: impl IntoIterator<Item = ShapeId>) -> BTreeSet<ShapeId> {
-    fn visit(t: &Target, todo: &mut Vec<ShapeId>) {
-        match &t.ty {
-            Type::Named(id) => todo.push(id.clone()),
-            Type::List { item, .. } => visit(item, todo),
-            Type::Map { key, value, .. } => {
-                visit(key, todo);
-                visit(value, todo);
-            }
-            _ => {}
-        }
-    }
-    let mut out = BTreeSet::new();
-    let mut todo: Vec<ShapeId> = roots.into_iter().collect();
-    while let Some(id) = todo.pop() {
-        if !out.insert(id.clone()) {
-            continue;
-        }
-        match svc.types.get(&id) {
-            Some(NamedType::Structure(s)) => {
-                s.members.iter().for_each(|m| visit(&m.target, &mut todo))
-            }
-            Some(NamedType::Union(u)) => u
-                .variants
-                .iter()
-                .for_each(|v| visit(&v.member.target, &mut todo)),
-            _ => {}
-        }
-    }
-    out
 }
 
 /// Where a shape flows: into requests, out of responses, or both.

@@ -239,6 +239,22 @@ pub enum Type {
     Unit,
 }
 
+impl Target {
+    /// The named types this target holds, through lists and maps.
+    pub fn named_types(&self) -> Vec<ShapeId> {
+        match &self.ty {
+            Type::Named(id) => vec![id.clone()],
+            Type::List { item, .. } => item.named_types(),
+            Type::Map { key, value, .. } => {
+                let mut out = key.named_types();
+                out.extend(value.named_types());
+                out
+            }
+            _ => vec![],
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TimestampFormat {
     EpochSeconds,
@@ -328,6 +344,59 @@ pub struct EnumValue<T> {
 }
 
 impl Service {
+    /// Named types reachable from `roots` through members, list items and map entries.
+    pub fn reachable(
+        &self,
+        roots: impl IntoIterator<Item = ShapeId>,
+    ) -> std::collections::BTreeSet<ShapeId> {
+        self.reachable_via(roots, |_| true)
+    }
+
+    /// Like `reachable`, following only the structure members `follow` accepts.
+    pub fn reachable_via(
+        &self,
+        roots: impl IntoIterator<Item = ShapeId>,
+        follow: impl Fn(&Member) -> bool,
+    ) -> std::collections::BTreeSet<ShapeId> {
+        fn visit(t: &Target, todo: &mut Vec<ShapeId>) {
+            todo.extend(t.named_types());
+        }
+        let mut out = std::collections::BTreeSet::new();
+        let mut todo: Vec<ShapeId> = roots.into_iter().collect();
+        while let Some(id) = todo.pop() {
+            if !out.insert(id.clone()) {
+                continue;
+            }
+            match self.types.get(&id) {
+                Some(NamedType::Structure(s)) => s
+                    .members
+                    .iter()
+                    .filter(|m| follow(m))
+                    .for_each(|m| visit(&m.target, &mut todo)),
+                Some(NamedType::Union(u)) => u
+                    .variants
+                    .iter()
+                    .for_each(|v| visit(&v.member.target, &mut todo)),
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// Named types that travel in requests (reachable from an operation input).
+    pub fn input_types(&self) -> std::collections::BTreeSet<ShapeId> {
+        self.reachable(self.operations.values().map(|o| o.input.clone()))
+    }
+
+    /// Named types that travel in responses (reachable from an output or an error).
+    pub fn output_types(&self) -> std::collections::BTreeSet<ShapeId> {
+        self.reachable(
+            self.operations
+                .values()
+                .flat_map(|o| std::iter::once(o.output.clone()).chain(o.errors.iter().cloned())),
+        )
+    }
+
     pub fn structure(&self, id: &ShapeId) -> &Structure {
         match self.types.get(id) {
             Some(NamedType::Structure(s)) => s,

@@ -55,42 +55,6 @@ fn format_file(path: &str, header: &str, tokens: TokenStream) -> Result<String, 
     Ok(format!("{header}{}", prettyplease::unparse(&file)))
 }
 
-/// Named types reachable from `roots` through members, lists and maps.
-fn reachable(svc: &Service, roots: impl IntoIterator<Item = ShapeId>) -> BTreeSet<ShapeId> {
-    fn visit_target(t: &Target, out: &BTreeSet<ShapeId>, todo: &mut Vec<ShapeId>) {
-        match &t.ty {
-            Type::Named(id) if !out.contains(id) => todo.push(id.clone()),
-            Type::List { item, .. } => visit_target(item, out, todo),
-            Type::Map { key, value, .. } => {
-                visit_target(key, out, todo);
-                visit_target(value, out, todo);
-            }
-            _ => {}
-        }
-    }
-    let mut out = BTreeSet::new();
-    let mut todo: Vec<ShapeId> = roots.into_iter().collect();
-    while let Some(id) = todo.pop() {
-        if !out.insert(id.clone()) {
-            continue;
-        }
-        match svc.types.get(&id) {
-            Some(NamedType::Structure(s)) => {
-                for m in &s.members {
-                    visit_target(&m.target, &out, &mut todo);
-                }
-            }
-            Some(NamedType::Union(u)) => {
-                for v in &u.variants {
-                    visit_target(&v.member.target, &out, &mut todo);
-                }
-            }
-            _ => {}
-        }
-    }
-    out
-}
-
 /// The type whose codec reads or writes the JSON body when `s` is the top level of a
 /// message: the `@httpPayload` member's structure or union, else `s` itself (when `s` has
 /// body members, or `always` because the generated code calls its codec regardless).
@@ -145,47 +109,19 @@ fn codec_needs(svc: &Service) -> (BTreeSet<ShapeId>, BTreeSet<ShapeId>) {
 
 /// Named types reachable from `roots` through the members a JSON body holds.
 fn body_reachable(svc: &Service, roots: Vec<ShapeId>) -> BTreeSet<ShapeId> {
-    let mut out = BTreeSet::new();
-    let mut todo = roots;
-    while let Some(id) = todo.pop() {
-        if !out.insert(id.clone()) {
-            continue;
-        }
-        let targets: Vec<&Target> = match svc.types.get(&id) {
-            Some(NamedType::Structure(s)) => s
-                .members
-                .iter()
-                .filter(|m| m.binding == Binding::Body)
-                .map(|m| &m.target)
-                .collect(),
-            Some(NamedType::Union(u)) => u.variants.iter().map(|v| &v.member.target).collect(),
-            _ => vec![],
-        };
-        for t in targets {
-            named_in(t, &mut todo);
-        }
-    }
-    out
+    svc.reachable_via(roots, |m| m.binding == Binding::Body)
 }
 
 /// The named types a target holds, through lists and maps.
 fn named_in(t: &Target, out: &mut Vec<ShapeId>) {
-    match &t.ty {
-        Type::Named(id) => out.push(id.clone()),
-        Type::List { item, .. } => named_in(item, out),
-        Type::Map { key, value, .. } => {
-            named_in(key, out);
-            named_in(value, out);
-        }
-        _ => {}
-    }
+    out.extend(t.named_types());
 }
 
 /// Emits every file of the service's crate.
 pub fn emit_crate(svc: &Service, opts: &CrateOptions) -> Result<Files, Error> {
     let header = rust_header(svc, opts);
     let mut files = Files::new();
-    let input_types = reachable(svc, svc.operations.values().map(|o| o.input.clone()));
+    let input_types = svc.input_types();
     let validation = validate::Validation::new(svc, &input_types);
 
     // types.rs and types/error.rs

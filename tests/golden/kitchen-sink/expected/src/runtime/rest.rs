@@ -9,14 +9,14 @@ use super::datetime::{DateTime, Format};
 use super::json::DeserializeError;
 
 /// RFC 3986 unreserved characters stay; everything else is percent-encoded.
-const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+pub const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'-')
     .remove(b'_')
     .remove(b'.')
     .remove(b'~');
 
 /// Greedy labels keep their `/` separators.
-const UNRESERVED_AND_SLASH: &AsciiSet = &UNRESERVED.remove(b'/');
+pub const UNRESERVED_AND_SLASH: &AsciiSet = &UNRESERVED.remove(b'/');
 
 /// Encodes a `{Label}` value (`/` is encoded) or a `{Label+}` value (`/` is kept).
 pub fn encode_label(value: &str, greedy: bool) -> String {

@@ -8,25 +8,19 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::SystemTime;
 
 use hmac::{Hmac, Mac};
-use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use percent_encoding::{percent_decode_str, utf8_percent_encode};
 use sha2::{Digest, Sha256};
 
+use super::datetime::{DateTime, Format};
 use super::http::HttpRequest;
 
 const ALGORITHM: &str = "AWS4-HMAC-SHA256";
 
-/// Everything but the SigV4 unreserved characters `A-Z a-z 0-9 - _ . ~` is encoded.
-const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'~');
-
-/// Path encoding keeps the segment separators.
-const PATH_UNRESERVED: &AsciiSet = &UNRESERVED.remove(b'/');
+/// SigV4 encodes everything but `A-Z a-z 0-9 - _ . ~`, as the REST bindings do; paths keep `/`.
+use super::rest::{UNRESERVED, UNRESERVED_AND_SLASH as PATH_UNRESERVED};
 
 /// Headers left out of the signature by default. botocore's own blacklist (hop-by-hop headers,
 /// `expect`, `user-agent`, `x-amzn-trace-id`), plus those botocore only adds after signing
@@ -224,33 +218,9 @@ pub fn sign_request(
 
 /// `20150830T123600Z`: the UTC time of `time`, to the second.
 pub fn format_amz_date(time: SystemTime) -> String {
-    // Times before 1970 are not useful for signing but must not panic.
-    let secs = match time.duration_since(UNIX_EPOCH) {
-        Ok(d) => d.as_secs() as i64,
-        Err(e) => -(e.duration().as_secs_f64().ceil() as i64),
-    };
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    let (year, month, day) = civil_from_days(days);
-    format!(
-        "{year:04}{month:02}{day:02}T{:02}{:02}{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
-}
-
-/// Year, month, day of a count of days since 1970-01-01 (Howard Hinnant's `civil_from_days`).
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097); // day of era, [0, 146096]
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365; // [0, 399]
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100); // [0, 365], from March 1st
-    let mp = (5 * doy + 2) / 153; // [0, 11], March = 0
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
+    // `2015-08-30T12:36:00Z` without its separators, to the second.
+    let t = DateTime::from_secs(DateTime::from(time).secs());
+    t.fmt(Format::DateTime).replace(['-', ':'], "")
 }
 
 fn hmac_sha256(key: &[u8], data: &[u8]) -> Vec<u8> {
@@ -366,6 +336,7 @@ fn canonical_value(value: &str) -> String {
 mod tests {
     use super::*;
     use std::time::Duration;
+    use std::time::UNIX_EPOCH;
 
     fn at(secs: u64) -> SystemTime {
         UNIX_EPOCH + Duration::from_secs(secs)
