@@ -2,7 +2,7 @@
 //! method and crate names, keyword escaping and the rules for names that would collide.
 //! Emitters never case-convert a model name themselves.
 
-use heck::{ToKebabCase, ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
 /// Strict and reserved keywords of Rust 2021 (raw identifiers escape all but the four below).
 const KEYWORDS: &[&str] = &[
@@ -124,18 +124,31 @@ pub fn method_name(operation: &str) -> String {
     }
 }
 
-/// `Kinesis Video` → `kinesis-video` (package) and `kinesis_video` (library).
+/// `Kinesis Video WebRTC Storage` → `kinesis-video-webrtc-storage` (package) and
+/// `kinesis_video_webrtc_storage` (library): the sdkId's words, lowercased, as the AWS CLI
+/// names the service (word case is not split, so `WebRTC` stays one word).
 pub fn crate_name(sdk_id: &str) -> String {
-    sdk_id.to_kebab_case()
+    sdk_id
+        .split_whitespace()
+        .map(str::to_ascii_lowercase)
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 pub fn lib_name(crate_name: &str) -> String {
     crate_name.replace('-', "_")
 }
 
-/// `Kinesis Video` → `KINESIS_VIDEO`, for `AWS_ENDPOINT_URL_KINESIS_VIDEO`.
+/// `Kinesis Video WebRTC Storage` → `KINESIS_VIDEO_WEBRTC_STORAGE`, for
+/// `AWS_ENDPOINT_URL_KINESIS_VIDEO_WEBRTC_STORAGE`: the SDKs' rule is the sdkId with spaces
+/// (and hyphens) turned into underscores, uppercased.
 pub fn env_endpoint_id(sdk_id: &str) -> String {
-    sdk_id.to_shouty_snake_case()
+    sdk_id
+        .split(|c: char| c.is_whitespace() || c == '-')
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_uppercase)
+        .collect::<Vec<_>>()
+        .join("_")
 }
 
 pub fn input_name(operation: &str) -> String {
@@ -230,6 +243,14 @@ mod tests {
         assert_eq!(type_name("fooBar"), "FooBar");
         assert_eq!(type_name("Client"), "ClientShape");
         assert_eq!(crate_name("Kinesis Video"), "kinesis-video");
+        assert_eq!(
+            crate_name("Kinesis Video WebRTC Storage"),
+            "kinesis-video-webrtc-storage"
+        );
+        assert_eq!(
+            env_endpoint_id("Kinesis Video WebRTC Storage"),
+            "KINESIS_VIDEO_WEBRTC_STORAGE"
+        );
         assert_eq!(lib_name("kinesis-video"), "kinesis_video");
         assert_eq!(
             env_endpoint_id("Kinesis Video Archived Media"),

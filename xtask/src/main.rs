@@ -126,7 +126,7 @@ fn codegen(
             version: pin.crate_version.clone(),
             model_source: format!("{}@{}", pin.file, &pin.commit[..12]),
             partitions_json: partitions_json.clone(),
-            endpoint_test_overrides: pin.endpoint_test_override.clone(),
+            endpoint_test_overrides: manifest.endpoint_test_overrides(pin),
         };
         let (service, files) = smithy_lite_codegen::generate(&text, Some(&pin.service), &options)
             .map_err(|e| format!("{}: {e}", pin.file))?;

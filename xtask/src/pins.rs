@@ -54,6 +54,9 @@ pub struct Manifest {
     pub model: Vec<Pin>,
     #[serde(default)]
     pub data: Vec<Pin>,
+    /// Endpoint test overrides every model gets (each must match a test case of each model).
+    #[serde(default)]
+    pub endpoint_test_override: Vec<smithy_lite_codegen::EndpointTestOverride>,
 }
 
 impl Manifest {
@@ -62,6 +65,18 @@ impl Manifest {
             .iter()
             .find(|d| d.file == file)
             .ok_or_else(|| format!("model/models.toml pins no data file {file:?}"))
+    }
+
+    /// The endpoint test overrides of `pin`: the shared ones, then its own.
+    pub fn endpoint_test_overrides(
+        &self,
+        pin: &Pin,
+    ) -> Vec<smithy_lite_codegen::EndpointTestOverride> {
+        self.endpoint_test_override
+            .iter()
+            .chain(&pin.endpoint_test_override)
+            .cloned()
+            .collect()
     }
 
     pub fn all(&self) -> impl Iterator<Item = &Pin> {

@@ -144,13 +144,14 @@ impl<'a> Validation<'a> {
         }
         if let Some((min, max)) = t.constraints.range {
             let (min, max) = (optf(min), optf(max));
-            let value = match &t.ty {
+            let call = match &t.ty {
                 Type::BigInteger | Type::BigDecimal => {
-                    quote!(#x.parse::<f64>().unwrap_or(f64::NAN))
+                    quote!(val.range(#x.parse::<f64>().unwrap_or(f64::NAN), #min, #max);)
                 }
-                _ => quote!(f64::from(*#x)),
+                Type::Long => quote!(val.range_i64(*#x, #min, #max);),
+                _ => quote!(val.range(f64::from(*#x), #min, #max);),
             };
-            out.extend(quote!(val.range(#value, #min, #max);));
+            out.extend(call);
         }
         if let Some(p) = &t.constraints.pattern {
             let name = ident(&self.patterns[p]);

@@ -206,6 +206,20 @@ impl Validator {
         }
     }
 
+    /// `@range` of a `long`: compared exactly (an `f64` would round values beyond 2^53).
+    pub fn range_i64(&mut self, actual: i64, min: Option<f64>, max: Option<f64>) {
+        // Model bounds are whole numbers for integer shapes; `as i128` is exact for them.
+        let below = min.is_some_and(|m| i128::from(actual) < m.ceil() as i128);
+        let above = max.is_some_and(|m| i128::from(actual) > m.floor() as i128);
+        if below || above {
+            self.fail(Constraint::Range {
+                min,
+                max,
+                actual: actual as f64,
+            });
+        }
+    }
+
     pub fn pattern(&mut self, value: &str, pattern: &'static Pattern) {
         if !pattern.is_match(value) {
             self.fail(Constraint::Pattern {
@@ -266,5 +280,23 @@ mod tests {
         let mut v = Validator::new();
         v.string_length("ééé", Some(3), Some(3));
         assert!(v.finish().is_ok());
+    }
+
+    #[test]
+    fn long_ranges_are_exact_beyond_f64_precision() {
+        let max = Some(9_007_199_254_740_992.0); // 2^53
+        let mut v = Validator::new();
+        v.range_i64(9_007_199_254_740_993, None, max);
+        assert!(
+            v.finish().is_err(),
+            "2^53 + 1 rounds to 2^53 as f64 but is out of range"
+        );
+        let mut v = Validator::new();
+        v.range_i64(9_007_199_254_740_992, Some(1.0), max);
+        v.range_i64(1, Some(1.0), max);
+        assert!(v.finish().is_ok());
+        let mut v = Validator::new();
+        v.range_i64(0, Some(1.0), None);
+        assert!(v.finish().is_err());
     }
 }
