@@ -23,6 +23,7 @@ fn bench(c: &mut Criterion) {
         model_source: "bench".into(),
         partitions_json: String::new(),
         endpoint_test_overrides: Vec::new(),
+        data_endpoint: None,
     };
     c.bench_function("parse model", |b| {
         b.iter(|| smithy_lite_codegen::model::Model::from_json(&text).unwrap())

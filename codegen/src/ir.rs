@@ -397,6 +397,21 @@ impl Service {
         )
     }
 
+    /// The member of structure `id` that reaches the user as a byte stream read incrementally:
+    /// the `@httpPayload` `@streaming` blob of an operation's output. (A streaming payload of a
+    /// request is sent from memory, so it stays a plain blob.)
+    pub fn streaming_output_member(&self, id: &ShapeId) -> Option<&Member> {
+        if !self.operations.values().any(|o| &o.output == id) {
+            return None;
+        }
+        let Some(NamedType::Structure(s)) = self.types.get(id) else {
+            return None;
+        };
+        s.members.iter().find(|m| {
+            m.binding == Binding::Payload && matches!(m.target.ty, Type::Blob { streaming: true })
+        })
+    }
+
     pub fn structure(&self, id: &ShapeId) -> &Structure {
         match self.types.get(id) {
             Some(NamedType::Structure(s)) => s,

@@ -510,6 +510,15 @@ impl Lowering<'_> {
         } else {
             Binding::Body
         };
+        // A `@streaming` blob is the whole message body: only an `@httpPayload` can hold it.
+        if matches!(target.ty, Type::Blob { streaming: true })
+            && !(http_bound && binding == Binding::Payload)
+        {
+            return Err(err(format!(
+                "targets the `smithy.api#streaming` blob `{}`, which only an `smithy.api#httpPayload` member of an operation's input or output may target",
+                m.target
+            )));
+        }
         let json_name = match self.protocol {
             Protocol::RestJson1 => m.traits.json_name().map_err(err)?,
             _ => None,

@@ -45,6 +45,7 @@ fn options(name: &str) -> CrateOptions {
         model_source: format!("tests/golden/{name}/model.json"),
         partitions_json: String::new(),
         endpoint_test_overrides: Vec::new(),
+        data_endpoint: None,
     }
 }
 

@@ -11,6 +11,7 @@ fn options() -> CrateOptions {
         model_source: "malformed.json".into(),
         partitions_json: String::new(),
         endpoint_test_overrides: Vec::new(),
+        data_endpoint: None,
     }
 }
 
@@ -645,4 +646,66 @@ fn paginated_without_tokens() {
         subject: "example.bad#GetThing",
         message: "has `smithy.api#paginated` without inputToken and outputToken"
     );
+}
+
+#[test]
+fn streaming_blob_outside_an_http_payload() {
+    assert_refused!(
+        model(|m| {
+            m["shapes"]["example.bad#Video"] =
+                json!({ "type": "blob", "traits": { "smithy.api#streaming": {} } });
+            shape(m, "example.bad#Thing")["members"]["Clip"] =
+                json!({ "target": "example.bad#Video" });
+        }),
+        subject: "example.bad#Thing$Clip",
+        message: "only an `smithy.api#httpPayload` member"
+    );
+}
+
+fn refused_data_endpoint(spec: smithy_lite_codegen::DataEndpointHelper) -> Error {
+    let options = CrateOptions {
+        data_endpoint: Some(spec),
+        ..options()
+    };
+    match generate(&model(|_| {}), None, &options) {
+        Err(e) => e,
+        Ok(_) => panic!("the data endpoint helper was accepted"),
+    }
+}
+
+fn data_endpoint_spec() -> smithy_lite_codegen::DataEndpointHelper {
+    smithy_lite_codegen::DataEndpointHelper {
+        operation: "GetThing".into(),
+        stream_name: "Name".into(),
+        stream_arn: "Limit".into(),
+        api: "Name".into(),
+        endpoint: "Thing".into(),
+    }
+}
+
+#[test]
+fn data_endpoint_helper_names_a_missing_operation() {
+    let e = refused_data_endpoint(smithy_lite_codegen::DataEndpointHelper {
+        operation: "GetDataEndpoint".into(),
+        ..data_endpoint_spec()
+    });
+    assert_eq!(e.subject(), "example.bad#Svc");
+    assert!(
+        e.message().contains("has no operation `GetDataEndpoint`"),
+        "{e}"
+    );
+}
+
+#[test]
+fn data_endpoint_helper_names_a_member_of_the_wrong_kind() {
+    // `Name` is an HTTP label, not a body string.
+    let e = refused_data_endpoint(data_endpoint_spec());
+    assert_eq!(e.subject(), "example.bad#GetThingInput$Name");
+    assert!(e.message().contains("must be a string body member"), "{e}");
+    let e = refused_data_endpoint(smithy_lite_codegen::DataEndpointHelper {
+        stream_arn: "Nope".into(),
+        ..data_endpoint_spec()
+    });
+    assert_eq!(e.subject(), "example.bad#GetThingInput");
+    assert!(e.message().contains("has no member `Nope`"), "{e}");
 }

@@ -4,6 +4,7 @@
 //! the crate builds alone when vendored. Files here therefore refer to each other with `super::`
 //! paths only, never `crate::`.
 
+pub mod byte_stream;
 pub mod datetime;
 pub mod endpoint;
 pub mod error;

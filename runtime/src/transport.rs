@@ -6,8 +6,9 @@ use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
 
+use super::byte_stream::ByteStream;
 use super::error::BoxError;
-use super::http::{Headers, HttpResponse};
+use super::http::Headers;
 
 /// A request ready to go: absolute URL, signed headers, body.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -72,10 +73,19 @@ impl std::error::Error for TransportError {
     }
 }
 
-pub type SendFuture<'a> =
-    Pin<Box<dyn Future<Output = Result<HttpResponse, TransportError>> + Send + 'a>>;
+/// A response whose head has arrived; its body is read as it comes.
+#[derive(Debug)]
+pub struct IncomingResponse {
+    pub status: u16,
+    pub headers: Headers,
+    pub body: ByteStream,
+}
 
-/// Sends one request and reads the whole response.
+pub type SendFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<IncomingResponse, TransportError>> + Send + 'a>>;
+
+/// Sends one request and returns once the response head is in; the body follows as a stream
+/// (a replay can give `ByteStream::from(bytes)`).
 pub trait HttpClient: Send + Sync + fmt::Debug {
     fn send(&self, request: OutgoingRequest) -> SendFuture<'_>;
 }
@@ -150,8 +160,19 @@ impl HttpClient for ReqwestClient {
                     )
                 })
                 .collect();
-            let body = response.bytes().await.map_err(classify)?;
-            Ok(HttpResponse::new(status, headers, body.to_vec()))
+            // `chunk()` reads as data arrives; a body cut short (before its Content-Length or
+            // last chunk) is an error from hyper, which reaches the reader as `Io`.
+            let chunks = futures_util::stream::try_unfold(response, |mut response| async move {
+                match response.chunk().await.map_err(classify)? {
+                    Some(bytes) => Ok(Some((Vec::from(bytes), response))),
+                    None => Ok(None),
+                }
+            });
+            Ok(IncomingResponse {
+                status,
+                headers,
+                body: ByteStream::from_chunks(Box::pin(chunks)),
+            })
         })
     }
 }

@@ -127,6 +127,7 @@ fn codegen(
             model_source: format!("{}@{}", pin.file, &pin.commit[..12]),
             partitions_json: partitions_json.clone(),
             endpoint_test_overrides: manifest.endpoint_test_overrides(pin),
+            data_endpoint: pin.data_endpoint.clone(),
         };
         let (service, files) = smithy_lite_codegen::generate(&text, Some(&pin.service), &options)
             .map_err(|e| format!("{}: {e}", pin.file))?;
@@ -154,6 +155,7 @@ fn codegen(
             model_source: format!("tests/golden/{name}/model.json"),
             partitions_json: String::new(),
             endpoint_test_overrides: Vec::new(),
+            data_endpoint: None,
         };
         let (_, files) = smithy_lite_codegen::generate(&text, None, &options)
             .map_err(|e| format!("tests/golden/{name}/model.json: {e}"))?;

@@ -27,6 +27,8 @@ pub struct Pin {
     /// Endpoint test cases of the model whose expectation the pinned data changes (models only).
     #[serde(default)]
     pub endpoint_test_override: Vec<smithy_lite_codegen::EndpointTestOverride>,
+    /// `Client::data_endpoint`: the operation that looks up data-plane endpoints (models only).
+    pub data_endpoint: Option<smithy_lite_codegen::DataEndpointHelper>,
 }
 
 impl Pin {
@@ -284,6 +286,7 @@ mod fetch_tests {
             crate_version: "0.1.0".into(),
             mirror_path: None,
             endpoint_test_override: Vec::new(),
+            data_endpoint: None,
         }
     }
 

@@ -3,6 +3,7 @@
 
 pub mod api_listing;
 mod client;
+mod data_endpoint;
 mod dispatch;
 pub mod docs;
 mod endpoint_tests;
@@ -23,6 +24,7 @@ use crate::protocol::{json, rest_json};
 use crate::Error;
 use names::ident;
 
+pub use data_endpoint::DataEndpointHelper;
 pub use endpoint_tests::EndpointTestOverride;
 pub use runtime_files::RUNTIME_FILES;
 
@@ -37,6 +39,8 @@ pub struct CrateOptions {
     pub partitions_json: String,
     /// Endpoint test cases whose expected result the pinned data changes.
     pub endpoint_test_overrides: Vec<EndpointTestOverride>,
+    /// `Client::data_endpoint`, for a service whose data-plane endpoints are looked up.
+    pub data_endpoint: Option<DataEndpointHelper>,
 }
 
 /// Relative path (`src/lib.rs`) → contents.
@@ -245,7 +249,13 @@ pub fn emit_crate(svc: &Service, opts: &CrateOptions) -> Result<Files, Error> {
     );
     files.insert(
         "src/client.rs".into(),
-        format_file("src/client.rs", &header, client::client_rs(svc))?,
+        format_file("src/client.rs", &header, {
+            let mut tokens = client::client_rs(svc);
+            if let Some(spec) = &opts.data_endpoint {
+                tokens.extend(data_endpoint::helper(svc, spec)?);
+            }
+            tokens
+        })?,
     );
     files.insert(
         "src/endpoint_data.rs".into(),
@@ -280,6 +290,7 @@ pub fn emit_crate(svc: &Service, opts: &CrateOptions) -> Result<Files, Error> {
 fn primitives() -> TokenStream {
     quote! {
         //! Value types of the wire that are not model shapes.
+        pub use crate::runtime::byte_stream::ByteStream;
         pub use crate::runtime::datetime::DateTime;
 
         /// A Smithy `document`: untyped JSON.
@@ -290,6 +301,8 @@ fn primitives() -> TokenStream {
         pub struct UnknownVariantValue(::std::string::String);
 
         impl UnknownVariantValue {
+            // Unused by a service without enums.
+            #[allow(dead_code)]
             pub(crate) fn new(value: &str) -> Self {
                 UnknownVariantValue(value.to_string())
             }

@@ -58,6 +58,14 @@ pub fn operation_module(svc: &Service, op: &Operation, validation: &Validation) 
     let http_doc = format!("`{} {}`", op.http.method, op.http.uri);
     let from_json = input_from_json_body(svc, op);
     let to_json = output_to_json_body(svc, op);
+    let streaming = svc.streaming_output_member(&op.output).map(|_| {
+        quote! {
+            const STREAMING_OUTPUT: bool = true;
+            fn parse_streaming_output(head: &crate::runtime::http::HttpResponse, payload: crate::runtime::byte_stream::ByteStream) -> ::std::result::Result<Self::Output, crate::runtime::error::SdkError<Self::Error>> {
+                parse_output(head, payload)
+            }
+        }
+    });
     quote! {
         #op_doc
         ///
@@ -76,6 +84,7 @@ pub fn operation_module(svc: &Service, op: &Operation, validation: &Validation) 
             fn parse_response(response: &crate::runtime::http::HttpResponse) -> ::std::result::Result<Self::Output, crate::runtime::error::SdkError<Self::Error>> {
                 parse_response(response)
             }
+            #streaming
         }
 
         #ser
@@ -144,9 +153,19 @@ fn output_to_json_body(svc: &Service, op: &Operation) -> TokenStream {
             w.finish()
         };
     }
+    let streaming = svc.streaming_output_member(&op.output);
     let writes = output.members.iter().map(|m| {
         let f = ident(&m.field_name);
         let key = &m.json_name;
+        if streaming == Some(m) {
+            // A payload still on the wire is left out: the caller reads it from the stream.
+            return quote! {
+                if let ::std::option::Option::Some(bytes) = output.#f.as_buffered() {
+                    w.key(#key);
+                    w.blob(bytes);
+                }
+            };
+        }
         let write = write_value(svc, &m.target, quote!(value));
         quote! {
             if let ::std::option::Option::Some(value) = &output.#f {

@@ -3,6 +3,10 @@
 /// `(path under runtime/src, contents)`; `lib.rs` becomes `mod.rs`.
 pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("lib.rs", include_str!("../../../runtime/src/lib.rs")),
+    (
+        "byte_stream.rs",
+        include_str!("../../../runtime/src/byte_stream.rs"),
+    ),
     ("client.rs", include_str!("../../../runtime/src/client.rs")),
     (
         "datetime.rs",

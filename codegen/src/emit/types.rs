@@ -4,7 +4,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::docs;
-use super::names::{builder_path, ident, rust_type};
+use super::names::{builder_path, ident, is_string_enum, rust_type};
 use crate::ir::{Enum, IntEnum, Member, NamedType, Service, Structure, Type, Union};
 use crate::naming;
 
@@ -45,12 +45,22 @@ pub fn structure(svc: &Service, s: &Structure) -> TokenStream {
     let name = ident(&s.rust_name);
     let builder_name = ident(&naming::builder_name(&s.rust_name));
     let doc = docs::attrs(s.docs.as_deref());
+    let streaming = svc.streaming_output_member(&s.id);
     let fields = s.members.iter().map(|m| {
         let f = ident(&m.field_name);
-        let ty = member_type(svc, m);
         let d = member_docs(m);
+        if streaming == Some(m) {
+            return quote! { #d pub #f: crate::primitives::ByteStream, };
+        }
+        let ty = member_type(svc, m);
         quote! { #d pub #f: ::std::option::Option<#ty>, }
     });
+    // A byte stream is read once: the structure holding one is neither `Clone` nor `PartialEq`.
+    let (clone, partial_eq) = if streaming.is_some() {
+        (quote!(), quote!())
+    } else {
+        (quote!(Clone,), quote!(, PartialEq))
+    };
     let meta_field = s.error.as_ref().map(|_| {
         quote! { pub(crate) meta: crate::runtime::error::ErrorMeta, }
     });
@@ -84,11 +94,18 @@ pub fn structure(svc: &Service, s: &Structure) -> TokenStream {
         }
     });
     let builder_path_tokens = builder_path(svc, &s.id);
-    let setters = s.members.iter().map(|m| setter(svc, m));
+    let default_getters = s.members.iter().filter_map(|m| default_getter(svc, m));
+    let setters = s.members.iter().map(|m| {
+        if streaming == Some(m) {
+            stream_setter(m)
+        } else {
+            setter(svc, m)
+        }
+    });
     let builder_doc = format!("A builder for [`{}`].", s.rust_name);
     quote! {
         #doc
-        #[derive(Clone, #derive_debug Default, PartialEq)]
+        #[derive(#clone #derive_debug Default #partial_eq)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
@@ -100,9 +117,10 @@ pub fn structure(svc: &Service, s: &Structure) -> TokenStream {
             pub fn builder() -> #builder_path_tokens {
                 ::std::default::Default::default()
             }
+            #(#default_getters)*
         }
         #[doc = #builder_doc]
-        #[derive(Clone, Debug, Default, PartialEq)]
+        #[derive(#clone Debug, Default #partial_eq)]
         pub struct #builder_name {
             inner: #name,
         }
@@ -135,6 +153,64 @@ fn setter(svc: &Service, m: &Member) -> TokenStream {
         #d
         pub fn #set(mut self, input: ::std::option::Option<#ty>) -> Self {
             self.inner.#f = input;
+            self
+        }
+    }
+}
+
+/// `x()` for a member with a `@default`: the value, or the default when it is unset (Smithy
+/// treats an absent member with a default as holding it). The field keeps telling the two
+/// apart. Scalars, strings and enums only; other defaults are empty collections or blobs.
+fn default_getter(svc: &Service, m: &Member) -> Option<TokenStream> {
+    let value = m.default.as_ref()?;
+    let f = ident(&m.field_name);
+    let (ty, fallback, read) = match (&m.target.ty, value) {
+        (Type::Boolean, serde_json::Value::Bool(b)) => (quote!(bool), quote!(#b), quote!(self.#f)),
+        (Type::Byte | Type::Short | Type::Integer | Type::Long, serde_json::Value::Number(n)) => {
+            let ty = rust_type(svc, &m.target);
+            let lit: TokenStream = n.as_i64()?.to_string().parse().ok()?;
+            (ty, lit, quote!(self.#f))
+        }
+        (Type::Float | Type::Double, serde_json::Value::Number(n)) => {
+            let ty = rust_type(svc, &m.target);
+            let lit = proc_macro2::Literal::f64_unsuffixed(n.as_f64()?);
+            (ty, quote!(#lit), quote!(self.#f))
+        }
+        (Type::String, serde_json::Value::String(v)) => {
+            (quote!(&str), quote!(#v), quote!(self.#f.as_deref()))
+        }
+        (Type::Named(_), serde_json::Value::String(v)) if is_string_enum(svc, &m.target) => {
+            let ty = rust_type(svc, &m.target);
+            (ty.clone(), quote!(#ty::from(#v)), quote!(self.#f.clone()))
+        }
+        _ => return None,
+    };
+    let doc = docs::lines(&format!(
+        "`{}`, or its default `{value}` when unset.",
+        m.name
+    ));
+    Some(quote! {
+        #doc
+        pub fn #f(&self) -> #ty {
+            #read.unwrap_or(#fallback)
+        }
+    })
+}
+
+/// Setters of a streaming payload: unset is an empty stream.
+fn stream_setter(m: &Member) -> TokenStream {
+    let f = ident(&m.field_name);
+    let set = ident(&naming::setter_of_option(&m.field_name));
+    let d = docs::attrs(m.docs.as_deref());
+    quote! {
+        #d
+        pub fn #f(mut self, input: impl ::std::convert::Into<crate::primitives::ByteStream>) -> Self {
+            self.inner.#f = input.into();
+            self
+        }
+        #d
+        pub fn #set(mut self, input: ::std::option::Option<crate::primitives::ByteStream>) -> Self {
+            self.inner.#f = input.unwrap_or_default();
             self
         }
     }

@@ -389,6 +389,10 @@ fn read_http_members(svc: &Service, s: &Structure) -> TokenStream {
                 out.#f = ::std::option::Option::Some(i32::from(response.status));
             },
             Binding::Payload => match &m.target.ty {
+                // Set by `parse_output` from the body, which may still be unread.
+                Type::Blob { streaming: true } if svc.streaming_output_member(&s.id).is_some() => {
+                    quote!()
+                }
                 Type::Blob { .. } => quote! {
                     out.#f = ::std::option::Option::Some(response.body.clone());
                 },
@@ -447,20 +451,52 @@ pub fn parse_response(svc: &Service, op: &Operation) -> TokenStream {
             }
         }
     });
-    quote! {
-        /// Reads the response: the output on a 2xx status, the operation's error otherwise.
-        pub fn parse_response(response: &crate::runtime::http::HttpResponse) -> ::std::result::Result<#output_path, crate::runtime::error::SdkError<#error_enum>> {
-            if !(200..300).contains(&response.status) {
-                return ::std::result::Result::Err(parse_error(response));
+    let parse_output = if let Some(m) = svc.streaming_output_member(&op.output) {
+        let f = ident(&m.field_name);
+        quote! {
+            /// Reads the response: the output on a 2xx status, the operation's error otherwise.
+            /// The whole body is in hand here, so the payload is a buffered `ByteStream`.
+            pub fn parse_response(response: &crate::runtime::http::HttpResponse) -> ::std::result::Result<#output_path, crate::runtime::error::SdkError<#error_enum>> {
+                if !(200..300).contains(&response.status) {
+                    return ::std::result::Result::Err(parse_error(response));
+                }
+                parse_output(response, crate::runtime::byte_stream::ByteStream::from(response.body.clone()))
             }
-            let read = || -> ::std::result::Result<#output_path, crate::runtime::json::DeserializeError> {
-                #[allow(unused_mut)]
-                let mut out = #body_read;
-                #http_reads
+
+            /// Reads the head of a 2xx response (its status and headers) into the output, with
+            /// `payload` (the body, read or not) as the streaming member.
+            pub fn parse_output(head: &crate::runtime::http::HttpResponse, payload: crate::runtime::byte_stream::ByteStream) -> ::std::result::Result<#output_path, crate::runtime::error::SdkError<#error_enum>> {
+                let response = head;
+                let read = || -> ::std::result::Result<#output_path, crate::runtime::json::DeserializeError> {
+                    #[allow(unused_mut)]
+                    let mut out = #body_read;
+                    #http_reads
+                    ::std::result::Result::Ok(out)
+                };
+                let mut out = read().map_err(|e| crate::runtime::error::SdkError::Response(crate::runtime::error::ResponseError::new(response, e)))?;
+                out.#f = payload;
                 ::std::result::Result::Ok(out)
-            };
-            read().map_err(|e| crate::runtime::error::SdkError::Response(crate::runtime::error::ResponseError::new(response, e)))
+            }
         }
+    } else {
+        quote! {
+            /// Reads the response: the output on a 2xx status, the operation's error otherwise.
+            pub fn parse_response(response: &crate::runtime::http::HttpResponse) -> ::std::result::Result<#output_path, crate::runtime::error::SdkError<#error_enum>> {
+                if !(200..300).contains(&response.status) {
+                    return ::std::result::Result::Err(parse_error(response));
+                }
+                let read = || -> ::std::result::Result<#output_path, crate::runtime::json::DeserializeError> {
+                    #[allow(unused_mut)]
+                    let mut out = #body_read;
+                    #http_reads
+                    ::std::result::Result::Ok(out)
+                };
+                read().map_err(|e| crate::runtime::error::SdkError::Response(crate::runtime::error::ResponseError::new(response, e)))
+            }
+        }
+    };
+    quote! {
+        #parse_output
 
         fn parse_error(response: &crate::runtime::http::HttpResponse) -> crate::runtime::error::SdkError<#error_enum> {
             let parsed = crate::runtime::error::parse_error_body(&response.body);

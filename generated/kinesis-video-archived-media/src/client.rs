@@ -315,6 +315,15 @@ impl GetClipFluent {
         self.input = self.input.set_clip_fragment_selector(input);
         self
     }
+    /// Sends this call to `url` instead of the client's endpoint (a data-plane
+    /// endpoint, say); it is signed for the same service and region.
+    pub fn with_endpoint_url(
+        mut self,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.config = self.config.with_endpoint_url(url);
+        self
+    }
     /// Validates, signs and sends the request (retrying what is safe to retry), and
     /// reads the answer.
     pub async fn send(
@@ -538,6 +547,15 @@ impl GetDashStreamingSessionUrlFluent {
         input: ::std::option::Option<i64>,
     ) -> Self {
         self.input = self.input.set_max_manifest_fragment_results(input);
+        self
+    }
+    /// Sends this call to `url` instead of the client's endpoint (a data-plane
+    /// endpoint, say); it is signed for the same service and region.
+    pub fn with_endpoint_url(
+        mut self,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.config = self.config.with_endpoint_url(url);
         self
     }
     /// Validates, signs and sends the request (retrying what is safe to retry), and
@@ -813,6 +831,15 @@ impl GetHlsStreamingSessionUrlFluent {
         self.input = self.input.set_max_media_playlist_fragment_results(input);
         self
     }
+    /// Sends this call to `url` instead of the client's endpoint (a data-plane
+    /// endpoint, say); it is signed for the same service and region.
+    pub fn with_endpoint_url(
+        mut self,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.config = self.config.with_endpoint_url(url);
+        self
+    }
     /// Validates, signs and sends the request (retrying what is safe to retry), and
     /// reads the answer.
     pub async fn send(
@@ -1034,6 +1061,15 @@ impl GetImagesFluent {
         self.input = self.input.set_next_token(input);
         self
     }
+    /// Sends this call to `url` instead of the client's endpoint (a data-plane
+    /// endpoint, say); it is signed for the same service and region.
+    pub fn with_endpoint_url(
+        mut self,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.config = self.config.with_endpoint_url(url);
+        self
+    }
     /// Validates, signs and sends the request (retrying what is safe to retry), and
     /// reads the answer.
     pub async fn send(
@@ -1142,6 +1178,15 @@ impl GetMediaForFragmentListFluent {
         input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
         self.input = self.input.set_fragments(input);
+        self
+    }
+    /// Sends this call to `url` instead of the client's endpoint (a data-plane
+    /// endpoint, say); it is signed for the same service and region.
+    pub fn with_endpoint_url(
+        mut self,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.config = self.config.with_endpoint_url(url);
         self
     }
     /// Validates, signs and sends the request (retrying what is safe to retry), and
@@ -1259,6 +1304,15 @@ impl ListFragmentsFluent {
         input: ::std::option::Option<crate::types::FragmentSelector>,
     ) -> Self {
         self.input = self.input.set_fragment_selector(input);
+        self
+    }
+    /// Sends this call to `url` instead of the client's endpoint (a data-plane
+    /// endpoint, say); it is signed for the same service and region.
+    pub fn with_endpoint_url(
+        mut self,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.config = self.config.with_endpoint_url(url);
         self
     }
     /// Validates, signs and sends the request (retrying what is safe to retry), and

@@ -807,6 +807,14 @@ impl Fragment {
     pub fn builder() -> crate::types::FragmentBuilder {
         ::std::default::Default::default()
     }
+    /// `FragmentSizeInBytes`, or its default `0` when unset.
+    pub fn fragment_size_in_bytes(&self) -> i64 {
+        self.fragment_size_in_bytes.unwrap_or(0)
+    }
+    /// `FragmentLengthInMilliseconds`, or its default `0` when unset.
+    pub fn fragment_length_in_milliseconds(&self) -> i64 {
+        self.fragment_length_in_milliseconds.unwrap_or(0)
+    }
 }
 ///A builder for [`Fragment`].
 #[derive(Clone, Debug, Default, PartialEq)]

@@ -119,6 +119,15 @@ impl JoinStorageSessionFluent {
         self.input = self.input.set_channel_arn(input);
         self
     }
+    /// Sends this call to `url` instead of the client's endpoint (a data-plane
+    /// endpoint, say); it is signed for the same service and region.
+    pub fn with_endpoint_url(
+        mut self,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.config = self.config.with_endpoint_url(url);
+        self
+    }
     /// Validates, signs and sends the request (retrying what is safe to retry), and
     /// reads the answer.
     pub async fn send(
@@ -188,6 +197,15 @@ impl JoinStorageSessionAsViewerFluent {
         input: ::std::option::Option<::std::string::String>,
     ) -> Self {
         self.input = self.input.set_client_id(input);
+        self
+    }
+    /// Sends this call to `url` instead of the client's endpoint (a data-plane
+    /// endpoint, say); it is signed for the same service and region.
+    pub fn with_endpoint_url(
+        mut self,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.config = self.config.with_endpoint_url(url);
         self
     }
     /// Validates, signs and sends the request (retrying what is safe to retry), and

@@ -2,6 +2,7 @@
 // Do not edit: change the model or the generator and run `cargo xtask codegen`.
 
 //! Value types of the wire that are not model shapes.
+pub use crate::runtime::byte_stream::ByteStream;
 pub use crate::runtime::datetime::DateTime;
 /// A Smithy `document`: untyped JSON.
 pub type Document = crate::runtime::json::Value;
@@ -9,6 +10,7 @@ pub type Document = crate::runtime::json::Value;
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct UnknownVariantValue(::std::string::String);
 impl UnknownVariantValue {
+    #[allow(dead_code)]
     pub(crate) fn new(value: &str) -> Self {
         UnknownVariantValue(value.to_string())
     }

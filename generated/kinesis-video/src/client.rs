@@ -407,6 +407,15 @@ impl CreateSignalingChannelFluent {
         self.input = self.input.set_tags(input);
         self
     }
+    /// Sends this call to `url` instead of the client's endpoint (a data-plane
+    /// endpoint, say); it is signed for the same service and region.
+    pub fn with_endpoint_url(
+        mut self,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.config = self.config.with_endpoint_url(url);
+        self
+    }
     /// Validates, signs and sends the request (retrying what is safe to retry), and
     /// reads the answer.
     pub async fn send(
@@ -578,6 +587,15 @@ impl CreateStreamFluent {
         self.input = self.input.set_tags(input);
         self
     }
+    /// Sends this call to `url` instead of the client's endpoint (a data-plane
+    /// endpoint, say); it is signed for the same service and region.
+    pub fn with_endpoint_url(
+        mut self,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.config = self.config.with_endpoint_url(url);
+        self
+    }
     /// Validates, signs and sends the request (retrying what is safe to retry), and
     /// reads the answer.
     pub async fn send(
@@ -641,6 +659,15 @@ impl DeleteEdgeConfigurationFluent {
         input: ::std::option::Option<::std::string::String>,
     ) -> Self {
         self.input = self.input.set_stream_arn(input);
+        self
+    }
+    /// Sends this call to `url` instead of the client's endpoint (a data-plane
+    /// endpoint, say); it is signed for the same service and region.
+    pub fn with_endpoint_url(
+        mut self,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.config = self.config.with_endpoint_url(url);
         self
     }
     /// Validates, signs and sends the request (retrying what is safe to retry), and
@@ -712,6 +739,15 @@ impl DeleteSignalingChannelFluent {
         input: ::std::option::Option<::std::string::String>,
     ) -> Self {
         self.input = self.input.set_current_version(input);
+        self
+    }
+    /// Sends this call to `url` instead of the client's endpoint (a data-plane
+    /// endpoint, say); it is signed for the same service and region.
+    pub fn with_endpoint_url(
+        mut self,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.config = self.config.with_endpoint_url(url);
         self
     }
     /// Validates, signs and sends the request (retrying what is safe to retry), and
@@ -793,6 +829,15 @@ impl DeleteStreamFluent {
         self.input = self.input.set_current_version(input);
         self
     }
+    /// Sends this call to `url` instead of the client's endpoint (a data-plane
+    /// endpoint, say); it is signed for the same service and region.
+    pub fn with_endpoint_url(
+        mut self,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.config = self.config.with_endpoint_url(url);
+        self
+    }
     /// Validates, signs and sends the request (retrying what is safe to retry), and
     /// reads the answer.
     pub async fn send(
@@ -856,6 +901,15 @@ impl DescribeEdgeConfigurationFluent {
         input: ::std::option::Option<::std::string::String>,
     ) -> Self {
         self.input = self.input.set_stream_arn(input);
+        self
+    }
+    /// Sends this call to `url` instead of the client's endpoint (a data-plane
+    /// endpoint, say); it is signed for the same service and region.
+    pub fn with_endpoint_url(
+        mut self,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.config = self.config.with_endpoint_url(url);
         self
     }
     /// Validates, signs and sends the request (retrying what is safe to retry), and
@@ -927,6 +981,15 @@ impl DescribeImageGenerationConfigurationFluent {
         input: ::std::option::Option<::std::string::String>,
     ) -> Self {
         self.input = self.input.set_stream_arn(input);
+        self
+    }
+    /// Sends this call to `url` instead of the client's endpoint (a data-plane
+    /// endpoint, say); it is signed for the same service and region.
+    pub fn with_endpoint_url(
+        mut self,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.config = self.config.with_endpoint_url(url);
         self
     }
     /// Validates, signs and sends the request (retrying what is safe to retry), and
@@ -1024,6 +1087,15 @@ impl DescribeMappedResourceConfigurationFluent {
         input: ::std::option::Option<::std::string::String>,
     ) -> Self {
         self.input = self.input.set_next_token(input);
+        self
+    }
+    /// Sends this call to `url` instead of the client's endpoint (a data-plane
+    /// endpoint, say); it is signed for the same service and region.
+    pub fn with_endpoint_url(
+        mut self,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.config = self.config.with_endpoint_url(url);
         self
     }
     /// Validates, signs and sends the request (retrying what is safe to retry), and
@@ -1131,6 +1203,15 @@ impl DescribeMediaStorageConfigurationFluent {
         self.input = self.input.set_channel_arn(input);
         self
     }
+    /// Sends this call to `url` instead of the client's endpoint (a data-plane
+    /// endpoint, say); it is signed for the same service and region.
+    pub fn with_endpoint_url(
+        mut self,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.config = self.config.with_endpoint_url(url);
+        self
+    }
     /// Validates, signs and sends the request (retrying what is safe to retry), and
     /// reads the answer.
     pub async fn send(
@@ -1200,6 +1281,15 @@ impl DescribeNotificationConfigurationFluent {
         input: ::std::option::Option<::std::string::String>,
     ) -> Self {
         self.input = self.input.set_stream_arn(input);
+        self
+    }
+    /// Sends this call to `url` instead of the client's endpoint (a data-plane
+    /// endpoint, say); it is signed for the same service and region.
+    pub fn with_endpoint_url(
+        mut self,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.config = self.config.with_endpoint_url(url);
         self
     }
     /// Validates, signs and sends the request (retrying what is safe to retry), and
@@ -1273,6 +1363,15 @@ impl DescribeSignalingChannelFluent {
         self.input = self.input.set_channel_arn(input);
         self
     }
+    /// Sends this call to `url` instead of the client's endpoint (a data-plane
+    /// endpoint, say); it is signed for the same service and region.
+    pub fn with_endpoint_url(
+        mut self,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.config = self.config.with_endpoint_url(url);
+        self
+    }
     /// Validates, signs and sends the request (retrying what is safe to retry), and
     /// reads the answer.
     pub async fn send(
@@ -1342,6 +1441,15 @@ impl DescribeStreamFluent {
         input: ::std::option::Option<::std::string::String>,
     ) -> Self {
         self.input = self.input.set_stream_arn(input);
+        self
+    }
+    /// Sends this call to `url` instead of the client's endpoint (a data-plane
+    /// endpoint, say); it is signed for the same service and region.
+    pub fn with_endpoint_url(
+        mut self,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.config = self.config.with_endpoint_url(url);
         self
     }
     /// Validates, signs and sends the request (retrying what is safe to retry), and
@@ -1427,6 +1535,15 @@ impl GetDataEndpointFluent {
         self.input = self.input.set_api_name(input);
         self
     }
+    /// Sends this call to `url` instead of the client's endpoint (a data-plane
+    /// endpoint, say); it is signed for the same service and region.
+    pub fn with_endpoint_url(
+        mut self,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.config = self.config.with_endpoint_url(url);
+        self
+    }
     /// Validates, signs and sends the request (retrying what is safe to retry), and
     /// reads the answer.
     pub async fn send(
@@ -1496,6 +1613,15 @@ impl GetSignalingChannelEndpointFluent {
         >,
     ) -> Self {
         self.input = self.input.set_single_master_channel_endpoint_configuration(input);
+        self
+    }
+    /// Sends this call to `url` instead of the client's endpoint (a data-plane
+    /// endpoint, say); it is signed for the same service and region.
+    pub fn with_endpoint_url(
+        mut self,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.config = self.config.with_endpoint_url(url);
         self
     }
     /// Validates, signs and sends the request (retrying what is safe to retry), and
@@ -1577,6 +1703,15 @@ impl ListEdgeAgentConfigurationsFluent {
         input: ::std::option::Option<::std::string::String>,
     ) -> Self {
         self.input = self.input.set_next_token(input);
+        self
+    }
+    /// Sends this call to `url` instead of the client's endpoint (a data-plane
+    /// endpoint, say); it is signed for the same service and region.
+    pub fn with_endpoint_url(
+        mut self,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.config = self.config.with_endpoint_url(url);
         self
     }
     /// Validates, signs and sends the request (retrying what is safe to retry), and
@@ -1694,6 +1829,15 @@ impl ListSignalingChannelsFluent {
         self.input = self.input.set_channel_name_condition(input);
         self
     }
+    /// Sends this call to `url` instead of the client's endpoint (a data-plane
+    /// endpoint, say); it is signed for the same service and region.
+    pub fn with_endpoint_url(
+        mut self,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.config = self.config.with_endpoint_url(url);
+        self
+    }
     /// Validates, signs and sends the request (retrying what is safe to retry), and
     /// reads the answer.
     pub async fn send(
@@ -1809,6 +1953,15 @@ impl ListStreamsFluent {
         self.input = self.input.set_stream_name_condition(input);
         self
     }
+    /// Sends this call to `url` instead of the client's endpoint (a data-plane
+    /// endpoint, say); it is signed for the same service and region.
+    pub fn with_endpoint_url(
+        mut self,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.config = self.config.with_endpoint_url(url);
+        self
+    }
     /// Validates, signs and sends the request (retrying what is safe to retry), and
     /// reads the answer.
     pub async fn send(
@@ -1905,6 +2058,15 @@ impl ListTagsForResourceFluent {
         self.input = self.input.set_resource_arn(input);
         self
     }
+    /// Sends this call to `url` instead of the client's endpoint (a data-plane
+    /// endpoint, say); it is signed for the same service and region.
+    pub fn with_endpoint_url(
+        mut self,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.config = self.config.with_endpoint_url(url);
+        self
+    }
     /// Validates, signs and sends the request (retrying what is safe to retry), and
     /// reads the answer.
     pub async fn send(
@@ -1990,6 +2152,15 @@ impl ListTagsForStreamFluent {
         input: ::std::option::Option<::std::string::String>,
     ) -> Self {
         self.input = self.input.set_stream_name(input);
+        self
+    }
+    /// Sends this call to `url` instead of the client's endpoint (a data-plane
+    /// endpoint, say); it is signed for the same service and region.
+    pub fn with_endpoint_url(
+        mut self,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.config = self.config.with_endpoint_url(url);
         self
     }
     /// Validates, signs and sends the request (retrying what is safe to retry), and
@@ -2079,6 +2250,15 @@ impl StartEdgeConfigurationUpdateFluent {
         self.input = self.input.set_edge_config(input);
         self
     }
+    /// Sends this call to `url` instead of the client's endpoint (a data-plane
+    /// endpoint, say); it is signed for the same service and region.
+    pub fn with_endpoint_url(
+        mut self,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.config = self.config.with_endpoint_url(url);
+        self
+    }
     /// Validates, signs and sends the request (retrying what is safe to retry), and
     /// reads the answer.
     pub async fn send(
@@ -2148,6 +2328,15 @@ impl TagResourceFluent {
         input: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
     ) -> Self {
         self.input = self.input.set_tags(input);
+        self
+    }
+    /// Sends this call to `url` instead of the client's endpoint (a data-plane
+    /// endpoint, say); it is signed for the same service and region.
+    pub fn with_endpoint_url(
+        mut self,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.config = self.config.with_endpoint_url(url);
         self
     }
     /// Validates, signs and sends the request (retrying what is safe to retry), and
@@ -2235,6 +2424,15 @@ impl TagStreamFluent {
         self.input = self.input.set_tags(input);
         self
     }
+    /// Sends this call to `url` instead of the client's endpoint (a data-plane
+    /// endpoint, say); it is signed for the same service and region.
+    pub fn with_endpoint_url(
+        mut self,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.config = self.config.with_endpoint_url(url);
+        self
+    }
     /// Validates, signs and sends the request (retrying what is safe to retry), and
     /// reads the answer.
     pub async fn send(
@@ -2298,6 +2496,15 @@ impl UntagResourceFluent {
         input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
         self.input = self.input.set_tag_key_list(input);
+        self
+    }
+    /// Sends this call to `url` instead of the client's endpoint (a data-plane
+    /// endpoint, say); it is signed for the same service and region.
+    pub fn with_endpoint_url(
+        mut self,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.config = self.config.with_endpoint_url(url);
         self
     }
     /// Validates, signs and sends the request (retrying what is safe to retry), and
@@ -2381,6 +2588,15 @@ impl UntagStreamFluent {
         input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
         self.input = self.input.set_tag_key_list(input);
+        self
+    }
+    /// Sends this call to `url` instead of the client's endpoint (a data-plane
+    /// endpoint, say); it is signed for the same service and region.
+    pub fn with_endpoint_url(
+        mut self,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.config = self.config.with_endpoint_url(url);
         self
     }
     /// Validates, signs and sends the request (retrying what is safe to retry), and
@@ -2500,6 +2716,15 @@ impl UpdateDataRetentionFluent {
         self.input = self.input.set_data_retention_change_in_hours(input);
         self
     }
+    /// Sends this call to `url` instead of the client's endpoint (a data-plane
+    /// endpoint, say); it is signed for the same service and region.
+    pub fn with_endpoint_url(
+        mut self,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.config = self.config.with_endpoint_url(url);
+        self
+    }
     /// Validates, signs and sends the request (retrying what is safe to retry), and
     /// reads the answer.
     pub async fn send(
@@ -2587,6 +2812,15 @@ impl UpdateImageGenerationConfigurationFluent {
         self.input = self.input.set_image_generation_configuration(input);
         self
     }
+    /// Sends this call to `url` instead of the client's endpoint (a data-plane
+    /// endpoint, say); it is signed for the same service and region.
+    pub fn with_endpoint_url(
+        mut self,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.config = self.config.with_endpoint_url(url);
+        self
+    }
     /// Validates, signs and sends the request (retrying what is safe to retry), and
     /// reads the answer.
     pub async fn send(
@@ -2656,6 +2890,15 @@ impl UpdateMediaStorageConfigurationFluent {
         input: ::std::option::Option<crate::types::MediaStorageConfiguration>,
     ) -> Self {
         self.input = self.input.set_media_storage_configuration(input);
+        self
+    }
+    /// Sends this call to `url` instead of the client's endpoint (a data-plane
+    /// endpoint, say); it is signed for the same service and region.
+    pub fn with_endpoint_url(
+        mut self,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.config = self.config.with_endpoint_url(url);
         self
     }
     /// Validates, signs and sends the request (retrying what is safe to retry), and
@@ -2745,6 +2988,15 @@ impl UpdateNotificationConfigurationFluent {
         self.input = self.input.set_notification_configuration(input);
         self
     }
+    /// Sends this call to `url` instead of the client's endpoint (a data-plane
+    /// endpoint, say); it is signed for the same service and region.
+    pub fn with_endpoint_url(
+        mut self,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.config = self.config.with_endpoint_url(url);
+        self
+    }
     /// Validates, signs and sends the request (retrying what is safe to retry), and
     /// reads the answer.
     pub async fn send(
@@ -2830,6 +3082,15 @@ impl UpdateSignalingChannelFluent {
         input: ::std::option::Option<crate::types::SingleMasterConfiguration>,
     ) -> Self {
         self.input = self.input.set_single_master_configuration(input);
+        self
+    }
+    /// Sends this call to `url` instead of the client's endpoint (a data-plane
+    /// endpoint, say); it is signed for the same service and region.
+    pub fn with_endpoint_url(
+        mut self,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.config = self.config.with_endpoint_url(url);
         self
     }
     /// Validates, signs and sends the request (retrying what is safe to retry), and
@@ -2963,6 +3224,15 @@ impl UpdateStreamFluent {
         self.input = self.input.set_media_type(input);
         self
     }
+    /// Sends this call to `url` instead of the client's endpoint (a data-plane
+    /// endpoint, say); it is signed for the same service and region.
+    pub fn with_endpoint_url(
+        mut self,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.config = self.config.with_endpoint_url(url);
+        self
+    }
     /// Validates, signs and sends the request (retrying what is safe to retry), and
     /// reads the answer.
     pub async fn send(
@@ -2987,5 +3257,43 @@ impl UpdateStreamFluent {
             .prepare::<
                 crate::operation::update_stream::UpdateStream,
             >(&self.input.build(), &id, 1)
+    }
+}
+impl Client {
+    /// The endpoint of data-plane API `api` for `stream`, by `GetDataEndpoint`: give it to a data-plane client's `with_endpoint_url` (for every call) or to one call's `with_endpoint_url`.
+    ///
+    /// `stream` is a stream name, or a stream ARN when it starts with `arn:` (names cannot hold `:`).
+    pub async fn data_endpoint(
+        &self,
+        stream: &str,
+        api: crate::types::ApiName,
+    ) -> ::std::result::Result<
+        ::std::string::String,
+        crate::error::SdkError<crate::operation::get_data_endpoint::GetDataEndpointError>,
+    > {
+        let call = self.get_data_endpoint().api_name(api);
+        let call = if stream.starts_with("arn:") {
+            call.stream_arn(stream)
+        } else {
+            call.stream_name(stream)
+        };
+        let output = call.send().await?;
+        output
+            .data_endpoint
+            .ok_or_else(|| {
+                let head = crate::runtime::http::HttpResponse::new(
+                    200,
+                    ::std::default::Default::default(),
+                    ::std::vec::Vec::new(),
+                );
+                crate::error::SdkError::Response(
+                    crate::runtime::error::ResponseError::new(
+                        &head,
+                        crate::runtime::json::DeserializeError::new(
+                            "GetDataEndpoint answered without DataEndpoint",
+                        ),
+                    ),
+                )
+            })
     }
 }

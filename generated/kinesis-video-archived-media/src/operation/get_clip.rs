@@ -43,6 +43,16 @@ impl crate::runtime::operation::Operation for GetClip {
     > {
         parse_response(response)
     }
+    const STREAMING_OUTPUT: bool = true;
+    fn parse_streaming_output(
+        head: &crate::runtime::http::HttpResponse,
+        payload: crate::runtime::byte_stream::ByteStream,
+    ) -> ::std::result::Result<
+        Self::Output,
+        crate::runtime::error::SdkError<Self::Error>,
+    > {
+        parse_output(head, payload)
+    }
 }
 /// Validates `input` and builds the HTTP request (no host, no signature).
 pub fn serialize_request(
@@ -63,6 +73,7 @@ pub fn serialize_request(
     ::std::result::Result::Ok(request)
 }
 /// Reads the response: the output on a 2xx status, the operation's error otherwise.
+/// The whole body is in hand here, so the payload is a buffered `ByteStream`.
 pub fn parse_response(
     response: &crate::runtime::http::HttpResponse,
 ) -> ::std::result::Result<
@@ -72,6 +83,21 @@ pub fn parse_response(
     if !(200..300).contains(&response.status) {
         return ::std::result::Result::Err(parse_error(response));
     }
+    parse_output(
+        response,
+        crate::runtime::byte_stream::ByteStream::from(response.body.clone()),
+    )
+}
+/// Reads the head of a 2xx response (its status and headers) into the output, with
+/// `payload` (the body, read or not) as the streaming member.
+pub fn parse_output(
+    head: &crate::runtime::http::HttpResponse,
+    payload: crate::runtime::byte_stream::ByteStream,
+) -> ::std::result::Result<
+    crate::operation::get_clip::GetClipOutput,
+    crate::runtime::error::SdkError<GetClipError>,
+> {
+    let response = head;
     let read = || -> ::std::result::Result<
         crate::operation::get_clip::GetClipOutput,
         crate::runtime::json::DeserializeError,
@@ -93,13 +119,14 @@ pub fn parse_response(
                     .map_err(|e| e.at("ContentType"))?,
             );
         }
-        out.payload = ::std::option::Option::Some(response.body.clone());
         ::std::result::Result::Ok(out)
     };
-    read()
+    let mut out = read()
         .map_err(|e| crate::runtime::error::SdkError::Response(
             crate::runtime::error::ResponseError::new(response, e),
-        ))
+        ))?;
+    out.payload = payload;
+    ::std::result::Result::Ok(out)
 }
 fn parse_error(
     response: &crate::runtime::http::HttpResponse,
@@ -273,9 +300,9 @@ pub fn output_to_json(
         w.key("ContentType");
         w.string(value);
     }
-    if let ::std::option::Option::Some(value) = &output.payload {
+    if let ::std::option::Option::Some(bytes) = output.payload.as_buffered() {
         w.key("Payload");
-        w.blob(value);
+        w.blob(bytes);
     }
     w.end_object();
     writer.finish()
@@ -370,13 +397,13 @@ impl GetClipInputBuilder {
         self.inner
     }
 }
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Debug, Default)]
 #[non_exhaustive]
 pub struct GetClipOutput {
     /// The content type of the media in the requested clip.
     pub content_type: ::std::option::Option<::std::string::String>,
     /// Traditional MP4 file that contains the media clip from the specified video stream. The output will contain the first 100 MB or the first 200 fragments from the specified start timestamp. For more information, see [Kinesis Video Streams Limits](https://docs.aws.amazon.com/kinesisvideostreams/latest/dg/limits.html).
-    pub payload: ::std::option::Option<::std::vec::Vec<u8>>,
+    pub payload: crate::primitives::ByteStream,
 }
 impl GetClipOutput {
     /// Starts building this type; every member starts unset.
@@ -385,7 +412,7 @@ impl GetClipOutput {
     }
 }
 ///A builder for [`GetClipOutput`].
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Debug, Default)]
 pub struct GetClipOutputBuilder {
     inner: GetClipOutput,
 }
@@ -409,17 +436,17 @@ impl GetClipOutputBuilder {
     /// Traditional MP4 file that contains the media clip from the specified video stream. The output will contain the first 100 MB or the first 200 fragments from the specified start timestamp. For more information, see [Kinesis Video Streams Limits](https://docs.aws.amazon.com/kinesisvideostreams/latest/dg/limits.html).
     pub fn payload(
         mut self,
-        input: impl ::std::convert::Into<::std::vec::Vec<u8>>,
+        input: impl ::std::convert::Into<crate::primitives::ByteStream>,
     ) -> Self {
-        self.inner.payload = ::std::option::Option::Some(input.into());
+        self.inner.payload = input.into();
         self
     }
     /// Traditional MP4 file that contains the media clip from the specified video stream. The output will contain the first 100 MB or the first 200 fragments from the specified start timestamp. For more information, see [Kinesis Video Streams Limits](https://docs.aws.amazon.com/kinesisvideostreams/latest/dg/limits.html).
     pub fn set_payload(
         mut self,
-        input: ::std::option::Option<::std::vec::Vec<u8>>,
+        input: ::std::option::Option<crate::primitives::ByteStream>,
     ) -> Self {
-        self.inner.payload = input;
+        self.inner.payload = input.unwrap_or_default();
         self
     }
     pub fn build(self) -> GetClipOutput {

@@ -47,6 +47,16 @@ impl crate::runtime::operation::Operation for GetMedia {
     > {
         parse_response(response)
     }
+    const STREAMING_OUTPUT: bool = true;
+    fn parse_streaming_output(
+        head: &crate::runtime::http::HttpResponse,
+        payload: crate::runtime::byte_stream::ByteStream,
+    ) -> ::std::result::Result<
+        Self::Output,
+        crate::runtime::error::SdkError<Self::Error>,
+    > {
+        parse_output(head, payload)
+    }
 }
 /// Validates `input` and builds the HTTP request (no host, no signature).
 pub fn serialize_request(
@@ -67,6 +77,7 @@ pub fn serialize_request(
     ::std::result::Result::Ok(request)
 }
 /// Reads the response: the output on a 2xx status, the operation's error otherwise.
+/// The whole body is in hand here, so the payload is a buffered `ByteStream`.
 pub fn parse_response(
     response: &crate::runtime::http::HttpResponse,
 ) -> ::std::result::Result<
@@ -76,6 +87,21 @@ pub fn parse_response(
     if !(200..300).contains(&response.status) {
         return ::std::result::Result::Err(parse_error(response));
     }
+    parse_output(
+        response,
+        crate::runtime::byte_stream::ByteStream::from(response.body.clone()),
+    )
+}
+/// Reads the head of a 2xx response (its status and headers) into the output, with
+/// `payload` (the body, read or not) as the streaming member.
+pub fn parse_output(
+    head: &crate::runtime::http::HttpResponse,
+    payload: crate::runtime::byte_stream::ByteStream,
+) -> ::std::result::Result<
+    crate::operation::get_media::GetMediaOutput,
+    crate::runtime::error::SdkError<GetMediaError>,
+> {
+    let response = head;
     let read = || -> ::std::result::Result<
         crate::operation::get_media::GetMediaOutput,
         crate::runtime::json::DeserializeError,
@@ -97,13 +123,14 @@ pub fn parse_response(
                     .map_err(|e| e.at("ContentType"))?,
             );
         }
-        out.payload = ::std::option::Option::Some(response.body.clone());
         ::std::result::Result::Ok(out)
     };
-    read()
+    let mut out = read()
         .map_err(|e| crate::runtime::error::SdkError::Response(
             crate::runtime::error::ResponseError::new(response, e),
-        ))
+        ))?;
+    out.payload = payload;
+    ::std::result::Result::Ok(out)
 }
 fn parse_error(
     response: &crate::runtime::http::HttpResponse,
@@ -234,9 +261,9 @@ pub fn output_to_json(
         w.key("ContentType");
         w.string(value);
     }
-    if let ::std::option::Option::Some(value) = &output.payload {
+    if let ::std::option::Option::Some(bytes) = output.payload.as_buffered() {
         w.key("Payload");
-        w.blob(value);
+        w.blob(bytes);
     }
     w.end_object();
     writer.finish()
@@ -317,7 +344,7 @@ impl GetMediaInputBuilder {
         self.inner
     }
 }
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Debug, Default)]
 #[non_exhaustive]
 pub struct GetMediaOutput {
     /// The content type of the requested media.
@@ -361,7 +388,7 @@ pub struct GetMediaOutput {
     /// *   4506 - Unable to find the KMS key specified in the stream
     ///
     /// *   5000 - Internal error
-    pub payload: ::std::option::Option<::std::vec::Vec<u8>>,
+    pub payload: crate::primitives::ByteStream,
 }
 impl GetMediaOutput {
     /// Starts building this type; every member starts unset.
@@ -370,7 +397,7 @@ impl GetMediaOutput {
     }
 }
 ///A builder for [`GetMediaOutput`].
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Debug, Default)]
 pub struct GetMediaOutputBuilder {
     inner: GetMediaOutput,
 }
@@ -432,9 +459,9 @@ impl GetMediaOutputBuilder {
     /// *   5000 - Internal error
     pub fn payload(
         mut self,
-        input: impl ::std::convert::Into<::std::vec::Vec<u8>>,
+        input: impl ::std::convert::Into<crate::primitives::ByteStream>,
     ) -> Self {
-        self.inner.payload = ::std::option::Option::Some(input.into());
+        self.inner.payload = input.into();
         self
     }
     /// The payload Kinesis Video Streams returns is a sequence of chunks from the specified stream. For information about the chunks, see . The chunks that Kinesis Video Streams returns in the `GetMedia` call also include the following additional Matroska (MKV) tags:
@@ -478,9 +505,9 @@ impl GetMediaOutputBuilder {
     /// *   5000 - Internal error
     pub fn set_payload(
         mut self,
-        input: ::std::option::Option<::std::vec::Vec<u8>>,
+        input: ::std::option::Option<crate::primitives::ByteStream>,
     ) -> Self {
-        self.inner.payload = input;
+        self.inner.payload = input.unwrap_or_default();
         self
     }
     pub fn build(self) -> GetMediaOutput {

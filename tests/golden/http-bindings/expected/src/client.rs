@@ -51,6 +51,13 @@ impl Client {
             input: ::std::default::Default::default(),
         }
     }
+    /// Downloads an object: the body reaches the caller as a stream.
+    pub fn download_object(&self) -> DownloadObjectFluent {
+        DownloadObjectFluent {
+            config: self.config.clone(),
+            input: ::std::default::Default::default(),
+        }
+    }
     pub fn get_bucket(&self) -> GetBucketFluent {
         GetBucketFluent {
             config: self.config.clone(),
@@ -97,6 +104,13 @@ impl Client {
     }
     pub fn update_bucket_config(&self) -> UpdateBucketConfigFluent {
         UpdateBucketConfigFluent {
+            config: self.config.clone(),
+            input: ::std::default::Default::default(),
+        }
+    }
+    /// Uploads an object from a streaming blob, which is sent from memory.
+    pub fn upload_object(&self) -> UploadObjectFluent {
+        UploadObjectFluent {
             config: self.config.clone(),
             input: ::std::default::Default::default(),
         }
@@ -151,6 +165,15 @@ impl DeleteObjectFluent {
         self.input = self.input.set_client_token(input);
         self
     }
+    /// Sends this call to `url` instead of the client's endpoint (a data-plane
+    /// endpoint, say); it is signed for the same service and region.
+    pub fn with_endpoint_url(
+        mut self,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.config = self.config.with_endpoint_url(url);
+        self
+    }
     /// Validates, signs and sends the request (retrying what is safe to retry), and
     /// reads the answer.
     pub async fn send(
@@ -177,6 +200,92 @@ impl DeleteObjectFluent {
             >(&self.input.build(), &id, 1)
     }
 }
+///Builds and sends a `DownloadObject` call.
+#[derive(Clone, Debug)]
+pub struct DownloadObjectFluent {
+    config: crate::runtime::client::Config,
+    input: crate::operation::download_object::DownloadObjectInputBuilder,
+}
+impl DownloadObjectFluent {
+    pub fn bucket_name(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.input = self.input.bucket_name(input);
+        self
+    }
+    pub fn set_bucket_name(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input = self.input.set_bucket_name(input);
+        self
+    }
+    pub fn key(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.input = self.input.key(input);
+        self
+    }
+    pub fn set_key(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input = self.input.set_key(input);
+        self
+    }
+    pub fn range(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.input = self.input.range(input);
+        self
+    }
+    pub fn set_range(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input = self.input.set_range(input);
+        self
+    }
+    /// Sends this call to `url` instead of the client's endpoint (a data-plane
+    /// endpoint, say); it is signed for the same service and region.
+    pub fn with_endpoint_url(
+        mut self,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.config = self.config.with_endpoint_url(url);
+        self
+    }
+    /// Validates, signs and sends the request (retrying what is safe to retry), and
+    /// reads the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        crate::operation::download_object::DownloadObjectOutput,
+        crate::error::SdkError<crate::operation::download_object::DownloadObjectError>,
+    > {
+        self.config
+            .invoke::<
+                crate::operation::download_object::DownloadObject,
+            >(&self.input.build())
+            .await
+    }
+    /// The exact signed request the first attempt would send, without sending it.
+    pub fn dry_run(
+        self,
+    ) -> ::std::result::Result<
+        crate::runtime::transport::OutgoingRequest,
+        crate::error::SdkError<crate::operation::download_object::DownloadObjectError>,
+    > {
+        let id = crate::runtime::client::new_invocation_id();
+        self.config
+            .prepare::<
+                crate::operation::download_object::DownloadObject,
+            >(&self.input.build(), &id, 1)
+    }
+}
 ///Builds and sends a `GetBucket` call.
 #[derive(Clone, Debug)]
 pub struct GetBucketFluent {
@@ -196,6 +305,15 @@ impl GetBucketFluent {
         input: ::std::option::Option<::std::string::String>,
     ) -> Self {
         self.input = self.input.set_bucket_name(input);
+        self
+    }
+    /// Sends this call to `url` instead of the client's endpoint (a data-plane
+    /// endpoint, say); it is signed for the same service and region.
+    pub fn with_endpoint_url(
+        mut self,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.config = self.config.with_endpoint_url(url);
         self
     }
     /// Validates, signs and sends the request (retrying what is safe to retry), and
@@ -473,6 +591,15 @@ impl GetObjectFluent {
         self.input = self.input.set_metadata(input);
         self
     }
+    /// Sends this call to `url` instead of the client's endpoint (a data-plane
+    /// endpoint, say); it is signed for the same service and region.
+    pub fn with_endpoint_url(
+        mut self,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.config = self.config.with_endpoint_url(url);
+        self
+    }
     /// Validates, signs and sends the request (retrying what is safe to retry), and
     /// reads the answer.
     pub async fn send(
@@ -542,6 +669,15 @@ impl GetStatusFluent {
     }
     pub fn set_mode(mut self, input: ::std::option::Option<crate::types::Mode>) -> Self {
         self.input = self.input.set_mode(input);
+        self
+    }
+    /// Sends this call to `url` instead of the client's endpoint (a data-plane
+    /// endpoint, say); it is signed for the same service and region.
+    pub fn with_endpoint_url(
+        mut self,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.config = self.config.with_endpoint_url(url);
         self
     }
     /// Validates, signs and sends the request (retrying what is safe to retry), and
@@ -651,6 +787,15 @@ impl ListObjectsFluent {
         self.input = self.input.set_filters(input);
         self
     }
+    /// Sends this call to `url` instead of the client's endpoint (a data-plane
+    /// endpoint, say); it is signed for the same service and region.
+    pub fn with_endpoint_url(
+        mut self,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.config = self.config.with_endpoint_url(url);
+        self
+    }
     /// Validates, signs and sends the request (retrying what is safe to retry), and
     /// reads the answer.
     pub async fn send(
@@ -757,6 +902,15 @@ impl PutNoteFluent {
         self.input = self.input.set_text(input);
         self
     }
+    /// Sends this call to `url` instead of the client's endpoint (a data-plane
+    /// endpoint, say); it is signed for the same service and region.
+    pub fn with_endpoint_url(
+        mut self,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.config = self.config.with_endpoint_url(url);
+        self
+    }
     /// Validates, signs and sends the request (retrying what is safe to retry), and
     /// reads the answer.
     pub async fn send(
@@ -844,6 +998,15 @@ impl PutObjectFluent {
         self.input = self.input.set_body(input);
         self
     }
+    /// Sends this call to `url` instead of the client's endpoint (a data-plane
+    /// endpoint, say); it is signed for the same service and region.
+    pub fn with_endpoint_url(
+        mut self,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.config = self.config.with_endpoint_url(url);
+        self
+    }
     /// Validates, signs and sends the request (retrying what is safe to retry), and
     /// reads the answer.
     pub async fn send(
@@ -911,6 +1074,15 @@ impl SearchObjectsFluent {
     }
     pub fn set_limit(mut self, input: ::std::option::Option<i32>) -> Self {
         self.input = self.input.set_limit(input);
+        self
+    }
+    /// Sends this call to `url` instead of the client's endpoint (a data-plane
+    /// endpoint, say); it is signed for the same service and region.
+    pub fn with_endpoint_url(
+        mut self,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.config = self.config.with_endpoint_url(url);
         self
     }
     /// Validates, signs and sends the request (retrying what is safe to retry), and
@@ -990,6 +1162,15 @@ impl UpdateBucketConfigFluent {
         self.input = self.input.set_expected_owner(input);
         self
     }
+    /// Sends this call to `url` instead of the client's endpoint (a data-plane
+    /// endpoint, say); it is signed for the same service and region.
+    pub fn with_endpoint_url(
+        mut self,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.config = self.config.with_endpoint_url(url);
+        self
+    }
     /// Validates, signs and sends the request (retrying what is safe to retry), and
     /// reads the answer.
     pub async fn send(
@@ -1019,6 +1200,104 @@ impl UpdateBucketConfigFluent {
         self.config
             .prepare::<
                 crate::operation::update_bucket_config::UpdateBucketConfig,
+            >(&self.input.build(), &id, 1)
+    }
+}
+///Builds and sends a `UploadObject` call.
+#[derive(Clone, Debug)]
+pub struct UploadObjectFluent {
+    config: crate::runtime::client::Config,
+    input: crate::operation::upload_object::UploadObjectInputBuilder,
+}
+impl UploadObjectFluent {
+    pub fn bucket_name(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.input = self.input.bucket_name(input);
+        self
+    }
+    pub fn set_bucket_name(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input = self.input.set_bucket_name(input);
+        self
+    }
+    pub fn key(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.input = self.input.key(input);
+        self
+    }
+    pub fn set_key(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input = self.input.set_key(input);
+        self
+    }
+    pub fn content_type(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.input = self.input.content_type(input);
+        self
+    }
+    pub fn set_content_type(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input = self.input.set_content_type(input);
+        self
+    }
+    pub fn body(
+        mut self,
+        input: impl ::std::convert::Into<::std::vec::Vec<u8>>,
+    ) -> Self {
+        self.input = self.input.body(input);
+        self
+    }
+    pub fn set_body(
+        mut self,
+        input: ::std::option::Option<::std::vec::Vec<u8>>,
+    ) -> Self {
+        self.input = self.input.set_body(input);
+        self
+    }
+    /// Sends this call to `url` instead of the client's endpoint (a data-plane
+    /// endpoint, say); it is signed for the same service and region.
+    pub fn with_endpoint_url(
+        mut self,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.config = self.config.with_endpoint_url(url);
+        self
+    }
+    /// Validates, signs and sends the request (retrying what is safe to retry), and
+    /// reads the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        crate::operation::upload_object::UploadObjectOutput,
+        crate::error::SdkError<crate::operation::upload_object::UploadObjectError>,
+    > {
+        self.config
+            .invoke::<crate::operation::upload_object::UploadObject>(&self.input.build())
+            .await
+    }
+    /// The exact signed request the first attempt would send, without sending it.
+    pub fn dry_run(
+        self,
+    ) -> ::std::result::Result<
+        crate::runtime::transport::OutgoingRequest,
+        crate::error::SdkError<crate::operation::upload_object::UploadObjectError>,
+    > {
+        let id = crate::runtime::client::new_invocation_id();
+        self.config
+            .prepare::<
+                crate::operation::upload_object::UploadObject,
             >(&self.input.build(), &id, 1)
     }
 }

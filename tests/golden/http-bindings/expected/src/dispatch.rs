@@ -43,6 +43,26 @@ pub const OPERATIONS: &[OperationInfo] = &[
         ],
     },
     OperationInfo {
+        name: "DownloadObject",
+        members: &[
+            Member {
+                name: "BucketName",
+                kind: "string",
+                required: true,
+            },
+            Member {
+                name: "Key",
+                kind: "string",
+                required: true,
+            },
+            Member {
+                name: "Range",
+                kind: "string",
+                required: false,
+            },
+        ],
+    },
+    OperationInfo {
         name: "GetBucket",
         members: &[
             Member {
@@ -287,6 +307,31 @@ pub const OPERATIONS: &[OperationInfo] = &[
             },
         ],
     },
+    OperationInfo {
+        name: "UploadObject",
+        members: &[
+            Member {
+                name: "BucketName",
+                kind: "string",
+                required: true,
+            },
+            Member {
+                name: "Key",
+                kind: "string",
+                required: true,
+            },
+            Member {
+                name: "ContentType",
+                kind: "string",
+                required: false,
+            },
+            Member {
+                name: "Body",
+                kind: "blob",
+                required: false,
+            },
+        ],
+    },
 ];
 /// Why a call by name failed.
 #[derive(Debug)]
@@ -338,6 +383,17 @@ pub async fn call(
                 .map_err(CallError::from_sdk)?;
             ::std::result::Result::Ok(
                 crate::operation::delete_object::output_to_json(&output),
+            )
+        }
+        "DownloadObject" => {
+            let input = crate::operation::download_object::input_from_json(input)
+                .map_err(CallError::Input)?;
+            let output = config
+                .invoke::<crate::operation::download_object::DownloadObject>(&input)
+                .await
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(
+                crate::operation::download_object::output_to_json(&output),
             )
         }
         "GetBucket" => {
@@ -430,6 +486,17 @@ pub async fn call(
                 crate::operation::update_bucket_config::output_to_json(&output),
             )
         }
+        "UploadObject" => {
+            let input = crate::operation::upload_object::input_from_json(input)
+                .map_err(CallError::Input)?;
+            let output = config
+                .invoke::<crate::operation::upload_object::UploadObject>(&input)
+                .await
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(
+                crate::operation::upload_object::output_to_json(&output),
+            )
+        }
         other => {
             ::std::result::Result::Err(CallError::UnknownOperation(other.to_string()))
         }
@@ -449,6 +516,15 @@ pub fn prepare(
             config
                 .prepare::<
                     crate::operation::delete_object::DeleteObject,
+                >(&input, invocation_id, 1)
+                .map_err(CallError::from_sdk)
+        }
+        "DownloadObject" => {
+            let input = crate::operation::download_object::input_from_json(input)
+                .map_err(CallError::Input)?;
+            config
+                .prepare::<
+                    crate::operation::download_object::DownloadObject,
                 >(&input, invocation_id, 1)
                 .map_err(CallError::from_sdk)
         }
@@ -519,6 +595,15 @@ pub fn prepare(
             config
                 .prepare::<
                     crate::operation::update_bucket_config::UpdateBucketConfig,
+                >(&input, invocation_id, 1)
+                .map_err(CallError::from_sdk)
+        }
+        "UploadObject" => {
+            let input = crate::operation::upload_object::input_from_json(input)
+                .map_err(CallError::Input)?;
+            config
+                .prepare::<
+                    crate::operation::upload_object::UploadObject,
                 >(&input, invocation_id, 1)
                 .map_err(CallError::from_sdk)
         }

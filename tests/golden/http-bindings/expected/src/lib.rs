@@ -3,7 +3,7 @@
 
 //!Client types for Golden Http Bindings (`golden.storage#Storage`, API version 2023-06-15), generated from its Smithy model.
 //!
-//!The crate has 9 operations. Each module of [`operation`] turns an input into an [`HttpRequest`](runtime::http::HttpRequest) and reads an [`HttpResponse`](runtime::http::HttpResponse) back into the output or the operation's error, without doing any I/O.
+//!The crate has 11 operations. Each module of [`operation`] turns an input into an [`HttpRequest`](runtime::http::HttpRequest) and reads an [`HttpResponse`](runtime::http::HttpResponse) back into the output or the operation's error, without doing any I/O.
 //!
 //!## About the service
 //!

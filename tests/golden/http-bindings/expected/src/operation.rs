@@ -6,6 +6,8 @@
 pub use crate::runtime::operation::Operation;
 ///`DeleteObject`
 pub mod delete_object;
+///`DownloadObject`
+pub mod download_object;
 ///`GetBucket`
 pub mod get_bucket;
 ///`GetObject`
@@ -22,3 +24,5 @@ pub mod put_object;
 pub mod search_objects;
 ///`UpdateBucketConfig`
 pub mod update_bucket_config;
+///`UploadObject`
+pub mod upload_object;

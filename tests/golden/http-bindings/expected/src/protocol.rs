@@ -97,6 +97,17 @@ pub(crate) fn de_delete_object_input(
     let mut out = crate::operation::delete_object::DeleteObjectInput::default();
     ::std::result::Result::Ok(out)
 }
+pub(crate) fn de_download_object_input(
+    v: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::operation::download_object::DownloadObjectInput,
+    crate::runtime::json::DeserializeError,
+> {
+    crate::runtime::json::object(v)?;
+    #[allow(unused_mut)]
+    let mut out = crate::operation::download_object::DownloadObjectInput::default();
+    ::std::result::Result::Ok(out)
+}
 pub(crate) fn de_get_bucket_input(
     v: &crate::runtime::json::Value,
 ) -> ::std::result::Result<
@@ -214,6 +225,22 @@ pub(crate) fn ser_object_summary(
         w.key("LastModified");
         w.timestamp(value, crate::runtime::datetime::Format::EpochSeconds);
     }
+    if let ::std::option::Option::Some(value) = &value.archived {
+        w.key("Archived");
+        w.bool(*value);
+    }
+    if let ::std::option::Option::Some(value) = &value.owner {
+        w.key("Owner");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.mode {
+        w.key("Mode");
+        w.string(value.as_str());
+    }
+    if let ::std::option::Option::Some(value) = &value.weight {
+        w.key("Weight");
+        w.float(f64::from(*value));
+    }
     w.end_object();
 }
 pub(crate) fn de_object_summary(
@@ -242,6 +269,26 @@ pub(crate) fn de_object_summary(
             v,
             crate::runtime::datetime::Format::EpochSeconds,
         ),
+    )?;
+    out.archived = crate::runtime::json::member(
+        obj,
+        "Archived",
+        |v| crate::runtime::json::bool(v),
+    )?;
+    out.owner = crate::runtime::json::member(
+        obj,
+        "Owner",
+        |v| crate::runtime::json::string(v),
+    )?;
+    out.mode = crate::runtime::json::member(
+        obj,
+        "Mode",
+        |v| crate::runtime::json::string(v).map(crate::types::Mode::from),
+    )?;
+    out.weight = crate::runtime::json::member(
+        obj,
+        "Weight",
+        |v| crate::runtime::json::float(v),
     )?;
     ::std::result::Result::Ok(out)
 }
@@ -430,6 +477,28 @@ pub(crate) fn de_update_bucket_config_input(
     crate::runtime::json::object(v)?;
     #[allow(unused_mut)]
     let mut out = crate::operation::update_bucket_config::UpdateBucketConfigInput::default();
+    ::std::result::Result::Ok(out)
+}
+pub(crate) fn de_upload_object_input(
+    v: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::operation::upload_object::UploadObjectInput,
+    crate::runtime::json::DeserializeError,
+> {
+    crate::runtime::json::object(v)?;
+    #[allow(unused_mut)]
+    let mut out = crate::operation::upload_object::UploadObjectInput::default();
+    ::std::result::Result::Ok(out)
+}
+pub(crate) fn de_upload_object_output(
+    v: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::operation::upload_object::UploadObjectOutput,
+    crate::runtime::json::DeserializeError,
+> {
+    crate::runtime::json::object(v)?;
+    #[allow(unused_mut)]
+    let mut out = crate::operation::upload_object::UploadObjectOutput::default();
     ::std::result::Result::Ok(out)
 }
 #[allow(unused_variables)]

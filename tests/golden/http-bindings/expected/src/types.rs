@@ -132,11 +132,35 @@ pub struct ObjectSummary {
     pub key: ::std::option::Option<::std::string::String>,
     pub size: ::std::option::Option<i64>,
     pub last_modified: ::std::option::Option<crate::primitives::DateTime>,
+    pub archived: ::std::option::Option<bool>,
+    pub owner: ::std::option::Option<::std::string::String>,
+    pub mode: ::std::option::Option<crate::types::Mode>,
+    pub weight: ::std::option::Option<f64>,
 }
 impl ObjectSummary {
     /// Starts building this type; every member starts unset.
     pub fn builder() -> crate::types::ObjectSummaryBuilder {
         ::std::default::Default::default()
+    }
+    /// `Size`, or its default `0` when unset.
+    pub fn size(&self) -> i64 {
+        self.size.unwrap_or(0)
+    }
+    /// `Archived`, or its default `false` when unset.
+    pub fn archived(&self) -> bool {
+        self.archived.unwrap_or(false)
+    }
+    /// `Owner`, or its default `"nobody"` when unset.
+    pub fn owner(&self) -> &str {
+        self.owner.as_deref().unwrap_or("nobody")
+    }
+    /// `Mode`, or its default `"safe"` when unset.
+    pub fn mode(&self) -> crate::types::Mode {
+        self.mode.clone().unwrap_or(crate::types::Mode::from("safe"))
+    }
+    /// `Weight`, or its default `1.5` when unset.
+    pub fn weight(&self) -> f64 {
+        self.weight.unwrap_or(1.5)
     }
 }
 ///A builder for [`ObjectSummary`].
@@ -179,6 +203,44 @@ impl ObjectSummaryBuilder {
         input: ::std::option::Option<crate::primitives::DateTime>,
     ) -> Self {
         self.inner.last_modified = input;
+        self
+    }
+    pub fn archived(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+        self.inner.archived = ::std::option::Option::Some(input.into());
+        self
+    }
+    pub fn set_archived(mut self, input: ::std::option::Option<bool>) -> Self {
+        self.inner.archived = input;
+        self
+    }
+    pub fn owner(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner.owner = ::std::option::Option::Some(input.into());
+        self
+    }
+    pub fn set_owner(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner.owner = input;
+        self
+    }
+    pub fn mode(mut self, input: impl ::std::convert::Into<crate::types::Mode>) -> Self {
+        self.inner.mode = ::std::option::Option::Some(input.into());
+        self
+    }
+    pub fn set_mode(mut self, input: ::std::option::Option<crate::types::Mode>) -> Self {
+        self.inner.mode = input;
+        self
+    }
+    pub fn weight(mut self, input: impl ::std::convert::Into<f64>) -> Self {
+        self.inner.weight = ::std::option::Option::Some(input.into());
+        self
+    }
+    pub fn set_weight(mut self, input: ::std::option::Option<f64>) -> Self {
+        self.inner.weight = input;
         self
     }
     pub fn build(self) -> ObjectSummary {

@@ -58,6 +58,39 @@ pub(crate) fn validate_delete_object_input(
     );
 }
 #[allow(unused_variables)]
+pub(crate) fn validate_download_object_input(
+    value: &crate::operation::download_object::DownloadObjectInput,
+    val: &mut crate::runtime::validate::Validator,
+) {
+    val.member(
+        "BucketName",
+        |val| {
+            val.required(&value.bucket_name);
+            if let ::std::option::Option::Some(x) = &value.bucket_name {
+                val.string_length(
+                    x,
+                    ::std::option::Option::Some(3),
+                    ::std::option::Option::Some(63),
+                );
+                val.pattern(x, &crate::validation::PATTERN_BUCKET_NAME);
+            }
+        },
+    );
+    val.member(
+        "Key",
+        |val| {
+            val.required(&value.key);
+            if let ::std::option::Option::Some(x) = &value.key {
+                val.string_length(
+                    x,
+                    ::std::option::Option::Some(1),
+                    ::std::option::Option::None,
+                );
+            }
+        },
+    );
+}
+#[allow(unused_variables)]
 pub(crate) fn validate_get_bucket_input(
     value: &crate::operation::get_bucket::GetBucketInput,
     val: &mut crate::runtime::validate::Validator,
@@ -289,6 +322,39 @@ pub(crate) fn validate_update_bucket_config_input(
             val.required(&value.config);
             if let ::std::option::Option::Some(x) = &value.config {
                 crate::validation::validate_bucket_config(x, val);
+            }
+        },
+    );
+}
+#[allow(unused_variables)]
+pub(crate) fn validate_upload_object_input(
+    value: &crate::operation::upload_object::UploadObjectInput,
+    val: &mut crate::runtime::validate::Validator,
+) {
+    val.member(
+        "BucketName",
+        |val| {
+            val.required(&value.bucket_name);
+            if let ::std::option::Option::Some(x) = &value.bucket_name {
+                val.string_length(
+                    x,
+                    ::std::option::Option::Some(3),
+                    ::std::option::Option::Some(63),
+                );
+                val.pattern(x, &crate::validation::PATTERN_BUCKET_NAME);
+            }
+        },
+    );
+    val.member(
+        "Key",
+        |val| {
+            val.required(&value.key);
+            if let ::std::option::Option::Some(x) = &value.key {
+                val.string_length(
+                    x,
+                    ::std::option::Option::Some(1),
+                    ::std::option::Option::None,
+                );
             }
         },
     );

@@ -102,6 +102,15 @@ impl ListThingsFluent {
         self.input = self.input.set_max_results(input);
         self
     }
+    /// Sends this call to `url` instead of the client's endpoint (a data-plane
+    /// endpoint, say); it is signed for the same service and region.
+    pub fn with_endpoint_url(
+        mut self,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.config = self.config.with_endpoint_url(url);
+        self
+    }
     /// Validates, signs and sends the request (retrying what is safe to retry), and
     /// reads the answer.
     pub async fn send(
@@ -166,6 +175,15 @@ pub struct PingFluent {
     input: crate::operation::ping::PingInputBuilder,
 }
 impl PingFluent {
+    /// Sends this call to `url` instead of the client's endpoint (a data-plane
+    /// endpoint, say); it is signed for the same service and region.
+    pub fn with_endpoint_url(
+        mut self,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.config = self.config.with_endpoint_url(url);
+        self
+    }
     /// Validates, signs and sends the request (retrying what is safe to retry), and
     /// reads the answer.
     pub async fn send(
@@ -288,6 +306,15 @@ impl PutEverythingFluent {
         self.input = self.input.set_client_token(input);
         self
     }
+    /// Sends this call to `url` instead of the client's endpoint (a data-plane
+    /// endpoint, say); it is signed for the same service and region.
+    pub fn with_endpoint_url(
+        mut self,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.config = self.config.with_endpoint_url(url);
+        self
+    }
     /// Validates, signs and sends the request (retrying what is safe to retry), and
     /// reads the answer.
     pub async fn send(
@@ -323,6 +350,15 @@ pub struct ResetFluent {
     input: crate::operation::reset::ResetInputBuilder,
 }
 impl ResetFluent {
+    /// Sends this call to `url` instead of the client's endpoint (a data-plane
+    /// endpoint, say); it is signed for the same service and region.
+    pub fn with_endpoint_url(
+        mut self,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.config = self.config.with_endpoint_url(url);
+        self
+    }
     /// Validates, signs and sends the request (retrying what is safe to retry), and
     /// reads the answer.
     pub async fn send(

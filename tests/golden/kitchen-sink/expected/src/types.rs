@@ -147,6 +147,14 @@ impl AllTypes {
     pub fn builder() -> crate::types::AllTypesBuilder {
         ::std::default::Default::default()
     }
+    /// `RequiredWithDefault`, or its default `5` when unset.
+    pub fn required_with_default(&self) -> i32 {
+        self.required_with_default.unwrap_or(5)
+    }
+    /// `Defaulted`, or its default `false` when unset.
+    pub fn defaulted(&self) -> bool {
+        self.defaulted.unwrap_or(false)
+    }
 }
 ///A builder for [`AllTypes`].
 #[derive(Clone, Debug, Default, PartialEq)]

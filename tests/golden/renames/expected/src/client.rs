@@ -108,6 +108,15 @@ impl DescribeOtherWidgetFluent {
         self.input = self.input.set_verbose(input);
         self
     }
+    /// Sends this call to `url` instead of the client's endpoint (a data-plane
+    /// endpoint, say); it is signed for the same service and region.
+    pub fn with_endpoint_url(
+        mut self,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.config = self.config.with_endpoint_url(url);
+        self
+    }
     /// Validates, signs and sends the request (retrying what is safe to retry), and
     /// reads the answer.
     pub async fn send(
@@ -167,6 +176,15 @@ impl DescribeWidgetFluent {
     }
     pub fn set_verbose(mut self, input: ::std::option::Option<bool>) -> Self {
         self.input = self.input.set_verbose(input);
+        self
+    }
+    /// Sends this call to `url` instead of the client's endpoint (a data-plane
+    /// endpoint, say); it is signed for the same service and region.
+    pub fn with_endpoint_url(
+        mut self,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.config = self.config.with_endpoint_url(url);
         self
     }
     /// Validates, signs and sends the request (retrying what is safe to retry), and
@@ -276,6 +294,15 @@ impl GetWidgetFluent {
         self.input = self.input.set_config(input);
         self
     }
+    /// Sends this call to `url` instead of the client's endpoint (a data-plane
+    /// endpoint, say); it is signed for the same service and region.
+    pub fn with_endpoint_url(
+        mut self,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.config = self.config.with_endpoint_url(url);
+        self
+    }
     /// Validates, signs and sends the request (retrying what is safe to retry), and
     /// reads the answer.
     pub async fn send(
@@ -321,6 +348,15 @@ impl NewFluent {
         input: ::std::option::Option<crate::types::Widget>,
     ) -> Self {
         self.input = self.input.set_widget(input);
+        self
+    }
+    /// Sends this call to `url` instead of the client's endpoint (a data-plane
+    /// endpoint, say); it is signed for the same service and region.
+    pub fn with_endpoint_url(
+        mut self,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.config = self.config.with_endpoint_url(url);
         self
     }
     /// Validates, signs and sends the request (retrying what is safe to retry), and
@@ -379,6 +415,15 @@ impl PutOtherWidgetFluent {
         input: ::std::option::Option<::std::vec::Vec<crate::types::OtherWidget>>,
     ) -> Self {
         self.input = self.input.set_widgets(input);
+        self
+    }
+    /// Sends this call to `url` instead of the client's endpoint (a data-plane
+    /// endpoint, say); it is signed for the same service and region.
+    pub fn with_endpoint_url(
+        mut self,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.config = self.config.with_endpoint_url(url);
         self
     }
     /// Validates, signs and sends the request (retrying what is safe to retry), and

@@ -4,6 +4,7 @@
 //! The sans-I/O contract of an operation: input to request bytes, response bytes to output.
 //! Transports and tests sit on top of it.
 
+use super::byte_stream::ByteStream;
 use super::error::SdkError;
 use super::http::{HttpRequest, HttpResponse};
 use super::validate::ValidationErrors;
@@ -20,6 +21,20 @@ pub trait Operation {
 
     /// Reads a response: the output on success, the typed error otherwise.
     fn parse_response(response: &HttpResponse) -> Result<Self::Output, SdkError<Self::Error>>;
+
+    /// The output's payload is a `@streaming` blob: on a 2xx status the client reads only the
+    /// head and hands the body over unread, through [`Operation::parse_streaming_output`].
+    const STREAMING_OUTPUT: bool = false;
+
+    /// Reads the head of a 2xx response (`head.body` is empty) into the output, with `payload`
+    /// as its streaming member. Operations without one read `head` as a whole response.
+    fn parse_streaming_output(
+        head: &HttpResponse,
+        payload: ByteStream,
+    ) -> Result<Self::Output, SdkError<Self::Error>> {
+        let _ = payload;
+        Self::parse_response(head)
+    }
 }
 
 /// A random UUID v4 for `@idempotencyToken` members the caller left unset. Randomness comes

@@ -141,6 +141,14 @@ impl PutRecordInput {
     pub fn builder() -> crate::operation::put_record::PutRecordInputBuilder {
         ::std::default::Default::default()
     }
+    /// `Count`, or its default `0` when unset.
+    pub fn count(&self) -> i32 {
+        self.count.unwrap_or(0)
+    }
+    /// `Enabled`, or its default `false` when unset.
+    pub fn enabled(&self) -> bool {
+        self.enabled.unwrap_or(false)
+    }
 }
 ///A builder for [`PutRecordInput`].
 #[derive(Clone, Debug, Default, PartialEq)]

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use super::endpoint::{ParamValue, Params, Partitions, RuleSet};
 use super::error::{BoxError, ProvideErrorMeta, SdkError};
-use super::http::HttpRequest;
+use super::http::{HttpRequest, HttpResponse};
 use super::operation::Operation;
 use super::profile::{Env, Profile};
 use super::retry::{classify, RetryConfig, RetryQuota, RetryReason};
@@ -508,29 +508,49 @@ impl Config {
                     let reason = e.is_retryable().then_some(RetryReason::Connection);
                     (reason, Err(SdkError::Dispatch(Box::new(e) as BoxError)))
                 }
-                Ok(response) => {
-                    let request_id = response.headers.get("x-amzn-requestid").map(str::to_owned);
+                Ok(incoming) => {
+                    let request_id = incoming.headers.get("x-amzn-requestid").map(str::to_owned);
                     tracing::debug!(
                         operation = O::NAME,
                         attempt,
-                        status = response.status,
+                        status = incoming.status,
                         request_id = request_id.as_deref().unwrap_or(""),
                         duration_ms = elapsed.as_millis() as u64,
                         "attempt answered"
                     );
-                    match O::parse_response(&response) {
-                        Ok(output) => {
+                    let status = incoming.status;
+                    if O::STREAMING_OUTPUT && (200..300).contains(&status) {
+                        // The payload goes to the caller unread; nothing after this is retried.
+                        let head = HttpResponse::new(status, incoming.headers, Vec::new());
+                        let output = O::parse_streaming_output(&head, incoming.body);
+                        if output.is_ok() {
                             inner.quota.release(spent);
-                            return Ok(output);
                         }
-                        Err(SdkError::Service(e)) => {
-                            let meta = e.meta();
-                            (
-                                classify(meta.status(), meta.code()),
-                                Err(SdkError::Service(e)),
-                            )
+                        return output;
+                    }
+                    match incoming.body.collect().await {
+                        Err(e) => {
+                            tracing::debug!(operation = O::NAME, attempt, error = %e, "reading the response body failed");
+                            let reason = e.is_retryable().then_some(RetryReason::Connection);
+                            (reason, Err(SdkError::Dispatch(Box::new(e) as BoxError)))
                         }
-                        Err(other) => (None, Err(other)),
+                        Ok(body) => {
+                            let response = HttpResponse::new(status, incoming.headers, body);
+                            match O::parse_response(&response) {
+                                Ok(output) => {
+                                    inner.quota.release(spent);
+                                    return Ok(output);
+                                }
+                                Err(SdkError::Service(e)) => {
+                                    let meta = e.meta();
+                                    (
+                                        classify(meta.status(), meta.code()),
+                                        Err(SdkError::Service(e)),
+                                    )
+                                }
+                                Err(other) => (None, Err(other)),
+                            }
+                        }
                     }
                 }
             };
