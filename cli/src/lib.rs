@@ -333,7 +333,7 @@ pub async fn run(args: &[String], settings: Settings) -> Outcome {
     match dispatch::call(&config, parsed.op.name, &parsed.input).await {
         Ok(output) => Outcome {
             code: 0,
-            stdout: pretty(&output),
+            stdout: pretty(&output.document),
             stderr: String::new(),
         },
         Err(e) => call_error(parsed.op, e),

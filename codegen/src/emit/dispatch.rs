@@ -39,17 +39,35 @@ pub fn dispatch_rs(svc: &Service) -> TokenStream {
             let (n, k, r) = (&m.name, kind(svc, &m.target.ty), m.required);
             quote!(Member { name: #n, kind: #k, required: #r })
         });
-        quote!(OperationInfo { name: #name, members: &[#(#members),*] })
+        let streaming = match svc.streaming_output_member(&op.output) {
+            Some(m) => {
+                let n = &m.name;
+                quote!(::std::option::Option::Some(#n))
+            }
+            None => quote!(::std::option::Option::None),
+        };
+        quote!(OperationInfo { name: #name, members: &[#(#members),*], streaming_output: #streaming })
     });
     let arms_call = svc.operations.values().map(|op| {
         let name = &op.name;
         let m = ident(&op.module_name);
         let s = ident(&naming::type_name(&op.name));
+        // The document is written while a streaming payload is still unread, so it leaves
+        // the payload out; the payload is handed over beside it.
+        let payload = match svc.streaming_output_member(&op.output) {
+            Some(member) => {
+                let f = ident(&member.field_name);
+                quote!(::std::option::Option::Some(::std::mem::take(&mut output.#f)))
+            }
+            None => quote!(::std::option::Option::None),
+        };
         quote! {
             #name => {
                 let input = crate::operation::#m::input_from_json(input).map_err(CallError::Input)?;
-                let output = config.invoke::<crate::operation::#m::#s>(&input).await.map_err(CallError::from_sdk)?;
-                ::std::result::Result::Ok(crate::operation::#m::output_to_json(&output))
+                #[allow(unused_mut)]
+                let mut output = config.invoke::<crate::operation::#m::#s>(&input).await.map_err(CallError::from_sdk)?;
+                let document = crate::operation::#m::output_to_json(&output);
+                ::std::result::Result::Ok(CallOutput { document, payload: #payload })
             }
         }
     });
@@ -85,6 +103,16 @@ pub fn dispatch_rs(svc: &Service) -> TokenStream {
             /// The model name (`DescribeImageGenerationConfiguration`).
             pub name: &'static str,
             pub members: &'static [Member],
+            /// The output member that is a streaming payload, if any (`Payload`).
+            pub streaming_output: ::std::option::Option<&'static str>,
+        }
+
+        /// What a call gives: the output document, and a streaming payload (not in the document)
+        /// still to be read.
+        #[derive(Debug)]
+        pub struct CallOutput {
+            pub document: ::std::vec::Vec<u8>,
+            pub payload: ::std::option::Option<crate::runtime::byte_stream::ByteStream>,
         }
 
         /// The service's operations, sorted by name.
@@ -128,8 +156,8 @@ pub fn dispatch_rs(svc: &Service) -> TokenStream {
 
         impl ::std::error::Error for CallError {}
 
-        /// Calls operation `name` with `input` (keyed by member names); the output document.
-        pub async fn call(config: &Config, name: &str, input: &Value) -> ::std::result::Result<::std::vec::Vec<u8>, CallError> {
+        /// Calls operation `name` with `input` (keyed by member names).
+        pub async fn call(config: &Config, name: &str, input: &Value) -> ::std::result::Result<CallOutput, CallError> {
             match name {
                 #(#arms_call)*
                 other => ::std::result::Result::Err(CallError::UnknownOperation(other.to_string())),

@@ -19,6 +19,15 @@ pub struct OperationInfo {
     /// The model name (`DescribeImageGenerationConfiguration`).
     pub name: &'static str,
     pub members: &'static [Member],
+    /// The output member that is a streaming payload, if any (`Payload`).
+    pub streaming_output: ::std::option::Option<&'static str>,
+}
+/// What a call gives: the output document, and a streaming payload (not in the document)
+/// still to be read.
+#[derive(Debug)]
+pub struct CallOutput {
+    pub document: ::std::vec::Vec<u8>,
+    pub payload: ::std::option::Option<crate::runtime::byte_stream::ByteStream>,
 }
 /// The service's operations, sorted by name.
 pub const OPERATIONS: &[OperationInfo] = &[
@@ -41,6 +50,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
                 required: true,
             },
         ],
+        streaming_output: ::std::option::Option::Some("Payload"),
     },
     OperationInfo {
         name: "GetDASHStreamingSessionURL",
@@ -86,6 +96,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
                 required: false,
             },
         ],
+        streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "GetHLSStreamingSessionURL",
@@ -136,6 +147,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
                 required: false,
             },
         ],
+        streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "GetImages",
@@ -201,6 +213,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
                 required: false,
             },
         ],
+        streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "GetMediaForFragmentList",
@@ -221,6 +234,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
                 required: true,
             },
         ],
+        streaming_output: ::std::option::Option::Some("Payload"),
     },
     OperationInfo {
         name: "ListFragments",
@@ -251,6 +265,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
                 required: false,
             },
         ],
+        streaming_output: ::std::option::Option::None,
     },
 ];
 /// Why a call by name failed.
@@ -287,90 +302,118 @@ impl ::std::fmt::Display for CallError {
     }
 }
 impl ::std::error::Error for CallError {}
-/// Calls operation `name` with `input` (keyed by member names); the output document.
+/// Calls operation `name` with `input` (keyed by member names).
 pub async fn call(
     config: &Config,
     name: &str,
     input: &Value,
-) -> ::std::result::Result<::std::vec::Vec<u8>, CallError> {
+) -> ::std::result::Result<CallOutput, CallError> {
     match name {
         "GetClip" => {
             let input = crate::operation::get_clip::input_from_json(input)
                 .map_err(CallError::Input)?;
-            let output = config
+            #[allow(unused_mut)]
+            let mut output = config
                 .invoke::<crate::operation::get_clip::GetClip>(&input)
                 .await
                 .map_err(CallError::from_sdk)?;
-            ::std::result::Result::Ok(
-                crate::operation::get_clip::output_to_json(&output),
-            )
+            let document = crate::operation::get_clip::output_to_json(&output);
+            ::std::result::Result::Ok(CallOutput {
+                document,
+                payload: ::std::option::Option::Some(
+                    ::std::mem::take(&mut output.payload),
+                ),
+            })
         }
         "GetDASHStreamingSessionURL" => {
             let input = crate::operation::get_dash_streaming_session_url::input_from_json(
                     input,
                 )
                 .map_err(CallError::Input)?;
-            let output = config
+            #[allow(unused_mut)]
+            let mut output = config
                 .invoke::<
                     crate::operation::get_dash_streaming_session_url::GetDashStreamingSessionUrl,
                 >(&input)
                 .await
                 .map_err(CallError::from_sdk)?;
-            ::std::result::Result::Ok(
-                crate::operation::get_dash_streaming_session_url::output_to_json(&output),
-            )
+            let document = crate::operation::get_dash_streaming_session_url::output_to_json(
+                &output,
+            );
+            ::std::result::Result::Ok(CallOutput {
+                document,
+                payload: ::std::option::Option::None,
+            })
         }
         "GetHLSStreamingSessionURL" => {
             let input = crate::operation::get_hls_streaming_session_url::input_from_json(
                     input,
                 )
                 .map_err(CallError::Input)?;
-            let output = config
+            #[allow(unused_mut)]
+            let mut output = config
                 .invoke::<
                     crate::operation::get_hls_streaming_session_url::GetHlsStreamingSessionUrl,
                 >(&input)
                 .await
                 .map_err(CallError::from_sdk)?;
-            ::std::result::Result::Ok(
-                crate::operation::get_hls_streaming_session_url::output_to_json(&output),
-            )
+            let document = crate::operation::get_hls_streaming_session_url::output_to_json(
+                &output,
+            );
+            ::std::result::Result::Ok(CallOutput {
+                document,
+                payload: ::std::option::Option::None,
+            })
         }
         "GetImages" => {
             let input = crate::operation::get_images::input_from_json(input)
                 .map_err(CallError::Input)?;
-            let output = config
+            #[allow(unused_mut)]
+            let mut output = config
                 .invoke::<crate::operation::get_images::GetImages>(&input)
                 .await
                 .map_err(CallError::from_sdk)?;
-            ::std::result::Result::Ok(
-                crate::operation::get_images::output_to_json(&output),
-            )
+            let document = crate::operation::get_images::output_to_json(&output);
+            ::std::result::Result::Ok(CallOutput {
+                document,
+                payload: ::std::option::Option::None,
+            })
         }
         "GetMediaForFragmentList" => {
             let input = crate::operation::get_media_for_fragment_list::input_from_json(
                     input,
                 )
                 .map_err(CallError::Input)?;
-            let output = config
+            #[allow(unused_mut)]
+            let mut output = config
                 .invoke::<
                     crate::operation::get_media_for_fragment_list::GetMediaForFragmentList,
                 >(&input)
                 .await
                 .map_err(CallError::from_sdk)?;
-            ::std::result::Result::Ok(
-                crate::operation::get_media_for_fragment_list::output_to_json(&output),
-            )
+            let document = crate::operation::get_media_for_fragment_list::output_to_json(
+                &output,
+            );
+            ::std::result::Result::Ok(CallOutput {
+                document,
+                payload: ::std::option::Option::Some(
+                    ::std::mem::take(&mut output.payload),
+                ),
+            })
         }
         "ListFragments" => {
             let input = crate::operation::list_fragments::input_from_json(input)
                 .map_err(CallError::Input)?;
-            let output = config
+            #[allow(unused_mut)]
+            let mut output = config
                 .invoke::<crate::operation::list_fragments::ListFragments>(&input)
                 .await
                 .map_err(CallError::from_sdk)?;
-            ::std::result::Result::Ok(
-                crate::operation::list_fragments::output_to_json(&output),
-            )
+            let document = crate::operation::list_fragments::output_to_json(&output);
+            ::std::result::Result::Ok(CallOutput {
+                document,
+                payload: ::std::option::Option::None,
+            })
         }
         other => {
             ::std::result::Result::Err(CallError::UnknownOperation(other.to_string()))

@@ -19,6 +19,15 @@ pub struct OperationInfo {
     /// The model name (`DescribeImageGenerationConfiguration`).
     pub name: &'static str,
     pub members: &'static [Member],
+    /// The output member that is a streaming payload, if any (`Payload`).
+    pub streaming_output: ::std::option::Option<&'static str>,
+}
+/// What a call gives: the output document, and a streaming payload (not in the document)
+/// still to be read.
+#[derive(Debug)]
+pub struct CallOutput {
+    pub document: ::std::vec::Vec<u8>,
+    pub payload: ::std::option::Option<crate::runtime::byte_stream::ByteStream>,
 }
 /// The service's operations, sorted by name.
 pub const OPERATIONS: &[OperationInfo] = &[
@@ -41,6 +50,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
                 required: true,
             },
         ],
+        streaming_output: ::std::option::Option::Some("Payload"),
     },
 ];
 /// Why a call by name failed.
@@ -77,23 +87,28 @@ impl ::std::fmt::Display for CallError {
     }
 }
 impl ::std::error::Error for CallError {}
-/// Calls operation `name` with `input` (keyed by member names); the output document.
+/// Calls operation `name` with `input` (keyed by member names).
 pub async fn call(
     config: &Config,
     name: &str,
     input: &Value,
-) -> ::std::result::Result<::std::vec::Vec<u8>, CallError> {
+) -> ::std::result::Result<CallOutput, CallError> {
     match name {
         "GetMedia" => {
             let input = crate::operation::get_media::input_from_json(input)
                 .map_err(CallError::Input)?;
-            let output = config
+            #[allow(unused_mut)]
+            let mut output = config
                 .invoke::<crate::operation::get_media::GetMedia>(&input)
                 .await
                 .map_err(CallError::from_sdk)?;
-            ::std::result::Result::Ok(
-                crate::operation::get_media::output_to_json(&output),
-            )
+            let document = crate::operation::get_media::output_to_json(&output);
+            ::std::result::Result::Ok(CallOutput {
+                document,
+                payload: ::std::option::Option::Some(
+                    ::std::mem::take(&mut output.payload),
+                ),
+            })
         }
         other => {
             ::std::result::Result::Err(CallError::UnknownOperation(other.to_string()))

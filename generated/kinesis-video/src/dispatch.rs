@@ -19,6 +19,15 @@ pub struct OperationInfo {
     /// The model name (`DescribeImageGenerationConfiguration`).
     pub name: &'static str,
     pub members: &'static [Member],
+    /// The output member that is a streaming payload, if any (`Payload`).
+    pub streaming_output: ::std::option::Option<&'static str>,
+}
+/// What a call gives: the output document, and a streaming payload (not in the document)
+/// still to be read.
+#[derive(Debug)]
+pub struct CallOutput {
+    pub document: ::std::vec::Vec<u8>,
+    pub payload: ::std::option::Option<crate::runtime::byte_stream::ByteStream>,
 }
 /// The service's operations, sorted by name.
 pub const OPERATIONS: &[OperationInfo] = &[
@@ -46,6 +55,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
                 required: false,
             },
         ],
+        streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "CreateStream",
@@ -81,6 +91,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
                 required: false,
             },
         ],
+        streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "DeleteEdgeConfiguration",
@@ -96,6 +107,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
                 required: false,
             },
         ],
+        streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "DeleteSignalingChannel",
@@ -111,6 +123,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
                 required: false,
             },
         ],
+        streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "DeleteStream",
@@ -126,6 +139,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
                 required: false,
             },
         ],
+        streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "DescribeEdgeConfiguration",
@@ -141,6 +155,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
                 required: false,
             },
         ],
+        streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "DescribeImageGenerationConfiguration",
@@ -156,6 +171,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
                 required: false,
             },
         ],
+        streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "DescribeMappedResourceConfiguration",
@@ -181,6 +197,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
                 required: false,
             },
         ],
+        streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "DescribeMediaStorageConfiguration",
@@ -196,6 +213,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
                 required: false,
             },
         ],
+        streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "DescribeNotificationConfiguration",
@@ -211,6 +229,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
                 required: false,
             },
         ],
+        streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "DescribeSignalingChannel",
@@ -226,6 +245,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
                 required: false,
             },
         ],
+        streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "DescribeStream",
@@ -241,6 +261,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
                 required: false,
             },
         ],
+        streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "GetDataEndpoint",
@@ -261,6 +282,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
                 required: true,
             },
         ],
+        streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "GetSignalingChannelEndpoint",
@@ -276,6 +298,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
                 required: false,
             },
         ],
+        streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "ListEdgeAgentConfigurations",
@@ -296,6 +319,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
                 required: false,
             },
         ],
+        streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "ListSignalingChannels",
@@ -316,6 +340,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
                 required: false,
             },
         ],
+        streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "ListStreams",
@@ -336,6 +361,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
                 required: false,
             },
         ],
+        streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "ListTagsForResource",
@@ -351,6 +377,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
                 required: true,
             },
         ],
+        streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "ListTagsForStream",
@@ -371,6 +398,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
                 required: false,
             },
         ],
+        streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "StartEdgeConfigurationUpdate",
@@ -391,6 +419,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
                 required: true,
             },
         ],
+        streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "TagResource",
@@ -406,6 +435,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
                 required: true,
             },
         ],
+        streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "TagStream",
@@ -426,6 +456,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
                 required: true,
             },
         ],
+        streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "UntagResource",
@@ -441,6 +472,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
                 required: true,
             },
         ],
+        streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "UntagStream",
@@ -461,6 +493,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
                 required: true,
             },
         ],
+        streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "UpdateDataRetention",
@@ -491,6 +524,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
                 required: true,
             },
         ],
+        streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "UpdateImageGenerationConfiguration",
@@ -511,6 +545,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
                 required: false,
             },
         ],
+        streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "UpdateMediaStorageConfiguration",
@@ -526,6 +561,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
                 required: true,
             },
         ],
+        streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "UpdateNotificationConfiguration",
@@ -546,6 +582,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
                 required: false,
             },
         ],
+        streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "UpdateSignalingChannel",
@@ -566,6 +603,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
                 required: false,
             },
         ],
+        streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "UpdateStream",
@@ -596,6 +634,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
                 required: false,
             },
         ],
+        streaming_output: ::std::option::Option::None,
     },
 ];
 /// Why a call by name failed.
@@ -632,430 +671,544 @@ impl ::std::fmt::Display for CallError {
     }
 }
 impl ::std::error::Error for CallError {}
-/// Calls operation `name` with `input` (keyed by member names); the output document.
+/// Calls operation `name` with `input` (keyed by member names).
 pub async fn call(
     config: &Config,
     name: &str,
     input: &Value,
-) -> ::std::result::Result<::std::vec::Vec<u8>, CallError> {
+) -> ::std::result::Result<CallOutput, CallError> {
     match name {
         "CreateSignalingChannel" => {
             let input = crate::operation::create_signaling_channel::input_from_json(
                     input,
                 )
                 .map_err(CallError::Input)?;
-            let output = config
+            #[allow(unused_mut)]
+            let mut output = config
                 .invoke::<
                     crate::operation::create_signaling_channel::CreateSignalingChannel,
                 >(&input)
                 .await
                 .map_err(CallError::from_sdk)?;
-            ::std::result::Result::Ok(
-                crate::operation::create_signaling_channel::output_to_json(&output),
-            )
+            let document = crate::operation::create_signaling_channel::output_to_json(
+                &output,
+            );
+            ::std::result::Result::Ok(CallOutput {
+                document,
+                payload: ::std::option::Option::None,
+            })
         }
         "CreateStream" => {
             let input = crate::operation::create_stream::input_from_json(input)
                 .map_err(CallError::Input)?;
-            let output = config
+            #[allow(unused_mut)]
+            let mut output = config
                 .invoke::<crate::operation::create_stream::CreateStream>(&input)
                 .await
                 .map_err(CallError::from_sdk)?;
-            ::std::result::Result::Ok(
-                crate::operation::create_stream::output_to_json(&output),
-            )
+            let document = crate::operation::create_stream::output_to_json(&output);
+            ::std::result::Result::Ok(CallOutput {
+                document,
+                payload: ::std::option::Option::None,
+            })
         }
         "DeleteEdgeConfiguration" => {
             let input = crate::operation::delete_edge_configuration::input_from_json(
                     input,
                 )
                 .map_err(CallError::Input)?;
-            let output = config
+            #[allow(unused_mut)]
+            let mut output = config
                 .invoke::<
                     crate::operation::delete_edge_configuration::DeleteEdgeConfiguration,
                 >(&input)
                 .await
                 .map_err(CallError::from_sdk)?;
-            ::std::result::Result::Ok(
-                crate::operation::delete_edge_configuration::output_to_json(&output),
-            )
+            let document = crate::operation::delete_edge_configuration::output_to_json(
+                &output,
+            );
+            ::std::result::Result::Ok(CallOutput {
+                document,
+                payload: ::std::option::Option::None,
+            })
         }
         "DeleteSignalingChannel" => {
             let input = crate::operation::delete_signaling_channel::input_from_json(
                     input,
                 )
                 .map_err(CallError::Input)?;
-            let output = config
+            #[allow(unused_mut)]
+            let mut output = config
                 .invoke::<
                     crate::operation::delete_signaling_channel::DeleteSignalingChannel,
                 >(&input)
                 .await
                 .map_err(CallError::from_sdk)?;
-            ::std::result::Result::Ok(
-                crate::operation::delete_signaling_channel::output_to_json(&output),
-            )
+            let document = crate::operation::delete_signaling_channel::output_to_json(
+                &output,
+            );
+            ::std::result::Result::Ok(CallOutput {
+                document,
+                payload: ::std::option::Option::None,
+            })
         }
         "DeleteStream" => {
             let input = crate::operation::delete_stream::input_from_json(input)
                 .map_err(CallError::Input)?;
-            let output = config
+            #[allow(unused_mut)]
+            let mut output = config
                 .invoke::<crate::operation::delete_stream::DeleteStream>(&input)
                 .await
                 .map_err(CallError::from_sdk)?;
-            ::std::result::Result::Ok(
-                crate::operation::delete_stream::output_to_json(&output),
-            )
+            let document = crate::operation::delete_stream::output_to_json(&output);
+            ::std::result::Result::Ok(CallOutput {
+                document,
+                payload: ::std::option::Option::None,
+            })
         }
         "DescribeEdgeConfiguration" => {
             let input = crate::operation::describe_edge_configuration::input_from_json(
                     input,
                 )
                 .map_err(CallError::Input)?;
-            let output = config
+            #[allow(unused_mut)]
+            let mut output = config
                 .invoke::<
                     crate::operation::describe_edge_configuration::DescribeEdgeConfiguration,
                 >(&input)
                 .await
                 .map_err(CallError::from_sdk)?;
-            ::std::result::Result::Ok(
-                crate::operation::describe_edge_configuration::output_to_json(&output),
-            )
+            let document = crate::operation::describe_edge_configuration::output_to_json(
+                &output,
+            );
+            ::std::result::Result::Ok(CallOutput {
+                document,
+                payload: ::std::option::Option::None,
+            })
         }
         "DescribeImageGenerationConfiguration" => {
             let input = crate::operation::describe_image_generation_configuration::input_from_json(
                     input,
                 )
                 .map_err(CallError::Input)?;
-            let output = config
+            #[allow(unused_mut)]
+            let mut output = config
                 .invoke::<
                     crate::operation::describe_image_generation_configuration::DescribeImageGenerationConfiguration,
                 >(&input)
                 .await
                 .map_err(CallError::from_sdk)?;
-            ::std::result::Result::Ok(
-                crate::operation::describe_image_generation_configuration::output_to_json(
-                    &output,
-                ),
-            )
+            let document = crate::operation::describe_image_generation_configuration::output_to_json(
+                &output,
+            );
+            ::std::result::Result::Ok(CallOutput {
+                document,
+                payload: ::std::option::Option::None,
+            })
         }
         "DescribeMappedResourceConfiguration" => {
             let input = crate::operation::describe_mapped_resource_configuration::input_from_json(
                     input,
                 )
                 .map_err(CallError::Input)?;
-            let output = config
+            #[allow(unused_mut)]
+            let mut output = config
                 .invoke::<
                     crate::operation::describe_mapped_resource_configuration::DescribeMappedResourceConfiguration,
                 >(&input)
                 .await
                 .map_err(CallError::from_sdk)?;
-            ::std::result::Result::Ok(
-                crate::operation::describe_mapped_resource_configuration::output_to_json(
-                    &output,
-                ),
-            )
+            let document = crate::operation::describe_mapped_resource_configuration::output_to_json(
+                &output,
+            );
+            ::std::result::Result::Ok(CallOutput {
+                document,
+                payload: ::std::option::Option::None,
+            })
         }
         "DescribeMediaStorageConfiguration" => {
             let input = crate::operation::describe_media_storage_configuration::input_from_json(
                     input,
                 )
                 .map_err(CallError::Input)?;
-            let output = config
+            #[allow(unused_mut)]
+            let mut output = config
                 .invoke::<
                     crate::operation::describe_media_storage_configuration::DescribeMediaStorageConfiguration,
                 >(&input)
                 .await
                 .map_err(CallError::from_sdk)?;
-            ::std::result::Result::Ok(
-                crate::operation::describe_media_storage_configuration::output_to_json(
-                    &output,
-                ),
-            )
+            let document = crate::operation::describe_media_storage_configuration::output_to_json(
+                &output,
+            );
+            ::std::result::Result::Ok(CallOutput {
+                document,
+                payload: ::std::option::Option::None,
+            })
         }
         "DescribeNotificationConfiguration" => {
             let input = crate::operation::describe_notification_configuration::input_from_json(
                     input,
                 )
                 .map_err(CallError::Input)?;
-            let output = config
+            #[allow(unused_mut)]
+            let mut output = config
                 .invoke::<
                     crate::operation::describe_notification_configuration::DescribeNotificationConfiguration,
                 >(&input)
                 .await
                 .map_err(CallError::from_sdk)?;
-            ::std::result::Result::Ok(
-                crate::operation::describe_notification_configuration::output_to_json(
-                    &output,
-                ),
-            )
+            let document = crate::operation::describe_notification_configuration::output_to_json(
+                &output,
+            );
+            ::std::result::Result::Ok(CallOutput {
+                document,
+                payload: ::std::option::Option::None,
+            })
         }
         "DescribeSignalingChannel" => {
             let input = crate::operation::describe_signaling_channel::input_from_json(
                     input,
                 )
                 .map_err(CallError::Input)?;
-            let output = config
+            #[allow(unused_mut)]
+            let mut output = config
                 .invoke::<
                     crate::operation::describe_signaling_channel::DescribeSignalingChannel,
                 >(&input)
                 .await
                 .map_err(CallError::from_sdk)?;
-            ::std::result::Result::Ok(
-                crate::operation::describe_signaling_channel::output_to_json(&output),
-            )
+            let document = crate::operation::describe_signaling_channel::output_to_json(
+                &output,
+            );
+            ::std::result::Result::Ok(CallOutput {
+                document,
+                payload: ::std::option::Option::None,
+            })
         }
         "DescribeStream" => {
             let input = crate::operation::describe_stream::input_from_json(input)
                 .map_err(CallError::Input)?;
-            let output = config
+            #[allow(unused_mut)]
+            let mut output = config
                 .invoke::<crate::operation::describe_stream::DescribeStream>(&input)
                 .await
                 .map_err(CallError::from_sdk)?;
-            ::std::result::Result::Ok(
-                crate::operation::describe_stream::output_to_json(&output),
-            )
+            let document = crate::operation::describe_stream::output_to_json(&output);
+            ::std::result::Result::Ok(CallOutput {
+                document,
+                payload: ::std::option::Option::None,
+            })
         }
         "GetDataEndpoint" => {
             let input = crate::operation::get_data_endpoint::input_from_json(input)
                 .map_err(CallError::Input)?;
-            let output = config
+            #[allow(unused_mut)]
+            let mut output = config
                 .invoke::<crate::operation::get_data_endpoint::GetDataEndpoint>(&input)
                 .await
                 .map_err(CallError::from_sdk)?;
-            ::std::result::Result::Ok(
-                crate::operation::get_data_endpoint::output_to_json(&output),
-            )
+            let document = crate::operation::get_data_endpoint::output_to_json(&output);
+            ::std::result::Result::Ok(CallOutput {
+                document,
+                payload: ::std::option::Option::None,
+            })
         }
         "GetSignalingChannelEndpoint" => {
             let input = crate::operation::get_signaling_channel_endpoint::input_from_json(
                     input,
                 )
                 .map_err(CallError::Input)?;
-            let output = config
+            #[allow(unused_mut)]
+            let mut output = config
                 .invoke::<
                     crate::operation::get_signaling_channel_endpoint::GetSignalingChannelEndpoint,
                 >(&input)
                 .await
                 .map_err(CallError::from_sdk)?;
-            ::std::result::Result::Ok(
-                crate::operation::get_signaling_channel_endpoint::output_to_json(&output),
-            )
+            let document = crate::operation::get_signaling_channel_endpoint::output_to_json(
+                &output,
+            );
+            ::std::result::Result::Ok(CallOutput {
+                document,
+                payload: ::std::option::Option::None,
+            })
         }
         "ListEdgeAgentConfigurations" => {
             let input = crate::operation::list_edge_agent_configurations::input_from_json(
                     input,
                 )
                 .map_err(CallError::Input)?;
-            let output = config
+            #[allow(unused_mut)]
+            let mut output = config
                 .invoke::<
                     crate::operation::list_edge_agent_configurations::ListEdgeAgentConfigurations,
                 >(&input)
                 .await
                 .map_err(CallError::from_sdk)?;
-            ::std::result::Result::Ok(
-                crate::operation::list_edge_agent_configurations::output_to_json(&output),
-            )
+            let document = crate::operation::list_edge_agent_configurations::output_to_json(
+                &output,
+            );
+            ::std::result::Result::Ok(CallOutput {
+                document,
+                payload: ::std::option::Option::None,
+            })
         }
         "ListSignalingChannels" => {
             let input = crate::operation::list_signaling_channels::input_from_json(input)
                 .map_err(CallError::Input)?;
-            let output = config
+            #[allow(unused_mut)]
+            let mut output = config
                 .invoke::<
                     crate::operation::list_signaling_channels::ListSignalingChannels,
                 >(&input)
                 .await
                 .map_err(CallError::from_sdk)?;
-            ::std::result::Result::Ok(
-                crate::operation::list_signaling_channels::output_to_json(&output),
-            )
+            let document = crate::operation::list_signaling_channels::output_to_json(
+                &output,
+            );
+            ::std::result::Result::Ok(CallOutput {
+                document,
+                payload: ::std::option::Option::None,
+            })
         }
         "ListStreams" => {
             let input = crate::operation::list_streams::input_from_json(input)
                 .map_err(CallError::Input)?;
-            let output = config
+            #[allow(unused_mut)]
+            let mut output = config
                 .invoke::<crate::operation::list_streams::ListStreams>(&input)
                 .await
                 .map_err(CallError::from_sdk)?;
-            ::std::result::Result::Ok(
-                crate::operation::list_streams::output_to_json(&output),
-            )
+            let document = crate::operation::list_streams::output_to_json(&output);
+            ::std::result::Result::Ok(CallOutput {
+                document,
+                payload: ::std::option::Option::None,
+            })
         }
         "ListTagsForResource" => {
             let input = crate::operation::list_tags_for_resource::input_from_json(input)
                 .map_err(CallError::Input)?;
-            let output = config
+            #[allow(unused_mut)]
+            let mut output = config
                 .invoke::<
                     crate::operation::list_tags_for_resource::ListTagsForResource,
                 >(&input)
                 .await
                 .map_err(CallError::from_sdk)?;
-            ::std::result::Result::Ok(
-                crate::operation::list_tags_for_resource::output_to_json(&output),
-            )
+            let document = crate::operation::list_tags_for_resource::output_to_json(
+                &output,
+            );
+            ::std::result::Result::Ok(CallOutput {
+                document,
+                payload: ::std::option::Option::None,
+            })
         }
         "ListTagsForStream" => {
             let input = crate::operation::list_tags_for_stream::input_from_json(input)
                 .map_err(CallError::Input)?;
-            let output = config
+            #[allow(unused_mut)]
+            let mut output = config
                 .invoke::<
                     crate::operation::list_tags_for_stream::ListTagsForStream,
                 >(&input)
                 .await
                 .map_err(CallError::from_sdk)?;
-            ::std::result::Result::Ok(
-                crate::operation::list_tags_for_stream::output_to_json(&output),
-            )
+            let document = crate::operation::list_tags_for_stream::output_to_json(
+                &output,
+            );
+            ::std::result::Result::Ok(CallOutput {
+                document,
+                payload: ::std::option::Option::None,
+            })
         }
         "StartEdgeConfigurationUpdate" => {
             let input = crate::operation::start_edge_configuration_update::input_from_json(
                     input,
                 )
                 .map_err(CallError::Input)?;
-            let output = config
+            #[allow(unused_mut)]
+            let mut output = config
                 .invoke::<
                     crate::operation::start_edge_configuration_update::StartEdgeConfigurationUpdate,
                 >(&input)
                 .await
                 .map_err(CallError::from_sdk)?;
-            ::std::result::Result::Ok(
-                crate::operation::start_edge_configuration_update::output_to_json(
-                    &output,
-                ),
-            )
+            let document = crate::operation::start_edge_configuration_update::output_to_json(
+                &output,
+            );
+            ::std::result::Result::Ok(CallOutput {
+                document,
+                payload: ::std::option::Option::None,
+            })
         }
         "TagResource" => {
             let input = crate::operation::tag_resource::input_from_json(input)
                 .map_err(CallError::Input)?;
-            let output = config
+            #[allow(unused_mut)]
+            let mut output = config
                 .invoke::<crate::operation::tag_resource::TagResource>(&input)
                 .await
                 .map_err(CallError::from_sdk)?;
-            ::std::result::Result::Ok(
-                crate::operation::tag_resource::output_to_json(&output),
-            )
+            let document = crate::operation::tag_resource::output_to_json(&output);
+            ::std::result::Result::Ok(CallOutput {
+                document,
+                payload: ::std::option::Option::None,
+            })
         }
         "TagStream" => {
             let input = crate::operation::tag_stream::input_from_json(input)
                 .map_err(CallError::Input)?;
-            let output = config
+            #[allow(unused_mut)]
+            let mut output = config
                 .invoke::<crate::operation::tag_stream::TagStream>(&input)
                 .await
                 .map_err(CallError::from_sdk)?;
-            ::std::result::Result::Ok(
-                crate::operation::tag_stream::output_to_json(&output),
-            )
+            let document = crate::operation::tag_stream::output_to_json(&output);
+            ::std::result::Result::Ok(CallOutput {
+                document,
+                payload: ::std::option::Option::None,
+            })
         }
         "UntagResource" => {
             let input = crate::operation::untag_resource::input_from_json(input)
                 .map_err(CallError::Input)?;
-            let output = config
+            #[allow(unused_mut)]
+            let mut output = config
                 .invoke::<crate::operation::untag_resource::UntagResource>(&input)
                 .await
                 .map_err(CallError::from_sdk)?;
-            ::std::result::Result::Ok(
-                crate::operation::untag_resource::output_to_json(&output),
-            )
+            let document = crate::operation::untag_resource::output_to_json(&output);
+            ::std::result::Result::Ok(CallOutput {
+                document,
+                payload: ::std::option::Option::None,
+            })
         }
         "UntagStream" => {
             let input = crate::operation::untag_stream::input_from_json(input)
                 .map_err(CallError::Input)?;
-            let output = config
+            #[allow(unused_mut)]
+            let mut output = config
                 .invoke::<crate::operation::untag_stream::UntagStream>(&input)
                 .await
                 .map_err(CallError::from_sdk)?;
-            ::std::result::Result::Ok(
-                crate::operation::untag_stream::output_to_json(&output),
-            )
+            let document = crate::operation::untag_stream::output_to_json(&output);
+            ::std::result::Result::Ok(CallOutput {
+                document,
+                payload: ::std::option::Option::None,
+            })
         }
         "UpdateDataRetention" => {
             let input = crate::operation::update_data_retention::input_from_json(input)
                 .map_err(CallError::Input)?;
-            let output = config
+            #[allow(unused_mut)]
+            let mut output = config
                 .invoke::<
                     crate::operation::update_data_retention::UpdateDataRetention,
                 >(&input)
                 .await
                 .map_err(CallError::from_sdk)?;
-            ::std::result::Result::Ok(
-                crate::operation::update_data_retention::output_to_json(&output),
-            )
+            let document = crate::operation::update_data_retention::output_to_json(
+                &output,
+            );
+            ::std::result::Result::Ok(CallOutput {
+                document,
+                payload: ::std::option::Option::None,
+            })
         }
         "UpdateImageGenerationConfiguration" => {
             let input = crate::operation::update_image_generation_configuration::input_from_json(
                     input,
                 )
                 .map_err(CallError::Input)?;
-            let output = config
+            #[allow(unused_mut)]
+            let mut output = config
                 .invoke::<
                     crate::operation::update_image_generation_configuration::UpdateImageGenerationConfiguration,
                 >(&input)
                 .await
                 .map_err(CallError::from_sdk)?;
-            ::std::result::Result::Ok(
-                crate::operation::update_image_generation_configuration::output_to_json(
-                    &output,
-                ),
-            )
+            let document = crate::operation::update_image_generation_configuration::output_to_json(
+                &output,
+            );
+            ::std::result::Result::Ok(CallOutput {
+                document,
+                payload: ::std::option::Option::None,
+            })
         }
         "UpdateMediaStorageConfiguration" => {
             let input = crate::operation::update_media_storage_configuration::input_from_json(
                     input,
                 )
                 .map_err(CallError::Input)?;
-            let output = config
+            #[allow(unused_mut)]
+            let mut output = config
                 .invoke::<
                     crate::operation::update_media_storage_configuration::UpdateMediaStorageConfiguration,
                 >(&input)
                 .await
                 .map_err(CallError::from_sdk)?;
-            ::std::result::Result::Ok(
-                crate::operation::update_media_storage_configuration::output_to_json(
-                    &output,
-                ),
-            )
+            let document = crate::operation::update_media_storage_configuration::output_to_json(
+                &output,
+            );
+            ::std::result::Result::Ok(CallOutput {
+                document,
+                payload: ::std::option::Option::None,
+            })
         }
         "UpdateNotificationConfiguration" => {
             let input = crate::operation::update_notification_configuration::input_from_json(
                     input,
                 )
                 .map_err(CallError::Input)?;
-            let output = config
+            #[allow(unused_mut)]
+            let mut output = config
                 .invoke::<
                     crate::operation::update_notification_configuration::UpdateNotificationConfiguration,
                 >(&input)
                 .await
                 .map_err(CallError::from_sdk)?;
-            ::std::result::Result::Ok(
-                crate::operation::update_notification_configuration::output_to_json(
-                    &output,
-                ),
-            )
+            let document = crate::operation::update_notification_configuration::output_to_json(
+                &output,
+            );
+            ::std::result::Result::Ok(CallOutput {
+                document,
+                payload: ::std::option::Option::None,
+            })
         }
         "UpdateSignalingChannel" => {
             let input = crate::operation::update_signaling_channel::input_from_json(
                     input,
                 )
                 .map_err(CallError::Input)?;
-            let output = config
+            #[allow(unused_mut)]
+            let mut output = config
                 .invoke::<
                     crate::operation::update_signaling_channel::UpdateSignalingChannel,
                 >(&input)
                 .await
                 .map_err(CallError::from_sdk)?;
-            ::std::result::Result::Ok(
-                crate::operation::update_signaling_channel::output_to_json(&output),
-            )
+            let document = crate::operation::update_signaling_channel::output_to_json(
+                &output,
+            );
+            ::std::result::Result::Ok(CallOutput {
+                document,
+                payload: ::std::option::Option::None,
+            })
         }
         "UpdateStream" => {
             let input = crate::operation::update_stream::input_from_json(input)
                 .map_err(CallError::Input)?;
-            let output = config
+            #[allow(unused_mut)]
+            let mut output = config
                 .invoke::<crate::operation::update_stream::UpdateStream>(&input)
                 .await
                 .map_err(CallError::from_sdk)?;
-            ::std::result::Result::Ok(
-                crate::operation::update_stream::output_to_json(&output),
-            )
+            let document = crate::operation::update_stream::output_to_json(&output);
+            ::std::result::Result::Ok(CallOutput {
+                document,
+                payload: ::std::option::Option::None,
+            })
         }
         other => {
             ::std::result::Result::Err(CallError::UnknownOperation(other.to_string()))

@@ -19,6 +19,15 @@ pub struct OperationInfo {
     /// The model name (`DescribeImageGenerationConfiguration`).
     pub name: &'static str,
     pub members: &'static [Member],
+    /// The output member that is a streaming payload, if any (`Payload`).
+    pub streaming_output: ::std::option::Option<&'static str>,
+}
+/// What a call gives: the output document, and a streaming payload (not in the document)
+/// still to be read.
+#[derive(Debug)]
+pub struct CallOutput {
+    pub document: ::std::vec::Vec<u8>,
+    pub payload: ::std::option::Option<crate::runtime::byte_stream::ByteStream>,
 }
 /// The service's operations, sorted by name.
 pub const OPERATIONS: &[OperationInfo] = &[
@@ -41,6 +50,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
                 required: false,
             },
         ],
+        streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "DownloadObject",
@@ -61,6 +71,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
                 required: false,
             },
         ],
+        streaming_output: ::std::option::Option::Some("Body"),
     },
     OperationInfo {
         name: "GetBucket",
@@ -71,6 +82,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
                 required: true,
             },
         ],
+        streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "GetObject",
@@ -166,6 +178,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
                 required: false,
             },
         ],
+        streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "GetStatus",
@@ -191,6 +204,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
                 required: true,
             },
         ],
+        streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "ListObjects",
@@ -221,6 +235,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
                 required: false,
             },
         ],
+        streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "PutNote",
@@ -241,6 +256,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
                 required: false,
             },
         ],
+        streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "PutObject",
@@ -266,6 +282,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
                 required: false,
             },
         ],
+        streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "SearchObjects",
@@ -286,6 +303,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
                 required: false,
             },
         ],
+        streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "UpdateBucketConfig",
@@ -306,6 +324,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
                 required: false,
             },
         ],
+        streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "UploadObject",
@@ -331,6 +350,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
                 required: false,
             },
         ],
+        streaming_output: ::std::option::Option::None,
     },
 ];
 /// Why a call by name failed.
@@ -367,135 +387,170 @@ impl ::std::fmt::Display for CallError {
     }
 }
 impl ::std::error::Error for CallError {}
-/// Calls operation `name` with `input` (keyed by member names); the output document.
+/// Calls operation `name` with `input` (keyed by member names).
 pub async fn call(
     config: &Config,
     name: &str,
     input: &Value,
-) -> ::std::result::Result<::std::vec::Vec<u8>, CallError> {
+) -> ::std::result::Result<CallOutput, CallError> {
     match name {
         "DeleteObject" => {
             let input = crate::operation::delete_object::input_from_json(input)
                 .map_err(CallError::Input)?;
-            let output = config
+            #[allow(unused_mut)]
+            let mut output = config
                 .invoke::<crate::operation::delete_object::DeleteObject>(&input)
                 .await
                 .map_err(CallError::from_sdk)?;
-            ::std::result::Result::Ok(
-                crate::operation::delete_object::output_to_json(&output),
-            )
+            let document = crate::operation::delete_object::output_to_json(&output);
+            ::std::result::Result::Ok(CallOutput {
+                document,
+                payload: ::std::option::Option::None,
+            })
         }
         "DownloadObject" => {
             let input = crate::operation::download_object::input_from_json(input)
                 .map_err(CallError::Input)?;
-            let output = config
+            #[allow(unused_mut)]
+            let mut output = config
                 .invoke::<crate::operation::download_object::DownloadObject>(&input)
                 .await
                 .map_err(CallError::from_sdk)?;
-            ::std::result::Result::Ok(
-                crate::operation::download_object::output_to_json(&output),
-            )
+            let document = crate::operation::download_object::output_to_json(&output);
+            ::std::result::Result::Ok(CallOutput {
+                document,
+                payload: ::std::option::Option::Some(::std::mem::take(&mut output.body)),
+            })
         }
         "GetBucket" => {
             let input = crate::operation::get_bucket::input_from_json(input)
                 .map_err(CallError::Input)?;
-            let output = config
+            #[allow(unused_mut)]
+            let mut output = config
                 .invoke::<crate::operation::get_bucket::GetBucket>(&input)
                 .await
                 .map_err(CallError::from_sdk)?;
-            ::std::result::Result::Ok(
-                crate::operation::get_bucket::output_to_json(&output),
-            )
+            let document = crate::operation::get_bucket::output_to_json(&output);
+            ::std::result::Result::Ok(CallOutput {
+                document,
+                payload: ::std::option::Option::None,
+            })
         }
         "GetObject" => {
             let input = crate::operation::get_object::input_from_json(input)
                 .map_err(CallError::Input)?;
-            let output = config
+            #[allow(unused_mut)]
+            let mut output = config
                 .invoke::<crate::operation::get_object::GetObject>(&input)
                 .await
                 .map_err(CallError::from_sdk)?;
-            ::std::result::Result::Ok(
-                crate::operation::get_object::output_to_json(&output),
-            )
+            let document = crate::operation::get_object::output_to_json(&output);
+            ::std::result::Result::Ok(CallOutput {
+                document,
+                payload: ::std::option::Option::None,
+            })
         }
         "GetStatus" => {
             let input = crate::operation::get_status::input_from_json(input)
                 .map_err(CallError::Input)?;
-            let output = config
+            #[allow(unused_mut)]
+            let mut output = config
                 .invoke::<crate::operation::get_status::GetStatus>(&input)
                 .await
                 .map_err(CallError::from_sdk)?;
-            ::std::result::Result::Ok(
-                crate::operation::get_status::output_to_json(&output),
-            )
+            let document = crate::operation::get_status::output_to_json(&output);
+            ::std::result::Result::Ok(CallOutput {
+                document,
+                payload: ::std::option::Option::None,
+            })
         }
         "ListObjects" => {
             let input = crate::operation::list_objects::input_from_json(input)
                 .map_err(CallError::Input)?;
-            let output = config
+            #[allow(unused_mut)]
+            let mut output = config
                 .invoke::<crate::operation::list_objects::ListObjects>(&input)
                 .await
                 .map_err(CallError::from_sdk)?;
-            ::std::result::Result::Ok(
-                crate::operation::list_objects::output_to_json(&output),
-            )
+            let document = crate::operation::list_objects::output_to_json(&output);
+            ::std::result::Result::Ok(CallOutput {
+                document,
+                payload: ::std::option::Option::None,
+            })
         }
         "PutNote" => {
             let input = crate::operation::put_note::input_from_json(input)
                 .map_err(CallError::Input)?;
-            let output = config
+            #[allow(unused_mut)]
+            let mut output = config
                 .invoke::<crate::operation::put_note::PutNote>(&input)
                 .await
                 .map_err(CallError::from_sdk)?;
-            ::std::result::Result::Ok(
-                crate::operation::put_note::output_to_json(&output),
-            )
+            let document = crate::operation::put_note::output_to_json(&output);
+            ::std::result::Result::Ok(CallOutput {
+                document,
+                payload: ::std::option::Option::None,
+            })
         }
         "PutObject" => {
             let input = crate::operation::put_object::input_from_json(input)
                 .map_err(CallError::Input)?;
-            let output = config
+            #[allow(unused_mut)]
+            let mut output = config
                 .invoke::<crate::operation::put_object::PutObject>(&input)
                 .await
                 .map_err(CallError::from_sdk)?;
-            ::std::result::Result::Ok(
-                crate::operation::put_object::output_to_json(&output),
-            )
+            let document = crate::operation::put_object::output_to_json(&output);
+            ::std::result::Result::Ok(CallOutput {
+                document,
+                payload: ::std::option::Option::None,
+            })
         }
         "SearchObjects" => {
             let input = crate::operation::search_objects::input_from_json(input)
                 .map_err(CallError::Input)?;
-            let output = config
+            #[allow(unused_mut)]
+            let mut output = config
                 .invoke::<crate::operation::search_objects::SearchObjects>(&input)
                 .await
                 .map_err(CallError::from_sdk)?;
-            ::std::result::Result::Ok(
-                crate::operation::search_objects::output_to_json(&output),
-            )
+            let document = crate::operation::search_objects::output_to_json(&output);
+            ::std::result::Result::Ok(CallOutput {
+                document,
+                payload: ::std::option::Option::None,
+            })
         }
         "UpdateBucketConfig" => {
             let input = crate::operation::update_bucket_config::input_from_json(input)
                 .map_err(CallError::Input)?;
-            let output = config
+            #[allow(unused_mut)]
+            let mut output = config
                 .invoke::<
                     crate::operation::update_bucket_config::UpdateBucketConfig,
                 >(&input)
                 .await
                 .map_err(CallError::from_sdk)?;
-            ::std::result::Result::Ok(
-                crate::operation::update_bucket_config::output_to_json(&output),
-            )
+            let document = crate::operation::update_bucket_config::output_to_json(
+                &output,
+            );
+            ::std::result::Result::Ok(CallOutput {
+                document,
+                payload: ::std::option::Option::None,
+            })
         }
         "UploadObject" => {
             let input = crate::operation::upload_object::input_from_json(input)
                 .map_err(CallError::Input)?;
-            let output = config
+            #[allow(unused_mut)]
+            let mut output = config
                 .invoke::<crate::operation::upload_object::UploadObject>(&input)
                 .await
                 .map_err(CallError::from_sdk)?;
-            ::std::result::Result::Ok(
-                crate::operation::upload_object::output_to_json(&output),
-            )
+            let document = crate::operation::upload_object::output_to_json(&output);
+            ::std::result::Result::Ok(CallOutput {
+                document,
+                payload: ::std::option::Option::None,
+            })
         }
         other => {
             ::std::result::Result::Err(CallError::UnknownOperation(other.to_string()))

@@ -19,6 +19,15 @@ pub struct OperationInfo {
     /// The model name (`DescribeImageGenerationConfiguration`).
     pub name: &'static str,
     pub members: &'static [Member],
+    /// The output member that is a streaming payload, if any (`Payload`).
+    pub streaming_output: ::std::option::Option<&'static str>,
+}
+/// What a call gives: the output document, and a streaming payload (not in the document)
+/// still to be read.
+#[derive(Debug)]
+pub struct CallOutput {
+    pub document: ::std::vec::Vec<u8>,
+    pub payload: ::std::option::Option<crate::runtime::byte_stream::ByteStream>,
 }
 /// The service's operations, sorted by name.
 pub const OPERATIONS: &[OperationInfo] = &[
@@ -36,6 +45,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
                 required: false,
             },
         ],
+        streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "DescribeWidget",
@@ -51,6 +61,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
                 required: false,
             },
         ],
+        streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "GetWidget",
@@ -81,6 +92,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
                 required: false,
             },
         ],
+        streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "New",
@@ -91,6 +103,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
                 required: false,
             },
         ],
+        streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "PutOtherWidget",
@@ -106,6 +119,7 @@ pub const OPERATIONS: &[OperationInfo] = &[
                 required: false,
             },
         ],
+        streaming_output: ::std::option::Option::None,
     },
 ];
 /// Why a call by name failed.
@@ -142,67 +156,86 @@ impl ::std::fmt::Display for CallError {
     }
 }
 impl ::std::error::Error for CallError {}
-/// Calls operation `name` with `input` (keyed by member names); the output document.
+/// Calls operation `name` with `input` (keyed by member names).
 pub async fn call(
     config: &Config,
     name: &str,
     input: &Value,
-) -> ::std::result::Result<::std::vec::Vec<u8>, CallError> {
+) -> ::std::result::Result<CallOutput, CallError> {
     match name {
         "DescribeOtherWidget" => {
             let input = crate::operation::describe_other_widget::input_from_json(input)
                 .map_err(CallError::Input)?;
-            let output = config
+            #[allow(unused_mut)]
+            let mut output = config
                 .invoke::<
                     crate::operation::describe_other_widget::DescribeOtherWidget,
                 >(&input)
                 .await
                 .map_err(CallError::from_sdk)?;
-            ::std::result::Result::Ok(
-                crate::operation::describe_other_widget::output_to_json(&output),
-            )
+            let document = crate::operation::describe_other_widget::output_to_json(
+                &output,
+            );
+            ::std::result::Result::Ok(CallOutput {
+                document,
+                payload: ::std::option::Option::None,
+            })
         }
         "DescribeWidget" => {
             let input = crate::operation::describe_widget::input_from_json(input)
                 .map_err(CallError::Input)?;
-            let output = config
+            #[allow(unused_mut)]
+            let mut output = config
                 .invoke::<crate::operation::describe_widget::DescribeWidget>(&input)
                 .await
                 .map_err(CallError::from_sdk)?;
-            ::std::result::Result::Ok(
-                crate::operation::describe_widget::output_to_json(&output),
-            )
+            let document = crate::operation::describe_widget::output_to_json(&output);
+            ::std::result::Result::Ok(CallOutput {
+                document,
+                payload: ::std::option::Option::None,
+            })
         }
         "GetWidget" => {
             let input = crate::operation::get_widget::input_from_json(input)
                 .map_err(CallError::Input)?;
-            let output = config
+            #[allow(unused_mut)]
+            let mut output = config
                 .invoke::<crate::operation::get_widget::GetWidget>(&input)
                 .await
                 .map_err(CallError::from_sdk)?;
-            ::std::result::Result::Ok(
-                crate::operation::get_widget::output_to_json(&output),
-            )
+            let document = crate::operation::get_widget::output_to_json(&output);
+            ::std::result::Result::Ok(CallOutput {
+                document,
+                payload: ::std::option::Option::None,
+            })
         }
         "New" => {
             let input = crate::operation::new::input_from_json(input)
                 .map_err(CallError::Input)?;
-            let output = config
+            #[allow(unused_mut)]
+            let mut output = config
                 .invoke::<crate::operation::new::New>(&input)
                 .await
                 .map_err(CallError::from_sdk)?;
-            ::std::result::Result::Ok(crate::operation::new::output_to_json(&output))
+            let document = crate::operation::new::output_to_json(&output);
+            ::std::result::Result::Ok(CallOutput {
+                document,
+                payload: ::std::option::Option::None,
+            })
         }
         "PutOtherWidget" => {
             let input = crate::operation::put_other_widget::input_from_json(input)
                 .map_err(CallError::Input)?;
-            let output = config
+            #[allow(unused_mut)]
+            let mut output = config
                 .invoke::<crate::operation::put_other_widget::PutOtherWidget>(&input)
                 .await
                 .map_err(CallError::from_sdk)?;
-            ::std::result::Result::Ok(
-                crate::operation::put_other_widget::output_to_json(&output),
-            )
+            let document = crate::operation::put_other_widget::output_to_json(&output);
+            ::std::result::Result::Ok(CallOutput {
+                document,
+                payload: ::std::option::Option::None,
+            })
         }
         other => {
             ::std::result::Result::Err(CallError::UnknownOperation(other.to_string()))
