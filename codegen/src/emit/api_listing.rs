@@ -129,6 +129,9 @@ pub fn api_listing(svc: &Service, opts: &CrateOptions) -> String {
         fluent_builder(&mut l, svc, op);
     }
     client(&mut l);
+    if let Some(spec) = &opts.data_endpoint {
+        data_endpoint(&mut l, svc, spec);
+    }
 
     l.items.sort();
     l.items.dedup();
@@ -191,6 +194,11 @@ fn crate_root(l: &mut Listing) {
         " = runtime::datetime::DateTime",
     );
     l.add("type", "primitives::Document", " = runtime::json::Value");
+    l.add(
+        "use",
+        "primitives::ByteStream",
+        " = runtime::byte_stream::ByteStream",
+    );
     l.add("struct", "primitives::UnknownVariantValue", "");
     l.add(
         "fn",
@@ -235,6 +243,28 @@ fn client(l: &mut Listing) {
     }
 }
 
+/// `Client::data_endpoint`, as `emit::data_endpoint` writes it (when the model has what it needs).
+fn data_endpoint(l: &mut Listing, svc: &Service, spec: &super::DataEndpointHelper) {
+    let Some(op) = svc.operations.values().find(|o| o.name == spec.operation) else {
+        return;
+    };
+    let api = svc
+        .structure(&op.input)
+        .members
+        .iter()
+        .find(|m| m.name == spec.api)
+        .map(|m| type_string(svc, &m.target))
+        .unwrap_or_default();
+    l.add(
+        "fn",
+        "client::Client::data_endpoint",
+        format!(
+            "(&self, stream: &str, api: {api}) -> Result<String, error::SdkError<operation::{}::{}>> (async)",
+            op.module_name, op.error_type
+        ),
+    );
+}
+
 fn setters(l: &mut Listing, svc: &Service, owner: &str, members: &[Member]) {
     for m in members {
         let plain = type_string(svc, &m.target);
@@ -255,23 +285,62 @@ fn setters(l: &mut Listing, svc: &Service, owner: &str, members: &[Member]) {
 fn structure(l: &mut Listing, svc: &Service, s: &Structure) {
     let path = type_path_string(svc, &s.id);
     let builder = builder_path_string(svc, &s.id);
-    let derives = if s.sensitive || s.members.iter().any(|m| m.target.sensitive) {
-        "Clone, Default, PartialEq; Debug redacts sensitive members"
-    } else {
-        "Clone, Debug, Default, PartialEq"
+    let streaming = svc.streaming_output_member(&s.id);
+    let (derives, builder_derives) = match (
+        streaming.is_some(),
+        s.sensitive || s.members.iter().any(|m| m.target.sensitive),
+    ) {
+        (false, false) => (
+            "Clone, Debug, Default, PartialEq",
+            "Clone, Debug, Default, PartialEq",
+        ),
+        (false, true) => (
+            "Clone, Default, PartialEq; Debug redacts sensitive members",
+            "Clone, Debug, Default, PartialEq",
+        ),
+        (true, false) => ("Debug, Default", "Debug, Default"),
+        (true, true) => ("Default; Debug redacts sensitive members", "Debug, Default"),
     };
     l.add("struct", &path, format!(" (non_exhaustive; {derives})"));
     for m in &s.members {
         let required = if m.required { " (required)" } else { "" };
+        let held = if streaming == Some(m) {
+            "primitives::ByteStream".to_string()
+        } else {
+            format!("Option<{}>", member_type_string(svc, m))
+        };
         l.add(
             "field",
             format!("{path}::{}", m.field_name),
-            format!(": Option<{}>{required}", member_type_string(svc, m)),
+            format!(": {held}{required}"),
         );
+        if let Some((ty, value)) = super::types::default_getter_signature(svc, m) {
+            l.add(
+                "fn",
+                format!("{path}::{}", m.field_name),
+                format!("(&self) -> {ty} (default {value})"),
+            );
+        }
     }
     l.add("fn", format!("{path}::builder"), format!("() -> {builder}"));
-    l.add("struct", &builder, " (Clone, Debug, Default, PartialEq)");
-    setters(l, svc, &builder, &s.members);
+    l.add("struct", &builder, format!(" ({builder_derives})"));
+    for m in &s.members {
+        if streaming == Some(m) {
+            let owner = &builder;
+            l.add(
+                "fn",
+                format!("{owner}::{}", m.field_name),
+                "(self, input: impl Into<primitives::ByteStream>) -> Self",
+            );
+            l.add(
+                "fn",
+                format!("{owner}::{}", naming::setter_of_option(&m.field_name)),
+                "(self, input: Option<primitives::ByteStream>) -> Self",
+            );
+        } else {
+            setters(l, svc, &builder, std::slice::from_ref(m));
+        }
+    }
     l.add(
         "fn",
         format!("{builder}::build"),
@@ -383,6 +452,15 @@ fn operation(l: &mut Listing, svc: &Service, op: &Operation) {
             "(response: &runtime::http::HttpResponse) -> Result<{output}, error::SdkError<{error}>>"
         ),
     );
+    if svc.streaming_output_member(&op.output).is_some() {
+        l.add(
+            "fn",
+            format!("{module}::parse_output"),
+            format!(
+                "(head: &runtime::http::HttpResponse, payload: primitives::ByteStream) -> Result<{output}, error::SdkError<{error}>>"
+            ),
+        );
+    }
     l.add(
         "fn",
         format!("{module}::input_from_json"),
@@ -476,6 +554,11 @@ fn fluent_builder(l: &mut Listing, svc: &Service, op: &Operation) {
         "fn",
         format!("{fluent}::send"),
         format!("(self) -> Result<{output}, error::SdkError<{error}>> (async)"),
+    );
+    l.add(
+        "fn",
+        format!("{fluent}::with_endpoint_url"),
+        "(self, url: impl Into<String>) -> Self",
     );
     l.add(
         "fn",

@@ -158,10 +158,34 @@ fn setter(svc: &Service, m: &Member) -> TokenStream {
     }
 }
 
+/// The return type (as `API.md` writes it) and default of [`default_getter`], when there is one.
+pub fn default_getter_signature(svc: &Service, m: &Member) -> Option<(String, String)> {
+    let value = m.default.as_ref()?;
+    let ty = match (&m.target.ty, value) {
+        (Type::Boolean, serde_json::Value::Bool(_)) => "bool".to_string(),
+        (Type::Byte | Type::Short | Type::Integer | Type::Long, serde_json::Value::Number(n))
+            if n.as_i64().is_some() =>
+        {
+            super::api_listing::type_string(svc, &m.target)
+        }
+        (Type::Float | Type::Double, serde_json::Value::Number(_)) => {
+            super::api_listing::type_string(svc, &m.target)
+        }
+        (Type::String, serde_json::Value::String(_)) => "&str".to_string(),
+        (Type::Named(_), serde_json::Value::String(_)) if is_string_enum(svc, &m.target) => {
+            super::api_listing::type_string(svc, &m.target)
+        }
+        _ => return None,
+    };
+    Some((ty, value.to_string()))
+}
+
 /// `x()` for a member with a `@default`: the value, or the default when it is unset (Smithy
 /// treats an absent member with a default as holding it). The field keeps telling the two
-/// apart. Scalars, strings and enums only; other defaults are empty collections or blobs.
+/// apart. Scalars, strings and enums only (see [`default_getter_signature`]); other defaults
+/// are empty collections or blobs.
 fn default_getter(svc: &Service, m: &Member) -> Option<TokenStream> {
+    default_getter_signature(svc, m)?;
     let value = m.default.as_ref()?;
     let f = ident(&m.field_name);
     let (ty, fallback, read) = match (&m.target.ty, value) {
@@ -179,7 +203,7 @@ fn default_getter(svc: &Service, m: &Member) -> Option<TokenStream> {
         (Type::String, serde_json::Value::String(v)) => {
             (quote!(&str), quote!(#v), quote!(self.#f.as_deref()))
         }
-        (Type::Named(_), serde_json::Value::String(v)) if is_string_enum(svc, &m.target) => {
+        (Type::Named(_), serde_json::Value::String(v)) => {
             let ty = rust_type(svc, &m.target);
             (ty.clone(), quote!(#ty::from(#v)), quote!(self.#f.clone()))
         }
