@@ -337,6 +337,34 @@ async fn the_list_streams_paginator_follows_tokens() {
     );
 }
 
+#[tokio::test]
+async fn a_paginator_stops_when_the_service_repeats_the_token() {
+    let pages = vec![
+        Reply::Http(
+            200,
+            vec![],
+            r#"{"StreamInfoList":[{"StreamName":"a"}],"NextToken":"t1"}"#,
+        ),
+        Reply::Http(
+            200,
+            vec![],
+            r#"{"StreamInfoList":[{"StreamName":"b"}],"NextToken":"t1"}"#,
+        ),
+        // Never asked for: the repeated token ends the pages.
+        Reply::Http(200, vec![], r#"{"StreamInfoList":[{"StreamName":"c"}]}"#),
+    ];
+    let (url, seen) = server(pages).await;
+    use futures_util::StreamExt;
+    let names: Vec<String> = client(&url, 1)
+        .list_streams()
+        .into_items()
+        .map(|item| item.unwrap().stream_name.unwrap())
+        .collect()
+        .await;
+    assert_eq!(names, ["a", "b"]);
+    assert_eq!(seen.lock().unwrap().len(), 2);
+}
+
 /// A writer the tracing subscriber prints into.
 #[derive(Clone, Default)]
 struct Captured(Arc<Mutex<Vec<u8>>>);

@@ -14,6 +14,8 @@ pub struct Paginator<O: Operation> {
     config: Config,
     /// The input of the next call; `None` once the last page was fetched.
     next: Option<O::Input>,
+    /// The token the last call sent (`None` for the first call).
+    sent_token: Option<String>,
     set_token: fn(&mut O::Input, String),
     get_token: fn(&O::Output) -> Option<&str>,
 }
@@ -33,6 +35,7 @@ where
         Paginator {
             config,
             next: Some(input),
+            sent_token: None,
             set_token,
             get_token,
         }
@@ -46,9 +49,10 @@ where
             // An empty token, or the token just sent, ends the pages (a service bug must not
             // loop forever).
             if let Some(token) = (self.get_token)(output).filter(|t| !t.is_empty()) {
-                let mut next = input.clone();
-                (self.set_token)(&mut next, token.to_string());
-                if !same_token::<O>(&input, &next, self.set_token) {
+                if self.sent_token.as_deref() != Some(token) {
+                    let mut next = input;
+                    (self.set_token)(&mut next, token.to_string());
+                    self.sent_token = Some(token.to_string());
                     self.next = Some(next);
                 }
             }
@@ -77,13 +81,4 @@ where
             stream::iter(batch)
         })
     }
-}
-
-/// Did setting the token leave the input unchanged (the service repeated the token)?
-fn same_token<O: Operation>(
-    _previous: &O::Input,
-    _next: &O::Input,
-    _set: fn(&mut O::Input, String),
-) -> bool {
-    false
 }
