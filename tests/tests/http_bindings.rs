@@ -295,3 +295,16 @@ fn defaults_fill_unset_members_without_hiding_them() {
         (7, true, "me", "fast", 2.0)
     );
 }
+
+#[test]
+fn an_empty_label_is_refused_before_a_path_is_built() {
+    let input = ops::get_status::input_from_json(
+        &json!({"Year": 2024, "Day": 1576540098, "Enabled": true, "Mode": ""}),
+    )
+    .unwrap();
+    let err = ops::get_status::GetStatus::serialize_request(&input).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "Mode: must not be empty, it is a segment of the request path (@httpLabel)"
+    );
+}

@@ -108,10 +108,16 @@ pub fn serialize_request(svc: &Service, op: &Operation) -> TokenStream {
             let m = member(name);
             let f = ident(&m.field_name);
             let text = to_text(svc, &m.target, quote!(value), TimestampFormat::DateTime);
+            let name = &m.name;
             quote! {
                 path.push('/');
                 if let ::std::option::Option::Some(value) = &input.#f {
-                    path.push_str(&crate::runtime::rest::encode_label(&#text, #greedy));
+                    let text = #text;
+                    // An empty label would leave an empty path segment: a different route.
+                    if text.is_empty() {
+                        return ::std::result::Result::Err(crate::runtime::validate::ValidationErrors::single(#name, crate::runtime::validate::Constraint::EmptyLabel));
+                    }
+                    path.push_str(&crate::runtime::rest::encode_label(&text, #greedy));
                 }
             }
         }

@@ -40,26 +40,55 @@ pub fn serialize_request(
     path.push_str("/status");
     path.push('/');
     if let ::std::option::Option::Some(value) = &input.year {
-        path.push_str(&crate::runtime::rest::encode_label(&value.to_string(), false));
+        let text = value.to_string();
+        if text.is_empty() {
+            return ::std::result::Result::Err(
+                crate::runtime::validate::ValidationErrors::single(
+                    "Year",
+                    crate::runtime::validate::Constraint::EmptyLabel,
+                ),
+            );
+        }
+        path.push_str(&crate::runtime::rest::encode_label(&text, false));
     }
     path.push('/');
     if let ::std::option::Option::Some(value) = &input.day {
-        path.push_str(
-            &crate::runtime::rest::encode_label(
-                &value.fmt(crate::runtime::datetime::Format::DateTime),
-                false,
-            ),
-        );
+        let text = value.fmt(crate::runtime::datetime::Format::DateTime);
+        if text.is_empty() {
+            return ::std::result::Result::Err(
+                crate::runtime::validate::ValidationErrors::single(
+                    "Day",
+                    crate::runtime::validate::Constraint::EmptyLabel,
+                ),
+            );
+        }
+        path.push_str(&crate::runtime::rest::encode_label(&text, false));
     }
     path.push('/');
     if let ::std::option::Option::Some(value) = &input.enabled {
-        path.push_str(&crate::runtime::rest::encode_label(&value.to_string(), false));
+        let text = value.to_string();
+        if text.is_empty() {
+            return ::std::result::Result::Err(
+                crate::runtime::validate::ValidationErrors::single(
+                    "Enabled",
+                    crate::runtime::validate::Constraint::EmptyLabel,
+                ),
+            );
+        }
+        path.push_str(&crate::runtime::rest::encode_label(&text, false));
     }
     path.push('/');
     if let ::std::option::Option::Some(value) = &input.mode {
-        path.push_str(
-            &crate::runtime::rest::encode_label(&value.as_str().to_string(), false),
-        );
+        let text = value.as_str().to_string();
+        if text.is_empty() {
+            return ::std::result::Result::Err(
+                crate::runtime::validate::ValidationErrors::single(
+                    "Mode",
+                    crate::runtime::validate::Constraint::EmptyLabel,
+                ),
+            );
+        }
+        path.push_str(&crate::runtime::rest::encode_label(&text, false));
     }
     #[allow(unused_mut)]
     let mut request = crate::runtime::http::HttpRequest::new("GET", path);

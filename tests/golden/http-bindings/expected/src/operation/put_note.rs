@@ -39,12 +39,30 @@ pub fn serialize_request(
     path.push_str("/buckets");
     path.push('/');
     if let ::std::option::Option::Some(value) = &input.bucket_name {
-        path.push_str(&crate::runtime::rest::encode_label(&value.to_string(), false));
+        let text = value.to_string();
+        if text.is_empty() {
+            return ::std::result::Result::Err(
+                crate::runtime::validate::ValidationErrors::single(
+                    "BucketName",
+                    crate::runtime::validate::Constraint::EmptyLabel,
+                ),
+            );
+        }
+        path.push_str(&crate::runtime::rest::encode_label(&text, false));
     }
     path.push_str("/notes");
     path.push('/');
     if let ::std::option::Option::Some(value) = &input.key {
-        path.push_str(&crate::runtime::rest::encode_label(&value.to_string(), false));
+        let text = value.to_string();
+        if text.is_empty() {
+            return ::std::result::Result::Err(
+                crate::runtime::validate::ValidationErrors::single(
+                    "Key",
+                    crate::runtime::validate::Constraint::EmptyLabel,
+                ),
+            );
+        }
+        path.push_str(&crate::runtime::rest::encode_label(&text, false));
     }
     path.push('/');
     #[allow(unused_mut)]

@@ -30,6 +30,8 @@ pub enum Constraint {
     Pattern { pattern: &'static str },
     /// A union value of a member this version does not know: it cannot be serialized.
     UnknownUnionMember,
+    /// An `@httpLabel` value is empty: the request path would lose a segment.
+    EmptyLabel,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -67,6 +69,11 @@ impl fmt::Display for ValidationError {
             Constraint::UnknownUnionMember => {
                 write!(f, "{}: unknown union member cannot be sent", self.path)
             }
+            Constraint::EmptyLabel => write!(
+                f,
+                "{}: must not be empty, it is a segment of the request path (@httpLabel)",
+                self.path
+            ),
             Constraint::Pattern { pattern } => write!(
                 f,
                 "{}: value does not match the pattern `{pattern}` (@pattern)",
@@ -85,6 +92,16 @@ pub struct ValidationErrors {
 impl ValidationErrors {
     pub fn errors(&self) -> &[ValidationError] {
         &self.errors
+    }
+
+    /// One failure of the top-level member `path`.
+    pub fn single(path: &str, constraint: Constraint) -> Self {
+        ValidationErrors {
+            errors: vec![ValidationError {
+                path: path.to_string(),
+                constraint,
+            }],
+        }
     }
 }
 

@@ -40,7 +40,16 @@ pub fn serialize_request(
     path.push_str("/widgets");
     path.push('/');
     if let ::std::option::Option::Some(value) = &input.name {
-        path.push_str(&crate::runtime::rest::encode_label(&value.to_string(), false));
+        let text = value.to_string();
+        if text.is_empty() {
+            return ::std::result::Result::Err(
+                crate::runtime::validate::ValidationErrors::single(
+                    "Name",
+                    crate::runtime::validate::Constraint::EmptyLabel,
+                ),
+            );
+        }
+        path.push_str(&crate::runtime::rest::encode_label(&text, false));
     }
     #[allow(unused_mut)]
     let mut request = crate::runtime::http::HttpRequest::new("GET", path);
