@@ -141,6 +141,19 @@ fn client(url: &str) -> Client {
     .unwrap()
 }
 
+/// A Kinesis Video (control plane) client sending to `url`.
+fn control_client(url: &str) -> kinesis_video::Client {
+    kinesis_video::Client::from_builder(
+        kinesis_video::client::Config::builder()
+            .region("us-west-2")
+            .credentials(kinesis_video::client::Credentials::new(
+                "AKID", "SECRET", None,
+            ))
+            .endpoint_url(url),
+    )
+    .unwrap()
+}
+
 fn get_media(client: &Client) -> kinesis_video_media::client::GetMediaFluent {
     client.get_media().stream_name("cam").start_selector(
         StartSelector::builder()
@@ -289,15 +302,7 @@ async fn data_endpoint_lookup_then_a_per_call_endpoint() {
     let answer: &'static str =
         Box::leak(format!(r#"{{"DataEndpoint":"{data_url}"}}"#).into_boxed_str());
     let control_url = json_server(200, "", answer).await;
-    let control = kinesis_video::Client::from_builder(
-        kinesis_video::client::Config::builder()
-            .region("us-west-2")
-            .credentials(kinesis_video::client::Credentials::new(
-                "AKID", "SECRET", None,
-            ))
-            .endpoint_url(&control_url),
-    )
-    .unwrap();
+    let control = control_client(&control_url);
     let endpoint = control
         .data_endpoint("cam", kinesis_video::types::ApiName::GetMedia)
         .await
@@ -353,15 +358,7 @@ async fn data_endpoint_sends_a_name_or_an_arn() {
             socket.write_all(out.as_bytes()).await.unwrap();
             String::from_utf8_lossy(&got).into_owned()
         });
-        let control = kinesis_video::Client::from_builder(
-            kinesis_video::client::Config::builder()
-                .region("us-west-2")
-                .credentials(kinesis_video::client::Credentials::new(
-                    "AKID", "SECRET", None,
-                ))
-                .endpoint_url(&url),
-        )
-        .unwrap();
+        let control = control_client(&url);
         let result = control
             .data_endpoint(stream, kinesis_video::types::ApiName::GetClip)
             .await;
