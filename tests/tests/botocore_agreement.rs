@@ -1,22 +1,18 @@
-//! botocore agreement: the generated Kinesis Video crate builds the same requests as botocore
-//! and reads botocore's random responses to the same values.
+//! botocore agreement: the five generated Kinesis Video crates build the same requests as
+//! botocore and read botocore's random responses to the same values.
 //!
-//! `tests/fixtures/botocore/<Operation>.json` holds, per seed 1..=50, random valid params from
-//! the botocore oracle, botocore's request for them, a random valid response and botocore's parse
-//! of it; `tests/oracle/record.py` writes them. The offline test replays every case through our
-//! `input_from_json` / `serialize_request` / `parse_response` / `output_to_json`; the live test
-//! records again with the live botocore and checks the committed files are byte for byte what it
-//! produces.
+//! `tests/fixtures/botocore/<crate>/<Operation>.json` holds, per seed 1..=50, random valid params
+//! from the botocore oracle, botocore's request for them, a random valid response and botocore's
+//! parse of it; `tests/oracle/record.py` writes them, one folder per generated crate. The offline
+//! test replays every case through the crate's `input_from_json` / `serialize_request` /
+//! `parse_response` / `output_to_json`; the live test records again with the live botocore and
+//! checks the committed files are byte for byte what it produces.
 
-use std::collections::BTreeSet;
-use std::fmt::Debug;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use kinesis_video::operation::{self as ops, Operation};
-use kinesis_video::runtime::http::{Headers, HttpResponse};
-use kinesis_video::runtime::json::DeserializeError;
 use serde_json::Value;
 
 /// Seeds recorded per operation (`record.py` default).
@@ -24,28 +20,40 @@ const SEEDS: usize = 50;
 
 /// Cases botocore accepts but our client-side validation rightly rejects, because the params
 /// break a model constraint botocore does not check (it checks neither `@length` maxima nor
-/// `@pattern`): (operation, seed, why). Each entry must really be rejected; every other case
-/// must pass validation.
-const EXPECTED_REJECTIONS: &[(&str, u64, &str)] = &[];
+/// `@pattern`): (service folder, operation, seed, why). Each entry must really be rejected;
+/// every other case must pass validation.
+const EXPECTED_REJECTIONS: &[(&str, &str, u64, &str)] = &[];
 
 /// Top-level input members botocore's own (newer) copy of the model has and the pinned Smithy
-/// model lacks, so the generated crate cannot express them: (operation, member). Such a member is
-/// taken out of the params and out of botocore's body before comparing; for a body member of
-/// restJson1 that is exactly botocore's request for the params without it.
-const BOTOCORE_ONLY_INPUT_MEMBERS: &[(&str, &str)] = &[
+/// model lacks, so the generated crate cannot express them: (service folder, operation, member).
+/// Such a member is taken out of the params and out of botocore's body before comparing; for a
+/// body member of restJson1 that is exactly botocore's request for the params without it.
+const BOTOCORE_ONLY_INPUT_MEMBERS: &[(&str, &str, &str)] = &[
     // botocore 1.43.11 adds stream storage tiers (with Describe/UpdateStreamStorageConfiguration,
-    // which are skipped for the same reason); model kinesis-video-2017-09-30.json@56c8953e87ae
-    // predates them.
-    ("CreateStream", "StreamStorageConfiguration"),
+    // see BOTOCORE_ONLY_OPERATIONS); model kinesis-video-2017-09-30.json@56c8953e87ae predates
+    // them.
+    (
+        "kinesis-video",
+        "CreateStream",
+        "StreamStorageConfiguration",
+    ),
+];
+
+/// Operations botocore's copy of the model has and the pinned Smithy model lacks: recorded (the
+/// oracle lists them) but not replayed. Any other recorded operation the crate lacks fails.
+const BOTOCORE_ONLY_OPERATIONS: &[(&str, &str)] = &[
+    // Stream storage tiers, as above.
+    ("kinesis-video", "DescribeStreamStorageConfiguration"),
+    ("kinesis-video", "UpdateStreamStorageConfiguration"),
 ];
 
 /// `case` without the members of [`BOTOCORE_ONLY_INPUT_MEMBERS`] (params and botocore's body);
 /// `None` when it has none of them.
-fn without_botocore_only_members(operation: &str, case: &Value) -> Option<Value> {
+fn without_botocore_only_members(service: &str, operation: &str, case: &Value) -> Option<Value> {
     let members: Vec<&str> = BOTOCORE_ONLY_INPUT_MEMBERS
         .iter()
-        .filter(|(op, _)| *op == operation)
-        .map(|(_, m)| *m)
+        .filter(|(s, op, _)| *s == service && *op == operation)
+        .map(|(_, _, m)| *m)
         .filter(|m| case["params"].get(m).is_some())
         .collect();
     if members.is_empty() {
@@ -72,6 +80,18 @@ fn fixtures_dir() -> PathBuf {
     workspace_root().join("tests/fixtures/botocore")
 }
 
+/// One generated crate and the botocore service it is held against.
+struct Service {
+    /// The crate's package name, which is also its fixture folder.
+    folder: &'static str,
+    /// botocore's name for the service (the oracle's `ORACLE_SERVICE`).
+    botocore: &'static str,
+    /// The crate's operations.
+    operations: &'static [&'static str],
+    /// Replays a case through the named operation; `None` if the crate lacks it.
+    dispatch: fn(&str, &Value) -> Option<Verdict>,
+}
+
 /// What one case showed: `None` where we agree with botocore, else what differs.
 #[derive(Default)]
 struct Verdict {
@@ -81,47 +101,12 @@ struct Verdict {
     rejected: Option<String>,
 }
 
-/// Replays one recorded case through operation `O`.
-fn check_case<O: Operation>(
-    input_from_json: fn(&Value) -> Result<O::Input, DeserializeError>,
-    output_to_json: fn(&O::Output) -> Vec<u8>,
-    case: &Value,
-) -> Verdict
-where
-    O::Error: Debug,
-{
-    let mut verdict = Verdict::default();
-    match input_from_json(&case["params"]) {
-        Err(e) => verdict.request = Some(format!("input_from_json failed: {e}")),
-        Ok(input) => match O::serialize_request(&input) {
-            Err(e) => verdict.rejected = Some(e.to_string()),
-            Ok(request) => {
-                let ours_body = if request.body.is_empty() {
-                    Ok(Value::Null)
-                } else {
-                    serde_json::from_slice::<Value>(&request.body)
-                };
-                verdict.request = compare_request(
-                    &case["request"],
-                    &request.method,
-                    &request.path_and_query(),
-                    request.headers.get("content-type"),
-                    ours_body
-                        .map_err(|e| format!("{e}: {}", String::from_utf8_lossy(&request.body))),
-                );
-            }
-        },
-    }
-    verdict.response = check_response::<O>(output_to_json, case);
-    verdict
-}
-
 fn compare_request(
     botocore: &Value,
     method: &str,
     path_and_query: &str,
     content_type: Option<&str>,
-    body: Result<Value, String>,
+    body: &[u8],
 ) -> Option<String> {
     let mut diffs = Vec::new();
     let b_method = botocore["method"].as_str().unwrap_or_default();
@@ -146,8 +131,16 @@ fn compare_request(
             "content-type: ours {content_type:?}, botocore {b_content_type:?}"
         ));
     }
-    match body {
-        Err(e) => diffs.push(format!("our body is not JSON: {e}")),
+    let ours = if body.is_empty() {
+        Ok(Value::Null)
+    } else {
+        serde_json::from_slice::<Value>(body)
+    };
+    match ours {
+        Err(e) => diffs.push(format!(
+            "our body is not JSON: {e}: {}",
+            String::from_utf8_lossy(body)
+        )),
         Ok(ours) => {
             if let Some(d) = json_difference("body", &ours, &botocore["body_json"]) {
                 diffs.push(d);
@@ -157,40 +150,76 @@ fn compare_request(
     (!diffs.is_empty()).then(|| diffs.join("; "))
 }
 
-fn check_response<O: Operation>(
-    output_to_json: fn(&O::Output) -> Vec<u8>,
-    case: &Value,
-) -> Option<String>
-where
-    O::Error: Debug,
-{
-    let recorded = &case["response"];
+/// The recorded response: status, headers, and the body bytes, given either as UTF-8 text
+/// (`body`) or as base64 (`body_base64`, for binary payloads).
+fn recorded_response(recorded: &Value) -> (u16, Vec<(String, String)>, Vec<u8>) {
     let status = recorded["status"].as_u64().expect("response.status") as u16;
-    let headers: Headers = recorded["headers"]
+    let headers = recorded["headers"]
         .as_object()
         .expect("response.headers")
         .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str().expect("header value").to_string()))
+        .map(|(k, v)| (k.clone(), v.as_str().expect("header value").to_string()))
         .collect();
-    let body = recorded["body"].as_str().expect("response.body");
-    let response = HttpResponse::new(status, headers, body.as_bytes().to_vec());
-    let mut expected = case["parsed_response"].clone();
+    let body = match (recorded.get("body"), recorded.get("body_base64")) {
+        (Some(Value::String(text)), None) => text.as_bytes().to_vec(),
+        (None, Some(Value::String(b64))) => {
+            base64_decode(b64).unwrap_or_else(|e| panic!("response.body_base64 {b64:?}: {e}"))
+        }
+        _ => panic!("a response needs exactly one of body (a string), body_base64: {recorded}"),
+    };
+    (status, headers, body)
+}
+
+/// Strict standard base64 (padded), kept independent of the crates under test so a bug in
+/// their blob coding cannot cancel itself out.
+fn base64_decode(text: &str) -> Result<Vec<u8>, String> {
+    let sextet = |c: u8| match c {
+        b'A'..=b'Z' => Some(c - b'A'),
+        b'a'..=b'z' => Some(c - b'a' + 26),
+        b'0'..=b'9' => Some(c - b'0' + 52),
+        b'+' => Some(62),
+        b'/' => Some(63),
+        _ => None,
+    };
+    let chunks = text.as_bytes().chunks_exact(4);
+    if !chunks.remainder().is_empty() {
+        return Err(format!("length {} is not a multiple of 4", text.len()));
+    }
+    let quads = chunks.len();
+    let mut out = Vec::with_capacity(quads * 3);
+    for (i, quad) in chunks.enumerate() {
+        let pad = quad.iter().rev().take_while(|&&c| c == b'=').count();
+        if pad > 2 || (pad > 0 && i + 1 != quads) {
+            return Err("misplaced padding".to_string());
+        }
+        let mut n = 0u32;
+        for &c in &quad[..4 - pad] {
+            let v = sextet(c).ok_or_else(|| format!("not base64: {:?}", c as char))?;
+            n = n << 6 | u32::from(v);
+        }
+        n <<= 6 * pad;
+        out.extend_from_slice(&n.to_be_bytes()[1..4 - pad]);
+    }
+    Ok(out)
+}
+
+/// Compares our `output_to_json` bytes (or why there are none) with botocore's parse.
+fn compare_output(ours: Result<Vec<u8>, String>, parsed_response: &Value) -> Option<String> {
+    let mut expected = parsed_response.clone();
     expected
         .as_object_mut()
         .expect("parsed_response is an object")
         .remove("ResponseMetadata");
-    match O::parse_response(&response) {
-        Err(e) => Some(format!("parse_response failed: {e:?}")),
-        Ok(output) => {
-            let bytes = output_to_json(&output);
-            match serde_json::from_slice::<Value>(&bytes) {
-                Err(e) => Some(format!(
-                    "output_to_json is not JSON ({e}): {}",
-                    String::from_utf8_lossy(&bytes)
-                )),
-                Ok(ours) => json_difference("output", &ours, &expected),
-            }
-        }
+    let bytes = match ours {
+        Err(e) => return Some(e),
+        Ok(bytes) => bytes,
+    };
+    match serde_json::from_slice::<Value>(&bytes) {
+        Err(e) => Some(format!(
+            "output_to_json is not JSON ({e}): {}",
+            String::from_utf8_lossy(&bytes)
+        )),
+        Ok(ours) => json_difference("output", &ours, &expected),
     }
 }
 
@@ -219,29 +248,84 @@ fn json_difference(at: &str, ours: &Value, botocore: &Value) -> Option<String> {
     }
 }
 
-macro_rules! operations {
-    ($($name:ident => $module:ident),* $(,)?) => {
-        /// The operations of the generated crate.
-        const OPERATIONS: &[&str] = &[$(stringify!($name)),*];
+/// A module `$module` for generated crate `$krate` (fixture folder `$folder`, botocore service
+/// `$botocore`) exporting its [`Service`] as `SERVICE`, with one replay arm per operation
+/// (`Type => module`; the operation's model name is its `Operation::NAME`). Every crate carries
+/// its own copy of the runtime, so the replay is instantiated per crate.
+macro_rules! service {
+    (
+        mod $module:ident for $krate:ident, folder $folder:literal, botocore $botocore:literal;
+        $($name:ident => $op:ident),* $(,)?
+    ) => {
+        mod $module {
+            use super::{compare_output, compare_request, recorded_response, Service, Verdict};
+            use serde_json::Value;
+            use std::fmt::Debug;
+            use $krate::operation::{self as ops, Operation};
+            use $krate::runtime::http::{Headers, HttpResponse};
+            use $krate::runtime::json::DeserializeError;
 
-        /// Replays `case` through the operation named `operation`; `None` if the crate lacks it.
-        fn dispatch(operation: &str, case: &Value) -> Option<Verdict> {
-            match operation {
-                $(stringify!($name) => {
-                    assert_eq!(<ops::$module::$name as Operation>::NAME, stringify!($name));
-                    Some(check_case::<ops::$module::$name>(
-                        ops::$module::input_from_json,
-                        ops::$module::output_to_json,
+            pub const SERVICE: Service = Service {
+                folder: $folder,
+                botocore: $botocore,
+                operations: &[$(<ops::$op::$name as Operation>::NAME),*],
+                dispatch,
+            };
+
+            /// Replays one recorded case through operation `O`.
+            fn check_case<O: Operation>(
+                input_from_json: fn(&Value) -> Result<O::Input, DeserializeError>,
+                output_to_json: fn(&O::Output) -> Vec<u8>,
+                case: &Value,
+            ) -> Verdict
+            where
+                O::Error: Debug,
+            {
+                let mut verdict = Verdict::default();
+                match input_from_json(&case["params"]) {
+                    Err(e) => verdict.request = Some(format!("input_from_json failed: {e}")),
+                    Ok(input) => match O::serialize_request(&input) {
+                        Err(e) => verdict.rejected = Some(e.to_string()),
+                        Ok(request) => {
+                            verdict.request = compare_request(
+                                &case["request"],
+                                &request.method,
+                                &request.path_and_query(),
+                                request.headers.get("content-type"),
+                                &request.body,
+                            )
+                        }
+                    },
+                }
+                let (status, headers, body) = recorded_response(&case["response"]);
+                let headers: Headers = headers.into_iter().collect();
+                // The whole body is in hand: a streaming payload is read buffered, and
+                // `output_to_json` renders it as base64, as the oracle renders botocore's
+                // StreamingBody.
+                let ours = match O::parse_response(&HttpResponse::new(status, headers, body)) {
+                    Err(e) => Err(format!("parse_response failed: {e:?}")),
+                    Ok(output) => Ok(output_to_json(&output)),
+                };
+                verdict.response = compare_output(ours, &case["parsed_response"]);
+                verdict
+            }
+
+            fn dispatch(operation: &str, case: &Value) -> Option<Verdict> {
+                $(if operation == <ops::$op::$name as Operation>::NAME {
+                    return Some(check_case::<ops::$op::$name>(
+                        ops::$op::input_from_json,
+                        ops::$op::output_to_json,
                         case,
-                    ))
+                    ));
                 })*
-                _ => None,
+                None
             }
         }
     };
 }
 
-operations! {
+service! {
+    mod control_plane for kinesis_video, folder "kinesis-video", botocore "kinesisvideo";
     CreateSignalingChannel => create_signaling_channel,
     CreateStream => create_stream,
     DeleteEdgeConfiguration => delete_edge_configuration,
@@ -274,6 +358,46 @@ operations! {
     UpdateStream => update_stream,
 }
 
+service! {
+    mod archived_media for kinesis_video_archived_media,
+        folder "kinesis-video-archived-media", botocore "kinesis-video-archived-media";
+    GetClip => get_clip,
+    GetDashStreamingSessionUrl => get_dash_streaming_session_url,
+    GetHlsStreamingSessionUrl => get_hls_streaming_session_url,
+    GetImages => get_images,
+    GetMediaForFragmentList => get_media_for_fragment_list,
+    ListFragments => list_fragments,
+}
+
+service! {
+    mod media for kinesis_video_media,
+        folder "kinesis-video-media", botocore "kinesis-video-media";
+    GetMedia => get_media,
+}
+
+service! {
+    mod signaling for kinesis_video_signaling,
+        folder "kinesis-video-signaling", botocore "kinesis-video-signaling";
+    GetIceServerConfig => get_ice_server_config,
+    SendAlexaOfferToMaster => send_alexa_offer_to_master,
+}
+
+service! {
+    mod webrtc_storage for kinesis_video_webrtc_storage,
+        folder "kinesis-video-webrtc-storage", botocore "kinesis-video-webrtc-storage";
+    JoinStorageSession => join_storage_session,
+    JoinStorageSessionAsViewer => join_storage_session_as_viewer,
+}
+
+/// Every generated crate, in folder order (as `record.py` writes them).
+const SERVICES: &[Service] = &[
+    control_plane::SERVICE,
+    archived_media::SERVICE,
+    media::SERVICE,
+    signaling::SERVICE,
+    webrtc_storage::SERVICE,
+];
+
 /// The botocore version the fixtures are recorded with (`tests/oracle/requirements.txt`).
 fn pinned_botocore() -> String {
     let path = workspace_root().join("tests/oracle/requirements.txt");
@@ -300,105 +424,174 @@ fn fixture_files(dir: &Path) -> Vec<(String, PathBuf)> {
     files
 }
 
+/// Every file under `dir`, one folder deep, by path relative to `dir` (`/`-separated), in
+/// order; a file directly in `dir` is listed by its name alone.
+fn fixture_tree(dir: &Path) -> BTreeMap<String, PathBuf> {
+    let entries = |d: &Path| {
+        std::fs::read_dir(d)
+            .unwrap_or_else(|e| panic!("{}: {e}", d.display()))
+            .map(|entry| entry.expect("directory entry").path())
+            .collect::<Vec<_>>()
+    };
+    let name = |p: &Path| p.file_name().unwrap().to_string_lossy().into_owned();
+    let mut tree = BTreeMap::new();
+    for path in entries(dir) {
+        if path.is_dir() {
+            for file in entries(&path) {
+                tree.insert(format!("{}/{}", name(&path), name(&file)), file);
+            }
+        } else {
+            tree.insert(name(&path), path);
+        }
+    }
+    tree
+}
+
+/// Agreement counts for one service.
+#[derive(Default)]
+struct Tally {
+    operations: usize,
+    cases: usize,
+    requests_equal: usize,
+    responses_equal: usize,
+}
+
 #[test]
 fn requests_and_responses_agree_with_botocore() {
-    let files = fixture_files(&fixtures_dir());
-    let recorded: BTreeSet<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
-    let missing: Vec<&&str> = OPERATIONS
-        .iter()
-        .filter(|op| !recorded.contains(**op))
+    // Exactly one folder per crate, holding only fixtures (nothing left from another layout).
+    let folders: BTreeSet<&str> = SERVICES.iter().map(|s| s.folder).collect();
+    let strays: Vec<String> = fixture_tree(&fixtures_dir())
+        .into_keys()
+        .filter(|rel| match rel.split_once('/') {
+            Some((folder, file)) => !folders.contains(folder) || !file.ends_with(".json"),
+            None => true,
+        })
         .collect();
     assert!(
-        missing.is_empty(),
-        "no botocore fixture for {missing:?}; run tests/oracle/record.py"
+        strays.is_empty(),
+        "tests/fixtures/botocore holds files outside the service folders {folders:?}: {strays:?}"
     );
 
-    let (mut cases, mut requests_equal, mut responses_equal) = (0usize, 0usize, 0usize);
-    let mut skipped = Vec::new();
+    let pinned = pinned_botocore();
+    let mut tallies: Vec<(&Service, Tally)> = Vec::new();
+    let mut skipped = BTreeSet::new();
     let mut failures = Vec::new();
     let mut expected_rejections_seen = BTreeSet::new();
     let mut stripped_cases = 0usize;
-    let pinned = pinned_botocore();
-    for (operation, path) in &files {
-        let text =
-            std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let doc: Value =
-            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        assert_eq!(
-            doc["operation"].as_str(),
-            Some(operation.as_str()),
-            "{}",
-            path.display()
-        );
-        assert_eq!(
-            doc["botocore_version"].as_str(),
-            Some(pinned.as_str()),
-            "{}: recorded with another botocore than tests/oracle/requirements.txt pins",
-            path.display()
-        );
-        let recorded_cases = doc["cases"].as_array().expect("cases");
-        let seeds: Vec<u64> = recorded_cases
+    for service in SERVICES {
+        let folder = service.folder;
+        let files = fixture_files(&fixtures_dir().join(folder));
+        let recorded: BTreeSet<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
+        let missing: Vec<&&str> = service
+            .operations
             .iter()
-            .map(|c| c["seed"].as_u64().expect("seed"))
+            .filter(|op| !recorded.contains(**op))
             .collect();
-        assert_eq!(
-            seeds,
-            (1..=SEEDS as u64).collect::<Vec<_>>(),
-            "{operation}: seeds 1..={SEEDS} expected"
+        assert!(
+            missing.is_empty(),
+            "{folder}: no botocore fixture for {missing:?}; run tests/oracle/record.py"
         );
-        for case in recorded_cases {
-            let seed = case["seed"].as_u64().unwrap();
+
+        let mut tally = Tally::default();
+        for (operation, path) in &files {
+            let text =
+                std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            let doc: Value =
+                serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             assert_eq!(
-                case["params_valid"],
-                Value::Bool(true),
-                "{operation} seed {seed}: botocore rejects its own params"
+                doc["operation"].as_str(),
+                Some(operation.as_str()),
+                "{}",
+                path.display()
             );
-            let stripped = without_botocore_only_members(operation, case);
-            if stripped.is_some() {
-                stripped_cases += 1;
-            }
-            let Some(verdict) = dispatch(operation, stripped.as_ref().unwrap_or(case)) else {
-                skipped.push(operation.clone());
-                break;
-            };
-            cases += 1;
-            let expected_rejection = EXPECTED_REJECTIONS
+            assert_eq!(
+                doc["service"].as_str(),
+                Some(service.botocore),
+                "{}: recorded for another botocore service",
+                path.display()
+            );
+            assert_eq!(
+                doc["botocore_version"].as_str(),
+                Some(pinned.as_str()),
+                "{}: recorded with another botocore than tests/oracle/requirements.txt pins",
+                path.display()
+            );
+            let recorded_cases = doc["cases"].as_array().expect("cases");
+            let seeds: Vec<u64> = recorded_cases
                 .iter()
-                .find(|(op, s, _)| op == operation && *s == seed);
-            match (&verdict.rejected, expected_rejection) {
-                (None, None) => match verdict.request {
-                    None => requests_equal += 1,
-                    Some(d) => failures.push(format!("{operation} seed {seed} request: {d}")),
-                },
-                (Some(_), Some(_)) => {
-                    // Rightly refused (listed with its reason): that is our agreement.
-                    requests_equal += 1;
-                    expected_rejections_seen.insert((operation.clone(), seed));
-                }
-                (Some(e), None) => failures.push(format!(
-                    "{operation} seed {seed} request: botocore accepts params {} but our validation rejects them: {e}",
-                    case["params"]
-                )),
-                (None, Some((_, _, why))) => failures.push(format!(
-                    "{operation} seed {seed} request: listed as rightly rejected ({why}) but our validation accepts it"
-                )),
+                .map(|c| c["seed"].as_u64().expect("seed"))
+                .collect();
+            assert_eq!(
+                seeds,
+                (1..=SEEDS as u64).collect::<Vec<_>>(),
+                "{folder} {operation}: seeds 1..={SEEDS} expected"
+            );
+            if !service.operations.contains(&operation.as_str()) {
+                skipped.insert((folder, operation.clone()));
+                continue;
             }
-            match verdict.response {
-                None => responses_equal += 1,
-                Some(d) => failures.push(format!("{operation} seed {seed} response: {d}")),
+            tally.operations += 1;
+            for case in recorded_cases {
+                let seed = case["seed"].as_u64().unwrap();
+                let at = format!("{folder} {operation} seed {seed}");
+                assert_eq!(
+                    case["params_valid"],
+                    Value::Bool(true),
+                    "{at}: botocore rejects its own params"
+                );
+                let stripped = without_botocore_only_members(folder, operation, case);
+                if stripped.is_some() {
+                    stripped_cases += 1;
+                }
+                let verdict = (service.dispatch)(operation, stripped.as_ref().unwrap_or(case))
+                    .unwrap_or_else(|| panic!("{at}: listed operation has no replay arm"));
+                tally.cases += 1;
+                let expected_rejection = EXPECTED_REJECTIONS
+                    .iter()
+                    .find(|(s, op, n, _)| *s == folder && op == operation && *n == seed);
+                match (&verdict.rejected, expected_rejection) {
+                    (None, None) => match verdict.request {
+                        None => tally.requests_equal += 1,
+                        Some(d) => failures.push(format!("{at} request: {d}")),
+                    },
+                    (Some(_), Some(_)) => {
+                        // Rightly refused (listed with its reason): that is our agreement.
+                        tally.requests_equal += 1;
+                        expected_rejections_seen.insert((folder, operation.clone(), seed));
+                    }
+                    (Some(e), None) => failures.push(format!(
+                        "{at} request: botocore accepts params {} but our validation rejects them: {e}",
+                        case["params"]
+                    )),
+                    (None, Some((_, _, _, why))) => failures.push(format!(
+                        "{at} request: listed as rightly rejected ({why}) but our validation accepts it"
+                    )),
+                }
+                match verdict.response {
+                    None => tally.responses_equal += 1,
+                    Some(d) => failures.push(format!("{at} response: {d}")),
+                }
             }
         }
+        tallies.push((service, tally));
     }
-    for (op, seed, why) in EXPECTED_REJECTIONS {
+    for (service, op, seed, why) in EXPECTED_REJECTIONS {
         assert!(
-            expected_rejections_seen.contains(&(op.to_string(), *seed)),
-            "EXPECTED_REJECTIONS lists {op} seed {seed} ({why}) but no such case was run"
+            expected_rejections_seen.contains(&(*service, op.to_string(), *seed)),
+            "EXPECTED_REJECTIONS lists {service} {op} seed {seed} ({why}) but no such case was run"
         );
     }
+    let expected_skips: BTreeSet<(&str, String)> = BOTOCORE_ONLY_OPERATIONS
+        .iter()
+        .map(|(s, op)| (*s, op.to_string()))
+        .collect();
+    assert_eq!(
+        skipped, expected_skips,
+        "operations recorded but not replayed (botocore knows them, the generated crate does not) \
+         must be exactly BOTOCORE_ONLY_OPERATIONS"
+    );
 
-    if !skipped.is_empty() {
-        println!("botocore agreement: skipped (botocore knows them, the generated crate does not): {skipped:?}");
-    }
+    println!("botocore agreement: skipped (botocore knows them, the generated crate does not): {skipped:?}");
     if stripped_cases > 0 {
         println!(
             "botocore agreement: {stripped_cases} cases compared without botocore-only input members {BOTOCORE_ONLY_INPUT_MEMBERS:?}"
@@ -407,14 +600,42 @@ fn requests_and_responses_agree_with_botocore() {
     for f in &failures {
         println!("DISAGREEMENT {f}");
     }
+    let mut total = Tally::default();
+    for (service, t) in &tallies {
+        println!(
+            "botocore agreement: {} ({}): {} operations, requests {}/{} equal, responses {}/{} equal",
+            service.folder,
+            service.botocore,
+            t.operations,
+            t.requests_equal,
+            t.cases,
+            t.responses_equal,
+            t.cases
+        );
+        total.operations += t.operations;
+        total.cases += t.cases;
+        total.requests_equal += t.requests_equal;
+        total.responses_equal += t.responses_equal;
+    }
     println!(
-        "botocore agreement: requests {requests_equal}/{cases} equal, responses {responses_equal}/{cases} equal"
+        "botocore agreement: all {} services: {} operations, requests {}/{} equal, responses {}/{} equal",
+        tallies.len(),
+        total.operations,
+        total.requests_equal,
+        total.cases,
+        total.responses_equal,
+        total.cases
     );
-    assert!(
-        cases >= SEEDS * OPERATIONS.len(),
-        "only {cases} cases ran; expected at least {SEEDS} x {} operations",
-        OPERATIONS.len()
-    );
+    for (service, t) in &tallies {
+        assert!(
+            t.operations == service.operations.len() && t.cases >= SEEDS * t.operations,
+            "{}: {} cases of {} operations ran; expected at least {SEEDS} x {} operations",
+            service.folder,
+            t.cases,
+            t.operations,
+            service.operations.len()
+        );
+    }
     assert!(
         failures.is_empty(),
         "{} disagreements with botocore (all printed above as DISAGREEMENT lines); the first:\n{}",
@@ -426,6 +647,19 @@ fn requests_and_responses_agree_with_botocore() {
             .collect::<Vec<_>>()
             .join("\n")
     );
+}
+
+#[test]
+fn base64_decoding_is_strict_standard_base64() {
+    assert_eq!(base64_decode("").unwrap(), b"");
+    assert_eq!(base64_decode("Zg==").unwrap(), b"f");
+    assert_eq!(base64_decode("Zm8=").unwrap(), b"fo");
+    assert_eq!(base64_decode("Zm9v").unwrap(), b"foo");
+    assert_eq!(base64_decode("Zm9vYg==").unwrap(), b"foob");
+    assert_eq!(base64_decode("/+8A").unwrap(), [0xff, 0xef, 0x00]);
+    for bad in ["Zg", "Zg=v", "Z===", "Zg==Zg==", "Zm9-", "Zm9v\n"] {
+        assert!(base64_decode(bad).is_err(), "{bad:?} decoded");
+    }
 }
 
 /// The live oracle: (python, oracle folder), or `None` when it is unavailable outside CI.
@@ -522,32 +756,52 @@ fn committed_fixtures_are_what_live_botocore_records() {
         "tests/oracle/record.py failed with {status}"
     );
 
-    let committed = fixture_files(&fixtures_dir());
-    let fresh = fixture_files(&out);
-    let names =
-        |files: &[(String, PathBuf)]| files.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+    let committed = fixture_tree(&fixtures_dir());
+    let fresh = fixture_tree(&out);
+    let _cleanup = RemoveOnDrop(out.clone());
+    // record.py must write every service this test replays.
+    let fresh_folders: BTreeSet<&str> = fresh
+        .keys()
+        .filter_map(|k| k.split_once('/'))
+        .map(|(f, _)| f)
+        .collect();
+    let wanted: BTreeSet<&str> = SERVICES.iter().map(|s| s.folder).collect();
+    assert_eq!(
+        fresh_folders, wanted,
+        "record.py's services are not the crates this test replays"
+    );
     let mut problems = Vec::new();
-    if names(&committed) != names(&fresh) {
+    let only_committed: Vec<&String> = committed
+        .keys()
+        .filter(|k| !fresh.contains_key(*k))
+        .collect();
+    let only_fresh: Vec<&String> = fresh
+        .keys()
+        .filter(|k| !committed.contains_key(*k))
+        .collect();
+    if !only_committed.is_empty() || !only_fresh.is_empty() {
         problems.push(format!(
-            "operations differ: committed {:?}, recorded {:?}",
-            names(&committed),
-            names(&fresh)
+            "files differ: only committed {only_committed:?}, only recorded {only_fresh:?}"
         ));
     }
-    for (name, fresh_path) in &fresh {
-        let Some((_, committed_path)) = committed.iter().find(|(n, _)| n == name) else {
+    let mut per_folder: BTreeMap<&str, usize> = BTreeMap::new();
+    for (rel, fresh_path) in &fresh {
+        let Some(committed_path) = committed.get(rel) else {
             continue;
         };
         let a = std::fs::read(committed_path).expect("committed fixture");
         let b = std::fs::read(fresh_path).expect("recorded fixture");
-        if a != b {
+        if a == b {
+            *per_folder
+                .entry(rel.split_once('/').map_or("", |(f, _)| f))
+                .or_default() += 1;
+        } else {
             problems.push(format!(
-                "{name}.json differs: {}",
+                "{rel} differs: {}",
                 first_line_difference(&String::from_utf8_lossy(&a), &String::from_utf8_lossy(&b))
             ));
         }
     }
-    let _ = std::fs::remove_dir_all(&out);
     assert!(
         problems.is_empty(),
         "the committed botocore fixtures are not what the live botocore records \
@@ -558,7 +812,16 @@ fn committed_fixtures_are_what_live_botocore_records() {
         problems.join("\n")
     );
     println!(
-        "botocore agreement (live): {} fixture files identical to a fresh recording",
+        "botocore agreement (live): {} fixture files identical to a fresh recording: {per_folder:?}",
         fresh.len()
     );
+}
+
+/// Removes a scratch folder however the test ends.
+struct RemoveOnDrop(PathBuf);
+
+impl Drop for RemoveOnDrop {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
