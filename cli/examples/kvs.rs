@@ -1,4 +1,8 @@
-//! `cargo run --example kvs -- describe-image-generation-configuration --stream-name cam-1`
+//! ```sh
+//! cargo run --example kvs -- describe-image-generation-configuration --stream-name cam-1
+//! cargo run --example kvs -- kinesis-video-media get-media --stream-name cam-1 \
+//!     --start-selector '{"StartSelectorType":"NOW"}' live.mkv
+//! ```
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
