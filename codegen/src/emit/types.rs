@@ -1,7 +1,7 @@
 //! Data types: structures with builders, enums that keep unknown values, unions.
 
 use proc_macro2::{Literal, TokenStream};
-use quote::quote;
+use quote::{quote, ToTokens};
 
 use super::docs;
 use super::names::{builder_path, ident, is_string_enum, rust_type};
@@ -158,60 +158,62 @@ fn setter(svc: &Service, m: &Member) -> TokenStream {
     }
 }
 
-/// The return type (as `API.md` writes it) and default of [`default_getter`], when there is one.
-pub fn default_getter_signature(svc: &Service, m: &Member) -> Option<(String, String)> {
-    let value = m.default.as_ref()?;
-    let ty = match (&m.target.ty, value) {
-        (Type::Boolean, serde_json::Value::Bool(_)) => "bool".to_string(),
-        (Type::Byte | Type::Short | Type::Integer | Type::Long, serde_json::Value::Number(n))
-            if n.as_i64().is_some() =>
-        {
-            super::api_listing::type_string(svc, &m.target)
+/// How a member's `@default` is given back by its getter, for the kinds that have one.
+enum DefaultGetter {
+    /// A `Copy` scalar: `self.x.unwrap_or(literal)`.
+    Scalar(TokenStream),
+    /// `self.x.as_deref().unwrap_or("...")`, returning `&str`.
+    Str(String),
+    /// `self.x.clone().unwrap_or(Enum::from("..."))`.
+    Enum(String),
+}
+
+/// The getter a member with a `@default` gets: scalars, strings and enums (other defaults are
+/// empty collections or blobs, which the `Option` field already says enough about).
+fn default_getter_kind(svc: &Service, m: &Member) -> Option<DefaultGetter> {
+    use serde_json::Value;
+    Some(match (&m.target.ty, m.default.as_ref()?) {
+        (Type::Boolean, Value::Bool(b)) => DefaultGetter::Scalar(quote!(#b)),
+        (Type::Byte | Type::Short | Type::Integer | Type::Long, Value::Number(n)) => {
+            DefaultGetter::Scalar(Literal::i64_unsuffixed(n.as_i64()?).into_token_stream())
         }
-        (Type::Float | Type::Double, serde_json::Value::Number(_)) => {
-            super::api_listing::type_string(svc, &m.target)
+        (Type::Float | Type::Double, Value::Number(n)) => {
+            DefaultGetter::Scalar(Literal::f64_unsuffixed(n.as_f64()?).into_token_stream())
         }
-        (Type::String, serde_json::Value::String(_)) => "&str".to_string(),
-        (Type::Named(_), serde_json::Value::String(_)) if is_string_enum(svc, &m.target) => {
-            super::api_listing::type_string(svc, &m.target)
+        (Type::String, Value::String(v)) => DefaultGetter::Str(v.clone()),
+        (Type::Named(_), Value::String(v)) if is_string_enum(svc, &m.target) => {
+            DefaultGetter::Enum(v.clone())
         }
         _ => return None,
+    })
+}
+
+/// The return type (as `API.md` writes it) and default of [`default_getter`], when there is one.
+pub fn default_getter_signature(svc: &Service, m: &Member) -> Option<(String, String)> {
+    let ty = match default_getter_kind(svc, m)? {
+        DefaultGetter::Str(_) => "&str".to_string(),
+        DefaultGetter::Scalar(_) | DefaultGetter::Enum(_) => {
+            super::api_listing::type_string(svc, &m.target)
+        }
     };
-    Some((ty, value.to_string()))
+    Some((ty, m.default.as_ref()?.to_string()))
 }
 
 /// `x()` for a member with a `@default`: the value, or the default when it is unset (Smithy
 /// treats an absent member with a default as holding it). The field keeps telling the two
-/// apart. Scalars, strings and enums only (see [`default_getter_signature`]); other defaults
-/// are empty collections or blobs.
+/// apart.
 fn default_getter(svc: &Service, m: &Member) -> Option<TokenStream> {
-    default_getter_signature(svc, m)?;
-    let value = m.default.as_ref()?;
     let f = ident(&m.field_name);
-    let (ty, fallback, read) = match (&m.target.ty, value) {
-        (Type::Boolean, serde_json::Value::Bool(b)) => (quote!(bool), quote!(#b), quote!(self.#f)),
-        (Type::Byte | Type::Short | Type::Integer | Type::Long, serde_json::Value::Number(n)) => {
-            let ty = rust_type(svc, &m.target);
-            let lit: TokenStream = n.as_i64()?.to_string().parse().ok()?;
-            (ty, lit, quote!(self.#f))
-        }
-        (Type::Float | Type::Double, serde_json::Value::Number(n)) => {
-            let ty = rust_type(svc, &m.target);
-            let lit = proc_macro2::Literal::f64_unsuffixed(n.as_f64()?);
-            (ty, quote!(#lit), quote!(self.#f))
-        }
-        (Type::String, serde_json::Value::String(v)) => {
-            (quote!(&str), quote!(#v), quote!(self.#f.as_deref()))
-        }
-        (Type::Named(_), serde_json::Value::String(v)) => {
-            let ty = rust_type(svc, &m.target);
-            (ty.clone(), quote!(#ty::from(#v)), quote!(self.#f.clone()))
-        }
-        _ => return None,
+    let ty = rust_type(svc, &m.target);
+    let (ty, fallback, read) = match default_getter_kind(svc, m)? {
+        DefaultGetter::Scalar(lit) => (ty, lit, quote!(self.#f)),
+        DefaultGetter::Str(v) => (quote!(&str), quote!(#v), quote!(self.#f.as_deref())),
+        DefaultGetter::Enum(v) => (ty.clone(), quote!(#ty::from(#v)), quote!(self.#f.clone())),
     };
     let doc = docs::lines(&format!(
-        "`{}`, or its default `{value}` when unset.",
-        m.name
+        "`{}`, or its default `{}` when unset.",
+        m.name,
+        m.default.as_ref()?
     ));
     Some(quote! {
         #doc
