@@ -457,6 +457,16 @@ pub fn parse_response(svc: &Service, op: &Operation) -> TokenStream {
             }
         }
     });
+    // Reads the head (and, without a streaming payload, the body) of a 2xx `response`.
+    let read_output = quote! {
+        let read = || -> ::std::result::Result<#output_path, crate::runtime::json::DeserializeError> {
+            #[allow(unused_mut)]
+            let mut out = #body_read;
+            #http_reads
+            ::std::result::Result::Ok(out)
+        };
+        read().map_err(|e| crate::runtime::error::SdkError::Response(crate::runtime::error::ResponseError::new(response, e)))
+    };
     let parse_output = if let Some(m) = svc.streaming_output_member(&op.output) {
         let f = ident(&m.field_name);
         quote! {
@@ -473,13 +483,7 @@ pub fn parse_response(svc: &Service, op: &Operation) -> TokenStream {
             /// `payload` (the body, read or not) as the streaming member.
             pub fn parse_output(head: &crate::runtime::http::HttpResponse, payload: crate::runtime::byte_stream::ByteStream) -> ::std::result::Result<#output_path, crate::runtime::error::SdkError<#error_enum>> {
                 let response = head;
-                let read = || -> ::std::result::Result<#output_path, crate::runtime::json::DeserializeError> {
-                    #[allow(unused_mut)]
-                    let mut out = #body_read;
-                    #http_reads
-                    ::std::result::Result::Ok(out)
-                };
-                let mut out = read().map_err(|e| crate::runtime::error::SdkError::Response(crate::runtime::error::ResponseError::new(response, e)))?;
+                let mut out = { #read_output }?;
                 out.#f = payload;
                 ::std::result::Result::Ok(out)
             }
@@ -491,13 +495,7 @@ pub fn parse_response(svc: &Service, op: &Operation) -> TokenStream {
                 if !(200..300).contains(&response.status) {
                     return ::std::result::Result::Err(parse_error(response));
                 }
-                let read = || -> ::std::result::Result<#output_path, crate::runtime::json::DeserializeError> {
-                    #[allow(unused_mut)]
-                    let mut out = #body_read;
-                    #http_reads
-                    ::std::result::Result::Ok(out)
-                };
-                read().map_err(|e| crate::runtime::error::SdkError::Response(crate::runtime::error::ResponseError::new(response, e)))
+                #read_output
             }
         }
     };

@@ -102,33 +102,35 @@ pub fn parse_output(
     crate::runtime::error::SdkError<GetMediaError>,
 > {
     let response = head;
-    let read = || -> ::std::result::Result<
-        crate::operation::get_media::GetMediaOutput,
-        crate::runtime::json::DeserializeError,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::get_media::GetMediaOutput::default();
-        let joined = response
-            .headers
-            .get_all("Content-Type")
-            .collect::<::std::vec::Vec<_>>()
-            .join(", ");
-        if response.headers.contains("Content-Type") {
-            let h = joined.as_str();
-            out.content_type = ::std::option::Option::Some(
-                (::std::result::Result::<
-                    _,
-                    crate::runtime::json::DeserializeError,
-                >::Ok(h.to_string()))
-                    .map_err(|e| e.at("ContentType"))?,
-            );
-        }
-        ::std::result::Result::Ok(out)
-    };
-    let mut out = read()
-        .map_err(|e| crate::runtime::error::SdkError::Response(
-            crate::runtime::error::ResponseError::new(response, e),
-        ))?;
+    let mut out = {
+        let read = || -> ::std::result::Result<
+            crate::operation::get_media::GetMediaOutput,
+            crate::runtime::json::DeserializeError,
+        > {
+            #[allow(unused_mut)]
+            let mut out = crate::operation::get_media::GetMediaOutput::default();
+            let joined = response
+                .headers
+                .get_all("Content-Type")
+                .collect::<::std::vec::Vec<_>>()
+                .join(", ");
+            if response.headers.contains("Content-Type") {
+                let h = joined.as_str();
+                out.content_type = ::std::option::Option::Some(
+                    (::std::result::Result::<
+                        _,
+                        crate::runtime::json::DeserializeError,
+                    >::Ok(h.to_string()))
+                        .map_err(|e| e.at("ContentType"))?,
+                );
+            }
+            ::std::result::Result::Ok(out)
+        };
+        read()
+            .map_err(|e| crate::runtime::error::SdkError::Response(
+                crate::runtime::error::ResponseError::new(response, e),
+            ))
+    }?;
     out.payload = payload;
     ::std::result::Result::Ok(out)
 }

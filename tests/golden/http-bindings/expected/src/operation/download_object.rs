@@ -108,60 +108,62 @@ pub fn parse_output(
     crate::runtime::error::SdkError<DownloadObjectError>,
 > {
     let response = head;
-    let read = || -> ::std::result::Result<
-        crate::operation::download_object::DownloadObjectOutput,
-        crate::runtime::json::DeserializeError,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::download_object::DownloadObjectOutput::default();
-        let joined = response
-            .headers
-            .get_all("Content-Type")
-            .collect::<::std::vec::Vec<_>>()
-            .join(", ");
-        if response.headers.contains("Content-Type") {
-            let h = joined.as_str();
-            out.content_type = ::std::option::Option::Some(
-                (::std::result::Result::<
-                    _,
-                    crate::runtime::json::DeserializeError,
-                >::Ok(h.to_string()))
-                    .map_err(|e| e.at("ContentType"))?,
-            );
-        }
-        let joined = response
-            .headers
-            .get_all("Content-Length")
-            .collect::<::std::vec::Vec<_>>()
-            .join(", ");
-        if response.headers.contains("Content-Length") {
-            let h = joined.as_str();
-            out.content_length = ::std::option::Option::Some(
-                (crate::runtime::rest::header_parse::<i64>(h))
-                    .map_err(|e| e.at("ContentLength"))?,
-            );
-        }
-        let joined = response
-            .headers
-            .get_all("Last-Modified")
-            .collect::<::std::vec::Vec<_>>()
-            .join(", ");
-        if response.headers.contains("Last-Modified") {
-            let h = joined.as_str();
-            out.last_modified = ::std::option::Option::Some(
-                (crate::runtime::rest::header_timestamp(
-                    h,
-                    crate::runtime::datetime::Format::HttpDate,
-                ))
-                    .map_err(|e| e.at("LastModified"))?,
-            );
-        }
-        ::std::result::Result::Ok(out)
-    };
-    let mut out = read()
-        .map_err(|e| crate::runtime::error::SdkError::Response(
-            crate::runtime::error::ResponseError::new(response, e),
-        ))?;
+    let mut out = {
+        let read = || -> ::std::result::Result<
+            crate::operation::download_object::DownloadObjectOutput,
+            crate::runtime::json::DeserializeError,
+        > {
+            #[allow(unused_mut)]
+            let mut out = crate::operation::download_object::DownloadObjectOutput::default();
+            let joined = response
+                .headers
+                .get_all("Content-Type")
+                .collect::<::std::vec::Vec<_>>()
+                .join(", ");
+            if response.headers.contains("Content-Type") {
+                let h = joined.as_str();
+                out.content_type = ::std::option::Option::Some(
+                    (::std::result::Result::<
+                        _,
+                        crate::runtime::json::DeserializeError,
+                    >::Ok(h.to_string()))
+                        .map_err(|e| e.at("ContentType"))?,
+                );
+            }
+            let joined = response
+                .headers
+                .get_all("Content-Length")
+                .collect::<::std::vec::Vec<_>>()
+                .join(", ");
+            if response.headers.contains("Content-Length") {
+                let h = joined.as_str();
+                out.content_length = ::std::option::Option::Some(
+                    (crate::runtime::rest::header_parse::<i64>(h))
+                        .map_err(|e| e.at("ContentLength"))?,
+                );
+            }
+            let joined = response
+                .headers
+                .get_all("Last-Modified")
+                .collect::<::std::vec::Vec<_>>()
+                .join(", ");
+            if response.headers.contains("Last-Modified") {
+                let h = joined.as_str();
+                out.last_modified = ::std::option::Option::Some(
+                    (crate::runtime::rest::header_timestamp(
+                        h,
+                        crate::runtime::datetime::Format::HttpDate,
+                    ))
+                        .map_err(|e| e.at("LastModified"))?,
+                );
+            }
+            ::std::result::Result::Ok(out)
+        };
+        read()
+            .map_err(|e| crate::runtime::error::SdkError::Response(
+                crate::runtime::error::ResponseError::new(response, e),
+            ))
+    }?;
     out.body = payload;
     ::std::result::Result::Ok(out)
 }
