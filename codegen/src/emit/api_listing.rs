@@ -243,24 +243,20 @@ fn client(l: &mut Listing) {
     }
 }
 
-/// `Client::data_endpoint`, as `emit::data_endpoint` writes it (when the model has what it needs).
+/// `Client::data_endpoint`, as `emit::data_endpoint` writes it (generation fails before this
+/// when the model lacks what the helper needs).
 fn data_endpoint(l: &mut Listing, svc: &Service, spec: &super::DataEndpointHelper) {
-    let Some(op) = svc.operations.values().find(|o| o.name == spec.operation) else {
+    let Ok(lookup) = super::data_endpoint::resolve(svc, spec) else {
         return;
     };
-    let api = svc
-        .structure(&op.input)
-        .members
-        .iter()
-        .find(|m| m.name == spec.api)
-        .map(|m| type_string(svc, &m.target))
-        .unwrap_or_default();
     l.add(
         "fn",
         "client::Client::data_endpoint",
         format!(
-            "(&self, stream: &str, api: {api}) -> Result<String, error::SdkError<operation::{}::{}>> (async)",
-            op.module_name, op.error_type
+            "(&self, stream: &str, api: {}) -> Result<String, error::SdkError<operation::{}::{}>> (async)",
+            type_string(svc, &lookup.api.target),
+            lookup.op.module_name,
+            lookup.op.error_type
         ),
     );
 }

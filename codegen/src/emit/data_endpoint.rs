@@ -9,7 +9,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use serde::Deserialize;
 
-use super::names::{ident, type_path};
+use super::names::{ident, rust_type};
 use crate::ir::{Binding, Member, NamedType, Operation, Service, Type};
 use crate::Error;
 
@@ -56,8 +56,18 @@ fn expect_body_string(m: &Member, owner: &crate::model::ShapeId) -> Result<(), E
     }
 }
 
-/// The helper's `impl Client` block, or an error naming what the model lacks.
-pub fn helper(svc: &Service, spec: &DataEndpointHelper) -> Result<TokenStream, Error> {
+/// The lookup operation and its members, checked against the model.
+pub struct Lookup<'a> {
+    pub op: &'a Operation,
+    pub name: &'a Member,
+    pub arn: &'a Member,
+    /// The API name member; a string enum.
+    pub api: &'a Member,
+    pub endpoint: &'a Member,
+}
+
+/// Finds what `spec` names in the model, or an error naming what the model lacks.
+pub fn resolve<'a>(svc: &'a Service, spec: &DataEndpointHelper) -> Result<Lookup<'a>, Error> {
     let op: &Operation = svc
         .operations
         .values()
@@ -78,17 +88,32 @@ pub fn helper(svc: &Service, spec: &DataEndpointHelper) -> Result<TokenStream, E
     expect_body_string(name, &op.input)?;
     expect_body_string(arn, &op.input)?;
     expect_body_string(endpoint, &op.output)?;
-    let api_type = match &api.target.ty {
-        Type::Named(id) if matches!(svc.types.get(id), Some(NamedType::Enum(_))) => {
-            type_path(svc, id)
-        }
-        _ => {
-            return Err(Error::model(
-                format!("{}${}", op.input, api.name),
-                "must be a string enum for the data endpoint helper",
-            ))
-        }
-    };
+    if !matches!(&api.target.ty, Type::Named(id) if matches!(svc.types.get(id), Some(NamedType::Enum(_))))
+    {
+        return Err(Error::model(
+            format!("{}${}", op.input, api.name),
+            "must be a string enum for the data endpoint helper",
+        ));
+    }
+    Ok(Lookup {
+        op,
+        name,
+        arn,
+        api,
+        endpoint,
+    })
+}
+
+/// The helper's `impl Client` block, or an error naming what the model lacks.
+pub fn helper(svc: &Service, spec: &DataEndpointHelper) -> Result<TokenStream, Error> {
+    let Lookup {
+        op,
+        name,
+        arn,
+        api,
+        endpoint,
+    } = resolve(svc, spec)?;
+    let api_type = rust_type(svc, &api.target);
     let method = ident(&op.method_name);
     let module = ident(&op.module_name);
     let error = ident(&op.error_type);
