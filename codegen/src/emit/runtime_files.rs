@@ -9,6 +9,10 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ),
     ("client.rs", include_str!("../../../runtime/src/client.rs")),
     (
+        "credentials/mod.rs",
+        include_str!("../../../runtime/src/credentials/mod.rs"),
+    ),
+    (
         "datetime.rs",
         include_str!("../../../runtime/src/datetime.rs"),
     ),

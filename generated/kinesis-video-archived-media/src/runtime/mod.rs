@@ -24,6 +24,8 @@ pub mod validate;
 #[cfg(feature = "client")]
 pub mod client;
 #[cfg(feature = "client")]
+pub mod credentials;
+#[cfg(feature = "client")]
 pub mod paginator;
 #[cfg(feature = "client")]
 pub mod transport;

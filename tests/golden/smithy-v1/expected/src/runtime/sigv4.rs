@@ -51,6 +51,10 @@ pub struct Credentials {
     access_key_id: String,
     secret_access_key: String,
     session_token: Option<String>,
+    /// When temporary credentials stop working; `None` for long-lived keys.
+    expiry: Option<SystemTime>,
+    /// Which source gave them (`environment`, `assume-role`, `iam-role`, ...), for `whoami`.
+    provider_name: &'static str,
 }
 
 impl Credentials {
@@ -63,7 +67,29 @@ impl Credentials {
             access_key_id: access_key_id.into(),
             secret_access_key: secret_access_key.into(),
             session_token,
+            expiry: None,
+            provider_name: "static",
         }
+    }
+
+    /// The same credentials, expiring at `expiry`.
+    pub fn with_expiry(mut self, expiry: Option<SystemTime>) -> Self {
+        self.expiry = expiry;
+        self
+    }
+
+    /// The same credentials, naming the source that gave them.
+    pub fn with_provider_name(mut self, name: &'static str) -> Self {
+        self.provider_name = name;
+        self
+    }
+
+    pub fn expiry(&self) -> Option<SystemTime> {
+        self.expiry
+    }
+
+    pub fn provider_name(&self) -> &'static str {
+        self.provider_name
     }
 
     pub fn access_key_id(&self) -> &str {
@@ -90,6 +116,8 @@ impl fmt::Debug for Credentials {
                 "session_token",
                 &self.session_token.as_ref().map(|_| REDACTED),
             )
+            .field("expiry", &self.expiry)
+            .field("provider_name", &self.provider_name)
             .finish()
     }
 }
