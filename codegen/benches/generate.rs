@@ -24,6 +24,7 @@ fn bench(c: &mut Criterion) {
         partitions_json: String::new(),
         endpoint_test_overrides: Vec::new(),
         data_endpoint: None,
+        runtime_path: "../../runtime".into(),
     };
     c.bench_function("parse model", |b| {
         b.iter(|| smithy_lite_codegen::model::Model::from_json(&text).unwrap())

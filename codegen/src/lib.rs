@@ -14,7 +14,7 @@ pub mod naming;
 pub mod pattern;
 pub mod protocol;
 
-pub use emit::{CrateOptions, DataEndpointHelper, EndpointTestOverride, Files};
+pub use emit::{CrateOptions, DataEndpointHelper, EndpointTestOverride, Files, RUNTIME_VERSION};
 pub use error::Error;
 
 /// Parses `model_json`, lowers its service (or `service_id`) and emits the crate's files.

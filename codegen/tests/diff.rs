@@ -788,6 +788,7 @@ fn api_listing_shows_what_the_diff_names() {
             partitions_json: String::new(),
             endpoint_test_overrides: Vec::new(),
             data_endpoint: None,
+            runtime_path: "../../runtime".into(),
         };
         let text = serde_json::to_string(m).unwrap();
         let (_, files) = smithy_lite_codegen::generate(&text, None, &options).unwrap();

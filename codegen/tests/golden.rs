@@ -46,6 +46,7 @@ fn options(name: &str) -> CrateOptions {
         partitions_json: String::new(),
         endpoint_test_overrides: Vec::new(),
         data_endpoint: None,
+        runtime_path: "../../../../runtime".into(),
     }
 }
 

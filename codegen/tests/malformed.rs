@@ -12,6 +12,7 @@ fn options() -> CrateOptions {
         partitions_json: String::new(),
         endpoint_test_overrides: Vec::new(),
         data_endpoint: None,
+        runtime_path: "../../runtime".into(),
     }
 }
 

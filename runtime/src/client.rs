@@ -1,349 +1,27 @@
-//! The client: configuration resolved the AWS way, and the orchestrator that turns an input
-//! into a signed request at the right endpoint, sends it with retries and timeouts, and parses
-//! the answer.
+//! The client's orchestrator: turns an input into a signed request at the right endpoint, sends
+//! it with retries and timeouts, and parses the answer. The configuration is in `config`.
 
-use std::fmt;
-use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Instant, SystemTime};
 
-use super::endpoint::{ParamValue, Params, Partitions, RuleSet};
+pub use super::config::{Config, ConfigBuilder, ConfigError, ServiceMeta, SharedConfig};
+use super::credentials::ProvideCredentials;
+use super::endpoint::{ParamValue, Params};
 use super::error::{BoxError, ProvideErrorMeta, SdkError};
 use super::http::{HttpRequest, HttpResponse};
 use super::operation::Operation;
-use super::profile::{Env, Profile};
-use super::retry::{classify, RetryConfig, RetryQuota, RetryReason};
+use super::retry::{classify, RetryReason};
 use super::sigv4::{sign_request, Credentials, SigningParams, SigningSettings};
-use super::transport::{HttpClient, HttpTimeouts, OutgoingRequest, ReqwestClient};
-
-/// What the generated crate tells the runtime about its service.
-#[derive(Debug)]
-pub struct ServiceMeta {
-    /// `Kinesis Video`
-    pub sdk_id: &'static str,
-    /// SigV4 signing name (`kinesisvideo`).
-    pub signing_name: &'static str,
-    /// `KINESIS_VIDEO`, for `AWS_ENDPOINT_URL_KINESIS_VIDEO`.
-    pub env_endpoint_id: &'static str,
-    /// `smithy.rules#endpointRuleSet` as JSON.
-    pub rule_set: &'static str,
-    /// The pinned partitions table (`partitions.json`).
-    pub partitions: &'static str,
-    /// For the `user-agent` header.
-    pub crate_name: &'static str,
-    pub crate_version: &'static str,
-}
-
-/// A setting could not be resolved; says where it looked.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConfigError {
-    message: String,
-}
-
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for ConfigError {}
-
-/// Builds a [`Config`]; anything not set here comes from the environment and the profile.
-#[derive(Clone, Debug, Default)]
-pub struct ConfigBuilder {
-    region: Option<String>,
-    credentials: Option<Credentials>,
-    endpoint_url: Option<String>,
-    use_fips: Option<bool>,
-    use_dual_stack: Option<bool>,
-    retry: Option<RetryConfig>,
-    http_timeouts: Option<HttpTimeouts>,
-    operation_timeout: Option<Duration>,
-    http_client: Option<Arc<dyn HttpClient>>,
-    signing_time: Option<SystemTime>,
-    env: Option<Env>,
-}
-
-impl ConfigBuilder {
-    pub fn region(mut self, region: impl Into<String>) -> Self {
-        self.region = Some(region.into());
-        self
-    }
-
-    pub fn credentials(mut self, credentials: Credentials) -> Self {
-        self.credentials = Some(credentials);
-        self
-    }
-
-    /// Sends every request to this URL instead of the one the endpoint rules give.
-    pub fn endpoint_url(mut self, url: impl Into<String>) -> Self {
-        self.endpoint_url = Some(url.into());
-        self
-    }
-
-    pub fn use_fips(mut self, on: bool) -> Self {
-        self.use_fips = Some(on);
-        self
-    }
-
-    pub fn use_dual_stack(mut self, on: bool) -> Self {
-        self.use_dual_stack = Some(on);
-        self
-    }
-
-    pub fn retry_config(mut self, retry: RetryConfig) -> Self {
-        self.retry = Some(retry);
-        self
-    }
-
-    /// Attempts in all (1 disables retries).
-    pub fn max_attempts(mut self, n: u32) -> Self {
-        let mut retry = self.retry.unwrap_or_default();
-        retry.max_attempts = n.max(1);
-        self.retry = Some(retry);
-        self
-    }
-
-    pub fn connect_timeout(mut self, t: Duration) -> Self {
-        let mut timeouts = self.http_timeouts.unwrap_or_default();
-        timeouts.connect = t;
-        self.http_timeouts = Some(timeouts);
-        self
-    }
-
-    pub fn read_timeout(mut self, t: Duration) -> Self {
-        let mut timeouts = self.http_timeouts.unwrap_or_default();
-        timeouts.read = t;
-        self.http_timeouts = Some(timeouts);
-        self
-    }
-
-    /// Limit for a whole call, retries and backoff included.
-    pub fn operation_timeout(mut self, t: Duration) -> Self {
-        self.operation_timeout = Some(t);
-        self
-    }
-
-    /// Another HTTP client (or a replay of recorded exchanges).
-    pub fn http_client(mut self, client: Arc<dyn HttpClient>) -> Self {
-        self.http_client = Some(client);
-        self
-    }
-
-    /// Signs with this time instead of the clock (for reproducible dry runs).
-    pub fn signing_time(mut self, t: SystemTime) -> Self {
-        self.signing_time = Some(t);
-        self
-    }
-
-    /// Reads settings from these variables instead of the process environment.
-    pub fn env(mut self, env: Env) -> Self {
-        self.env = Some(env);
-        self
-    }
-
-    /// Resolves every setting: builder first, then environment variables, then the profile.
-    pub fn build(self, service: &'static ServiceMeta) -> Result<Config, ConfigError> {
-        let env = self.env.unwrap_or_else(Env::process);
-        let profile = Profile::load(&env);
-        let looked_in = || {
-            let files: Vec<String> = profile
-                .sources
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect();
-            if files.is_empty() {
-                format!("profile `{}` (no shared config files found)", profile.name)
-            } else {
-                format!("profile `{}` in {}", profile.name, files.join(", "))
-            }
-        };
-        let region = self
-            .region
-            .or_else(|| env.get("AWS_REGION"))
-            .or_else(|| env.get("AWS_DEFAULT_REGION"))
-            .or_else(|| profile.get("region").map(str::to_owned))
-            .ok_or_else(|| ConfigError {
-                message: format!(
-                    "no region: set one on the client builder, in AWS_REGION or AWS_DEFAULT_REGION, or as `region` of {}",
-                    looked_in()
-                ),
-            })?;
-        let credentials = match self.credentials {
-            Some(c) => c,
-            None => credentials_from(&env, &profile).ok_or_else(|| ConfigError {
-                message: format!(
-                    "no credentials: set them on the client builder, in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or as aws_access_key_id/aws_secret_access_key of {}",
-                    looked_in()
-                ),
-            })?,
-        };
-        let endpoint_url = self
-            .endpoint_url
-            .or_else(|| env.get(&format!("AWS_ENDPOINT_URL_{}", service.env_endpoint_id)))
-            .or_else(|| env.get("AWS_ENDPOINT_URL"))
-            .or_else(|| profile.get("endpoint_url").map(str::to_owned));
-        let flag = |explicit: Option<bool>, var: &str, key: &str| {
-            explicit
-                .or_else(|| env.get(var).map(|v| v.eq_ignore_ascii_case("true")))
-                .or_else(|| profile.get(key).map(|v| v.eq_ignore_ascii_case("true")))
-                .unwrap_or(false)
-        };
-        let use_fips = flag(self.use_fips, "AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint");
-        let use_dual_stack = flag(
-            self.use_dual_stack,
-            "AWS_USE_DUALSTACK_ENDPOINT",
-            "use_dualstack_endpoint",
-        );
-        let explicit_retry = self.retry.is_some();
-        let mut retry = self.retry.unwrap_or_default();
-        if !explicit_retry {
-            if let Some(n) = env
-                .get("AWS_MAX_ATTEMPTS")
-                .or_else(|| profile.get("max_attempts").map(str::to_owned))
-                .and_then(|v| v.parse::<u32>().ok())
-            {
-                retry.max_attempts = n.max(1);
-            }
-        }
-        let http_client: Arc<dyn HttpClient> = match self.http_client {
-            Some(c) => c,
-            None => Arc::new(
-                ReqwestClient::new(self.http_timeouts.unwrap_or_default()).map_err(|e| {
-                    ConfigError {
-                        message: e.to_string(),
-                    }
-                })?,
-            ),
-        };
-        let rules = RuleSet::from_json(service.rule_set).map_err(|e| ConfigError {
-            message: format!(
-                "the endpoint rule set of {} is invalid: {e}",
-                service.sdk_id
-            ),
-        })?;
-        let partitions = Partitions::from_json(service.partitions).map_err(|e| ConfigError {
-            message: format!("the partitions table is invalid: {e}"),
-        })?;
-        Ok(Config {
-            inner: Arc::new(ConfigInner {
-                service,
-                region,
-                credentials,
-                endpoint_url,
-                use_fips,
-                use_dual_stack,
-                retry,
-                operation_timeout: self.operation_timeout,
-                http_client,
-                signing_time: self.signing_time,
-                rules,
-                partitions,
-                quota: RetryQuota::default(),
-            }),
-        })
-    }
-}
-
-fn credentials_from(env: &Env, profile: &Profile) -> Option<Credentials> {
-    if let (Some(id), Some(secret)) = (
-        env.get("AWS_ACCESS_KEY_ID"),
-        env.get("AWS_SECRET_ACCESS_KEY"),
-    ) {
-        return Some(Credentials::new(id, secret, env.get("AWS_SESSION_TOKEN")));
-    }
-    match (
-        profile.get("aws_access_key_id"),
-        profile.get("aws_secret_access_key"),
-    ) {
-        (Some(id), Some(secret)) => Some(Credentials::new(
-            id.to_string(),
-            secret.to_string(),
-            profile.get("aws_session_token").map(str::to_owned),
-        )),
-        _ => None,
-    }
-}
-
-/// Resolved settings of a client; cheap to clone.
-#[derive(Clone, Debug)]
-pub struct Config {
-    inner: Arc<ConfigInner>,
-}
-
-struct ConfigInner {
-    service: &'static ServiceMeta,
-    region: String,
-    credentials: Credentials,
-    endpoint_url: Option<String>,
-    use_fips: bool,
-    use_dual_stack: bool,
-    retry: RetryConfig,
-    operation_timeout: Option<Duration>,
-    http_client: Arc<dyn HttpClient>,
-    signing_time: Option<SystemTime>,
-    rules: RuleSet,
-    partitions: Partitions,
-    quota: RetryQuota,
-}
-
-impl fmt::Debug for ConfigInner {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // Credentials print redacted by their own Debug.
-        f.debug_struct("Config")
-            .field("service", &self.service.sdk_id)
-            .field("region", &self.region)
-            .field("credentials", &self.credentials)
-            .field("endpoint_url", &self.endpoint_url)
-            .field("use_fips", &self.use_fips)
-            .field("use_dual_stack", &self.use_dual_stack)
-            .field("retry", &self.retry)
-            .field("operation_timeout", &self.operation_timeout)
-            .finish_non_exhaustive()
-    }
-}
+use super::transport::OutgoingRequest;
 
 impl Config {
-    pub fn builder() -> ConfigBuilder {
-        ConfigBuilder::default()
-    }
-
-    pub fn region(&self) -> &str {
-        &self.inner.region
-    }
-
-    pub fn retry_config(&self) -> &RetryConfig {
-        &self.inner.retry
-    }
-
-    /// A copy of this configuration that sends to `url` (for data-plane endpoints).
-    pub fn with_endpoint_url(&self, url: impl Into<String>) -> Config {
-        let inner = &self.inner;
-        Config {
-            inner: Arc::new(ConfigInner {
-                service: inner.service,
-                region: inner.region.clone(),
-                credentials: inner.credentials.clone(),
-                endpoint_url: Some(url.into()),
-                use_fips: inner.use_fips,
-                use_dual_stack: inner.use_dual_stack,
-                retry: inner.retry.clone(),
-                operation_timeout: inner.operation_timeout,
-                http_client: inner.http_client.clone(),
-                signing_time: inner.signing_time,
-                rules: inner.rules.clone(),
-                partitions: inner.partitions.clone(),
-                quota: RetryQuota::default(),
-            }),
-        }
-    }
-
     /// The URL, signing region and signing name for this configuration.
     pub fn resolve_endpoint(&self) -> Result<ResolvedEndpoint, BoxError> {
         let inner = &self.inner;
+        let shared = &inner.shared;
         let mut params = Params::new()
-            .set("Region", ParamValue::String(inner.region.clone()))
-            .set("UseFIPS", ParamValue::Bool(inner.use_fips))
-            .set("UseDualStack", ParamValue::Bool(inner.use_dual_stack));
+            .set("Region", ParamValue::String(shared.region().to_string()))
+            .set("UseFIPS", ParamValue::Bool(shared.use_fips()))
+            .set("UseDualStack", ParamValue::Bool(shared.use_dual_stack()));
         if let Some(url) = &inner.endpoint_url {
             params = params.set("Endpoint", ParamValue::String(url.clone()));
         }
@@ -366,14 +44,15 @@ impl Config {
         };
         Ok(ResolvedEndpoint {
             url: endpoint.url,
-            signing_region: field("signingRegion").unwrap_or_else(|| inner.region.clone()),
+            signing_region: field("signingRegion").unwrap_or_else(|| shared.region().to_string()),
             signing_name: field("signingName")
                 .unwrap_or_else(|| inner.service.signing_name.to_string()),
         })
     }
 
     /// The exact signed request attempt `attempt` of a call would send (what `--dry-run` prints).
-    pub fn prepare<O: Operation>(
+    /// Credentials are asked of the provider as for a call; nothing is sent to the service.
+    pub async fn prepare<O: Operation>(
         &self,
         input: &O::Input,
         invocation_id: &str,
@@ -381,17 +60,30 @@ impl Config {
     ) -> Result<OutgoingRequest, SdkError<O::Error>> {
         let request = O::serialize_request(input).map_err(SdkError::Validation)?;
         let endpoint = self.resolve_endpoint().map_err(SdkError::Construction)?;
-        Ok(self.sign(request, &endpoint, invocation_id, attempt))
+        let credentials = self.credentials().await?;
+        Ok(self.sign(request, &endpoint, &credentials, invocation_id, attempt))
+    }
+
+    /// The credentials for the next attempt, from the shared provider (and its cache).
+    async fn credentials<E>(&self) -> Result<Credentials, SdkError<E>> {
+        self.inner
+            .shared
+            .credentials_provider()
+            .provide_credentials()
+            .await
+            .map_err(|e| SdkError::Construction(Box::new(e)))
     }
 
     fn sign(
         &self,
         mut request: HttpRequest,
         endpoint: &ResolvedEndpoint,
+        credentials: &Credentials,
         invocation_id: &str,
         attempt: u32,
     ) -> OutgoingRequest {
         let inner = &self.inner;
+        let shared = &inner.shared;
         let (host, base_path) = split_url(&endpoint.url);
         // The endpoint may carry a path prefix (`https://host/prefix`).
         if !base_path.is_empty() {
@@ -411,14 +103,17 @@ impl Config {
             .insert("amz-sdk-invocation-id", invocation_id);
         request.headers.insert(
             "amz-sdk-request",
-            format!("attempt={attempt}; max={}", inner.retry.max_attempts),
+            format!(
+                "attempt={attempt}; max={}",
+                shared.retry_config().max_attempts
+            ),
         );
-        let time = inner.signing_time.unwrap_or_else(SystemTime::now);
+        let time = shared.signing_time().unwrap_or_else(SystemTime::now);
         sign_request(
             &mut request,
             &host,
             &SigningParams {
-                credentials: &inner.credentials,
+                credentials,
                 region: &endpoint.signing_region,
                 service: &endpoint.signing_name,
                 time,
@@ -461,10 +156,10 @@ impl Config {
             "call",
             service = self.inner.service.sdk_id,
             operation = O::NAME,
-            region = %self.inner.region
+            region = %self.region()
         );
         let call = self.invoke_with_retries::<O>(input).instrument(span);
-        match self.inner.operation_timeout {
+        match self.inner.shared.operation_timeout() {
             Some(limit) => match tokio::time::timeout(limit, call).await {
                 Ok(result) => result,
                 Err(_) => Err(SdkError::Dispatch(
@@ -488,16 +183,24 @@ impl Config {
         O::Error: ProvideErrorMeta,
     {
         let inner = &self.inner;
+        let shared = &inner.shared;
         let request = O::serialize_request(input).map_err(SdkError::Validation)?;
         let endpoint = self.resolve_endpoint().map_err(SdkError::Construction)?;
         let invocation_id = new_invocation_id();
-        let max = inner.retry.max_attempts.max(1);
+        let max = shared.retry_config().max_attempts.max(1);
         let mut spent = 0;
         let mut attempt = 1;
         loop {
-            let outgoing = self.sign(request.clone(), &endpoint, &invocation_id, attempt);
+            let credentials = self.credentials().await?;
+            let outgoing = self.sign(
+                request.clone(),
+                &endpoint,
+                &credentials,
+                &invocation_id,
+                attempt,
+            );
             let started = Instant::now();
-            let result = inner.http_client.send(outgoing).await;
+            let result = shared.http_client().send(outgoing).await;
             let elapsed = started.elapsed();
             let (retry, outcome): AttemptOutcome<O> = match result {
                 Err(e) => {
@@ -560,7 +263,7 @@ impl Config {
                 return outcome;
             };
             spent += cost;
-            let delay = inner.retry.backoff(attempt, fastrand::f64());
+            let delay = shared.retry_config().backoff(attempt, fastrand::f64());
             tracing::debug!(
                 operation = O::NAME,
                 attempt,

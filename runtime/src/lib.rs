@@ -1,8 +1,8 @@
 //! The runtime of generated Smithy clients.
 //!
-//! Every generated crate carries a verbatim copy of these files as its `runtime` module, so that
-//! the crate builds alone when vendored. Files here therefore refer to each other with `super::`
-//! paths only, never `crate::`.
+//! Every generated crate depends on this crate and re-exports it as its `runtime` module, so
+//! the crates of a program share one configuration, one credentials cache and one HTTP client.
+//! `cargo xtask vendor` copies it beside a vendored crate.
 
 pub mod byte_stream;
 pub mod datetime;
@@ -20,6 +20,8 @@ pub mod validate;
 // The client: reqwest transport, retries, timeouts, configuration (feature `client`).
 #[cfg(feature = "client")]
 pub mod client;
+#[cfg(feature = "client")]
+pub mod config;
 #[cfg(feature = "client")]
 pub mod credentials;
 #[cfg(feature = "client")]

@@ -22,12 +22,23 @@ fn with_env(vars: &[(&str, &str)]) -> ConfigBuilder {
 }
 
 fn url_of(builder: ConfigBuilder) -> String {
-    Client::from_builder(builder)
-        .unwrap()
-        .describe_image_generation_configuration()
-        .dry_run()
-        .unwrap()
-        .url
+    block_on(
+        Client::from_builder(builder)
+            .unwrap()
+            .describe_image_generation_configuration()
+            .dry_run(),
+    )
+    .unwrap()
+    .url
+}
+
+/// Runs a future to completion (a dry run resolves credentials, which may take I/O).
+fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime")
+        .block_on(f)
 }
 
 const KEYS: [(&str, &str); 2] = [
@@ -142,15 +153,17 @@ fn endpoint_overrides_and_variants() {
 
 #[test]
 fn session_tokens_are_sent_but_never_shown() {
-    let request = Client::from_builder(with_env(&[
-        ("AWS_REGION", "us-west-2"),
-        ("AWS_ACCESS_KEY_ID", "AKID"),
-        ("AWS_SECRET_ACCESS_KEY", "TOP-SECRET"),
-        ("AWS_SESSION_TOKEN", "SESSION-TOKEN"),
-    ]))
-    .unwrap()
-    .describe_image_generation_configuration()
-    .dry_run()
+    let request = block_on(
+        Client::from_builder(with_env(&[
+            ("AWS_REGION", "us-west-2"),
+            ("AWS_ACCESS_KEY_ID", "AKID"),
+            ("AWS_SECRET_ACCESS_KEY", "TOP-SECRET"),
+            ("AWS_SESSION_TOKEN", "SESSION-TOKEN"),
+        ]))
+        .unwrap()
+        .describe_image_generation_configuration()
+        .dry_run(),
+    )
     .unwrap();
     assert_eq!(
         request.headers.get("x-amz-security-token"),

@@ -13,6 +13,15 @@ use kinesis_video::Client;
 /// (botocore 1.43.11, time 2015-08-30T12:36:00Z, AKIDEXAMPLE, us-west-2).
 const BOTOCORE_AUTHORIZATION: &str = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-west-2/kinesisvideo/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=bac00d820c9d7692d75d672021f4fb62f76e601ece1dac943eac2855252445ef";
 
+/// Runs a future to completion (a dry run resolves credentials, which may take I/O).
+fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime")
+        .block_on(f)
+}
+
 #[test]
 fn the_signed_seed_request() {
     let client = Client::from_builder(
@@ -27,11 +36,13 @@ fn the_signed_seed_request() {
             .signing_time(UNIX_EPOCH + Duration::from_secs(1_440_938_160)),
     )
     .unwrap();
-    let request = client
-        .describe_image_generation_configuration()
-        .stream_name("demo")
-        .dry_run()
-        .unwrap();
+    let request = block_on(
+        client
+            .describe_image_generation_configuration()
+            .stream_name("demo")
+            .dry_run(),
+    )
+    .unwrap();
     assert_eq!(
         request.headers.get("authorization"),
         Some(BOTOCORE_AUTHORIZATION)
@@ -69,7 +80,7 @@ macro_rules! signed_data_plane_call {
                 .signing_time(UNIX_EPOCH + Duration::from_secs(1_440_938_160)),
         )
         .unwrap();
-        let request = $call.with_endpoint_url($url).dry_run().unwrap();
+        let request = block_on($call.with_endpoint_url($url).dry_run()).unwrap();
         assert!(request.url.starts_with($url), "{}", request.url);
         (
             request.headers.get("authorization").unwrap().to_string(),

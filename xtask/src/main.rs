@@ -3,6 +3,7 @@
 mod model_diff;
 mod pins;
 mod test;
+mod vendor;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -22,6 +23,8 @@ tasks:
   diff OLD NEW          list the changes between two models, classified (breaking, dangerous,
                         compatible, documentation); `diff --base REV` compares the models
                         pinned at git revision REV with the pinned ones (`diff --help`)
+  vendor CRATE.. DIR    copy generated crates and the runtime they share into DIR, ready to
+                        use as path dependencies outside this workspace (`vendor --help`)
   update NEWFILE        move a model's pin to NEWFILE, regenerate, run the snapshot tests and
                         print the diff and what to review (`update --help`)
 
@@ -87,6 +90,9 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     if args.first().map(String::as_str) == Some("diff") {
         return model_diff::diff(&root, &args[1..]);
     }
+    if args.first().map(String::as_str) == Some("vendor") {
+        return vendor::vendor(&root, &args[1..]);
+    }
     if args.first().map(String::as_str) == Some("update") {
         return model_diff::update(&root, &args[1..]);
     }
@@ -128,6 +134,7 @@ fn codegen(
             partitions_json: partitions_json.clone(),
             endpoint_test_overrides: manifest.endpoint_test_overrides(pin),
             data_endpoint: pin.data_endpoint.clone(),
+            runtime_path: "../../runtime".into(),
         };
         let (service, files) = smithy_lite_codegen::generate(&text, Some(&pin.service), &options)
             .map_err(|e| format!("{}: {e}", pin.file))?;
@@ -156,6 +163,7 @@ fn codegen(
             partitions_json: String::new(),
             endpoint_test_overrides: Vec::new(),
             data_endpoint: None,
+            runtime_path: "../../../../runtime".into(),
         };
         let (_, files) = smithy_lite_codegen::generate(&text, None, &options)
             .map_err(|e| format!("tests/golden/{name}/model.json: {e}"))?;

@@ -169,10 +169,11 @@ fn fluent_builder(svc: &Service, op: &Operation) -> TokenStream {
             pub async fn send(self) -> ::std::result::Result<#output_path, crate::error::SdkError<crate::operation::#module::#error>> {
                 self.config.invoke::<crate::operation::#module::#op_struct>(&self.input.build()).await
             }
-            /// The exact signed request the first attempt would send, without sending it.
-            pub fn dry_run(self) -> ::std::result::Result<crate::runtime::transport::OutgoingRequest, crate::error::SdkError<crate::operation::#module::#error>> {
+            /// The exact signed request the first attempt would send, without sending it
+            /// (credentials are resolved as for a call).
+            pub async fn dry_run(self) -> ::std::result::Result<crate::runtime::transport::OutgoingRequest, crate::error::SdkError<crate::operation::#module::#error>> {
                 let id = crate::runtime::client::new_invocation_id();
-                self.config.prepare::<crate::operation::#module::#op_struct>(&self.input.build(), &id, 1)
+                self.config.prepare::<crate::operation::#module::#op_struct>(&self.input.build(), &id, 1).await
             }
             #pages
         }
@@ -197,7 +198,7 @@ pub fn client_rs(svc: &Service) -> TokenStream {
     let fluents = svc.operations.values().map(|op| fluent_builder(svc, op));
     quote! {
         //! The client: configuration, and one method per operation.
-        pub use crate::runtime::client::{Config, ConfigBuilder, ConfigError};
+        pub use crate::runtime::client::{Config, ConfigBuilder, ConfigError, SharedConfig};
         pub use crate::runtime::sigv4::Credentials;
 
         /// What the runtime needs to know about this service.
@@ -225,6 +226,11 @@ pub fn client_rs(svc: &Service) -> TokenStream {
             /// A client from settings; unset ones come from the environment.
             pub fn from_builder(builder: ConfigBuilder) -> ::std::result::Result<Self, ConfigError> {
                 builder.build(&SERVICE).map(Client::new)
+            }
+            /// A client of this service from a configuration shared with other services'
+            /// clients (one credentials cache, region and HTTP client for all of them).
+            pub fn from_shared(shared: &SharedConfig) -> ::std::result::Result<Self, ConfigError> {
+                Config::new(shared, &SERVICE).map(Client::new)
             }
             pub fn new(config: Config) -> Self {
                 Client { config }

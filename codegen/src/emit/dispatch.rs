@@ -78,7 +78,7 @@ pub fn dispatch_rs(svc: &Service) -> TokenStream {
         quote! {
             #name => {
                 let input = crate::operation::#m::input_from_json(input).map_err(CallError::Input)?;
-                config.prepare::<crate::operation::#m::#s>(&input, invocation_id, 1).map_err(CallError::from_sdk)
+                config.prepare::<crate::operation::#m::#s>(&input, invocation_id, 1).await.map_err(CallError::from_sdk)
             }
         }
     });
@@ -165,7 +165,7 @@ pub fn dispatch_rs(svc: &Service) -> TokenStream {
         }
 
         /// The signed request the first attempt of a call would send.
-        pub fn prepare(config: &Config, name: &str, input: &Value, invocation_id: &str) -> ::std::result::Result<OutgoingRequest, CallError> {
+        pub async fn prepare(config: &Config, name: &str, input: &Value, invocation_id: &str) -> ::std::result::Result<OutgoingRequest, CallError> {
             match name {
                 #(#arms_prepare)*
                 other => ::std::result::Result::Err(CallError::UnknownOperation(other.to_string())),

@@ -2,7 +2,7 @@
 // Do not edit: change the model or the generator and run `cargo xtask codegen`.
 
 //! The client: configuration, and one method per operation.
-pub use crate::runtime::client::{Config, ConfigBuilder, ConfigError};
+pub use crate::runtime::client::{Config, ConfigBuilder, ConfigError, SharedConfig};
 pub use crate::runtime::sigv4::Credentials;
 /// What the runtime needs to know about this service.
 pub static SERVICE: crate::runtime::client::ServiceMeta = crate::runtime::client::ServiceMeta {
@@ -29,6 +29,13 @@ impl Client {
         builder: ConfigBuilder,
     ) -> ::std::result::Result<Self, ConfigError> {
         builder.build(&SERVICE).map(Client::new)
+    }
+    /// A client of this service from a configuration shared with other services'
+    /// clients (one credentials cache, region and HTTP client for all of them).
+    pub fn from_shared(
+        shared: &SharedConfig,
+    ) -> ::std::result::Result<Self, ConfigError> {
+        Config::new(shared, &SERVICE).map(Client::new)
     }
     pub fn new(config: Config) -> Self {
         Client { config }
@@ -336,8 +343,9 @@ impl GetClipFluent {
             .invoke::<crate::operation::get_clip::GetClip>(&self.input.build())
             .await
     }
-    /// The exact signed request the first attempt would send, without sending it.
-    pub fn dry_run(
+    /// The exact signed request the first attempt would send, without sending it
+    /// (credentials are resolved as for a call).
+    pub async fn dry_run(
         self,
     ) -> ::std::result::Result<
         crate::runtime::transport::OutgoingRequest,
@@ -346,6 +354,7 @@ impl GetClipFluent {
         let id = crate::runtime::client::new_invocation_id();
         self.config
             .prepare::<crate::operation::get_clip::GetClip>(&self.input.build(), &id, 1)
+            .await
     }
 }
 ///Builds and sends a `GetDASHStreamingSessionURL` call.
@@ -574,8 +583,9 @@ impl GetDashStreamingSessionUrlFluent {
             >(&self.input.build())
             .await
     }
-    /// The exact signed request the first attempt would send, without sending it.
-    pub fn dry_run(
+    /// The exact signed request the first attempt would send, without sending it
+    /// (credentials are resolved as for a call).
+    pub async fn dry_run(
         self,
     ) -> ::std::result::Result<
         crate::runtime::transport::OutgoingRequest,
@@ -588,6 +598,7 @@ impl GetDashStreamingSessionUrlFluent {
             .prepare::<
                 crate::operation::get_dash_streaming_session_url::GetDashStreamingSessionUrl,
             >(&self.input.build(), &id, 1)
+            .await
     }
 }
 ///Builds and sends a `GetHLSStreamingSessionURL` call.
@@ -856,8 +867,9 @@ impl GetHlsStreamingSessionUrlFluent {
             >(&self.input.build())
             .await
     }
-    /// The exact signed request the first attempt would send, without sending it.
-    pub fn dry_run(
+    /// The exact signed request the first attempt would send, without sending it
+    /// (credentials are resolved as for a call).
+    pub async fn dry_run(
         self,
     ) -> ::std::result::Result<
         crate::runtime::transport::OutgoingRequest,
@@ -870,6 +882,7 @@ impl GetHlsStreamingSessionUrlFluent {
             .prepare::<
                 crate::operation::get_hls_streaming_session_url::GetHlsStreamingSessionUrl,
             >(&self.input.build(), &id, 1)
+            .await
     }
 }
 ///Builds and sends a `GetImages` call.
@@ -1082,8 +1095,9 @@ impl GetImagesFluent {
             .invoke::<crate::operation::get_images::GetImages>(&self.input.build())
             .await
     }
-    /// The exact signed request the first attempt would send, without sending it.
-    pub fn dry_run(
+    /// The exact signed request the first attempt would send, without sending it
+    /// (credentials are resolved as for a call).
+    pub async fn dry_run(
         self,
     ) -> ::std::result::Result<
         crate::runtime::transport::OutgoingRequest,
@@ -1094,6 +1108,7 @@ impl GetImagesFluent {
             .prepare::<
                 crate::operation::get_images::GetImages,
             >(&self.input.build(), &id, 1)
+            .await
     }
     /// Pages of this operation, following the `#token_field` token.
     pub fn into_paginator(
@@ -1205,8 +1220,9 @@ impl GetMediaForFragmentListFluent {
             >(&self.input.build())
             .await
     }
-    /// The exact signed request the first attempt would send, without sending it.
-    pub fn dry_run(
+    /// The exact signed request the first attempt would send, without sending it
+    /// (credentials are resolved as for a call).
+    pub async fn dry_run(
         self,
     ) -> ::std::result::Result<
         crate::runtime::transport::OutgoingRequest,
@@ -1219,6 +1235,7 @@ impl GetMediaForFragmentListFluent {
             .prepare::<
                 crate::operation::get_media_for_fragment_list::GetMediaForFragmentList,
             >(&self.input.build(), &id, 1)
+            .await
     }
 }
 ///Builds and sends a `ListFragments` call.
@@ -1329,8 +1346,9 @@ impl ListFragmentsFluent {
             >(&self.input.build())
             .await
     }
-    /// The exact signed request the first attempt would send, without sending it.
-    pub fn dry_run(
+    /// The exact signed request the first attempt would send, without sending it
+    /// (credentials are resolved as for a call).
+    pub async fn dry_run(
         self,
     ) -> ::std::result::Result<
         crate::runtime::transport::OutgoingRequest,
@@ -1341,6 +1359,7 @@ impl ListFragmentsFluent {
             .prepare::<
                 crate::operation::list_fragments::ListFragments,
             >(&self.input.build(), &id, 1)
+            .await
     }
     /// Pages of this operation, following the `#token_field` token.
     pub fn into_paginator(

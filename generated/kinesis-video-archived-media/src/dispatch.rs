@@ -421,7 +421,7 @@ pub async fn call(
     }
 }
 /// The signed request the first attempt of a call would send.
-pub fn prepare(
+pub async fn prepare(
     config: &Config,
     name: &str,
     input: &Value,
@@ -433,6 +433,7 @@ pub fn prepare(
                 .map_err(CallError::Input)?;
             config
                 .prepare::<crate::operation::get_clip::GetClip>(&input, invocation_id, 1)
+                .await
                 .map_err(CallError::from_sdk)
         }
         "GetDASHStreamingSessionURL" => {
@@ -444,6 +445,7 @@ pub fn prepare(
                 .prepare::<
                     crate::operation::get_dash_streaming_session_url::GetDashStreamingSessionUrl,
                 >(&input, invocation_id, 1)
+                .await
                 .map_err(CallError::from_sdk)
         }
         "GetHLSStreamingSessionURL" => {
@@ -455,6 +457,7 @@ pub fn prepare(
                 .prepare::<
                     crate::operation::get_hls_streaming_session_url::GetHlsStreamingSessionUrl,
                 >(&input, invocation_id, 1)
+                .await
                 .map_err(CallError::from_sdk)
         }
         "GetImages" => {
@@ -464,6 +467,7 @@ pub fn prepare(
                 .prepare::<
                     crate::operation::get_images::GetImages,
                 >(&input, invocation_id, 1)
+                .await
                 .map_err(CallError::from_sdk)
         }
         "GetMediaForFragmentList" => {
@@ -475,6 +479,7 @@ pub fn prepare(
                 .prepare::<
                     crate::operation::get_media_for_fragment_list::GetMediaForFragmentList,
                 >(&input, invocation_id, 1)
+                .await
                 .map_err(CallError::from_sdk)
         }
         "ListFragments" => {
@@ -484,6 +489,7 @@ pub fn prepare(
                 .prepare::<
                     crate::operation::list_fragments::ListFragments,
                 >(&input, invocation_id, 1)
+                .await
                 .map_err(CallError::from_sdk)
         }
         other => {

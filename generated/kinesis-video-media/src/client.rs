@@ -2,7 +2,7 @@
 // Do not edit: change the model or the generator and run `cargo xtask codegen`.
 
 //! The client: configuration, and one method per operation.
-pub use crate::runtime::client::{Config, ConfigBuilder, ConfigError};
+pub use crate::runtime::client::{Config, ConfigBuilder, ConfigError, SharedConfig};
 pub use crate::runtime::sigv4::Credentials;
 /// What the runtime needs to know about this service.
 pub static SERVICE: crate::runtime::client::ServiceMeta = crate::runtime::client::ServiceMeta {
@@ -29,6 +29,13 @@ impl Client {
         builder: ConfigBuilder,
     ) -> ::std::result::Result<Self, ConfigError> {
         builder.build(&SERVICE).map(Client::new)
+    }
+    /// A client of this service from a configuration shared with other services'
+    /// clients (one credentials cache, region and HTTP client for all of them).
+    pub fn from_shared(
+        shared: &SharedConfig,
+    ) -> ::std::result::Result<Self, ConfigError> {
+        Config::new(shared, &SERVICE).map(Client::new)
     }
     pub fn new(config: Config) -> Self {
         Client { config }
@@ -149,8 +156,9 @@ impl GetMediaFluent {
             .invoke::<crate::operation::get_media::GetMedia>(&self.input.build())
             .await
     }
-    /// The exact signed request the first attempt would send, without sending it.
-    pub fn dry_run(
+    /// The exact signed request the first attempt would send, without sending it
+    /// (credentials are resolved as for a call).
+    pub async fn dry_run(
         self,
     ) -> ::std::result::Result<
         crate::runtime::transport::OutgoingRequest,
@@ -161,5 +169,6 @@ impl GetMediaFluent {
             .prepare::<
                 crate::operation::get_media::GetMedia,
             >(&self.input.build(), &id, 1)
+            .await
     }
 }

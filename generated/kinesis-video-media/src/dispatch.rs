@@ -116,7 +116,7 @@ pub async fn call(
     }
 }
 /// The signed request the first attempt of a call would send.
-pub fn prepare(
+pub async fn prepare(
     config: &Config,
     name: &str,
     input: &Value,
@@ -130,6 +130,7 @@ pub fn prepare(
                 .prepare::<
                     crate::operation::get_media::GetMedia,
                 >(&input, invocation_id, 1)
+                .await
                 .map_err(CallError::from_sdk)
         }
         other => {

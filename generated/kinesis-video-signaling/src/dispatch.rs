@@ -164,7 +164,7 @@ pub async fn call(
     }
 }
 /// The signed request the first attempt of a call would send.
-pub fn prepare(
+pub async fn prepare(
     config: &Config,
     name: &str,
     input: &Value,
@@ -178,6 +178,7 @@ pub fn prepare(
                 .prepare::<
                     crate::operation::get_ice_server_config::GetIceServerConfig,
                 >(&input, invocation_id, 1)
+                .await
                 .map_err(CallError::from_sdk)
         }
         "SendAlexaOfferToMaster" => {
@@ -189,6 +190,7 @@ pub fn prepare(
                 .prepare::<
                     crate::operation::send_alexa_offer_to_master::SendAlexaOfferToMaster,
                 >(&input, invocation_id, 1)
+                .await
                 .map_err(CallError::from_sdk)
         }
         other => {

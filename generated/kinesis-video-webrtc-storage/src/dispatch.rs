@@ -144,7 +144,7 @@ pub async fn call(
     }
 }
 /// The signed request the first attempt of a call would send.
-pub fn prepare(
+pub async fn prepare(
     config: &Config,
     name: &str,
     input: &Value,
@@ -158,6 +158,7 @@ pub fn prepare(
                 .prepare::<
                     crate::operation::join_storage_session::JoinStorageSession,
                 >(&input, invocation_id, 1)
+                .await
                 .map_err(CallError::from_sdk)
         }
         "JoinStorageSessionAsViewer" => {
@@ -169,6 +170,7 @@ pub fn prepare(
                 .prepare::<
                     crate::operation::join_storage_session_as_viewer::JoinStorageSessionAsViewer,
                 >(&input, invocation_id, 1)
+                .await
                 .map_err(CallError::from_sdk)
         }
         other => {

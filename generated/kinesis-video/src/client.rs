@@ -2,7 +2,7 @@
 // Do not edit: change the model or the generator and run `cargo xtask codegen`.
 
 //! The client: configuration, and one method per operation.
-pub use crate::runtime::client::{Config, ConfigBuilder, ConfigError};
+pub use crate::runtime::client::{Config, ConfigBuilder, ConfigError, SharedConfig};
 pub use crate::runtime::sigv4::Credentials;
 /// What the runtime needs to know about this service.
 pub static SERVICE: crate::runtime::client::ServiceMeta = crate::runtime::client::ServiceMeta {
@@ -29,6 +29,13 @@ impl Client {
         builder: ConfigBuilder,
     ) -> ::std::result::Result<Self, ConfigError> {
         builder.build(&SERVICE).map(Client::new)
+    }
+    /// A client of this service from a configuration shared with other services'
+    /// clients (one credentials cache, region and HTTP client for all of them).
+    pub fn from_shared(
+        shared: &SharedConfig,
+    ) -> ::std::result::Result<Self, ConfigError> {
+        Config::new(shared, &SERVICE).map(Client::new)
     }
     pub fn new(config: Config) -> Self {
         Client { config }
@@ -432,8 +439,9 @@ impl CreateSignalingChannelFluent {
             >(&self.input.build())
             .await
     }
-    /// The exact signed request the first attempt would send, without sending it.
-    pub fn dry_run(
+    /// The exact signed request the first attempt would send, without sending it
+    /// (credentials are resolved as for a call).
+    pub async fn dry_run(
         self,
     ) -> ::std::result::Result<
         crate::runtime::transport::OutgoingRequest,
@@ -446,6 +454,7 @@ impl CreateSignalingChannelFluent {
             .prepare::<
                 crate::operation::create_signaling_channel::CreateSignalingChannel,
             >(&self.input.build(), &id, 1)
+            .await
     }
 }
 ///Builds and sends a `CreateStream` call.
@@ -608,8 +617,9 @@ impl CreateStreamFluent {
             .invoke::<crate::operation::create_stream::CreateStream>(&self.input.build())
             .await
     }
-    /// The exact signed request the first attempt would send, without sending it.
-    pub fn dry_run(
+    /// The exact signed request the first attempt would send, without sending it
+    /// (credentials are resolved as for a call).
+    pub async fn dry_run(
         self,
     ) -> ::std::result::Result<
         crate::runtime::transport::OutgoingRequest,
@@ -620,6 +630,7 @@ impl CreateStreamFluent {
             .prepare::<
                 crate::operation::create_stream::CreateStream,
             >(&self.input.build(), &id, 1)
+            .await
     }
 }
 ///Builds and sends a `DeleteEdgeConfiguration` call.
@@ -686,8 +697,9 @@ impl DeleteEdgeConfigurationFluent {
             >(&self.input.build())
             .await
     }
-    /// The exact signed request the first attempt would send, without sending it.
-    pub fn dry_run(
+    /// The exact signed request the first attempt would send, without sending it
+    /// (credentials are resolved as for a call).
+    pub async fn dry_run(
         self,
     ) -> ::std::result::Result<
         crate::runtime::transport::OutgoingRequest,
@@ -700,6 +712,7 @@ impl DeleteEdgeConfigurationFluent {
             .prepare::<
                 crate::operation::delete_edge_configuration::DeleteEdgeConfiguration,
             >(&self.input.build(), &id, 1)
+            .await
     }
 }
 ///Builds and sends a `DeleteSignalingChannel` call.
@@ -766,8 +779,9 @@ impl DeleteSignalingChannelFluent {
             >(&self.input.build())
             .await
     }
-    /// The exact signed request the first attempt would send, without sending it.
-    pub fn dry_run(
+    /// The exact signed request the first attempt would send, without sending it
+    /// (credentials are resolved as for a call).
+    pub async fn dry_run(
         self,
     ) -> ::std::result::Result<
         crate::runtime::transport::OutgoingRequest,
@@ -780,6 +794,7 @@ impl DeleteSignalingChannelFluent {
             .prepare::<
                 crate::operation::delete_signaling_channel::DeleteSignalingChannel,
             >(&self.input.build(), &id, 1)
+            .await
     }
 }
 ///Builds and sends a `DeleteStream` call.
@@ -850,8 +865,9 @@ impl DeleteStreamFluent {
             .invoke::<crate::operation::delete_stream::DeleteStream>(&self.input.build())
             .await
     }
-    /// The exact signed request the first attempt would send, without sending it.
-    pub fn dry_run(
+    /// The exact signed request the first attempt would send, without sending it
+    /// (credentials are resolved as for a call).
+    pub async fn dry_run(
         self,
     ) -> ::std::result::Result<
         crate::runtime::transport::OutgoingRequest,
@@ -862,6 +878,7 @@ impl DeleteStreamFluent {
             .prepare::<
                 crate::operation::delete_stream::DeleteStream,
             >(&self.input.build(), &id, 1)
+            .await
     }
 }
 ///Builds and sends a `DescribeEdgeConfiguration` call.
@@ -928,8 +945,9 @@ impl DescribeEdgeConfigurationFluent {
             >(&self.input.build())
             .await
     }
-    /// The exact signed request the first attempt would send, without sending it.
-    pub fn dry_run(
+    /// The exact signed request the first attempt would send, without sending it
+    /// (credentials are resolved as for a call).
+    pub async fn dry_run(
         self,
     ) -> ::std::result::Result<
         crate::runtime::transport::OutgoingRequest,
@@ -942,6 +960,7 @@ impl DescribeEdgeConfigurationFluent {
             .prepare::<
                 crate::operation::describe_edge_configuration::DescribeEdgeConfiguration,
             >(&self.input.build(), &id, 1)
+            .await
     }
 }
 ///Builds and sends a `DescribeImageGenerationConfiguration` call.
@@ -1008,8 +1027,9 @@ impl DescribeImageGenerationConfigurationFluent {
             >(&self.input.build())
             .await
     }
-    /// The exact signed request the first attempt would send, without sending it.
-    pub fn dry_run(
+    /// The exact signed request the first attempt would send, without sending it
+    /// (credentials are resolved as for a call).
+    pub async fn dry_run(
         self,
     ) -> ::std::result::Result<
         crate::runtime::transport::OutgoingRequest,
@@ -1022,6 +1042,7 @@ impl DescribeImageGenerationConfigurationFluent {
             .prepare::<
                 crate::operation::describe_image_generation_configuration::DescribeImageGenerationConfiguration,
             >(&self.input.build(), &id, 1)
+            .await
     }
 }
 ///Builds and sends a `DescribeMappedResourceConfiguration` call.
@@ -1114,8 +1135,9 @@ impl DescribeMappedResourceConfigurationFluent {
             >(&self.input.build())
             .await
     }
-    /// The exact signed request the first attempt would send, without sending it.
-    pub fn dry_run(
+    /// The exact signed request the first attempt would send, without sending it
+    /// (credentials are resolved as for a call).
+    pub async fn dry_run(
         self,
     ) -> ::std::result::Result<
         crate::runtime::transport::OutgoingRequest,
@@ -1128,6 +1150,7 @@ impl DescribeMappedResourceConfigurationFluent {
             .prepare::<
                 crate::operation::describe_mapped_resource_configuration::DescribeMappedResourceConfiguration,
             >(&self.input.build(), &id, 1)
+            .await
     }
     /// Pages of this operation, following the `#token_field` token.
     pub fn into_paginator(
@@ -1228,8 +1251,9 @@ impl DescribeMediaStorageConfigurationFluent {
             >(&self.input.build())
             .await
     }
-    /// The exact signed request the first attempt would send, without sending it.
-    pub fn dry_run(
+    /// The exact signed request the first attempt would send, without sending it
+    /// (credentials are resolved as for a call).
+    pub async fn dry_run(
         self,
     ) -> ::std::result::Result<
         crate::runtime::transport::OutgoingRequest,
@@ -1242,6 +1266,7 @@ impl DescribeMediaStorageConfigurationFluent {
             .prepare::<
                 crate::operation::describe_media_storage_configuration::DescribeMediaStorageConfiguration,
             >(&self.input.build(), &id, 1)
+            .await
     }
 }
 ///Builds and sends a `DescribeNotificationConfiguration` call.
@@ -1308,8 +1333,9 @@ impl DescribeNotificationConfigurationFluent {
             >(&self.input.build())
             .await
     }
-    /// The exact signed request the first attempt would send, without sending it.
-    pub fn dry_run(
+    /// The exact signed request the first attempt would send, without sending it
+    /// (credentials are resolved as for a call).
+    pub async fn dry_run(
         self,
     ) -> ::std::result::Result<
         crate::runtime::transport::OutgoingRequest,
@@ -1322,6 +1348,7 @@ impl DescribeNotificationConfigurationFluent {
             .prepare::<
                 crate::operation::describe_notification_configuration::DescribeNotificationConfiguration,
             >(&self.input.build(), &id, 1)
+            .await
     }
 }
 ///Builds and sends a `DescribeSignalingChannel` call.
@@ -1388,8 +1415,9 @@ impl DescribeSignalingChannelFluent {
             >(&self.input.build())
             .await
     }
-    /// The exact signed request the first attempt would send, without sending it.
-    pub fn dry_run(
+    /// The exact signed request the first attempt would send, without sending it
+    /// (credentials are resolved as for a call).
+    pub async fn dry_run(
         self,
     ) -> ::std::result::Result<
         crate::runtime::transport::OutgoingRequest,
@@ -1402,6 +1430,7 @@ impl DescribeSignalingChannelFluent {
             .prepare::<
                 crate::operation::describe_signaling_channel::DescribeSignalingChannel,
             >(&self.input.build(), &id, 1)
+            .await
     }
 }
 ///Builds and sends a `DescribeStream` call.
@@ -1466,8 +1495,9 @@ impl DescribeStreamFluent {
             >(&self.input.build())
             .await
     }
-    /// The exact signed request the first attempt would send, without sending it.
-    pub fn dry_run(
+    /// The exact signed request the first attempt would send, without sending it
+    /// (credentials are resolved as for a call).
+    pub async fn dry_run(
         self,
     ) -> ::std::result::Result<
         crate::runtime::transport::OutgoingRequest,
@@ -1478,6 +1508,7 @@ impl DescribeStreamFluent {
             .prepare::<
                 crate::operation::describe_stream::DescribeStream,
             >(&self.input.build(), &id, 1)
+            .await
     }
 }
 ///Builds and sends a `GetDataEndpoint` call.
@@ -1558,8 +1589,9 @@ impl GetDataEndpointFluent {
             >(&self.input.build())
             .await
     }
-    /// The exact signed request the first attempt would send, without sending it.
-    pub fn dry_run(
+    /// The exact signed request the first attempt would send, without sending it
+    /// (credentials are resolved as for a call).
+    pub async fn dry_run(
         self,
     ) -> ::std::result::Result<
         crate::runtime::transport::OutgoingRequest,
@@ -1570,6 +1602,7 @@ impl GetDataEndpointFluent {
             .prepare::<
                 crate::operation::get_data_endpoint::GetDataEndpoint,
             >(&self.input.build(), &id, 1)
+            .await
     }
 }
 ///Builds and sends a `GetSignalingChannelEndpoint` call.
@@ -1640,8 +1673,9 @@ impl GetSignalingChannelEndpointFluent {
             >(&self.input.build())
             .await
     }
-    /// The exact signed request the first attempt would send, without sending it.
-    pub fn dry_run(
+    /// The exact signed request the first attempt would send, without sending it
+    /// (credentials are resolved as for a call).
+    pub async fn dry_run(
         self,
     ) -> ::std::result::Result<
         crate::runtime::transport::OutgoingRequest,
@@ -1654,6 +1688,7 @@ impl GetSignalingChannelEndpointFluent {
             .prepare::<
                 crate::operation::get_signaling_channel_endpoint::GetSignalingChannelEndpoint,
             >(&self.input.build(), &id, 1)
+            .await
     }
 }
 ///Builds and sends a `ListEdgeAgentConfigurations` call.
@@ -1730,8 +1765,9 @@ impl ListEdgeAgentConfigurationsFluent {
             >(&self.input.build())
             .await
     }
-    /// The exact signed request the first attempt would send, without sending it.
-    pub fn dry_run(
+    /// The exact signed request the first attempt would send, without sending it
+    /// (credentials are resolved as for a call).
+    pub async fn dry_run(
         self,
     ) -> ::std::result::Result<
         crate::runtime::transport::OutgoingRequest,
@@ -1744,6 +1780,7 @@ impl ListEdgeAgentConfigurationsFluent {
             .prepare::<
                 crate::operation::list_edge_agent_configurations::ListEdgeAgentConfigurations,
             >(&self.input.build(), &id, 1)
+            .await
     }
     /// Pages of this operation, following the `#token_field` token.
     pub fn into_paginator(
@@ -1854,8 +1891,9 @@ impl ListSignalingChannelsFluent {
             >(&self.input.build())
             .await
     }
-    /// The exact signed request the first attempt would send, without sending it.
-    pub fn dry_run(
+    /// The exact signed request the first attempt would send, without sending it
+    /// (credentials are resolved as for a call).
+    pub async fn dry_run(
         self,
     ) -> ::std::result::Result<
         crate::runtime::transport::OutgoingRequest,
@@ -1868,6 +1906,7 @@ impl ListSignalingChannelsFluent {
             .prepare::<
                 crate::operation::list_signaling_channels::ListSignalingChannels,
             >(&self.input.build(), &id, 1)
+            .await
     }
     /// Pages of this operation, following the `#token_field` token.
     pub fn into_paginator(
@@ -1974,8 +2013,9 @@ impl ListStreamsFluent {
             .invoke::<crate::operation::list_streams::ListStreams>(&self.input.build())
             .await
     }
-    /// The exact signed request the first attempt would send, without sending it.
-    pub fn dry_run(
+    /// The exact signed request the first attempt would send, without sending it
+    /// (credentials are resolved as for a call).
+    pub async fn dry_run(
         self,
     ) -> ::std::result::Result<
         crate::runtime::transport::OutgoingRequest,
@@ -1986,6 +2026,7 @@ impl ListStreamsFluent {
             .prepare::<
                 crate::operation::list_streams::ListStreams,
             >(&self.input.build(), &id, 1)
+            .await
     }
     /// Pages of this operation, following the `#token_field` token.
     pub fn into_paginator(
@@ -2083,8 +2124,9 @@ impl ListTagsForResourceFluent {
             >(&self.input.build())
             .await
     }
-    /// The exact signed request the first attempt would send, without sending it.
-    pub fn dry_run(
+    /// The exact signed request the first attempt would send, without sending it
+    /// (credentials are resolved as for a call).
+    pub async fn dry_run(
         self,
     ) -> ::std::result::Result<
         crate::runtime::transport::OutgoingRequest,
@@ -2097,6 +2139,7 @@ impl ListTagsForResourceFluent {
             .prepare::<
                 crate::operation::list_tags_for_resource::ListTagsForResource,
             >(&self.input.build(), &id, 1)
+            .await
     }
 }
 ///Builds and sends a `ListTagsForStream` call.
@@ -2179,8 +2222,9 @@ impl ListTagsForStreamFluent {
             >(&self.input.build())
             .await
     }
-    /// The exact signed request the first attempt would send, without sending it.
-    pub fn dry_run(
+    /// The exact signed request the first attempt would send, without sending it
+    /// (credentials are resolved as for a call).
+    pub async fn dry_run(
         self,
     ) -> ::std::result::Result<
         crate::runtime::transport::OutgoingRequest,
@@ -2193,6 +2237,7 @@ impl ListTagsForStreamFluent {
             .prepare::<
                 crate::operation::list_tags_for_stream::ListTagsForStream,
             >(&self.input.build(), &id, 1)
+            .await
     }
 }
 ///Builds and sends a `StartEdgeConfigurationUpdate` call.
@@ -2275,8 +2320,9 @@ impl StartEdgeConfigurationUpdateFluent {
             >(&self.input.build())
             .await
     }
-    /// The exact signed request the first attempt would send, without sending it.
-    pub fn dry_run(
+    /// The exact signed request the first attempt would send, without sending it
+    /// (credentials are resolved as for a call).
+    pub async fn dry_run(
         self,
     ) -> ::std::result::Result<
         crate::runtime::transport::OutgoingRequest,
@@ -2289,6 +2335,7 @@ impl StartEdgeConfigurationUpdateFluent {
             .prepare::<
                 crate::operation::start_edge_configuration_update::StartEdgeConfigurationUpdate,
             >(&self.input.build(), &id, 1)
+            .await
     }
 }
 ///Builds and sends a `TagResource` call.
@@ -2351,8 +2398,9 @@ impl TagResourceFluent {
             .invoke::<crate::operation::tag_resource::TagResource>(&self.input.build())
             .await
     }
-    /// The exact signed request the first attempt would send, without sending it.
-    pub fn dry_run(
+    /// The exact signed request the first attempt would send, without sending it
+    /// (credentials are resolved as for a call).
+    pub async fn dry_run(
         self,
     ) -> ::std::result::Result<
         crate::runtime::transport::OutgoingRequest,
@@ -2363,6 +2411,7 @@ impl TagResourceFluent {
             .prepare::<
                 crate::operation::tag_resource::TagResource,
             >(&self.input.build(), &id, 1)
+            .await
     }
 }
 ///Builds and sends a `TagStream` call.
@@ -2445,8 +2494,9 @@ impl TagStreamFluent {
             .invoke::<crate::operation::tag_stream::TagStream>(&self.input.build())
             .await
     }
-    /// The exact signed request the first attempt would send, without sending it.
-    pub fn dry_run(
+    /// The exact signed request the first attempt would send, without sending it
+    /// (credentials are resolved as for a call).
+    pub async fn dry_run(
         self,
     ) -> ::std::result::Result<
         crate::runtime::transport::OutgoingRequest,
@@ -2457,6 +2507,7 @@ impl TagStreamFluent {
             .prepare::<
                 crate::operation::tag_stream::TagStream,
             >(&self.input.build(), &id, 1)
+            .await
     }
 }
 ///Builds and sends a `UntagResource` call.
@@ -2521,8 +2572,9 @@ impl UntagResourceFluent {
             >(&self.input.build())
             .await
     }
-    /// The exact signed request the first attempt would send, without sending it.
-    pub fn dry_run(
+    /// The exact signed request the first attempt would send, without sending it
+    /// (credentials are resolved as for a call).
+    pub async fn dry_run(
         self,
     ) -> ::std::result::Result<
         crate::runtime::transport::OutgoingRequest,
@@ -2533,6 +2585,7 @@ impl UntagResourceFluent {
             .prepare::<
                 crate::operation::untag_resource::UntagResource,
             >(&self.input.build(), &id, 1)
+            .await
     }
 }
 ///Builds and sends a `UntagStream` call.
@@ -2611,8 +2664,9 @@ impl UntagStreamFluent {
             .invoke::<crate::operation::untag_stream::UntagStream>(&self.input.build())
             .await
     }
-    /// The exact signed request the first attempt would send, without sending it.
-    pub fn dry_run(
+    /// The exact signed request the first attempt would send, without sending it
+    /// (credentials are resolved as for a call).
+    pub async fn dry_run(
         self,
     ) -> ::std::result::Result<
         crate::runtime::transport::OutgoingRequest,
@@ -2623,6 +2677,7 @@ impl UntagStreamFluent {
             .prepare::<
                 crate::operation::untag_stream::UntagStream,
             >(&self.input.build(), &id, 1)
+            .await
     }
 }
 ///Builds and sends a `UpdateDataRetention` call.
@@ -2741,8 +2796,9 @@ impl UpdateDataRetentionFluent {
             >(&self.input.build())
             .await
     }
-    /// The exact signed request the first attempt would send, without sending it.
-    pub fn dry_run(
+    /// The exact signed request the first attempt would send, without sending it
+    /// (credentials are resolved as for a call).
+    pub async fn dry_run(
         self,
     ) -> ::std::result::Result<
         crate::runtime::transport::OutgoingRequest,
@@ -2755,6 +2811,7 @@ impl UpdateDataRetentionFluent {
             .prepare::<
                 crate::operation::update_data_retention::UpdateDataRetention,
             >(&self.input.build(), &id, 1)
+            .await
     }
 }
 ///Builds and sends a `UpdateImageGenerationConfiguration` call.
@@ -2837,8 +2894,9 @@ impl UpdateImageGenerationConfigurationFluent {
             >(&self.input.build())
             .await
     }
-    /// The exact signed request the first attempt would send, without sending it.
-    pub fn dry_run(
+    /// The exact signed request the first attempt would send, without sending it
+    /// (credentials are resolved as for a call).
+    pub async fn dry_run(
         self,
     ) -> ::std::result::Result<
         crate::runtime::transport::OutgoingRequest,
@@ -2851,6 +2909,7 @@ impl UpdateImageGenerationConfigurationFluent {
             .prepare::<
                 crate::operation::update_image_generation_configuration::UpdateImageGenerationConfiguration,
             >(&self.input.build(), &id, 1)
+            .await
     }
 }
 ///Builds and sends a `UpdateMediaStorageConfiguration` call.
@@ -2917,8 +2976,9 @@ impl UpdateMediaStorageConfigurationFluent {
             >(&self.input.build())
             .await
     }
-    /// The exact signed request the first attempt would send, without sending it.
-    pub fn dry_run(
+    /// The exact signed request the first attempt would send, without sending it
+    /// (credentials are resolved as for a call).
+    pub async fn dry_run(
         self,
     ) -> ::std::result::Result<
         crate::runtime::transport::OutgoingRequest,
@@ -2931,6 +2991,7 @@ impl UpdateMediaStorageConfigurationFluent {
             .prepare::<
                 crate::operation::update_media_storage_configuration::UpdateMediaStorageConfiguration,
             >(&self.input.build(), &id, 1)
+            .await
     }
 }
 ///Builds and sends a `UpdateNotificationConfiguration` call.
@@ -3013,8 +3074,9 @@ impl UpdateNotificationConfigurationFluent {
             >(&self.input.build())
             .await
     }
-    /// The exact signed request the first attempt would send, without sending it.
-    pub fn dry_run(
+    /// The exact signed request the first attempt would send, without sending it
+    /// (credentials are resolved as for a call).
+    pub async fn dry_run(
         self,
     ) -> ::std::result::Result<
         crate::runtime::transport::OutgoingRequest,
@@ -3027,6 +3089,7 @@ impl UpdateNotificationConfigurationFluent {
             .prepare::<
                 crate::operation::update_notification_configuration::UpdateNotificationConfiguration,
             >(&self.input.build(), &id, 1)
+            .await
     }
 }
 ///Builds and sends a `UpdateSignalingChannel` call.
@@ -3109,8 +3172,9 @@ impl UpdateSignalingChannelFluent {
             >(&self.input.build())
             .await
     }
-    /// The exact signed request the first attempt would send, without sending it.
-    pub fn dry_run(
+    /// The exact signed request the first attempt would send, without sending it
+    /// (credentials are resolved as for a call).
+    pub async fn dry_run(
         self,
     ) -> ::std::result::Result<
         crate::runtime::transport::OutgoingRequest,
@@ -3123,6 +3187,7 @@ impl UpdateSignalingChannelFluent {
             .prepare::<
                 crate::operation::update_signaling_channel::UpdateSignalingChannel,
             >(&self.input.build(), &id, 1)
+            .await
     }
 }
 ///Builds and sends a `UpdateStream` call.
@@ -3245,8 +3310,9 @@ impl UpdateStreamFluent {
             .invoke::<crate::operation::update_stream::UpdateStream>(&self.input.build())
             .await
     }
-    /// The exact signed request the first attempt would send, without sending it.
-    pub fn dry_run(
+    /// The exact signed request the first attempt would send, without sending it
+    /// (credentials are resolved as for a call).
+    pub async fn dry_run(
         self,
     ) -> ::std::result::Result<
         crate::runtime::transport::OutgoingRequest,
@@ -3257,6 +3323,7 @@ impl UpdateStreamFluent {
             .prepare::<
                 crate::operation::update_stream::UpdateStream,
             >(&self.input.build(), &id, 1)
+            .await
     }
 }
 impl Client {

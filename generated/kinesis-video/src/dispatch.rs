@@ -1216,7 +1216,7 @@ pub async fn call(
     }
 }
 /// The signed request the first attempt of a call would send.
-pub fn prepare(
+pub async fn prepare(
     config: &Config,
     name: &str,
     input: &Value,
@@ -1232,6 +1232,7 @@ pub fn prepare(
                 .prepare::<
                     crate::operation::create_signaling_channel::CreateSignalingChannel,
                 >(&input, invocation_id, 1)
+                .await
                 .map_err(CallError::from_sdk)
         }
         "CreateStream" => {
@@ -1241,6 +1242,7 @@ pub fn prepare(
                 .prepare::<
                     crate::operation::create_stream::CreateStream,
                 >(&input, invocation_id, 1)
+                .await
                 .map_err(CallError::from_sdk)
         }
         "DeleteEdgeConfiguration" => {
@@ -1252,6 +1254,7 @@ pub fn prepare(
                 .prepare::<
                     crate::operation::delete_edge_configuration::DeleteEdgeConfiguration,
                 >(&input, invocation_id, 1)
+                .await
                 .map_err(CallError::from_sdk)
         }
         "DeleteSignalingChannel" => {
@@ -1263,6 +1266,7 @@ pub fn prepare(
                 .prepare::<
                     crate::operation::delete_signaling_channel::DeleteSignalingChannel,
                 >(&input, invocation_id, 1)
+                .await
                 .map_err(CallError::from_sdk)
         }
         "DeleteStream" => {
@@ -1272,6 +1276,7 @@ pub fn prepare(
                 .prepare::<
                     crate::operation::delete_stream::DeleteStream,
                 >(&input, invocation_id, 1)
+                .await
                 .map_err(CallError::from_sdk)
         }
         "DescribeEdgeConfiguration" => {
@@ -1283,6 +1288,7 @@ pub fn prepare(
                 .prepare::<
                     crate::operation::describe_edge_configuration::DescribeEdgeConfiguration,
                 >(&input, invocation_id, 1)
+                .await
                 .map_err(CallError::from_sdk)
         }
         "DescribeImageGenerationConfiguration" => {
@@ -1294,6 +1300,7 @@ pub fn prepare(
                 .prepare::<
                     crate::operation::describe_image_generation_configuration::DescribeImageGenerationConfiguration,
                 >(&input, invocation_id, 1)
+                .await
                 .map_err(CallError::from_sdk)
         }
         "DescribeMappedResourceConfiguration" => {
@@ -1305,6 +1312,7 @@ pub fn prepare(
                 .prepare::<
                     crate::operation::describe_mapped_resource_configuration::DescribeMappedResourceConfiguration,
                 >(&input, invocation_id, 1)
+                .await
                 .map_err(CallError::from_sdk)
         }
         "DescribeMediaStorageConfiguration" => {
@@ -1316,6 +1324,7 @@ pub fn prepare(
                 .prepare::<
                     crate::operation::describe_media_storage_configuration::DescribeMediaStorageConfiguration,
                 >(&input, invocation_id, 1)
+                .await
                 .map_err(CallError::from_sdk)
         }
         "DescribeNotificationConfiguration" => {
@@ -1327,6 +1336,7 @@ pub fn prepare(
                 .prepare::<
                     crate::operation::describe_notification_configuration::DescribeNotificationConfiguration,
                 >(&input, invocation_id, 1)
+                .await
                 .map_err(CallError::from_sdk)
         }
         "DescribeSignalingChannel" => {
@@ -1338,6 +1348,7 @@ pub fn prepare(
                 .prepare::<
                     crate::operation::describe_signaling_channel::DescribeSignalingChannel,
                 >(&input, invocation_id, 1)
+                .await
                 .map_err(CallError::from_sdk)
         }
         "DescribeStream" => {
@@ -1347,6 +1358,7 @@ pub fn prepare(
                 .prepare::<
                     crate::operation::describe_stream::DescribeStream,
                 >(&input, invocation_id, 1)
+                .await
                 .map_err(CallError::from_sdk)
         }
         "GetDataEndpoint" => {
@@ -1356,6 +1368,7 @@ pub fn prepare(
                 .prepare::<
                     crate::operation::get_data_endpoint::GetDataEndpoint,
                 >(&input, invocation_id, 1)
+                .await
                 .map_err(CallError::from_sdk)
         }
         "GetSignalingChannelEndpoint" => {
@@ -1367,6 +1380,7 @@ pub fn prepare(
                 .prepare::<
                     crate::operation::get_signaling_channel_endpoint::GetSignalingChannelEndpoint,
                 >(&input, invocation_id, 1)
+                .await
                 .map_err(CallError::from_sdk)
         }
         "ListEdgeAgentConfigurations" => {
@@ -1378,6 +1392,7 @@ pub fn prepare(
                 .prepare::<
                     crate::operation::list_edge_agent_configurations::ListEdgeAgentConfigurations,
                 >(&input, invocation_id, 1)
+                .await
                 .map_err(CallError::from_sdk)
         }
         "ListSignalingChannels" => {
@@ -1387,6 +1402,7 @@ pub fn prepare(
                 .prepare::<
                     crate::operation::list_signaling_channels::ListSignalingChannels,
                 >(&input, invocation_id, 1)
+                .await
                 .map_err(CallError::from_sdk)
         }
         "ListStreams" => {
@@ -1396,6 +1412,7 @@ pub fn prepare(
                 .prepare::<
                     crate::operation::list_streams::ListStreams,
                 >(&input, invocation_id, 1)
+                .await
                 .map_err(CallError::from_sdk)
         }
         "ListTagsForResource" => {
@@ -1405,6 +1422,7 @@ pub fn prepare(
                 .prepare::<
                     crate::operation::list_tags_for_resource::ListTagsForResource,
                 >(&input, invocation_id, 1)
+                .await
                 .map_err(CallError::from_sdk)
         }
         "ListTagsForStream" => {
@@ -1414,6 +1432,7 @@ pub fn prepare(
                 .prepare::<
                     crate::operation::list_tags_for_stream::ListTagsForStream,
                 >(&input, invocation_id, 1)
+                .await
                 .map_err(CallError::from_sdk)
         }
         "StartEdgeConfigurationUpdate" => {
@@ -1425,6 +1444,7 @@ pub fn prepare(
                 .prepare::<
                     crate::operation::start_edge_configuration_update::StartEdgeConfigurationUpdate,
                 >(&input, invocation_id, 1)
+                .await
                 .map_err(CallError::from_sdk)
         }
         "TagResource" => {
@@ -1434,6 +1454,7 @@ pub fn prepare(
                 .prepare::<
                     crate::operation::tag_resource::TagResource,
                 >(&input, invocation_id, 1)
+                .await
                 .map_err(CallError::from_sdk)
         }
         "TagStream" => {
@@ -1443,6 +1464,7 @@ pub fn prepare(
                 .prepare::<
                     crate::operation::tag_stream::TagStream,
                 >(&input, invocation_id, 1)
+                .await
                 .map_err(CallError::from_sdk)
         }
         "UntagResource" => {
@@ -1452,6 +1474,7 @@ pub fn prepare(
                 .prepare::<
                     crate::operation::untag_resource::UntagResource,
                 >(&input, invocation_id, 1)
+                .await
                 .map_err(CallError::from_sdk)
         }
         "UntagStream" => {
@@ -1461,6 +1484,7 @@ pub fn prepare(
                 .prepare::<
                     crate::operation::untag_stream::UntagStream,
                 >(&input, invocation_id, 1)
+                .await
                 .map_err(CallError::from_sdk)
         }
         "UpdateDataRetention" => {
@@ -1470,6 +1494,7 @@ pub fn prepare(
                 .prepare::<
                     crate::operation::update_data_retention::UpdateDataRetention,
                 >(&input, invocation_id, 1)
+                .await
                 .map_err(CallError::from_sdk)
         }
         "UpdateImageGenerationConfiguration" => {
@@ -1481,6 +1506,7 @@ pub fn prepare(
                 .prepare::<
                     crate::operation::update_image_generation_configuration::UpdateImageGenerationConfiguration,
                 >(&input, invocation_id, 1)
+                .await
                 .map_err(CallError::from_sdk)
         }
         "UpdateMediaStorageConfiguration" => {
@@ -1492,6 +1518,7 @@ pub fn prepare(
                 .prepare::<
                     crate::operation::update_media_storage_configuration::UpdateMediaStorageConfiguration,
                 >(&input, invocation_id, 1)
+                .await
                 .map_err(CallError::from_sdk)
         }
         "UpdateNotificationConfiguration" => {
@@ -1503,6 +1530,7 @@ pub fn prepare(
                 .prepare::<
                     crate::operation::update_notification_configuration::UpdateNotificationConfiguration,
                 >(&input, invocation_id, 1)
+                .await
                 .map_err(CallError::from_sdk)
         }
         "UpdateSignalingChannel" => {
@@ -1514,6 +1542,7 @@ pub fn prepare(
                 .prepare::<
                     crate::operation::update_signaling_channel::UpdateSignalingChannel,
                 >(&input, invocation_id, 1)
+                .await
                 .map_err(CallError::from_sdk)
         }
         "UpdateStream" => {
@@ -1523,6 +1552,7 @@ pub fn prepare(
                 .prepare::<
                     crate::operation::update_stream::UpdateStream,
                 >(&input, invocation_id, 1)
+                .await
                 .map_err(CallError::from_sdk)
         }
         other => {

@@ -2,7 +2,7 @@
 // Do not edit: change the model or the generator and run `cargo xtask codegen`.
 
 //! The client: configuration, and one method per operation.
-pub use crate::runtime::client::{Config, ConfigBuilder, ConfigError};
+pub use crate::runtime::client::{Config, ConfigBuilder, ConfigError, SharedConfig};
 pub use crate::runtime::sigv4::Credentials;
 /// What the runtime needs to know about this service.
 pub static SERVICE: crate::runtime::client::ServiceMeta = crate::runtime::client::ServiceMeta {
@@ -29,6 +29,13 @@ impl Client {
         builder: ConfigBuilder,
     ) -> ::std::result::Result<Self, ConfigError> {
         builder.build(&SERVICE).map(Client::new)
+    }
+    /// A client of this service from a configuration shared with other services'
+    /// clients (one credentials cache, region and HTTP client for all of them).
+    pub fn from_shared(
+        shared: &SharedConfig,
+    ) -> ::std::result::Result<Self, ConfigError> {
+        Config::new(shared, &SERVICE).map(Client::new)
     }
     pub fn new(config: Config) -> Self {
         Client { config }
@@ -186,8 +193,9 @@ impl DeleteObjectFluent {
             .invoke::<crate::operation::delete_object::DeleteObject>(&self.input.build())
             .await
     }
-    /// The exact signed request the first attempt would send, without sending it.
-    pub fn dry_run(
+    /// The exact signed request the first attempt would send, without sending it
+    /// (credentials are resolved as for a call).
+    pub async fn dry_run(
         self,
     ) -> ::std::result::Result<
         crate::runtime::transport::OutgoingRequest,
@@ -198,6 +206,7 @@ impl DeleteObjectFluent {
             .prepare::<
                 crate::operation::delete_object::DeleteObject,
             >(&self.input.build(), &id, 1)
+            .await
     }
 }
 ///Builds and sends a `DownloadObject` call.
@@ -272,8 +281,9 @@ impl DownloadObjectFluent {
             >(&self.input.build())
             .await
     }
-    /// The exact signed request the first attempt would send, without sending it.
-    pub fn dry_run(
+    /// The exact signed request the first attempt would send, without sending it
+    /// (credentials are resolved as for a call).
+    pub async fn dry_run(
         self,
     ) -> ::std::result::Result<
         crate::runtime::transport::OutgoingRequest,
@@ -284,6 +294,7 @@ impl DownloadObjectFluent {
             .prepare::<
                 crate::operation::download_object::DownloadObject,
             >(&self.input.build(), &id, 1)
+            .await
     }
 }
 ///Builds and sends a `GetBucket` call.
@@ -328,8 +339,9 @@ impl GetBucketFluent {
             .invoke::<crate::operation::get_bucket::GetBucket>(&self.input.build())
             .await
     }
-    /// The exact signed request the first attempt would send, without sending it.
-    pub fn dry_run(
+    /// The exact signed request the first attempt would send, without sending it
+    /// (credentials are resolved as for a call).
+    pub async fn dry_run(
         self,
     ) -> ::std::result::Result<
         crate::runtime::transport::OutgoingRequest,
@@ -340,6 +352,7 @@ impl GetBucketFluent {
             .prepare::<
                 crate::operation::get_bucket::GetBucket,
             >(&self.input.build(), &id, 1)
+            .await
     }
 }
 ///Builds and sends a `GetObject` call.
@@ -612,8 +625,9 @@ impl GetObjectFluent {
             .invoke::<crate::operation::get_object::GetObject>(&self.input.build())
             .await
     }
-    /// The exact signed request the first attempt would send, without sending it.
-    pub fn dry_run(
+    /// The exact signed request the first attempt would send, without sending it
+    /// (credentials are resolved as for a call).
+    pub async fn dry_run(
         self,
     ) -> ::std::result::Result<
         crate::runtime::transport::OutgoingRequest,
@@ -624,6 +638,7 @@ impl GetObjectFluent {
             .prepare::<
                 crate::operation::get_object::GetObject,
             >(&self.input.build(), &id, 1)
+            .await
     }
 }
 ///Builds and sends a `GetStatus` call.
@@ -692,8 +707,9 @@ impl GetStatusFluent {
             .invoke::<crate::operation::get_status::GetStatus>(&self.input.build())
             .await
     }
-    /// The exact signed request the first attempt would send, without sending it.
-    pub fn dry_run(
+    /// The exact signed request the first attempt would send, without sending it
+    /// (credentials are resolved as for a call).
+    pub async fn dry_run(
         self,
     ) -> ::std::result::Result<
         crate::runtime::transport::OutgoingRequest,
@@ -704,6 +720,7 @@ impl GetStatusFluent {
             .prepare::<
                 crate::operation::get_status::GetStatus,
             >(&self.input.build(), &id, 1)
+            .await
     }
 }
 ///Builds and sends a `ListObjects` call.
@@ -808,8 +825,9 @@ impl ListObjectsFluent {
             .invoke::<crate::operation::list_objects::ListObjects>(&self.input.build())
             .await
     }
-    /// The exact signed request the first attempt would send, without sending it.
-    pub fn dry_run(
+    /// The exact signed request the first attempt would send, without sending it
+    /// (credentials are resolved as for a call).
+    pub async fn dry_run(
         self,
     ) -> ::std::result::Result<
         crate::runtime::transport::OutgoingRequest,
@@ -820,6 +838,7 @@ impl ListObjectsFluent {
             .prepare::<
                 crate::operation::list_objects::ListObjects,
             >(&self.input.build(), &id, 1)
+            .await
     }
     /// Pages of this operation, following the `#token_field` token.
     pub fn into_paginator(
@@ -923,8 +942,9 @@ impl PutNoteFluent {
             .invoke::<crate::operation::put_note::PutNote>(&self.input.build())
             .await
     }
-    /// The exact signed request the first attempt would send, without sending it.
-    pub fn dry_run(
+    /// The exact signed request the first attempt would send, without sending it
+    /// (credentials are resolved as for a call).
+    pub async fn dry_run(
         self,
     ) -> ::std::result::Result<
         crate::runtime::transport::OutgoingRequest,
@@ -933,6 +953,7 @@ impl PutNoteFluent {
         let id = crate::runtime::client::new_invocation_id();
         self.config
             .prepare::<crate::operation::put_note::PutNote>(&self.input.build(), &id, 1)
+            .await
     }
 }
 ///Builds and sends a `PutObject` call.
@@ -1019,8 +1040,9 @@ impl PutObjectFluent {
             .invoke::<crate::operation::put_object::PutObject>(&self.input.build())
             .await
     }
-    /// The exact signed request the first attempt would send, without sending it.
-    pub fn dry_run(
+    /// The exact signed request the first attempt would send, without sending it
+    /// (credentials are resolved as for a call).
+    pub async fn dry_run(
         self,
     ) -> ::std::result::Result<
         crate::runtime::transport::OutgoingRequest,
@@ -1031,6 +1053,7 @@ impl PutObjectFluent {
             .prepare::<
                 crate::operation::put_object::PutObject,
             >(&self.input.build(), &id, 1)
+            .await
     }
 }
 ///Builds and sends a `SearchObjects` call.
@@ -1099,8 +1122,9 @@ impl SearchObjectsFluent {
             >(&self.input.build())
             .await
     }
-    /// The exact signed request the first attempt would send, without sending it.
-    pub fn dry_run(
+    /// The exact signed request the first attempt would send, without sending it
+    /// (credentials are resolved as for a call).
+    pub async fn dry_run(
         self,
     ) -> ::std::result::Result<
         crate::runtime::transport::OutgoingRequest,
@@ -1111,6 +1135,7 @@ impl SearchObjectsFluent {
             .prepare::<
                 crate::operation::search_objects::SearchObjects,
             >(&self.input.build(), &id, 1)
+            .await
     }
 }
 ///Builds and sends a `UpdateBucketConfig` call.
@@ -1187,8 +1212,9 @@ impl UpdateBucketConfigFluent {
             >(&self.input.build())
             .await
     }
-    /// The exact signed request the first attempt would send, without sending it.
-    pub fn dry_run(
+    /// The exact signed request the first attempt would send, without sending it
+    /// (credentials are resolved as for a call).
+    pub async fn dry_run(
         self,
     ) -> ::std::result::Result<
         crate::runtime::transport::OutgoingRequest,
@@ -1201,6 +1227,7 @@ impl UpdateBucketConfigFluent {
             .prepare::<
                 crate::operation::update_bucket_config::UpdateBucketConfig,
             >(&self.input.build(), &id, 1)
+            .await
     }
 }
 ///Builds and sends a `UploadObject` call.
@@ -1287,8 +1314,9 @@ impl UploadObjectFluent {
             .invoke::<crate::operation::upload_object::UploadObject>(&self.input.build())
             .await
     }
-    /// The exact signed request the first attempt would send, without sending it.
-    pub fn dry_run(
+    /// The exact signed request the first attempt would send, without sending it
+    /// (credentials are resolved as for a call).
+    pub async fn dry_run(
         self,
     ) -> ::std::result::Result<
         crate::runtime::transport::OutgoingRequest,
@@ -1299,5 +1327,6 @@ impl UploadObjectFluent {
             .prepare::<
                 crate::operation::upload_object::UploadObject,
             >(&self.input.build(), &id, 1)
+            .await
     }
 }

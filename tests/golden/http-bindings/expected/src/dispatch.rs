@@ -558,7 +558,7 @@ pub async fn call(
     }
 }
 /// The signed request the first attempt of a call would send.
-pub fn prepare(
+pub async fn prepare(
     config: &Config,
     name: &str,
     input: &Value,
@@ -572,6 +572,7 @@ pub fn prepare(
                 .prepare::<
                     crate::operation::delete_object::DeleteObject,
                 >(&input, invocation_id, 1)
+                .await
                 .map_err(CallError::from_sdk)
         }
         "DownloadObject" => {
@@ -581,6 +582,7 @@ pub fn prepare(
                 .prepare::<
                     crate::operation::download_object::DownloadObject,
                 >(&input, invocation_id, 1)
+                .await
                 .map_err(CallError::from_sdk)
         }
         "GetBucket" => {
@@ -590,6 +592,7 @@ pub fn prepare(
                 .prepare::<
                     crate::operation::get_bucket::GetBucket,
                 >(&input, invocation_id, 1)
+                .await
                 .map_err(CallError::from_sdk)
         }
         "GetObject" => {
@@ -599,6 +602,7 @@ pub fn prepare(
                 .prepare::<
                     crate::operation::get_object::GetObject,
                 >(&input, invocation_id, 1)
+                .await
                 .map_err(CallError::from_sdk)
         }
         "GetStatus" => {
@@ -608,6 +612,7 @@ pub fn prepare(
                 .prepare::<
                     crate::operation::get_status::GetStatus,
                 >(&input, invocation_id, 1)
+                .await
                 .map_err(CallError::from_sdk)
         }
         "ListObjects" => {
@@ -617,6 +622,7 @@ pub fn prepare(
                 .prepare::<
                     crate::operation::list_objects::ListObjects,
                 >(&input, invocation_id, 1)
+                .await
                 .map_err(CallError::from_sdk)
         }
         "PutNote" => {
@@ -624,6 +630,7 @@ pub fn prepare(
                 .map_err(CallError::Input)?;
             config
                 .prepare::<crate::operation::put_note::PutNote>(&input, invocation_id, 1)
+                .await
                 .map_err(CallError::from_sdk)
         }
         "PutObject" => {
@@ -633,6 +640,7 @@ pub fn prepare(
                 .prepare::<
                     crate::operation::put_object::PutObject,
                 >(&input, invocation_id, 1)
+                .await
                 .map_err(CallError::from_sdk)
         }
         "SearchObjects" => {
@@ -642,6 +650,7 @@ pub fn prepare(
                 .prepare::<
                     crate::operation::search_objects::SearchObjects,
                 >(&input, invocation_id, 1)
+                .await
                 .map_err(CallError::from_sdk)
         }
         "UpdateBucketConfig" => {
@@ -651,6 +660,7 @@ pub fn prepare(
                 .prepare::<
                     crate::operation::update_bucket_config::UpdateBucketConfig,
                 >(&input, invocation_id, 1)
+                .await
                 .map_err(CallError::from_sdk)
         }
         "UploadObject" => {
@@ -660,6 +670,7 @@ pub fn prepare(
                 .prepare::<
                     crate::operation::upload_object::UploadObject,
                 >(&input, invocation_id, 1)
+                .await
                 .map_err(CallError::from_sdk)
         }
         other => {

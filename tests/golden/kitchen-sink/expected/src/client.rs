@@ -2,7 +2,7 @@
 // Do not edit: change the model or the generator and run `cargo xtask codegen`.
 
 //! The client: configuration, and one method per operation.
-pub use crate::runtime::client::{Config, ConfigBuilder, ConfigError};
+pub use crate::runtime::client::{Config, ConfigBuilder, ConfigError, SharedConfig};
 pub use crate::runtime::sigv4::Credentials;
 /// What the runtime needs to know about this service.
 pub static SERVICE: crate::runtime::client::ServiceMeta = crate::runtime::client::ServiceMeta {
@@ -29,6 +29,13 @@ impl Client {
         builder: ConfigBuilder,
     ) -> ::std::result::Result<Self, ConfigError> {
         builder.build(&SERVICE).map(Client::new)
+    }
+    /// A client of this service from a configuration shared with other services'
+    /// clients (one credentials cache, region and HTTP client for all of them).
+    pub fn from_shared(
+        shared: &SharedConfig,
+    ) -> ::std::result::Result<Self, ConfigError> {
+        Config::new(shared, &SERVICE).map(Client::new)
     }
     pub fn new(config: Config) -> Self {
         Client { config }
@@ -123,8 +130,9 @@ impl ListThingsFluent {
             .invoke::<crate::operation::list_things::ListThings>(&self.input.build())
             .await
     }
-    /// The exact signed request the first attempt would send, without sending it.
-    pub fn dry_run(
+    /// The exact signed request the first attempt would send, without sending it
+    /// (credentials are resolved as for a call).
+    pub async fn dry_run(
         self,
     ) -> ::std::result::Result<
         crate::runtime::transport::OutgoingRequest,
@@ -135,6 +143,7 @@ impl ListThingsFluent {
             .prepare::<
                 crate::operation::list_things::ListThings,
             >(&self.input.build(), &id, 1)
+            .await
     }
     /// Pages of this operation, following the `#token_field` token.
     pub fn into_paginator(
@@ -194,15 +203,18 @@ impl PingFluent {
     > {
         self.config.invoke::<crate::operation::ping::Ping>(&self.input.build()).await
     }
-    /// The exact signed request the first attempt would send, without sending it.
-    pub fn dry_run(
+    /// The exact signed request the first attempt would send, without sending it
+    /// (credentials are resolved as for a call).
+    pub async fn dry_run(
         self,
     ) -> ::std::result::Result<
         crate::runtime::transport::OutgoingRequest,
         crate::error::SdkError<crate::operation::ping::PingError>,
     > {
         let id = crate::runtime::client::new_invocation_id();
-        self.config.prepare::<crate::operation::ping::Ping>(&self.input.build(), &id, 1)
+        self.config
+            .prepare::<crate::operation::ping::Ping>(&self.input.build(), &id, 1)
+            .await
     }
 }
 ///Builds and sends a `PutEverything` call.
@@ -329,8 +341,9 @@ impl PutEverythingFluent {
             >(&self.input.build())
             .await
     }
-    /// The exact signed request the first attempt would send, without sending it.
-    pub fn dry_run(
+    /// The exact signed request the first attempt would send, without sending it
+    /// (credentials are resolved as for a call).
+    pub async fn dry_run(
         self,
     ) -> ::std::result::Result<
         crate::runtime::transport::OutgoingRequest,
@@ -341,6 +354,7 @@ impl PutEverythingFluent {
             .prepare::<
                 crate::operation::put_everything::PutEverything,
             >(&self.input.build(), &id, 1)
+            .await
     }
 }
 ///Builds and sends a `Reset` call.
@@ -369,8 +383,9 @@ impl ResetFluent {
     > {
         self.config.invoke::<crate::operation::reset::Reset>(&self.input.build()).await
     }
-    /// The exact signed request the first attempt would send, without sending it.
-    pub fn dry_run(
+    /// The exact signed request the first attempt would send, without sending it
+    /// (credentials are resolved as for a call).
+    pub async fn dry_run(
         self,
     ) -> ::std::result::Result<
         crate::runtime::transport::OutgoingRequest,
@@ -379,5 +394,6 @@ impl ResetFluent {
         let id = crate::runtime::client::new_invocation_id();
         self.config
             .prepare::<crate::operation::reset::Reset>(&self.input.build(), &id, 1)
+            .await
     }
 }

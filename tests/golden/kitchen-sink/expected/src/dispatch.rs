@@ -202,7 +202,7 @@ pub async fn call(
     }
 }
 /// The signed request the first attempt of a call would send.
-pub fn prepare(
+pub async fn prepare(
     config: &Config,
     name: &str,
     input: &Value,
@@ -216,6 +216,7 @@ pub fn prepare(
                 .prepare::<
                     crate::operation::list_things::ListThings,
                 >(&input, invocation_id, 1)
+                .await
                 .map_err(CallError::from_sdk)
         }
         "Ping" => {
@@ -223,6 +224,7 @@ pub fn prepare(
                 .map_err(CallError::Input)?;
             config
                 .prepare::<crate::operation::ping::Ping>(&input, invocation_id, 1)
+                .await
                 .map_err(CallError::from_sdk)
         }
         "PutEverything" => {
@@ -232,6 +234,7 @@ pub fn prepare(
                 .prepare::<
                     crate::operation::put_everything::PutEverything,
                 >(&input, invocation_id, 1)
+                .await
                 .map_err(CallError::from_sdk)
         }
         "Reset" => {
@@ -239,6 +242,7 @@ pub fn prepare(
                 .map_err(CallError::Input)?;
             config
                 .prepare::<crate::operation::reset::Reset>(&input, invocation_id, 1)
+                .await
                 .map_err(CallError::from_sdk)
         }
         other => {

@@ -2,7 +2,7 @@
 // Do not edit: change the model or the generator and run `cargo xtask codegen`.
 
 //! The client: configuration, and one method per operation.
-pub use crate::runtime::client::{Config, ConfigBuilder, ConfigError};
+pub use crate::runtime::client::{Config, ConfigBuilder, ConfigError, SharedConfig};
 pub use crate::runtime::sigv4::Credentials;
 /// What the runtime needs to know about this service.
 pub static SERVICE: crate::runtime::client::ServiceMeta = crate::runtime::client::ServiceMeta {
@@ -29,6 +29,13 @@ impl Client {
         builder: ConfigBuilder,
     ) -> ::std::result::Result<Self, ConfigError> {
         builder.build(&SERVICE).map(Client::new)
+    }
+    /// A client of this service from a configuration shared with other services'
+    /// clients (one credentials cache, region and HTTP client for all of them).
+    pub fn from_shared(
+        shared: &SharedConfig,
+    ) -> ::std::result::Result<Self, ConfigError> {
+        Config::new(shared, &SERVICE).map(Client::new)
     }
     pub fn new(config: Config) -> Self {
         Client { config }
@@ -133,8 +140,9 @@ impl DescribeOtherWidgetFluent {
             >(&self.input.build())
             .await
     }
-    /// The exact signed request the first attempt would send, without sending it.
-    pub fn dry_run(
+    /// The exact signed request the first attempt would send, without sending it
+    /// (credentials are resolved as for a call).
+    pub async fn dry_run(
         self,
     ) -> ::std::result::Result<
         crate::runtime::transport::OutgoingRequest,
@@ -147,6 +155,7 @@ impl DescribeOtherWidgetFluent {
             .prepare::<
                 crate::operation::describe_other_widget::DescribeOtherWidget,
             >(&self.input.build(), &id, 1)
+            .await
     }
 }
 ///Builds and sends a `DescribeWidget` call.
@@ -201,8 +210,9 @@ impl DescribeWidgetFluent {
             >(&self.input.build())
             .await
     }
-    /// The exact signed request the first attempt would send, without sending it.
-    pub fn dry_run(
+    /// The exact signed request the first attempt would send, without sending it
+    /// (credentials are resolved as for a call).
+    pub async fn dry_run(
         self,
     ) -> ::std::result::Result<
         crate::runtime::transport::OutgoingRequest,
@@ -213,6 +223,7 @@ impl DescribeWidgetFluent {
             .prepare::<
                 crate::operation::describe_widget::DescribeWidget,
             >(&self.input.build(), &id, 1)
+            .await
     }
 }
 ///Builds and sends a `GetWidget` call.
@@ -315,8 +326,9 @@ impl GetWidgetFluent {
             .invoke::<crate::operation::get_widget::GetWidget>(&self.input.build())
             .await
     }
-    /// The exact signed request the first attempt would send, without sending it.
-    pub fn dry_run(
+    /// The exact signed request the first attempt would send, without sending it
+    /// (credentials are resolved as for a call).
+    pub async fn dry_run(
         self,
     ) -> ::std::result::Result<
         crate::runtime::transport::OutgoingRequest,
@@ -327,6 +339,7 @@ impl GetWidgetFluent {
             .prepare::<
                 crate::operation::get_widget::GetWidget,
             >(&self.input.build(), &id, 1)
+            .await
     }
 }
 ///Builds and sends a `New` call.
@@ -369,15 +382,18 @@ impl NewFluent {
     > {
         self.config.invoke::<crate::operation::new::New>(&self.input.build()).await
     }
-    /// The exact signed request the first attempt would send, without sending it.
-    pub fn dry_run(
+    /// The exact signed request the first attempt would send, without sending it
+    /// (credentials are resolved as for a call).
+    pub async fn dry_run(
         self,
     ) -> ::std::result::Result<
         crate::runtime::transport::OutgoingRequest,
         crate::error::SdkError<crate::operation::new::NewError>,
     > {
         let id = crate::runtime::client::new_invocation_id();
-        self.config.prepare::<crate::operation::new::New>(&self.input.build(), &id, 1)
+        self.config
+            .prepare::<crate::operation::new::New>(&self.input.build(), &id, 1)
+            .await
     }
 }
 ///Builds and sends a `PutOtherWidget` call.
@@ -440,8 +456,9 @@ impl PutOtherWidgetFluent {
             >(&self.input.build())
             .await
     }
-    /// The exact signed request the first attempt would send, without sending it.
-    pub fn dry_run(
+    /// The exact signed request the first attempt would send, without sending it
+    /// (credentials are resolved as for a call).
+    pub async fn dry_run(
         self,
     ) -> ::std::result::Result<
         crate::runtime::transport::OutgoingRequest,
@@ -452,5 +469,6 @@ impl PutOtherWidgetFluent {
             .prepare::<
                 crate::operation::put_other_widget::PutOtherWidget,
             >(&self.input.build(), &id, 1)
+            .await
     }
 }

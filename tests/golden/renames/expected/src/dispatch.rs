@@ -243,7 +243,7 @@ pub async fn call(
     }
 }
 /// The signed request the first attempt of a call would send.
-pub fn prepare(
+pub async fn prepare(
     config: &Config,
     name: &str,
     input: &Value,
@@ -257,6 +257,7 @@ pub fn prepare(
                 .prepare::<
                     crate::operation::describe_other_widget::DescribeOtherWidget,
                 >(&input, invocation_id, 1)
+                .await
                 .map_err(CallError::from_sdk)
         }
         "DescribeWidget" => {
@@ -266,6 +267,7 @@ pub fn prepare(
                 .prepare::<
                     crate::operation::describe_widget::DescribeWidget,
                 >(&input, invocation_id, 1)
+                .await
                 .map_err(CallError::from_sdk)
         }
         "GetWidget" => {
@@ -275,6 +277,7 @@ pub fn prepare(
                 .prepare::<
                     crate::operation::get_widget::GetWidget,
                 >(&input, invocation_id, 1)
+                .await
                 .map_err(CallError::from_sdk)
         }
         "New" => {
@@ -282,6 +285,7 @@ pub fn prepare(
                 .map_err(CallError::Input)?;
             config
                 .prepare::<crate::operation::new::New>(&input, invocation_id, 1)
+                .await
                 .map_err(CallError::from_sdk)
         }
         "PutOtherWidget" => {
@@ -291,6 +295,7 @@ pub fn prepare(
                 .prepare::<
                     crate::operation::put_other_widget::PutOtherWidget,
                 >(&input, invocation_id, 1)
+                .await
                 .map_err(CallError::from_sdk)
         }
         other => {

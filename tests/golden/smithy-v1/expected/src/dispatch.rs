@@ -169,7 +169,7 @@ pub async fn call(
     }
 }
 /// The signed request the first attempt of a call would send.
-pub fn prepare(
+pub async fn prepare(
     config: &Config,
     name: &str,
     input: &Value,
@@ -183,6 +183,7 @@ pub fn prepare(
                 .prepare::<
                     crate::operation::describe_records::DescribeRecords,
                 >(&input, invocation_id, 1)
+                .await
                 .map_err(CallError::from_sdk)
         }
         "PutRecord" => {
@@ -192,6 +193,7 @@ pub fn prepare(
                 .prepare::<
                     crate::operation::put_record::PutRecord,
                 >(&input, invocation_id, 1)
+                .await
                 .map_err(CallError::from_sdk)
         }
         other => {
