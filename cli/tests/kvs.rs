@@ -277,6 +277,65 @@ async fn usage_and_validation_errors_exit_252() {
     );
 }
 
+/// A misspelt key of `--cli-input-json` is refused, never dropped: at the top level and deep
+/// inside a structure or a list of structures, for a real call as for a dry run.
+#[tokio::test]
+async fn unknown_input_keys_are_refused_with_the_valid_names() {
+    for extra in [&[][..], DRY] {
+        let mut args = vec![
+            "describe-image-generation-configuration",
+            "--cli-input-json",
+            r#"{"StreamName":"a","StreamArn":"x"}"#,
+        ];
+        args.extend(extra);
+        let out = kvs(&args).await;
+        assert_eq!(out.code, USAGE_ERROR, "{}", out.stdout);
+        assert!(
+            out.stderr.contains(
+                "Unknown parameter in input: \"StreamArn\", must be one of: StreamName, StreamARN"
+            ),
+            "{}",
+            out.stderr
+        );
+        assert!(out.stdout.is_empty(), "{}", out.stdout);
+    }
+    let nested = r#"{"StreamName":"a","ImageGenerationConfiguration":{"Status":"ENABLED","ImageSelectorType":"SERVER_TIMESTAMP","DestinationConfig":{"Uri":"u","DestinationRegion":"us-west-2","Region":"x"},"SamplingInterval":3000,"Format":"JPEG"}}"#;
+    let out = kvs(&[
+        "update-image-generation-configuration",
+        "--cli-input-json",
+        nested,
+        "--dry-run",
+    ])
+    .await;
+    assert_eq!(out.code, USAGE_ERROR);
+    assert!(
+        out.stderr.contains(
+            "Unknown parameter in ImageGenerationConfiguration.DestinationConfig: \"Region\", must be one of: Uri, DestinationRegion"
+        ),
+        "{}",
+        out.stderr
+    );
+    let in_a_list = r#"{"StreamName":"a","Tags":{"k":"v"},"Formats":[]}"#;
+    let out = kvs(&["tag-stream", "--cli-input-json", in_a_list, "--dry-run"]).await;
+    assert_eq!(out.code, USAGE_ERROR);
+    assert!(out.stderr.contains("\"Formats\""), "{}", out.stderr);
+    let list_item = r#"{"ResourceARN":"arn:aws:kinesisvideo:us-west-2:123456789012:channel/c/1","Tags":[{"Key":"k","Value":"v","Vaule":"w"}]}"#;
+    let out = kvs(&["tag-resource", "--cli-input-json", list_item, "--dry-run"]).await;
+    assert_eq!(out.code, USAGE_ERROR);
+    assert!(
+        out.stderr
+            .contains("Unknown parameter in Tags[0]: \"Vaule\", must be one of: Key, Value"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        out.stderr.matches("Unknown parameter").count(),
+        1,
+        "{}",
+        out.stderr
+    );
+}
+
 #[tokio::test]
 async fn unknown_services_and_operations_are_usage_errors() {
     let out = kvs(&["kinesis-video-nope", "get-media"]).await;

@@ -179,6 +179,13 @@ pub fn pattern_static(shape_name: &str, member: Option<&str>) -> String {
     }
 }
 
+/// The `static`s of a named type's input shape in `dispatch.rs`: `SHAPE_IMAGE_GENERATION_CONFIGURATION`
+/// and `MEMBERS_IMAGE_GENERATION_CONFIGURATION`.
+pub fn shape_statics(type_name: &str) -> (String, String) {
+    let base = type_name.to_shouty_snake_case();
+    (format!("SHAPE_{base}"), format!("MEMBERS_{base}"))
+}
+
 /// Serializer and deserializer function names of a named type.
 pub fn ser_fn(type_name: &str) -> String {
     format!("ser_{}", type_name.to_snake_case())

@@ -14,6 +14,7 @@ pub mod operation;
 pub mod profile;
 pub mod rest;
 pub mod retry;
+pub mod schema;
 pub mod sigv4;
 pub mod validate;
 

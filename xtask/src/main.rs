@@ -15,7 +15,8 @@ const USAGE: &str = "\
 usage: cargo xtask <task> [options]
 
 tasks:
-  fetch                 download the pinned models into .model-cache/ (sha256-checked)
+  fetch                 put the pinned models into .model-cache/ (sha256-checked), from the
+                        mirror when one is given, else downloaded
   codegen               regenerate generated/ from the pinned models
   codegen --check       fail, naming the files, if generated/ is not what the models give
   test [ARGS]           install what the tests need (pinned botocore in target/oracle-venv),
@@ -102,7 +103,7 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     match opts.task.as_str() {
         "fetch" => {
             for pin in manifest.all() {
-                let path = source.get(pin)?;
+                let path = source.fetch(pin)?;
                 println!("{}: ok ({})", pin.file, path.display());
             }
             Ok(ExitCode::SUCCESS)

@@ -155,6 +155,21 @@ impl ModelSource {
 }
 
 impl ModelSource {
+    /// `cargo xtask fetch`: `get`, and a file found in the mirror is also copied into the
+    /// cache, so that later commands find it without `--mirror`.
+    pub fn fetch(&self, pin: &Pin) -> Result<PathBuf, String> {
+        let found = self.get(pin)?;
+        let cached = self.cache.join(&pin.file);
+        if found == cached || self.find_in_cache(pin).is_some() {
+            return Ok(found);
+        }
+        std::fs::create_dir_all(&self.cache)
+            .map_err(|e| format!("{}: {e}", self.cache.display()))?;
+        std::fs::copy(&found, &cached)
+            .map_err(|e| format!("{} -> {}: {e}", found.display(), cached.display()))?;
+        Ok(cached)
+    }
+
     pub fn cache_dir(&self) -> &Path {
         &self.cache
     }
@@ -329,6 +344,31 @@ mod fetch_tests {
         );
         assert!(!root.join(".model-cache/model.json").exists());
         let _ = std::fs::remove_dir_all(root);
+    }
+
+    #[test]
+    fn fetch_from_a_mirror_fills_the_cache() {
+        let body = br#"{"smithy":"2.0","shapes":{"a#B":{"type":"string"}}}"#.to_vec();
+        let pin = pin_for(&body);
+        let root = std::env::temp_dir().join(format!("xtask-fetch-mirror-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(root.join("mirror")).unwrap();
+        std::fs::write(root.join("mirror/model.json"), &body).unwrap();
+        let with_mirror = ModelSource {
+            cache: root.join(".model-cache"),
+            mirror: Some(root.join("mirror")),
+            base_url: String::new(),
+        };
+        let cached = with_mirror.fetch(&pin).unwrap();
+        assert_eq!(cached, root.join(".model-cache/model.json"));
+        // Without the mirror (and with no server to download from) the cache serves it.
+        let without = ModelSource {
+            cache: root.join(".model-cache"),
+            mirror: None,
+            base_url: "http://127.0.0.1:9".into(),
+        };
+        assert_eq!(std::fs::read(without.get(&pin).unwrap()).unwrap(), body);
+        std::fs::remove_dir_all(root).unwrap();
     }
 
     #[test]

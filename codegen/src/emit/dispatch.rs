@@ -6,7 +6,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::names::ident;
-use crate::ir::{NamedType, Service, Type};
+use crate::ir::{Member, NamedType, Service, Type};
+use crate::model::ShapeId;
 use crate::naming;
 
 fn kind(svc: &Service, ty: &Type) -> &'static str {
@@ -31,14 +32,62 @@ fn kind(svc: &Service, ty: &Type) -> &'static str {
     }
 }
 
+/// The two statics of a named structure or union: its `Shape` and its members.
+fn statics(svc: &Service, id: &ShapeId) -> (proc_macro2::Ident, proc_macro2::Ident) {
+    let (shape, members) = naming::shape_statics(svc.types[id].rust_name());
+    (ident(&shape), ident(&members))
+}
+
+/// A `&'static Shape` expression for a member's value.
+fn shape_expr(svc: &Service, ty: &Type) -> TokenStream {
+    match ty {
+        Type::List { item, .. } => {
+            let inner = shape_expr(svc, &item.ty);
+            quote!(&Shape::List(#inner))
+        }
+        Type::Map { value, .. } => {
+            let inner = shape_expr(svc, &value.ty);
+            quote!(&Shape::Map(#inner))
+        }
+        Type::Named(id)
+            if matches!(svc.types[id], NamedType::Structure(_) | NamedType::Union(_)) =>
+        {
+            let (shape, _) = statics(svc, id);
+            quote!(&#shape)
+        }
+        _ => quote!(&Shape::Scalar),
+    }
+}
+
+/// `SHAPE_X` and `MEMBERS_X` for every structure and union an input reaches.
+fn input_shapes(svc: &Service) -> TokenStream {
+    let shapes = svc.input_types().into_iter().filter_map(|id| {
+        let members: Vec<&Member> = match &svc.types[&id] {
+            NamedType::Structure(s) => s.members.iter().collect(),
+            NamedType::Union(u) => u.variants.iter().map(|v| &v.member).collect(),
+            _ => return None,
+        };
+        let (shape, members_static) = statics(svc, &id);
+        let name = id.name();
+        let count = members.len();
+        let members = members.iter().map(|m| {
+            let (n, k, r) = (&m.name, kind(svc, &m.target.ty), m.required);
+            let s = shape_expr(svc, &m.target.ty);
+            quote!(Member { name: #n, kind: #k, required: #r, shape: #s })
+        });
+        Some(quote! {
+            static #shape: Shape = Shape::Structure { name: #name, members: &#members_static };
+            static #members_static: [Member; #count] = [#(#members),*];
+        })
+    });
+    quote!(#(#shapes)*)
+}
+
 pub fn dispatch_rs(svc: &Service) -> TokenStream {
+    let shapes = input_shapes(svc);
     let infos = svc.operations.values().map(|op| {
         let name = &op.name;
-        let input = svc.structure(&op.input);
-        let members = input.members.iter().map(|m| {
-            let (n, k, r) = (&m.name, kind(svc, &m.target.ty), m.required);
-            quote!(Member { name: #n, kind: #k, required: #r })
-        });
+        let (shape, members) = statics(svc, &op.input);
         let streaming = match svc.streaming_output_member(&op.output) {
             Some(m) => {
                 let n = &m.name;
@@ -46,7 +95,7 @@ pub fn dispatch_rs(svc: &Service) -> TokenStream {
             }
             None => quote!(::std::option::Option::None),
         };
-        quote!(OperationInfo { name: #name, members: &[#(#members),*], streaming_output: #streaming })
+        quote!(OperationInfo { name: #name, input: &#shape, members: &#members, streaming_output: #streaming })
     });
     let arms_call = svc.operations.values().map(|op| {
         let name = &op.name;
@@ -61,8 +110,10 @@ pub fn dispatch_rs(svc: &Service) -> TokenStream {
             }
             None => quote!(::std::option::Option::None),
         };
+        let (shape, _) = statics(svc, &op.input);
         quote! {
             #name => {
+                check_keys(&#shape, input).map_err(CallError::Input)?;
                 let input = crate::operation::#m::input_from_json(input).map_err(CallError::Input)?;
                 #[allow(unused_mut)]
                 let mut output = config.invoke::<crate::operation::#m::#s>(&input).await.map_err(CallError::from_sdk)?;
@@ -75,8 +126,10 @@ pub fn dispatch_rs(svc: &Service) -> TokenStream {
         let name = &op.name;
         let m = ident(&op.module_name);
         let s = ident(&naming::type_name(&op.name));
+        let (shape, _) = statics(svc, &op.input);
         quote! {
             #name => {
+                check_keys(&#shape, input).map_err(CallError::Input)?;
                 let input = crate::operation::#m::input_from_json(input).map_err(CallError::Input)?;
                 config.prepare::<crate::operation::#m::#s>(&input, invocation_id, 1).await.map_err(CallError::from_sdk)
             }
@@ -88,20 +141,15 @@ pub fn dispatch_rs(svc: &Service) -> TokenStream {
         use crate::runtime::error::{ErrorMeta, ProvideErrorMeta, SdkError};
         use crate::runtime::json::{DeserializeError, Value};
         use crate::runtime::transport::OutgoingRequest;
+        pub use crate::runtime::schema::{check_keys, Member, Shape};
 
-        /// An input member: model name, kind (`string`, `integer`, `float`, `boolean`, `enum`,
-        /// `timestamp`, `blob`, `list`, `map`, `structure`, `union`, `document`, `number`).
-        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-        pub struct Member {
-            pub name: &'static str,
-            pub kind: &'static str,
-            pub required: bool,
-        }
-
-        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        #[derive(Clone, Copy, Debug)]
         pub struct OperationInfo {
             /// The model name (`DescribeImageGenerationConfiguration`).
             pub name: &'static str,
+            /// The input document's shape: the keys each level may have.
+            pub input: &'static Shape,
+            /// The input's members.
             pub members: &'static [Member],
             /// The output member that is a streaming payload, if any (`Payload`).
             pub streaming_output: ::std::option::Option<&'static str>,
@@ -116,7 +164,9 @@ pub fn dispatch_rs(svc: &Service) -> TokenStream {
         }
 
         /// The service's operations, sorted by name.
-        pub const OPERATIONS: &[OperationInfo] = &[#(#infos),*];
+        pub static OPERATIONS: &[OperationInfo] = &[#(#infos),*];
+
+        #shapes
 
         /// Why a call by name failed.
         #[derive(Debug)]

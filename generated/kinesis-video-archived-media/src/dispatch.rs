@@ -6,18 +6,14 @@ use crate::runtime::client::Config;
 use crate::runtime::error::{ErrorMeta, ProvideErrorMeta, SdkError};
 use crate::runtime::json::{DeserializeError, Value};
 use crate::runtime::transport::OutgoingRequest;
-/// An input member: model name, kind (`string`, `integer`, `float`, `boolean`, `enum`,
-/// `timestamp`, `blob`, `list`, `map`, `structure`, `union`, `document`, `number`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Member {
-    pub name: &'static str,
-    pub kind: &'static str,
-    pub required: bool,
-}
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub use crate::runtime::schema::{check_keys, Member, Shape};
+#[derive(Clone, Copy, Debug)]
 pub struct OperationInfo {
     /// The model name (`DescribeImageGenerationConfiguration`).
     pub name: &'static str,
+    /// The input document's shape: the keys each level may have.
+    pub input: &'static Shape,
+    /// The input's members.
     pub members: &'static [Member],
     /// The output member that is a streaming payload, if any (`Payload`).
     pub streaming_output: ::std::option::Option<&'static str>,
@@ -30,242 +26,462 @@ pub struct CallOutput {
     pub payload: ::std::option::Option<crate::runtime::byte_stream::ByteStream>,
 }
 /// The service's operations, sorted by name.
-pub const OPERATIONS: &[OperationInfo] = &[
+pub static OPERATIONS: &[OperationInfo] = &[
     OperationInfo {
         name: "GetClip",
-        members: &[
-            Member {
-                name: "StreamName",
-                kind: "string",
-                required: false,
-            },
-            Member {
-                name: "StreamARN",
-                kind: "string",
-                required: false,
-            },
-            Member {
-                name: "ClipFragmentSelector",
-                kind: "structure",
-                required: true,
-            },
-        ],
+        input: &SHAPE_GET_CLIP_INPUT,
+        members: &MEMBERS_GET_CLIP_INPUT,
         streaming_output: ::std::option::Option::Some("Payload"),
     },
     OperationInfo {
         name: "GetDASHStreamingSessionURL",
-        members: &[
-            Member {
-                name: "StreamName",
-                kind: "string",
-                required: false,
-            },
-            Member {
-                name: "StreamARN",
-                kind: "string",
-                required: false,
-            },
-            Member {
-                name: "PlaybackMode",
-                kind: "enum",
-                required: false,
-            },
-            Member {
-                name: "DisplayFragmentTimestamp",
-                kind: "enum",
-                required: false,
-            },
-            Member {
-                name: "DisplayFragmentNumber",
-                kind: "enum",
-                required: false,
-            },
-            Member {
-                name: "DASHFragmentSelector",
-                kind: "structure",
-                required: false,
-            },
-            Member {
-                name: "Expires",
-                kind: "integer",
-                required: false,
-            },
-            Member {
-                name: "MaxManifestFragmentResults",
-                kind: "integer",
-                required: false,
-            },
-        ],
+        input: &SHAPE_GET_DASH_STREAMING_SESSION_URL_INPUT,
+        members: &MEMBERS_GET_DASH_STREAMING_SESSION_URL_INPUT,
         streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "GetHLSStreamingSessionURL",
-        members: &[
-            Member {
-                name: "StreamName",
-                kind: "string",
-                required: false,
-            },
-            Member {
-                name: "StreamARN",
-                kind: "string",
-                required: false,
-            },
-            Member {
-                name: "PlaybackMode",
-                kind: "enum",
-                required: false,
-            },
-            Member {
-                name: "HLSFragmentSelector",
-                kind: "structure",
-                required: false,
-            },
-            Member {
-                name: "ContainerFormat",
-                kind: "enum",
-                required: false,
-            },
-            Member {
-                name: "DiscontinuityMode",
-                kind: "enum",
-                required: false,
-            },
-            Member {
-                name: "DisplayFragmentTimestamp",
-                kind: "enum",
-                required: false,
-            },
-            Member {
-                name: "Expires",
-                kind: "integer",
-                required: false,
-            },
-            Member {
-                name: "MaxMediaPlaylistFragmentResults",
-                kind: "integer",
-                required: false,
-            },
-        ],
+        input: &SHAPE_GET_HLS_STREAMING_SESSION_URL_INPUT,
+        members: &MEMBERS_GET_HLS_STREAMING_SESSION_URL_INPUT,
         streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "GetImages",
-        members: &[
-            Member {
-                name: "StreamName",
-                kind: "string",
-                required: false,
-            },
-            Member {
-                name: "StreamARN",
-                kind: "string",
-                required: false,
-            },
-            Member {
-                name: "ImageSelectorType",
-                kind: "enum",
-                required: true,
-            },
-            Member {
-                name: "StartTimestamp",
-                kind: "timestamp",
-                required: true,
-            },
-            Member {
-                name: "EndTimestamp",
-                kind: "timestamp",
-                required: true,
-            },
-            Member {
-                name: "SamplingInterval",
-                kind: "integer",
-                required: false,
-            },
-            Member {
-                name: "Format",
-                kind: "enum",
-                required: true,
-            },
-            Member {
-                name: "FormatConfig",
-                kind: "map",
-                required: false,
-            },
-            Member {
-                name: "WidthPixels",
-                kind: "integer",
-                required: false,
-            },
-            Member {
-                name: "HeightPixels",
-                kind: "integer",
-                required: false,
-            },
-            Member {
-                name: "MaxResults",
-                kind: "integer",
-                required: false,
-            },
-            Member {
-                name: "NextToken",
-                kind: "string",
-                required: false,
-            },
-        ],
+        input: &SHAPE_GET_IMAGES_INPUT,
+        members: &MEMBERS_GET_IMAGES_INPUT,
         streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "GetMediaForFragmentList",
-        members: &[
-            Member {
-                name: "StreamName",
-                kind: "string",
-                required: false,
-            },
-            Member {
-                name: "StreamARN",
-                kind: "string",
-                required: false,
-            },
-            Member {
-                name: "Fragments",
-                kind: "list",
-                required: true,
-            },
-        ],
+        input: &SHAPE_GET_MEDIA_FOR_FRAGMENT_LIST_INPUT,
+        members: &MEMBERS_GET_MEDIA_FOR_FRAGMENT_LIST_INPUT,
         streaming_output: ::std::option::Option::Some("Payload"),
     },
     OperationInfo {
         name: "ListFragments",
-        members: &[
-            Member {
-                name: "StreamName",
-                kind: "string",
-                required: false,
-            },
-            Member {
-                name: "StreamARN",
-                kind: "string",
-                required: false,
-            },
-            Member {
-                name: "MaxResults",
-                kind: "integer",
-                required: false,
-            },
-            Member {
-                name: "NextToken",
-                kind: "string",
-                required: false,
-            },
-            Member {
-                name: "FragmentSelector",
-                kind: "structure",
-                required: false,
-            },
-        ],
+        input: &SHAPE_LIST_FRAGMENTS_INPUT,
+        members: &MEMBERS_LIST_FRAGMENTS_INPUT,
         streaming_output: ::std::option::Option::None,
+    },
+];
+static SHAPE_CLIP_FRAGMENT_SELECTOR: Shape = Shape::Structure {
+    name: "ClipFragmentSelector",
+    members: &MEMBERS_CLIP_FRAGMENT_SELECTOR,
+};
+static MEMBERS_CLIP_FRAGMENT_SELECTOR: [Member; 2usize] = [
+    Member {
+        name: "FragmentSelectorType",
+        kind: "enum",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "TimestampRange",
+        kind: "structure",
+        required: true,
+        shape: &SHAPE_CLIP_TIMESTAMP_RANGE,
+    },
+];
+static SHAPE_CLIP_TIMESTAMP_RANGE: Shape = Shape::Structure {
+    name: "ClipTimestampRange",
+    members: &MEMBERS_CLIP_TIMESTAMP_RANGE,
+};
+static MEMBERS_CLIP_TIMESTAMP_RANGE: [Member; 2usize] = [
+    Member {
+        name: "StartTimestamp",
+        kind: "timestamp",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "EndTimestamp",
+        kind: "timestamp",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+];
+static SHAPE_DASH_FRAGMENT_SELECTOR: Shape = Shape::Structure {
+    name: "DASHFragmentSelector",
+    members: &MEMBERS_DASH_FRAGMENT_SELECTOR,
+};
+static MEMBERS_DASH_FRAGMENT_SELECTOR: [Member; 2usize] = [
+    Member {
+        name: "FragmentSelectorType",
+        kind: "enum",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "TimestampRange",
+        kind: "structure",
+        required: false,
+        shape: &SHAPE_DASH_TIMESTAMP_RANGE,
+    },
+];
+static SHAPE_DASH_TIMESTAMP_RANGE: Shape = Shape::Structure {
+    name: "DASHTimestampRange",
+    members: &MEMBERS_DASH_TIMESTAMP_RANGE,
+};
+static MEMBERS_DASH_TIMESTAMP_RANGE: [Member; 2usize] = [
+    Member {
+        name: "StartTimestamp",
+        kind: "timestamp",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "EndTimestamp",
+        kind: "timestamp",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+];
+static SHAPE_FRAGMENT_SELECTOR: Shape = Shape::Structure {
+    name: "FragmentSelector",
+    members: &MEMBERS_FRAGMENT_SELECTOR,
+};
+static MEMBERS_FRAGMENT_SELECTOR: [Member; 2usize] = [
+    Member {
+        name: "FragmentSelectorType",
+        kind: "enum",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "TimestampRange",
+        kind: "structure",
+        required: true,
+        shape: &SHAPE_TIMESTAMP_RANGE,
+    },
+];
+static SHAPE_GET_CLIP_INPUT: Shape = Shape::Structure {
+    name: "GetClipInput",
+    members: &MEMBERS_GET_CLIP_INPUT,
+};
+static MEMBERS_GET_CLIP_INPUT: [Member; 3usize] = [
+    Member {
+        name: "StreamName",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "StreamARN",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "ClipFragmentSelector",
+        kind: "structure",
+        required: true,
+        shape: &SHAPE_CLIP_FRAGMENT_SELECTOR,
+    },
+];
+static SHAPE_GET_DASH_STREAMING_SESSION_URL_INPUT: Shape = Shape::Structure {
+    name: "GetDASHStreamingSessionURLInput",
+    members: &MEMBERS_GET_DASH_STREAMING_SESSION_URL_INPUT,
+};
+static MEMBERS_GET_DASH_STREAMING_SESSION_URL_INPUT: [Member; 8usize] = [
+    Member {
+        name: "StreamName",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "StreamARN",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "PlaybackMode",
+        kind: "enum",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "DisplayFragmentTimestamp",
+        kind: "enum",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "DisplayFragmentNumber",
+        kind: "enum",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "DASHFragmentSelector",
+        kind: "structure",
+        required: false,
+        shape: &SHAPE_DASH_FRAGMENT_SELECTOR,
+    },
+    Member {
+        name: "Expires",
+        kind: "integer",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "MaxManifestFragmentResults",
+        kind: "integer",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+];
+static SHAPE_GET_HLS_STREAMING_SESSION_URL_INPUT: Shape = Shape::Structure {
+    name: "GetHLSStreamingSessionURLInput",
+    members: &MEMBERS_GET_HLS_STREAMING_SESSION_URL_INPUT,
+};
+static MEMBERS_GET_HLS_STREAMING_SESSION_URL_INPUT: [Member; 9usize] = [
+    Member {
+        name: "StreamName",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "StreamARN",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "PlaybackMode",
+        kind: "enum",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "HLSFragmentSelector",
+        kind: "structure",
+        required: false,
+        shape: &SHAPE_HLS_FRAGMENT_SELECTOR,
+    },
+    Member {
+        name: "ContainerFormat",
+        kind: "enum",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "DiscontinuityMode",
+        kind: "enum",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "DisplayFragmentTimestamp",
+        kind: "enum",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Expires",
+        kind: "integer",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "MaxMediaPlaylistFragmentResults",
+        kind: "integer",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+];
+static SHAPE_GET_IMAGES_INPUT: Shape = Shape::Structure {
+    name: "GetImagesInput",
+    members: &MEMBERS_GET_IMAGES_INPUT,
+};
+static MEMBERS_GET_IMAGES_INPUT: [Member; 12usize] = [
+    Member {
+        name: "StreamName",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "StreamARN",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "ImageSelectorType",
+        kind: "enum",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "StartTimestamp",
+        kind: "timestamp",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "EndTimestamp",
+        kind: "timestamp",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "SamplingInterval",
+        kind: "integer",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Format",
+        kind: "enum",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "FormatConfig",
+        kind: "map",
+        required: false,
+        shape: &Shape::Map(&Shape::Scalar),
+    },
+    Member {
+        name: "WidthPixels",
+        kind: "integer",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "HeightPixels",
+        kind: "integer",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "MaxResults",
+        kind: "integer",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "NextToken",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+];
+static SHAPE_GET_MEDIA_FOR_FRAGMENT_LIST_INPUT: Shape = Shape::Structure {
+    name: "GetMediaForFragmentListInput",
+    members: &MEMBERS_GET_MEDIA_FOR_FRAGMENT_LIST_INPUT,
+};
+static MEMBERS_GET_MEDIA_FOR_FRAGMENT_LIST_INPUT: [Member; 3usize] = [
+    Member {
+        name: "StreamName",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "StreamARN",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Fragments",
+        kind: "list",
+        required: true,
+        shape: &Shape::List(&Shape::Scalar),
+    },
+];
+static SHAPE_HLS_FRAGMENT_SELECTOR: Shape = Shape::Structure {
+    name: "HLSFragmentSelector",
+    members: &MEMBERS_HLS_FRAGMENT_SELECTOR,
+};
+static MEMBERS_HLS_FRAGMENT_SELECTOR: [Member; 2usize] = [
+    Member {
+        name: "FragmentSelectorType",
+        kind: "enum",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "TimestampRange",
+        kind: "structure",
+        required: false,
+        shape: &SHAPE_HLS_TIMESTAMP_RANGE,
+    },
+];
+static SHAPE_HLS_TIMESTAMP_RANGE: Shape = Shape::Structure {
+    name: "HLSTimestampRange",
+    members: &MEMBERS_HLS_TIMESTAMP_RANGE,
+};
+static MEMBERS_HLS_TIMESTAMP_RANGE: [Member; 2usize] = [
+    Member {
+        name: "StartTimestamp",
+        kind: "timestamp",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "EndTimestamp",
+        kind: "timestamp",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+];
+static SHAPE_LIST_FRAGMENTS_INPUT: Shape = Shape::Structure {
+    name: "ListFragmentsInput",
+    members: &MEMBERS_LIST_FRAGMENTS_INPUT,
+};
+static MEMBERS_LIST_FRAGMENTS_INPUT: [Member; 5usize] = [
+    Member {
+        name: "StreamName",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "StreamARN",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "MaxResults",
+        kind: "integer",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "NextToken",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "FragmentSelector",
+        kind: "structure",
+        required: false,
+        shape: &SHAPE_FRAGMENT_SELECTOR,
+    },
+];
+static SHAPE_TIMESTAMP_RANGE: Shape = Shape::Structure {
+    name: "TimestampRange",
+    members: &MEMBERS_TIMESTAMP_RANGE,
+};
+static MEMBERS_TIMESTAMP_RANGE: [Member; 2usize] = [
+    Member {
+        name: "StartTimestamp",
+        kind: "timestamp",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "EndTimestamp",
+        kind: "timestamp",
+        required: true,
+        shape: &Shape::Scalar,
     },
 ];
 /// Why a call by name failed.
@@ -310,6 +526,7 @@ pub async fn call(
 ) -> ::std::result::Result<CallOutput, CallError> {
     match name {
         "GetClip" => {
+            check_keys(&SHAPE_GET_CLIP_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::get_clip::input_from_json(input)
                 .map_err(CallError::Input)?;
             #[allow(unused_mut)]
@@ -326,6 +543,8 @@ pub async fn call(
             })
         }
         "GetDASHStreamingSessionURL" => {
+            check_keys(&SHAPE_GET_DASH_STREAMING_SESSION_URL_INPUT, input)
+                .map_err(CallError::Input)?;
             let input = crate::operation::get_dash_streaming_session_url::input_from_json(
                     input,
                 )
@@ -346,6 +565,8 @@ pub async fn call(
             })
         }
         "GetHLSStreamingSessionURL" => {
+            check_keys(&SHAPE_GET_HLS_STREAMING_SESSION_URL_INPUT, input)
+                .map_err(CallError::Input)?;
             let input = crate::operation::get_hls_streaming_session_url::input_from_json(
                     input,
                 )
@@ -366,6 +587,7 @@ pub async fn call(
             })
         }
         "GetImages" => {
+            check_keys(&SHAPE_GET_IMAGES_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::get_images::input_from_json(input)
                 .map_err(CallError::Input)?;
             #[allow(unused_mut)]
@@ -380,6 +602,8 @@ pub async fn call(
             })
         }
         "GetMediaForFragmentList" => {
+            check_keys(&SHAPE_GET_MEDIA_FOR_FRAGMENT_LIST_INPUT, input)
+                .map_err(CallError::Input)?;
             let input = crate::operation::get_media_for_fragment_list::input_from_json(
                     input,
                 )
@@ -402,6 +626,7 @@ pub async fn call(
             })
         }
         "ListFragments" => {
+            check_keys(&SHAPE_LIST_FRAGMENTS_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::list_fragments::input_from_json(input)
                 .map_err(CallError::Input)?;
             #[allow(unused_mut)]
@@ -429,6 +654,7 @@ pub async fn prepare(
 ) -> ::std::result::Result<OutgoingRequest, CallError> {
     match name {
         "GetClip" => {
+            check_keys(&SHAPE_GET_CLIP_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::get_clip::input_from_json(input)
                 .map_err(CallError::Input)?;
             config
@@ -437,6 +663,8 @@ pub async fn prepare(
                 .map_err(CallError::from_sdk)
         }
         "GetDASHStreamingSessionURL" => {
+            check_keys(&SHAPE_GET_DASH_STREAMING_SESSION_URL_INPUT, input)
+                .map_err(CallError::Input)?;
             let input = crate::operation::get_dash_streaming_session_url::input_from_json(
                     input,
                 )
@@ -449,6 +677,8 @@ pub async fn prepare(
                 .map_err(CallError::from_sdk)
         }
         "GetHLSStreamingSessionURL" => {
+            check_keys(&SHAPE_GET_HLS_STREAMING_SESSION_URL_INPUT, input)
+                .map_err(CallError::Input)?;
             let input = crate::operation::get_hls_streaming_session_url::input_from_json(
                     input,
                 )
@@ -461,6 +691,7 @@ pub async fn prepare(
                 .map_err(CallError::from_sdk)
         }
         "GetImages" => {
+            check_keys(&SHAPE_GET_IMAGES_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::get_images::input_from_json(input)
                 .map_err(CallError::Input)?;
             config
@@ -471,6 +702,8 @@ pub async fn prepare(
                 .map_err(CallError::from_sdk)
         }
         "GetMediaForFragmentList" => {
+            check_keys(&SHAPE_GET_MEDIA_FOR_FRAGMENT_LIST_INPUT, input)
+                .map_err(CallError::Input)?;
             let input = crate::operation::get_media_for_fragment_list::input_from_json(
                     input,
                 )
@@ -483,6 +716,7 @@ pub async fn prepare(
                 .map_err(CallError::from_sdk)
         }
         "ListFragments" => {
+            check_keys(&SHAPE_LIST_FRAGMENTS_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::list_fragments::input_from_json(input)
                 .map_err(CallError::Input)?;
             config

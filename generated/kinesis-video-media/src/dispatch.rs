@@ -6,18 +6,14 @@ use crate::runtime::client::Config;
 use crate::runtime::error::{ErrorMeta, ProvideErrorMeta, SdkError};
 use crate::runtime::json::{DeserializeError, Value};
 use crate::runtime::transport::OutgoingRequest;
-/// An input member: model name, kind (`string`, `integer`, `float`, `boolean`, `enum`,
-/// `timestamp`, `blob`, `list`, `map`, `structure`, `union`, `document`, `number`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Member {
-    pub name: &'static str,
-    pub kind: &'static str,
-    pub required: bool,
-}
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub use crate::runtime::schema::{check_keys, Member, Shape};
+#[derive(Clone, Copy, Debug)]
 pub struct OperationInfo {
     /// The model name (`DescribeImageGenerationConfiguration`).
     pub name: &'static str,
+    /// The input document's shape: the keys each level may have.
+    pub input: &'static Shape,
+    /// The input's members.
     pub members: &'static [Member],
     /// The output member that is a streaming payload, if any (`Payload`).
     pub streaming_output: ::std::option::Option<&'static str>,
@@ -30,27 +26,66 @@ pub struct CallOutput {
     pub payload: ::std::option::Option<crate::runtime::byte_stream::ByteStream>,
 }
 /// The service's operations, sorted by name.
-pub const OPERATIONS: &[OperationInfo] = &[
+pub static OPERATIONS: &[OperationInfo] = &[
     OperationInfo {
         name: "GetMedia",
-        members: &[
-            Member {
-                name: "StreamName",
-                kind: "string",
-                required: false,
-            },
-            Member {
-                name: "StreamARN",
-                kind: "string",
-                required: false,
-            },
-            Member {
-                name: "StartSelector",
-                kind: "structure",
-                required: true,
-            },
-        ],
+        input: &SHAPE_GET_MEDIA_INPUT,
+        members: &MEMBERS_GET_MEDIA_INPUT,
         streaming_output: ::std::option::Option::Some("Payload"),
+    },
+];
+static SHAPE_GET_MEDIA_INPUT: Shape = Shape::Structure {
+    name: "GetMediaInput",
+    members: &MEMBERS_GET_MEDIA_INPUT,
+};
+static MEMBERS_GET_MEDIA_INPUT: [Member; 3usize] = [
+    Member {
+        name: "StreamName",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "StreamARN",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "StartSelector",
+        kind: "structure",
+        required: true,
+        shape: &SHAPE_START_SELECTOR,
+    },
+];
+static SHAPE_START_SELECTOR: Shape = Shape::Structure {
+    name: "StartSelector",
+    members: &MEMBERS_START_SELECTOR,
+};
+static MEMBERS_START_SELECTOR: [Member; 4usize] = [
+    Member {
+        name: "StartSelectorType",
+        kind: "enum",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "AfterFragmentNumber",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "StartTimestamp",
+        kind: "timestamp",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "ContinuationToken",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
     },
 ];
 /// Why a call by name failed.
@@ -95,6 +130,7 @@ pub async fn call(
 ) -> ::std::result::Result<CallOutput, CallError> {
     match name {
         "GetMedia" => {
+            check_keys(&SHAPE_GET_MEDIA_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::get_media::input_from_json(input)
                 .map_err(CallError::Input)?;
             #[allow(unused_mut)]
@@ -124,6 +160,7 @@ pub async fn prepare(
 ) -> ::std::result::Result<OutgoingRequest, CallError> {
     match name {
         "GetMedia" => {
+            check_keys(&SHAPE_GET_MEDIA_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::get_media::input_from_json(input)
                 .map_err(CallError::Input)?;
             config

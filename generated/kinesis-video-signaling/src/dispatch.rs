@@ -6,18 +6,14 @@ use crate::runtime::client::Config;
 use crate::runtime::error::{ErrorMeta, ProvideErrorMeta, SdkError};
 use crate::runtime::json::{DeserializeError, Value};
 use crate::runtime::transport::OutgoingRequest;
-/// An input member: model name, kind (`string`, `integer`, `float`, `boolean`, `enum`,
-/// `timestamp`, `blob`, `list`, `map`, `structure`, `union`, `document`, `number`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Member {
-    pub name: &'static str,
-    pub kind: &'static str,
-    pub required: bool,
-}
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub use crate::runtime::schema::{check_keys, Member, Shape};
+#[derive(Clone, Copy, Debug)]
 pub struct OperationInfo {
     /// The model name (`DescribeImageGenerationConfiguration`).
     pub name: &'static str,
+    /// The input document's shape: the keys each level may have.
+    pub input: &'static Shape,
+    /// The input's members.
     pub members: &'static [Member],
     /// The output member that is a streaming payload, if any (`Payload`).
     pub streaming_output: ::std::option::Option<&'static str>,
@@ -30,53 +26,72 @@ pub struct CallOutput {
     pub payload: ::std::option::Option<crate::runtime::byte_stream::ByteStream>,
 }
 /// The service's operations, sorted by name.
-pub const OPERATIONS: &[OperationInfo] = &[
+pub static OPERATIONS: &[OperationInfo] = &[
     OperationInfo {
         name: "GetIceServerConfig",
-        members: &[
-            Member {
-                name: "ChannelARN",
-                kind: "string",
-                required: false,
-            },
-            Member {
-                name: "ClientId",
-                kind: "string",
-                required: false,
-            },
-            Member {
-                name: "Service",
-                kind: "enum",
-                required: false,
-            },
-            Member {
-                name: "Username",
-                kind: "string",
-                required: false,
-            },
-        ],
+        input: &SHAPE_GET_ICE_SERVER_CONFIG_INPUT,
+        members: &MEMBERS_GET_ICE_SERVER_CONFIG_INPUT,
         streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "SendAlexaOfferToMaster",
-        members: &[
-            Member {
-                name: "ChannelARN",
-                kind: "string",
-                required: false,
-            },
-            Member {
-                name: "SenderClientId",
-                kind: "string",
-                required: false,
-            },
-            Member {
-                name: "MessagePayload",
-                kind: "string",
-                required: false,
-            },
-        ],
+        input: &SHAPE_SEND_ALEXA_OFFER_TO_MASTER_INPUT,
+        members: &MEMBERS_SEND_ALEXA_OFFER_TO_MASTER_INPUT,
         streaming_output: ::std::option::Option::None,
+    },
+];
+static SHAPE_GET_ICE_SERVER_CONFIG_INPUT: Shape = Shape::Structure {
+    name: "GetIceServerConfigRequest",
+    members: &MEMBERS_GET_ICE_SERVER_CONFIG_INPUT,
+};
+static MEMBERS_GET_ICE_SERVER_CONFIG_INPUT: [Member; 4usize] = [
+    Member {
+        name: "ChannelARN",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "ClientId",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Service",
+        kind: "enum",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Username",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+];
+static SHAPE_SEND_ALEXA_OFFER_TO_MASTER_INPUT: Shape = Shape::Structure {
+    name: "SendAlexaOfferToMasterRequest",
+    members: &MEMBERS_SEND_ALEXA_OFFER_TO_MASTER_INPUT,
+};
+static MEMBERS_SEND_ALEXA_OFFER_TO_MASTER_INPUT: [Member; 3usize] = [
+    Member {
+        name: "ChannelARN",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "SenderClientId",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "MessagePayload",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
     },
 ];
 /// Why a call by name failed.
@@ -121,6 +136,8 @@ pub async fn call(
 ) -> ::std::result::Result<CallOutput, CallError> {
     match name {
         "GetIceServerConfig" => {
+            check_keys(&SHAPE_GET_ICE_SERVER_CONFIG_INPUT, input)
+                .map_err(CallError::Input)?;
             let input = crate::operation::get_ice_server_config::input_from_json(input)
                 .map_err(CallError::Input)?;
             #[allow(unused_mut)]
@@ -139,6 +156,8 @@ pub async fn call(
             })
         }
         "SendAlexaOfferToMaster" => {
+            check_keys(&SHAPE_SEND_ALEXA_OFFER_TO_MASTER_INPUT, input)
+                .map_err(CallError::Input)?;
             let input = crate::operation::send_alexa_offer_to_master::input_from_json(
                     input,
                 )
@@ -172,6 +191,8 @@ pub async fn prepare(
 ) -> ::std::result::Result<OutgoingRequest, CallError> {
     match name {
         "GetIceServerConfig" => {
+            check_keys(&SHAPE_GET_ICE_SERVER_CONFIG_INPUT, input)
+                .map_err(CallError::Input)?;
             let input = crate::operation::get_ice_server_config::input_from_json(input)
                 .map_err(CallError::Input)?;
             config
@@ -182,6 +203,8 @@ pub async fn prepare(
                 .map_err(CallError::from_sdk)
         }
         "SendAlexaOfferToMaster" => {
+            check_keys(&SHAPE_SEND_ALEXA_OFFER_TO_MASTER_INPUT, input)
+                .map_err(CallError::Input)?;
             let input = crate::operation::send_alexa_offer_to_master::input_from_json(
                     input,
                 )

@@ -6,18 +6,14 @@ use crate::runtime::client::Config;
 use crate::runtime::error::{ErrorMeta, ProvideErrorMeta, SdkError};
 use crate::runtime::json::{DeserializeError, Value};
 use crate::runtime::transport::OutgoingRequest;
-/// An input member: model name, kind (`string`, `integer`, `float`, `boolean`, `enum`,
-/// `timestamp`, `blob`, `list`, `map`, `structure`, `union`, `document`, `number`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Member {
-    pub name: &'static str,
-    pub kind: &'static str,
-    pub required: bool,
-}
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub use crate::runtime::schema::{check_keys, Member, Shape};
+#[derive(Clone, Copy, Debug)]
 pub struct OperationInfo {
     /// The model name (`DescribeImageGenerationConfiguration`).
     pub name: &'static str,
+    /// The input document's shape: the keys each level may have.
+    pub input: &'static Shape,
+    /// The input's members.
     pub members: &'static [Member],
     /// The output member that is a streaming payload, if any (`Payload`).
     pub streaming_output: ::std::option::Option<&'static str>,
@@ -30,33 +26,48 @@ pub struct CallOutput {
     pub payload: ::std::option::Option<crate::runtime::byte_stream::ByteStream>,
 }
 /// The service's operations, sorted by name.
-pub const OPERATIONS: &[OperationInfo] = &[
+pub static OPERATIONS: &[OperationInfo] = &[
     OperationInfo {
         name: "JoinStorageSession",
-        members: &[
-            Member {
-                name: "channelArn",
-                kind: "string",
-                required: true,
-            },
-        ],
+        input: &SHAPE_JOIN_STORAGE_SESSION_INPUT,
+        members: &MEMBERS_JOIN_STORAGE_SESSION_INPUT,
         streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "JoinStorageSessionAsViewer",
-        members: &[
-            Member {
-                name: "channelArn",
-                kind: "string",
-                required: true,
-            },
-            Member {
-                name: "clientId",
-                kind: "string",
-                required: true,
-            },
-        ],
+        input: &SHAPE_JOIN_STORAGE_SESSION_AS_VIEWER_INPUT,
+        members: &MEMBERS_JOIN_STORAGE_SESSION_AS_VIEWER_INPUT,
         streaming_output: ::std::option::Option::None,
+    },
+];
+static SHAPE_JOIN_STORAGE_SESSION_AS_VIEWER_INPUT: Shape = Shape::Structure {
+    name: "JoinStorageSessionAsViewerInput",
+    members: &MEMBERS_JOIN_STORAGE_SESSION_AS_VIEWER_INPUT,
+};
+static MEMBERS_JOIN_STORAGE_SESSION_AS_VIEWER_INPUT: [Member; 2usize] = [
+    Member {
+        name: "channelArn",
+        kind: "string",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "clientId",
+        kind: "string",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+];
+static SHAPE_JOIN_STORAGE_SESSION_INPUT: Shape = Shape::Structure {
+    name: "JoinStorageSessionInput",
+    members: &MEMBERS_JOIN_STORAGE_SESSION_INPUT,
+};
+static MEMBERS_JOIN_STORAGE_SESSION_INPUT: [Member; 1usize] = [
+    Member {
+        name: "channelArn",
+        kind: "string",
+        required: true,
+        shape: &Shape::Scalar,
     },
 ];
 /// Why a call by name failed.
@@ -101,6 +112,8 @@ pub async fn call(
 ) -> ::std::result::Result<CallOutput, CallError> {
     match name {
         "JoinStorageSession" => {
+            check_keys(&SHAPE_JOIN_STORAGE_SESSION_INPUT, input)
+                .map_err(CallError::Input)?;
             let input = crate::operation::join_storage_session::input_from_json(input)
                 .map_err(CallError::Input)?;
             #[allow(unused_mut)]
@@ -119,6 +132,8 @@ pub async fn call(
             })
         }
         "JoinStorageSessionAsViewer" => {
+            check_keys(&SHAPE_JOIN_STORAGE_SESSION_AS_VIEWER_INPUT, input)
+                .map_err(CallError::Input)?;
             let input = crate::operation::join_storage_session_as_viewer::input_from_json(
                     input,
                 )
@@ -152,6 +167,8 @@ pub async fn prepare(
 ) -> ::std::result::Result<OutgoingRequest, CallError> {
     match name {
         "JoinStorageSession" => {
+            check_keys(&SHAPE_JOIN_STORAGE_SESSION_INPUT, input)
+                .map_err(CallError::Input)?;
             let input = crate::operation::join_storage_session::input_from_json(input)
                 .map_err(CallError::Input)?;
             config
@@ -162,6 +179,8 @@ pub async fn prepare(
                 .map_err(CallError::from_sdk)
         }
         "JoinStorageSessionAsViewer" => {
+            check_keys(&SHAPE_JOIN_STORAGE_SESSION_AS_VIEWER_INPUT, input)
+                .map_err(CallError::Input)?;
             let input = crate::operation::join_storage_session_as_viewer::input_from_json(
                     input,
                 )

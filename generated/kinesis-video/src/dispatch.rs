@@ -6,18 +6,14 @@ use crate::runtime::client::Config;
 use crate::runtime::error::{ErrorMeta, ProvideErrorMeta, SdkError};
 use crate::runtime::json::{DeserializeError, Value};
 use crate::runtime::transport::OutgoingRequest;
-/// An input member: model name, kind (`string`, `integer`, `float`, `boolean`, `enum`,
-/// `timestamp`, `blob`, `list`, `map`, `structure`, `union`, `document`, `number`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Member {
-    pub name: &'static str,
-    pub kind: &'static str,
-    pub required: bool,
-}
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub use crate::runtime::schema::{check_keys, Member, Shape};
+#[derive(Clone, Copy, Debug)]
 pub struct OperationInfo {
     /// The model name (`DescribeImageGenerationConfiguration`).
     pub name: &'static str,
+    /// The input document's shape: the keys each level may have.
+    pub input: &'static Shape,
+    /// The input's members.
     pub members: &'static [Member],
     /// The output member that is a streaming payload, if any (`Payload`).
     pub streaming_output: ::std::option::Option<&'static str>,
@@ -30,611 +26,1218 @@ pub struct CallOutput {
     pub payload: ::std::option::Option<crate::runtime::byte_stream::ByteStream>,
 }
 /// The service's operations, sorted by name.
-pub const OPERATIONS: &[OperationInfo] = &[
+pub static OPERATIONS: &[OperationInfo] = &[
     OperationInfo {
         name: "CreateSignalingChannel",
-        members: &[
-            Member {
-                name: "ChannelName",
-                kind: "string",
-                required: true,
-            },
-            Member {
-                name: "ChannelType",
-                kind: "enum",
-                required: false,
-            },
-            Member {
-                name: "SingleMasterConfiguration",
-                kind: "structure",
-                required: false,
-            },
-            Member {
-                name: "Tags",
-                kind: "list",
-                required: false,
-            },
-        ],
+        input: &SHAPE_CREATE_SIGNALING_CHANNEL_INPUT,
+        members: &MEMBERS_CREATE_SIGNALING_CHANNEL_INPUT,
         streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "CreateStream",
-        members: &[
-            Member {
-                name: "DeviceName",
-                kind: "string",
-                required: false,
-            },
-            Member {
-                name: "StreamName",
-                kind: "string",
-                required: true,
-            },
-            Member {
-                name: "MediaType",
-                kind: "string",
-                required: false,
-            },
-            Member {
-                name: "KmsKeyId",
-                kind: "string",
-                required: false,
-            },
-            Member {
-                name: "DataRetentionInHours",
-                kind: "integer",
-                required: false,
-            },
-            Member {
-                name: "Tags",
-                kind: "map",
-                required: false,
-            },
-        ],
+        input: &SHAPE_CREATE_STREAM_INPUT,
+        members: &MEMBERS_CREATE_STREAM_INPUT,
         streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "DeleteEdgeConfiguration",
-        members: &[
-            Member {
-                name: "StreamName",
-                kind: "string",
-                required: false,
-            },
-            Member {
-                name: "StreamARN",
-                kind: "string",
-                required: false,
-            },
-        ],
+        input: &SHAPE_DELETE_EDGE_CONFIGURATION_INPUT,
+        members: &MEMBERS_DELETE_EDGE_CONFIGURATION_INPUT,
         streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "DeleteSignalingChannel",
-        members: &[
-            Member {
-                name: "ChannelARN",
-                kind: "string",
-                required: true,
-            },
-            Member {
-                name: "CurrentVersion",
-                kind: "string",
-                required: false,
-            },
-        ],
+        input: &SHAPE_DELETE_SIGNALING_CHANNEL_INPUT,
+        members: &MEMBERS_DELETE_SIGNALING_CHANNEL_INPUT,
         streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "DeleteStream",
-        members: &[
-            Member {
-                name: "StreamARN",
-                kind: "string",
-                required: true,
-            },
-            Member {
-                name: "CurrentVersion",
-                kind: "string",
-                required: false,
-            },
-        ],
+        input: &SHAPE_DELETE_STREAM_INPUT,
+        members: &MEMBERS_DELETE_STREAM_INPUT,
         streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "DescribeEdgeConfiguration",
-        members: &[
-            Member {
-                name: "StreamName",
-                kind: "string",
-                required: false,
-            },
-            Member {
-                name: "StreamARN",
-                kind: "string",
-                required: false,
-            },
-        ],
+        input: &SHAPE_DESCRIBE_EDGE_CONFIGURATION_INPUT,
+        members: &MEMBERS_DESCRIBE_EDGE_CONFIGURATION_INPUT,
         streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "DescribeImageGenerationConfiguration",
-        members: &[
-            Member {
-                name: "StreamName",
-                kind: "string",
-                required: false,
-            },
-            Member {
-                name: "StreamARN",
-                kind: "string",
-                required: false,
-            },
-        ],
+        input: &SHAPE_DESCRIBE_IMAGE_GENERATION_CONFIGURATION_INPUT,
+        members: &MEMBERS_DESCRIBE_IMAGE_GENERATION_CONFIGURATION_INPUT,
         streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "DescribeMappedResourceConfiguration",
-        members: &[
-            Member {
-                name: "StreamName",
-                kind: "string",
-                required: false,
-            },
-            Member {
-                name: "StreamARN",
-                kind: "string",
-                required: false,
-            },
-            Member {
-                name: "MaxResults",
-                kind: "integer",
-                required: false,
-            },
-            Member {
-                name: "NextToken",
-                kind: "string",
-                required: false,
-            },
-        ],
+        input: &SHAPE_DESCRIBE_MAPPED_RESOURCE_CONFIGURATION_INPUT,
+        members: &MEMBERS_DESCRIBE_MAPPED_RESOURCE_CONFIGURATION_INPUT,
         streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "DescribeMediaStorageConfiguration",
-        members: &[
-            Member {
-                name: "ChannelName",
-                kind: "string",
-                required: false,
-            },
-            Member {
-                name: "ChannelARN",
-                kind: "string",
-                required: false,
-            },
-        ],
+        input: &SHAPE_DESCRIBE_MEDIA_STORAGE_CONFIGURATION_INPUT,
+        members: &MEMBERS_DESCRIBE_MEDIA_STORAGE_CONFIGURATION_INPUT,
         streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "DescribeNotificationConfiguration",
-        members: &[
-            Member {
-                name: "StreamName",
-                kind: "string",
-                required: false,
-            },
-            Member {
-                name: "StreamARN",
-                kind: "string",
-                required: false,
-            },
-        ],
+        input: &SHAPE_DESCRIBE_NOTIFICATION_CONFIGURATION_INPUT,
+        members: &MEMBERS_DESCRIBE_NOTIFICATION_CONFIGURATION_INPUT,
         streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "DescribeSignalingChannel",
-        members: &[
-            Member {
-                name: "ChannelName",
-                kind: "string",
-                required: false,
-            },
-            Member {
-                name: "ChannelARN",
-                kind: "string",
-                required: false,
-            },
-        ],
+        input: &SHAPE_DESCRIBE_SIGNALING_CHANNEL_INPUT,
+        members: &MEMBERS_DESCRIBE_SIGNALING_CHANNEL_INPUT,
         streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "DescribeStream",
-        members: &[
-            Member {
-                name: "StreamName",
-                kind: "string",
-                required: false,
-            },
-            Member {
-                name: "StreamARN",
-                kind: "string",
-                required: false,
-            },
-        ],
+        input: &SHAPE_DESCRIBE_STREAM_INPUT,
+        members: &MEMBERS_DESCRIBE_STREAM_INPUT,
         streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "GetDataEndpoint",
-        members: &[
-            Member {
-                name: "StreamName",
-                kind: "string",
-                required: false,
-            },
-            Member {
-                name: "StreamARN",
-                kind: "string",
-                required: false,
-            },
-            Member {
-                name: "APIName",
-                kind: "enum",
-                required: true,
-            },
-        ],
+        input: &SHAPE_GET_DATA_ENDPOINT_INPUT,
+        members: &MEMBERS_GET_DATA_ENDPOINT_INPUT,
         streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "GetSignalingChannelEndpoint",
-        members: &[
-            Member {
-                name: "ChannelARN",
-                kind: "string",
-                required: true,
-            },
-            Member {
-                name: "SingleMasterChannelEndpointConfiguration",
-                kind: "structure",
-                required: false,
-            },
-        ],
+        input: &SHAPE_GET_SIGNALING_CHANNEL_ENDPOINT_INPUT,
+        members: &MEMBERS_GET_SIGNALING_CHANNEL_ENDPOINT_INPUT,
         streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "ListEdgeAgentConfigurations",
-        members: &[
-            Member {
-                name: "HubDeviceArn",
-                kind: "string",
-                required: true,
-            },
-            Member {
-                name: "MaxResults",
-                kind: "integer",
-                required: false,
-            },
-            Member {
-                name: "NextToken",
-                kind: "string",
-                required: false,
-            },
-        ],
+        input: &SHAPE_LIST_EDGE_AGENT_CONFIGURATIONS_INPUT,
+        members: &MEMBERS_LIST_EDGE_AGENT_CONFIGURATIONS_INPUT,
         streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "ListSignalingChannels",
-        members: &[
-            Member {
-                name: "MaxResults",
-                kind: "integer",
-                required: false,
-            },
-            Member {
-                name: "NextToken",
-                kind: "string",
-                required: false,
-            },
-            Member {
-                name: "ChannelNameCondition",
-                kind: "structure",
-                required: false,
-            },
-        ],
+        input: &SHAPE_LIST_SIGNALING_CHANNELS_INPUT,
+        members: &MEMBERS_LIST_SIGNALING_CHANNELS_INPUT,
         streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "ListStreams",
-        members: &[
-            Member {
-                name: "MaxResults",
-                kind: "integer",
-                required: false,
-            },
-            Member {
-                name: "NextToken",
-                kind: "string",
-                required: false,
-            },
-            Member {
-                name: "StreamNameCondition",
-                kind: "structure",
-                required: false,
-            },
-        ],
+        input: &SHAPE_LIST_STREAMS_INPUT,
+        members: &MEMBERS_LIST_STREAMS_INPUT,
         streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "ListTagsForResource",
-        members: &[
-            Member {
-                name: "NextToken",
-                kind: "string",
-                required: false,
-            },
-            Member {
-                name: "ResourceARN",
-                kind: "string",
-                required: true,
-            },
-        ],
+        input: &SHAPE_LIST_TAGS_FOR_RESOURCE_INPUT,
+        members: &MEMBERS_LIST_TAGS_FOR_RESOURCE_INPUT,
         streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "ListTagsForStream",
-        members: &[
-            Member {
-                name: "NextToken",
-                kind: "string",
-                required: false,
-            },
-            Member {
-                name: "StreamARN",
-                kind: "string",
-                required: false,
-            },
-            Member {
-                name: "StreamName",
-                kind: "string",
-                required: false,
-            },
-        ],
+        input: &SHAPE_LIST_TAGS_FOR_STREAM_INPUT,
+        members: &MEMBERS_LIST_TAGS_FOR_STREAM_INPUT,
         streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "StartEdgeConfigurationUpdate",
-        members: &[
-            Member {
-                name: "StreamName",
-                kind: "string",
-                required: false,
-            },
-            Member {
-                name: "StreamARN",
-                kind: "string",
-                required: false,
-            },
-            Member {
-                name: "EdgeConfig",
-                kind: "structure",
-                required: true,
-            },
-        ],
+        input: &SHAPE_START_EDGE_CONFIGURATION_UPDATE_INPUT,
+        members: &MEMBERS_START_EDGE_CONFIGURATION_UPDATE_INPUT,
         streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "TagResource",
-        members: &[
-            Member {
-                name: "ResourceARN",
-                kind: "string",
-                required: true,
-            },
-            Member {
-                name: "Tags",
-                kind: "list",
-                required: true,
-            },
-        ],
+        input: &SHAPE_TAG_RESOURCE_INPUT,
+        members: &MEMBERS_TAG_RESOURCE_INPUT,
         streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "TagStream",
-        members: &[
-            Member {
-                name: "StreamARN",
-                kind: "string",
-                required: false,
-            },
-            Member {
-                name: "StreamName",
-                kind: "string",
-                required: false,
-            },
-            Member {
-                name: "Tags",
-                kind: "map",
-                required: true,
-            },
-        ],
+        input: &SHAPE_TAG_STREAM_INPUT,
+        members: &MEMBERS_TAG_STREAM_INPUT,
         streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "UntagResource",
-        members: &[
-            Member {
-                name: "ResourceARN",
-                kind: "string",
-                required: true,
-            },
-            Member {
-                name: "TagKeyList",
-                kind: "list",
-                required: true,
-            },
-        ],
+        input: &SHAPE_UNTAG_RESOURCE_INPUT,
+        members: &MEMBERS_UNTAG_RESOURCE_INPUT,
         streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "UntagStream",
-        members: &[
-            Member {
-                name: "StreamARN",
-                kind: "string",
-                required: false,
-            },
-            Member {
-                name: "StreamName",
-                kind: "string",
-                required: false,
-            },
-            Member {
-                name: "TagKeyList",
-                kind: "list",
-                required: true,
-            },
-        ],
+        input: &SHAPE_UNTAG_STREAM_INPUT,
+        members: &MEMBERS_UNTAG_STREAM_INPUT,
         streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "UpdateDataRetention",
-        members: &[
-            Member {
-                name: "StreamName",
-                kind: "string",
-                required: false,
-            },
-            Member {
-                name: "StreamARN",
-                kind: "string",
-                required: false,
-            },
-            Member {
-                name: "CurrentVersion",
-                kind: "string",
-                required: true,
-            },
-            Member {
-                name: "Operation",
-                kind: "enum",
-                required: true,
-            },
-            Member {
-                name: "DataRetentionChangeInHours",
-                kind: "integer",
-                required: true,
-            },
-        ],
+        input: &SHAPE_UPDATE_DATA_RETENTION_INPUT,
+        members: &MEMBERS_UPDATE_DATA_RETENTION_INPUT,
         streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "UpdateImageGenerationConfiguration",
-        members: &[
-            Member {
-                name: "StreamName",
-                kind: "string",
-                required: false,
-            },
-            Member {
-                name: "StreamARN",
-                kind: "string",
-                required: false,
-            },
-            Member {
-                name: "ImageGenerationConfiguration",
-                kind: "structure",
-                required: false,
-            },
-        ],
+        input: &SHAPE_UPDATE_IMAGE_GENERATION_CONFIGURATION_INPUT,
+        members: &MEMBERS_UPDATE_IMAGE_GENERATION_CONFIGURATION_INPUT,
         streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "UpdateMediaStorageConfiguration",
-        members: &[
-            Member {
-                name: "ChannelARN",
-                kind: "string",
-                required: true,
-            },
-            Member {
-                name: "MediaStorageConfiguration",
-                kind: "structure",
-                required: true,
-            },
-        ],
+        input: &SHAPE_UPDATE_MEDIA_STORAGE_CONFIGURATION_INPUT,
+        members: &MEMBERS_UPDATE_MEDIA_STORAGE_CONFIGURATION_INPUT,
         streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "UpdateNotificationConfiguration",
-        members: &[
-            Member {
-                name: "StreamName",
-                kind: "string",
-                required: false,
-            },
-            Member {
-                name: "StreamARN",
-                kind: "string",
-                required: false,
-            },
-            Member {
-                name: "NotificationConfiguration",
-                kind: "structure",
-                required: false,
-            },
-        ],
+        input: &SHAPE_UPDATE_NOTIFICATION_CONFIGURATION_INPUT,
+        members: &MEMBERS_UPDATE_NOTIFICATION_CONFIGURATION_INPUT,
         streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "UpdateSignalingChannel",
-        members: &[
-            Member {
-                name: "ChannelARN",
-                kind: "string",
-                required: true,
-            },
-            Member {
-                name: "CurrentVersion",
-                kind: "string",
-                required: true,
-            },
-            Member {
-                name: "SingleMasterConfiguration",
-                kind: "structure",
-                required: false,
-            },
-        ],
+        input: &SHAPE_UPDATE_SIGNALING_CHANNEL_INPUT,
+        members: &MEMBERS_UPDATE_SIGNALING_CHANNEL_INPUT,
         streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "UpdateStream",
-        members: &[
-            Member {
-                name: "StreamName",
-                kind: "string",
-                required: false,
-            },
-            Member {
-                name: "StreamARN",
-                kind: "string",
-                required: false,
-            },
-            Member {
-                name: "CurrentVersion",
-                kind: "string",
-                required: true,
-            },
-            Member {
-                name: "DeviceName",
-                kind: "string",
-                required: false,
-            },
-            Member {
-                name: "MediaType",
-                kind: "string",
-                required: false,
-            },
-        ],
+        input: &SHAPE_UPDATE_STREAM_INPUT,
+        members: &MEMBERS_UPDATE_STREAM_INPUT,
         streaming_output: ::std::option::Option::None,
+    },
+];
+static SHAPE_CHANNEL_NAME_CONDITION: Shape = Shape::Structure {
+    name: "ChannelNameCondition",
+    members: &MEMBERS_CHANNEL_NAME_CONDITION,
+};
+static MEMBERS_CHANNEL_NAME_CONDITION: [Member; 2usize] = [
+    Member {
+        name: "ComparisonOperator",
+        kind: "enum",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "ComparisonValue",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+];
+static SHAPE_CREATE_SIGNALING_CHANNEL_INPUT: Shape = Shape::Structure {
+    name: "CreateSignalingChannelInput",
+    members: &MEMBERS_CREATE_SIGNALING_CHANNEL_INPUT,
+};
+static MEMBERS_CREATE_SIGNALING_CHANNEL_INPUT: [Member; 4usize] = [
+    Member {
+        name: "ChannelName",
+        kind: "string",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "ChannelType",
+        kind: "enum",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "SingleMasterConfiguration",
+        kind: "structure",
+        required: false,
+        shape: &SHAPE_SINGLE_MASTER_CONFIGURATION,
+    },
+    Member {
+        name: "Tags",
+        kind: "list",
+        required: false,
+        shape: &Shape::List(&SHAPE_TAG),
+    },
+];
+static SHAPE_CREATE_STREAM_INPUT: Shape = Shape::Structure {
+    name: "CreateStreamInput",
+    members: &MEMBERS_CREATE_STREAM_INPUT,
+};
+static MEMBERS_CREATE_STREAM_INPUT: [Member; 6usize] = [
+    Member {
+        name: "DeviceName",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "StreamName",
+        kind: "string",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "MediaType",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "KmsKeyId",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "DataRetentionInHours",
+        kind: "integer",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Tags",
+        kind: "map",
+        required: false,
+        shape: &Shape::Map(&Shape::Scalar),
+    },
+];
+static SHAPE_DELETE_EDGE_CONFIGURATION_INPUT: Shape = Shape::Structure {
+    name: "DeleteEdgeConfigurationInput",
+    members: &MEMBERS_DELETE_EDGE_CONFIGURATION_INPUT,
+};
+static MEMBERS_DELETE_EDGE_CONFIGURATION_INPUT: [Member; 2usize] = [
+    Member {
+        name: "StreamName",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "StreamARN",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+];
+static SHAPE_DELETE_SIGNALING_CHANNEL_INPUT: Shape = Shape::Structure {
+    name: "DeleteSignalingChannelInput",
+    members: &MEMBERS_DELETE_SIGNALING_CHANNEL_INPUT,
+};
+static MEMBERS_DELETE_SIGNALING_CHANNEL_INPUT: [Member; 2usize] = [
+    Member {
+        name: "ChannelARN",
+        kind: "string",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "CurrentVersion",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+];
+static SHAPE_DELETE_STREAM_INPUT: Shape = Shape::Structure {
+    name: "DeleteStreamInput",
+    members: &MEMBERS_DELETE_STREAM_INPUT,
+};
+static MEMBERS_DELETE_STREAM_INPUT: [Member; 2usize] = [
+    Member {
+        name: "StreamARN",
+        kind: "string",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "CurrentVersion",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+];
+static SHAPE_DELETION_CONFIG: Shape = Shape::Structure {
+    name: "DeletionConfig",
+    members: &MEMBERS_DELETION_CONFIG,
+};
+static MEMBERS_DELETION_CONFIG: [Member; 3usize] = [
+    Member {
+        name: "EdgeRetentionInHours",
+        kind: "integer",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "LocalSizeConfig",
+        kind: "structure",
+        required: false,
+        shape: &SHAPE_LOCAL_SIZE_CONFIG,
+    },
+    Member {
+        name: "DeleteAfterUpload",
+        kind: "boolean",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+];
+static SHAPE_DESCRIBE_EDGE_CONFIGURATION_INPUT: Shape = Shape::Structure {
+    name: "DescribeEdgeConfigurationInput",
+    members: &MEMBERS_DESCRIBE_EDGE_CONFIGURATION_INPUT,
+};
+static MEMBERS_DESCRIBE_EDGE_CONFIGURATION_INPUT: [Member; 2usize] = [
+    Member {
+        name: "StreamName",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "StreamARN",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+];
+static SHAPE_DESCRIBE_IMAGE_GENERATION_CONFIGURATION_INPUT: Shape = Shape::Structure {
+    name: "DescribeImageGenerationConfigurationInput",
+    members: &MEMBERS_DESCRIBE_IMAGE_GENERATION_CONFIGURATION_INPUT,
+};
+static MEMBERS_DESCRIBE_IMAGE_GENERATION_CONFIGURATION_INPUT: [Member; 2usize] = [
+    Member {
+        name: "StreamName",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "StreamARN",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+];
+static SHAPE_DESCRIBE_MAPPED_RESOURCE_CONFIGURATION_INPUT: Shape = Shape::Structure {
+    name: "DescribeMappedResourceConfigurationInput",
+    members: &MEMBERS_DESCRIBE_MAPPED_RESOURCE_CONFIGURATION_INPUT,
+};
+static MEMBERS_DESCRIBE_MAPPED_RESOURCE_CONFIGURATION_INPUT: [Member; 4usize] = [
+    Member {
+        name: "StreamName",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "StreamARN",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "MaxResults",
+        kind: "integer",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "NextToken",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+];
+static SHAPE_DESCRIBE_MEDIA_STORAGE_CONFIGURATION_INPUT: Shape = Shape::Structure {
+    name: "DescribeMediaStorageConfigurationInput",
+    members: &MEMBERS_DESCRIBE_MEDIA_STORAGE_CONFIGURATION_INPUT,
+};
+static MEMBERS_DESCRIBE_MEDIA_STORAGE_CONFIGURATION_INPUT: [Member; 2usize] = [
+    Member {
+        name: "ChannelName",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "ChannelARN",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+];
+static SHAPE_DESCRIBE_NOTIFICATION_CONFIGURATION_INPUT: Shape = Shape::Structure {
+    name: "DescribeNotificationConfigurationInput",
+    members: &MEMBERS_DESCRIBE_NOTIFICATION_CONFIGURATION_INPUT,
+};
+static MEMBERS_DESCRIBE_NOTIFICATION_CONFIGURATION_INPUT: [Member; 2usize] = [
+    Member {
+        name: "StreamName",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "StreamARN",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+];
+static SHAPE_DESCRIBE_SIGNALING_CHANNEL_INPUT: Shape = Shape::Structure {
+    name: "DescribeSignalingChannelInput",
+    members: &MEMBERS_DESCRIBE_SIGNALING_CHANNEL_INPUT,
+};
+static MEMBERS_DESCRIBE_SIGNALING_CHANNEL_INPUT: [Member; 2usize] = [
+    Member {
+        name: "ChannelName",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "ChannelARN",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+];
+static SHAPE_DESCRIBE_STREAM_INPUT: Shape = Shape::Structure {
+    name: "DescribeStreamInput",
+    members: &MEMBERS_DESCRIBE_STREAM_INPUT,
+};
+static MEMBERS_DESCRIBE_STREAM_INPUT: [Member; 2usize] = [
+    Member {
+        name: "StreamName",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "StreamARN",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+];
+static SHAPE_EDGE_CONFIG: Shape = Shape::Structure {
+    name: "EdgeConfig",
+    members: &MEMBERS_EDGE_CONFIG,
+};
+static MEMBERS_EDGE_CONFIG: [Member; 4usize] = [
+    Member {
+        name: "HubDeviceArn",
+        kind: "string",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "RecorderConfig",
+        kind: "structure",
+        required: true,
+        shape: &SHAPE_RECORDER_CONFIG,
+    },
+    Member {
+        name: "UploaderConfig",
+        kind: "structure",
+        required: false,
+        shape: &SHAPE_UPLOADER_CONFIG,
+    },
+    Member {
+        name: "DeletionConfig",
+        kind: "structure",
+        required: false,
+        shape: &SHAPE_DELETION_CONFIG,
+    },
+];
+static SHAPE_GET_DATA_ENDPOINT_INPUT: Shape = Shape::Structure {
+    name: "GetDataEndpointInput",
+    members: &MEMBERS_GET_DATA_ENDPOINT_INPUT,
+};
+static MEMBERS_GET_DATA_ENDPOINT_INPUT: [Member; 3usize] = [
+    Member {
+        name: "StreamName",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "StreamARN",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "APIName",
+        kind: "enum",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+];
+static SHAPE_GET_SIGNALING_CHANNEL_ENDPOINT_INPUT: Shape = Shape::Structure {
+    name: "GetSignalingChannelEndpointInput",
+    members: &MEMBERS_GET_SIGNALING_CHANNEL_ENDPOINT_INPUT,
+};
+static MEMBERS_GET_SIGNALING_CHANNEL_ENDPOINT_INPUT: [Member; 2usize] = [
+    Member {
+        name: "ChannelARN",
+        kind: "string",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "SingleMasterChannelEndpointConfiguration",
+        kind: "structure",
+        required: false,
+        shape: &SHAPE_SINGLE_MASTER_CHANNEL_ENDPOINT_CONFIGURATION,
+    },
+];
+static SHAPE_IMAGE_GENERATION_CONFIGURATION: Shape = Shape::Structure {
+    name: "ImageGenerationConfiguration",
+    members: &MEMBERS_IMAGE_GENERATION_CONFIGURATION,
+};
+static MEMBERS_IMAGE_GENERATION_CONFIGURATION: [Member; 8usize] = [
+    Member {
+        name: "Status",
+        kind: "enum",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "ImageSelectorType",
+        kind: "enum",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "DestinationConfig",
+        kind: "structure",
+        required: true,
+        shape: &SHAPE_IMAGE_GENERATION_DESTINATION_CONFIG,
+    },
+    Member {
+        name: "SamplingInterval",
+        kind: "integer",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Format",
+        kind: "enum",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "FormatConfig",
+        kind: "map",
+        required: false,
+        shape: &Shape::Map(&Shape::Scalar),
+    },
+    Member {
+        name: "WidthPixels",
+        kind: "integer",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "HeightPixels",
+        kind: "integer",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+];
+static SHAPE_IMAGE_GENERATION_DESTINATION_CONFIG: Shape = Shape::Structure {
+    name: "ImageGenerationDestinationConfig",
+    members: &MEMBERS_IMAGE_GENERATION_DESTINATION_CONFIG,
+};
+static MEMBERS_IMAGE_GENERATION_DESTINATION_CONFIG: [Member; 2usize] = [
+    Member {
+        name: "Uri",
+        kind: "string",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "DestinationRegion",
+        kind: "string",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+];
+static SHAPE_LIST_EDGE_AGENT_CONFIGURATIONS_INPUT: Shape = Shape::Structure {
+    name: "ListEdgeAgentConfigurationsInput",
+    members: &MEMBERS_LIST_EDGE_AGENT_CONFIGURATIONS_INPUT,
+};
+static MEMBERS_LIST_EDGE_AGENT_CONFIGURATIONS_INPUT: [Member; 3usize] = [
+    Member {
+        name: "HubDeviceArn",
+        kind: "string",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "MaxResults",
+        kind: "integer",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "NextToken",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+];
+static SHAPE_LIST_SIGNALING_CHANNELS_INPUT: Shape = Shape::Structure {
+    name: "ListSignalingChannelsInput",
+    members: &MEMBERS_LIST_SIGNALING_CHANNELS_INPUT,
+};
+static MEMBERS_LIST_SIGNALING_CHANNELS_INPUT: [Member; 3usize] = [
+    Member {
+        name: "MaxResults",
+        kind: "integer",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "NextToken",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "ChannelNameCondition",
+        kind: "structure",
+        required: false,
+        shape: &SHAPE_CHANNEL_NAME_CONDITION,
+    },
+];
+static SHAPE_LIST_STREAMS_INPUT: Shape = Shape::Structure {
+    name: "ListStreamsInput",
+    members: &MEMBERS_LIST_STREAMS_INPUT,
+};
+static MEMBERS_LIST_STREAMS_INPUT: [Member; 3usize] = [
+    Member {
+        name: "MaxResults",
+        kind: "integer",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "NextToken",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "StreamNameCondition",
+        kind: "structure",
+        required: false,
+        shape: &SHAPE_STREAM_NAME_CONDITION,
+    },
+];
+static SHAPE_LIST_TAGS_FOR_RESOURCE_INPUT: Shape = Shape::Structure {
+    name: "ListTagsForResourceInput",
+    members: &MEMBERS_LIST_TAGS_FOR_RESOURCE_INPUT,
+};
+static MEMBERS_LIST_TAGS_FOR_RESOURCE_INPUT: [Member; 2usize] = [
+    Member {
+        name: "NextToken",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "ResourceARN",
+        kind: "string",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+];
+static SHAPE_LIST_TAGS_FOR_STREAM_INPUT: Shape = Shape::Structure {
+    name: "ListTagsForStreamInput",
+    members: &MEMBERS_LIST_TAGS_FOR_STREAM_INPUT,
+};
+static MEMBERS_LIST_TAGS_FOR_STREAM_INPUT: [Member; 3usize] = [
+    Member {
+        name: "NextToken",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "StreamARN",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "StreamName",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+];
+static SHAPE_LOCAL_SIZE_CONFIG: Shape = Shape::Structure {
+    name: "LocalSizeConfig",
+    members: &MEMBERS_LOCAL_SIZE_CONFIG,
+};
+static MEMBERS_LOCAL_SIZE_CONFIG: [Member; 2usize] = [
+    Member {
+        name: "MaxLocalMediaSizeInMB",
+        kind: "integer",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "StrategyOnFullSize",
+        kind: "enum",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+];
+static SHAPE_MEDIA_SOURCE_CONFIG: Shape = Shape::Structure {
+    name: "MediaSourceConfig",
+    members: &MEMBERS_MEDIA_SOURCE_CONFIG,
+};
+static MEMBERS_MEDIA_SOURCE_CONFIG: [Member; 2usize] = [
+    Member {
+        name: "MediaUriSecretArn",
+        kind: "string",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "MediaUriType",
+        kind: "enum",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+];
+static SHAPE_MEDIA_STORAGE_CONFIGURATION: Shape = Shape::Structure {
+    name: "MediaStorageConfiguration",
+    members: &MEMBERS_MEDIA_STORAGE_CONFIGURATION,
+};
+static MEMBERS_MEDIA_STORAGE_CONFIGURATION: [Member; 2usize] = [
+    Member {
+        name: "StreamARN",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Status",
+        kind: "enum",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+];
+static SHAPE_NOTIFICATION_CONFIGURATION: Shape = Shape::Structure {
+    name: "NotificationConfiguration",
+    members: &MEMBERS_NOTIFICATION_CONFIGURATION,
+};
+static MEMBERS_NOTIFICATION_CONFIGURATION: [Member; 2usize] = [
+    Member {
+        name: "Status",
+        kind: "enum",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "DestinationConfig",
+        kind: "structure",
+        required: true,
+        shape: &SHAPE_NOTIFICATION_DESTINATION_CONFIG,
+    },
+];
+static SHAPE_NOTIFICATION_DESTINATION_CONFIG: Shape = Shape::Structure {
+    name: "NotificationDestinationConfig",
+    members: &MEMBERS_NOTIFICATION_DESTINATION_CONFIG,
+};
+static MEMBERS_NOTIFICATION_DESTINATION_CONFIG: [Member; 1usize] = [
+    Member {
+        name: "Uri",
+        kind: "string",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+];
+static SHAPE_RECORDER_CONFIG: Shape = Shape::Structure {
+    name: "RecorderConfig",
+    members: &MEMBERS_RECORDER_CONFIG,
+};
+static MEMBERS_RECORDER_CONFIG: [Member; 2usize] = [
+    Member {
+        name: "MediaSourceConfig",
+        kind: "structure",
+        required: true,
+        shape: &SHAPE_MEDIA_SOURCE_CONFIG,
+    },
+    Member {
+        name: "ScheduleConfig",
+        kind: "structure",
+        required: false,
+        shape: &SHAPE_SCHEDULE_CONFIG,
+    },
+];
+static SHAPE_SCHEDULE_CONFIG: Shape = Shape::Structure {
+    name: "ScheduleConfig",
+    members: &MEMBERS_SCHEDULE_CONFIG,
+};
+static MEMBERS_SCHEDULE_CONFIG: [Member; 2usize] = [
+    Member {
+        name: "ScheduleExpression",
+        kind: "string",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "DurationInSeconds",
+        kind: "integer",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+];
+static SHAPE_SINGLE_MASTER_CHANNEL_ENDPOINT_CONFIGURATION: Shape = Shape::Structure {
+    name: "SingleMasterChannelEndpointConfiguration",
+    members: &MEMBERS_SINGLE_MASTER_CHANNEL_ENDPOINT_CONFIGURATION,
+};
+static MEMBERS_SINGLE_MASTER_CHANNEL_ENDPOINT_CONFIGURATION: [Member; 2usize] = [
+    Member {
+        name: "Protocols",
+        kind: "list",
+        required: false,
+        shape: &Shape::List(&Shape::Scalar),
+    },
+    Member {
+        name: "Role",
+        kind: "enum",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+];
+static SHAPE_SINGLE_MASTER_CONFIGURATION: Shape = Shape::Structure {
+    name: "SingleMasterConfiguration",
+    members: &MEMBERS_SINGLE_MASTER_CONFIGURATION,
+};
+static MEMBERS_SINGLE_MASTER_CONFIGURATION: [Member; 1usize] = [
+    Member {
+        name: "MessageTtlSeconds",
+        kind: "integer",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+];
+static SHAPE_START_EDGE_CONFIGURATION_UPDATE_INPUT: Shape = Shape::Structure {
+    name: "StartEdgeConfigurationUpdateInput",
+    members: &MEMBERS_START_EDGE_CONFIGURATION_UPDATE_INPUT,
+};
+static MEMBERS_START_EDGE_CONFIGURATION_UPDATE_INPUT: [Member; 3usize] = [
+    Member {
+        name: "StreamName",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "StreamARN",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "EdgeConfig",
+        kind: "structure",
+        required: true,
+        shape: &SHAPE_EDGE_CONFIG,
+    },
+];
+static SHAPE_STREAM_NAME_CONDITION: Shape = Shape::Structure {
+    name: "StreamNameCondition",
+    members: &MEMBERS_STREAM_NAME_CONDITION,
+};
+static MEMBERS_STREAM_NAME_CONDITION: [Member; 2usize] = [
+    Member {
+        name: "ComparisonOperator",
+        kind: "enum",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "ComparisonValue",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+];
+static SHAPE_TAG: Shape = Shape::Structure {
+    name: "Tag",
+    members: &MEMBERS_TAG,
+};
+static MEMBERS_TAG: [Member; 2usize] = [
+    Member {
+        name: "Key",
+        kind: "string",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Value",
+        kind: "string",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+];
+static SHAPE_TAG_RESOURCE_INPUT: Shape = Shape::Structure {
+    name: "TagResourceInput",
+    members: &MEMBERS_TAG_RESOURCE_INPUT,
+};
+static MEMBERS_TAG_RESOURCE_INPUT: [Member; 2usize] = [
+    Member {
+        name: "ResourceARN",
+        kind: "string",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Tags",
+        kind: "list",
+        required: true,
+        shape: &Shape::List(&SHAPE_TAG),
+    },
+];
+static SHAPE_TAG_STREAM_INPUT: Shape = Shape::Structure {
+    name: "TagStreamInput",
+    members: &MEMBERS_TAG_STREAM_INPUT,
+};
+static MEMBERS_TAG_STREAM_INPUT: [Member; 3usize] = [
+    Member {
+        name: "StreamARN",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "StreamName",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Tags",
+        kind: "map",
+        required: true,
+        shape: &Shape::Map(&Shape::Scalar),
+    },
+];
+static SHAPE_UNTAG_RESOURCE_INPUT: Shape = Shape::Structure {
+    name: "UntagResourceInput",
+    members: &MEMBERS_UNTAG_RESOURCE_INPUT,
+};
+static MEMBERS_UNTAG_RESOURCE_INPUT: [Member; 2usize] = [
+    Member {
+        name: "ResourceARN",
+        kind: "string",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "TagKeyList",
+        kind: "list",
+        required: true,
+        shape: &Shape::List(&Shape::Scalar),
+    },
+];
+static SHAPE_UNTAG_STREAM_INPUT: Shape = Shape::Structure {
+    name: "UntagStreamInput",
+    members: &MEMBERS_UNTAG_STREAM_INPUT,
+};
+static MEMBERS_UNTAG_STREAM_INPUT: [Member; 3usize] = [
+    Member {
+        name: "StreamARN",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "StreamName",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "TagKeyList",
+        kind: "list",
+        required: true,
+        shape: &Shape::List(&Shape::Scalar),
+    },
+];
+static SHAPE_UPDATE_DATA_RETENTION_INPUT: Shape = Shape::Structure {
+    name: "UpdateDataRetentionInput",
+    members: &MEMBERS_UPDATE_DATA_RETENTION_INPUT,
+};
+static MEMBERS_UPDATE_DATA_RETENTION_INPUT: [Member; 5usize] = [
+    Member {
+        name: "StreamName",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "StreamARN",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "CurrentVersion",
+        kind: "string",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Operation",
+        kind: "enum",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "DataRetentionChangeInHours",
+        kind: "integer",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+];
+static SHAPE_UPDATE_IMAGE_GENERATION_CONFIGURATION_INPUT: Shape = Shape::Structure {
+    name: "UpdateImageGenerationConfigurationInput",
+    members: &MEMBERS_UPDATE_IMAGE_GENERATION_CONFIGURATION_INPUT,
+};
+static MEMBERS_UPDATE_IMAGE_GENERATION_CONFIGURATION_INPUT: [Member; 3usize] = [
+    Member {
+        name: "StreamName",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "StreamARN",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "ImageGenerationConfiguration",
+        kind: "structure",
+        required: false,
+        shape: &SHAPE_IMAGE_GENERATION_CONFIGURATION,
+    },
+];
+static SHAPE_UPDATE_MEDIA_STORAGE_CONFIGURATION_INPUT: Shape = Shape::Structure {
+    name: "UpdateMediaStorageConfigurationInput",
+    members: &MEMBERS_UPDATE_MEDIA_STORAGE_CONFIGURATION_INPUT,
+};
+static MEMBERS_UPDATE_MEDIA_STORAGE_CONFIGURATION_INPUT: [Member; 2usize] = [
+    Member {
+        name: "ChannelARN",
+        kind: "string",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "MediaStorageConfiguration",
+        kind: "structure",
+        required: true,
+        shape: &SHAPE_MEDIA_STORAGE_CONFIGURATION,
+    },
+];
+static SHAPE_UPDATE_NOTIFICATION_CONFIGURATION_INPUT: Shape = Shape::Structure {
+    name: "UpdateNotificationConfigurationInput",
+    members: &MEMBERS_UPDATE_NOTIFICATION_CONFIGURATION_INPUT,
+};
+static MEMBERS_UPDATE_NOTIFICATION_CONFIGURATION_INPUT: [Member; 3usize] = [
+    Member {
+        name: "StreamName",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "StreamARN",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "NotificationConfiguration",
+        kind: "structure",
+        required: false,
+        shape: &SHAPE_NOTIFICATION_CONFIGURATION,
+    },
+];
+static SHAPE_UPDATE_SIGNALING_CHANNEL_INPUT: Shape = Shape::Structure {
+    name: "UpdateSignalingChannelInput",
+    members: &MEMBERS_UPDATE_SIGNALING_CHANNEL_INPUT,
+};
+static MEMBERS_UPDATE_SIGNALING_CHANNEL_INPUT: [Member; 3usize] = [
+    Member {
+        name: "ChannelARN",
+        kind: "string",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "CurrentVersion",
+        kind: "string",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "SingleMasterConfiguration",
+        kind: "structure",
+        required: false,
+        shape: &SHAPE_SINGLE_MASTER_CONFIGURATION,
+    },
+];
+static SHAPE_UPDATE_STREAM_INPUT: Shape = Shape::Structure {
+    name: "UpdateStreamInput",
+    members: &MEMBERS_UPDATE_STREAM_INPUT,
+};
+static MEMBERS_UPDATE_STREAM_INPUT: [Member; 5usize] = [
+    Member {
+        name: "StreamName",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "StreamARN",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "CurrentVersion",
+        kind: "string",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "DeviceName",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "MediaType",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+];
+static SHAPE_UPLOADER_CONFIG: Shape = Shape::Structure {
+    name: "UploaderConfig",
+    members: &MEMBERS_UPLOADER_CONFIG,
+};
+static MEMBERS_UPLOADER_CONFIG: [Member; 1usize] = [
+    Member {
+        name: "ScheduleConfig",
+        kind: "structure",
+        required: true,
+        shape: &SHAPE_SCHEDULE_CONFIG,
     },
 ];
 /// Why a call by name failed.
@@ -679,6 +1282,8 @@ pub async fn call(
 ) -> ::std::result::Result<CallOutput, CallError> {
     match name {
         "CreateSignalingChannel" => {
+            check_keys(&SHAPE_CREATE_SIGNALING_CHANNEL_INPUT, input)
+                .map_err(CallError::Input)?;
             let input = crate::operation::create_signaling_channel::input_from_json(
                     input,
                 )
@@ -699,6 +1304,7 @@ pub async fn call(
             })
         }
         "CreateStream" => {
+            check_keys(&SHAPE_CREATE_STREAM_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::create_stream::input_from_json(input)
                 .map_err(CallError::Input)?;
             #[allow(unused_mut)]
@@ -713,6 +1319,8 @@ pub async fn call(
             })
         }
         "DeleteEdgeConfiguration" => {
+            check_keys(&SHAPE_DELETE_EDGE_CONFIGURATION_INPUT, input)
+                .map_err(CallError::Input)?;
             let input = crate::operation::delete_edge_configuration::input_from_json(
                     input,
                 )
@@ -733,6 +1341,8 @@ pub async fn call(
             })
         }
         "DeleteSignalingChannel" => {
+            check_keys(&SHAPE_DELETE_SIGNALING_CHANNEL_INPUT, input)
+                .map_err(CallError::Input)?;
             let input = crate::operation::delete_signaling_channel::input_from_json(
                     input,
                 )
@@ -753,6 +1363,7 @@ pub async fn call(
             })
         }
         "DeleteStream" => {
+            check_keys(&SHAPE_DELETE_STREAM_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::delete_stream::input_from_json(input)
                 .map_err(CallError::Input)?;
             #[allow(unused_mut)]
@@ -767,6 +1378,8 @@ pub async fn call(
             })
         }
         "DescribeEdgeConfiguration" => {
+            check_keys(&SHAPE_DESCRIBE_EDGE_CONFIGURATION_INPUT, input)
+                .map_err(CallError::Input)?;
             let input = crate::operation::describe_edge_configuration::input_from_json(
                     input,
                 )
@@ -787,6 +1400,8 @@ pub async fn call(
             })
         }
         "DescribeImageGenerationConfiguration" => {
+            check_keys(&SHAPE_DESCRIBE_IMAGE_GENERATION_CONFIGURATION_INPUT, input)
+                .map_err(CallError::Input)?;
             let input = crate::operation::describe_image_generation_configuration::input_from_json(
                     input,
                 )
@@ -807,6 +1422,8 @@ pub async fn call(
             })
         }
         "DescribeMappedResourceConfiguration" => {
+            check_keys(&SHAPE_DESCRIBE_MAPPED_RESOURCE_CONFIGURATION_INPUT, input)
+                .map_err(CallError::Input)?;
             let input = crate::operation::describe_mapped_resource_configuration::input_from_json(
                     input,
                 )
@@ -827,6 +1444,8 @@ pub async fn call(
             })
         }
         "DescribeMediaStorageConfiguration" => {
+            check_keys(&SHAPE_DESCRIBE_MEDIA_STORAGE_CONFIGURATION_INPUT, input)
+                .map_err(CallError::Input)?;
             let input = crate::operation::describe_media_storage_configuration::input_from_json(
                     input,
                 )
@@ -847,6 +1466,8 @@ pub async fn call(
             })
         }
         "DescribeNotificationConfiguration" => {
+            check_keys(&SHAPE_DESCRIBE_NOTIFICATION_CONFIGURATION_INPUT, input)
+                .map_err(CallError::Input)?;
             let input = crate::operation::describe_notification_configuration::input_from_json(
                     input,
                 )
@@ -867,6 +1488,8 @@ pub async fn call(
             })
         }
         "DescribeSignalingChannel" => {
+            check_keys(&SHAPE_DESCRIBE_SIGNALING_CHANNEL_INPUT, input)
+                .map_err(CallError::Input)?;
             let input = crate::operation::describe_signaling_channel::input_from_json(
                     input,
                 )
@@ -887,6 +1510,7 @@ pub async fn call(
             })
         }
         "DescribeStream" => {
+            check_keys(&SHAPE_DESCRIBE_STREAM_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::describe_stream::input_from_json(input)
                 .map_err(CallError::Input)?;
             #[allow(unused_mut)]
@@ -901,6 +1525,7 @@ pub async fn call(
             })
         }
         "GetDataEndpoint" => {
+            check_keys(&SHAPE_GET_DATA_ENDPOINT_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::get_data_endpoint::input_from_json(input)
                 .map_err(CallError::Input)?;
             #[allow(unused_mut)]
@@ -915,6 +1540,8 @@ pub async fn call(
             })
         }
         "GetSignalingChannelEndpoint" => {
+            check_keys(&SHAPE_GET_SIGNALING_CHANNEL_ENDPOINT_INPUT, input)
+                .map_err(CallError::Input)?;
             let input = crate::operation::get_signaling_channel_endpoint::input_from_json(
                     input,
                 )
@@ -935,6 +1562,8 @@ pub async fn call(
             })
         }
         "ListEdgeAgentConfigurations" => {
+            check_keys(&SHAPE_LIST_EDGE_AGENT_CONFIGURATIONS_INPUT, input)
+                .map_err(CallError::Input)?;
             let input = crate::operation::list_edge_agent_configurations::input_from_json(
                     input,
                 )
@@ -955,6 +1584,8 @@ pub async fn call(
             })
         }
         "ListSignalingChannels" => {
+            check_keys(&SHAPE_LIST_SIGNALING_CHANNELS_INPUT, input)
+                .map_err(CallError::Input)?;
             let input = crate::operation::list_signaling_channels::input_from_json(input)
                 .map_err(CallError::Input)?;
             #[allow(unused_mut)]
@@ -973,6 +1604,7 @@ pub async fn call(
             })
         }
         "ListStreams" => {
+            check_keys(&SHAPE_LIST_STREAMS_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::list_streams::input_from_json(input)
                 .map_err(CallError::Input)?;
             #[allow(unused_mut)]
@@ -987,6 +1619,8 @@ pub async fn call(
             })
         }
         "ListTagsForResource" => {
+            check_keys(&SHAPE_LIST_TAGS_FOR_RESOURCE_INPUT, input)
+                .map_err(CallError::Input)?;
             let input = crate::operation::list_tags_for_resource::input_from_json(input)
                 .map_err(CallError::Input)?;
             #[allow(unused_mut)]
@@ -1005,6 +1639,8 @@ pub async fn call(
             })
         }
         "ListTagsForStream" => {
+            check_keys(&SHAPE_LIST_TAGS_FOR_STREAM_INPUT, input)
+                .map_err(CallError::Input)?;
             let input = crate::operation::list_tags_for_stream::input_from_json(input)
                 .map_err(CallError::Input)?;
             #[allow(unused_mut)]
@@ -1023,6 +1659,8 @@ pub async fn call(
             })
         }
         "StartEdgeConfigurationUpdate" => {
+            check_keys(&SHAPE_START_EDGE_CONFIGURATION_UPDATE_INPUT, input)
+                .map_err(CallError::Input)?;
             let input = crate::operation::start_edge_configuration_update::input_from_json(
                     input,
                 )
@@ -1043,6 +1681,7 @@ pub async fn call(
             })
         }
         "TagResource" => {
+            check_keys(&SHAPE_TAG_RESOURCE_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::tag_resource::input_from_json(input)
                 .map_err(CallError::Input)?;
             #[allow(unused_mut)]
@@ -1057,6 +1696,7 @@ pub async fn call(
             })
         }
         "TagStream" => {
+            check_keys(&SHAPE_TAG_STREAM_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::tag_stream::input_from_json(input)
                 .map_err(CallError::Input)?;
             #[allow(unused_mut)]
@@ -1071,6 +1711,7 @@ pub async fn call(
             })
         }
         "UntagResource" => {
+            check_keys(&SHAPE_UNTAG_RESOURCE_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::untag_resource::input_from_json(input)
                 .map_err(CallError::Input)?;
             #[allow(unused_mut)]
@@ -1085,6 +1726,7 @@ pub async fn call(
             })
         }
         "UntagStream" => {
+            check_keys(&SHAPE_UNTAG_STREAM_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::untag_stream::input_from_json(input)
                 .map_err(CallError::Input)?;
             #[allow(unused_mut)]
@@ -1099,6 +1741,8 @@ pub async fn call(
             })
         }
         "UpdateDataRetention" => {
+            check_keys(&SHAPE_UPDATE_DATA_RETENTION_INPUT, input)
+                .map_err(CallError::Input)?;
             let input = crate::operation::update_data_retention::input_from_json(input)
                 .map_err(CallError::Input)?;
             #[allow(unused_mut)]
@@ -1117,6 +1761,8 @@ pub async fn call(
             })
         }
         "UpdateImageGenerationConfiguration" => {
+            check_keys(&SHAPE_UPDATE_IMAGE_GENERATION_CONFIGURATION_INPUT, input)
+                .map_err(CallError::Input)?;
             let input = crate::operation::update_image_generation_configuration::input_from_json(
                     input,
                 )
@@ -1137,6 +1783,8 @@ pub async fn call(
             })
         }
         "UpdateMediaStorageConfiguration" => {
+            check_keys(&SHAPE_UPDATE_MEDIA_STORAGE_CONFIGURATION_INPUT, input)
+                .map_err(CallError::Input)?;
             let input = crate::operation::update_media_storage_configuration::input_from_json(
                     input,
                 )
@@ -1157,6 +1805,8 @@ pub async fn call(
             })
         }
         "UpdateNotificationConfiguration" => {
+            check_keys(&SHAPE_UPDATE_NOTIFICATION_CONFIGURATION_INPUT, input)
+                .map_err(CallError::Input)?;
             let input = crate::operation::update_notification_configuration::input_from_json(
                     input,
                 )
@@ -1177,6 +1827,8 @@ pub async fn call(
             })
         }
         "UpdateSignalingChannel" => {
+            check_keys(&SHAPE_UPDATE_SIGNALING_CHANNEL_INPUT, input)
+                .map_err(CallError::Input)?;
             let input = crate::operation::update_signaling_channel::input_from_json(
                     input,
                 )
@@ -1197,6 +1849,7 @@ pub async fn call(
             })
         }
         "UpdateStream" => {
+            check_keys(&SHAPE_UPDATE_STREAM_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::update_stream::input_from_json(input)
                 .map_err(CallError::Input)?;
             #[allow(unused_mut)]
@@ -1224,6 +1877,8 @@ pub async fn prepare(
 ) -> ::std::result::Result<OutgoingRequest, CallError> {
     match name {
         "CreateSignalingChannel" => {
+            check_keys(&SHAPE_CREATE_SIGNALING_CHANNEL_INPUT, input)
+                .map_err(CallError::Input)?;
             let input = crate::operation::create_signaling_channel::input_from_json(
                     input,
                 )
@@ -1236,6 +1891,7 @@ pub async fn prepare(
                 .map_err(CallError::from_sdk)
         }
         "CreateStream" => {
+            check_keys(&SHAPE_CREATE_STREAM_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::create_stream::input_from_json(input)
                 .map_err(CallError::Input)?;
             config
@@ -1246,6 +1902,8 @@ pub async fn prepare(
                 .map_err(CallError::from_sdk)
         }
         "DeleteEdgeConfiguration" => {
+            check_keys(&SHAPE_DELETE_EDGE_CONFIGURATION_INPUT, input)
+                .map_err(CallError::Input)?;
             let input = crate::operation::delete_edge_configuration::input_from_json(
                     input,
                 )
@@ -1258,6 +1916,8 @@ pub async fn prepare(
                 .map_err(CallError::from_sdk)
         }
         "DeleteSignalingChannel" => {
+            check_keys(&SHAPE_DELETE_SIGNALING_CHANNEL_INPUT, input)
+                .map_err(CallError::Input)?;
             let input = crate::operation::delete_signaling_channel::input_from_json(
                     input,
                 )
@@ -1270,6 +1930,7 @@ pub async fn prepare(
                 .map_err(CallError::from_sdk)
         }
         "DeleteStream" => {
+            check_keys(&SHAPE_DELETE_STREAM_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::delete_stream::input_from_json(input)
                 .map_err(CallError::Input)?;
             config
@@ -1280,6 +1941,8 @@ pub async fn prepare(
                 .map_err(CallError::from_sdk)
         }
         "DescribeEdgeConfiguration" => {
+            check_keys(&SHAPE_DESCRIBE_EDGE_CONFIGURATION_INPUT, input)
+                .map_err(CallError::Input)?;
             let input = crate::operation::describe_edge_configuration::input_from_json(
                     input,
                 )
@@ -1292,6 +1955,8 @@ pub async fn prepare(
                 .map_err(CallError::from_sdk)
         }
         "DescribeImageGenerationConfiguration" => {
+            check_keys(&SHAPE_DESCRIBE_IMAGE_GENERATION_CONFIGURATION_INPUT, input)
+                .map_err(CallError::Input)?;
             let input = crate::operation::describe_image_generation_configuration::input_from_json(
                     input,
                 )
@@ -1304,6 +1969,8 @@ pub async fn prepare(
                 .map_err(CallError::from_sdk)
         }
         "DescribeMappedResourceConfiguration" => {
+            check_keys(&SHAPE_DESCRIBE_MAPPED_RESOURCE_CONFIGURATION_INPUT, input)
+                .map_err(CallError::Input)?;
             let input = crate::operation::describe_mapped_resource_configuration::input_from_json(
                     input,
                 )
@@ -1316,6 +1983,8 @@ pub async fn prepare(
                 .map_err(CallError::from_sdk)
         }
         "DescribeMediaStorageConfiguration" => {
+            check_keys(&SHAPE_DESCRIBE_MEDIA_STORAGE_CONFIGURATION_INPUT, input)
+                .map_err(CallError::Input)?;
             let input = crate::operation::describe_media_storage_configuration::input_from_json(
                     input,
                 )
@@ -1328,6 +1997,8 @@ pub async fn prepare(
                 .map_err(CallError::from_sdk)
         }
         "DescribeNotificationConfiguration" => {
+            check_keys(&SHAPE_DESCRIBE_NOTIFICATION_CONFIGURATION_INPUT, input)
+                .map_err(CallError::Input)?;
             let input = crate::operation::describe_notification_configuration::input_from_json(
                     input,
                 )
@@ -1340,6 +2011,8 @@ pub async fn prepare(
                 .map_err(CallError::from_sdk)
         }
         "DescribeSignalingChannel" => {
+            check_keys(&SHAPE_DESCRIBE_SIGNALING_CHANNEL_INPUT, input)
+                .map_err(CallError::Input)?;
             let input = crate::operation::describe_signaling_channel::input_from_json(
                     input,
                 )
@@ -1352,6 +2025,7 @@ pub async fn prepare(
                 .map_err(CallError::from_sdk)
         }
         "DescribeStream" => {
+            check_keys(&SHAPE_DESCRIBE_STREAM_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::describe_stream::input_from_json(input)
                 .map_err(CallError::Input)?;
             config
@@ -1362,6 +2036,7 @@ pub async fn prepare(
                 .map_err(CallError::from_sdk)
         }
         "GetDataEndpoint" => {
+            check_keys(&SHAPE_GET_DATA_ENDPOINT_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::get_data_endpoint::input_from_json(input)
                 .map_err(CallError::Input)?;
             config
@@ -1372,6 +2047,8 @@ pub async fn prepare(
                 .map_err(CallError::from_sdk)
         }
         "GetSignalingChannelEndpoint" => {
+            check_keys(&SHAPE_GET_SIGNALING_CHANNEL_ENDPOINT_INPUT, input)
+                .map_err(CallError::Input)?;
             let input = crate::operation::get_signaling_channel_endpoint::input_from_json(
                     input,
                 )
@@ -1384,6 +2061,8 @@ pub async fn prepare(
                 .map_err(CallError::from_sdk)
         }
         "ListEdgeAgentConfigurations" => {
+            check_keys(&SHAPE_LIST_EDGE_AGENT_CONFIGURATIONS_INPUT, input)
+                .map_err(CallError::Input)?;
             let input = crate::operation::list_edge_agent_configurations::input_from_json(
                     input,
                 )
@@ -1396,6 +2075,8 @@ pub async fn prepare(
                 .map_err(CallError::from_sdk)
         }
         "ListSignalingChannels" => {
+            check_keys(&SHAPE_LIST_SIGNALING_CHANNELS_INPUT, input)
+                .map_err(CallError::Input)?;
             let input = crate::operation::list_signaling_channels::input_from_json(input)
                 .map_err(CallError::Input)?;
             config
@@ -1406,6 +2087,7 @@ pub async fn prepare(
                 .map_err(CallError::from_sdk)
         }
         "ListStreams" => {
+            check_keys(&SHAPE_LIST_STREAMS_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::list_streams::input_from_json(input)
                 .map_err(CallError::Input)?;
             config
@@ -1416,6 +2098,8 @@ pub async fn prepare(
                 .map_err(CallError::from_sdk)
         }
         "ListTagsForResource" => {
+            check_keys(&SHAPE_LIST_TAGS_FOR_RESOURCE_INPUT, input)
+                .map_err(CallError::Input)?;
             let input = crate::operation::list_tags_for_resource::input_from_json(input)
                 .map_err(CallError::Input)?;
             config
@@ -1426,6 +2110,8 @@ pub async fn prepare(
                 .map_err(CallError::from_sdk)
         }
         "ListTagsForStream" => {
+            check_keys(&SHAPE_LIST_TAGS_FOR_STREAM_INPUT, input)
+                .map_err(CallError::Input)?;
             let input = crate::operation::list_tags_for_stream::input_from_json(input)
                 .map_err(CallError::Input)?;
             config
@@ -1436,6 +2122,8 @@ pub async fn prepare(
                 .map_err(CallError::from_sdk)
         }
         "StartEdgeConfigurationUpdate" => {
+            check_keys(&SHAPE_START_EDGE_CONFIGURATION_UPDATE_INPUT, input)
+                .map_err(CallError::Input)?;
             let input = crate::operation::start_edge_configuration_update::input_from_json(
                     input,
                 )
@@ -1448,6 +2136,7 @@ pub async fn prepare(
                 .map_err(CallError::from_sdk)
         }
         "TagResource" => {
+            check_keys(&SHAPE_TAG_RESOURCE_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::tag_resource::input_from_json(input)
                 .map_err(CallError::Input)?;
             config
@@ -1458,6 +2147,7 @@ pub async fn prepare(
                 .map_err(CallError::from_sdk)
         }
         "TagStream" => {
+            check_keys(&SHAPE_TAG_STREAM_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::tag_stream::input_from_json(input)
                 .map_err(CallError::Input)?;
             config
@@ -1468,6 +2158,7 @@ pub async fn prepare(
                 .map_err(CallError::from_sdk)
         }
         "UntagResource" => {
+            check_keys(&SHAPE_UNTAG_RESOURCE_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::untag_resource::input_from_json(input)
                 .map_err(CallError::Input)?;
             config
@@ -1478,6 +2169,7 @@ pub async fn prepare(
                 .map_err(CallError::from_sdk)
         }
         "UntagStream" => {
+            check_keys(&SHAPE_UNTAG_STREAM_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::untag_stream::input_from_json(input)
                 .map_err(CallError::Input)?;
             config
@@ -1488,6 +2180,8 @@ pub async fn prepare(
                 .map_err(CallError::from_sdk)
         }
         "UpdateDataRetention" => {
+            check_keys(&SHAPE_UPDATE_DATA_RETENTION_INPUT, input)
+                .map_err(CallError::Input)?;
             let input = crate::operation::update_data_retention::input_from_json(input)
                 .map_err(CallError::Input)?;
             config
@@ -1498,6 +2192,8 @@ pub async fn prepare(
                 .map_err(CallError::from_sdk)
         }
         "UpdateImageGenerationConfiguration" => {
+            check_keys(&SHAPE_UPDATE_IMAGE_GENERATION_CONFIGURATION_INPUT, input)
+                .map_err(CallError::Input)?;
             let input = crate::operation::update_image_generation_configuration::input_from_json(
                     input,
                 )
@@ -1510,6 +2206,8 @@ pub async fn prepare(
                 .map_err(CallError::from_sdk)
         }
         "UpdateMediaStorageConfiguration" => {
+            check_keys(&SHAPE_UPDATE_MEDIA_STORAGE_CONFIGURATION_INPUT, input)
+                .map_err(CallError::Input)?;
             let input = crate::operation::update_media_storage_configuration::input_from_json(
                     input,
                 )
@@ -1522,6 +2220,8 @@ pub async fn prepare(
                 .map_err(CallError::from_sdk)
         }
         "UpdateNotificationConfiguration" => {
+            check_keys(&SHAPE_UPDATE_NOTIFICATION_CONFIGURATION_INPUT, input)
+                .map_err(CallError::Input)?;
             let input = crate::operation::update_notification_configuration::input_from_json(
                     input,
                 )
@@ -1534,6 +2234,8 @@ pub async fn prepare(
                 .map_err(CallError::from_sdk)
         }
         "UpdateSignalingChannel" => {
+            check_keys(&SHAPE_UPDATE_SIGNALING_CHANNEL_INPUT, input)
+                .map_err(CallError::Input)?;
             let input = crate::operation::update_signaling_channel::input_from_json(
                     input,
                 )
@@ -1546,6 +2248,7 @@ pub async fn prepare(
                 .map_err(CallError::from_sdk)
         }
         "UpdateStream" => {
+            check_keys(&SHAPE_UPDATE_STREAM_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::update_stream::input_from_json(input)
                 .map_err(CallError::Input)?;
             config

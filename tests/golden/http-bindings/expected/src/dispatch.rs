@@ -6,18 +6,14 @@ use crate::runtime::client::Config;
 use crate::runtime::error::{ErrorMeta, ProvideErrorMeta, SdkError};
 use crate::runtime::json::{DeserializeError, Value};
 use crate::runtime::transport::OutgoingRequest;
-/// An input member: model name, kind (`string`, `integer`, `float`, `boolean`, `enum`,
-/// `timestamp`, `blob`, `list`, `map`, `structure`, `union`, `document`, `number`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Member {
-    pub name: &'static str,
-    pub kind: &'static str,
-    pub required: bool,
-}
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub use crate::runtime::schema::{check_keys, Member, Shape};
+#[derive(Clone, Copy, Debug)]
 pub struct OperationInfo {
     /// The model name (`DescribeImageGenerationConfiguration`).
     pub name: &'static str,
+    /// The input document's shape: the keys each level may have.
+    pub input: &'static Shape,
+    /// The input's members.
     pub members: &'static [Member],
     /// The output member that is a streaming payload, if any (`Payload`).
     pub streaming_output: ::std::option::Option<&'static str>,
@@ -30,327 +26,474 @@ pub struct CallOutput {
     pub payload: ::std::option::Option<crate::runtime::byte_stream::ByteStream>,
 }
 /// The service's operations, sorted by name.
-pub const OPERATIONS: &[OperationInfo] = &[
+pub static OPERATIONS: &[OperationInfo] = &[
     OperationInfo {
         name: "DeleteObject",
-        members: &[
-            Member {
-                name: "BucketName",
-                kind: "string",
-                required: true,
-            },
-            Member {
-                name: "Key",
-                kind: "string",
-                required: true,
-            },
-            Member {
-                name: "ClientToken",
-                kind: "string",
-                required: false,
-            },
-        ],
+        input: &SHAPE_DELETE_OBJECT_INPUT,
+        members: &MEMBERS_DELETE_OBJECT_INPUT,
         streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "DownloadObject",
-        members: &[
-            Member {
-                name: "BucketName",
-                kind: "string",
-                required: true,
-            },
-            Member {
-                name: "Key",
-                kind: "string",
-                required: true,
-            },
-            Member {
-                name: "Range",
-                kind: "string",
-                required: false,
-            },
-        ],
+        input: &SHAPE_DOWNLOAD_OBJECT_INPUT,
+        members: &MEMBERS_DOWNLOAD_OBJECT_INPUT,
         streaming_output: ::std::option::Option::Some("Body"),
     },
     OperationInfo {
         name: "GetBucket",
-        members: &[
-            Member {
-                name: "BucketName",
-                kind: "string",
-                required: true,
-            },
-        ],
+        input: &SHAPE_GET_BUCKET_INPUT,
+        members: &MEMBERS_GET_BUCKET_INPUT,
         streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "GetObject",
-        members: &[
-            Member {
-                name: "BucketName",
-                kind: "string",
-                required: true,
-            },
-            Member {
-                name: "Key",
-                kind: "string",
-                required: true,
-            },
-            Member {
-                name: "VersionId",
-                kind: "string",
-                required: false,
-            },
-            Member {
-                name: "Parts",
-                kind: "list",
-                required: false,
-            },
-            Member {
-                name: "Modes",
-                kind: "list",
-                required: false,
-            },
-            Member {
-                name: "Verbose",
-                kind: "boolean",
-                required: false,
-            },
-            Member {
-                name: "Since",
-                kind: "timestamp",
-                required: false,
-            },
-            Member {
-                name: "SinceEpoch",
-                kind: "timestamp",
-                required: false,
-            },
-            Member {
-                name: "Extra",
-                kind: "map",
-                required: false,
-            },
-            Member {
-                name: "IfModifiedSince",
-                kind: "timestamp",
-                required: false,
-            },
-            Member {
-                name: "Range",
-                kind: "string",
-                required: false,
-            },
-            Member {
-                name: "Tags",
-                kind: "list",
-                required: false,
-            },
-            Member {
-                name: "Dates",
-                kind: "list",
-                required: false,
-            },
-            Member {
-                name: "Priority",
-                kind: "integer",
-                required: false,
-            },
-            Member {
-                name: "Mode",
-                kind: "enum",
-                required: false,
-            },
-            Member {
-                name: "Ratio",
-                kind: "float",
-                required: false,
-            },
-            Member {
-                name: "Checksum",
-                kind: "blob",
-                required: false,
-            },
-            Member {
-                name: "Metadata",
-                kind: "map",
-                required: false,
-            },
-        ],
+        input: &SHAPE_GET_OBJECT_INPUT,
+        members: &MEMBERS_GET_OBJECT_INPUT,
         streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "GetStatus",
-        members: &[
-            Member {
-                name: "Year",
-                kind: "integer",
-                required: true,
-            },
-            Member {
-                name: "Day",
-                kind: "timestamp",
-                required: true,
-            },
-            Member {
-                name: "Enabled",
-                kind: "boolean",
-                required: true,
-            },
-            Member {
-                name: "Mode",
-                kind: "enum",
-                required: true,
-            },
-        ],
+        input: &SHAPE_GET_STATUS_INPUT,
+        members: &MEMBERS_GET_STATUS_INPUT,
         streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "ListObjects",
-        members: &[
-            Member {
-                name: "BucketName",
-                kind: "string",
-                required: true,
-            },
-            Member {
-                name: "MaxKeys",
-                kind: "integer",
-                required: false,
-            },
-            Member {
-                name: "ContinuationToken",
-                kind: "string",
-                required: false,
-            },
-            Member {
-                name: "Prefix",
-                kind: "string",
-                required: false,
-            },
-            Member {
-                name: "Filters",
-                kind: "map",
-                required: false,
-            },
-        ],
+        input: &SHAPE_LIST_OBJECTS_INPUT,
+        members: &MEMBERS_LIST_OBJECTS_INPUT,
         streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "PutNote",
-        members: &[
-            Member {
-                name: "BucketName",
-                kind: "string",
-                required: true,
-            },
-            Member {
-                name: "Key",
-                kind: "string",
-                required: true,
-            },
-            Member {
-                name: "Text",
-                kind: "string",
-                required: false,
-            },
-        ],
+        input: &SHAPE_PUT_NOTE_INPUT,
+        members: &MEMBERS_PUT_NOTE_INPUT,
         streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "PutObject",
-        members: &[
-            Member {
-                name: "BucketName",
-                kind: "string",
-                required: true,
-            },
-            Member {
-                name: "Key",
-                kind: "string",
-                required: true,
-            },
-            Member {
-                name: "ContentType",
-                kind: "string",
-                required: false,
-            },
-            Member {
-                name: "Body",
-                kind: "blob",
-                required: false,
-            },
-        ],
+        input: &SHAPE_PUT_OBJECT_INPUT,
+        members: &MEMBERS_PUT_OBJECT_INPUT,
         streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "SearchObjects",
-        members: &[
-            Member {
-                name: "BucketName",
-                kind: "string",
-                required: true,
-            },
-            Member {
-                name: "Query",
-                kind: "string",
-                required: true,
-            },
-            Member {
-                name: "Limit",
-                kind: "integer",
-                required: false,
-            },
-        ],
+        input: &SHAPE_SEARCH_OBJECTS_INPUT,
+        members: &MEMBERS_SEARCH_OBJECTS_INPUT,
         streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "UpdateBucketConfig",
-        members: &[
-            Member {
-                name: "BucketName",
-                kind: "string",
-                required: true,
-            },
-            Member {
-                name: "Config",
-                kind: "structure",
-                required: true,
-            },
-            Member {
-                name: "ExpectedOwner",
-                kind: "string",
-                required: false,
-            },
-        ],
+        input: &SHAPE_UPDATE_BUCKET_CONFIG_INPUT,
+        members: &MEMBERS_UPDATE_BUCKET_CONFIG_INPUT,
         streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "UploadObject",
-        members: &[
-            Member {
-                name: "BucketName",
-                kind: "string",
-                required: true,
-            },
-            Member {
-                name: "Key",
-                kind: "string",
-                required: true,
-            },
-            Member {
-                name: "ContentType",
-                kind: "string",
-                required: false,
-            },
-            Member {
-                name: "Body",
-                kind: "blob",
-                required: false,
-            },
-        ],
+        input: &SHAPE_UPLOAD_OBJECT_INPUT,
+        members: &MEMBERS_UPLOAD_OBJECT_INPUT,
         streaming_output: ::std::option::Option::None,
+    },
+];
+static SHAPE_BUCKET_CONFIG: Shape = Shape::Structure {
+    name: "BucketConfig",
+    members: &MEMBERS_BUCKET_CONFIG,
+};
+static MEMBERS_BUCKET_CONFIG: [Member; 4usize] = [
+    Member {
+        name: "Versioning",
+        kind: "boolean",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Retention",
+        kind: "integer",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Mode",
+        kind: "enum",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Tags",
+        kind: "map",
+        required: false,
+        shape: &Shape::Map(&Shape::Scalar),
+    },
+];
+static SHAPE_DELETE_OBJECT_INPUT: Shape = Shape::Structure {
+    name: "DeleteObjectInput",
+    members: &MEMBERS_DELETE_OBJECT_INPUT,
+};
+static MEMBERS_DELETE_OBJECT_INPUT: [Member; 3usize] = [
+    Member {
+        name: "BucketName",
+        kind: "string",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Key",
+        kind: "string",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "ClientToken",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+];
+static SHAPE_DOWNLOAD_OBJECT_INPUT: Shape = Shape::Structure {
+    name: "DownloadObjectInput",
+    members: &MEMBERS_DOWNLOAD_OBJECT_INPUT,
+};
+static MEMBERS_DOWNLOAD_OBJECT_INPUT: [Member; 3usize] = [
+    Member {
+        name: "BucketName",
+        kind: "string",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Key",
+        kind: "string",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Range",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+];
+static SHAPE_GET_BUCKET_INPUT: Shape = Shape::Structure {
+    name: "GetBucketInput",
+    members: &MEMBERS_GET_BUCKET_INPUT,
+};
+static MEMBERS_GET_BUCKET_INPUT: [Member; 1usize] = [
+    Member {
+        name: "BucketName",
+        kind: "string",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+];
+static SHAPE_GET_OBJECT_INPUT: Shape = Shape::Structure {
+    name: "GetObjectInput",
+    members: &MEMBERS_GET_OBJECT_INPUT,
+};
+static MEMBERS_GET_OBJECT_INPUT: [Member; 18usize] = [
+    Member {
+        name: "BucketName",
+        kind: "string",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Key",
+        kind: "string",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "VersionId",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Parts",
+        kind: "list",
+        required: false,
+        shape: &Shape::List(&Shape::Scalar),
+    },
+    Member {
+        name: "Modes",
+        kind: "list",
+        required: false,
+        shape: &Shape::List(&Shape::Scalar),
+    },
+    Member {
+        name: "Verbose",
+        kind: "boolean",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Since",
+        kind: "timestamp",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "SinceEpoch",
+        kind: "timestamp",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Extra",
+        kind: "map",
+        required: false,
+        shape: &Shape::Map(&Shape::Scalar),
+    },
+    Member {
+        name: "IfModifiedSince",
+        kind: "timestamp",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Range",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Tags",
+        kind: "list",
+        required: false,
+        shape: &Shape::List(&Shape::Scalar),
+    },
+    Member {
+        name: "Dates",
+        kind: "list",
+        required: false,
+        shape: &Shape::List(&Shape::Scalar),
+    },
+    Member {
+        name: "Priority",
+        kind: "integer",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Mode",
+        kind: "enum",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Ratio",
+        kind: "float",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Checksum",
+        kind: "blob",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Metadata",
+        kind: "map",
+        required: false,
+        shape: &Shape::Map(&Shape::Scalar),
+    },
+];
+static SHAPE_GET_STATUS_INPUT: Shape = Shape::Structure {
+    name: "GetStatusInput",
+    members: &MEMBERS_GET_STATUS_INPUT,
+};
+static MEMBERS_GET_STATUS_INPUT: [Member; 4usize] = [
+    Member {
+        name: "Year",
+        kind: "integer",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Day",
+        kind: "timestamp",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Enabled",
+        kind: "boolean",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Mode",
+        kind: "enum",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+];
+static SHAPE_LIST_OBJECTS_INPUT: Shape = Shape::Structure {
+    name: "ListObjectsInput",
+    members: &MEMBERS_LIST_OBJECTS_INPUT,
+};
+static MEMBERS_LIST_OBJECTS_INPUT: [Member; 5usize] = [
+    Member {
+        name: "BucketName",
+        kind: "string",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "MaxKeys",
+        kind: "integer",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "ContinuationToken",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Prefix",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Filters",
+        kind: "map",
+        required: false,
+        shape: &Shape::Map(&Shape::List(&Shape::Scalar)),
+    },
+];
+static SHAPE_PUT_NOTE_INPUT: Shape = Shape::Structure {
+    name: "PutNoteInput",
+    members: &MEMBERS_PUT_NOTE_INPUT,
+};
+static MEMBERS_PUT_NOTE_INPUT: [Member; 3usize] = [
+    Member {
+        name: "BucketName",
+        kind: "string",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Key",
+        kind: "string",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Text",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+];
+static SHAPE_PUT_OBJECT_INPUT: Shape = Shape::Structure {
+    name: "PutObjectInput",
+    members: &MEMBERS_PUT_OBJECT_INPUT,
+};
+static MEMBERS_PUT_OBJECT_INPUT: [Member; 4usize] = [
+    Member {
+        name: "BucketName",
+        kind: "string",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Key",
+        kind: "string",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "ContentType",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Body",
+        kind: "blob",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+];
+static SHAPE_SEARCH_OBJECTS_INPUT: Shape = Shape::Structure {
+    name: "SearchObjectsInput",
+    members: &MEMBERS_SEARCH_OBJECTS_INPUT,
+};
+static MEMBERS_SEARCH_OBJECTS_INPUT: [Member; 3usize] = [
+    Member {
+        name: "BucketName",
+        kind: "string",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Query",
+        kind: "string",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Limit",
+        kind: "integer",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+];
+static SHAPE_UPDATE_BUCKET_CONFIG_INPUT: Shape = Shape::Structure {
+    name: "UpdateBucketConfigInput",
+    members: &MEMBERS_UPDATE_BUCKET_CONFIG_INPUT,
+};
+static MEMBERS_UPDATE_BUCKET_CONFIG_INPUT: [Member; 3usize] = [
+    Member {
+        name: "BucketName",
+        kind: "string",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Config",
+        kind: "structure",
+        required: true,
+        shape: &SHAPE_BUCKET_CONFIG,
+    },
+    Member {
+        name: "ExpectedOwner",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+];
+static SHAPE_UPLOAD_OBJECT_INPUT: Shape = Shape::Structure {
+    name: "UploadObjectInput",
+    members: &MEMBERS_UPLOAD_OBJECT_INPUT,
+};
+static MEMBERS_UPLOAD_OBJECT_INPUT: [Member; 4usize] = [
+    Member {
+        name: "BucketName",
+        kind: "string",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Key",
+        kind: "string",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "ContentType",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Body",
+        kind: "blob",
+        required: false,
+        shape: &Shape::Scalar,
     },
 ];
 /// Why a call by name failed.
@@ -395,6 +538,7 @@ pub async fn call(
 ) -> ::std::result::Result<CallOutput, CallError> {
     match name {
         "DeleteObject" => {
+            check_keys(&SHAPE_DELETE_OBJECT_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::delete_object::input_from_json(input)
                 .map_err(CallError::Input)?;
             #[allow(unused_mut)]
@@ -409,6 +553,7 @@ pub async fn call(
             })
         }
         "DownloadObject" => {
+            check_keys(&SHAPE_DOWNLOAD_OBJECT_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::download_object::input_from_json(input)
                 .map_err(CallError::Input)?;
             #[allow(unused_mut)]
@@ -423,6 +568,7 @@ pub async fn call(
             })
         }
         "GetBucket" => {
+            check_keys(&SHAPE_GET_BUCKET_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::get_bucket::input_from_json(input)
                 .map_err(CallError::Input)?;
             #[allow(unused_mut)]
@@ -437,6 +583,7 @@ pub async fn call(
             })
         }
         "GetObject" => {
+            check_keys(&SHAPE_GET_OBJECT_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::get_object::input_from_json(input)
                 .map_err(CallError::Input)?;
             #[allow(unused_mut)]
@@ -451,6 +598,7 @@ pub async fn call(
             })
         }
         "GetStatus" => {
+            check_keys(&SHAPE_GET_STATUS_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::get_status::input_from_json(input)
                 .map_err(CallError::Input)?;
             #[allow(unused_mut)]
@@ -465,6 +613,7 @@ pub async fn call(
             })
         }
         "ListObjects" => {
+            check_keys(&SHAPE_LIST_OBJECTS_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::list_objects::input_from_json(input)
                 .map_err(CallError::Input)?;
             #[allow(unused_mut)]
@@ -479,6 +628,7 @@ pub async fn call(
             })
         }
         "PutNote" => {
+            check_keys(&SHAPE_PUT_NOTE_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::put_note::input_from_json(input)
                 .map_err(CallError::Input)?;
             #[allow(unused_mut)]
@@ -493,6 +643,7 @@ pub async fn call(
             })
         }
         "PutObject" => {
+            check_keys(&SHAPE_PUT_OBJECT_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::put_object::input_from_json(input)
                 .map_err(CallError::Input)?;
             #[allow(unused_mut)]
@@ -507,6 +658,7 @@ pub async fn call(
             })
         }
         "SearchObjects" => {
+            check_keys(&SHAPE_SEARCH_OBJECTS_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::search_objects::input_from_json(input)
                 .map_err(CallError::Input)?;
             #[allow(unused_mut)]
@@ -521,6 +673,8 @@ pub async fn call(
             })
         }
         "UpdateBucketConfig" => {
+            check_keys(&SHAPE_UPDATE_BUCKET_CONFIG_INPUT, input)
+                .map_err(CallError::Input)?;
             let input = crate::operation::update_bucket_config::input_from_json(input)
                 .map_err(CallError::Input)?;
             #[allow(unused_mut)]
@@ -539,6 +693,7 @@ pub async fn call(
             })
         }
         "UploadObject" => {
+            check_keys(&SHAPE_UPLOAD_OBJECT_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::upload_object::input_from_json(input)
                 .map_err(CallError::Input)?;
             #[allow(unused_mut)]
@@ -566,6 +721,7 @@ pub async fn prepare(
 ) -> ::std::result::Result<OutgoingRequest, CallError> {
     match name {
         "DeleteObject" => {
+            check_keys(&SHAPE_DELETE_OBJECT_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::delete_object::input_from_json(input)
                 .map_err(CallError::Input)?;
             config
@@ -576,6 +732,7 @@ pub async fn prepare(
                 .map_err(CallError::from_sdk)
         }
         "DownloadObject" => {
+            check_keys(&SHAPE_DOWNLOAD_OBJECT_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::download_object::input_from_json(input)
                 .map_err(CallError::Input)?;
             config
@@ -586,6 +743,7 @@ pub async fn prepare(
                 .map_err(CallError::from_sdk)
         }
         "GetBucket" => {
+            check_keys(&SHAPE_GET_BUCKET_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::get_bucket::input_from_json(input)
                 .map_err(CallError::Input)?;
             config
@@ -596,6 +754,7 @@ pub async fn prepare(
                 .map_err(CallError::from_sdk)
         }
         "GetObject" => {
+            check_keys(&SHAPE_GET_OBJECT_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::get_object::input_from_json(input)
                 .map_err(CallError::Input)?;
             config
@@ -606,6 +765,7 @@ pub async fn prepare(
                 .map_err(CallError::from_sdk)
         }
         "GetStatus" => {
+            check_keys(&SHAPE_GET_STATUS_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::get_status::input_from_json(input)
                 .map_err(CallError::Input)?;
             config
@@ -616,6 +776,7 @@ pub async fn prepare(
                 .map_err(CallError::from_sdk)
         }
         "ListObjects" => {
+            check_keys(&SHAPE_LIST_OBJECTS_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::list_objects::input_from_json(input)
                 .map_err(CallError::Input)?;
             config
@@ -626,6 +787,7 @@ pub async fn prepare(
                 .map_err(CallError::from_sdk)
         }
         "PutNote" => {
+            check_keys(&SHAPE_PUT_NOTE_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::put_note::input_from_json(input)
                 .map_err(CallError::Input)?;
             config
@@ -634,6 +796,7 @@ pub async fn prepare(
                 .map_err(CallError::from_sdk)
         }
         "PutObject" => {
+            check_keys(&SHAPE_PUT_OBJECT_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::put_object::input_from_json(input)
                 .map_err(CallError::Input)?;
             config
@@ -644,6 +807,7 @@ pub async fn prepare(
                 .map_err(CallError::from_sdk)
         }
         "SearchObjects" => {
+            check_keys(&SHAPE_SEARCH_OBJECTS_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::search_objects::input_from_json(input)
                 .map_err(CallError::Input)?;
             config
@@ -654,6 +818,8 @@ pub async fn prepare(
                 .map_err(CallError::from_sdk)
         }
         "UpdateBucketConfig" => {
+            check_keys(&SHAPE_UPDATE_BUCKET_CONFIG_INPUT, input)
+                .map_err(CallError::Input)?;
             let input = crate::operation::update_bucket_config::input_from_json(input)
                 .map_err(CallError::Input)?;
             config
@@ -664,6 +830,7 @@ pub async fn prepare(
                 .map_err(CallError::from_sdk)
         }
         "UploadObject" => {
+            check_keys(&SHAPE_UPLOAD_OBJECT_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::upload_object::input_from_json(input)
                 .map_err(CallError::Input)?;
             config

@@ -6,18 +6,14 @@ use crate::runtime::client::Config;
 use crate::runtime::error::{ErrorMeta, ProvideErrorMeta, SdkError};
 use crate::runtime::json::{DeserializeError, Value};
 use crate::runtime::transport::OutgoingRequest;
-/// An input member: model name, kind (`string`, `integer`, `float`, `boolean`, `enum`,
-/// `timestamp`, `blob`, `list`, `map`, `structure`, `union`, `document`, `number`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Member {
-    pub name: &'static str,
-    pub kind: &'static str,
-    pub required: bool,
-}
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub use crate::runtime::schema::{check_keys, Member, Shape};
+#[derive(Clone, Copy, Debug)]
 pub struct OperationInfo {
     /// The model name (`DescribeImageGenerationConfiguration`).
     pub name: &'static str,
+    /// The input document's shape: the keys each level may have.
+    pub input: &'static Shape,
+    /// The input's members.
     pub members: &'static [Member],
     /// The output member that is a streaming payload, if any (`Payload`).
     pub streaming_output: ::std::option::Option<&'static str>,
@@ -30,75 +26,588 @@ pub struct CallOutput {
     pub payload: ::std::option::Option<crate::runtime::byte_stream::ByteStream>,
 }
 /// The service's operations, sorted by name.
-pub const OPERATIONS: &[OperationInfo] = &[
+pub static OPERATIONS: &[OperationInfo] = &[
     OperationInfo {
         name: "ListThings",
-        members: &[
-            Member {
-                name: "NextToken",
-                kind: "string",
-                required: false,
-            },
-            Member {
-                name: "MaxResults",
-                kind: "integer",
-                required: false,
-            },
-        ],
+        input: &SHAPE_LIST_THINGS_INPUT,
+        members: &MEMBERS_LIST_THINGS_INPUT,
         streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "Ping",
-        members: &[],
+        input: &SHAPE_PING_INPUT,
+        members: &MEMBERS_PING_INPUT,
         streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "PutEverything",
-        members: &[
-            Member {
-                name: "Everything",
-                kind: "structure",
-                required: true,
-            },
-            Member {
-                name: "Client",
-                kind: "structure",
-                required: false,
-            },
-            Member {
-                name: "Node",
-                kind: "structure",
-                required: false,
-            },
-            Member {
-                name: "Outer",
-                kind: "structure",
-                required: false,
-            },
-            Member {
-                name: "Choice",
-                kind: "union",
-                required: false,
-            },
-            Member {
-                name: "Item",
-                kind: "structure",
-                required: false,
-            },
-            Member {
-                name: "ClientToken",
-                kind: "string",
-                required: false,
-            },
-        ],
+        input: &SHAPE_PUT_EVERYTHING_INPUT,
+        members: &MEMBERS_PUT_EVERYTHING_INPUT,
         streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "Reset",
-        members: &[],
+        input: &SHAPE_RESET_INPUT,
+        members: &MEMBERS_RESET_INPUT,
         streaming_output: ::std::option::Option::None,
     },
 ];
+static SHAPE_ALL_TYPES: Shape = Shape::Structure {
+    name: "AllTypes",
+    members: &MEMBERS_ALL_TYPES,
+};
+static MEMBERS_ALL_TYPES: [Member; 51usize] = [
+    Member {
+        name: "Blob",
+        kind: "blob",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Flag",
+        kind: "boolean",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Text",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Tiny",
+        kind: "integer",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Small",
+        kind: "integer",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Count",
+        kind: "integer",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Big",
+        kind: "integer",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Ratio",
+        kind: "float",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Precise",
+        kind: "float",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Huge",
+        kind: "number",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Exact",
+        kind: "number",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "When",
+        kind: "timestamp",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "WhenIso",
+        kind: "timestamp",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "WhenHttp",
+        kind: "timestamp",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "WhenEpoch",
+        kind: "timestamp",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Doc",
+        kind: "document",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Color",
+        kind: "enum",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Level",
+        kind: "integer",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Strings",
+        kind: "list",
+        required: false,
+        shape: &Shape::List(&Shape::Scalar),
+    },
+    Member {
+        name: "SparseStrings",
+        kind: "list",
+        required: false,
+        shape: &Shape::List(&Shape::Scalar),
+    },
+    Member {
+        name: "Nested",
+        kind: "list",
+        required: false,
+        shape: &Shape::List(&Shape::List(&Shape::Scalar)),
+    },
+    Member {
+        name: "Items",
+        kind: "list",
+        required: false,
+        shape: &Shape::List(&SHAPE_ITEM),
+    },
+    Member {
+        name: "Times",
+        kind: "list",
+        required: false,
+        shape: &Shape::List(&Shape::Scalar),
+    },
+    Member {
+        name: "Labels",
+        kind: "map",
+        required: false,
+        shape: &Shape::Map(&Shape::Scalar),
+    },
+    Member {
+        name: "SparseLabels",
+        kind: "map",
+        required: false,
+        shape: &Shape::Map(&Shape::Scalar),
+    },
+    Member {
+        name: "ByColor",
+        kind: "map",
+        required: false,
+        shape: &Shape::Map(&Shape::List(&Shape::Scalar)),
+    },
+    Member {
+        name: "LevelsByName",
+        kind: "map",
+        required: false,
+        shape: &Shape::Map(&Shape::Scalar),
+    },
+    Member {
+        name: "type",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "match",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Self",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "KMSKeyId",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "StreamARN",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "HTTPSEndpoint",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "renamedField",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Password",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Secret",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Required",
+        kind: "string",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "RequiredWithDefault",
+        kind: "integer",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Defaulted",
+        kind: "boolean",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "ClientOptional",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Name",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Percent",
+        kind: "integer",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Score",
+        kind: "float",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "BigScore",
+        kind: "number",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "FewStrings",
+        kind: "list",
+        required: false,
+        shape: &Shape::List(&Shape::Scalar),
+    },
+    Member {
+        name: "SmallBlob",
+        kind: "blob",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "FewLabels",
+        kind: "map",
+        required: false,
+        shape: &Shape::Map(&Shape::Scalar),
+    },
+    Member {
+        name: "Code",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Names",
+        kind: "list",
+        required: false,
+        shape: &Shape::List(&Shape::Scalar),
+    },
+    Member {
+        name: "NamesByName",
+        kind: "map",
+        required: false,
+        shape: &Shape::Map(&Shape::Scalar),
+    },
+    Member {
+        name: "ShortColor",
+        kind: "enum",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+];
+static SHAPE_CHOICE: Shape = Shape::Structure {
+    name: "Choice",
+    members: &MEMBERS_CHOICE,
+};
+static MEMBERS_CHOICE: [Member; 10usize] = [
+    Member {
+        name: "Nothing",
+        kind: "structure",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Text",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Number",
+        kind: "integer",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Item",
+        kind: "structure",
+        required: false,
+        shape: &SHAPE_ITEM,
+    },
+    Member {
+        name: "Nested",
+        kind: "union",
+        required: false,
+        shape: &SHAPE_CHOICE,
+    },
+    Member {
+        name: "List",
+        kind: "list",
+        required: false,
+        shape: &Shape::List(&Shape::Scalar),
+    },
+    Member {
+        name: "Time",
+        kind: "timestamp",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Secret",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Unknown",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "jsonNamed",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+];
+static SHAPE_CLIENT_SHAPE: Shape = Shape::Structure {
+    name: "Client",
+    members: &MEMBERS_CLIENT_SHAPE,
+};
+static MEMBERS_CLIENT_SHAPE: [Member; 2usize] = [
+    Member {
+        name: "Name",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Config",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+];
+static SHAPE_INNER: Shape = Shape::Structure {
+    name: "Inner",
+    members: &MEMBERS_INNER,
+};
+static MEMBERS_INNER: [Member; 1usize] = [
+    Member {
+        name: "Outer",
+        kind: "structure",
+        required: true,
+        shape: &SHAPE_OUTER,
+    },
+];
+static SHAPE_ITEM: Shape = Shape::Structure {
+    name: "Item",
+    members: &MEMBERS_ITEM,
+};
+static MEMBERS_ITEM: [Member; 3usize] = [
+    Member {
+        name: "Id",
+        kind: "string",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Name",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Value",
+        kind: "document",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+];
+static SHAPE_LIST_THINGS_INPUT: Shape = Shape::Structure {
+    name: "ListThingsInput",
+    members: &MEMBERS_LIST_THINGS_INPUT,
+};
+static MEMBERS_LIST_THINGS_INPUT: [Member; 2usize] = [
+    Member {
+        name: "NextToken",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "MaxResults",
+        kind: "integer",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+];
+static SHAPE_NODE: Shape = Shape::Structure {
+    name: "Node",
+    members: &MEMBERS_NODE,
+};
+static MEMBERS_NODE: [Member; 4usize] = [
+    Member {
+        name: "Value",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Next",
+        kind: "structure",
+        required: false,
+        shape: &SHAPE_NODE,
+    },
+    Member {
+        name: "Children",
+        kind: "list",
+        required: false,
+        shape: &Shape::List(&SHAPE_NODE),
+    },
+    Member {
+        name: "ChildrenByName",
+        kind: "map",
+        required: false,
+        shape: &Shape::Map(&SHAPE_NODE),
+    },
+];
+static SHAPE_OUTER: Shape = Shape::Structure {
+    name: "Outer",
+    members: &MEMBERS_OUTER,
+};
+static MEMBERS_OUTER: [Member; 2usize] = [
+    Member {
+        name: "Inner",
+        kind: "structure",
+        required: false,
+        shape: &SHAPE_INNER,
+    },
+    Member {
+        name: "Label",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+];
+static SHAPE_PING_INPUT: Shape = Shape::Structure {
+    name: "Ping",
+    members: &MEMBERS_PING_INPUT,
+};
+static MEMBERS_PING_INPUT: [Member; 0usize] = [];
+static SHAPE_PUT_EVERYTHING_INPUT: Shape = Shape::Structure {
+    name: "PutEverythingInput",
+    members: &MEMBERS_PUT_EVERYTHING_INPUT,
+};
+static MEMBERS_PUT_EVERYTHING_INPUT: [Member; 7usize] = [
+    Member {
+        name: "Everything",
+        kind: "structure",
+        required: true,
+        shape: &SHAPE_ALL_TYPES,
+    },
+    Member {
+        name: "Client",
+        kind: "structure",
+        required: false,
+        shape: &SHAPE_CLIENT_SHAPE,
+    },
+    Member {
+        name: "Node",
+        kind: "structure",
+        required: false,
+        shape: &SHAPE_NODE,
+    },
+    Member {
+        name: "Outer",
+        kind: "structure",
+        required: false,
+        shape: &SHAPE_OUTER,
+    },
+    Member {
+        name: "Choice",
+        kind: "union",
+        required: false,
+        shape: &SHAPE_CHOICE,
+    },
+    Member {
+        name: "Item",
+        kind: "structure",
+        required: false,
+        shape: &SHAPE_ITEM,
+    },
+    Member {
+        name: "ClientToken",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+];
+static SHAPE_RESET_INPUT: Shape = Shape::Structure {
+    name: "Reset",
+    members: &MEMBERS_RESET_INPUT,
+};
+static MEMBERS_RESET_INPUT: [Member; 0usize] = [];
 /// Why a call by name failed.
 #[derive(Debug)]
 pub enum CallError {
@@ -141,6 +650,7 @@ pub async fn call(
 ) -> ::std::result::Result<CallOutput, CallError> {
     match name {
         "ListThings" => {
+            check_keys(&SHAPE_LIST_THINGS_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::list_things::input_from_json(input)
                 .map_err(CallError::Input)?;
             #[allow(unused_mut)]
@@ -155,6 +665,7 @@ pub async fn call(
             })
         }
         "Ping" => {
+            check_keys(&SHAPE_PING_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::ping::input_from_json(input)
                 .map_err(CallError::Input)?;
             #[allow(unused_mut)]
@@ -169,6 +680,7 @@ pub async fn call(
             })
         }
         "PutEverything" => {
+            check_keys(&SHAPE_PUT_EVERYTHING_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::put_everything::input_from_json(input)
                 .map_err(CallError::Input)?;
             #[allow(unused_mut)]
@@ -183,6 +695,7 @@ pub async fn call(
             })
         }
         "Reset" => {
+            check_keys(&SHAPE_RESET_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::reset::input_from_json(input)
                 .map_err(CallError::Input)?;
             #[allow(unused_mut)]
@@ -210,6 +723,7 @@ pub async fn prepare(
 ) -> ::std::result::Result<OutgoingRequest, CallError> {
     match name {
         "ListThings" => {
+            check_keys(&SHAPE_LIST_THINGS_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::list_things::input_from_json(input)
                 .map_err(CallError::Input)?;
             config
@@ -220,6 +734,7 @@ pub async fn prepare(
                 .map_err(CallError::from_sdk)
         }
         "Ping" => {
+            check_keys(&SHAPE_PING_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::ping::input_from_json(input)
                 .map_err(CallError::Input)?;
             config
@@ -228,6 +743,7 @@ pub async fn prepare(
                 .map_err(CallError::from_sdk)
         }
         "PutEverything" => {
+            check_keys(&SHAPE_PUT_EVERYTHING_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::put_everything::input_from_json(input)
                 .map_err(CallError::Input)?;
             config
@@ -238,6 +754,7 @@ pub async fn prepare(
                 .map_err(CallError::from_sdk)
         }
         "Reset" => {
+            check_keys(&SHAPE_RESET_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::reset::input_from_json(input)
                 .map_err(CallError::Input)?;
             config

@@ -6,18 +6,14 @@ use crate::runtime::client::Config;
 use crate::runtime::error::{ErrorMeta, ProvideErrorMeta, SdkError};
 use crate::runtime::json::{DeserializeError, Value};
 use crate::runtime::transport::OutgoingRequest;
-/// An input member: model name, kind (`string`, `integer`, `float`, `boolean`, `enum`,
-/// `timestamp`, `blob`, `list`, `map`, `structure`, `union`, `document`, `number`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Member {
-    pub name: &'static str,
-    pub kind: &'static str,
-    pub required: bool,
-}
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub use crate::runtime::schema::{check_keys, Member, Shape};
+#[derive(Clone, Copy, Debug)]
 pub struct OperationInfo {
     /// The model name (`DescribeImageGenerationConfiguration`).
     pub name: &'static str,
+    /// The input document's shape: the keys each level may have.
+    pub input: &'static Shape,
+    /// The input's members.
     pub members: &'static [Member],
     /// The output member that is a streaming payload, if any (`Payload`).
     pub streaming_output: ::std::option::Option<&'static str>,
@@ -30,96 +26,186 @@ pub struct CallOutput {
     pub payload: ::std::option::Option<crate::runtime::byte_stream::ByteStream>,
 }
 /// The service's operations, sorted by name.
-pub const OPERATIONS: &[OperationInfo] = &[
+pub static OPERATIONS: &[OperationInfo] = &[
     OperationInfo {
         name: "DescribeOtherWidget",
-        members: &[
-            Member {
-                name: "Name",
-                kind: "string",
-                required: true,
-            },
-            Member {
-                name: "Verbose",
-                kind: "boolean",
-                required: false,
-            },
-        ],
+        input: &SHAPE_WIDGET_QUERY,
+        members: &MEMBERS_WIDGET_QUERY,
         streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "DescribeWidget",
-        members: &[
-            Member {
-                name: "Name",
-                kind: "string",
-                required: true,
-            },
-            Member {
-                name: "Verbose",
-                kind: "boolean",
-                required: false,
-            },
-        ],
+        input: &SHAPE_WIDGET_QUERY,
+        members: &MEMBERS_WIDGET_QUERY,
         streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "GetWidget",
-        members: &[
-            Member {
-                name: "Name",
-                kind: "string",
-                required: true,
-            },
-            Member {
-                name: "Status",
-                kind: "enum",
-                required: false,
-            },
-            Member {
-                name: "OtherStatus",
-                kind: "enum",
-                required: false,
-            },
-            Member {
-                name: "Client",
-                kind: "structure",
-                required: false,
-            },
-            Member {
-                name: "Config",
-                kind: "structure",
-                required: false,
-            },
-        ],
+        input: &SHAPE_GET_WIDGET_INPUT,
+        members: &MEMBERS_GET_WIDGET_INPUT,
         streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "New",
-        members: &[
-            Member {
-                name: "Widget",
-                kind: "structure",
-                required: false,
-            },
-        ],
+        input: &SHAPE_NEW_INPUT,
+        members: &MEMBERS_NEW_INPUT,
         streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "PutOtherWidget",
-        members: &[
-            Member {
-                name: "Widget",
-                kind: "structure",
-                required: false,
-            },
-            Member {
-                name: "Widgets",
-                kind: "list",
-                required: false,
-            },
-        ],
+        input: &SHAPE_PUT_OTHER_WIDGET_INPUT,
+        members: &MEMBERS_PUT_OTHER_WIDGET_INPUT,
         streaming_output: ::std::option::Option::None,
+    },
+];
+static SHAPE_CLIENT_SHAPE: Shape = Shape::Structure {
+    name: "Client",
+    members: &MEMBERS_CLIENT_SHAPE,
+};
+static MEMBERS_CLIENT_SHAPE: [Member; 1usize] = [
+    Member {
+        name: "Id",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+];
+static SHAPE_CONFIG_SHAPE: Shape = Shape::Structure {
+    name: "Config",
+    members: &MEMBERS_CONFIG_SHAPE,
+};
+static MEMBERS_CONFIG_SHAPE: [Member; 1usize] = [
+    Member {
+        name: "Verbose",
+        kind: "boolean",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+];
+static SHAPE_NEW_INPUT: Shape = Shape::Structure {
+    name: "NewInput",
+    members: &MEMBERS_NEW_INPUT,
+};
+static MEMBERS_NEW_INPUT: [Member; 1usize] = [
+    Member {
+        name: "Widget",
+        kind: "structure",
+        required: false,
+        shape: &SHAPE_WIDGET,
+    },
+];
+static SHAPE_WIDGET: Shape = Shape::Structure {
+    name: "Widget",
+    members: &MEMBERS_WIDGET,
+};
+static MEMBERS_WIDGET: [Member; 3usize] = [
+    Member {
+        name: "Name",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Status",
+        kind: "enum",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Other",
+        kind: "structure",
+        required: false,
+        shape: &SHAPE_OTHER_WIDGET,
+    },
+];
+static SHAPE_WIDGET_QUERY: Shape = Shape::Structure {
+    name: "WidgetQuery",
+    members: &MEMBERS_WIDGET_QUERY,
+};
+static MEMBERS_WIDGET_QUERY: [Member; 2usize] = [
+    Member {
+        name: "Name",
+        kind: "string",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Verbose",
+        kind: "boolean",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+];
+static SHAPE_GET_WIDGET_INPUT: Shape = Shape::Structure {
+    name: "WidgetRequest",
+    members: &MEMBERS_GET_WIDGET_INPUT,
+};
+static MEMBERS_GET_WIDGET_INPUT: [Member; 5usize] = [
+    Member {
+        name: "Name",
+        kind: "string",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Status",
+        kind: "enum",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "OtherStatus",
+        kind: "enum",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Client",
+        kind: "structure",
+        required: false,
+        shape: &SHAPE_CLIENT_SHAPE,
+    },
+    Member {
+        name: "Config",
+        kind: "structure",
+        required: false,
+        shape: &SHAPE_CONFIG_SHAPE,
+    },
+];
+static SHAPE_PUT_OTHER_WIDGET_INPUT: Shape = Shape::Structure {
+    name: "PutOtherWidgetInput",
+    members: &MEMBERS_PUT_OTHER_WIDGET_INPUT,
+};
+static MEMBERS_PUT_OTHER_WIDGET_INPUT: [Member; 2usize] = [
+    Member {
+        name: "Widget",
+        kind: "structure",
+        required: false,
+        shape: &SHAPE_OTHER_WIDGET,
+    },
+    Member {
+        name: "Widgets",
+        kind: "list",
+        required: false,
+        shape: &Shape::List(&SHAPE_OTHER_WIDGET),
+    },
+];
+static SHAPE_OTHER_WIDGET: Shape = Shape::Structure {
+    name: "Widget",
+    members: &MEMBERS_OTHER_WIDGET,
+};
+static MEMBERS_OTHER_WIDGET: [Member; 2usize] = [
+    Member {
+        name: "Id",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Status",
+        kind: "enum",
+        required: false,
+        shape: &Shape::Scalar,
     },
 ];
 /// Why a call by name failed.
@@ -164,6 +250,7 @@ pub async fn call(
 ) -> ::std::result::Result<CallOutput, CallError> {
     match name {
         "DescribeOtherWidget" => {
+            check_keys(&SHAPE_WIDGET_QUERY, input).map_err(CallError::Input)?;
             let input = crate::operation::describe_other_widget::input_from_json(input)
                 .map_err(CallError::Input)?;
             #[allow(unused_mut)]
@@ -182,6 +269,7 @@ pub async fn call(
             })
         }
         "DescribeWidget" => {
+            check_keys(&SHAPE_WIDGET_QUERY, input).map_err(CallError::Input)?;
             let input = crate::operation::describe_widget::input_from_json(input)
                 .map_err(CallError::Input)?;
             #[allow(unused_mut)]
@@ -196,6 +284,7 @@ pub async fn call(
             })
         }
         "GetWidget" => {
+            check_keys(&SHAPE_GET_WIDGET_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::get_widget::input_from_json(input)
                 .map_err(CallError::Input)?;
             #[allow(unused_mut)]
@@ -210,6 +299,7 @@ pub async fn call(
             })
         }
         "New" => {
+            check_keys(&SHAPE_NEW_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::new::input_from_json(input)
                 .map_err(CallError::Input)?;
             #[allow(unused_mut)]
@@ -224,6 +314,7 @@ pub async fn call(
             })
         }
         "PutOtherWidget" => {
+            check_keys(&SHAPE_PUT_OTHER_WIDGET_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::put_other_widget::input_from_json(input)
                 .map_err(CallError::Input)?;
             #[allow(unused_mut)]
@@ -251,6 +342,7 @@ pub async fn prepare(
 ) -> ::std::result::Result<OutgoingRequest, CallError> {
     match name {
         "DescribeOtherWidget" => {
+            check_keys(&SHAPE_WIDGET_QUERY, input).map_err(CallError::Input)?;
             let input = crate::operation::describe_other_widget::input_from_json(input)
                 .map_err(CallError::Input)?;
             config
@@ -261,6 +353,7 @@ pub async fn prepare(
                 .map_err(CallError::from_sdk)
         }
         "DescribeWidget" => {
+            check_keys(&SHAPE_WIDGET_QUERY, input).map_err(CallError::Input)?;
             let input = crate::operation::describe_widget::input_from_json(input)
                 .map_err(CallError::Input)?;
             config
@@ -271,6 +364,7 @@ pub async fn prepare(
                 .map_err(CallError::from_sdk)
         }
         "GetWidget" => {
+            check_keys(&SHAPE_GET_WIDGET_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::get_widget::input_from_json(input)
                 .map_err(CallError::Input)?;
             config
@@ -281,6 +375,7 @@ pub async fn prepare(
                 .map_err(CallError::from_sdk)
         }
         "New" => {
+            check_keys(&SHAPE_NEW_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::new::input_from_json(input)
                 .map_err(CallError::Input)?;
             config
@@ -289,6 +384,7 @@ pub async fn prepare(
                 .map_err(CallError::from_sdk)
         }
         "PutOtherWidget" => {
+            check_keys(&SHAPE_PUT_OTHER_WIDGET_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::put_other_widget::input_from_json(input)
                 .map_err(CallError::Input)?;
             config

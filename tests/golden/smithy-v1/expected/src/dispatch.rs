@@ -6,18 +6,14 @@ use crate::runtime::client::Config;
 use crate::runtime::error::{ErrorMeta, ProvideErrorMeta, SdkError};
 use crate::runtime::json::{DeserializeError, Value};
 use crate::runtime::transport::OutgoingRequest;
-/// An input member: model name, kind (`string`, `integer`, `float`, `boolean`, `enum`,
-/// `timestamp`, `blob`, `list`, `map`, `structure`, `union`, `document`, `number`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Member {
-    pub name: &'static str,
-    pub kind: &'static str,
-    pub required: bool,
-}
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub use crate::runtime::schema::{check_keys, Member, Shape};
+#[derive(Clone, Copy, Debug)]
 pub struct OperationInfo {
     /// The model name (`DescribeImageGenerationConfiguration`).
     pub name: &'static str,
+    /// The input document's shape: the keys each level may have.
+    pub input: &'static Shape,
+    /// The input's members.
     pub members: &'static [Member],
     /// The output member that is a streaming payload, if any (`Payload`).
     pub streaming_output: ::std::option::Option<&'static str>,
@@ -30,68 +26,90 @@ pub struct CallOutput {
     pub payload: ::std::option::Option<crate::runtime::byte_stream::ByteStream>,
 }
 /// The service's operations, sorted by name.
-pub const OPERATIONS: &[OperationInfo] = &[
+pub static OPERATIONS: &[OperationInfo] = &[
     OperationInfo {
         name: "DescribeRecords",
-        members: &[
-            Member {
-                name: "Marker",
-                kind: "string",
-                required: false,
-            },
-            Member {
-                name: "Kinds",
-                kind: "list",
-                required: false,
-            },
-        ],
+        input: &SHAPE_DESCRIBE_RECORDS_INPUT,
+        members: &MEMBERS_DESCRIBE_RECORDS_INPUT,
         streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "PutRecord",
-        members: &[
-            Member {
-                name: "Kind",
-                kind: "enum",
-                required: true,
-            },
-            Member {
-                name: "Tags",
-                kind: "list",
-                required: false,
-            },
-            Member {
-                name: "Count",
-                kind: "integer",
-                required: false,
-            },
-            Member {
-                name: "Enabled",
-                kind: "boolean",
-                required: false,
-            },
-            Member {
-                name: "Size",
-                kind: "integer",
-                required: false,
-            },
-            Member {
-                name: "Weight",
-                kind: "float",
-                required: false,
-            },
-            Member {
-                name: "OldField",
-                kind: "string",
-                required: false,
-            },
-            Member {
-                name: "KindsByTag",
-                kind: "map",
-                required: false,
-            },
-        ],
+        input: &SHAPE_PUT_RECORD_INPUT,
+        members: &MEMBERS_PUT_RECORD_INPUT,
         streaming_output: ::std::option::Option::None,
+    },
+];
+static SHAPE_DESCRIBE_RECORDS_INPUT: Shape = Shape::Structure {
+    name: "DescribeRecordsRequest",
+    members: &MEMBERS_DESCRIBE_RECORDS_INPUT,
+};
+static MEMBERS_DESCRIBE_RECORDS_INPUT: [Member; 2usize] = [
+    Member {
+        name: "Marker",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Kinds",
+        kind: "list",
+        required: false,
+        shape: &Shape::List(&Shape::Scalar),
+    },
+];
+static SHAPE_PUT_RECORD_INPUT: Shape = Shape::Structure {
+    name: "PutRecordRequest",
+    members: &MEMBERS_PUT_RECORD_INPUT,
+};
+static MEMBERS_PUT_RECORD_INPUT: [Member; 8usize] = [
+    Member {
+        name: "Kind",
+        kind: "enum",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Tags",
+        kind: "list",
+        required: false,
+        shape: &Shape::List(&Shape::Scalar),
+    },
+    Member {
+        name: "Count",
+        kind: "integer",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Enabled",
+        kind: "boolean",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Size",
+        kind: "integer",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Weight",
+        kind: "float",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "OldField",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "KindsByTag",
+        kind: "map",
+        required: false,
+        shape: &Shape::Map(&Shape::Scalar),
     },
 ];
 /// Why a call by name failed.
@@ -136,6 +154,7 @@ pub async fn call(
 ) -> ::std::result::Result<CallOutput, CallError> {
     match name {
         "DescribeRecords" => {
+            check_keys(&SHAPE_DESCRIBE_RECORDS_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::describe_records::input_from_json(input)
                 .map_err(CallError::Input)?;
             #[allow(unused_mut)]
@@ -150,6 +169,7 @@ pub async fn call(
             })
         }
         "PutRecord" => {
+            check_keys(&SHAPE_PUT_RECORD_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::put_record::input_from_json(input)
                 .map_err(CallError::Input)?;
             #[allow(unused_mut)]
@@ -177,6 +197,7 @@ pub async fn prepare(
 ) -> ::std::result::Result<OutgoingRequest, CallError> {
     match name {
         "DescribeRecords" => {
+            check_keys(&SHAPE_DESCRIBE_RECORDS_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::describe_records::input_from_json(input)
                 .map_err(CallError::Input)?;
             config
@@ -187,6 +208,7 @@ pub async fn prepare(
                 .map_err(CallError::from_sdk)
         }
         "PutRecord" => {
+            check_keys(&SHAPE_PUT_RECORD_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::put_record::input_from_json(input)
                 .map_err(CallError::Input)?;
             config
