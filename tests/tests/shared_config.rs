@@ -11,22 +11,24 @@ use kinesis_video::runtime::credentials::{ProvideCredentials, ProvideFuture};
 use kinesis_video::runtime::profile::Env;
 
 /// A source of credentials of the user's own, counting how often it is asked.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 struct Counting {
-    asked: AtomicUsize,
+    asked: Arc<AtomicUsize>,
 }
 
-impl ProvideCredentials for Arc<Counting> {
+impl ProvideCredentials for Counting {
     fn provide_credentials(&self) -> ProvideFuture<'_> {
         let n = self.asked.fetch_add(1, Ordering::SeqCst);
         Box::pin(async move {
-            Ok(Credentials::new(format!("AKIDUSER{n}"), "user-secret", None)
-                .with_provider_name("custom"))
+            Ok(
+                Credentials::new(format!("AKIDUSER{n}"), "user-secret", None)
+                    .with_provider_name("custom"),
+            )
         })
     }
 }
 
-fn shared(vars: &[(&str, &str)], provider: Arc<Counting>) -> SharedConfig {
+fn shared(vars: &[(&str, &str)], provider: Counting) -> SharedConfig {
     SharedConfig::builder()
         .env(Env::from_vars(
             vars.iter().map(|(k, v)| (k.to_string(), v.to_string())),
@@ -40,7 +42,7 @@ fn shared(vars: &[(&str, &str)], provider: Arc<Counting>) -> SharedConfig {
 
 #[tokio::test]
 async fn clients_of_two_crates_share_one_provider_and_region() {
-    let provider = Arc::new(Counting::default());
+    let provider = Counting::default();
     let shared = shared(&[], provider.clone());
     let control = kinesis_video::Client::from_shared(&shared).unwrap();
     let archived = kinesis_video_archived_media::Client::from_shared(&shared).unwrap();
@@ -59,12 +61,28 @@ async fn clients_of_two_crates_share_one_provider_and_region() {
         .dry_run()
         .await
         .unwrap();
-    assert!(a.url.starts_with("https://kinesisvideo.eu-west-1.amazonaws.com/"), "{}", a.url);
-    assert!(b.url.starts_with("https://kinesisvideo.eu-west-1.amazonaws.com/"), "{}", b.url);
+    assert!(
+        a.url
+            .starts_with("https://kinesisvideo.eu-west-1.amazonaws.com/"),
+        "{}",
+        a.url
+    );
+    assert!(
+        b.url
+            .starts_with("https://kinesisvideo.eu-west-1.amazonaws.com/"),
+        "{}",
+        b.url
+    );
     let auth_a = a.headers.get("authorization").unwrap();
     let auth_b = b.headers.get("authorization").unwrap();
-    assert!(auth_a.contains("Credential=AKIDUSER0/20150830/eu-west-1/kinesisvideo/"), "{auth_a}");
-    assert!(auth_b.contains("Credential=AKIDUSER1/20150830/eu-west-1/kinesisvideo/"), "{auth_b}");
+    assert!(
+        auth_a.contains("Credential=AKIDUSER0/20150830/eu-west-1/kinesisvideo/"),
+        "{auth_a}"
+    );
+    assert!(
+        auth_b.contains("Credential=AKIDUSER1/20150830/eu-west-1/kinesisvideo/"),
+        "{auth_b}"
+    );
     // The one provider answered both crates' calls.
     assert_eq!(provider.asked.load(Ordering::SeqCst), 2);
 }
@@ -74,37 +92,38 @@ async fn an_endpoint_for_one_service_stays_with_that_service() {
     let shared = shared(
         &[
             ("AWS_ENDPOINT_URL", "http://127.0.0.1:1001"),
-            ("AWS_ENDPOINT_URL_KINESIS_VIDEO_MEDIA", "http://127.0.0.1:1002"),
+            (
+                "AWS_ENDPOINT_URL_KINESIS_VIDEO_MEDIA",
+                "http://127.0.0.1:1002",
+            ),
         ],
-        Arc::new(Counting::default()),
+        Counting::default(),
     );
     let control = kinesis_video::Client::from_shared(&shared).unwrap();
     let media = kinesis_video_media::Client::from_shared(&shared).unwrap();
     let signaling = kinesis_video_signaling::Client::from_shared(&shared).unwrap();
     let url = |r: kinesis_video::runtime::transport::OutgoingRequest| r.url;
-    assert!(url(control.list_streams().dry_run().await.unwrap()).starts_with("http://127.0.0.1:1001/"));
-    assert!(url(
-        media
-            .get_media()
-            .stream_name("cam-1")
-            .start_selector(
-                kinesis_video_media::types::StartSelector::builder()
-                    .start_selector_type(kinesis_video_media::types::StartSelectorType::Now)
-                    .build()
-            )
-            .dry_run()
-            .await
-            .unwrap()
-    )
+    assert!(
+        url(control.list_streams().dry_run().await.unwrap()).starts_with("http://127.0.0.1:1001/")
+    );
+    assert!(url(media
+        .get_media()
+        .stream_name("cam-1")
+        .start_selector(
+            kinesis_video_media::types::StartSelector::builder()
+                .start_selector_type(kinesis_video_media::types::StartSelectorType::Now)
+                .build()
+        )
+        .dry_run()
+        .await
+        .unwrap())
     .starts_with("http://127.0.0.1:1002/"));
-    assert!(url(
-        signaling
-            .get_ice_server_config()
-            .channel_arn("arn:aws:kinesisvideo:eu-west-1:123456789012:channel/c/1")
-            .dry_run()
-            .await
-            .unwrap()
-    )
+    assert!(url(signaling
+        .get_ice_server_config()
+        .channel_arn("arn:aws:kinesisvideo:eu-west-1:123456789012:channel/c/1")
+        .dry_run()
+        .await
+        .unwrap())
     .starts_with("http://127.0.0.1:1001/"));
 }
 
@@ -115,9 +134,11 @@ async fn a_failing_provider_is_an_error_of_the_call_and_sends_nothing() {
     impl ProvideCredentials for Refusing {
         fn provide_credentials(&self) -> ProvideFuture<'_> {
             Box::pin(async {
-                Err(kinesis_video::runtime::credentials::CredentialsError::provider_error(
-                    "the token service said no",
-                ))
+                Err(
+                    kinesis_video::runtime::credentials::CredentialsError::provider_error(
+                        "the token service said no",
+                    ),
+                )
             })
         }
     }
