@@ -16,6 +16,8 @@ prints its JSON AST (Smithy 2.0), as `smithy ast` does.
   --flatten                copy mixins into the shapes that use them and leave the mixins out
                            (what the generator reads)
   --allow-unknown-traits   keep traits whose definition is not among the files (else an error)
+  --idl DIR                write the model as IDL 2.0 instead, one NAMESPACE.smithy per
+                           namespace in DIR
 ";
 
 /// The JSON AST text of a model file or folder: a JSON AST file as it is, anything else read
@@ -28,10 +30,18 @@ pub fn load(path: &Path) -> Result<String, String> {
 pub fn ast(args: &[String]) -> Result<ExitCode, String> {
     let mut files = Vec::new();
     let mut flatten = false;
+    let mut idl_dir = None;
     let mut options = Options::default();
-    for a in args {
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
         match a.as_str() {
             "--flatten" => flatten = true,
+            "--idl" => {
+                idl_dir = Some(PathBuf::from(
+                    it.next()
+                        .ok_or(format!("--idl needs a folder\n\n{AST_USAGE}"))?,
+                ))
+            }
             "--allow-unknown-traits" => options.allow_unknown_traits = true,
             "-h" | "--help" => {
                 print!("{AST_USAGE}");
@@ -48,6 +58,16 @@ pub fn ast(args: &[String]) -> Result<ExitCode, String> {
     }
     let ast = idl::load_paths(&files, options).map_err(|e| e.to_string())?;
     let ast = if flatten { ast.flattened() } else { ast };
-    print!("{}", ast.to_json());
+    match idl_dir {
+        None => print!("{}", ast.to_json()),
+        Some(dir) => {
+            std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            for (namespace, text) in ast.to_idl() {
+                let path = dir.join(format!("{namespace}.smithy"));
+                std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+                println!("{}", path.display());
+            }
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -15,7 +15,7 @@
 //! into its definitions ([`defs`]), [`json`] does the same for a JSON AST file, [`assemble`]
 //! resolves shape ids across all files, merges traits and metadata and builds the shapes
 //! ([`build`], mixins included), [`upgrade`] turns IDL 1.0 into 2.0, [`validate`] refuses what
-//! no model may contain, and [`serialize`] writes the JSON AST.
+//! no model may contain, and [`serialize`] writes the JSON AST ([`write`]: the IDL).
 //!
 //! Errors name the file, line and column and what was expected, in the words of Smithy's own
 //! loader; no input makes the reader panic.
@@ -35,12 +35,14 @@ mod strings;
 mod upgrade;
 mod validate;
 mod values;
+mod write;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub use assemble::Options;
 pub use error::{Diagnostic, IdlError};
+use serialize::Layout;
 
 /// An assembled model, ready to be written as a JSON AST.
 #[derive(Clone, Debug)]
@@ -52,7 +54,16 @@ impl Ast {
     /// The JSON AST as `smithy ast` writes it: Smithy 2.0, shapes sorted by id, the prelude
     /// left out, mixins kept (`mixins`, and `apply` for traits added to inherited members).
     pub fn to_json(&self) -> String {
-        let mut out = serialize::to_ast(&self.model, false).to_json_pretty();
+        let mut out = serialize::to_ast(&self.model, false, Layout::Sorted).to_json_pretty();
+        out.push('\n');
+        out
+    }
+
+    /// Like [`Ast::to_json`], with lists of shapes (operations, resources, errors) in the order
+    /// the model declares them rather than sorted: what the generator reads (an operation's
+    /// errors become error variants in that order, as they do from a JSON AST).
+    pub fn to_json_in_model_order(&self) -> String {
+        let mut out = serialize::to_ast(&self.model, false, Layout::ModelOrder).to_json_pretty();
         out.push('\n');
         out
     }
@@ -60,13 +71,13 @@ impl Ast {
     /// The same document as a `serde_json::Value` (whose objects sort their keys: compare
     /// with it, but read [`Ast::to_json`] where member order matters).
     pub fn to_value(&self) -> serde_json::Value {
-        serialize::to_ast(&self.model, false).to_value()
+        serialize::to_ast(&self.model, false, Layout::Sorted).to_value()
     }
 
     /// Like [`Ast::to_value`], with the `smithy.api` shapes the files define (when one of them
     /// is the prelude itself).
     pub fn to_value_with_prelude(&self) -> serde_json::Value {
-        serialize::to_ast(&self.model, true).to_value()
+        serialize::to_ast(&self.model, true, Layout::Sorted).to_value()
     }
 
     /// The model with mixins copied into the shapes that use them and the mixin shapes
@@ -75,6 +86,13 @@ impl Ast {
         Ast {
             model: serialize::flatten(&self.model),
         }
+    }
+
+    /// The model as IDL 2.0: `(namespace, text)`, one file per namespace (a model of several
+    /// namespaces is several files), the first with the metadata. Reading the files back gives
+    /// the same AST.
+    pub fn to_idl(&self) -> Vec<(String, String)> {
+        write::to_idl(&self.model)
     }
 
     /// Ids of the shapes the model defines (the prelude's left out), sorted.
@@ -204,5 +222,7 @@ pub fn model_json(paths: &[PathBuf], options: Options) -> Result<String, IdlErro
                 .map_err(|e| IdlError::file(&one.display().to_string(), e.to_string()));
         }
     }
-    Ok(load_paths(paths, options)?.flattened().to_json())
+    Ok(load_paths(paths, options)?
+        .flattened()
+        .to_json_in_model_order())
 }

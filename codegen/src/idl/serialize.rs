@@ -27,15 +27,31 @@ fn reference(id: &str) -> Node {
     Node::Object(vec![("target".into(), Node::String(id.to_string()))])
 }
 
-fn sorted_refs(ids: &[String]) -> Option<Node> {
+/// How lists of shape references are written.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// Sorted, as `smithy ast` writes them.
+    Sorted,
+    /// In the order the model declares them (an operation's errors become error variants in
+    /// that order).
+    ModelOrder,
+}
+
+fn refs(ids: &[String], layout: Layout) -> Option<Node> {
     if ids.is_empty() {
         return None;
     }
-    let mut sorted: Vec<&String> = ids.iter().collect();
-    sorted.sort();
-    sorted.dedup();
+    let mut list: Vec<&String> = Vec::with_capacity(ids.len());
+    for id in ids {
+        if !list.contains(&id) {
+            list.push(id);
+        }
+    }
+    if layout == Layout::Sorted {
+        list.sort();
+    }
     Some(Node::Array(
-        sorted.into_iter().map(|i| reference(i)).collect(),
+        list.into_iter().map(|i| reference(i)).collect(),
     ))
 }
 
@@ -52,7 +68,7 @@ fn ref_map(entries: &[(String, String)]) -> Option<Node> {
 
 /// The JSON AST of the model (Smithy 2.0); prelude shapes the files define are left out unless
 /// `include_prelude`.
-pub fn to_ast(model: &Model, include_prelude: bool) -> Node {
+pub fn to_ast(model: &Model, include_prelude: bool, layout: Layout) -> Node {
     let mut root = vec![("smithy".to_string(), Node::String("2.0".into()))];
     if !model.metadata.is_empty() {
         let mut metadata = model.metadata.clone();
@@ -66,7 +82,7 @@ pub fn to_ast(model: &Model, include_prelude: bool) -> Node {
         .filter(|s| include_prelude || !s.is_prelude())
     {
         let mut applies = Vec::new();
-        shapes.push((shape.id.clone(), shape_node(shape, &mut applies)));
+        shapes.push((shape.id.clone(), shape_node(shape, layout, &mut applies)));
         shapes.extend(applies);
     }
     shapes.sort_by(|a, b| a.0.cmp(&b.0));
@@ -74,7 +90,7 @@ pub fn to_ast(model: &Model, include_prelude: bool) -> Node {
     Node::Object(root)
 }
 
-fn shape_node(shape: &Shape, applies: &mut Vec<(String, Node)>) -> Node {
+fn shape_node(shape: &Shape, layout: Layout, applies: &mut Vec<(String, Node)>) -> Node {
     let mut out = vec![(
         "type".to_string(),
         Node::String(
@@ -117,8 +133,8 @@ fn shape_node(shape: &Shape, applies: &mut Vec<(String, Node)>) -> Node {
     match shape.kind {
         k if k.has_named_members() => out.push(("members".into(), Node::Object(members))),
         ShapeType::List | ShapeType::Set | ShapeType::Map => out.extend(members),
-        ShapeType::Operation => entity_properties(shape, &mut out),
-        ShapeType::Service | ShapeType::Resource => entity_properties(shape, &mut out),
+        ShapeType::Operation => entity_properties(shape, layout, &mut out),
+        ShapeType::Service | ShapeType::Resource => entity_properties(shape, layout, &mut out),
         _ => {}
     }
     if let Some(traits) = traits_node(&shape.local) {
@@ -127,8 +143,9 @@ fn shape_node(shape: &Shape, applies: &mut Vec<(String, Node)>) -> Node {
     Node::Object(out)
 }
 
-fn entity_properties(shape: &Shape, out: &mut Vec<(String, Node)>) {
+fn entity_properties(shape: &Shape, layout: Layout, out: &mut Vec<(String, Node)>) {
     let e = &shape.entity;
+    let sorted_refs = |ids: &[String]| refs(ids, layout);
     let mut push = |key: &str, value: Option<Node>| {
         if let Some(v) = value {
             out.push((key.to_string(), v));
