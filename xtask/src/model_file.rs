@@ -21,9 +21,22 @@ prints its JSON AST (Smithy 2.0), as `smithy ast` does.
 ";
 
 /// The JSON AST text of a model file or folder: a JSON AST file as it is, anything else read
-/// as IDL (with the JSON AST files among it) and flattened.
+/// as IDL (with the JSON AST files among it) and flattened. Traits whose definition is not
+/// among the files (`aws.*`, which Smithy's tools carry built in) are kept, and named on stderr.
 pub fn load(path: &Path) -> Result<String, String> {
-    idl::model_json(&[path.to_path_buf()], Options::default()).map_err(|e| e.to_string())
+    let options = Options {
+        allow_unknown_traits: true,
+    };
+    let (json, unknown) =
+        idl::model_json(&[path.to_path_buf()], options).map_err(|e| e.to_string())?;
+    if !unknown.is_empty() {
+        eprintln!(
+            "note: {}: traits without a definition among the model files, kept as written: {}",
+            path.display(),
+            unknown.join(", ")
+        );
+    }
+    Ok(json)
 }
 
 /// `cargo xtask ast FILE...`

@@ -2,7 +2,7 @@
 //! and metadata, then builds the shapes ([`super::build`]), upgrades IDL 1.0 shapes
 //! ([`super::upgrade`]) and checks the result ([`super::validate`]).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::defs::{FileDefs, Loc, Ref, ShapeDef, ShapeType, Version};
 use super::error::{Diagnostic, IdlError};
@@ -36,6 +36,7 @@ pub struct Assembler {
     pub(super) options: Options,
     /// Trait ids applied anywhere, with a place they were applied (for the definition check).
     used_traits: BTreeMap<String, (Loc, String)>,
+    unknown_traits: BTreeSet<String>,
 }
 
 /// Assembles the files into one model.
@@ -48,6 +49,7 @@ pub fn assemble(files: Vec<FileDefs>, options: Options) -> Result<Model, IdlErro
         errors: Vec::new(),
         options,
         used_traits: BTreeMap::new(),
+        unknown_traits: BTreeSet::new(),
     };
     let mut metadata_defs = Vec::new();
     let mut trait_apps = Vec::new();
@@ -77,6 +79,7 @@ pub fn assemble(files: Vec<FileDefs>, options: Options) -> Result<Model, IdlErro
         }
     }
     model.shapes = a.build_all();
+    model.unknown_traits = std::mem::take(&mut a.unknown_traits);
     a.report_unclaimed_traits();
     a.check_trait_definitions(&model);
     super::upgrade::upgrade(&mut model);
@@ -241,6 +244,9 @@ impl Assembler {
                 ),
             ));
             return;
+        }
+        if !trait_found {
+            self.unknown_traits.insert(trait_id.clone());
         }
         if !trait_found && !self.options.allow_unknown_traits {
             self.errors.push(Diagnostic::model(

@@ -95,6 +95,16 @@ impl Ast {
         write::to_idl(&self.model)
     }
 
+    /// Traits the model applies but does not define (kept as written, with unknown traits
+    /// allowed).
+    pub fn unknown_traits(&self) -> Vec<&str> {
+        self.model
+            .unknown_traits
+            .iter()
+            .map(String::as_str)
+            .collect()
+    }
+
     /// Ids of the shapes the model defines (the prelude's left out), sorted.
     pub fn shape_ids(&self) -> Vec<&str> {
         self.model
@@ -214,15 +224,17 @@ pub fn load_paths(paths: &[PathBuf], options: Options) -> Result<Ast, IdlError> 
 }
 
 /// The JSON AST text of "a model file or folder" for the generator: one JSON AST file is
-/// returned as it is; anything else (IDL files, folders, several files) is read and flattened.
-pub fn model_json(paths: &[PathBuf], options: Options) -> Result<String, IdlError> {
+/// returned as it is; anything else (IDL files, folders, several files) is read, flattened and
+/// written with lists in model order. Also returns the traits without a definition.
+pub fn model_json(paths: &[PathBuf], options: Options) -> Result<(String, Vec<String>), IdlError> {
     if let [one] = paths {
         if one.is_file() && one.extension().is_some_and(|x| x == "json") {
             return std::fs::read_to_string(one)
+                .map(|text| (text, Vec::new()))
                 .map_err(|e| IdlError::file(&one.display().to_string(), e.to_string()));
         }
     }
-    Ok(load_paths(paths, options)?
-        .flattened()
-        .to_json_in_model_order())
+    let ast = load_paths(paths, options)?;
+    let unknown = ast.unknown_traits().iter().map(|t| t.to_string()).collect();
+    Ok((ast.flattened().to_json_in_model_order(), unknown))
 }

@@ -2,7 +2,7 @@
 //! mixins applied (members inherited from mixins are marked, so that the AST can be written the
 //! way Smithy writes it, with `mixins` kept, or flattened).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::defs::{Loc, ShapeType, Version};
 use super::node::Node;
@@ -123,4 +123,7 @@ impl Shape {
 pub struct Model {
     pub shapes: BTreeMap<String, Shape>,
     pub metadata: Vec<(String, Node)>,
+    /// Traits applied without a definition among the files (kept as written when unknown
+    /// traits are allowed).
+    pub unknown_traits: BTreeSet<String>,
 }

@@ -213,6 +213,7 @@ pub fn flatten(model: &Model) -> Model {
     let mut out = Model {
         shapes: Default::default(),
         metadata: model.metadata.clone(),
+        unknown_traits: model.unknown_traits.clone(),
     };
     for shape in model.shapes.values() {
         if shape.local.contains_key(MIXIN) {

@@ -15,6 +15,15 @@ fn exists(model: &Model, id: &str) -> bool {
 
 pub fn validate(model: &Model, errors: &mut Vec<Diagnostic>) {
     for shape in model.shapes.values() {
+        for m in &shape.members {
+            if !exists(model, &m.target) {
+                errors.push(Diagnostic::model(
+                    &m.loc,
+                    Some(&format!("{}${}", shape.id, m.name)),
+                    format!("member targets `{}`, which is not defined", m.target),
+                ));
+            }
+        }
         let mut err = |shape_id: &str, message: String| {
             errors.push(Diagnostic::model(&shape.loc, Some(shape_id), message));
         };
@@ -30,14 +39,6 @@ pub fn validate(model: &Model, errors: &mut Vec<Diagnostic>) {
                 )
             }
             _ => {}
-        }
-        for m in &shape.members {
-            if !exists(model, &m.target) {
-                err(
-                    &format!("{id}${}", m.name),
-                    format!("member targets `{}`, which is not defined", m.target),
-                );
-            }
         }
         for (property, target) in shape.entity.references() {
             if !exists(model, target) {
