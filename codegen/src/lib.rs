@@ -7,6 +7,7 @@
 pub mod diff;
 pub mod emit;
 mod error;
+pub mod idl;
 pub mod ir;
 pub mod lower;
 pub mod model;

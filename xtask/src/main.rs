@@ -1,6 +1,7 @@
 //! Project tasks: `cargo xtask fetch | codegen [--check]`.
 
 mod model_diff;
+mod model_file;
 mod pins;
 mod test;
 mod vendor;
@@ -28,6 +29,10 @@ tasks:
                         use as path dependencies outside this workspace (`vendor --help`)
   update NEWFILE        move a model's pin to NEWFILE, regenerate, run the snapshot tests and
                         print the diff and what to review (`update --help`)
+  ast FILE...           print the JSON AST of Smithy IDL (.smithy) and JSON AST files and
+                        folders, read as one model (`ast --help`)
+
+Wherever a task takes a model file, a .smithy file or a folder of model files works too.
 
 options:
   --mirror DIR          take model files from DIR instead of downloading them
@@ -97,6 +102,9 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     if args.first().map(String::as_str) == Some("update") {
         return model_diff::update(&root, &args[1..]);
     }
+    if args.first().map(String::as_str) == Some("ast") {
+        return model_file::ast(&args[1..]);
+    }
     let opts = parse_args(args)?;
     let manifest = pins::load(&root.join("model/models.toml"))?;
     let source = ModelSource::new(&root, opts.mirror.clone());
@@ -127,8 +135,7 @@ fn codegen(
         .map_err(|e| format!("reading {}: {e}", partitions_path.display()))?;
     for pin in &manifest.model {
         let model_path = source.get(pin)?;
-        let text = std::fs::read_to_string(&model_path)
-            .map_err(|e| format!("reading {}: {e}", model_path.display()))?;
+        let text = model_file::load(&model_path)?;
         let options = smithy_lite_codegen::CrateOptions {
             version: pin.crate_version.clone(),
             model_source: format!("{}@{}", pin.file, &pin.commit[..12]),

@@ -16,7 +16,7 @@ pub const USAGE: &str = "\
 usage: cargo xtask diff OLD NEW [options]
        cargo xtask diff --base REV [options]
 
-Compares two Smithy JSON AST models and lists every change, classified like smithy-diff
+Compares two Smithy models (JSON AST, or IDL files or folders) and lists every change, classified like smithy-diff
 (breaking, dangerous, compatible, documentation), with its effect on the generated Rust API.
 
   OLD NEW               two model files
@@ -122,6 +122,11 @@ fn read(path: &Path) -> Result<String, String> {
     std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
 }
 
+/// A model file (JSON AST or IDL) or folder, as JSON AST text.
+fn read_model(path: &Path) -> Result<String, String> {
+    crate::model_file::load(path)
+}
+
 /// Parses and lowers a model; `service` is the shape to lower, or `None` to pick one.
 fn lower(
     text: &str,
@@ -189,7 +194,7 @@ pub fn diff(root: &Path, args: &[String]) -> Result<ExitCode, String> {
     match &args.base {
         None => {
             let (old_path, new_path) = (&args.files[0], &args.files[1]);
-            let (old_text, new_text) = (read(old_path)?, read(new_path)?);
+            let (old_text, new_text) = (read_model(old_path)?, read_model(new_path)?);
             let service = service_of(&new_text, args.service.as_deref(), manifest.as_ref());
             let old = lower(
                 &old_text,
@@ -211,11 +216,11 @@ pub fn diff(root: &Path, args: &[String]) -> Result<ExitCode, String> {
                 let new_path = source.get(new_pin)?;
                 let service = args.service.as_deref().unwrap_or(&new_pin.service);
                 let old = lower(
-                    &read(&old_path)?,
+                    &read_model(&old_path)?,
                     &format!("{} at {rev}", old_pin.file),
                     Some(service),
                 )?;
-                let new = lower(&read(&new_path)?, &new_pin.file, Some(service))?;
+                let new = lower(&read_model(&new_path)?, &new_pin.file, Some(service))?;
                 reports.push(smithy_lite_codegen::diff::diff(&old, &new));
             }
         }
@@ -430,8 +435,7 @@ pub fn update(root: &Path, args: &[String]) -> Result<ExitCode, String> {
     let new_bytes =
         std::fs::read(&args.file).map_err(|e| format!("{}: {e}", args.file.display()))?;
     let new_sha = pins::sha256_hex(&new_bytes);
-    let new_text = String::from_utf8(new_bytes.clone())
-        .map_err(|e| format!("{}: not UTF-8: {e}", args.file.display()))?;
+    let new_text = read_model(&args.file)?;
     let new_service = lower(
         &new_text,
         &args.file.display().to_string(),
@@ -450,8 +454,7 @@ pub fn update(root: &Path, args: &[String]) -> Result<ExitCode, String> {
         Ok(path) => {
             let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
             source.keep(&bytes)?;
-            let text = String::from_utf8_lossy(&bytes).into_owned();
-            Some(lower(&text, &pin.file, Some(&pin.service))?)
+            Some(lower(&read_model(&path)?, &pin.file, Some(&pin.service))?)
         }
         Err(e) => {
             eprintln!(
