@@ -155,3 +155,6 @@ impl std::error::Error for CredentialsError {
             .map(|s| s.as_ref() as &(dyn std::error::Error + 'static))
     }
 }
+
+pub mod sso;
+pub mod sts;
