@@ -120,6 +120,125 @@ impl Profile {
     }
 }
 
+/// Every profile and `[sso-session]` section of the shared files, each file kept apart (some
+/// choices depend on the file a key is in, as in botocore).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ProfileSet {
+    /// Profiles of the config file (`[default]`, `[profile name]`), by name.
+    config: BTreeMap<String, BTreeMap<String, String>>,
+    /// Profiles of the credentials file (`[name]`), by name.
+    credentials: BTreeMap<String, BTreeMap<String, String>>,
+    /// `[sso-session name]` sections of the config file.
+    sso_sessions: BTreeMap<String, BTreeMap<String, String>>,
+    /// The files that were read.
+    pub sources: Vec<PathBuf>,
+}
+
+/// Which file a profile setting comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProfileFile {
+    Config,
+    Credentials,
+}
+
+impl ProfileSet {
+    /// Reads both shared files; a missing file contributes nothing.
+    pub fn load(env: &Env) -> ProfileSet {
+        let mut set = ProfileSet::default();
+        if let Some(path) = env.config_file() {
+            if let Ok(text) = std::fs::read_to_string(&path) {
+                set.add_config(&text);
+                set.sources.push(path);
+            }
+        }
+        if let Some(path) = env.credentials_file() {
+            if let Ok(text) = std::fs::read_to_string(&path) {
+                set.add_credentials(&text);
+                set.sources.push(path);
+            }
+        }
+        set
+    }
+
+    /// Adds the sections of a config file's text.
+    pub fn add_config(&mut self, text: &str) {
+        for (section, settings) in parse_ini(text) {
+            let target = if section == "default" {
+                self.config.entry("default".into()).or_default()
+            } else if let Some(name) = section.strip_prefix("profile ") {
+                self.config.entry(name.trim().to_string()).or_default()
+            } else if let Some(name) = section.strip_prefix("sso-session ") {
+                self.sso_sessions
+                    .entry(name.trim().to_string())
+                    .or_default()
+            } else {
+                continue;
+            };
+            target.extend(settings);
+        }
+    }
+
+    /// Adds the sections of a credentials file's text.
+    pub fn add_credentials(&mut self, text: &str) {
+        for (section, settings) in parse_ini(text) {
+            self.credentials
+                .entry(section)
+                .or_default()
+                .extend(settings);
+        }
+    }
+
+    /// Whether either file has the profile.
+    pub fn contains(&self, name: &str) -> bool {
+        self.config.contains_key(name) || self.credentials.contains_key(name)
+    }
+
+    /// A setting of a profile from one file (empty values as absent).
+    pub fn get_in(&self, file: ProfileFile, profile: &str, key: &str) -> Option<&str> {
+        let map = match file {
+            ProfileFile::Config => &self.config,
+            ProfileFile::Credentials => &self.credentials,
+        };
+        map.get(profile)
+            .and_then(|s| s.get(&key.to_ascii_lowercase()))
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
+    }
+
+    /// A setting of a profile, the credentials file winning over the config file.
+    pub fn get(&self, profile: &str, key: &str) -> Option<&str> {
+        self.get_in(ProfileFile::Credentials, profile, key)
+            .or_else(|| self.get_in(ProfileFile::Config, profile, key))
+    }
+
+    /// A setting of an `[sso-session name]` section.
+    pub fn sso_session(&self, session: &str, key: &str) -> Option<&str> {
+        self.sso_sessions
+            .get(session)
+            .and_then(|s| s.get(&key.to_ascii_lowercase()))
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
+    }
+
+    /// Whether the config file has the `[sso-session name]` section.
+    pub fn has_sso_session(&self, session: &str) -> bool {
+        self.sso_sessions.contains_key(session)
+    }
+
+    /// One profile with both files merged (the credentials file wins), as [`Profile::load`].
+    pub fn profile(&self, name: &str) -> Profile {
+        let mut settings = self.config.get(name).cloned().unwrap_or_default();
+        if let Some(c) = self.credentials.get(name) {
+            settings.extend(c.clone());
+        }
+        Profile {
+            name: name.to_string(),
+            settings,
+            sources: self.sources.clone(),
+        }
+    }
+}
+
 /// A minimal INI reader for the AWS shared files: `[section]`, `key = value`, `#`/`;`
 /// comments, and indented continuation lines (nested settings such as `s3 =` are kept as
 /// their raw text).
@@ -219,5 +338,27 @@ mod tests {
         assert_eq!(p.get("AWS_ACCESS_KEY_ID"), Some("AKID"));
         assert_eq!(p.sources.len(), 2);
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn profile_set_keeps_files_apart_and_reads_sso_sessions() {
+        let mut set = ProfileSet::default();
+        set.add_config(
+            "[default]\nregion = us-east-1\n[profile dev]\nrole_arn = R\nsso_session = s\n[sso-session s]\nsso_region = eu-west-1\n[other]\nx = y\n",
+        );
+        set.add_credentials("[dev]\naws_access_key_id = AKID\n[default]\nregion = us-west-2\n");
+        assert!(set.contains("dev") && set.contains("default") && !set.contains("other"));
+        assert_eq!(
+            set.get_in(ProfileFile::Config, "dev", "role_arn"),
+            Some("R")
+        );
+        assert_eq!(
+            set.get_in(ProfileFile::Config, "dev", "aws_access_key_id"),
+            None
+        );
+        assert_eq!(set.get("dev", "AWS_ACCESS_KEY_ID"), Some("AKID"));
+        assert_eq!(set.get("default", "region"), Some("us-west-2"));
+        assert_eq!(set.sso_session("s", "sso_region"), Some("eu-west-1"));
+        assert_eq!(set.profile("dev").get("role_arn"), Some("R"));
     }
 }

@@ -2,15 +2,50 @@
 
 /// `(path under runtime/src, contents)`; `lib.rs` becomes `mod.rs`.
 pub const RUNTIME_FILES: &[(&str, &str)] = &[
-    ("lib.rs", include_str!("../../../runtime/src/lib.rs")),
     (
         "byte_stream.rs",
         include_str!("../../../runtime/src/byte_stream.rs"),
     ),
     ("client.rs", include_str!("../../../runtime/src/client.rs")),
     (
+        "credentials/cache.rs",
+        include_str!("../../../runtime/src/credentials/cache.rs"),
+    ),
+    (
+        "credentials/chain.rs",
+        include_str!("../../../runtime/src/credentials/chain.rs"),
+    ),
+    (
+        "credentials/container.rs",
+        include_str!("../../../runtime/src/credentials/container.rs"),
+    ),
+    (
+        "credentials/environment.rs",
+        include_str!("../../../runtime/src/credentials/environment.rs"),
+    ),
+    (
+        "credentials/imds.rs",
+        include_str!("../../../runtime/src/credentials/imds.rs"),
+    ),
+    (
+        "credentials/metadata_json.rs",
+        include_str!("../../../runtime/src/credentials/metadata_json.rs"),
+    ),
+    (
         "credentials/mod.rs",
         include_str!("../../../runtime/src/credentials/mod.rs"),
+    ),
+    (
+        "credentials/process.rs",
+        include_str!("../../../runtime/src/credentials/process.rs"),
+    ),
+    (
+        "credentials/profile/mod.rs",
+        include_str!("../../../runtime/src/credentials/profile/mod.rs"),
+    ),
+    (
+        "credentials/profile/plan.rs",
+        include_str!("../../../runtime/src/credentials/profile/plan.rs"),
     ),
     (
         "credentials/sso.rs",
@@ -19,6 +54,10 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     (
         "credentials/sts.rs",
         include_str!("../../../runtime/src/credentials/sts.rs"),
+    ),
+    (
+        "credentials/web_identity.rs",
+        include_str!("../../../runtime/src/credentials/web_identity.rs"),
     ),
     (
         "datetime.rs",
@@ -47,6 +86,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("error.rs", include_str!("../../../runtime/src/error.rs")),
     ("http.rs", include_str!("../../../runtime/src/http.rs")),
     ("json.rs", include_str!("../../../runtime/src/json.rs")),
+    ("lib.rs", include_str!("../../../runtime/src/lib.rs")),
     (
         "operation.rs",
         include_str!("../../../runtime/src/operation.rs"),
@@ -59,6 +99,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
         "profile.rs",
         include_str!("../../../runtime/src/profile.rs"),
     ),
+    ("region.rs", include_str!("../../../runtime/src/region.rs")),
     ("rest.rs", include_str!("../../../runtime/src/rest.rs")),
     ("retry.rs", include_str!("../../../runtime/src/retry.rs")),
     ("sigv4.rs", include_str!("../../../runtime/src/sigv4.rs")),
