@@ -78,6 +78,22 @@ pub struct Plan {
     pub roles: Vec<RoleStep>,
 }
 
+impl Plan {
+    /// The name the credentials of this plan will carry (botocore's `method`).
+    pub fn provider_name(&self) -> &'static str {
+        if !self.roles.is_empty() {
+            return super::ASSUME_ROLE_PROVIDER_NAME;
+        }
+        match &self.base {
+            Base::Static { file, .. } => static_provider_name(*file),
+            Base::Process { .. } => super::super::process::PROVIDER_NAME,
+            Base::WebIdentity { .. } => super::super::web_identity::PROVIDER_NAME,
+            Base::Sso { .. } => super::SSO_PROVIDER_NAME,
+            Base::Named { .. } => super::ASSUME_ROLE_PROVIDER_NAME,
+        }
+    }
+}
+
 /// The plan of profile `name`. `NotLoaded` when the profile does not exist or holds no
 /// credentials settings at all.
 pub fn resolve(set: &ProfileSet, name: &str) -> Result<Plan, CredentialsError> {
