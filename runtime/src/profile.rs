@@ -3,10 +3,12 @@
 //! `AWS_SHARED_CREDENTIALS_FILE`, `AWS_PROFILE`).
 
 use std::collections::BTreeMap;
+use std::fmt;
 use std::path::PathBuf;
 
 /// Where settings are read from. Tests pass their own variables instead of the process's.
-#[derive(Clone, Debug, Default)]
+/// `Debug` shows variable names only: values include secret keys and tokens.
+#[derive(Clone, Default)]
 pub struct Env {
     /// `None`: the process environment.
     vars: Option<BTreeMap<String, String>>,
@@ -65,13 +67,57 @@ impl Env {
     }
 }
 
+impl fmt::Debug for Env {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.vars {
+            None => f.write_str("Env(process)"),
+            Some(vars) => f.debug_tuple("Env").field(&vars.keys()).finish(),
+        }
+    }
+}
+
+/// Profile keys whose values are secret and stay out of `Debug`.
+const SECRET_KEYS: &[&str] = &[
+    "aws_secret_access_key",
+    "aws_session_token",
+    "aws_security_token",
+];
+
+/// Settings for `Debug`, secret values redacted.
+struct Redacted<'a>(&'a BTreeMap<String, String>);
+
+impl fmt::Debug for Redacted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map()
+            .entries(self.0.iter().map(|(k, v)| {
+                let shown = if SECRET_KEYS.contains(&k.as_str()) {
+                    "** redacted **"
+                } else {
+                    v.as_str()
+                };
+                (k, shown)
+            }))
+            .finish()
+    }
+}
+
 /// The settings of one profile, merged from both files (the credentials file wins).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct Profile {
     pub name: String,
     settings: BTreeMap<String, String>,
     /// The files that were read, for error messages.
     pub sources: Vec<PathBuf>,
+}
+
+impl fmt::Debug for Profile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Profile")
+            .field("name", &self.name)
+            .field("settings", &Redacted(&self.settings))
+            .field("sources", &self.sources)
+            .finish()
+    }
 }
 
 impl Profile {
@@ -121,8 +167,8 @@ impl Profile {
 }
 
 /// Every profile and `[sso-session]` section of the shared files, each file kept apart (some
-/// choices depend on the file a key is in, as in botocore).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// choices depend on the file a key is in, as in botocore). `Debug` redacts secret values.
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct ProfileSet {
     /// Profiles of the config file (`[default]`, `[profile name]`), by name.
     config: BTreeMap<String, BTreeMap<String, String>>,
@@ -132,6 +178,22 @@ pub struct ProfileSet {
     sso_sessions: BTreeMap<String, BTreeMap<String, String>>,
     /// The files that were read.
     pub sources: Vec<PathBuf>,
+}
+
+impl fmt::Debug for ProfileSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let redact = |m: &BTreeMap<String, BTreeMap<String, String>>| -> BTreeMap<String, String> {
+            m.iter()
+                .map(|(name, s)| (name.clone(), format!("{:?}", Redacted(s))))
+                .collect()
+        };
+        f.debug_struct("ProfileSet")
+            .field("config", &redact(&self.config))
+            .field("credentials", &redact(&self.credentials))
+            .field("sso_sessions", &redact(&self.sso_sessions))
+            .field("sources", &self.sources)
+            .finish()
+    }
 }
 
 /// Which file a profile setting comes from.
