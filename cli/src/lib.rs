@@ -23,6 +23,8 @@ use kinesis_video::primitives::DateTime;
 use kinesis_video::runtime::datetime::Format;
 use serde_json::{Map, Value};
 
+mod whoami;
+
 pub const USAGE_ERROR: i32 = 252;
 pub const SERVICE_ERROR: i32 = 254;
 pub const OTHER_ERROR: i32 = 255;
@@ -392,6 +394,7 @@ fn usage() -> String {
         "usage: kvs [SERVICE] OPERATION [--member-name VALUE ...] [options] [outfile]
        kvs SERVICE --help
        kvs [SERVICE] OPERATION --help
+       kvs whoami [--profile NAME] [--region REGION]   (where credentials and region come from)
 
 services:
 ",
@@ -1059,6 +1062,7 @@ pub async fn run(args: &[String], settings: Settings) -> Outcome {
         Some(WebrtcStorage::NAME) => run_service::<WebrtcStorage>(rest, settings).await,
         None => fail(USAGE_ERROR, usage()),
         Some("--help" | "help") => printed(usage()),
+        Some(whoami::NAME) => whoami::run(rest, settings).await,
         Some(command) => {
             let known = ControlPlane::operations()
                 .iter()
