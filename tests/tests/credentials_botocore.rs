@@ -421,6 +421,45 @@ async fn the_chain_chooses_what_botocore_chooses() {
         compared += 1;
     }
     assert_eq!(compared, 20);
+
+    // The one known difference: botocore asks web identity from the environment before the
+    // profile's static keys; the AWS SDKs' order (ours) asks the whole profile first.
+    let config = dir.write("config", "");
+    let credentials = dir.write("credentials", creds_default);
+    let vars: Vec<(String, String)> = [
+        ("HOME", dir.path().to_string_lossy().into_owned()),
+        ("AWS_CONFIG_FILE", config),
+        ("AWS_SHARED_CREDENTIALS_FILE", credentials),
+        ("AWS_DEFAULT_REGION", "us-east-1".into()),
+        ("AWS_ENDPOINT_URL_STS", sts.url.clone()),
+        ("AWS_EC2_METADATA_DISABLED", "true".into()),
+        ("AWS_WEB_IDENTITY_TOKEN_FILE", token_file.clone()),
+        ("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/web".into()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    let theirs = tokio::task::spawn_blocking({
+        let python = python.clone();
+        let vars = vars.clone();
+        move || botocore_choice(&python, &vars)
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        theirs.method.as_deref(),
+        Some("assume-role-with-web-identity")
+    );
+    let ours = DefaultCredentialsChain::builder()
+        .env(Env::from_vars(vars))
+        .build()
+        .credentials()
+        .await
+        .unwrap();
+    assert_eq!(
+        (ours.provider_name(), ours.access_key_id()),
+        ("shared-credentials-file", "AKIDCREDS")
+    );
     // botocore did call the fake STS for the role and web identity set-ups.
     let actions: Vec<String> = sts
         .requests()
@@ -443,7 +482,7 @@ async fn the_chain_chooses_what_botocore_chooses() {
             .iter()
             .filter(|a| *a == "Action=AssumeRoleWithWebIdentity")
             .count(),
-        2,
+        3,
         "{actions:?}"
     );
 }

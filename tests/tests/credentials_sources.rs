@@ -423,7 +423,11 @@ async fn profile_with_credential_process_and_static_source_profiles() {
         .provide_credentials()
         .await
         .unwrap_err();
-    assert_eq!(err.kind(), CredentialsErrorKind::NotLoaded);
+    assert_eq!(err.kind(), CredentialsErrorKind::InvalidConfiguration);
+    assert_eq!(
+        err.to_string(),
+        "profile `missing` is not in the shared files"
+    );
 }
 
 #[tokio::test]

@@ -101,9 +101,13 @@ impl Plan {
 /// credentials settings at all.
 pub fn resolve(set: &ProfileSet, name: &str) -> Result<Plan, CredentialsError> {
     if !set.contains(name) {
-        return Err(CredentialsError::not_loaded(format!(
-            "profile `{name}` is not in the shared files"
-        )));
+        // `default` may well be absent; a profile asked for by name must exist.
+        let message = format!("profile `{name}` is not in the shared files");
+        return Err(if name == "default" {
+            CredentialsError::not_loaded(message)
+        } else {
+            CredentialsError::invalid_configuration(message)
+        });
     }
     let mut visited: Vec<String> = vec![name.to_string()];
     let mut roles = Vec::new();
@@ -445,7 +449,7 @@ mod tests {
         assert!(resolve(&s, "y").unwrap_err().message().contains("`nope`"));
         assert_eq!(
             resolve(&s, "zzz").unwrap_err().kind(),
-            CredentialsErrorKind::NotLoaded
+            CredentialsErrorKind::InvalidConfiguration
         );
     }
 
