@@ -699,3 +699,96 @@ async fn static_credentials_are_never_read_again() {
     }
     assert_eq!(source.calls.load(Ordering::SeqCst), 1);
 }
+
+// ---- carrying a profile's plan out ----
+
+/// Records each AssumeRole call (source key, role, session, external id) and answers with
+/// `ASIA-<role name>`.
+#[derive(Default)]
+struct FakeSts(std::sync::Mutex<Vec<(String, String, String, Option<String>, Option<u32>)>>);
+
+impl smithy_lite_runtime::credentials::profile::AssumeRole for FakeSts {
+    fn assume_role<'a>(
+        &'a self,
+        source: &'a Credentials,
+        request: &'a smithy_lite_runtime::credentials::sts::AssumeRoleRequest,
+    ) -> ProvideFuture<'a> {
+        Box::pin(async move {
+            self.0.lock().unwrap().push((
+                source.access_key_id().to_string(),
+                request.role_arn.clone(),
+                request.role_session_name.clone(),
+                request.external_id.clone(),
+                request.duration_seconds,
+            ));
+            let name = request.role_arn.rsplit('/').next().unwrap();
+            Ok(Credentials::new(
+                format!("ASIA-{name}"),
+                "s",
+                Some("t".into()),
+            ))
+        })
+    }
+}
+
+#[tokio::test]
+async fn roles_are_assumed_from_the_source_up_each_with_the_previous_credentials() {
+    let dir = TempDir::new("execute");
+    let e = files_env(
+        &dir,
+        "[profile app]\nrole_arn = arn:aws:iam::1:role/app\nsource_profile = mid\nexternal_id = ext-app\nrole_session_name = app-session\n[profile mid]\nrole_arn = arn:aws:iam::1:role/mid\nsource_profile = base\nduration_seconds = 1800\n",
+        "[base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = S\n",
+        &[],
+    );
+    let provider = profile_provider(e, "app");
+    let plan = provider.plan().unwrap();
+    let sts = FakeSts::default();
+    let c = provider.execute_with(&plan, &sts).await.unwrap();
+    assert_eq!(
+        (c.access_key_id(), c.provider_name()),
+        ("ASIA-app", "assume-role")
+    );
+    let calls = sts.0.lock().unwrap().clone();
+    assert_eq!(calls.len(), 2);
+    assert_eq!(
+        (calls[0].0.as_str(), calls[0].1.as_str(), calls[0].4),
+        ("AKIDBASE", "arn:aws:iam::1:role/mid", Some(1800))
+    );
+    assert!(
+        calls[0].2.starts_with("smithy-lite-session-"),
+        "{:?}",
+        calls[0]
+    );
+    assert_eq!(
+        calls[1],
+        (
+            "ASIA-mid".to_string(),
+            "arn:aws:iam::1:role/app".to_string(),
+            "app-session".to_string(),
+            Some("ext-app".to_string()),
+            None
+        )
+    );
+}
+
+#[tokio::test]
+async fn credential_source_feeds_the_role() {
+    let dir = TempDir::new("execute-named");
+    let e = files_env(
+        &dir,
+        "[default]\nrole_arn = arn:aws:iam::1:role/r\ncredential_source = Environment\n",
+        "",
+        &[
+            ("AWS_ACCESS_KEY_ID", "AKIDENV"),
+            ("AWS_SECRET_ACCESS_KEY", "S"),
+        ],
+    );
+    let provider = profile_provider(e, "default");
+    let sts = FakeSts::default();
+    let c = provider
+        .execute_with(&provider.plan().unwrap(), &sts)
+        .await
+        .unwrap();
+    assert_eq!(c.access_key_id(), "ASIA-r");
+    assert_eq!(sts.0.lock().unwrap()[0].0, "AKIDENV");
+}

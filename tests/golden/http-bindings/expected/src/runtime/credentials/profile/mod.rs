@@ -26,6 +26,28 @@ pub const ASSUME_ROLE_PROVIDER_NAME: &str = "assume-role";
 /// The name credentials from SSO carry (botocore's `method`).
 pub const SSO_PROVIDER_NAME: &str = "sso";
 
+/// What assumes a role with given credentials: STS, or a test's fake.
+pub trait AssumeRole: Send + Sync {
+    fn assume_role<'a>(
+        &'a self,
+        source: &'a Credentials,
+        request: &'a AssumeRoleRequest,
+    ) -> ProvideFuture<'a>;
+}
+
+/// STS `AssumeRole`.
+struct Sts(StsSettings);
+
+impl AssumeRole for Sts {
+    fn assume_role<'a>(
+        &'a self,
+        source: &'a Credentials,
+        request: &'a AssumeRoleRequest,
+    ) -> ProvideFuture<'a> {
+        Box::pin(sts::assume_role(&self.0, source, request))
+    }
+}
+
 /// Credentials of one profile (`AWS_PROFILE`, or the name given).
 #[derive(Debug)]
 pub struct ProfileProvider {
@@ -63,16 +85,25 @@ impl ProfileProvider {
         plan::resolve(&ProfileSet::load(&self.env), &self.profile_name)
     }
 
-    /// Carries a plan out.
+    /// Carries a plan out, calling STS for each role.
     pub async fn execute(&self, plan: &Plan) -> Result<Credentials, CredentialsError> {
-        let mut credentials = self.base(&plan.base).await?;
-        let settings = StsSettings {
+        let sts = Sts(StsSettings {
             region: self.region.clone(),
             env: self.env.clone(),
             endpoint_url: None,
-        };
+        });
+        self.execute_with(plan, &sts).await
+    }
+
+    /// Carries a plan out with `roles` assuming each role (tests pass a fake).
+    pub async fn execute_with(
+        &self,
+        plan: &Plan,
+        roles: &dyn AssumeRole,
+    ) -> Result<Credentials, CredentialsError> {
+        let mut credentials = self.base(&plan.base).await?;
         // The plan lists roles from the selected profile down to the source: assume the
-        // deepest first.
+        // deepest first, each with the credentials of the one before.
         for role in plan.roles.iter().rev() {
             let request = AssumeRoleRequest {
                 role_arn: role.role_arn.clone(),
@@ -83,7 +114,8 @@ impl ProfileProvider {
                 external_id: role.external_id.clone(),
                 duration_seconds: role.duration_seconds,
             };
-            credentials = sts::assume_role(&settings, &credentials, &request)
+            credentials = roles
+                .assume_role(&credentials, &request)
                 .await?
                 .with_provider_name(ASSUME_ROLE_PROVIDER_NAME);
         }
