@@ -705,7 +705,10 @@ async fn static_credentials_are_never_read_again() {
 /// Records each AssumeRole call (source key, role, session, external id) and answers with
 /// `ASIA-<role name>`.
 #[derive(Default)]
-struct FakeSts(std::sync::Mutex<Vec<(String, String, String, Option<String>, Option<u32>)>>);
+struct FakeSts(std::sync::Mutex<Vec<Call>>);
+
+/// (source access key, role ARN, session name, external id, duration).
+type Call = (String, String, String, Option<String>, Option<u32>);
 
 impl smithy_lite_runtime::credentials::profile::AssumeRole for FakeSts {
     fn assume_role<'a>(
