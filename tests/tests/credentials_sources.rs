@@ -795,3 +795,55 @@ async fn credential_source_feeds_the_role() {
     assert_eq!(c.access_key_id(), "ASIA-r");
     assert_eq!(sts.0.lock().unwrap()[0].0, "AKIDENV");
 }
+
+// ---- web identity ----
+
+#[tokio::test]
+async fn web_identity_settings_and_the_token_file_read_on_every_call() {
+    use smithy_lite_runtime::credentials::web_identity::WebIdentityProvider;
+    let none = WebIdentityProvider::new(env(&[("AWS_ROLE_ARN", "arn:r")]), None);
+    assert_eq!(
+        none.provide_credentials().await.unwrap_err().kind(),
+        CredentialsErrorKind::NotLoaded
+    );
+    let no_role = WebIdentityProvider::new(env(&[("AWS_WEB_IDENTITY_TOKEN_FILE", "/t")]), None);
+    let err = no_role.provide_credentials().await.unwrap_err();
+    assert_eq!(err.kind(), CredentialsErrorKind::InvalidConfiguration);
+    assert!(err.message().contains("AWS_ROLE_ARN"), "{err}");
+
+    let dir = TempDir::new("web");
+    let token = dir.write("token", "eyJ.first.token");
+    let sts = serve(|req, _| {
+        let body = String::from_utf8_lossy(&req.body);
+        if body.contains("Action=AssumeRoleWithWebIdentity") {
+            ok("<AssumeRoleWithWebIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><AssumeRoleWithWebIdentityResult><Credentials><AccessKeyId>ASIAWEB</AccessKeyId><SecretAccessKey>s</SecretAccessKey><SessionToken>t</SessionToken><Expiration>2030-01-01T00:00:00Z</Expiration></Credentials></AssumeRoleWithWebIdentityResult></AssumeRoleWithWebIdentityResponse>")
+        } else {
+            Reply::Status(400, String::new())
+        }
+    })
+    .await;
+    let p = WebIdentityProvider::new(
+        env(&[
+            ("AWS_WEB_IDENTITY_TOKEN_FILE", &token),
+            ("AWS_ROLE_ARN", "arn:aws:iam::1:role/web"),
+            ("AWS_ROLE_SESSION_NAME", "pod-1"),
+            ("AWS_ENDPOINT_URL_STS", &sts.url),
+        ]),
+        Some("us-east-1".into()),
+    );
+    let config = p.config().unwrap();
+    assert_eq!(config.session_name.as_deref(), Some("pod-1"));
+    // The first call reads the file (whatever STS makes of it); once the file is gone the
+    // next call says so: nothing of the token was kept.
+    if let Err(e) = p.provide_credentials().await {
+        assert!(!e.message().contains("token file"), "{e}");
+    }
+    std::fs::remove_file(&token).unwrap();
+    let err = p.provide_credentials().await.unwrap_err();
+    assert_eq!(err.kind(), CredentialsErrorKind::InvalidConfiguration);
+    assert!(
+        err.message()
+            .contains("cannot read the web identity token file"),
+        "{err}"
+    );
+}
