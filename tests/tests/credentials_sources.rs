@@ -847,3 +847,43 @@ async fn web_identity_settings_and_the_token_file_read_on_every_call() {
         "{err}"
     );
 }
+
+#[tokio::test]
+async fn a_configured_source_that_fails_stops_the_chain() {
+    let dir = TempDir::new("stops");
+    let container = serve(|_, _| ok(container_server_json())).await;
+    let full = format!("{}/c", container.url);
+    let failing = dir.script("fail.sh", "#!/bin/sh\necho 'login expired' >&2\nexit 1\n");
+    let chain = |e: Env| DefaultCredentialsChain::builder().env(e).build();
+    // Half the environment's keys: an error, not a fall-through to the container.
+    let e = files_env(
+        &dir,
+        "",
+        "",
+        &[
+            ("AWS_ACCESS_KEY_ID", "AKID"),
+            ("AWS_CONTAINER_CREDENTIALS_FULL_URI", &full),
+        ],
+    );
+    let err = chain(e).credentials().await.unwrap_err();
+    assert_eq!(err.kind(), CredentialsErrorKind::InvalidConfiguration);
+    assert_eq!(
+        err.to_string(),
+        "environment: AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not"
+    );
+    // A failing credential_process: its error, not the container's credentials.
+    let e = files_env(
+        &dir,
+        &format!("[default]\ncredential_process = {failing}\n"),
+        "",
+        &[("AWS_CONTAINER_CREDENTIALS_FULL_URI", &full)],
+    );
+    let err = chain(e).credentials().await.unwrap_err();
+    assert_eq!(err.kind(), CredentialsErrorKind::ProviderError);
+    assert!(
+        err.to_string().starts_with("profile: credential_process"),
+        "{err}"
+    );
+    assert!(err.to_string().contains("login expired"), "{err}");
+    assert!(container.requests().is_empty());
+}
