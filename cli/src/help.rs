@@ -34,6 +34,7 @@ pub(crate) fn usage() -> String {
         "usage: kvs [SERVICE] OPERATION [--member-name VALUE ...] [options] [outfile]
        kvs SERVICE --help
        kvs [SERVICE] OPERATION --help
+       kvs whoami [--profile NAME] [--region REGION]   (where credentials and region come from)
 
 services:
 ",

@@ -14,6 +14,7 @@ mod data_endpoint;
 mod help;
 mod output;
 mod service;
+mod whoami;
 
 use std::collections::BTreeMap;
 
@@ -162,6 +163,7 @@ pub async fn run(args: &[String], settings: Settings) -> Outcome {
         Some(WebrtcStorage::NAME) => run_service::<WebrtcStorage>(rest, settings).await,
         None => fail(USAGE_ERROR, usage()),
         Some("--help" | "help") => printed(usage()),
+        Some(whoami::NAME) => whoami::run(rest, settings).await,
         Some(command) => {
             let known = ControlPlane::operations()
                 .iter()

@@ -10,9 +10,13 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use super::credentials::{ProvideCredentials, SharedCredentialsProvider};
+use super::credentials::imds::ImdsSettings;
+use super::credentials::{
+    CredentialsCache, DefaultCredentialsChain, ProvideCredentials, SharedCredentialsProvider,
+};
 use super::endpoint::{Partitions, RuleSet};
-use super::profile::{Env, Profile};
+use super::profile::{Env, Profile, ProfileSet};
+use super::region;
 use super::retry::{RetryConfig, RetryQuota};
 use super::sigv4::Credentials;
 use super::transport::{HttpClient, HttpTimeouts, ReqwestClient};
@@ -72,15 +76,22 @@ pub struct ConfigBuilder {
     http_client: Option<Arc<dyn HttpClient>>,
     signing_time: Option<SystemTime>,
     env: Option<Env>,
+    profile_name: Option<String>,
 }
 
 impl ConfigBuilder {
+    /// The profile of the shared files to read, instead of `AWS_PROFILE` (or `default`).
+    pub fn profile_name(mut self, name: impl Into<String>) -> Self {
+        self.profile_name = Some(name.into());
+        self
+    }
+
     pub fn region(mut self, region: impl Into<String>) -> Self {
         self.region = Some(region.into());
         self
     }
 
-    /// Fixed credentials.
+    /// Fixed credentials (instead of the default chain of sources).
     pub fn credentials(mut self, credentials: Credentials) -> Self {
         self.credentials = Some(SharedCredentialsProvider::new(credentials));
         self
@@ -161,10 +172,47 @@ impl ConfigBuilder {
     }
 
     /// Resolves the settings every service shares: builder first, then environment
-    /// variables, then the profile.
+    /// variables, then the profile. The region is not looked up in instance metadata here
+    /// ([`ConfigBuilder::load`] does); credentials come from the default chain, resolved at
+    /// the first call and cached for every client built from this configuration.
     pub fn build_shared(self) -> Result<SharedConfig, ConfigError> {
-        let env = self.env.unwrap_or_else(Env::process);
-        let profile = Profile::load(&env);
+        let env = self.env.clone().unwrap_or_else(Env::process);
+        let profile = self.profile(&env);
+        let region = self
+            .region
+            .clone()
+            .or_else(|| region::resolve(&env, &profile).map(|(r, _)| r));
+        self.finish(env, profile, region)
+    }
+
+    /// [`build_shared`](Self::build_shared), with the region also looked up in EC2 instance
+    /// metadata (IMDSv2) when neither the builder, the environment nor the profile gives one.
+    pub async fn load(self) -> Result<SharedConfig, ConfigError> {
+        let env = self.env.clone().unwrap_or_else(Env::process);
+        let profile = self.profile(&env);
+        let region = match &self.region {
+            Some(r) => Some(r.clone()),
+            None => region::resolve_with_imds(&env, &profile, ImdsSettings::default())
+                .await
+                .map(|(r, _)| r),
+        };
+        self.finish(env, profile, region)
+    }
+
+    fn profile(&self, env: &Env) -> Profile {
+        let name = self
+            .profile_name
+            .clone()
+            .unwrap_or_else(|| env.profile_name());
+        ProfileSet::load(env).profile(&name)
+    }
+
+    fn finish(
+        self,
+        env: Env,
+        profile: Profile,
+        region: Option<String>,
+    ) -> Result<SharedConfig, ConfigError> {
         let looked_in = || {
             let files: Vec<String> = profile
                 .sources
@@ -177,27 +225,21 @@ impl ConfigBuilder {
                 format!("profile `{}` in {}", profile.name, files.join(", "))
             }
         };
-        let region = self
-            .region
-            .or_else(|| env.get("AWS_REGION"))
-            .or_else(|| env.get("AWS_DEFAULT_REGION"))
-            .or_else(|| profile.get("region").map(str::to_owned))
-            .ok_or_else(|| {
-                ConfigError::new(format!(
-                    "no region: set one on the client builder, in AWS_REGION or AWS_DEFAULT_REGION, or as `region` of {}",
-                    looked_in()
-                ))
-            })?;
+        let region = region.ok_or_else(|| {
+            ConfigError::new(format!(
+                "no region: set one on the client builder, in AWS_REGION or AWS_DEFAULT_REGION, or as `region` of {}",
+                looked_in()
+            ))
+        })?;
         let credentials = match self.credentials {
             Some(c) => c,
-            None => SharedCredentialsProvider::new(credentials_from(&env, &profile).ok_or_else(
-                || {
-                    ConfigError::new(format!(
-                        "no credentials: set them on the client builder, in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or as aws_access_key_id/aws_secret_access_key of {}",
-                        looked_in()
-                    ))
-                },
-            )?),
+            None => SharedCredentialsProvider::new(CredentialsCache::new(
+                DefaultCredentialsChain::builder()
+                    .env(env.clone())
+                    .profile_name(profile.name.clone())
+                    .region(region.clone())
+                    .build(),
+            )),
         };
         let flag = |explicit: Option<bool>, var: &str, key: &str| {
             explicit
@@ -252,32 +294,6 @@ impl ConfigBuilder {
     }
 }
 
-fn credentials_from(env: &Env, profile: &Profile) -> Option<Credentials> {
-    if let (Some(id), Some(secret)) = (
-        env.get("AWS_ACCESS_KEY_ID"),
-        env.get("AWS_SECRET_ACCESS_KEY"),
-    ) {
-        return Some(
-            Credentials::new(id, secret, env.get("AWS_SESSION_TOKEN"))
-                .with_provider_name("environment"),
-        );
-    }
-    match (
-        profile.get("aws_access_key_id"),
-        profile.get("aws_secret_access_key"),
-    ) {
-        (Some(id), Some(secret)) => Some(
-            Credentials::new(
-                id.to_string(),
-                secret.to_string(),
-                profile.get("aws_session_token").map(str::to_owned),
-            )
-            .with_provider_name("profile"),
-        ),
-        _ => None,
-    }
-}
-
 /// Settings every service's client shares; cheap to clone (clones share the credentials
 /// cache and the HTTP client's connections).
 #[derive(Clone, Debug)]
@@ -321,9 +337,16 @@ impl SharedConfig {
         ConfigBuilder::default()
     }
 
-    /// Everything from the environment and the shared AWS files.
+    /// Everything from the environment and the shared AWS files (no instance metadata for
+    /// the region; see [`SharedConfig::load`]).
     pub fn from_env() -> Result<SharedConfig, ConfigError> {
         ConfigBuilder::default().build_shared()
+    }
+
+    /// Everything from the environment, the shared AWS files and, for the region, EC2
+    /// instance metadata.
+    pub async fn load() -> Result<SharedConfig, ConfigError> {
+        ConfigBuilder::default().load().await
     }
 
     pub fn region(&self) -> &str {

@@ -28,4 +28,6 @@ pub mod credentials;
 #[cfg(feature = "client")]
 pub mod paginator;
 #[cfg(feature = "client")]
+pub mod region;
+#[cfg(feature = "client")]
 pub mod transport;

@@ -3,10 +3,12 @@
 //! `AWS_SHARED_CREDENTIALS_FILE`, `AWS_PROFILE`).
 
 use std::collections::BTreeMap;
+use std::fmt;
 use std::path::PathBuf;
 
 /// Where settings are read from. Tests pass their own variables instead of the process's.
-#[derive(Clone, Debug, Default)]
+/// `Debug` shows variable names only: values include secret keys and tokens.
+#[derive(Clone, Default)]
 pub struct Env {
     /// `None`: the process environment.
     vars: Option<BTreeMap<String, String>>,
@@ -65,13 +67,57 @@ impl Env {
     }
 }
 
+impl fmt::Debug for Env {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.vars {
+            None => f.write_str("Env(process)"),
+            Some(vars) => f.debug_tuple("Env").field(&vars.keys()).finish(),
+        }
+    }
+}
+
+/// Profile keys whose values are secret and stay out of `Debug`.
+const SECRET_KEYS: &[&str] = &[
+    "aws_secret_access_key",
+    "aws_session_token",
+    "aws_security_token",
+];
+
+/// Settings for `Debug`, secret values redacted.
+struct Redacted<'a>(&'a BTreeMap<String, String>);
+
+impl fmt::Debug for Redacted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map()
+            .entries(self.0.iter().map(|(k, v)| {
+                let shown = if SECRET_KEYS.contains(&k.as_str()) {
+                    "** redacted **"
+                } else {
+                    v.as_str()
+                };
+                (k, shown)
+            }))
+            .finish()
+    }
+}
+
 /// The settings of one profile, merged from both files (the credentials file wins).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct Profile {
     pub name: String,
     settings: BTreeMap<String, String>,
     /// The files that were read, for error messages.
     pub sources: Vec<PathBuf>,
+}
+
+impl fmt::Debug for Profile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Profile")
+            .field("name", &self.name)
+            .field("settings", &Redacted(&self.settings))
+            .field("sources", &self.sources)
+            .finish()
+    }
 }
 
 impl Profile {
@@ -117,6 +163,141 @@ impl Profile {
             }
         }
         profile
+    }
+}
+
+/// Every profile and `[sso-session]` section of the shared files, each file kept apart (some
+/// choices depend on the file a key is in, as in botocore). `Debug` redacts secret values.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct ProfileSet {
+    /// Profiles of the config file (`[default]`, `[profile name]`), by name.
+    config: BTreeMap<String, BTreeMap<String, String>>,
+    /// Profiles of the credentials file (`[name]`), by name.
+    credentials: BTreeMap<String, BTreeMap<String, String>>,
+    /// `[sso-session name]` sections of the config file.
+    sso_sessions: BTreeMap<String, BTreeMap<String, String>>,
+    /// The files that were read.
+    pub sources: Vec<PathBuf>,
+}
+
+impl fmt::Debug for ProfileSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let redact = |m: &BTreeMap<String, BTreeMap<String, String>>| -> BTreeMap<String, String> {
+            m.iter()
+                .map(|(name, s)| (name.clone(), format!("{:?}", Redacted(s))))
+                .collect()
+        };
+        f.debug_struct("ProfileSet")
+            .field("config", &redact(&self.config))
+            .field("credentials", &redact(&self.credentials))
+            .field("sso_sessions", &redact(&self.sso_sessions))
+            .field("sources", &self.sources)
+            .finish()
+    }
+}
+
+/// Which file a profile setting comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProfileFile {
+    Config,
+    Credentials,
+}
+
+impl ProfileSet {
+    /// Reads both shared files; a missing file contributes nothing.
+    pub fn load(env: &Env) -> ProfileSet {
+        let mut set = ProfileSet::default();
+        if let Some(path) = env.config_file() {
+            if let Ok(text) = std::fs::read_to_string(&path) {
+                set.add_config(&text);
+                set.sources.push(path);
+            }
+        }
+        if let Some(path) = env.credentials_file() {
+            if let Ok(text) = std::fs::read_to_string(&path) {
+                set.add_credentials(&text);
+                set.sources.push(path);
+            }
+        }
+        set
+    }
+
+    /// Adds the sections of a config file's text.
+    pub fn add_config(&mut self, text: &str) {
+        for (section, settings) in parse_ini(text) {
+            let target = if section == "default" {
+                self.config.entry("default".into()).or_default()
+            } else if let Some(name) = section.strip_prefix("profile ") {
+                self.config.entry(name.trim().to_string()).or_default()
+            } else if let Some(name) = section.strip_prefix("sso-session ") {
+                self.sso_sessions
+                    .entry(name.trim().to_string())
+                    .or_default()
+            } else {
+                continue;
+            };
+            target.extend(settings);
+        }
+    }
+
+    /// Adds the sections of a credentials file's text.
+    pub fn add_credentials(&mut self, text: &str) {
+        for (section, settings) in parse_ini(text) {
+            self.credentials
+                .entry(section)
+                .or_default()
+                .extend(settings);
+        }
+    }
+
+    /// Whether either file has the profile.
+    pub fn contains(&self, name: &str) -> bool {
+        self.config.contains_key(name) || self.credentials.contains_key(name)
+    }
+
+    /// A setting of a profile from one file (empty values as absent).
+    pub fn get_in(&self, file: ProfileFile, profile: &str, key: &str) -> Option<&str> {
+        let map = match file {
+            ProfileFile::Config => &self.config,
+            ProfileFile::Credentials => &self.credentials,
+        };
+        map.get(profile)
+            .and_then(|s| s.get(&key.to_ascii_lowercase()))
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
+    }
+
+    /// A setting of a profile, the credentials file winning over the config file.
+    pub fn get(&self, profile: &str, key: &str) -> Option<&str> {
+        self.get_in(ProfileFile::Credentials, profile, key)
+            .or_else(|| self.get_in(ProfileFile::Config, profile, key))
+    }
+
+    /// A setting of an `[sso-session name]` section.
+    pub fn sso_session(&self, session: &str, key: &str) -> Option<&str> {
+        self.sso_sessions
+            .get(session)
+            .and_then(|s| s.get(&key.to_ascii_lowercase()))
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
+    }
+
+    /// Whether the config file has the `[sso-session name]` section.
+    pub fn has_sso_session(&self, session: &str) -> bool {
+        self.sso_sessions.contains_key(session)
+    }
+
+    /// One profile with both files merged (the credentials file wins), as [`Profile::load`].
+    pub fn profile(&self, name: &str) -> Profile {
+        let mut settings = self.config.get(name).cloned().unwrap_or_default();
+        if let Some(c) = self.credentials.get(name) {
+            settings.extend(c.clone());
+        }
+        Profile {
+            name: name.to_string(),
+            settings,
+            sources: self.sources.clone(),
+        }
     }
 }
 
@@ -219,5 +400,27 @@ mod tests {
         assert_eq!(p.get("AWS_ACCESS_KEY_ID"), Some("AKID"));
         assert_eq!(p.sources.len(), 2);
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn profile_set_keeps_files_apart_and_reads_sso_sessions() {
+        let mut set = ProfileSet::default();
+        set.add_config(
+            "[default]\nregion = us-east-1\n[profile dev]\nrole_arn = R\nsso_session = s\n[sso-session s]\nsso_region = eu-west-1\n[other]\nx = y\n",
+        );
+        set.add_credentials("[dev]\naws_access_key_id = AKID\n[default]\nregion = us-west-2\n");
+        assert!(set.contains("dev") && set.contains("default") && !set.contains("other"));
+        assert_eq!(
+            set.get_in(ProfileFile::Config, "dev", "role_arn"),
+            Some("R")
+        );
+        assert_eq!(
+            set.get_in(ProfileFile::Config, "dev", "aws_access_key_id"),
+            None
+        );
+        assert_eq!(set.get("dev", "AWS_ACCESS_KEY_ID"), Some("AKID"));
+        assert_eq!(set.get("default", "region"), Some("us-west-2"));
+        assert_eq!(set.sso_session("s", "sso_region"), Some("eu-west-1"));
+        assert_eq!(set.profile("dev").get("role_arn"), Some("R"));
     }
 }

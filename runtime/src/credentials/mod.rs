@@ -155,3 +155,18 @@ impl std::error::Error for CredentialsError {
             .map(|s| s.as_ref() as &(dyn std::error::Error + 'static))
     }
 }
+
+pub mod cache;
+pub mod chain;
+pub mod container;
+pub mod environment;
+pub mod imds;
+pub mod metadata_json;
+pub mod process;
+pub mod profile;
+pub mod sso;
+pub mod sts;
+pub mod web_identity;
+
+pub use cache::CredentialsCache;
+pub use chain::DefaultCredentialsChain;
