@@ -13,6 +13,18 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
         include_str!("../../../runtime/src/credentials/mod.rs"),
     ),
     (
+        "credentials/service_call.rs",
+        include_str!("../../../runtime/src/credentials/service_call.rs"),
+    ),
+    (
+        "credentials/sso.rs",
+        include_str!("../../../runtime/src/credentials/sso.rs"),
+    ),
+    (
+        "credentials/sts.rs",
+        include_str!("../../../runtime/src/credentials/sts.rs"),
+    ),
+    (
         "datetime.rs",
         include_str!("../../../runtime/src/datetime.rs"),
     ),

@@ -17,6 +17,10 @@ use std::time::SystemTime;
 use super::error::BoxError;
 use super::sigv4::Credentials;
 
+mod service_call;
+pub mod sso;
+pub mod sts;
+
 /// What [`ProvideCredentials::provide_credentials`] returns.
 pub type ProvideFuture<'a> =
     Pin<Box<dyn Future<Output = Result<Credentials, CredentialsError>> + Send + 'a>>;
