@@ -77,7 +77,6 @@ pub(crate) fn outgoing(endpoint: &str, request: HttpRequest) -> OutgoingRequest 
 /// A whole answer.
 pub(crate) struct Answer {
     pub status: u16,
-    #[allow(dead_code)]
     pub headers: Headers,
     pub body: Vec<u8>,
 }

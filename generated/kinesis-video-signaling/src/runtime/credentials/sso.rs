@@ -22,7 +22,7 @@ use serde_json::{Map, Value};
 use sha1::{Digest, Sha1};
 
 use super::super::datetime::{DateTime, Format};
-use super::super::http::HttpRequest;
+use super::super::http::{Headers, HttpRequest};
 use super::super::profile::Env;
 use super::super::rest::UNRESERVED;
 use super::super::sigv4::Credentials;
@@ -79,7 +79,7 @@ pub async fn get_role_credentials(
     let request = role_credentials_request(env, req, &token);
     tracing::debug!(account_id = %req.account_id, role_name = %req.role_name, url = %request.url, "sso GetRoleCredentials");
     let answer = send("SSO GetRoleCredentials", request, |_, _| false).await?;
-    parse_role_credentials(answer.status, &answer.body)
+    parse_role_credentials(answer.status, &answer.headers, &answer.body)
 }
 
 /// `GET /federation/credentials?role_name=..&account_id=..` with the bearer token.
@@ -372,10 +372,7 @@ async fn refresh(
 }
 
 /// (code, message) of a restJson1 error answer.
-fn json_error(
-    headers: &super::super::http::Headers,
-    body: &[u8],
-) -> (Option<String>, Option<String>) {
+fn json_error(headers: &Headers, body: &[u8]) -> (Option<String>, Option<String>) {
     let value: Option<Value> = serde_json::from_slice(body).ok();
     let from_body = |k: &str| {
         value
@@ -401,9 +398,13 @@ fn json_error(
 }
 
 /// Reads a `GetRoleCredentials` answer.
-pub fn parse_role_credentials(status: u16, body: &[u8]) -> Result<Credentials, CredentialsError> {
+pub fn parse_role_credentials(
+    status: u16,
+    headers: &Headers,
+    body: &[u8],
+) -> Result<Credentials, CredentialsError> {
     if !(200..300).contains(&status) {
-        let (code, message) = json_error(&super::super::http::Headers::new(), body);
+        let (code, message) = json_error(headers, body);
         let hint = if status == 401 || code.as_deref() == Some("UnauthorizedException") {
             format!("; {LOGIN_HINT}")
         } else {
@@ -526,8 +527,10 @@ mod tests {
 
     #[test]
     fn role_credentials_answers() {
+        let none = Headers::new();
         let c = parse_role_credentials(
             200,
+            &none,
             br#"{"roleCredentials":{"accessKeyId":"ASIA","secretAccessKey":"s","sessionToken":"t","expiration":1798160400123}}"#,
         )
         .unwrap();
@@ -538,9 +541,17 @@ mod tests {
         );
         let e = parse_role_credentials(
             401,
+            &none,
             br#"{"message":"Session token not found or invalid","__type":"com.amazonaws.switchboard.portal#UnauthorizedException"}"#,
         )
         .unwrap_err();
+        assert_eq!(e.code(), Some("UnauthorizedException"));
+        let mut h = Headers::new();
+        h.insert(
+            "x-amzn-errortype",
+            "UnauthorizedException:http://internal.amazon.com/coral/com.amazonaws.switchboard.portal/",
+        );
+        let e = parse_role_credentials(401, &h, br#"{"message":"expired"}"#).unwrap_err();
         assert_eq!(e.code(), Some("UnauthorizedException"));
         assert!(e.to_string().contains("aws sso login"), "{e}");
         for bad in [
@@ -548,7 +559,7 @@ mod tests {
             b"{}",
             br#"{"roleCredentials":{"accessKeyId":"A"}}"#,
         ] {
-            assert!(parse_role_credentials(200, bad).is_err());
+            assert!(parse_role_credentials(200, &none, bad).is_err());
         }
     }
 }
