@@ -13,6 +13,10 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
         include_str!("../../../runtime/src/credentials/mod.rs"),
     ),
     (
+        "credentials/iot.rs",
+        include_str!("../../../runtime/src/credentials/iot.rs"),
+    ),
+    (
         "credentials/service_call.rs",
         include_str!("../../../runtime/src/credentials/service_call.rs"),
     ),

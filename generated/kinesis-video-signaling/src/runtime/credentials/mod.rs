@@ -17,6 +17,7 @@ use std::time::SystemTime;
 use super::error::BoxError;
 use super::sigv4::Credentials;
 
+pub mod iot;
 mod service_call;
 pub mod sso;
 pub mod sts;
