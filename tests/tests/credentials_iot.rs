@@ -258,6 +258,8 @@ async fn a_client_without_a_trusted_certificate_is_refused() {
     };
     let err = iot.0.provide_credentials().await.unwrap_err();
     println!("refused certificate: {err}");
+    // The TLS alert is part of the message, so a user sees why.
+    assert!(err.to_string().contains("UnknownCA"), "{err}");
     let shown = format!("{err} {err:?} {:?}", iot.0);
     let key_body: String = iot.1.lines().nth(1).unwrap().to_string();
     assert!(

@@ -133,7 +133,7 @@ pub(crate) async fn send_with(
                     Ok(answer)
                 }
                 Err(e) => {
-                    let message = format!("{service}: {e}");
+                    let message = format!("{service}: {e}{}", causes(&e));
                     Err(match e.kind() {
                         super::super::transport::TransportErrorKind::Timeout => {
                             CredentialsError::timed_out(message)
@@ -149,6 +149,24 @@ pub(crate) async fn send_with(
         tokio::time::sleep(wait).await;
         attempt += 1;
     }
+}
+
+/// `: cause: deeper cause` of an error's sources (the TLS alert under a refused connection),
+/// each once.
+fn causes(e: &dyn std::error::Error) -> String {
+    let mut out = String::new();
+    let mut seen = e.to_string();
+    let mut next = e.source();
+    while let Some(cause) = next {
+        let text = cause.to_string();
+        if !seen.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+            seen.push_str(&text);
+        }
+        next = cause.source();
+    }
+    out
 }
 
 /// The error code of an answer, for retry decisions: `<Code>` of a query-protocol XML error,

@@ -149,13 +149,15 @@ impl IotCredentialsProviderBuilder {
     /// Reads the files and checks the PEM; every missing setting is named.
     pub fn build(self) -> Result<IotCredentialsProvider, CredentialsError> {
         let mut missing = Vec::new();
-        let required = |v: &Option<String>, name: &'static str, missing: &mut Vec<&str>| {
-            match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-                Some(s) => s.to_string(),
-                None => {
-                    missing.push(name);
-                    String::new()
-                }
+        let required = |v: &Option<String>, name: &'static str, missing: &mut Vec<&str>| match v
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            Some(s) => s.to_string(),
+            None => {
+                missing.push(name);
+                String::new()
             }
         };
         let endpoint = required(&self.endpoint, "endpoint", &mut missing);
@@ -173,9 +175,10 @@ impl IotCredentialsProviderBuilder {
                 missing.join(", ")
             )));
         }
-        let certificate = self.certificate.as_ref().map_or(Ok(Vec::new()), |p| {
-            p.read("client certificate")
-        })?;
+        let certificate = self
+            .certificate
+            .as_ref()
+            .map_or(Ok(Vec::new()), |p| p.read("client certificate"))?;
         let key = self
             .private_key
             .as_ref()
@@ -326,9 +329,7 @@ pub fn parse_credentials(status: u16, body: &[u8]) -> Result<Credentials, Creden
         )));
     }
     let malformed = |what: &str| {
-        CredentialsError::provider_error(format!(
-            "IoT credentials: a malformed answer: {what}"
-        ))
+        CredentialsError::provider_error(format!("IoT credentials: a malformed answer: {what}"))
     };
     let value = value.ok_or_else(|| malformed("not JSON"))?;
     let creds = value
@@ -389,7 +390,9 @@ mod tests {
             .thing_name("cam")
             .role_alias("a")
             .certificate_pem("not pem")
-            .private_key_pem("-----BEGIN PRIVATE KEY-----\nSECRETKEYBYTES\n-----END PRIVATE KEY-----\n");
+            .private_key_pem(
+                "-----BEGIN PRIVATE KEY-----\nSECRETKEYBYTES\n-----END PRIVATE KEY-----\n",
+            );
         assert!(!format!("{b:?}").contains("SECRETKEYBYTES"));
         let e = b.build().unwrap_err();
         assert!(e.message().contains("not a PEM certificate"), "{e}");
