@@ -23,6 +23,8 @@ use kinesis_video::primitives::DateTime;
 use kinesis_video::runtime::datetime::Format;
 use serde_json::{Map, Value};
 
+mod iot;
+
 pub const USAGE_ERROR: i32 = 252;
 pub const SERVICE_ERROR: i32 = 254;
 pub const OTHER_ERROR: i32 = 255;
@@ -98,6 +100,9 @@ struct Connection {
     region: Option<String>,
     endpoint_url: Option<String>,
     signing_time: Option<SystemTime>,
+    iot: iot::IotOptions,
+    /// From the IoT credentials provider, when it is configured (`Debug` hides the secrets).
+    credentials: Option<kinesis_video::client::Credentials>,
 }
 
 /// A signed request, as `--dry-run` prints it.
@@ -216,6 +221,18 @@ macro_rules! service {
                 }
                 if let Some(t) = conn.signing_time {
                     builder = builder.signing_time(t);
+                }
+                if let Some(c) = &conn.credentials {
+                    let token = c.session_token().map(str::to_string);
+                    let c2 = $krate::client::Credentials::new(
+                        c.access_key_id(),
+                        c.secret_access_key(),
+                        token,
+                    );
+                    builder = builder.credentials(
+                        c2.with_expiry(c.expiry())
+                            .with_provider_name(c.provider_name()),
+                    );
                 }
                 builder
                     .build(&$krate::client::SERVICE)
@@ -402,6 +419,7 @@ services:
     }
     out.push('\n');
     out.push_str(OPTIONS);
+    out.push_str(iot::OPTIONS);
     for (name, ops) in &all {
         out.push_str(&format!("\n{name} operations:\n"));
         for op in ops {
@@ -431,6 +449,7 @@ fn service_usage(service: &str, ops: &[Operation]) -> String {
     }
     out.push('\n');
     out.push_str(OPTIONS);
+    out.push_str(iot::OPTIONS);
     out
 }
 
@@ -492,6 +511,7 @@ data endpoint:
     }
     out.push('\n');
     out.push_str(OPTIONS);
+    out.push_str(iot::OPTIONS);
     out
 }
 
@@ -571,6 +591,7 @@ fn parse<S: Service>(
             "--region" => conn.region = Some(value_of(&mut it, arg)?),
             "--endpoint-url" => conn.endpoint_url = Some(value_of(&mut it, arg)?),
             "--dry-run" => dry_run = true,
+            flag if iot::IotOptions::is_flag(flag) => conn.iot.set(flag, value_of(&mut it, arg)?),
             "--signing-time" => {
                 let text = value_of(&mut it, arg)?;
                 let t = DateTime::parse(&text, Format::DateTime)
@@ -990,6 +1011,13 @@ async fn run_service<S: Service>(args: &[String], settings: Settings) -> Outcome
         Ok(p) => p,
         Err(outcome) => return outcome,
     };
+    // IoT credentials, when configured (not for a dry run, which makes no call).
+    if !dry_run {
+        match iot::credentials(&conn.iot, conn.env.as_ref()).await {
+            Ok(c) => conn.credentials = c,
+            Err(message) => return fail(OTHER_ERROR, message),
+        }
+    }
     // Validated and signed locally first, so that bad input is reported before any lookup.
     let request = match S::prepare(&conn, op.name, &input) {
         Ok(r) => r,

@@ -372,3 +372,105 @@ async fn the_credentials_sign_a_kinesis_video_call() {
     assert!(get("authorization").contains("x-amz-security-token"));
     assert_eq!(get("x-amz-security-token"), "IOT-SESSION-TOKEN");
 }
+
+/// `kvs` on a device: the `--iot-*` options (and the same as `iot_*` profile keys) fetch the
+/// credentials over mutual TLS, and the call is signed with them.
+#[tokio::test]
+async fn kvs_signs_with_iot_credentials_from_options_or_profile() {
+    let pki = Pki::new("test CA");
+    let (url, iot_seen) = serve(&pki, 200, ANSWER).await;
+    let (kvs_url, seen) = kinesis_video_stand_in().await;
+    let (cert_pem, key, _) = pki.issue(&[], "cam-1", ExtendedKeyUsagePurpose::ClientAuth);
+    let dir = std::env::temp_dir().join(format!("kvs-iot-e2e-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("cert.pem"), cert_pem).unwrap();
+    std::fs::write(dir.join("key.pem"), key.serialize_pem()).unwrap();
+    std::fs::write(dir.join("ca.pem"), pki.ca.pem()).unwrap();
+    std::fs::write(
+        dir.join("config"),
+        format!(
+            "[profile camera]\nregion = us-west-2\niot_credentials_endpoint = {url}\niot_thing_name = cam-1\niot_role_alias = kvs-camera-alias\niot_cert_file = ~/cert.pem\niot_key_file = ~/key.pem\niot_ca_file = ~/ca.pem\n"
+        ),
+    )
+    .unwrap();
+    let home = dir.to_str().unwrap().to_string();
+    let args = |extra: &[&str]| -> Vec<String> {
+        [
+            "describe-stream",
+            "--stream-name",
+            "cam-1",
+            "--endpoint-url",
+            &kvs_url,
+        ]
+        .iter()
+        .chain(extra)
+        .map(|s| s.to_string())
+        .collect()
+    };
+    let options = [
+        "--iot-endpoint",
+        &url,
+        "--iot-thing-name",
+        "cam-1",
+        "--iot-role-alias",
+        "kvs-camera-alias",
+        "--iot-cert",
+        &format!("{home}/cert.pem"),
+        "--iot-key",
+        &format!("{home}/key.pem"),
+        "--iot-ca",
+        &format!("{home}/ca.pem"),
+    ]
+    .map(String::from);
+    let options: Vec<&str> = options.iter().map(String::as_str).collect();
+    let by_options = kvs_cli::run(
+        &args(&options),
+        kvs_cli::Settings::from_vars([("AWS_REGION", "us-west-2"), ("HOME", home.as_str())]),
+    )
+    .await;
+    assert_eq!(by_options.code, 0, "{}", by_options.stderr);
+    let by_profile = kvs_cli::run(
+        &args(&[]),
+        kvs_cli::Settings::from_vars([
+            ("AWS_PROFILE", "camera"),
+            ("AWS_CONFIG_FILE", &format!("{home}/config")),
+            ("HOME", home.as_str()),
+        ]),
+    )
+    .await;
+    assert_eq!(by_profile.code, 0, "{}", by_profile.stderr);
+    assert!(by_profile.stdout.contains("cam-1"), "{}", by_profile.stdout);
+
+    assert_eq!(iot_seen.lock().unwrap().requests.len(), 2);
+    for headers in seen.lock().unwrap().iter() {
+        let auth = headers
+            .iter()
+            .find(|(k, _)| k == "authorization")
+            .map(|(_, v)| v.as_str())
+            .unwrap_or_default();
+        assert!(
+            auth.starts_with("AWS4-HMAC-SHA256 Credential=ASIAIOTEXAMPLE/"),
+            "{auth}"
+        );
+        assert!(headers.contains(&(
+            "x-amz-security-token".to_string(),
+            "IOT-SESSION-TOKEN".to_string()
+        )));
+    }
+    assert_eq!(seen.lock().unwrap().len(), 2);
+
+    // A refused IoT call is a clear failure (exit 255), not a call with other credentials.
+    let refused = kvs_cli::run(
+        &args(&options[..options.len() - 2]),
+        kvs_cli::Settings::from_vars([("AWS_REGION", "us-west-2"), ("HOME", home.as_str())]),
+    )
+    .await;
+    assert_eq!(refused.code, kvs_cli::OTHER_ERROR);
+    assert!(
+        refused.stderr.contains("IoT credentials"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(seen.lock().unwrap().len(), 2);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
