@@ -1,6 +1,7 @@
 //! SSO `GetRoleCredentials` with the token cache of `aws sso login` in a temporary HOME, and its
 //! refresh through SSO-OIDC `CreateToken`, against loopback servers.
 
+mod botocore;
 mod loopback;
 
 use std::path::PathBuf;
@@ -8,7 +9,10 @@ use std::time::SystemTime;
 
 use loopback::{canned, serve, Server};
 use serde_json::Value;
-use smithy_lite_runtime::credentials::sso::{cache_file, get_role_credentials, SsoRequest};
+use smithy_lite_runtime::credentials::sso::{
+    cache_file, create_token_request, get_role_credentials, role_credentials_request, CachedToken,
+    SsoRequest,
+};
 use smithy_lite_runtime::credentials::{CredentialsErrorKind, TimeSource};
 use smithy_lite_runtime::datetime::{DateTime, Format};
 use smithy_lite_runtime::profile::Env;
@@ -119,6 +123,8 @@ async fn a_valid_cached_token_gives_role_credentials() {
         Some("CACHED-ACCESS-TOKEN")
     );
     assert!(reqs[0].header("authorization").is_none());
+    // No body, no `content-length` (as botocore sends it).
+    assert!(reqs[0].header("content-length").is_none());
 }
 
 const REFRESHABLE: &str = r#"{"startUrl":"https://d-1234567890.awsapps.com/start","region":"us-east-1","accessToken":"OLD-ACCESS-TOKEN","expiresAt":"2026-12-01T23:00:00UTC","clientId":"CLIENT-ID","clientSecret":"CLIENT-SECRET-VALUE","registrationExpiresAt":"2027-03-01T00:00:00Z","refreshToken":"OLD-REFRESH-TOKEN"}"#;
@@ -327,4 +333,112 @@ async fn service_errors_and_bad_answers() {
         }
         assert!(!err.to_string().contains("CACHED-ACCESS-TOKEN"));
     }
+}
+
+/// Every header but those that identify the sender and `accept-encoding` (added by botocore's
+/// HTTP library), sorted.
+fn stable_headers(headers: impl Iterator<Item = (String, String)>) -> Vec<(String, String)> {
+    let skip = [
+        "user-agent",
+        "amz-sdk-invocation-id",
+        "amz-sdk-request",
+        "accept-encoding",
+    ];
+    let mut out: Vec<_> = headers
+        .filter(|(k, _)| !skip.contains(&k.as_str()))
+        .collect();
+    out.sort();
+    out
+}
+
+fn boto_headers(boto: &Value) -> Vec<(String, String)> {
+    stable_headers(
+        boto["headers"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string())),
+    )
+}
+
+#[test]
+fn requests_match_botocore() {
+    let Some((python, script)) = botocore::oracle("SSO") else {
+        return;
+    };
+    let env = Env::from_vars::<&str, &str>([]);
+    let mut req = request(Some("my-sso"));
+    req.sso_region = "eu-west-1".into();
+    req.role_name = "Admin Role+1".into();
+    let ours = role_credentials_request(&env, &req, "token/with+chars=");
+    let boto = botocore::ask_oracle(
+        &python,
+        &script,
+        "sso",
+        // In the order botocore's own SSO credential fetcher passes them (serde_json's map
+        // would sort them; botocore keeps the caller's order in the query).
+        &format!(
+            r#"{{"operation": "GetRoleCredentials", "region": "eu-west-1", "params": {{"roleName": {}, "accountId": {}, "accessToken": "token/with+chars="}}}}"#,
+            Value::from(req.role_name.clone()),
+            Value::from(req.account_id.clone())
+        ),
+    );
+    assert!(boto.get("error").is_none(), "{boto}");
+    assert_eq!(ours.method, boto["method"].as_str().unwrap());
+    assert_eq!(ours.url, boto["url"].as_str().unwrap());
+    assert_eq!(
+        stable_headers(
+            ours.headers
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+        ),
+        boto_headers(&boto)
+    );
+    assert!(ours.body.is_empty() && boto["body"] == "");
+
+    let cached = CachedToken {
+        access_token: "a".into(),
+        expires_at: t(NOW),
+        refresh_token: Some("refresh/token+=".into()),
+        client_id: Some("client-id".into()),
+        client_secret: Some("client.secret".into()),
+        registration_expires_at: None,
+        region: None,
+        start_url: None,
+    };
+    let ours = create_token_request(&env, "eu-west-1", &cached);
+    let boto = botocore::ask_oracle(
+        &python,
+        &script,
+        "sso-oidc",
+        &serde_json::json!({"operation": "CreateToken", "region": "eu-west-1",
+            "params": {"clientId": "client-id", "clientSecret": "client.secret",
+                       "grantType": "refresh_token", "refreshToken": "refresh/token+="}})
+        .to_string(),
+    );
+    assert!(boto.get("error").is_none(), "{boto}");
+    assert_eq!(ours.method, boto["method"].as_str().unwrap());
+    assert_eq!(ours.url, boto["url"].as_str().unwrap());
+    // botocore's JSON has `", "` separators: the same document, other bytes, so another length.
+    let headers = |h: Vec<(String, String)>| -> Vec<(String, String)> {
+        h.into_iter()
+            .filter(|(k, _)| k != "content-length")
+            .collect()
+    };
+    assert_eq!(
+        headers(stable_headers(
+            ours.headers
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+        )),
+        headers(boto_headers(&boto))
+    );
+    assert_eq!(
+        serde_json::from_slice::<Value>(&ours.body).unwrap(),
+        serde_json::from_str::<Value>(boto["body"].as_str().unwrap()).unwrap()
+    );
+    assert_eq!(
+        ours.headers.get("content-length"),
+        Some(ours.body.len().to_string().as_str())
+    );
 }

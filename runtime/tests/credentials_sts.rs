@@ -1,12 +1,12 @@
 //! STS `AssumeRole` / `AssumeRoleWithWebIdentity`: the request bytes against botocore (the
 //! oracle in `<shared>/oracle`, `ORACLE_SERVICE=sts`), and the answers of a loopback STS.
 
+mod botocore;
 mod loopback;
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::time::SystemTime;
 
+use botocore::{ask_oracle, oracle};
 use loopback::{canned, serve};
 use serde_json::{json, Value};
 use smithy_lite_runtime::credentials::sts::{
@@ -18,64 +18,6 @@ use smithy_lite_runtime::datetime::{DateTime, Format};
 use smithy_lite_runtime::profile::Env;
 use smithy_lite_runtime::sigv4::Credentials;
 use smithy_lite_runtime::transport::OutgoingRequest;
-
-/// The oracle script and a Python with botocore, or `None` outside CI when either is missing.
-fn oracle() -> Option<(String, PathBuf)> {
-    let models = std::env::var_os("KVS_MODEL_MIRROR")
-        .map(PathBuf::from)
-        .map(|p| {
-            if p.is_relative() {
-                Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(p)
-            } else {
-                p
-            }
-        })
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/models"));
-    let script = models.join("../oracle/oracle.py");
-    let python = std::env::var("KVS_PYTHON").unwrap_or_else(|_| "python3".into());
-    let has_botocore = Command::new(&python)
-        .args(["-c", "import botocore"])
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    let problem = if !script.is_file() {
-        Some(format!("no oracle at {}", script.display()))
-    } else if !has_botocore {
-        Some(format!("{python} cannot import botocore (set KVS_PYTHON)"))
-    } else {
-        None
-    };
-    match problem {
-        None => Some((python, script)),
-        Some(p) if std::env::var_os("CI").is_some() => panic!("STS agreement with botocore: {p}"),
-        Some(p) => {
-            eprintln!("note: {p}; STS agreement with botocore not run");
-            None
-        }
-    }
-}
-
-/// `input` is JSON text: botocore serializes members in the order the text gives them.
-fn ask_oracle(python: &str, script: &Path, input: &str) -> Value {
-    use std::io::Write;
-    let mut child = Command::new(python)
-        .arg(script)
-        .arg("request")
-        .env("ORACLE_SERVICE", "sts")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "oracle failed");
-    serde_json::from_slice(&out.stdout).unwrap()
-}
 
 const TIME: &str = "2015-08-30T12:36:00Z";
 
@@ -125,7 +67,7 @@ fn no_env() -> Env {
 
 #[test]
 fn requests_match_botocore() {
-    let Some((python, script)) = oracle() else {
+    let Some((python, script)) = oracle("STS") else {
         return;
     };
     let time: SystemTime = DateTime::parse(TIME, Format::DateTime).unwrap().into();
@@ -187,6 +129,7 @@ fn requests_match_botocore() {
         let boto = ask_oracle(
             &python,
             &script,
+            "sts",
             &format!(
                 "{{\"operation\": \"AssumeRole\", \"params\": {{{params}}}, \"region\": {}, \"time\": \"{TIME}\", \"credentials\": {{\"token\": {}}}}}",
                 json!(region),
@@ -215,6 +158,7 @@ fn requests_match_botocore() {
         let boto = ask_oracle(
             &python,
             &script,
+            "sts",
             &format!(
                 "{{\"operation\": \"AssumeRoleWithWebIdentity\", \"region\": {}, \"time\": \"{TIME}\", \"params\": {{\"RoleArn\": {}, \"RoleSessionName\": {}, \"WebIdentityToken\": {}}}}}",
                 json!(region),

@@ -55,12 +55,15 @@ pub(crate) fn split_url(url: &str) -> (&str, &str, &str) {
 }
 
 /// The request as it goes on the wire, at `endpoint` (whose path, if any, prefixes the
-/// request's). `host` and `content-length` are shown as the transport sends them.
+/// request's). `host` and `content-length` are shown as the transport sends them (no
+/// `content-length` without a body, as botocore).
 pub(crate) fn outgoing(endpoint: &str, request: HttpRequest) -> OutgoingRequest {
     let (scheme, host, prefix) = split_url(endpoint);
     let mut headers = request.headers;
     headers.insert("host", host);
-    headers.insert("content-length", request.body.len().to_string());
+    if !request.body.is_empty() {
+        headers.insert("content-length", request.body.len().to_string());
+    }
     let query = if request.query.is_empty() {
         String::new()
     } else {
