@@ -160,7 +160,8 @@ async fn no_secret_in_debug_display_errors_or_tracing() {
     let url = serve(vec![("/", 200, sts_answer("AssumeRole"))]).await;
     let settings = StsSettings {
         region: Some("us-west-2".into()),
-        env: Env::from_vars::<&str, &str>([]),
+        // Keys in the environment the settings carry do not show through them.
+        env: Env::from_vars([("AWS_SECRET_ACCESS_KEY", "SOURCE-SECRET-KEY-1")]),
         endpoint_url: Some(url),
     };
     let role = AssumeRoleRequest {

@@ -28,7 +28,7 @@ use super::CredentialsError;
 const VERSION: &str = "2011-06-15";
 
 /// Where an STS call goes.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct StsSettings {
     /// The region of the regional endpoint and of the signature; `None`: the global endpoint.
     pub region: Option<String>,
@@ -36,6 +36,16 @@ pub struct StsSettings {
     pub env: Env,
     /// An explicit endpoint; it wins over the variables.
     pub endpoint_url: Option<String>,
+}
+
+/// `Debug` leaves the environment's variables out (they may hold keys).
+impl std::fmt::Debug for StsSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StsSettings")
+            .field("region", &self.region)
+            .field("endpoint_url", &self.endpoint_url)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The `AssumeRole` members the credential sources use.
