@@ -88,6 +88,9 @@ pub(crate) fn parse<S: Service>(
             "--region" => conn.region = Some(value_of(&mut it, arg)?),
             "--endpoint-url" => conn.endpoint_url = Some(value_of(&mut it, arg)?),
             "--dry-run" => dry_run = true,
+            flag if crate::iot::IotOptions::is_flag(flag) => {
+                conn.iot.set(flag, value_of(&mut it, arg)?)
+            }
             "--signing-time" => {
                 let text = value_of(&mut it, arg)?;
                 let t = DateTime::parse(&text, Format::DateTime)
@@ -146,6 +149,7 @@ pub(crate) fn parse<S: Service>(
             ),
         ));
     }
+    conn.dry_run = dry_run;
     // Flags win over keys of --cli-input-json.
     input.extend(flags);
     Ok(Parsed {

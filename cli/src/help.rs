@@ -45,6 +45,7 @@ services:
     }
     out.push('\n');
     out.push_str(OPTIONS);
+    out.push_str(crate::iot::OPTIONS);
     for (name, ops) in &all {
         out.push_str(&format!("\n{name} operations:\n"));
         for op in ops {
@@ -74,6 +75,7 @@ pub(crate) fn service_usage(service: &str, ops: &[Operation]) -> String {
     }
     out.push('\n');
     out.push_str(OPTIONS);
+    out.push_str(crate::iot::OPTIONS);
     out
 }
 
@@ -135,5 +137,6 @@ data endpoint:
     }
     out.push('\n');
     out.push_str(OPTIONS);
+    out.push_str(crate::iot::OPTIONS);
     out
 }

@@ -12,6 +12,7 @@
 mod args;
 mod data_endpoint;
 mod help;
+mod iot;
 mod output;
 mod service;
 mod whoami;

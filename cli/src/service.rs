@@ -7,6 +7,7 @@ use std::time::SystemTime;
 use heck::{ToKebabCase, ToShoutySnakeCase};
 use kinesis_video::runtime::byte_stream::ByteStream;
 use kinesis_video::runtime::client::{new_invocation_id, Config, ServiceMeta, SharedConfig};
+use kinesis_video::runtime::credentials::CredentialsCache;
 use kinesis_video::runtime::profile::Env;
 use serde_json::Value;
 
@@ -36,10 +37,14 @@ pub(crate) struct Connection {
     /// `--endpoint-url`: for the service called, not for the GetDataEndpoint lookup.
     pub(crate) endpoint_url: Option<String>,
     pub(crate) signing_time: Option<SystemTime>,
+    /// `--iot-*`: credentials from the AWS IoT credentials provider.
+    pub(crate) iot: crate::iot::IotOptions,
+    /// A dry run makes no call, so it does not ask the IoT credentials provider.
+    pub(crate) dry_run: bool,
 }
 
 impl Connection {
-    fn env(&self) -> Env {
+    pub(crate) fn env(&self) -> Env {
         match &self.env {
             Some(vars) => Env::from_vars(vars.clone()),
             None => Env::process(),
@@ -55,6 +60,13 @@ impl Connection {
         }
         if let Some(t) = self.signing_time {
             builder = builder.signing_time(t);
+        }
+        if !self.dry_run {
+            if let Some(iot) = crate::iot::provider(&self.iot, &self.env())
+                .map_err(|e| Failure::Other(format!("kvs: {e}")))?
+            {
+                builder = builder.credentials_provider(CredentialsCache::new(iot));
+            }
         }
         builder
             .build_shared()

@@ -124,6 +124,12 @@ impl ReqwestClient {
             .map_err(|e| TransportError::new(TransportErrorKind::Other, e))?;
         Ok(ReqwestClient { client })
     }
+
+    /// A transport over a reqwest client configured elsewhere (a client certificate, a private
+    /// CA). Configure it as [`ReqwestClient::new`] does: no redirects followed.
+    pub fn from_reqwest(client: reqwest::Client) -> Self {
+        ReqwestClient { client }
+    }
 }
 
 fn classify(e: reqwest::Error) -> TransportError {

@@ -69,6 +69,10 @@ fn region_from_env_then_profile() {
     let h = dir.to_string_lossy().into_owned();
     let c = Client::from_builder(with_env(&[("HOME", &h), ("AWS_PROFILE", "dev")])).unwrap();
     assert_eq!(c.config().region(), "sa-east-1");
+    // Credentials are resolved at the first call, from the profile's keys.
+    let request = block_on(c.list_streams().dry_run()).unwrap();
+    let auth = request.headers.get("authorization").unwrap();
+    assert!(auth.contains("Credential=DEVKEY/"), "{auth}");
     let debug = format!("{:?}", c.config());
     assert!(
         debug.contains("DEVKEY") && !debug.contains("DEV-SECRET"),
@@ -98,13 +102,21 @@ fn missing_settings_say_where_they_were_looked_for() {
     );
     let dir = home("empty", "", "");
     let h = dir.to_string_lossy().into_owned();
-    let err = Client::from_builder(with_env(&[("AWS_REGION", "us-west-2"), ("HOME", &h)]))
+    // Credentials are looked for at the first call, through every source of the chain; the
+    // error names each (instance metadata is switched off so the test does not wait for it).
+    let client = Client::from_builder(with_env(&[
+        ("AWS_REGION", "us-west-2"),
+        ("HOME", &h),
+        ("AWS_EC2_METADATA_DISABLED", "true"),
+    ]))
+    .unwrap();
+    let err = block_on(client.list_streams().dry_run())
         .unwrap_err()
         .to_string();
     assert!(
-        err.contains("no credentials")
-            && err.contains("AWS_ACCESS_KEY_ID")
-            && err.contains(".aws/credentials"),
+        err.contains("AWS_ACCESS_KEY_ID")
+            && err.contains("profile")
+            && err.contains("AWS_EC2_METADATA_DISABLED"),
         "{err}"
     );
     std::fs::remove_dir_all(dir).unwrap();
