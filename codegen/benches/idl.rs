@@ -51,7 +51,10 @@ fn bench(c: &mut Criterion) {
     }
     let protocol = read(&[dir.join("traits"), dir.join("protocol-tests")]);
     let bytes: usize = protocol.iter().map(|(_, t)| t.len()).sum();
-    eprintln!("traits + protocol tests: {} files, {bytes} bytes", protocol.len());
+    eprintln!(
+        "traits + protocol tests: {} files, {bytes} bytes",
+        protocol.len()
+    );
     c.bench_function("traits + protocol tests to JSON AST", |b| {
         b.iter(|| idl::parse_files(&protocol).unwrap().to_json())
     });
