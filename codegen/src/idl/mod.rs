@@ -11,7 +11,7 @@
 //! # Ok::<(), smithy_lite_codegen::idl::IdlError>(())
 //! ```
 //!
-//! The steps: [`lexer`] and [`parser`] (with [`values`] and [`strings`]) read a `.smithy` file
+//! The steps: [`lexer`] and [`parser`] (with [`entities`], [`values`] and [`strings`]) read a `.smithy` file
 //! into its definitions ([`defs`]), [`json`] does the same for a JSON AST file, [`assemble`]
 //! resolves shape ids across all files, merges traits and metadata and builds the shapes
 //! ([`build`], mixins included), [`upgrade`] turns IDL 1.0 into 2.0, [`validate`] refuses what
@@ -23,6 +23,7 @@
 mod assemble;
 mod build;
 mod defs;
+mod entities;
 mod error;
 mod json;
 mod lexer;
