@@ -33,6 +33,30 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
         include_str!("../../../runtime/src/endpoint/rules.rs"),
     ),
     ("error.rs", include_str!("../../../runtime/src/error.rs")),
+    (
+        "event_stream/decoder.rs",
+        include_str!("../../../runtime/src/event_stream/decoder.rs"),
+    ),
+    (
+        "event_stream/frame.rs",
+        include_str!("../../../runtime/src/event_stream/frame.rs"),
+    ),
+    (
+        "event_stream/mod.rs",
+        include_str!("../../../runtime/src/event_stream/mod.rs"),
+    ),
+    (
+        "event_stream/receiver.rs",
+        include_str!("../../../runtime/src/event_stream/receiver.rs"),
+    ),
+    (
+        "event_stream/sender.rs",
+        include_str!("../../../runtime/src/event_stream/sender.rs"),
+    ),
+    (
+        "event_stream/signing.rs",
+        include_str!("../../../runtime/src/event_stream/signing.rs"),
+    ),
     ("http.rs", include_str!("../../../runtime/src/http.rs")),
     ("json.rs", include_str!("../../../runtime/src/json.rs")),
     (
