@@ -376,6 +376,12 @@ fn decode_headers(bytes: &[u8]) -> Result<Vec<Header>, FrameError> {
                 )))
             }
         };
+        // Names are unique in a message (botocore refuses a repeated one too).
+        if headers.iter().any(|h: &Header| h.name == name) {
+            return Err(FrameError::InvalidHeader(format!(
+                "header {name:?} appears twice"
+            )));
+        }
         headers.push(Header { name, value });
     }
     Ok(headers)
@@ -597,6 +603,7 @@ mod tests {
             (&[1, 0xff, 0][..], "name not UTF-8"),
             (&[1, b'a', 7, 0, 1, 0xff][..], "value not UTF-8"),
             (&[1, b'a', 9, 1, 2, 3][..], "uuid cut short"),
+            (&[1, b'a', 0, 1, b'a', 1][..], "a name twice"),
         ] {
             let bytes = framed(headers, b"");
             assert!(
