@@ -1740,6 +1740,8 @@ fn binding(b: &Binding) -> String {
         Binding::PrefixHeaders(p) => format!("headers prefixed `{p}`"),
         Binding::Payload => "the whole body (`@httpPayload`)".into(),
         Binding::ResponseCode => "the response status code".into(),
+        Binding::EventHeader => "a header of its event message (`@eventHeader`)".into(),
+        Binding::EventPayload => "the payload of its event message (`@eventPayload`)".into(),
     }
 }
 

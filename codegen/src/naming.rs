@@ -163,6 +163,20 @@ pub fn error_enum_name(operation: &str) -> String {
     format!("{}Error", type_name(operation))
 }
 
+/// The enum of the errors of an event stream union (`ResponseStreamError`).
+pub fn event_stream_error_name(union_type: &str) -> String {
+    format!("{union_type}Error")
+}
+
+/// The functions that turn events of an event stream union into messages and back.
+pub fn marshall_fn(union_type: &str) -> String {
+    format!("marshall_{}", union_type.to_snake_case())
+}
+
+pub fn unmarshall_fn(union_type: &str) -> String {
+    format!("unmarshall_{}", union_type.to_snake_case())
+}
+
 pub fn builder_name(type_name: &str) -> String {
     format!("{type_name}Builder")
 }

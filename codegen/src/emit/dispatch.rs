@@ -22,6 +22,7 @@ fn kind(svc: &Service, ty: &Type) -> &'static str {
         Type::List { .. } => "list",
         Type::Map { .. } => "map",
         Type::Unit => "structure",
+        Type::EventStream { .. } => "event stream",
         Type::Named(id) => match &svc.types[id] {
             NamedType::Enum(_) => "enum",
             NamedType::IntEnum(_) => "integer",
@@ -52,6 +53,18 @@ pub fn dispatch_rs(svc: &Service) -> TokenStream {
         let name = &op.name;
         let m = ident(&op.module_name);
         let s = ident(&naming::type_name(&op.name));
+        // Events are no JSON document: such a call needs the typed client.
+        if svc.event_stream_member(&op.input).is_some()
+            || svc.event_stream_member(&op.output).is_some()
+        {
+            let why = format!("{name} sends or receives an event stream; call it with the typed client");
+            return quote! {
+                #name => {
+                    let _ = (config, input);
+                    ::std::result::Result::Err(CallError::Other(#why.to_string()))
+                }
+            };
+        }
         // The document is written while a streaming payload is still unread, so it leaves
         // the payload out; the payload is handed over beside it.
         let payload = match svc.streaming_output_member(&op.output) {

@@ -89,8 +89,10 @@ impl<'a> Validation<'a> {
         }
     }
 
+    /// An event stream is checked event by event as it is sent, not with its input.
     fn member_needs(&self, m: &Member) -> bool {
-        must_be_set(m) || self.target_needs(&m.target)
+        !matches!(m.target.ty, Type::EventStream { .. })
+            && (must_be_set(m) || self.target_needs(&m.target))
     }
 
     fn target_needs(&self, t: &Target) -> bool {

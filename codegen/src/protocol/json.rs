@@ -79,6 +79,9 @@ pub fn write_value(svc: &Service, target: &Target, value: TokenStream) -> TokenS
             }
         },
         Type::Unit => quote! { w.begin_object(); w.end_object(); },
+        Type::EventStream { .. } => {
+            panic!("IR invariant: an event stream is never written as a JSON value")
+        }
     }
 }
 
@@ -138,6 +141,9 @@ pub fn read_value(svc: &Service, target: &Target) -> TokenStream {
             }
         },
         Type::Unit => quote!(crate::runtime::json::object(v).map(|_| ())),
+        Type::EventStream { .. } => {
+            panic!("IR invariant: an event stream is never read from a JSON value")
+        }
     }
 }
 

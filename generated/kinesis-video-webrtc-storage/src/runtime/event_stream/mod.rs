@@ -18,7 +18,8 @@ pub use sender::EventSender;
 pub use signing::{MessageSigner, STREAMING_EVENTS_PAYLOAD};
 
 use super::datetime::DateTime;
-use super::json::DeserializeError;
+use super::error::ErrorMeta;
+use super::json::{DeserializeError, Value};
 
 /// The media type of an event stream body.
 pub const CONTENT_TYPE: &str = "application/vnd.amazon.eventstream";
@@ -65,6 +66,34 @@ pub fn message_kind(message: &Message) -> Result<MessageKind<'_>, FrameError> {
             "`:message-type` is {other:?}; expected event, exception or error"
         ))),
     }
+}
+
+/// The metadata of an exception message: `code` (the modeled error's code, or the
+/// `:exception-type` the model does not know), the message its JSON payload gives, and the
+/// status and request id of the response (`base`).
+pub fn exception_meta(code: &str, payload: Option<&Value>, base: &ErrorMeta) -> ErrorMeta {
+    let message = payload.and_then(Value::as_object).and_then(|obj| {
+        ["message", "Message", "errorMessage"]
+            .iter()
+            .find_map(|k| obj.get(*k).and_then(Value::as_str))
+            .map(str::to_owned)
+    });
+    ErrorMeta::new(
+        Some(code.to_owned()),
+        message,
+        base.status(),
+        base.request_id().map(str::to_owned),
+    )
+}
+
+/// The metadata of an `error` message (`:error-code`, `:error-message`).
+pub fn error_meta(code: Option<&str>, message: Option<&str>, base: &ErrorMeta) -> ErrorMeta {
+    ErrorMeta::new(
+        code.map(str::to_owned),
+        message.map(str::to_owned),
+        base.status(),
+        base.request_id().map(str::to_owned),
+    )
 }
 
 /// The header `name` of an event, read by `read` (one of the `HeaderValue::as_*`); absent
