@@ -35,6 +35,9 @@ pub struct Service {
     pub types: BTreeMap<ShapeId, NamedType>,
     /// Errors every operation can return (the service's `errors`).
     pub service_errors: Vec<ShapeId>,
+    /// The stem of each named type's codec and validation functions (`stream_info` gives
+    /// `ser_stream_info`, `de_stream_info`, `validate_stream_info`), unique in the crate.
+    pub codec_stems: BTreeMap<ShapeId, String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -463,6 +466,14 @@ impl Service {
             Some(NamedType::Union(u)) => u,
             other => panic!("IR invariant: {id} is not a union ({other:?})"),
         }
+    }
+
+    /// See `codec_stems`.
+    pub fn codec_stem(&self, id: &ShapeId) -> &str {
+        self.codec_stems
+            .get(id)
+            .map(String::as_str)
+            .unwrap_or_else(|| panic!("IR invariant: {id} has no codec stem"))
     }
 
     pub fn structure(&self, id: &ShapeId) -> &Structure {

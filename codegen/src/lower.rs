@@ -90,6 +90,7 @@ pub fn lower(model: &Model, service_id: Option<&str>) -> Result<Service, Error> 
     mark_boxed(&mut cx.types);
     check_event_streams(&cx.types)?;
     check_unique_names(&cx.types, &operations)?;
+    let codec_stems = codec_stems(&cx.types)?;
 
     let rules = |id: &str| {
         service
@@ -121,6 +122,7 @@ pub fn lower(model: &Model, service_id: Option<&str>) -> Result<Service, Error> 
         operations,
         types: cx.types,
         service_errors: svc.errors.clone(),
+        codec_stems,
     })
 }
 
@@ -1176,6 +1178,34 @@ fn check_event_streams(types: &BTreeMap<ShapeId, NamedType>) -> Result<(), Error
         }
     }
     Ok(())
+}
+
+/// The stems of codec and validation functions (see `naming::codec_stem`), which must be
+/// unique across the crate.
+fn codec_stems(types: &BTreeMap<ShapeId, NamedType>) -> Result<BTreeMap<ShapeId, String>, Error> {
+    let local = |t: &NamedType| matches!(t.location(), TypeLocation::Operation(_));
+    let shared: BTreeSet<String> = types
+        .values()
+        .filter(|t| !local(t))
+        .map(|t| naming::codec_stem(t.rust_name(), false))
+        .collect();
+    let mut stems = BTreeMap::new();
+    let mut seen: BTreeMap<String, &ShapeId> = BTreeMap::new();
+    for (id, t) in types {
+        let clashes = local(t) && shared.contains(&naming::codec_stem(t.rust_name(), false));
+        let stem = naming::codec_stem(t.rust_name(), clashes);
+        // Errors have no codecs of their own (`de_error_*` are named apart).
+        if !matches!(t.location(), TypeLocation::Errors) {
+            if let Some(other) = seen.insert(stem.clone(), id) {
+                return Err(Error::model(
+                    id,
+                    format!("and `{other}` both give the function name stem `{stem}`; rename one in the service's `rename`"),
+                ));
+            }
+        }
+        stems.insert(id.clone(), stem);
+    }
+    Ok(stems)
 }
 
 /// Two types in one module, or two operations, may not share a Rust name.

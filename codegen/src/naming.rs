@@ -193,7 +193,20 @@ pub fn pattern_static(shape_name: &str, member: Option<&str>) -> String {
     }
 }
 
-/// Serializer and deserializer function names of a named type.
+/// The stem of a named type's codec and validation functions: its Rust name in snake case.
+/// Functions share one module, types do not: an operation's own input or output whose stem a
+/// shared type has too (Bedrock's union `ConverseOutput` and the output of `Converse`) gets
+/// `op_` before it.
+pub fn codec_stem(type_name: &str, clashes_with_shared: bool) -> String {
+    let stem = type_name.to_snake_case();
+    if clashes_with_shared {
+        format!("op_{stem}")
+    } else {
+        stem
+    }
+}
+
+/// Serializer and deserializer function names of a named type (from its codec stem).
 pub fn ser_fn(type_name: &str) -> String {
     format!("ser_{}", type_name.to_snake_case())
 }

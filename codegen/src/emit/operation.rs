@@ -27,7 +27,7 @@ pub fn operation_module(svc: &Service, op: &Operation, validation: &Validation) 
     let first_with_input = svc.operations.values().find(|o| o.input == op.input);
     let validate_impl = if first_with_input.map(|o| &o.id) == Some(&op.id) {
         let body = if validation.is_needed(&op.input) {
-            let f = ident(&naming::validate_fn(svc.types[&op.input].rust_name()));
+            let f = ident(&naming::validate_fn(svc.codec_stem(&op.input)));
             quote! {
                 let mut val = crate::runtime::validate::Validator::new();
                 crate::validation::#f(self, &mut val);
@@ -135,7 +135,7 @@ fn http_bound(s: &crate::ir::Structure) -> impl Iterator<Item = &crate::ir::Memb
 
 /// `input_from_json`: the body members through the input's codec, then the HTTP-bound ones.
 fn input_from_json_body(svc: &Service, op: &Operation) -> TokenStream {
-    let de_input = ident(&naming::de_fn(svc.types[&op.input].rust_name()));
+    let de_input = ident(&naming::de_fn(svc.codec_stem(&op.input)));
     let input = svc.structure(&op.input);
     if http_bound(input).next().is_none() {
         return quote!(crate::protocol::#de_input(document));
@@ -165,7 +165,7 @@ fn input_from_json_body(svc: &Service, op: &Operation) -> TokenStream {
 fn output_to_json_body(svc: &Service, op: &Operation) -> TokenStream {
     let output = svc.structure(&op.output);
     if output.members.iter().all(|m| m.binding == Binding::Body) {
-        let ser_output = ident(&naming::ser_fn(&output.rust_name));
+        let ser_output = ident(&naming::ser_fn(svc.codec_stem(&output.id)));
         return quote! {
             let mut w = crate::runtime::json::JsonWriter::for_document();
             crate::protocol::#ser_output(&mut w, output);

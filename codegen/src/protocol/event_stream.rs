@@ -194,7 +194,7 @@ fn marshaller(svc: &Service, u: &Union, validated: bool) -> TokenStream {
                 }
             }
             Payload::Document => {
-                let ser = ident(&naming::ser_fn(&s.rust_name));
+                let ser = ident(&naming::ser_fn(svc.codec_stem(&s.id)));
                 (
                     quote! {{
                         let mut w = crate::runtime::json::JsonWriter::new();
@@ -242,7 +242,7 @@ fn marshaller(svc: &Service, u: &Union, validated: bool) -> TokenStream {
         }
     });
     let validate = validated.then(|| {
-        let v = ident(&naming::validate_fn(&u.rust_name));
+        let v = ident(&naming::validate_fn(svc.codec_stem(&u.id)));
         quote! {
             let mut val = crate::runtime::validate::Validator::new();
             crate::validation::#v(event, &mut val);
@@ -315,7 +315,7 @@ fn unmarshaller(svc: &Service, u: &Union) -> TokenStream {
         };
         let start = match payload_of(s) {
             Payload::Document => {
-                let de = ident(&naming::de_fn(&s.rust_name));
+                let de = ident(&naming::de_fn(svc.codec_stem(&s.id)));
                 quote! {
                     // An empty payload is an event without body members.
                     if message.payload().iter().all(|b| b.is_ascii_whitespace()) {

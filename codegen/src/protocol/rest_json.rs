@@ -282,7 +282,7 @@ pub fn serialize_request(svc: &Service, op: &Operation) -> TokenStream {
             }
         }
     } else if has_body_members(input) {
-        let ser = ident(&naming::ser_fn(&input.rust_name));
+        let ser = ident(&naming::ser_fn(svc.codec_stem(&input.id)));
         quote! {
             request.headers.insert("content-type", "application/json");
             let mut w = crate::runtime::json::JsonWriter::new();
@@ -436,7 +436,7 @@ pub fn parse_response(svc: &Service, op: &Operation) -> TokenStream {
     let output_path = type_path(svc, &op.output);
     let error_enum = ident(&op.error_type);
     let http_reads = read_http_members(svc, output);
-    let de = ident(&naming::de_fn(&output.rust_name));
+    let de = ident(&naming::de_fn(svc.codec_stem(&output.id)));
     let body_read = if payload_member(output).is_none() {
         quote!(crate::protocol::#de(&crate::runtime::json::parse_body(&response.body)?)?)
     } else {
