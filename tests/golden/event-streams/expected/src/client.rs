@@ -45,6 +45,13 @@ impl Client {
             config: self.config.with_endpoint_url(url),
         }
     }
+    /// Its output type is \`ConverseOutput\`, as is a shared union: their codec functions must not share a name.
+    pub fn converse(&self) -> ConverseFluent {
+        ConverseFluent {
+            config: self.config.clone(),
+            input: ::std::default::Default::default(),
+        }
+    }
     /// Sends and receives events of one union.
     pub fn duplex_stream(&self) -> DuplexStreamFluent {
         DuplexStreamFluent {
@@ -81,6 +88,60 @@ impl Client {
             config: self.config.clone(),
             input: ::std::default::Default::default(),
         }
+    }
+}
+///Builds and sends a `Converse` call.
+#[derive(Clone, Debug)]
+pub struct ConverseFluent {
+    config: crate::runtime::client::Config,
+    input: crate::operation::converse::ConverseInputBuilder,
+}
+impl ConverseFluent {
+    pub fn text(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.input = self.input.text(input);
+        self
+    }
+    pub fn set_text(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input = self.input.set_text(input);
+        self
+    }
+    /// Sends this call to `url` instead of the client's endpoint (a data-plane
+    /// endpoint, say); it is signed for the same service and region.
+    pub fn with_endpoint_url(
+        mut self,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.config = self.config.with_endpoint_url(url);
+        self
+    }
+    /// Validates, signs and sends the request (retrying what is safe to retry), and
+    /// reads the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        crate::operation::converse::ConverseOutput,
+        crate::error::SdkError<crate::operation::converse::ConverseError>,
+    > {
+        self.config
+            .invoke::<crate::operation::converse::Converse>(&self.input.build())
+            .await
+    }
+    /// The exact signed request the first attempt would send, without sending it.
+    pub fn dry_run(
+        self,
+    ) -> ::std::result::Result<
+        crate::runtime::transport::OutgoingRequest,
+        crate::error::SdkError<crate::operation::converse::ConverseError>,
+    > {
+        let id = crate::runtime::client::new_invocation_id();
+        self.config
+            .prepare::<crate::operation::converse::Converse>(&self.input.build(), &id, 1)
     }
 }
 ///Builds and sends a `DuplexStream` call.

@@ -32,6 +32,17 @@ pub struct CallOutput {
 /// The service's operations, sorted by name.
 pub const OPERATIONS: &[OperationInfo] = &[
     OperationInfo {
+        name: "Converse",
+        members: &[
+            Member {
+                name: "text",
+                kind: "string",
+                required: false,
+            },
+        ],
+        streaming_output: ::std::option::Option::None,
+    },
+    OperationInfo {
         name: "DuplexStream",
         members: &[
             Member {
@@ -138,6 +149,20 @@ pub async fn call(
     input: &Value,
 ) -> ::std::result::Result<CallOutput, CallError> {
     match name {
+        "Converse" => {
+            let input = crate::operation::converse::input_from_json(input)
+                .map_err(CallError::Input)?;
+            #[allow(unused_mut)]
+            let mut output = config
+                .invoke::<crate::operation::converse::Converse>(&input)
+                .await
+                .map_err(CallError::from_sdk)?;
+            let document = crate::operation::converse::output_to_json(&output);
+            ::std::result::Result::Ok(CallOutput {
+                document,
+                payload: ::std::option::Option::None,
+            })
+        }
         "DuplexStream" => {
             let _ = (config, input);
             ::std::result::Result::Err(
@@ -201,6 +226,15 @@ pub fn prepare(
     invocation_id: &str,
 ) -> ::std::result::Result<OutgoingRequest, CallError> {
     match name {
+        "Converse" => {
+            let input = crate::operation::converse::input_from_json(input)
+                .map_err(CallError::Input)?;
+            config
+                .prepare::<
+                    crate::operation::converse::Converse,
+                >(&input, invocation_id, 1)
+                .map_err(CallError::from_sdk)
+        }
         "DuplexStream" => {
             let input = crate::operation::duplex_stream::input_from_json(input)
                 .map_err(CallError::Input)?;

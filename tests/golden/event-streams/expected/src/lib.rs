@@ -3,7 +3,7 @@
 
 //!Client types for Golden Event Streams (`golden.events#Events`, API version 2024-10-31), generated from its Smithy model.
 //!
-//!The crate has 5 operations. Each module of [`operation`] turns an input into an [`HttpRequest`](runtime::http::HttpRequest) and reads an [`HttpResponse`](runtime::http::HttpResponse) back into the output or the operation's error, without doing any I/O.
+//!The crate has 6 operations. Each module of [`operation`] turns an input into an [`HttpRequest`](runtime::http::HttpRequest) and reads an [`HttpResponse`](runtime::http::HttpResponse) back into the output or the operation's error, without doing any I/O.
 //!
 //!## About the service
 //!

@@ -4,6 +4,8 @@
 //! One module per operation: input, output, error, and the request builder and
 //! response parser (bytes in, bytes out; no I/O).
 pub use crate::runtime::operation::Operation;
+///`Converse`
+pub mod converse;
 ///`DuplexStream`
 pub mod duplex_stream;
 ///`DuplexStreamWithDistinctStreams`

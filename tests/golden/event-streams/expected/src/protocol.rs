@@ -3,6 +3,118 @@
 
 //! restJson1 codecs of the service's types.
 #![allow(clippy::all)]
+/// Unknown members cannot be sent: validation rejects them before this runs.
+pub(crate) fn ser_converse_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::types::ConverseOutput,
+) {
+    w.begin_object();
+    match value {
+        crate::types::ConverseOutput::Text(inner) => {
+            w.key("text");
+            w.string(inner);
+        }
+        crate::types::ConverseOutput::Document(inner) => {
+            w.key("document");
+            w.document(inner);
+        }
+        crate::types::ConverseOutput::Unknown(_) => {}
+    }
+    w.end_object();
+}
+/// A union is an object with exactly one non-null member.
+pub(crate) fn de_converse_output(
+    v: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::types::ConverseOutput,
+    crate::runtime::json::DeserializeError,
+> {
+    let obj = crate::runtime::json::object(v)?;
+    let mut set = obj.iter().filter(|(_, v)| !v.is_null());
+    let (key, v) = match (set.next(), set.next()) {
+        (::std::option::Option::Some(one), ::std::option::Option::None) => one,
+        _ => {
+            return ::std::result::Result::Err(
+                crate::runtime::json::DeserializeError::new(
+                    "a union must have exactly one member set",
+                ),
+            );
+        }
+    };
+    ::std::result::Result::Ok(
+        match key.as_str() {
+            "text" => {
+                let inner = (crate::runtime::json::string(v)).map_err(|e| e.at("text"))?;
+                crate::types::ConverseOutput::Text(inner)
+            }
+            "document" => {
+                let inner = (::std::result::Result::<
+                    _,
+                    crate::runtime::json::DeserializeError,
+                >::Ok(v.clone()))
+                    .map_err(|e| e.at("document"))?;
+                crate::types::ConverseOutput::Document(inner)
+            }
+            other => crate::types::ConverseOutput::Unknown(other.to_string()),
+        },
+    )
+}
+#[allow(unused_variables)]
+pub(crate) fn ser_converse_input(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::converse::ConverseInput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.text {
+        w.key("text");
+        w.string(value);
+    }
+    w.end_object();
+}
+pub(crate) fn de_converse_input(
+    v: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::operation::converse::ConverseInput,
+    crate::runtime::json::DeserializeError,
+> {
+    let obj = crate::runtime::json::object(v)?;
+    #[allow(unused_mut)]
+    let mut out = crate::operation::converse::ConverseInput::default();
+    out.text = crate::runtime::json::member(
+        obj,
+        "text",
+        |v| crate::runtime::json::string(v),
+    )?;
+    ::std::result::Result::Ok(out)
+}
+#[allow(unused_variables)]
+pub(crate) fn ser_op_converse_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::converse::ConverseOutput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.output {
+        w.key("output");
+        crate::protocol::ser_converse_output(w, value);
+    }
+    w.end_object();
+}
+pub(crate) fn de_op_converse_output(
+    v: &crate::runtime::json::Value,
+) -> ::std::result::Result<
+    crate::operation::converse::ConverseOutput,
+    crate::runtime::json::DeserializeError,
+> {
+    let obj = crate::runtime::json::object(v)?;
+    #[allow(unused_mut)]
+    let mut out = crate::operation::converse::ConverseOutput::default();
+    out.output = crate::runtime::json::member(
+        obj,
+        "output",
+        |v| crate::protocol::de_converse_output(v),
+    )?;
+    ::std::result::Result::Ok(out)
+}
 pub(crate) fn de_duplex_stream_with_distinct_streams_input(
     v: &crate::runtime::json::Value,
 ) -> ::std::result::Result<

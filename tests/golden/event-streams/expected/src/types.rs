@@ -38,6 +38,15 @@ impl BlobPayloadEventBuilder {
         self.inner
     }
 }
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum ConverseOutput {
+    Text(::std::string::String),
+    Document(crate::primitives::Document),
+    /// A member this version of the crate does not know (its name is kept); it cannot
+    /// be sent.
+    Unknown(::std::string::String),
+}
 /// An event without members: no payload.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
