@@ -31,6 +31,8 @@
 //! | operation input/output shape changed, other Rust type | Breaking | `ChangedOperationInput`/`Output`, ERROR |
 //! | error added to an operation (or the service) | Dangerous | new variant; older crates return it as `Unhandled` (`AddedOperationError`, WARNING) |
 //! | error removed from an operation (or the service) | Breaking | the variant and its `is_*` method disappear (smithy: WARNING; in Rust a compile error) |
+//! | error added to an event stream union | Dangerous | new variant of the stream's error enum; older crates give it as `Unhandled` (`AddedEventStreamError`) |
+//! | error removed from an event stream union | Breaking | the variant of the stream's error enum disappears (`RemovedEventStreamError`) |
 //! | pagination added | Compatible | new `into_paginator`/`into_items` |
 //! | pagination removed | Breaking | paginator methods disappear (`paginated` is `diff.error.remove`) |
 //! | pagination tokens or items changed, page size changed or removed | Dangerous | `ChangedPaginatedTrait`, DANGER |
@@ -1227,6 +1229,43 @@ impl<'a> Cx<'a> {
                     };
                     self.member(&owner, &v.member, &nv.member, "variant");
                 }
+            }
+        }
+        // The exceptions of an event stream: its error enum.
+        let errors = |u: &Union| -> Vec<(String, String)> {
+            u.event_stream
+                .iter()
+                .flat_map(|es| &es.errors)
+                .map(|v| (v.member.name.clone(), v.variant_name.clone()))
+                .collect()
+        };
+        let (old_errors, new_errors) = (errors(o), errors(n));
+        for (name, variant) in &new_errors {
+            if !old_errors.iter().any(|(o, _)| o == name) {
+                self.push(
+                    Severity::Dangerous,
+                    "AddedEventStreamError",
+                    n.id.member(name),
+                    format!("event stream error {} was added", code(name)),
+                    format!(
+                        "new variant {} of the stream's error enum; older crates give it as `Unhandled`",
+                        code(variant)
+                    ),
+                );
+            }
+        }
+        for (name, variant) in &old_errors {
+            if !new_errors.iter().any(|(n, _)| n == name) {
+                self.push(
+                    Severity::Breaking,
+                    "RemovedEventStreamError",
+                    n.id.member(name),
+                    format!("event stream error {} was removed", code(name)),
+                    format!(
+                        "removes the variant {} of the stream's error enum",
+                        code(variant)
+                    ),
+                );
             }
         }
     }

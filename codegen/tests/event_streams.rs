@@ -1,9 +1,11 @@
 //! Event stream models the generator cannot turn into correct code are refused with an error
-//! naming the shape or member and the trait at fault. Each case breaks one thing of a small
-//! valid model with an output event stream.
+//! naming the shape or member and the trait at fault (each case breaks one thing of a small
+//! valid model with an output event stream), and the model diff classifies changes to a
+//! stream's errors.
 
 use serde_json::{json, Value};
-use smithy_lite_codegen::{generate, CrateOptions};
+use smithy_lite_codegen::diff::{diff, Severity};
+use smithy_lite_codegen::{generate, lower, model, CrateOptions};
 
 fn options() -> CrateOptions {
     CrateOptions {
@@ -208,4 +210,37 @@ fn a_payload_of_a_type_payloads_cannot_hold() {
         shape(m, "example.es#Tick")["members"]["Body"]["target"] = json!("smithy.api#Integer");
     });
     assert_names(&err, &["example.es#Tick$Body", "smithy.api#eventPayload"]);
+}
+
+#[test]
+fn the_diff_classifies_added_and_removed_stream_errors() {
+    let lowered = |m: &Value| {
+        let m = model::Model::from_json(&m.to_string()).unwrap();
+        lower::lower(&m, None).unwrap()
+    };
+    let old = base();
+    let mut new = base();
+    let events = shape(&mut new, "example.es#Events");
+    events["members"]["throttled"] = json!({ "target": "example.es#Throttled" });
+    events["members"].as_object_mut().unwrap().remove("failure");
+    new["shapes"]["example.es#Throttled"] = json!({
+        "type": "structure",
+        "members": {},
+        "traits": { "smithy.api#error": "client" }
+    });
+    let report = diff(&lowered(&old), &lowered(&new));
+    let find = |id: &str| {
+        report
+            .changes
+            .iter()
+            .find(|c| c.id == id)
+            .unwrap_or_else(|| panic!("no {id} in {:#?}", report.changes))
+    };
+    let added = find("AddedEventStreamError");
+    assert_eq!(added.severity, Severity::Dangerous);
+    assert_eq!(added.subject, "example.es#Events$throttled");
+    assert!(added.rust.contains("Throttled"), "{}", added.rust);
+    let removed = find("RemovedEventStreamError");
+    assert_eq!(removed.severity, Severity::Breaking);
+    assert_eq!(removed.subject, "example.es#Events$failure");
 }
