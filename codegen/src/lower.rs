@@ -1133,6 +1133,23 @@ fn check_event_streams(types: &BTreeMap<ShapeId, NamedType>) -> Result<(), Error
     }
     for (id, t) in types {
         let NamedType::Structure(s) = t else { continue };
+        // The events are the whole body: restJson1 sends no initial message, so every other
+        // member of the input or output must be bound to the HTTP message.
+        if let Some(stream) = s
+            .members
+            .iter()
+            .find(|m| matches!(m.target.ty, Type::EventStream { .. }))
+        {
+            if let Some(body) = s.members.iter().find(|m| m.binding == Binding::Body) {
+                return Err(Error::model(
+                    id.member(&body.name),
+                    format!(
+                        "is bound to the body, which the event stream `{}` (`smithy.api#streaming`) takes whole; bind it to a header, label or query",
+                        stream.name
+                    ),
+                ));
+            }
+        }
         let bound: Vec<&Member> = s.members.iter().filter(|m| is_event_bound(m)).collect();
         let Some(first) = bound.first() else { continue };
         let trait_of = |m: &Member| match m.binding {

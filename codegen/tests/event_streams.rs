@@ -130,6 +130,22 @@ fn a_stream_that_is_not_the_payload() {
 }
 
 #[test]
+fn a_body_member_beside_the_stream() {
+    let err = refusal(|m| {
+        shape(m, "example.es#WatchOutput")["members"]["Count"] =
+            json!({ "target": "smithy.api#Integer" });
+    });
+    assert_names(
+        &err,
+        &[
+            "example.es#WatchOutput$Count",
+            "smithy.api#streaming",
+            "Events",
+        ],
+    );
+}
+
+#[test]
 fn a_stream_inside_another_structure() {
     let err = refusal(|m| {
         shape(m, "example.es#Note")["members"]["Stream"] = json!({ "target": "example.es#Events" });
