@@ -31,6 +31,8 @@
 //! | operation input/output shape changed, other Rust type | Breaking | `ChangedOperationInput`/`Output`, ERROR |
 //! | error added to an operation (or the service) | Dangerous | new variant; older crates return it as `Unhandled` (`AddedOperationError`, WARNING) |
 //! | error removed from an operation (or the service) | Breaking | the variant and its `is_*` method disappear (smithy: WARNING; in Rust a compile error) |
+//! | error added to an event stream union | Dangerous | new variant of the stream's error enum; older crates give it as `Unhandled` (`AddedEventStreamError`) |
+//! | error removed from an event stream union | Breaking | the variant of the stream's error enum disappears (`RemovedEventStreamError`) |
 //! | pagination added | Compatible | new `into_paginator`/`into_items` |
 //! | pagination removed | Breaking | paginator methods disappear (`paginated` is `diff.error.remove`) |
 //! | pagination tokens or items changed, page size changed or removed | Dangerous | `ChangedPaginatedTrait`, DANGER |
@@ -1229,6 +1231,43 @@ impl<'a> Cx<'a> {
                 }
             }
         }
+        // The exceptions of an event stream: its error enum.
+        let errors = |u: &Union| -> Vec<(String, String)> {
+            u.event_stream
+                .iter()
+                .flat_map(|es| &es.errors)
+                .map(|v| (v.member.name.clone(), v.variant_name.clone()))
+                .collect()
+        };
+        let (old_errors, new_errors) = (errors(o), errors(n));
+        for (name, variant) in &new_errors {
+            if !old_errors.iter().any(|(o, _)| o == name) {
+                self.push(
+                    Severity::Dangerous,
+                    "AddedEventStreamError",
+                    n.id.member(name),
+                    format!("event stream error {} was added", code(name)),
+                    format!(
+                        "new variant {} of the stream's error enum; older crates give it as `Unhandled`",
+                        code(variant)
+                    ),
+                );
+            }
+        }
+        for (name, variant) in &old_errors {
+            if !new_errors.iter().any(|(n, _)| n == name) {
+                self.push(
+                    Severity::Breaking,
+                    "RemovedEventStreamError",
+                    n.id.member(name),
+                    format!("event stream error {} was removed", code(name)),
+                    format!(
+                        "removes the variant {} of the stream's error enum",
+                        code(variant)
+                    ),
+                );
+            }
+        }
     }
 
     fn string_enum(&mut self, o: &Enum, n: &Enum, path: &str, dir: Dir) {
@@ -1740,6 +1779,8 @@ fn binding(b: &Binding) -> String {
         Binding::PrefixHeaders(p) => format!("headers prefixed `{p}`"),
         Binding::Payload => "the whole body (`@httpPayload`)".into(),
         Binding::ResponseCode => "the response status code".into(),
+        Binding::EventHeader => "a header of its event message (`@eventHeader`)".into(),
+        Binding::EventPayload => "the payload of its event message (`@eventPayload`)".into(),
     }
 }
 

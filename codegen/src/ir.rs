@@ -35,6 +35,9 @@ pub struct Service {
     pub types: BTreeMap<ShapeId, NamedType>,
     /// Errors every operation can return (the service's `errors`).
     pub service_errors: Vec<ShapeId>,
+    /// The stem of each named type's codec and validation functions (`stream_info` gives
+    /// `ser_stream_info`, `de_stream_info`, `validate_stream_info`), unique in the crate.
+    pub codec_stems: BTreeMap<ShapeId, String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -237,13 +240,28 @@ pub enum Type {
     Named(ShapeId),
     /// `smithy.api#Unit`: only union members hold it (a variant without data).
     Unit,
+    /// A `@streaming` union bound to the body of an operation's input or output: events sent
+    /// or received one message at a time (`application/vnd.amazon.eventstream`).
+    EventStream {
+        union: ShapeId,
+        direction: StreamDirection,
+    },
+}
+
+/// Which way an event stream flows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StreamDirection {
+    /// The caller sends the events (a member of an operation's input).
+    Input,
+    /// The caller receives the events (a member of an operation's output).
+    Output,
 }
 
 impl Target {
     /// The named types this target holds, through lists and maps.
     pub fn named_types(&self) -> Vec<ShapeId> {
         match &self.ty {
-            Type::Named(id) => vec![id.clone()],
+            Type::Named(id) | Type::EventStream { union: id, .. } => vec![id.clone()],
             Type::List { item, .. } => item.named_types(),
             Type::Map { key, value, .. } => {
                 let mut out = key.named_types();
@@ -294,6 +312,10 @@ pub enum Binding {
     Payload,
     /// `@httpResponseCode`: the status code of the response.
     ResponseCode,
+    /// `@eventHeader`: a member of an event, sent as a header of its message.
+    EventHeader,
+    /// `@eventPayload`: the member of an event that is the whole payload of its message.
+    EventPayload,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -302,9 +324,21 @@ pub struct Union {
     pub rust_name: String,
     pub location: TypeLocation,
     pub docs: Option<String>,
-    /// Each member's `field_name` is unused; `variant_name` is its Rust variant.
+    /// Each member's `field_name` is unused; `variant_name` is its Rust variant. The events
+    /// of an event stream union (its errors are in `event_stream`).
     pub variants: Vec<UnionVariant>,
     pub sensitive: bool,
+    /// Set for a `@streaming` union.
+    pub event_stream: Option<EventStreamUnion>,
+}
+
+/// What a `@streaming` union has beyond its events.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EventStreamUnion {
+    /// The Rust name of the enum of its errors (`ResponseStreamError`).
+    pub error_type: String,
+    /// Members that target `@error` structures: exceptions that end the stream.
+    pub errors: Vec<UnionVariant>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -410,6 +444,36 @@ impl Service {
         s.members.iter().find(|m| {
             m.binding == Binding::Payload && matches!(m.target.ty, Type::Blob { streaming: true })
         })
+    }
+
+    /// The member of structure `id` that is an event stream, with its union and direction.
+    pub fn event_stream_member(
+        &self,
+        id: &ShapeId,
+    ) -> Option<(&Member, &ShapeId, StreamDirection)> {
+        let Some(NamedType::Structure(s)) = self.types.get(id) else {
+            return None;
+        };
+        s.members.iter().find_map(|m| match &m.target.ty {
+            Type::EventStream { union, direction } => Some((m, union, *direction)),
+            _ => None,
+        })
+    }
+
+    /// The union `id` (panics when it is not one: an IR invariant of the caller).
+    pub fn union(&self, id: &ShapeId) -> &Union {
+        match self.types.get(id) {
+            Some(NamedType::Union(u)) => u,
+            other => panic!("IR invariant: {id} is not a union ({other:?})"),
+        }
+    }
+
+    /// See `codec_stems`.
+    pub fn codec_stem(&self, id: &ShapeId) -> &str {
+        self.codec_stems
+            .get(id)
+            .map(String::as_str)
+            .unwrap_or_else(|| panic!("IR invariant: {id} has no codec stem"))
     }
 
     pub fn structure(&self, id: &ShapeId) -> &Structure {

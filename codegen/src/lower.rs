@@ -5,9 +5,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::ir::{
-    Binding, Constraints, Enum, EnumValue, ErrorFault, ErrorInfo, HttpRoute, IntEnum, Member,
-    NamedType, Operation, Pagination, PathSegment, Protocol, Service, Structure, Target,
-    TimestampFormat, Type, TypeLocation, Union, UnionVariant,
+    Binding, Constraints, Enum, EnumValue, ErrorFault, ErrorInfo, EventStreamUnion, HttpRoute,
+    IntEnum, Member, NamedType, Operation, Pagination, PathSegment, Protocol, Service,
+    StreamDirection, Structure, Target, TimestampFormat, Type, TypeLocation, Union, UnionVariant,
 };
 use crate::model::{traits, Model, Shape, ShapeId, ShapeKind, SimpleType, Traits};
 use crate::{naming, Error};
@@ -40,6 +40,8 @@ pub fn lower(model: &Model, service_id: Option<&str>) -> Result<Service, Error> 
         rename: &svc.rename,
         types: BTreeMap::new(),
         io_shapes: io_shapes(model, &op_ids),
+        inputs: io_side(model, &op_ids, true),
+        outputs: io_side(model, &op_ids, false),
     };
     let locations = locate_types(model, &op_ids, &closure)?;
 
@@ -86,7 +88,9 @@ pub fn lower(model: &Model, service_id: Option<&str>) -> Result<Service, Error> 
         }
     }
     mark_boxed(&mut cx.types);
+    check_event_streams(&cx.types)?;
     check_unique_names(&cx.types, &operations)?;
+    let codec_stems = codec_stems(&cx.types)?;
 
     let rules = |id: &str| {
         service
@@ -118,6 +122,7 @@ pub fn lower(model: &Model, service_id: Option<&str>) -> Result<Service, Error> 
         operations,
         types: cx.types,
         service_errors: svc.errors.clone(),
+        codec_stems,
     })
 }
 
@@ -267,6 +272,27 @@ struct Lowering<'m> {
     /// Inputs and outputs of the service's operations: their members carry HTTP bindings
     /// wherever the type lives (a shared input is emitted in `types`, yet still bound).
     io_shapes: BTreeSet<ShapeId>,
+    /// Inputs, and outputs, of the service's operations: which way an event stream flows.
+    inputs: BTreeSet<ShapeId>,
+    outputs: BTreeSet<ShapeId>,
+}
+
+/// The input (`inputs`) or output shapes of `op_ids` (prelude `Unit`s left out).
+fn io_side(model: &Model, op_ids: &[ShapeId], inputs: bool) -> BTreeSet<ShapeId> {
+    op_ids
+        .iter()
+        .filter_map(|id| match &model.shapes.get(id)?.kind {
+            ShapeKind::Operation(op) => {
+                if inputs {
+                    op.input.clone()
+                } else {
+                    op.output.clone()
+                }
+            }
+            _ => None,
+        })
+        .filter(|id| !id.is_prelude())
+        .collect()
 }
 
 /// The input and output shapes of `op_ids` (prelude `Unit`s left out).
@@ -336,17 +362,48 @@ impl Lowering<'_> {
                 })
             }
             ShapeKind::Union(members) => {
+                let streaming = shape.traits.streaming();
                 let mut variants = Vec::new();
+                let mut errors = Vec::new();
                 for m in members {
-                    variants.push(UnionVariant {
+                    let variant = UnionVariant {
                         variant_name: naming::variant_name(&m.name),
                         member: self.lower_member(id, m, false)?,
-                    });
+                    };
+                    if !streaming {
+                        variants.push(variant);
+                        continue;
+                    }
+                    // Every member of an event stream is an event structure or an error.
+                    let target = self.model.resolve(&m.target, id.as_str())?;
+                    if !matches!(target.kind, ShapeKind::Structure(_))
+                        || target.traits.contains("smithy.api#unitType")
+                    {
+                        return Err(Error::model(
+                            id.member(&m.name),
+                            format!(
+                                "is a member of the `smithy.api#streaming` union `{id}` but targets `{}`, not a structure",
+                                m.target
+                            ),
+                        ));
+                    }
+                    if target.traits.contains("smithy.api#error") {
+                        errors.push(variant);
+                    } else {
+                        variants.push(variant);
+                    }
                 }
                 check_variants(
                     id,
-                    variants.iter().map(|v| (&v.member.name, &v.variant_name)),
+                    variants
+                        .iter()
+                        .chain(&errors)
+                        .map(|v| (&v.member.name, &v.variant_name)),
                 )?;
+                let event_stream = streaming.then(|| EventStreamUnion {
+                    error_type: naming::event_stream_error_name(&rust_name),
+                    errors,
+                });
                 NamedType::Union(Union {
                     id: id.clone(),
                     rust_name,
@@ -354,6 +411,7 @@ impl Lowering<'_> {
                     docs: docs(&shape.traits),
                     variants,
                     sensitive,
+                    event_stream,
                 })
             }
             ShapeKind::Enum(members) => {
@@ -504,12 +562,42 @@ impl Lowering<'_> {
     ) -> Result<Member, Error> {
         let member_id = parent.member(&m.name);
         let err = |e: String| Error::model(&member_id, e);
-        let target = self.lower_target(&member_id, &m.target, &m.traits)?;
+        let mut target = self.lower_target(&member_id, &m.target, &m.traits)?;
         let binding = if http_bound && self.protocol == Protocol::RestJson1 {
             binding_of(&m.traits).map_err(err)?
         } else {
             Binding::Body
         };
+        let binding = match self.event_binding(&m.traits, &target).map_err(err)? {
+            Some(event) if binding != Binding::Body => {
+                return Err(err(format!(
+                    "has both an HTTP binding ({binding:?}) and an event stream binding ({event:?})"
+                )))
+            }
+            Some(event) => event,
+            None => binding,
+        };
+        // A `@streaming` union is the whole body of an input or output, as a stream of events.
+        if let Type::Named(union) = &target.ty {
+            if self.model.shapes[union].traits.streaming() {
+                let direction = match (self.inputs.contains(parent), self.outputs.contains(parent))
+                {
+                    (true, false) => Some(StreamDirection::Input),
+                    (false, true) => Some(StreamDirection::Output),
+                    _ => None,
+                };
+                let payload = http_bound && binding == Binding::Payload;
+                let (Some(direction), true) = (direction, payload) else {
+                    return Err(err(format!(
+                        "targets the `smithy.api#streaming` union `{union}`, which only the `smithy.api#httpPayload` member of an operation's input or output may target"
+                    )));
+                };
+                target.ty = Type::EventStream {
+                    union: union.clone(),
+                    direction,
+                };
+            }
+        }
         // A `@streaming` blob is the whole message body: only an `@httpPayload` can hold it.
         if matches!(target.ty, Type::Blob { streaming: true })
             && !(http_bound && binding == Binding::Payload)
@@ -542,6 +630,55 @@ impl Lowering<'_> {
             idempotency_token: m.traits.idempotency_token(),
             boxed: false,
         })
+    }
+
+    /// `@eventHeader` or `@eventPayload` of an event structure's member, checked against what
+    /// the member holds.
+    fn event_binding(&self, traits: &Traits, target: &Target) -> Result<Option<Binding>, String> {
+        const HEADER: &str = "smithy.api#eventHeader";
+        const PAYLOAD: &str = "smithy.api#eventPayload";
+        let kind_of = |id: &ShapeId| self.model.shapes.get(id).map(|s| &s.kind);
+        match (traits.contains(HEADER), traits.contains(PAYLOAD)) {
+            (false, false) => Ok(None),
+            (true, true) => Err(format!("has both `{HEADER}` and `{PAYLOAD}`")),
+            (true, false) => match &target.ty {
+                Type::Boolean
+                | Type::Byte
+                | Type::Short
+                | Type::Integer
+                | Type::Long
+                | Type::String
+                | Type::Blob { streaming: false }
+                | Type::Timestamp { .. } => Ok(Some(Binding::EventHeader)),
+                Type::Named(id)
+                    if matches!(
+                        kind_of(id),
+                        Some(ShapeKind::Enum(_) | ShapeKind::IntEnum(_) | ShapeKind::Simple(_))
+                    ) =>
+                {
+                    Ok(Some(Binding::EventHeader))
+                }
+                _ => Err(format!(
+                    "has `{HEADER}` but targets `{}`, which an event header cannot hold (boolean, byte, short, integer, long, blob, string or timestamp)",
+                    target.shape
+                )),
+            },
+            (false, true) => match &target.ty {
+                Type::String | Type::Blob { streaming: false } => Ok(Some(Binding::EventPayload)),
+                Type::Named(id)
+                    if matches!(
+                        kind_of(id),
+                        Some(ShapeKind::Structure(_) | ShapeKind::Union(_))
+                    ) =>
+                {
+                    Ok(Some(Binding::EventPayload))
+                }
+                _ => Err(format!(
+                    "has `{PAYLOAD}` but targets `{}`, which an event payload cannot hold (blob, string, structure or union)",
+                    target.shape
+                )),
+            },
+        }
     }
 
     /// Resolves what `target` holds, with the member's own traits layered over the shape's.
@@ -954,6 +1091,140 @@ fn check_variants<'a>(
     Ok(())
 }
 
+/// Event structures: a payload member takes the whole payload (every other member is then a
+/// header), and members bound to event messages only make sense in events. Errors of a stream
+/// are read from their JSON payload, so their members cannot be bound to the message.
+fn check_event_streams(types: &BTreeMap<ShapeId, NamedType>) -> Result<(), Error> {
+    let is_event_bound =
+        |m: &Member| matches!(m.binding, Binding::EventHeader | Binding::EventPayload);
+    let mut events: BTreeMap<&ShapeId, &ShapeId> = BTreeMap::new();
+    let mut stream_errors: BTreeSet<&ShapeId> = BTreeSet::new();
+    let mut other_uses: BTreeMap<ShapeId, &ShapeId> = BTreeMap::new();
+    for (id, t) in types {
+        match t {
+            NamedType::Union(u) => match &u.event_stream {
+                Some(es) => {
+                    for v in &u.variants {
+                        events.insert(&v.member.target.shape, id);
+                    }
+                    for v in &es.errors {
+                        stream_errors.insert(&v.member.target.shape);
+                    }
+                }
+                None => {
+                    for v in &u.variants {
+                        for n in v.member.target.named_types() {
+                            other_uses.insert(n, id);
+                        }
+                    }
+                }
+            },
+            NamedType::Structure(s) => {
+                for m in &s.members {
+                    if !matches!(m.target.ty, Type::EventStream { .. }) {
+                        for n in m.target.named_types() {
+                            other_uses.insert(n, id);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    for (id, t) in types {
+        let NamedType::Structure(s) = t else { continue };
+        // The events are the whole body: restJson1 sends no initial message, so every other
+        // member of the input or output must be bound to the HTTP message.
+        if let Some(stream) = s
+            .members
+            .iter()
+            .find(|m| matches!(m.target.ty, Type::EventStream { .. }))
+        {
+            if let Some(body) = s.members.iter().find(|m| m.binding == Binding::Body) {
+                return Err(Error::model(
+                    id.member(&body.name),
+                    format!(
+                        "is bound to the body, which the event stream `{}` (`smithy.api#streaming`) takes whole; bind it to a header, label or query",
+                        stream.name
+                    ),
+                ));
+            }
+        }
+        let bound: Vec<&Member> = s.members.iter().filter(|m| is_event_bound(m)).collect();
+        let Some(first) = bound.first() else { continue };
+        let trait_of = |m: &Member| match m.binding {
+            Binding::EventPayload => "smithy.api#eventPayload",
+            _ => "smithy.api#eventHeader",
+        };
+        if stream_errors.contains(id) || !events.contains_key(id) {
+            return Err(Error::model(
+                id.member(&first.name),
+                format!(
+                    "has `{}`, which only members of events (non-error members of a `smithy.api#streaming` union) may have",
+                    trait_of(first)
+                ),
+            ));
+        }
+        if let Some(user) = other_uses.get(id) {
+            return Err(Error::model(
+                id,
+                format!(
+                    "is an event of `{}` and is also used by `{user}`, where its `{}` member `{}` would not be bound to a message",
+                    events[id], trait_of(first), first.name
+                ),
+            ));
+        }
+        let payloads: Vec<&&Member> = bound
+            .iter()
+            .filter(|m| m.binding == Binding::EventPayload)
+            .collect();
+        if let Some(p) = payloads.first() {
+            if let Some(other) = s
+                .members
+                .iter()
+                .find(|m| m.name != p.name && m.binding != Binding::EventHeader)
+            {
+                return Err(Error::model(
+                    id.member(&other.name),
+                    format!(
+                        "has no `smithy.api#eventHeader`, but `{}` is the `smithy.api#eventPayload` of the event: every other member must be a header",
+                        p.name
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The stems of codec and validation functions (see `naming::codec_stem`), which must be
+/// unique across the crate.
+fn codec_stems(types: &BTreeMap<ShapeId, NamedType>) -> Result<BTreeMap<ShapeId, String>, Error> {
+    let local = |t: &NamedType| matches!(t.location(), TypeLocation::Operation(_));
+    let shared: BTreeSet<String> = types
+        .values()
+        .filter(|t| !local(t))
+        .map(|t| naming::codec_stem(t.rust_name(), false))
+        .collect();
+    let mut stems = BTreeMap::new();
+    let mut seen: BTreeMap<String, &ShapeId> = BTreeMap::new();
+    for (id, t) in types {
+        let clashes = local(t) && shared.contains(&naming::codec_stem(t.rust_name(), false));
+        let stem = naming::codec_stem(t.rust_name(), clashes);
+        // Errors have no codecs of their own (`de_error_*` are named apart).
+        if !matches!(t.location(), TypeLocation::Errors) {
+            if let Some(other) = seen.insert(stem.clone(), id) {
+                return Err(Error::model(
+                    id,
+                    format!("and `{other}` both give the function name stem `{stem}`; rename one in the service's `rename`"),
+                ));
+            }
+        }
+        stems.insert(id.clone(), stem);
+    }
+    Ok(stems)
+}
+
 /// Two types in one module, or two operations, may not share a Rust name.
 fn check_unique_names(
     types: &BTreeMap<ShapeId, NamedType>,
@@ -977,6 +1248,14 @@ fn check_unique_names(
         // Structures bring a builder named after them into the same module.
         if let NamedType::Structure(_) = t {
             names.push((t.location().clone(), naming::builder_name(t.rust_name())));
+        }
+        // Event stream unions bring the enum of their errors.
+        if let NamedType::Union(Union {
+            event_stream: Some(es),
+            ..
+        }) = t
+        {
+            names.push((t.location().clone(), es.error_type.clone()));
         }
         for key in names {
             if let Some(other) = seen.insert(key.clone(), id) {

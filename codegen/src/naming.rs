@@ -163,6 +163,20 @@ pub fn error_enum_name(operation: &str) -> String {
     format!("{}Error", type_name(operation))
 }
 
+/// The enum of the errors of an event stream union (`ResponseStreamError`).
+pub fn event_stream_error_name(union_type: &str) -> String {
+    format!("{union_type}Error")
+}
+
+/// The functions that turn events of an event stream union into messages and back.
+pub fn marshall_fn(union_type: &str) -> String {
+    format!("marshall_{}", union_type.to_snake_case())
+}
+
+pub fn unmarshall_fn(union_type: &str) -> String {
+    format!("unmarshall_{}", union_type.to_snake_case())
+}
+
 pub fn builder_name(type_name: &str) -> String {
     format!("{type_name}Builder")
 }
@@ -186,7 +200,20 @@ pub fn shape_statics(type_name: &str) -> (String, String) {
     (format!("SHAPE_{base}"), format!("MEMBERS_{base}"))
 }
 
-/// Serializer and deserializer function names of a named type.
+/// The stem of a named type's codec and validation functions: its Rust name in snake case.
+/// Functions share one module, types do not: an operation's own input or output whose stem a
+/// shared type has too (Bedrock's union `ConverseOutput` and the output of `Converse`) gets
+/// `op_` before it.
+pub fn codec_stem(type_name: &str, clashes_with_shared: bool) -> String {
+    let stem = type_name.to_snake_case();
+    if clashes_with_shared {
+        format!("op_{stem}")
+    } else {
+        stem
+    }
+}
+
+/// Serializer and deserializer function names of a named type (from its codec stem).
 pub fn ser_fn(type_name: &str) -> String {
     format!("ser_{}", type_name.to_snake_case())
 }

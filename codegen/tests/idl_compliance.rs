@@ -63,6 +63,7 @@ fn rest_json_compliance_suite_through_the_generator() {
         partitions_json: String::new(),
         endpoint_test_overrides: Vec::new(),
         data_endpoint: None,
+        runtime_path: "../../runtime".into(),
     };
     match generate(&flat_json, Some(SERVICE), &options) {
         Ok((s, files)) => println!(

@@ -57,6 +57,15 @@ impl ByteStream {
         }
     }
 
+    /// The bytes, if they are all in memory (not yet read by `next`); else the stream back.
+    pub fn into_buffered(self) -> Result<Vec<u8>, ByteStream> {
+        match self.inner {
+            Inner::Buffered(bytes) => Ok(bytes.unwrap_or_default()),
+            #[cfg(feature = "client")]
+            live @ Inner::Live(_) => Err(ByteStream { inner: live }),
+        }
+    }
+
     /// The next chunk; `None` at the end of the payload.
     #[cfg(feature = "client")]
     pub async fn next(&mut self) -> Option<Result<Vec<u8>, TransportError>> {

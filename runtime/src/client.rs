@@ -7,11 +7,13 @@ pub use super::config::{Config, ConfigBuilder, ConfigError, ServiceMeta, SharedC
 use super::credentials::ProvideCredentials;
 use super::endpoint::{ParamValue, Params};
 use super::error::{BoxError, ProvideErrorMeta, SdkError};
+use super::event_stream::sender::MessageStream;
+use super::event_stream::{MessageSigner, STREAMING_EVENTS_PAYLOAD};
 use super::http::{HttpRequest, HttpResponse};
 use super::operation::Operation;
 use super::retry::{classify, RetryReason};
 use super::sigv4::{sign_request, Credentials, SigningParams, SigningSettings};
-use super::transport::OutgoingRequest;
+use super::transport::{BodyStream, OutgoingRequest};
 
 impl Config {
     /// The URL, signing region and signing name for this configuration.
@@ -61,7 +63,9 @@ impl Config {
         let request = O::serialize_request(input).map_err(SdkError::Validation)?;
         let endpoint = self.resolve_endpoint().map_err(SdkError::Construction)?;
         let credentials = self.credentials().await?;
-        Ok(self.sign(request, &endpoint, &credentials, invocation_id, attempt))
+        Ok(self
+            .sign(request, &endpoint, &credentials, invocation_id, attempt)
+            .0)
     }
 
     /// The credentials for the next attempt, from the shared provider (and its cache).
@@ -74,6 +78,7 @@ impl Config {
             .map_err(|e| SdkError::Construction(Box::new(e)))
     }
 
+    /// The signed request, and its signature (the seed of an input event stream's chain).
     fn sign(
         &self,
         mut request: HttpRequest,
@@ -81,7 +86,7 @@ impl Config {
         credentials: &Credentials,
         invocation_id: &str,
         attempt: u32,
-    ) -> OutgoingRequest {
+    ) -> (OutgoingRequest, String) {
         let inner = &self.inner;
         let shared = &inner.shared;
         let (host, base_path) = split_url(&endpoint.url);
@@ -109,7 +114,7 @@ impl Config {
             ),
         );
         let time = shared.signing_time().unwrap_or_else(SystemTime::now);
-        sign_request(
+        let signed = sign_request(
             &mut request,
             &host,
             &SigningParams {
@@ -126,10 +131,13 @@ impl Config {
             .map(|(scheme, _)| format!("{scheme}://{host}"))
             .unwrap_or_else(|| format!("https://{host}"));
         let mut headers = request.headers;
-        // Shown in dry runs as they travel; the transport would add them itself.
+        // Shown in dry runs as they travel; the transport would add them itself. An event
+        // stream body has no length: it is sent chunked as the events come.
         headers.insert("host", host.clone());
-        headers.insert("content-length", request.body.len().to_string());
-        OutgoingRequest {
+        if headers.get("x-amz-content-sha256") != Some(STREAMING_EVENTS_PAYLOAD) {
+            headers.insert("content-length", request.body.len().to_string());
+        }
+        let outgoing = OutgoingRequest {
             method: request.method,
             url: format!(
                 "{scheme_and_host}{}{}",
@@ -142,7 +150,8 @@ impl Config {
             ),
             headers,
             body: request.body,
-        }
+        };
+        (outgoing, signed.signature)
     }
 
     /// Calls operation `O`: validate, build, sign, send (with retries), parse.
@@ -186,13 +195,19 @@ impl Config {
         let shared = &inner.shared;
         let request = O::serialize_request(input).map_err(SdkError::Validation)?;
         let endpoint = self.resolve_endpoint().map_err(SdkError::Construction)?;
+        if let Some(messages) = O::event_stream_input(input) {
+            let messages = messages.map_err(SdkError::Construction)?;
+            return self
+                .send_event_stream::<O>(request, &endpoint, messages)
+                .await;
+        }
         let invocation_id = new_invocation_id();
         let max = shared.retry_config().max_attempts.max(1);
         let mut spent = 0;
         let mut attempt = 1;
         loop {
             let credentials = self.credentials().await?;
-            let outgoing = self.sign(
+            let (outgoing, _) = self.sign(
                 request.clone(),
                 &endpoint,
                 &credentials,
@@ -275,6 +290,86 @@ impl Config {
             attempt += 1;
         }
     }
+}
+
+impl Config {
+    /// A call whose input is an event stream: the request head, signed with the payload hash
+    /// of a signed event stream, then each message as it comes, signed and chained to the
+    /// request's signature, then a signed empty message. It is not retried: the events are
+    /// sent once.
+    async fn send_event_stream<O>(
+        &self,
+        request: HttpRequest,
+        endpoint: &ResolvedEndpoint,
+        messages: MessageStream,
+    ) -> Result<O::Output, SdkError<O::Error>>
+    where
+        O: Operation,
+    {
+        let shared = &self.inner.shared;
+        let credentials = self.credentials().await?;
+        let (outgoing, seed) = self.sign(request, endpoint, &credentials, &new_invocation_id(), 1);
+        let signer = MessageSigner::new(
+            seed,
+            credentials,
+            endpoint.signing_region.clone(),
+            endpoint.signing_name.clone(),
+        );
+        let body = signed_messages(messages, signer, shared.signing_time());
+        let incoming = shared
+            .http_client()
+            .send_streaming(outgoing, body)
+            .await
+            .map_err(|e| SdkError::Dispatch(Box::new(e) as BoxError))?;
+        tracing::debug!(
+            operation = O::NAME,
+            status = incoming.status,
+            "event stream call answered"
+        );
+        if O::STREAMING_OUTPUT && (200..300).contains(&incoming.status) {
+            let head = HttpResponse::new(incoming.status, incoming.headers, Vec::new());
+            return O::parse_streaming_output(&head, incoming.body);
+        }
+        let body = incoming
+            .body
+            .collect()
+            .await
+            .map_err(|e| SdkError::Dispatch(Box::new(e) as BoxError))?;
+        O::parse_response(&HttpResponse::new(incoming.status, incoming.headers, body))
+    }
+}
+
+/// The body of an input event stream: each message signed as it comes (at the configured
+/// signing time, or now), then the signed empty message that ends the stream.
+fn signed_messages(
+    messages: MessageStream,
+    signer: MessageSigner,
+    signing_time: Option<SystemTime>,
+) -> BodyStream {
+    use futures_util::StreamExt as _;
+    Box::pin(futures_util::stream::unfold(
+        Some((messages, signer)),
+        move |state| async move {
+            let (mut messages, mut signer) = state?;
+            let now = signing_time.unwrap_or_else(SystemTime::now);
+            let (chunk, next) = match messages.next().await {
+                Some(Ok(message)) => match signer.sign(&message, now).and_then(|e| e.encode()) {
+                    Ok(bytes) => (Ok(bytes), Some((messages, signer))),
+                    Err(e) => (Err(Box::new(e) as BoxError), None),
+                },
+                // An event that cannot be sent aborts the request.
+                Some(Err(e)) => (Err(e), None),
+                None => (
+                    signer
+                        .sign_end(now)
+                        .encode()
+                        .map_err(|e| Box::new(e) as BoxError),
+                    None,
+                ),
+            };
+            Some((chunk, next))
+        },
+    ))
 }
 
 /// Whether (and why) an attempt may be retried, and what it gave.

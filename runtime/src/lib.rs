@@ -8,6 +8,7 @@ pub mod byte_stream;
 pub mod datetime;
 pub mod endpoint;
 pub mod error;
+pub mod event_stream;
 pub mod http;
 pub mod json;
 pub mod operation;

@@ -32,6 +32,16 @@ pub trait Operation {
         let _ = payload;
         Self::parse_response(head)
     }
+
+    /// The input's event stream, taken out of `input` for the client to sign and send message
+    /// by message after the request head; `None` for operations without one.
+    #[cfg(feature = "client")]
+    fn event_stream_input(
+        input: &Self::Input,
+    ) -> Option<Result<super::event_stream::sender::MessageStream, super::error::BoxError>> {
+        let _ = input;
+        None
+    }
 }
 
 /// A random UUID v4 for `@idempotencyToken` members the caller left unset. Randomness comes

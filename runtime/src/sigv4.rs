@@ -180,7 +180,13 @@ pub fn sign_request(
     let settings = &params.settings;
     let amz_date = format_amz_date(params.time);
     let date = &amz_date[..8];
-    let payload_hash = hex::encode(Sha256::digest(&request.body));
+    // A request that carries `x-amz-content-sha256` already (`UNSIGNED-PAYLOAD`, or the
+    // `STREAMING-AWS4-HMAC-SHA256-EVENTS` of an event stream whose messages are signed one by
+    // one) is signed with that value as its payload hash: the service checks the two agree.
+    let payload_hash = match request.headers.get("x-amz-content-sha256") {
+        Some(given) => given.to_owned(),
+        None => hex::encode(Sha256::digest(&request.body)),
+    };
 
     // A retry re-signs the same request: drop the previous signature first.
     request.headers.remove("authorization");
@@ -189,7 +195,7 @@ pub fn sign_request(
     if let (Some(token), true) = (token, settings.sign_session_token) {
         request.headers.insert("x-amz-security-token", token);
     }
-    if settings.payload_checksum_header {
+    if settings.payload_checksum_header && !request.headers.contains("x-amz-content-sha256") {
         request
             .headers
             .insert("x-amz-content-sha256", payload_hash.as_str());
@@ -213,11 +219,12 @@ pub fn sign_request(
         hex::encode(Sha256::digest(canonical_request.as_bytes()))
     );
 
-    let secret = format!("AWS4{}", params.credentials.secret_access_key());
-    let mut key = hmac_sha256(secret.as_bytes(), date.as_bytes());
-    for part in [params.region, params.service, "aws4_request"] {
-        key = hmac_sha256(&key, part.as_bytes());
-    }
+    let key = signing_key(
+        params.credentials.secret_access_key(),
+        date,
+        params.region,
+        params.service,
+    );
     let signature = hex::encode(hmac_sha256(&key, string_to_sign.as_bytes()));
 
     let authorization = format!(
@@ -248,7 +255,17 @@ pub fn format_amz_date(time: SystemTime) -> String {
     t.fmt(Format::DateTime).replace(['-', ':'], "")
 }
 
-fn hmac_sha256(key: &[u8], data: &[u8]) -> Vec<u8> {
+/// The key of a day (`20150830`), region and service, derived from the secret key.
+pub fn signing_key(secret_access_key: &str, date: &str, region: &str, service: &str) -> Vec<u8> {
+    let secret = format!("AWS4{secret_access_key}");
+    let mut key = hmac_sha256(secret.as_bytes(), date.as_bytes());
+    for part in [region, service, "aws4_request"] {
+        key = hmac_sha256(&key, part.as_bytes());
+    }
+    key
+}
+
+pub fn hmac_sha256(key: &[u8], data: &[u8]) -> Vec<u8> {
     let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes keys of any length");
     mac.update(data);
     mac.finalize().into_bytes().to_vec()
@@ -415,6 +432,34 @@ mod tests {
         assert_eq!(canonical_query(""), "");
         assert_eq!(canonical_query("b=2&a=1&a=0&c"), "a=0&a=1&b=2&c=");
         assert_eq!(canonical_query("k=a%20b+c&x=%7e"), "k=a%20b%2Bc&x=~");
+    }
+
+    #[test]
+    fn a_given_payload_hash_header_is_signed_as_the_payload_hash() {
+        let creds = Credentials::new("AKIDEXAMPLE", "secret", None);
+        let params = SigningParams {
+            credentials: &creds,
+            region: "us-east-1",
+            service: "transcribe",
+            time: at(1_440_938_160),
+            settings: SigningSettings {
+                payload_checksum_header: true,
+                ..SigningSettings::default()
+            },
+        };
+        let mut request = HttpRequest::new("POST", "/stream-transcription");
+        request.body = b"ignored".to_vec();
+        request
+            .headers
+            .insert("x-amz-content-sha256", "STREAMING-AWS4-HMAC-SHA256-EVENTS");
+        let out = sign_request(&mut request, "example.com", &params);
+        assert!(out.canonical_request.ends_with(
+            "\nhost;x-amz-content-sha256;x-amz-date\nSTREAMING-AWS4-HMAC-SHA256-EVENTS"
+        ));
+        assert_eq!(
+            request.headers.get("x-amz-content-sha256"),
+            Some("STREAMING-AWS4-HMAC-SHA256-EVENTS")
+        );
     }
 
     #[test]

@@ -84,10 +84,28 @@ pub struct IncomingResponse {
 pub type SendFuture<'a> =
     Pin<Box<dyn Future<Output = Result<IncomingResponse, TransportError>> + Send + 'a>>;
 
+/// A request body sent chunk by chunk as it is produced (the messages of an input event
+/// stream); an error aborts the request.
+pub type BodyStream = Pin<Box<dyn futures_util::Stream<Item = Result<Vec<u8>, BoxError>> + Send>>;
+
 /// Sends one request and returns once the response head is in; the body follows as a stream
 /// (a replay can give `ByteStream::from(bytes)`).
 pub trait HttpClient: Send + Sync + fmt::Debug {
     fn send(&self, request: OutgoingRequest) -> SendFuture<'_>;
+
+    /// Sends `request` with `body` as its body, chunk by chunk as it comes (`request.body` is
+    /// not sent), and returns once the response head is in, which may be before the body has
+    /// all been sent. A client that cannot stream request bodies keeps this default, which
+    /// refuses: only operations with an input event stream need it.
+    fn send_streaming(&self, request: OutgoingRequest, body: BodyStream) -> SendFuture<'_> {
+        let _ = (request, body);
+        Box::pin(async {
+            Err(TransportError::new(
+                TransportErrorKind::Other,
+                "this HTTP client cannot stream request bodies (input event streams need it)",
+            ))
+        })
+    }
 }
 
 /// Connect and read timeouts of the default client.
@@ -145,40 +163,79 @@ fn classify(e: reqwest::Error) -> TransportError {
     TransportError::new(kind, e)
 }
 
-impl HttpClient for ReqwestClient {
-    fn send(&self, request: OutgoingRequest) -> SendFuture<'_> {
-        Box::pin(async move {
-            let method = reqwest::Method::from_bytes(request.method.as_bytes())
-                .map_err(|e| TransportError::new(TransportErrorKind::Other, e))?;
-            let mut builder = self.client.request(method, &request.url);
-            for (name, value) in request.headers.iter() {
-                builder = builder.header(name, value);
-            }
-            let response = builder.body(request.body).send().await.map_err(classify)?;
-            let status = response.status().as_u16();
-            let headers: Headers = response
-                .headers()
-                .iter()
-                .map(|(k, v)| {
-                    (
-                        k.as_str().to_string(),
-                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                    )
-                })
-                .collect();
-            // `chunk()` reads as data arrives; a body cut short (before its Content-Length or
-            // last chunk) is an error from hyper, which reaches the reader as `Io`.
-            let chunks = futures_util::stream::try_unfold(response, |mut response| async move {
-                match response.chunk().await.map_err(classify)? {
-                    Some(bytes) => Ok(Some((Vec::from(bytes), response))),
-                    None => Ok(None),
-                }
-            });
-            Ok(IncomingResponse {
-                status,
-                headers,
-                body: ByteStream::from_chunks(Box::pin(chunks)),
+impl ReqwestClient {
+    /// Sends the head of `request` with `body`, and reads the answer's head.
+    async fn exchange(
+        &self,
+        request: OutgoingRequest,
+        body: reqwest::Body,
+    ) -> Result<IncomingResponse, TransportError> {
+        let method = reqwest::Method::from_bytes(request.method.as_bytes())
+            .map_err(|e| TransportError::new(TransportErrorKind::Other, e))?;
+        let mut builder = self.client.request(method, &request.url);
+        for (name, value) in request.headers.iter() {
+            builder = builder.header(name, value);
+        }
+        let response = builder.body(body).send().await.map_err(classify)?;
+        let status = response.status().as_u16();
+        let headers: Headers = response
+            .headers()
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
             })
+            .collect();
+        // `chunk()` reads as data arrives; a body cut short (before its Content-Length or
+        // last chunk) is an error from hyper, which reaches the reader as `Io`.
+        let chunks = futures_util::stream::try_unfold(response, |mut response| async move {
+            match response.chunk().await.map_err(classify)? {
+                Some(bytes) => Ok(Some((Vec::from(bytes), response))),
+                None => Ok(None),
+            }
+        });
+        Ok(IncomingResponse {
+            status,
+            headers,
+            body: ByteStream::from_chunks(Box::pin(chunks)),
         })
+    }
+}
+
+impl HttpClient for ReqwestClient {
+    fn send(&self, mut request: OutgoingRequest) -> SendFuture<'_> {
+        let body = reqwest::Body::from(std::mem::take(&mut request.body));
+        Box::pin(self.exchange(request, body))
+    }
+
+    fn send_streaming(&self, request: OutgoingRequest, body: BodyStream) -> SendFuture<'_> {
+        let body = reqwest::Body::wrap(StreamingBody(std::sync::Mutex::new(body)));
+        Box::pin(self.exchange(request, body))
+    }
+}
+
+/// A [`BodyStream`] as an HTTP body (chunked, its length unknown). The mutex only makes the
+/// body `Sync`, as reqwest requires; it is never contended.
+struct StreamingBody(std::sync::Mutex<BodyStream>);
+
+impl http_body::Body for StreamingBody {
+    type Data = bytes::Bytes;
+    type Error = BoxError;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+        let stream = self
+            .get_mut()
+            .0
+            .get_mut()
+            .unwrap_or_else(|e| e.into_inner());
+        stream
+            .as_mut()
+            .poll_next(cx)
+            .map(|item| item.map(|chunk| chunk.map(|c| http_body::Frame::data(c.into()))))
     }
 }

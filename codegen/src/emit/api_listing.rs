@@ -11,8 +11,8 @@
 
 use super::CrateOptions;
 use crate::ir::{
-    Enum, IntEnum, Member, NamedType, Operation, Service, Structure, Target, Type, TypeLocation,
-    Union,
+    Enum, IntEnum, Member, NamedType, Operation, Service, StreamDirection, Structure, Target, Type,
+    TypeLocation, Union,
 };
 use crate::model::ShapeId;
 use crate::naming;
@@ -31,6 +31,18 @@ pub fn type_path_string(svc: &Service, id: &ShapeId) -> String {
     match svc.types.get(id) {
         Some(t) => format!("{}::{}", module_path_string(t.location()), t.rust_name()),
         None => format!("<{id}>"),
+    }
+}
+
+/// The enum of the errors of event stream union `union` (`types::ResponseStreamError`).
+pub fn event_stream_error_path_string(svc: &Service, union: &ShapeId) -> String {
+    match svc.types.get(union) {
+        Some(NamedType::Union(Union {
+            location,
+            event_stream: Some(es),
+            ..
+        })) => format!("{}::{}", module_path_string(location), es.error_type),
+        _ => format!("<{union}>Error"),
     }
 }
 
@@ -67,6 +79,16 @@ pub fn type_string(svc: &Service, target: &Target) -> String {
         }
         Type::Named(id) => type_path_string(svc, id),
         Type::Unit => "()".into(),
+        Type::EventStream { union, direction } => {
+            let u = type_path_string(svc, union);
+            match direction {
+                StreamDirection::Input => format!("runtime::event_stream::EventSender<{u}>"),
+                StreamDirection::Output => {
+                    let e = event_stream_error_path_string(svc, union);
+                    format!("runtime::event_stream::EventReceiver<{u}, {e}>")
+                }
+            }
+        }
     }
 }
 
@@ -287,8 +309,11 @@ fn structure(l: &mut Listing, svc: &Service, s: &Structure) {
     let path = type_path_string(svc, &s.id);
     let builder = builder_path_string(svc, &s.id);
     let streaming = svc.streaming_output_member(&s.id);
+    let events = svc.event_stream_member(&s.id);
+    let read_once =
+        streaming.is_some() || events.is_some_and(|(_, _, d)| d == StreamDirection::Output);
     let (derives, builder_derives) = match (
-        streaming.is_some(),
+        read_once,
         s.sensitive || s.members.iter().any(|m| m.target.sensitive),
     ) {
         (false, false) => (
@@ -307,6 +332,8 @@ fn structure(l: &mut Listing, svc: &Service, s: &Structure) {
         let required = if m.required { " (required)" } else { "" };
         let held = if streaming == Some(m) {
             "primitives::ByteStream".to_string()
+        } else if events.is_some_and(|(e, _, _)| e == m) {
+            member_type_string(svc, m)
         } else {
             format!("Option<{}>", member_type_string(svc, m))
         };
@@ -384,6 +411,49 @@ fn union(l: &mut Listing, svc: &Service, u: &Union) {
         l.add("variant", format!("{path}::{}", v.variant_name), data);
     }
     l.add("variant", format!("{path}::Unknown"), "(String)");
+    let sent = crate::protocol::event_stream::stream_unions(svc)
+        .iter()
+        .any(|(s, input, _)| s.id == u.id && *input);
+    if sent {
+        l.add(
+            "fn",
+            format!("{path}::to_message"),
+            "(&self) -> Result<runtime::event_stream::Message, runtime::error::BoxError>",
+        );
+    }
+    if let Some(es) = &u.event_stream {
+        let error = format!("{}::{}", module_path_string(&u.location), es.error_type);
+        l.add(
+            "enum",
+            &error,
+            " (non_exhaustive; errors of an event stream)",
+        );
+        for v in &es.errors {
+            l.add(
+                "variant",
+                format!("{error}::{}", v.variant_name),
+                format!("({})", type_string(svc, &v.member.target)),
+            );
+            l.add(
+                "fn",
+                format!("{error}::{}", error_predicate_name(&v.variant_name)),
+                "(&self) -> bool",
+            );
+        }
+        l.add(
+            "variant",
+            format!("{error}::Unhandled"),
+            "(error::UnhandledError)",
+        );
+        for (name, sig) in [
+            ("meta", "(&self) -> &error::ErrorMeta"),
+            ("code", "(&self) -> Option<&str>"),
+            ("message", "(&self) -> Option<&str>"),
+            ("request_id", "(&self) -> Option<&str>"),
+        ] {
+            l.add("fn", format!("{error}::{name}"), sig);
+        }
+    }
 }
 
 fn string_enum(l: &mut Listing, e: &Enum) {
@@ -453,7 +523,11 @@ fn operation(l: &mut Listing, svc: &Service, op: &Operation) {
             "(response: &runtime::http::HttpResponse) -> Result<{output}, error::SdkError<{error}>>"
         ),
     );
-    if svc.streaming_output_member(&op.output).is_some() {
+    if svc.streaming_output_member(&op.output).is_some()
+        || svc
+            .event_stream_member(&op.output)
+            .is_some_and(|(_, _, d)| d == StreamDirection::Output)
+    {
         l.add(
             "fn",
             format!("{module}::parse_output"),

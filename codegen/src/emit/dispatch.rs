@@ -23,6 +23,7 @@ fn kind(svc: &Service, ty: &Type) -> &'static str {
         Type::List { .. } => "list",
         Type::Map { .. } => "map",
         Type::Unit => "structure",
+        Type::EventStream { .. } => "event stream",
         Type::Named(id) => match &svc.types[id] {
             NamedType::Enum(_) => "enum",
             NamedType::IntEnum(_) => "integer",
@@ -61,7 +62,11 @@ fn shape_expr(svc: &Service, ty: &Type) -> TokenStream {
 
 /// `SHAPE_X` and `MEMBERS_X` for every structure and union an input reaches.
 fn input_shapes(svc: &Service) -> TokenStream {
-    let shapes = svc.input_types().into_iter().filter_map(|id| {
+    // An event stream is not part of an input document (dispatch refuses those calls).
+    let reached = svc.reachable_via(svc.operations.values().map(|o| o.input.clone()), |m| {
+        !matches!(m.target.ty, Type::EventStream { .. })
+    });
+    let shapes = reached.into_iter().filter_map(|id| {
         let members: Vec<&Member> = match &svc.types[&id] {
             NamedType::Structure(s) => s.members.iter().collect(),
             NamedType::Union(u) => u.variants.iter().map(|v| &v.member).collect(),
@@ -101,6 +106,18 @@ pub fn dispatch_rs(svc: &Service) -> TokenStream {
         let name = &op.name;
         let m = ident(&op.module_name);
         let s = ident(&naming::type_name(&op.name));
+        // Events are no JSON document: such a call needs the typed client.
+        if svc.event_stream_member(&op.input).is_some()
+            || svc.event_stream_member(&op.output).is_some()
+        {
+            let why = format!("{name} sends or receives an event stream; call it with the typed client");
+            return quote! {
+                #name => {
+                    let _ = (config, input);
+                    ::std::result::Result::Err(CallError::Other(#why.to_string()))
+                }
+            };
+        }
         // The document is written while a streaming payload is still unread, so it leaves
         // the payload out; the payload is handed over beside it.
         let payload = match svc.streaming_output_member(&op.output) {

@@ -19,7 +19,7 @@ use quote::quote;
 
 use crate::ir::{Binding, NamedType, Service, Structure, Target, Type, TypeLocation};
 use crate::model::ShapeId;
-use crate::protocol::{json, rest_json};
+use crate::protocol::{event_stream, json, rest_json};
 use crate::Error;
 use names::ident;
 
@@ -94,20 +94,33 @@ fn codec_needs(svc: &Service) -> (BTreeSet<ShapeId>, BTreeSet<ShapeId>) {
         // `input_from_json` reads the input's body members with its codec and the members
         // bound to the HTTP message one by one; `output_to_json` uses the output's codec when
         // every member is in the body, else writes each member itself.
+        // Event streams are no values of these documents.
+        let in_document = |m: &&crate::ir::Member| !matches!(m.target.ty, Type::EventStream { .. });
         de_roots.push(op.input.clone());
-        for m in input.members.iter().filter(|m| m.binding != Binding::Body) {
+        for m in input
+            .members
+            .iter()
+            .filter(|m| m.binding != Binding::Body)
+            .filter(in_document)
+        {
             named_in(&m.target, &mut de_roots);
         }
         if output.members.iter().all(|m| m.binding == Binding::Body) {
             ser_roots.push(op.output.clone());
         } else {
-            for m in &output.members {
+            for m in output.members.iter().filter(in_document) {
                 named_in(&m.target, &mut ser_roots);
             }
         }
         for e in &op.errors {
             de_roots.extend(body_root(svc.structure(e), false));
         }
+    }
+    // Events are written and read by the event stream codecs.
+    for (u, input, output) in event_stream::stream_unions(svc) {
+        let (ser, de) = event_stream::codec_roots(svc, u, input, output);
+        ser_roots.extend(ser);
+        de_roots.extend(de);
     }
     (
         body_reachable(svc, ser_roots),
@@ -208,6 +221,7 @@ pub fn emit_crate(svc: &Service, opts: &CrateOptions) -> Result<Files, Error> {
         NamedType::Structure(s) if s.error.is_some() => Some(rest_json::error_parser(svc, s)),
         _ => None,
     });
+    let event_codecs = event_stream::codec_fns(svc, |id| validation.is_needed(id));
     files.insert(
         "src/protocol.rs".into(),
         format_file(
@@ -218,6 +232,7 @@ pub fn emit_crate(svc: &Service, opts: &CrateOptions) -> Result<Files, Error> {
                 #![allow(clippy::all)]
                 #(#codecs)*
                 #(#error_parsers)*
+                #event_codecs
             },
         )?,
     );

@@ -3,7 +3,7 @@
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::ir::{NamedType, Service, Target, Type, TypeLocation};
+use crate::ir::{NamedType, Service, StreamDirection, Target, Type, TypeLocation};
 use crate::model::ShapeId;
 
 /// An identifier; `r#type` style names become raw identifiers.
@@ -75,7 +75,29 @@ pub fn rust_type(svc: &Service, target: &Target) -> TokenStream {
         }
         Type::Named(id) => type_path(svc, id),
         Type::Unit => quote!(()),
+        Type::EventStream { union, direction } => {
+            let u = type_path(svc, union);
+            match direction {
+                StreamDirection::Input => quote!(crate::runtime::event_stream::EventSender<#u>),
+                StreamDirection::Output => {
+                    let e = event_stream_error_path(svc, union);
+                    quote!(crate::runtime::event_stream::EventReceiver<#u, #e>)
+                }
+            }
+        }
     }
+}
+
+/// The enum of the errors of event stream union `union`, beside it.
+pub fn event_stream_error_path(svc: &Service, union: &ShapeId) -> TokenStream {
+    let u = svc.union(union);
+    let es = u
+        .event_stream
+        .as_ref()
+        .expect("IR invariant: event streams target @streaming unions");
+    let module = module_path(&u.location);
+    let name = ident(&es.error_type);
+    quote!(#module::#name)
 }
 
 /// Is the named type a string enum (its values print with `as_str`)?

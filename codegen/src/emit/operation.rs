@@ -8,7 +8,7 @@ use super::docs;
 use super::names::{ident, type_path};
 use super::types::named_type;
 use super::validate::Validation;
-use crate::ir::{Binding, NamedType, Operation, Service, TypeLocation};
+use crate::ir::{Binding, NamedType, Operation, Service, StreamDirection, Type, TypeLocation};
 use crate::naming;
 use crate::protocol::json::{read_value, write_value};
 use crate::protocol::rest_json;
@@ -27,7 +27,7 @@ pub fn operation_module(svc: &Service, op: &Operation, validation: &Validation) 
     let first_with_input = svc.operations.values().find(|o| o.input == op.input);
     let validate_impl = if first_with_input.map(|o| &o.id) == Some(&op.id) {
         let body = if validation.is_needed(&op.input) {
-            let f = ident(&naming::validate_fn(svc.types[&op.input].rust_name()));
+            let f = ident(&naming::validate_fn(svc.codec_stem(&op.input)));
             quote! {
                 let mut val = crate::runtime::validate::Validator::new();
                 crate::validation::#f(self, &mut val);
@@ -58,7 +58,22 @@ pub fn operation_module(svc: &Service, op: &Operation, validation: &Validation) 
     let http_doc = format!("`{} {}`", op.http.method, op.http.uri);
     let from_json = input_from_json_body(svc, op);
     let to_json = output_to_json_body(svc, op);
-    let streaming = svc.streaming_output_member(&op.output).map(|_| {
+    let output_events = svc
+        .event_stream_member(&op.output)
+        .filter(|(_, _, d)| *d == StreamDirection::Output);
+    let input_events = svc.event_stream_member(&op.input).and_then(|(m, union, d)| {
+        (d == StreamDirection::Input).then(|| {
+            let f = ident(&m.field_name);
+            let marshall = ident(&naming::marshall_fn(svc.types[union].rust_name()));
+            quote! {
+                #[cfg(feature = "client")]
+                fn event_stream_input(input: &Self::Input) -> ::std::option::Option<::std::result::Result<crate::runtime::event_stream::sender::MessageStream, crate::runtime::error::BoxError>> {
+                    ::std::option::Option::Some(input.#f.take_message_stream(crate::protocol::#marshall))
+                }
+            }
+        })
+    });
+    let streaming = (svc.streaming_output_member(&op.output).is_some() || output_events.is_some()).then(|| {
         quote! {
             const STREAMING_OUTPUT: bool = true;
             fn parse_streaming_output(head: &crate::runtime::http::HttpResponse, payload: crate::runtime::byte_stream::ByteStream) -> ::std::result::Result<Self::Output, crate::runtime::error::SdkError<Self::Error>> {
@@ -85,6 +100,7 @@ pub fn operation_module(svc: &Service, op: &Operation, validation: &Validation) 
                 parse_response(response)
             }
             #streaming
+            #input_events
         }
 
         #ser
@@ -109,14 +125,17 @@ pub fn operation_module(svc: &Service, op: &Operation, validation: &Validation) 
 }
 
 /// Members an input or output document holds besides those of the JSON body: the ones bound
-/// to the HTTP message (labels, query, headers, payload, status).
+/// to the HTTP message (labels, query, headers, payload, status). An event stream is no value
+/// of a document: it is left out.
 fn http_bound(s: &crate::ir::Structure) -> impl Iterator<Item = &crate::ir::Member> {
-    s.members.iter().filter(|m| m.binding != Binding::Body)
+    s.members
+        .iter()
+        .filter(|m| m.binding != Binding::Body && !matches!(m.target.ty, Type::EventStream { .. }))
 }
 
 /// `input_from_json`: the body members through the input's codec, then the HTTP-bound ones.
 fn input_from_json_body(svc: &Service, op: &Operation) -> TokenStream {
-    let de_input = ident(&naming::de_fn(svc.types[&op.input].rust_name()));
+    let de_input = ident(&naming::de_fn(svc.codec_stem(&op.input)));
     let input = svc.structure(&op.input);
     if http_bound(input).next().is_none() {
         return quote!(crate::protocol::#de_input(document));
@@ -145,8 +164,8 @@ fn input_from_json_body(svc: &Service, op: &Operation) -> TokenStream {
 /// written here (the codec writes only the body's).
 fn output_to_json_body(svc: &Service, op: &Operation) -> TokenStream {
     let output = svc.structure(&op.output);
-    if http_bound(output).next().is_none() {
-        let ser_output = ident(&naming::ser_fn(&output.rust_name));
+    if output.members.iter().all(|m| m.binding == Binding::Body) {
+        let ser_output = ident(&naming::ser_fn(svc.codec_stem(&output.id)));
         return quote! {
             let mut w = crate::runtime::json::JsonWriter::for_document();
             crate::protocol::#ser_output(&mut w, output);
@@ -154,27 +173,35 @@ fn output_to_json_body(svc: &Service, op: &Operation) -> TokenStream {
         };
     }
     let streaming = svc.streaming_output_member(&op.output);
-    let writes = output.members.iter().map(|m| {
-        let f = ident(&m.field_name);
-        let key = &m.json_name;
-        if streaming == Some(m) {
-            // A payload still on the wire is left out: the caller reads it from the stream.
-            return quote! {
-                if let ::std::option::Option::Some(bytes) = output.#f.as_buffered() {
-                    w.key(#key);
-                    w.blob(bytes);
-                }
-            };
-        }
-        let write = write_value(svc, &m.target, quote!(value));
-        quote! {
-            if let ::std::option::Option::Some(value) = &output.#f {
-                w.key(#key);
-                #write
+    let writes = output
+        .members
+        .iter()
+        .filter(|m| !matches!(m.target.ty, Type::EventStream { .. }))
+        .map(|m| {
+            let f = ident(&m.field_name);
+            let key = &m.json_name;
+            if streaming == Some(m) {
+                // A payload still on the wire is left out: the caller reads it from the stream.
+                return quote! {
+                    if let ::std::option::Option::Some(bytes) = output.#f.as_buffered() {
+                        w.key(#key);
+                        w.blob(bytes);
+                    }
+                };
             }
-        }
-    });
+            let write = write_value(svc, &m.target, quote!(value));
+            quote! {
+                if let ::std::option::Option::Some(value) = &output.#f {
+                    w.key(#key);
+                    #write
+                }
+            }
+        });
+    let writes: Vec<TokenStream> = writes.collect();
+    // An output whose only member is an event stream writes an empty document.
+    let unused = writes.is_empty().then(|| quote!(let _ = output;));
     quote! {
+        #unused
         let mut writer = crate::runtime::json::JsonWriter::for_document();
         let w = &mut writer;
         w.begin_object();
@@ -185,28 +212,58 @@ fn output_to_json_body(svc: &Service, op: &Operation) -> TokenStream {
 }
 
 fn error_enum(svc: &Service, op: &Operation) -> TokenStream {
-    let name = ident(&op.error_type);
     let doc = format!("The errors `{}` can return.", op.name);
-    let variants = op.errors.iter().map(|e| {
-        let s = svc.structure(e);
-        let v = ident(&s.rust_name);
-        let p = type_path(svc, e);
-        let d = docs::attrs(s.docs.as_deref());
-        quote! { #d #v(#p), }
-    });
-    let variant_names: Vec<_> = op
+    let variants: Vec<ErrorVariant> = op
         .errors
         .iter()
-        .map(|e| ident(&svc.structure(e).rust_name))
+        .map(|e| {
+            let s = svc.structure(e);
+            ErrorVariant {
+                name: s.rust_name.clone(),
+                path: type_path(svc, e),
+                docs: s.docs.clone(),
+            }
+        })
         .collect();
-    let is_fns = op.errors.iter().map(|e| {
-        let s = svc.structure(e);
-        let v = ident(&s.rust_name);
+    error_enum_tokens(
+        &op.error_type,
+        &doc,
+        "An error the model does not describe for this operation.",
+        &variants,
+    )
+}
+
+/// A variant of an error enum: its name, the error structure it holds, its docs.
+pub struct ErrorVariant {
+    pub name: String,
+    pub path: TokenStream,
+    pub docs: Option<String>,
+}
+
+/// An enum of modeled errors plus `Unhandled`, with its metadata accessors and predicates.
+pub fn error_enum_tokens(
+    enum_name: &str,
+    doc: &str,
+    unhandled_doc: &str,
+    errors: &[ErrorVariant],
+) -> TokenStream {
+    let name = ident(enum_name);
+    // `///` comments carry the space after the slashes.
+    let unhandled_doc = format!(" {unhandled_doc}");
+    let variants = errors.iter().map(|e| {
+        let v = ident(&e.name);
+        let p = &e.path;
+        let d = docs::attrs(e.docs.as_deref());
+        quote! { #d #v(#p), }
+    });
+    let variant_names: Vec<_> = errors.iter().map(|e| ident(&e.name)).collect();
+    let is_fns = errors.iter().map(|e| {
+        let v = ident(&e.name);
         let f = ident(&format!(
             "is_{}",
-            naming::bare(&naming::field_name(&s.rust_name))
+            naming::bare(&naming::field_name(&e.name))
         ));
-        let d = format!("Is this a `{}`?", s.rust_name);
+        let d = format!("Is this a `{}`?", e.name);
         quote! {
             #[doc = #d]
             pub fn #f(&self) -> bool {
@@ -220,7 +277,7 @@ fn error_enum(svc: &Service, op: &Operation) -> TokenStream {
         #[non_exhaustive]
         pub enum #name {
             #(#variants)*
-            /// An error the model does not describe for this operation.
+            #[doc = #unhandled_doc]
             Unhandled(crate::runtime::error::UnhandledError),
         }
         impl #name {

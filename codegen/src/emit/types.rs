@@ -5,6 +5,7 @@ use quote::{quote, ToTokens};
 
 use super::docs;
 use super::names::{builder_path, ident, is_string_enum, rust_type};
+use super::operation::{error_enum_tokens, ErrorVariant};
 use crate::ir::{Enum, IntEnum, Member, NamedType, Service, Structure, Type, Union};
 use crate::naming;
 
@@ -46,6 +47,8 @@ pub fn structure(svc: &Service, s: &Structure) -> TokenStream {
     let builder_name = ident(&naming::builder_name(&s.rust_name));
     let doc = docs::attrs(s.docs.as_deref());
     let streaming = svc.streaming_output_member(&s.id);
+    let events = svc.event_stream_member(&s.id);
+    let is_events = |m: &Member| events.is_some_and(|(e, _, _)| e == m);
     let fields = s.members.iter().map(|m| {
         let f = ident(&m.field_name);
         let d = member_docs(m);
@@ -53,10 +56,17 @@ pub fn structure(svc: &Service, s: &Structure) -> TokenStream {
             return quote! { #d pub #f: crate::primitives::ByteStream, };
         }
         let ty = member_type(svc, m);
+        // An event stream is never absent: unset, it is a stream without events.
+        if is_events(m) {
+            return quote! { #d pub #f: #ty, };
+        }
         quote! { #d pub #f: ::std::option::Option<#ty>, }
     });
-    // A byte stream is read once: the structure holding one is neither `Clone` nor `PartialEq`.
-    let (clone, partial_eq) = if streaming.is_some() {
+    // A byte stream or received event stream is read once: the structure holding one is
+    // neither `Clone` nor `PartialEq`.
+    let read_once = streaming.is_some()
+        || events.is_some_and(|(_, _, d)| d == crate::ir::StreamDirection::Output);
+    let (clone, partial_eq) = if read_once {
         (quote!(), quote!())
     } else {
         (quote!(Clone,), quote!(, PartialEq))
@@ -97,7 +107,9 @@ pub fn structure(svc: &Service, s: &Structure) -> TokenStream {
     let default_getters = s.members.iter().filter_map(|m| default_getter(svc, m));
     let setters = s.members.iter().map(|m| {
         if streaming == Some(m) {
-            stream_setter(m)
+            stream_setter(m, quote!(crate::primitives::ByteStream))
+        } else if is_events(m) {
+            stream_setter(m, member_type(svc, m))
         } else {
             setter(svc, m)
         }
@@ -223,19 +235,19 @@ fn default_getter(svc: &Service, m: &Member) -> Option<TokenStream> {
     })
 }
 
-/// Setters of a streaming payload: unset is an empty stream.
-fn stream_setter(m: &Member) -> TokenStream {
+/// Setters of a streaming payload or an event stream (`ty`): unset is an empty stream.
+fn stream_setter(m: &Member, ty: TokenStream) -> TokenStream {
     let f = ident(&m.field_name);
     let set = ident(&naming::setter_of_option(&m.field_name));
     let d = docs::attrs(m.docs.as_deref());
     quote! {
         #d
-        pub fn #f(mut self, input: impl ::std::convert::Into<crate::primitives::ByteStream>) -> Self {
+        pub fn #f(mut self, input: impl ::std::convert::Into<#ty>) -> Self {
             self.inner.#f = input.into();
             self
         }
         #d
-        pub fn #set(mut self, input: ::std::option::Option<crate::primitives::ByteStream>) -> Self {
+        pub fn #set(mut self, input: ::std::option::Option<#ty>) -> Self {
             self.inner.#f = input.unwrap_or_default();
             self
         }
@@ -428,16 +440,66 @@ fn union(svc: &Service, u: &Union) -> TokenStream {
             }
         }
     });
+    let errors = u.event_stream.as_ref().map(|es| {
+        let variants: Vec<ErrorVariant> = es
+            .errors
+            .iter()
+            .map(|v| ErrorVariant {
+                name: v.variant_name.clone(),
+                path: rust_type(svc, &v.member.target),
+                docs: v.member.docs.clone(),
+            })
+            .collect();
+        let doc = format!(
+            "The errors the event stream [`{}`] can end with.",
+            u.rust_name
+        );
+        error_enum_tokens(
+            &es.error_type,
+            &doc,
+            "An exception the model does not describe for this stream, or an error message.",
+            &variants,
+        )
+    });
+    // Events a caller sends can be turned into messages without the client.
+    let sent = crate::protocol::event_stream::stream_unions(svc)
+        .iter()
+        .any(|(s, input, _)| s.id == u.id && *input);
+    let to_message = sent.then(|| {
+        let f = ident(&naming::marshall_fn(&u.rust_name));
+        quote! {
+            impl #name {
+                /// The message of this event (unsigned), checked against the model's
+                /// constraints first. The client signs and sends events itself; this serves
+                /// callers with a transport of their own (sign with
+                /// `runtime::event_stream::MessageSigner`).
+                pub fn to_message(&self) -> ::std::result::Result<crate::runtime::event_stream::Message, crate::runtime::error::BoxError> {
+                    crate::protocol::#f(self)
+                }
+            }
+        }
+    });
+    let unknown_doc = if u.event_stream.is_some() {
+        quote! {
+            /// An event this version of the crate does not know (its `:event-type` is kept).
+        }
+    } else {
+        quote! {
+            /// A member this version of the crate does not know (its name is kept); it cannot
+            /// be sent.
+        }
+    };
     quote! {
         #doc
         #[derive(Clone, #derive_debug PartialEq)]
         #[non_exhaustive]
         pub enum #name {
             #(#variants)*
-            /// A member this version of the crate does not know (its name is kept); it cannot
-            /// be sent.
+            #unknown_doc
             Unknown(::std::string::String),
         }
         #debug
+        #to_message
+        #errors
     }
 }

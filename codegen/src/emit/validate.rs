@@ -89,8 +89,10 @@ impl<'a> Validation<'a> {
         }
     }
 
+    /// An event stream is checked event by event as it is sent, not with its input.
     fn member_needs(&self, m: &Member) -> bool {
-        must_be_set(m) || self.target_needs(&m.target)
+        !matches!(m.target.ty, Type::EventStream { .. })
+            && (must_be_set(m) || self.target_needs(&m.target))
     }
 
     fn target_needs(&self, t: &Target) -> bool {
@@ -194,7 +196,7 @@ impl<'a> Validation<'a> {
                 });
             }
             Type::Named(id) if self.needed.contains(id) => {
-                let f = ident(&naming::validate_fn(self.svc.types[id].rust_name()));
+                let f = ident(&naming::validate_fn(self.svc.codec_stem(id)));
                 out.extend(quote!(crate::validation::#f(#x, val);));
             }
             _ => {}
@@ -229,7 +231,7 @@ impl<'a> Validation<'a> {
     pub fn functions(&self) -> TokenStream {
         let fns = self.needed.iter().map(|id| {
             let t = &self.svc.types[id];
-            let f = ident(&naming::validate_fn(t.rust_name()));
+            let f = ident(&naming::validate_fn(self.svc.codec_stem(id)));
             let path = type_path(self.svc, id);
             let body = match t {
                 NamedType::Structure(s) => {

@@ -34,6 +34,8 @@ pub const UNDERSTOOD: &[&str] = &[
     "smithy.api#httpPayload",
     "smithy.api#httpResponseCode",
     "smithy.api#streaming",
+    "smithy.api#eventHeader",
+    "smithy.api#eventPayload",
     "smithy.api#requiresLength",
     "smithy.api#mediaType",
     "smithy.api#length",

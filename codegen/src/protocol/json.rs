@@ -73,12 +73,15 @@ pub fn write_value(svc: &Service, target: &Target, value: TokenStream) -> TokenS
         Type::Named(id) => match &svc.types[id] {
             NamedType::Enum(_) => quote!(w.string(#value.as_str());),
             NamedType::IntEnum(_) => quote!(w.integer(i64::from(#value.as_i32()));),
-            t => {
-                let f = ident(&naming::ser_fn(t.rust_name()));
+            _ => {
+                let f = ident(&naming::ser_fn(svc.codec_stem(id)));
                 quote!(crate::protocol::#f(w, #value);)
             }
         },
         Type::Unit => quote! { w.begin_object(); w.end_object(); },
+        Type::EventStream { .. } => {
+            panic!("IR invariant: an event stream is never written as a JSON value")
+        }
     }
 }
 
@@ -99,7 +102,10 @@ pub fn read_value(svc: &Service, target: &Target) -> TokenStream {
             let f = timestamp_format(format.unwrap_or(TimestampFormat::EpochSeconds));
             quote!(crate::runtime::json::timestamp(v, #f))
         }
-        Type::Document => quote!(::std::result::Result::Ok(v.clone())),
+        Type::Document => quote!(::std::result::Result::<
+            _,
+            crate::runtime::json::DeserializeError,
+        >::Ok(v.clone())),
         Type::List { item, sparse } => {
             let inner = read_value(svc, item);
             if *sparse {
@@ -132,12 +138,15 @@ pub fn read_value(svc: &Service, target: &Target) -> TokenStream {
                 let p = type_path(svc, id);
                 quote!(crate::runtime::json::integer::<i32>(v).map(#p::from))
             }
-            t => {
-                let f = ident(&naming::de_fn(t.rust_name()));
+            _ => {
+                let f = ident(&naming::de_fn(svc.codec_stem(id)));
                 quote!(crate::protocol::#f(v))
             }
         },
         Type::Unit => quote!(crate::runtime::json::object(v).map(|_| ())),
+        Type::EventStream { .. } => {
+            panic!("IR invariant: an event stream is never read from a JSON value")
+        }
     }
 }
 
@@ -185,16 +194,14 @@ pub fn read_members<'a>(svc: &Service, members: impl Iterator<Item = &'a Member>
 
 /// `ser_*` / `de_*` functions of a structure or union.
 pub fn codec_fns(svc: &Service, t: &NamedType, ser: bool, de: bool) -> TokenStream {
-    let path = type_path(
-        svc,
-        match t {
-            NamedType::Structure(s) => &s.id,
-            NamedType::Union(u) => &u.id,
-            _ => return quote!(),
-        },
-    );
-    let ser_name = ident(&naming::ser_fn(t.rust_name()));
-    let de_name = ident(&naming::de_fn(t.rust_name()));
+    let id = match t {
+        NamedType::Structure(s) => &s.id,
+        NamedType::Union(u) => &u.id,
+        _ => return quote!(),
+    };
+    let path = type_path(svc, id);
+    let ser_name = ident(&naming::ser_fn(svc.codec_stem(id)));
+    let de_name = ident(&naming::de_fn(svc.codec_stem(id)));
     let mut out = TokenStream::new();
     match t {
         NamedType::Structure(s) => {

@@ -6,8 +6,8 @@ use quote::quote;
 use super::json::{read_members, read_value, timestamp_format, write_value};
 use crate::emit::names::{ident, type_path};
 use crate::ir::{
-    Binding, Member, NamedType, Operation, PathSegment, Service, Structure, Target,
-    TimestampFormat, Type,
+    Binding, Member, NamedType, Operation, PathSegment, Service, StreamDirection, Structure,
+    Target, TimestampFormat, Type,
 };
 use crate::naming;
 
@@ -245,6 +245,12 @@ pub fn serialize_request(svc: &Service, op: &Operation) -> TokenStream {
     let body = if let Some(p) = payload_member(input) {
         let f = ident(&p.field_name);
         match &p.target.ty {
+            // The events follow as the body, each signed by the client as it is sent; the
+            // request itself is signed with the payload hash of a signed event stream.
+            Type::EventStream { .. } => quote! {
+                request.headers.insert("content-type", crate::runtime::event_stream::CONTENT_TYPE);
+                request.headers.insert("x-amz-content-sha256", crate::runtime::event_stream::STREAMING_EVENTS_PAYLOAD);
+            },
             Type::Blob { .. } => quote! {
                 if let ::std::option::Option::Some(value) = &input.#f {
                     if !request.headers.contains("content-type") {
@@ -276,7 +282,7 @@ pub fn serialize_request(svc: &Service, op: &Operation) -> TokenStream {
             }
         }
     } else if has_body_members(input) {
-        let ser = ident(&naming::ser_fn(&input.rust_name));
+        let ser = ident(&naming::ser_fn(svc.codec_stem(&input.id)));
         quote! {
             request.headers.insert("content-type", "application/json");
             let mut w = crate::runtime::json::JsonWriter::new();
@@ -399,6 +405,7 @@ fn read_http_members(svc: &Service, s: &Structure) -> TokenStream {
                 Type::Blob { streaming: true } if svc.streaming_output_member(&s.id).is_some() => {
                     quote!()
                 }
+                Type::EventStream { .. } => quote!(),
                 Type::Blob { .. } => quote! {
                     out.#f = ::std::option::Option::Some(response.body.clone());
                 },
@@ -429,7 +436,7 @@ pub fn parse_response(svc: &Service, op: &Operation) -> TokenStream {
     let output_path = type_path(svc, &op.output);
     let error_enum = ident(&op.error_type);
     let http_reads = read_http_members(svc, output);
-    let de = ident(&naming::de_fn(&output.rust_name));
+    let de = ident(&naming::de_fn(svc.codec_stem(&output.id)));
     let body_read = if payload_member(output).is_none() {
         quote!(crate::protocol::#de(&crate::runtime::json::parse_body(&response.body)?)?)
     } else {
@@ -467,7 +474,33 @@ pub fn parse_response(svc: &Service, op: &Operation) -> TokenStream {
         };
         read().map_err(|e| crate::runtime::error::SdkError::Response(crate::runtime::error::ResponseError::new(response, e)))
     };
-    let parse_output = if let Some(m) = svc.streaming_output_member(&op.output) {
+    // The member read from the body as it arrives: a byte stream, or events.
+    let read_later = match (
+        svc.streaming_output_member(&op.output),
+        svc.event_stream_member(&op.output),
+    ) {
+        (Some(m), _) => Some((m, quote!(payload))),
+        (None, Some((m, union, StreamDirection::Output))) => {
+            let unmarshall = ident(&naming::unmarshall_fn(svc.types[union].rust_name()));
+            Some((
+                m,
+                quote! {
+                    crate::runtime::event_stream::EventReceiver::new(
+                        payload,
+                        crate::protocol::#unmarshall,
+                        crate::runtime::error::ErrorMeta::new(
+                            ::std::option::Option::None,
+                            ::std::option::Option::None,
+                            head.status,
+                            head.headers.get("x-amzn-requestid").map(str::to_owned),
+                        ),
+                    )
+                },
+            ))
+        }
+        _ => None,
+    };
+    let parse_output = if let Some((m, value)) = read_later {
         let f = ident(&m.field_name);
         quote! {
             /// Reads the response: the output on a 2xx status, the operation's error otherwise.
@@ -484,7 +517,7 @@ pub fn parse_response(svc: &Service, op: &Operation) -> TokenStream {
             pub fn parse_output(head: &crate::runtime::http::HttpResponse, payload: crate::runtime::byte_stream::ByteStream) -> ::std::result::Result<#output_path, crate::runtime::error::SdkError<#error_enum>> {
                 let response = head;
                 let mut out = { #read_output }?;
-                out.#f = payload;
+                out.#f = #value;
                 ::std::result::Result::Ok(out)
             }
         }

@@ -390,7 +390,10 @@ pub(crate) fn de_all_types(
     out.doc = crate::runtime::json::member(
         obj,
         "Doc",
-        |v| ::std::result::Result::Ok(v.clone()),
+        |v| ::std::result::Result::<
+            _,
+            crate::runtime::json::DeserializeError,
+        >::Ok(v.clone()),
     )?;
     out.color = crate::runtime::json::member(
         obj,
@@ -833,7 +836,10 @@ pub(crate) fn de_item(
     out.value = crate::runtime::json::member(
         obj,
         "Value",
-        |v| ::std::result::Result::Ok(v.clone()),
+        |v| ::std::result::Result::<
+            _,
+            crate::runtime::json::DeserializeError,
+        >::Ok(v.clone()),
     )?;
     ::std::result::Result::Ok(out)
 }
