@@ -86,6 +86,7 @@ pub(crate) fn parse<S: Service>(
         match arg.as_str() {
             "--help" => return Err(printed(op_usage())),
             "--region" => conn.region = Some(value_of(&mut it, arg)?),
+            "--profile" => conn.profile = Some(value_of(&mut it, arg)?),
             "--endpoint-url" => conn.endpoint_url = Some(value_of(&mut it, arg)?),
             "--dry-run" => dry_run = true,
             flag if crate::iot::IotOptions::is_flag(flag) => {

@@ -6,6 +6,8 @@ pub(crate) const OPTIONS: &str = "options:
   --cli-input-json JSON   members as one JSON object with the model's member names
                           (a flag wins over the same key)
   --region REGION         the AWS region
+  --profile NAME          the profile of the shared config and credentials files (instead
+                          of AWS_PROFILE, else default)
   --endpoint-url URL      send to this endpoint (for the data-plane services: instead of
                           the one GetDataEndpoint returns)
   --dry-run               print the signed request instead of sending it; makes no

@@ -34,6 +34,8 @@ pub(crate) struct Member {
 pub(crate) struct Connection {
     pub(crate) env: Option<BTreeMap<String, String>>,
     pub(crate) region: Option<String>,
+    /// `--profile`: the profile of the shared files, instead of `AWS_PROFILE`.
+    pub(crate) profile: Option<String>,
     /// `--endpoint-url`: for the service called, not for the GetDataEndpoint lookup.
     pub(crate) endpoint_url: Option<String>,
     pub(crate) signing_time: Option<SystemTime>,
@@ -57,6 +59,9 @@ impl Connection {
         let mut builder = SharedConfig::builder().env(self.env());
         if let Some(r) = &self.region {
             builder = builder.region(r.clone());
+        }
+        if let Some(p) = &self.profile {
+            builder = builder.profile_name(p.clone());
         }
         if let Some(t) = self.signing_time {
             builder = builder.signing_time(t);

@@ -336,6 +336,60 @@ async fn unknown_input_keys_are_refused_with_the_valid_names() {
     );
 }
 
+/// `--profile` picks the profile of the shared files for credentials and region, over
+/// `AWS_PROFILE`.
+#[tokio::test]
+async fn profile_option_picks_the_shared_files_profile() {
+    let dir = scratch("profile-option");
+    std::fs::write(
+        dir.join("config"),
+        "[profile other]\nregion = eu-west-1\n[profile cam]\nregion = ap-northeast-1\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("credentials"),
+        "[other]\naws_access_key_id = AKIDOTHER\naws_secret_access_key = s1\n[cam]\naws_access_key_id = AKIDCAM\naws_secret_access_key = s2\n",
+    )
+    .unwrap();
+    let vars = [
+        ("AWS_CONFIG_FILE", dir.join("config").display().to_string()),
+        (
+            "AWS_SHARED_CREDENTIALS_FILE",
+            dir.join("credentials").display().to_string(),
+        ),
+        ("AWS_PROFILE", "other".to_string()),
+        ("AWS_EC2_METADATA_DISABLED", "true".to_string()),
+    ];
+    let run_with = |extra: &'static [&'static str]| {
+        let vars = vars.clone();
+        async move {
+            let mut args = vec!["list-streams"];
+            args.extend(extra);
+            args.extend(DRY);
+            kvs_with(&args, Settings::from_vars(vars)).await
+        }
+    };
+    let out = run_with(&[]).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout
+            .contains("Credential=AKIDOTHER/20150830/eu-west-1/"),
+        "{}",
+        out.stdout
+    );
+    let out = run_with(&["--profile", "cam"]).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout
+            .contains("Credential=AKIDCAM/20150830/ap-northeast-1/"),
+        "{}",
+        out.stdout
+    );
+    let out = run_with(&["--profile", "nope"]).await;
+    assert_ne!(out.code, 0);
+    assert!(out.stderr.contains("nope"), "{}", out.stderr);
+}
+
 #[tokio::test]
 async fn unknown_services_and_operations_are_usage_errors() {
     let out = kvs(&["kinesis-video-nope", "get-media"]).await;

@@ -3,10 +3,10 @@
 //! ours, over set-ups covering every source both support (the oracle venv's botocore, found
 //! through `KVS_PYTHON`; with `CI` set a missing botocore fails the test).
 //!
-//! The container endpoint, IMDS and STS are loopback fakes both sides talk to. Sources whose
-//! credentials come from STS (roles, web identity) are compared by the source chosen: ours is
-//! the plan the profile resolves to (or the web identity settings the environment gives),
-//! botocore's is its `method` after it called the fake STS.
+//! The container endpoint, IMDS and STS are loopback fakes both sides talk to. For sources whose
+//! credentials come from STS (roles, web identity), the plan the profile resolves to (or the web
+//! identity settings of the environment) must name botocore's `method`, and then the whole
+//! chain, calling the fake STS itself, must return botocore's method and access key.
 
 mod credentials_support;
 
@@ -334,6 +334,8 @@ async fn the_chain_chooses_what_botocore_chooses() {
         setup("nothing configured", "", "", &[], Chain),
     ];
     let mut compared = 0;
+    // The fake STS's requests that came from our chain (the rest are botocore's).
+    let mut ours_sts_calls: Vec<std::ops::Range<usize>> = Vec::new();
     for s in &setups {
         let config = dir.write("config", &s.config);
         let credentials = dir.write("credentials", &s.credentials);
@@ -407,13 +409,24 @@ async fn the_chain_chooses_what_botocore_chooses() {
                         .unwrap_or_else(|e| panic!("{}: {e}", s.name));
                     web_identity::PROVIDER_NAME
                 };
-                let sts_key = match method {
-                    web_identity::PROVIDER_NAME => "ASIASTSWEB",
-                    _ => "ASIASTSROLE",
-                };
+                // Then the whole chain, which calls the fake STS itself.
+                let before = sts.requests().len();
+                let c = DefaultCredentialsChain::builder()
+                    .env(env)
+                    .build()
+                    .credentials()
+                    .await
+                    .unwrap_or_else(|e| panic!("{}: {e}", s.name));
+                assert_eq!(c.provider_name(), method, "{}", s.name);
+                ours_sts_calls.push(before..sts.requests().len());
+                assert!(
+                    sts.requests().len() > before,
+                    "{}: the chain made no STS call",
+                    s.name
+                );
                 Choice {
-                    method: Some(method.to_string()),
-                    access_key: Some(sts_key.to_string()),
+                    method: Some(c.provider_name().to_string()),
+                    access_key: Some(c.access_key_id().to_string()),
                 }
             }
         };
@@ -460,10 +473,14 @@ async fn the_chain_chooses_what_botocore_chooses() {
         (ours.provider_name(), ours.access_key_id()),
         ("shared-credentials-file", "AKIDCREDS")
     );
-    // botocore did call the fake STS for the role and web identity set-ups.
-    let actions: Vec<String> = sts
-        .requests()
+    // botocore did call the fake STS for the role and web identity set-ups (our chain's calls,
+    // counted apart, are left out).
+    let requests = sts.requests();
+    let actions: Vec<String> = requests
         .iter()
+        .enumerate()
+        .filter(|(i, _)| !ours_sts_calls.iter().any(|r| r.contains(i)))
+        .map(|(_, r)| r)
         .map(|r| {
             let body = String::from_utf8_lossy(&r.body).to_string();
             body.split('&')
