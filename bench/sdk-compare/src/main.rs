@@ -6,6 +6,7 @@
 //!     plain `serde_json` on derive structs (the floor).
 //!
 //! `cargo run --release -- [rounds] [calls per round]` (defaults: 3 rounds of 20,000 calls).
+//! `PROFILE_OURS=N` runs only our stack, N calls (for a profiler).
 
 use std::collections::BTreeMap;
 use std::hint::black_box;
@@ -260,6 +261,17 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let rounds: u32 = args.next().map_or(3, |a| a.parse().expect("rounds"));
     let calls: u32 = args.next().map_or(20_000, |a| a.parse().expect("calls"));
+    // `profile-ours N`: only our stack, N calls, for a profiler.
+    if let Some(n) = std::env::var("PROFILE_OURS").ok().and_then(|v| v.parse::<u32>().ok()) {
+        let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let client = ours::client();
+        rt.block_on(async {
+            for _ in 0..n {
+                ours::call(&client).await;
+            }
+        });
+        return;
+    }
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -35,6 +35,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("error.rs", include_str!("../../../runtime/src/error.rs")),
     ("http.rs", include_str!("../../../runtime/src/http.rs")),
     ("json.rs", include_str!("../../../runtime/src/json.rs")),
+    ("memo.rs", include_str!("../../../runtime/src/memo.rs")),
     (
         "operation.rs",
         include_str!("../../../runtime/src/operation.rs"),
@@ -50,6 +51,10 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("rest.rs", include_str!("../../../runtime/src/rest.rs")),
     ("retry.rs", include_str!("../../../runtime/src/retry.rs")),
     ("sigv4.rs", include_str!("../../../runtime/src/sigv4.rs")),
+    (
+        "sigv4_key.rs",
+        include_str!("../../../runtime/src/sigv4_key.rs"),
+    ),
     (
         "transport.rs",
         include_str!("../../../runtime/src/transport.rs"),

@@ -18,11 +18,14 @@ pub mod profile;
 pub mod rest;
 pub mod retry;
 pub mod sigv4;
+mod sigv4_key;
 pub mod validate;
 
 // The client: reqwest transport, retries, timeouts, configuration (feature `client`).
 #[cfg(feature = "client")]
 pub mod client;
+#[cfg(feature = "client")]
+mod memo;
 #[cfg(feature = "client")]
 pub mod paginator;
 #[cfg(feature = "client")]

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant, SystemTime};
 use super::endpoint::{ParamValue, Params, Partitions, RuleSet};
 use super::error::{BoxError, ProvideErrorMeta, SdkError};
 use super::http::{HttpRequest, HttpResponse};
+use super::memo::Memo;
 use super::operation::Operation;
 use super::profile::{Env, Profile};
 use super::retry::{classify, RetryConfig, RetryQuota, RetryReason};
@@ -242,6 +243,7 @@ impl ConfigBuilder {
                 rules,
                 partitions,
                 quota: RetryQuota::default(),
+                endpoint: Memo::default(),
             }),
         })
     }
@@ -287,6 +289,8 @@ struct ConfigInner {
     rules: RuleSet,
     partitions: Partitions,
     quota: RetryQuota,
+    /// The endpoint of the last call, kept while the settings the rules read stay the same.
+    endpoint: Memo<EndpointInputs, Arc<PreparedEndpoint>>,
 }
 
 impl fmt::Debug for ConfigInner {
@@ -336,12 +340,33 @@ impl Config {
                 rules: inner.rules.clone(),
                 partitions: inner.partitions.clone(),
                 quota: RetryQuota::default(),
+                endpoint: Memo::default(),
             }),
         }
     }
 
     /// The URL, signing region and signing name for this configuration.
     pub fn resolve_endpoint(&self) -> Result<ResolvedEndpoint, BoxError> {
+        self.endpoint().map(|e| e.resolved.clone())
+    }
+
+    /// The endpoint, resolved by the rules once and then reused while their inputs (region,
+    /// FIPS, dual-stack, endpoint URL) stay the same.
+    fn endpoint(&self) -> Result<Arc<PreparedEndpoint>, BoxError> {
+        let inner = &self.inner;
+        inner.endpoint.get_or_try(
+            |inputs| inputs.are_those_of(inner),
+            || {
+                let resolved = self.evaluate_endpoint_rules()?;
+                Ok((
+                    EndpointInputs::of(inner),
+                    Arc::new(PreparedEndpoint::new(resolved, inner.service)),
+                ))
+            },
+        )
+    }
+
+    fn evaluate_endpoint_rules(&self) -> Result<ResolvedEndpoint, BoxError> {
         let inner = &self.inner;
         let mut params = Params::new()
             .set("Region", ParamValue::String(inner.region.clone()))
@@ -383,32 +408,27 @@ impl Config {
         attempt: u32,
     ) -> Result<OutgoingRequest, SdkError<O::Error>> {
         let request = O::serialize_request(input).map_err(SdkError::Validation)?;
-        let endpoint = self.resolve_endpoint().map_err(SdkError::Construction)?;
+        let endpoint = self.endpoint().map_err(SdkError::Construction)?;
         Ok(self.sign(request, &endpoint, invocation_id, attempt))
     }
 
     fn sign(
         &self,
         mut request: HttpRequest,
-        endpoint: &ResolvedEndpoint,
+        endpoint: &PreparedEndpoint,
         invocation_id: &str,
         attempt: u32,
     ) -> OutgoingRequest {
         let inner = &self.inner;
-        let (host, base_path) = split_url(&endpoint.url);
         // The endpoint may carry a path prefix (`https://host/prefix`).
-        if !base_path.is_empty() {
-            request.path = format!("{}{}", base_path.trim_end_matches('/'), request.path);
+        if !endpoint.base_path.is_empty() {
+            request
+                .path
+                .insert_str(0, endpoint.base_path.trim_end_matches('/'));
         }
-        request.headers.insert(
-            "user-agent",
-            format!(
-                "{}/{} lang/rust os/{}",
-                inner.service.crate_name,
-                inner.service.crate_version,
-                std::env::consts::OS
-            ),
-        );
+        request
+            .headers
+            .insert("user-agent", endpoint.user_agent.as_str());
         request
             .headers
             .insert("amz-sdk-invocation-id", invocation_id);
@@ -419,35 +439,31 @@ impl Config {
         let time = inner.signing_time.unwrap_or_else(SystemTime::now);
         sign_request(
             &mut request,
-            &host,
+            &endpoint.host,
             &SigningParams {
                 credentials: &inner.credentials,
-                region: &endpoint.signing_region,
-                service: &endpoint.signing_name,
+                region: &endpoint.resolved.signing_region,
+                service: &endpoint.resolved.signing_name,
                 time,
                 settings: SigningSettings::default(),
             },
         );
-        let scheme_and_host = endpoint
-            .url
-            .split_once("://")
-            .map(|(scheme, _)| format!("{scheme}://{host}"))
-            .unwrap_or_else(|| format!("https://{host}"));
         let mut headers = request.headers;
         // Shown in dry runs as they travel; the transport would add them itself.
-        headers.insert("host", host.clone());
+        headers.insert("host", endpoint.host.as_str());
         headers.insert("content-length", request.body.len().to_string());
+        let mut url = String::with_capacity(
+            endpoint.scheme_and_host.len() + request.path.len() + request.query.len() + 1,
+        );
+        url.push_str(&endpoint.scheme_and_host);
+        url.push_str(&request.path);
+        if !request.query.is_empty() {
+            url.push('?');
+            url.push_str(&request.query);
+        }
         OutgoingRequest {
             method: request.method,
-            url: format!(
-                "{scheme_and_host}{}{}",
-                request.path,
-                if request.query.is_empty() {
-                    String::new()
-                } else {
-                    format!("?{}", request.query)
-                }
-            ),
+            url,
             headers,
             body: request.body,
         }
@@ -459,6 +475,7 @@ impl Config {
         O: Operation,
         O::Error: ProvideErrorMeta,
     {
+        use futures_util::future::Either;
         use tracing::Instrument as _;
         let span = tracing::info_span!(
             "call",
@@ -466,7 +483,12 @@ impl Config {
             operation = O::NAME,
             region = %self.inner.region
         );
-        let call = self.invoke_with_retries::<O>(input).instrument(span);
+        // Without a subscriber the span is disabled: no instrumented future around the call.
+        let call = if span.is_disabled() {
+            Either::Left(self.invoke_with_retries::<O>(input))
+        } else {
+            Either::Right(self.invoke_with_retries::<O>(input).instrument(span))
+        };
         match self.inner.operation_timeout {
             Some(limit) => match tokio::time::timeout(limit, call).await {
                 Ok(result) => result,
@@ -492,16 +514,18 @@ impl Config {
     {
         let inner = &self.inner;
         let request = O::serialize_request(input).map_err(SdkError::Validation)?;
-        let endpoint = self.resolve_endpoint().map_err(SdkError::Construction)?;
+        let endpoint = self.endpoint().map_err(SdkError::Construction)?;
         let invocation_id = new_invocation_id();
+        // Attempt timings and request ids are read only for a subscriber that listens.
+        let traced = tracing::enabled!(tracing::Level::DEBUG);
         let max = inner.retry.max_attempts.max(1);
         let mut spent = 0;
         let mut attempt = 1;
         loop {
             let outgoing = self.sign(request.clone(), &endpoint, &invocation_id, attempt);
-            let started = Instant::now();
+            let started = traced.then(Instant::now);
             let result = inner.http_client.send(outgoing).await;
-            let elapsed = started.elapsed();
+            let elapsed = started.map(|t| t.elapsed()).unwrap_or_default();
             let (retry, outcome): AttemptOutcome<O> = match result {
                 Err(e) => {
                     tracing::debug!(operation = O::NAME, attempt, error = %e, duration_ms = elapsed.as_millis() as u64, "attempt failed to send");
@@ -509,15 +533,16 @@ impl Config {
                     (reason, Err(SdkError::Dispatch(Box::new(e) as BoxError)))
                 }
                 Ok(incoming) => {
-                    let request_id = incoming.headers.get("x-amzn-requestid").map(str::to_owned);
-                    tracing::debug!(
-                        operation = O::NAME,
-                        attempt,
-                        status = incoming.status,
-                        request_id = request_id.as_deref().unwrap_or(""),
-                        duration_ms = elapsed.as_millis() as u64,
-                        "attempt answered"
-                    );
+                    if traced {
+                        tracing::debug!(
+                            operation = O::NAME,
+                            attempt,
+                            status = incoming.status,
+                            request_id = incoming.headers.get("x-amzn-requestid").unwrap_or(""),
+                            duration_ms = elapsed.as_millis() as u64,
+                            "attempt answered"
+                        );
+                    }
                     let status = incoming.status;
                     if O::STREAMING_OUTPUT && (200..300).contains(&status) {
                         // The payload goes to the caller unread; nothing after this is retried.
@@ -589,6 +614,69 @@ pub struct ResolvedEndpoint {
     pub url: String,
     pub signing_region: String,
     pub signing_name: String,
+}
+
+/// What the endpoint rules read from a configuration.
+#[derive(Clone, PartialEq, Eq)]
+struct EndpointInputs {
+    region: String,
+    use_fips: bool,
+    use_dual_stack: bool,
+    endpoint_url: Option<String>,
+}
+
+impl EndpointInputs {
+    fn of(inner: &ConfigInner) -> Self {
+        EndpointInputs {
+            region: inner.region.clone(),
+            use_fips: inner.use_fips,
+            use_dual_stack: inner.use_dual_stack,
+            endpoint_url: inner.endpoint_url.clone(),
+        }
+    }
+
+    fn are_those_of(&self, inner: &ConfigInner) -> bool {
+        self.region == inner.region
+            && self.use_fips == inner.use_fips
+            && self.use_dual_stack == inner.use_dual_stack
+            && self.endpoint_url == inner.endpoint_url
+    }
+}
+
+/// A resolved endpoint with what every request to it needs, worked out once.
+struct PreparedEndpoint {
+    resolved: ResolvedEndpoint,
+    /// `host[:port]`, for the `host` header and the signature.
+    host: String,
+    /// The URL's path prefix (`/prefix`), empty when it has none.
+    base_path: String,
+    /// `https://host[:port]`
+    scheme_and_host: String,
+    user_agent: String,
+}
+
+impl PreparedEndpoint {
+    fn new(resolved: ResolvedEndpoint, service: &ServiceMeta) -> Self {
+        let (host, base_path) = split_url(&resolved.url);
+        let scheme_and_host = resolved
+            .url
+            .split_once("://")
+            .map(|(scheme, _)| format!("{scheme}://{host}"))
+            .unwrap_or_else(|| format!("https://{host}"));
+        let user_agent = format!(
+            "{}/{} lang/rust os/{}",
+            service.crate_name,
+            service.crate_version,
+            std::env::consts::OS
+        );
+        PreparedEndpoint {
+            resolved,
+            host,
+            base_path,
+            scheme_and_host,
+            user_agent,
+        }
+    }
 }
 
 /// `https://host:port/path` → (`host:port`, `/path`).

@@ -6,16 +6,17 @@
 //! Checked against the public SigV4 test suite and against botocore itself
 //! (`runtime/tests/sigv4_suite.rs`).
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
 use std::fmt;
 use std::time::SystemTime;
 
-use hmac::{Hmac, Mac};
+use hmac::Mac;
 use percent_encoding::{percent_decode_str, utf8_percent_encode};
 use sha2::{Digest, Sha256};
 
 use super::datetime::{DateTime, Format};
 use super::http::HttpRequest;
+use super::sigv4_key::signing_mac;
 
 const ALGORITHM: &str = "AWS4-HMAC-SHA256";
 
@@ -155,7 +156,7 @@ pub fn sign_request(
     let settings = &params.settings;
     let amz_date = format_amz_date(params.time);
     let date = &amz_date[..8];
-    let payload_hash = hex::encode(Sha256::digest(&request.body));
+    let payload_hash = hex_string(&Sha256::digest(&request.body));
 
     // A retry re-signs the same request: drop the previous signature first.
     request.headers.remove("authorization");
@@ -172,28 +173,55 @@ pub fn sign_request(
 
     let (canonical_headers, signed_headers) = canonical_headers(request, host, settings);
     let signed_headers_line = signed_headers.join(";");
-    let canonical_request = format!(
-        "{}\n{}\n{}\n{}\n{}\n{}",
-        request.method.to_ascii_uppercase(),
-        canonical_uri(&request.path, settings),
-        canonical_query(&request.query),
-        canonical_headers,
-        signed_headers_line,
-        payload_hash,
+    // Methods are upper-case in the signature.
+    let method: Cow<str> = if request.method.bytes().any(|b| b.is_ascii_lowercase()) {
+        Cow::Owned(request.method.to_ascii_uppercase())
+    } else {
+        Cow::Borrowed(&request.method)
+    };
+    let uri = canonical_uri(&request.path, settings);
+    let query = canonical_query(&request.query);
+    let mut canonical_request = String::with_capacity(
+        method.len()
+            + uri.len()
+            + query.len()
+            + canonical_headers.len()
+            + signed_headers_line.len()
+            + payload_hash.len()
+            + 5,
     );
+    for (i, part) in [
+        method.as_ref(),
+        uri.as_str(),
+        query.as_str(),
+        canonical_headers.as_str(),
+        signed_headers_line.as_str(),
+        payload_hash.as_str(),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        if i > 0 {
+            canonical_request.push('\n');
+        }
+        canonical_request.push_str(part);
+    }
 
     let scope = format!("{date}/{}/{}/aws4_request", params.region, params.service);
     let string_to_sign = format!(
         "{ALGORITHM}\n{amz_date}\n{scope}\n{}",
-        hex::encode(Sha256::digest(canonical_request.as_bytes()))
+        hex_string(&Sha256::digest(canonical_request.as_bytes()))
     );
 
-    let secret = format!("AWS4{}", params.credentials.secret_access_key());
-    let mut key = hmac_sha256(secret.as_bytes(), date.as_bytes());
-    for part in [params.region, params.service, "aws4_request"] {
-        key = hmac_sha256(&key, part.as_bytes());
-    }
-    let signature = hex::encode(hmac_sha256(&key, string_to_sign.as_bytes()));
+    // The signing key changes once a day: derived once, then taken from a small cache.
+    let mut mac = signing_mac(
+        params.credentials.secret_access_key(),
+        date,
+        params.region,
+        params.service,
+    );
+    mac.update(string_to_sign.as_bytes());
+    let signature = hex_string(&mac.finalize().into_bytes());
 
     let authorization = format!(
         "{ALGORITHM} Credential={}/{scope}, SignedHeaders={signed_headers_line}, Signature={signature}",
@@ -220,31 +248,47 @@ pub fn sign_request(
 pub fn format_amz_date(time: SystemTime) -> String {
     // `2015-08-30T12:36:00Z` without its separators, to the second.
     let t = DateTime::from_secs(DateTime::from(time).secs());
-    t.fmt(Format::DateTime).replace(['-', ':'], "")
+    let mut out = t.fmt(Format::DateTime);
+    out.retain(|c| c != '-' && c != ':');
+    out
 }
 
-fn hmac_sha256(key: &[u8], data: &[u8]) -> Vec<u8> {
-    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes keys of any length");
-    mac.update(data);
-    mac.finalize().into_bytes().to_vec()
+/// Lower-case hex of `bytes`.
+fn hex_string(bytes: &[u8]) -> String {
+    let mut out = vec![0u8; bytes.len() * 2];
+    hex::encode_to_slice(bytes, &mut out).expect("the buffer is twice the input");
+    String::from_utf8(out).expect("hex digits are ASCII")
 }
 
 /// The path as signed. `path` is already percent-encoded once.
 fn canonical_uri(path: &str, settings: &SigningSettings) -> String {
-    let path = if settings.uri_path_normalization {
-        normalize_path(path)
+    let path: Cow<str> = if settings.uri_path_normalization && !is_normal_path(path) {
+        Cow::Owned(normalize_path(path))
     } else {
-        path.to_owned()
+        Cow::Borrowed(path)
     };
-    let path = if settings.double_uri_encode {
-        utf8_percent_encode(&path, PATH_UNRESERVED).to_string()
+    let path: Cow<str> = if settings.double_uri_encode {
+        match Cow::from(utf8_percent_encode(&path, PATH_UNRESERVED)) {
+            Cow::Borrowed(_) => path,
+            Cow::Owned(encoded) => Cow::Owned(encoded),
+        }
     } else {
         path
     };
     if path.is_empty() {
         "/".to_owned()
     } else {
-        path
+        path.into_owned()
+    }
+}
+
+/// A path `normalize_path` leaves as it is: absolute, without empty, `.` or `..` segments.
+fn is_normal_path(path: &str) -> bool {
+    match path.strip_prefix('/') {
+        Some(rest) => !rest
+            .split('/')
+            .any(|segment| matches!(segment, "" | "." | "..")),
+        None => false,
     }
 }
 
@@ -300,36 +344,45 @@ fn canonical_headers(
     host: &str,
     settings: &SigningSettings,
 ) -> (String, Vec<String>) {
-    // Sorted by name; values of one name keep their order.
-    let mut headers: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (name, value) in request.headers.iter() {
-        let name = name.trim().to_ascii_lowercase();
-        if settings.unsigned_headers.contains(&name.as_str()) {
-            continue;
-        }
-        headers
-            .entry(name)
-            .or_default()
-            .push(canonical_value(value));
-    }
+    // Header names are kept lower-case by `Headers`; sorted by name, values of one name keep
+    // their order (a stable sort).
+    let mut headers: Vec<(&str, &str)> = request
+        .headers
+        .iter()
+        .map(|(name, value)| (name.trim(), value))
+        .filter(|(name, _)| !settings.unsigned_headers.contains(name))
+        .collect();
     // Like botocore: a `host` header of the request wins over the endpoint's host.
-    headers
-        .entry("host".to_owned())
-        .or_insert_with(|| vec![canonical_value(host)]);
+    if !headers.iter().any(|(name, _)| *name == "host") {
+        headers.push(("host", host));
+    }
+    headers.sort_by(|a, b| a.0.cmp(b.0));
 
-    let mut block = String::new();
-    for (name, values) in &headers {
-        block.push_str(name);
-        block.push(':');
-        block.push_str(&values.join(","));
+    let mut block = String::with_capacity(256);
+    let mut names: Vec<String> = Vec::with_capacity(headers.len());
+    for (name, value) in headers {
+        if names.last().map(String::as_str) == Some(name) {
+            block.pop();
+            block.push(',');
+        } else {
+            block.push_str(name);
+            block.push(':');
+            names.push(name.to_owned());
+        }
+        push_canonical_value(&mut block, value);
         block.push('\n');
     }
-    (block, headers.into_keys().collect())
+    (block, names)
 }
 
 /// Trimmed, with inner runs of whitespace (folded lines too) collapsed to one space.
-fn canonical_value(value: &str) -> String {
-    value.split_ascii_whitespace().collect::<Vec<_>>().join(" ")
+fn push_canonical_value(out: &mut String, value: &str) {
+    for (i, word) in value.split_ascii_whitespace().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
 }
 
 #[cfg(test)]
@@ -373,6 +426,10 @@ mod tests {
     #[test]
     fn path_normalization() {
         for (path, expected) in [
+            ("/a/b", "/a/b"),
+            ("/a.b/c..d/.e", "/a.b/c..d/.e"),
+            ("a/b", "a/b"),
+            ("/a/.", "/a"),
             ("", "/"),
             ("/", "/"),
             ("//", "/"),
@@ -382,6 +439,11 @@ mod tests {
             ("//a//b", "/a/b"),
         ] {
             assert_eq!(normalize_path(path), expected, "{path}");
+            let settings = SigningSettings {
+                double_uri_encode: false,
+                ..SigningSettings::default()
+            };
+            assert_eq!(canonical_uri(path, &settings), expected, "{path}");
         }
     }
 
