@@ -35,6 +35,10 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("error.rs", include_str!("../../../runtime/src/error.rs")),
     ("http.rs", include_str!("../../../runtime/src/http.rs")),
     ("json.rs", include_str!("../../../runtime/src/json.rs")),
+    (
+        "json_read.rs",
+        include_str!("../../../runtime/src/json_read.rs"),
+    ),
     ("memo.rs", include_str!("../../../runtime/src/memo.rs")),
     (
         "operation.rs",

@@ -13,6 +13,7 @@ pub mod endpoint;
 pub mod error;
 pub mod http;
 pub mod json;
+pub mod json_read;
 pub mod operation;
 pub mod profile;
 pub mod rest;
