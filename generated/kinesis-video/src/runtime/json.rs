@@ -16,8 +16,8 @@ pub use serde_json::{Map, Value};
 #[derive(Default)]
 pub struct JsonWriter {
     out: Vec<u8>,
-    /// One entry per open object/array: has it got an element yet?
-    open: Vec<bool>,
+    /// Objects and arrays open around the next value.
+    depth: usize,
     /// A key was just written: its value takes no comma.
     after_key: bool,
     /// Document mode writes every timestamp in this format instead of the wire's.
@@ -26,7 +26,11 @@ pub struct JsonWriter {
 
 impl JsonWriter {
     pub fn new() -> Self {
-        Self::default()
+        JsonWriter {
+            // Most request bodies fit: one allocation.
+            out: Vec::with_capacity(128),
+            ..Self::default()
+        }
     }
 
     /// A writer for documents shown to people (`output_to_json`): timestamps as ISO-8601
@@ -34,7 +38,7 @@ impl JsonWriter {
     pub fn for_document() -> Self {
         JsonWriter {
             timestamps_as: Some(Format::DateTime),
-            ..Self::default()
+            ..Self::new()
         }
     }
 
@@ -43,36 +47,34 @@ impl JsonWriter {
     }
 
     fn before_value(&mut self) {
-        if std::mem::take(&mut self.after_key) {
+        if std::mem::take(&mut self.after_key) || self.depth == 0 {
             return;
         }
-        if let Some(has_element) = self.open.last_mut() {
-            if *has_element {
-                self.out.push(b',');
-            }
-            *has_element = true;
+        // Inside a container, a value follows either its opening bracket or another value.
+        if !matches!(self.out.last(), Some(b'{' | b'[')) {
+            self.out.push(b',');
         }
     }
 
     pub fn begin_object(&mut self) {
         self.before_value();
         self.out.push(b'{');
-        self.open.push(false);
+        self.depth += 1;
     }
 
     pub fn end_object(&mut self) {
-        self.open.pop();
+        self.depth = self.depth.saturating_sub(1);
         self.out.push(b'}');
     }
 
     pub fn begin_array(&mut self) {
         self.before_value();
         self.out.push(b'[');
-        self.open.push(false);
+        self.depth += 1;
     }
 
     pub fn end_array(&mut self) {
-        self.open.pop();
+        self.depth = self.depth.saturating_sub(1);
         self.out.push(b']');
     }
 
@@ -241,6 +243,26 @@ mod tests {
         assert_eq!(
             String::from_utf8(w.finish()).unwrap(),
             r#"{"a":"x\"y","b":[1,"NaN",{}],"c":{"d":true},"t":1.5,"e":"aGk="}"#
+        );
+    }
+
+    #[test]
+    fn brackets_inside_strings_do_not_look_like_open_containers() {
+        let mut w = JsonWriter::new();
+        w.begin_array();
+        w.string("[");
+        w.string("{");
+        w.begin_object();
+        w.key("[");
+        w.begin_array();
+        w.end_array();
+        w.key("k");
+        w.string("");
+        w.end_object();
+        w.end_array();
+        assert_eq!(
+            String::from_utf8(w.finish()).unwrap(),
+            r#"["[","{",{"[":[],"k":""}]"#
         );
     }
 
