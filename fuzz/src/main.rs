@@ -31,10 +31,15 @@ macro_rules! service {
     ($krate:ident, $dir:literal) => {
         Service {
             dir: $dir,
-            operations: $krate::dispatch::OPERATIONS.iter().map(|o| o.name).collect(),
+            operations: $krate::dispatch::OPERATIONS
+                .iter()
+                .map(|o| o.name)
+                .collect(),
             parse: |name, status, headers, body| {
-                let headers: $krate::runtime::http::Headers =
-                    headers.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+                let headers: $krate::runtime::http::Headers = headers
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.clone()))
+                    .collect();
                 let response =
                     $krate::runtime::http::HttpResponse::new(status, headers, body.to_vec());
                 match $krate::dispatch::parse_response(name, &response) {
@@ -87,17 +92,53 @@ impl Rng {
 
 /// JSON values of every type and the edges of each, put where a value was.
 const VALUES: &[&str] = &[
-    "null", "true", "false", "0", "-0", "1", "-1", "3000", "1.5", "-1e3", "1e999", "-1e999",
-    "9223372036854775807", "9223372036854775808", "-9223372036854775809",
-    "18446744073709551616", "123456789012345678901234567890.5", "2147483648", "256",
-    "\"\"", "\"x\"", "\"NaN\"", "\"Infinity\"", "\"-Infinity\"", "\"ENABLED\"", "\"JPEG\"",
-    "\"aGk=\"", "\"!!\"", "\"\\u0000\"", "\"\\ud800\"", "\"\\u00e9\\n\"",
-    "\"2019-03-02T01:27:51.498Z\"", "\"Sat, 02 Mar 2019 01:27:51 GMT\"", "\"1e3\"",
-    "[]", "[null]", "[1,\"a\",null]", "{}", "{\"a\":null}", "{\"__type\":\"x\"}",
-    "[[[[[[[[[[]]]]]]]]]]", "{\"Images\":[{}]}",
+    "null",
+    "true",
+    "false",
+    "0",
+    "-0",
+    "1",
+    "-1",
+    "3000",
+    "1.5",
+    "-1e3",
+    "1e999",
+    "-1e999",
+    "9223372036854775807",
+    "9223372036854775808",
+    "-9223372036854775809",
+    "18446744073709551616",
+    "123456789012345678901234567890.5",
+    "2147483648",
+    "256",
+    "\"\"",
+    "\"x\"",
+    "\"NaN\"",
+    "\"Infinity\"",
+    "\"-Infinity\"",
+    "\"ENABLED\"",
+    "\"JPEG\"",
+    "\"aGk=\"",
+    "\"!!\"",
+    "\"\\u0000\"",
+    "\"\\ud800\"",
+    "\"\\u00e9\\n\"",
+    "\"2019-03-02T01:27:51.498Z\"",
+    "\"Sat, 02 Mar 2019 01:27:51 GMT\"",
+    "\"1e3\"",
+    "[]",
+    "[null]",
+    "[1,\"a\",null]",
+    "{}",
+    "{\"a\":null}",
+    "{\"__type\":\"x\"}",
+    "[[[[[[[[[[]]]]]]]]]]",
+    "{\"Images\":[{}]}",
 ];
 
-const STATUSES: &[u16] = &[200, 200, 200, 201, 204, 206, 299, 300, 400, 403, 404, 409, 500, 503];
+const STATUSES: &[u16] = &[
+    200, 200, 200, 201, 204, 206, 299, 300, 400, 403, 404, 409, 500, 503,
+];
 
 const ERROR_TYPES: &[&str] = &[
     "ResourceNotFoundException",
@@ -174,7 +215,11 @@ fn mutate(rng: &mut Rng, seed: &mut Seed, donors: &[Seed]) {
         // Deep nesting where a value was.
         10 => {
             let depth = rng.below(300) + 1;
-            let (open, close) = if rng.below(2) == 0 { (b'[', b']') } else { (b'{', b'}') };
+            let (open, close) = if rng.below(2) == 0 {
+                (b'[', b']')
+            } else {
+                (b'{', b'}')
+            };
             let mut nest = Vec::new();
             for _ in 0..depth {
                 nest.push(open);
@@ -303,7 +348,9 @@ fn headers_of(headers: &Headers) -> Vec<(String, String)> {
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let inputs: u64 = args.next().map_or(10_000_000, |a| a.parse().expect("inputs"));
+    let inputs: u64 = args
+        .next()
+        .map_or(10_000_000, |a| a.parse().expect("inputs"));
     let seed: u64 = args.next().map_or(1, |a| a.parse().expect("seed"));
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     let services = vec![
@@ -318,7 +365,9 @@ fn main() {
 
     let recorded_ok = seeds
         .iter()
-        .filter(|s| (services[s.service].parse)(s.operation, s.status, &s.headers, &s.body) == Outcome::Ok)
+        .filter(|s| {
+            (services[s.service].parse)(s.operation, s.status, &s.headers, &s.body) == Outcome::Ok
+        })
         .count();
     println!(
         "{} seeds for {operations} operations; {recorded_ok} read as recorded",

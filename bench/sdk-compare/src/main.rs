@@ -6,7 +6,8 @@
 //!     plain `serde_json` on derive structs (the floor).
 //!
 //! `cargo run --release -- [rounds] [calls per round]` (defaults: 3 rounds of 20,000 calls).
-//! `PROFILE_OURS=N` runs only our stack, N calls (for a profiler).
+//! `PROFILE_OURS=N` runs only our stack, N calls; `PROFILE_CODEC=N` only our serialise + parse
+//! (for a profiler).
 
 use std::collections::BTreeMap;
 use std::hint::black_box;
@@ -27,8 +28,7 @@ mod official {
     use super::*;
     use aws_sdk_kinesisvideo::config::{BehaviorVersion, Credentials, Region};
     use aws_smithy_runtime_api::client::http::{
-        HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings,
-        SharedHttpConnector,
+        HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpConnector,
     };
     use aws_smithy_runtime_api::client::orchestrator::{HttpRequest, HttpResponse};
     use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
@@ -46,7 +46,9 @@ mod official {
             response
                 .headers_mut()
                 .insert("content-type", "application/x-amz-json-1.1");
-            response.headers_mut().insert("x-amzn-requestid", REQUEST_ID);
+            response
+                .headers_mut()
+                .insert("x-amzn-requestid", REQUEST_ID);
             response
                 .headers_mut()
                 .insert("content-length", BODY.len().to_string());
@@ -68,7 +70,9 @@ mod official {
         let config = aws_sdk_kinesisvideo::Config::builder()
             .behavior_version(BehaviorVersion::latest())
             .region(Region::new("us-west-2"))
-            .credentials_provider(Credentials::new(ACCESS_KEY, SECRET_KEY, None, None, "bench"))
+            .credentials_provider(Credentials::new(
+                ACCESS_KEY, SECRET_KEY, None, None, "bench",
+            ))
             .http_client(Canned)
             .build();
         aws_sdk_kinesisvideo::Client::from_conf(config)
@@ -261,9 +265,25 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let rounds: u32 = args.next().map_or(3, |a| a.parse().expect("rounds"));
     let calls: u32 = args.next().map_or(20_000, |a| a.parse().expect("calls"));
-    // `profile-ours N`: only our stack, N calls, for a profiler.
-    if let Some(n) = std::env::var("PROFILE_OURS").ok().and_then(|v| v.parse::<u32>().ok()) {
-        let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    // `PROFILE_CODEC=N`: only our serialise + parse, N times, for a profiler.
+    if let Some(n) = std::env::var("PROFILE_CODEC")
+        .ok()
+        .and_then(|v| v.parse::<u32>().ok())
+    {
+        let response = ours_codec::response();
+        for _ in 0..n {
+            ours_codec::round_trip(&response);
+        }
+        return;
+    }
+    // `PROFILE_OURS=N`: only our stack, N calls, for a profiler.
+    if let Some(n) = std::env::var("PROFILE_OURS")
+        .ok()
+        .and_then(|v| v.parse::<u32>().ok())
+    {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
         let client = ours::client();
         rt.block_on(async {
             for _ in 0..n {

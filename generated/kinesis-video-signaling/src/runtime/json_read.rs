@@ -120,7 +120,10 @@ impl Scalar<'_> {
 }
 
 /// Reads one scalar; an array or object is an error saying what was `expected`.
-fn scalar<'de, D: Deserializer<'de>>(d: D, expected: &'static str) -> Result<Scalar<'de>, D::Error> {
+fn scalar<'de, D: Deserializer<'de>>(
+    d: D,
+    expected: &'static str,
+) -> Result<Scalar<'de>, D::Error> {
     d.deserialize_any(ScalarVisitor(expected))
 }
 
@@ -257,6 +260,12 @@ impl<T> Int<T> {
     }
 }
 
+impl<T> Default for Int<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl<T> Clone for Int<T> {
     fn clone(&self) -> Self {
         *self
@@ -309,9 +318,7 @@ impl<'de> DeserializeSeed<'de> for Timestamp {
             (Format::EpochSeconds, other) => {
                 Err(wrong_type("epoch seconds (a number)", other.kind()))
             }
-            (format, Scalar::Str(v)) => {
-                DateTime::parse(&v, format).map_err(|e| de::Error::custom(e))
-            }
+            (format, Scalar::Str(v)) => DateTime::parse(&v, format).map_err(de::Error::custom),
             (_, other) => Err(wrong_type("a timestamp string", other.kind())),
         }
     }
@@ -323,6 +330,12 @@ pub struct Enum<E>(PhantomData<E>);
 impl<E> Enum<E> {
     pub const fn new() -> Self {
         Enum(PhantomData)
+    }
+}
+
+impl<E> Default for Enum<E> {
+    fn default() -> Self {
+        Self::new()
     }
 }
 
@@ -350,6 +363,12 @@ pub struct IntEnum<E>(PhantomData<E>);
 impl<E> IntEnum<E> {
     pub const fn new() -> Self {
         IntEnum(PhantomData)
+    }
+}
+
+impl<E> Default for IntEnum<E> {
+    fn default() -> Self {
+        Self::new()
     }
 }
 
@@ -702,7 +721,10 @@ mod tests {
         assert_eq!(e.to_string(), "expected an object, found an array");
         // A failed read leaves no path behind for the next one.
         let e = read(r#"{"T":true}"#).unwrap_err();
-        assert_eq!(e.to_string(), "T: expected epoch seconds (a number), found a boolean");
+        assert_eq!(
+            e.to_string(),
+            "T: expected epoch seconds (a number), found a boolean"
+        );
     }
 
     #[test]
@@ -730,12 +752,12 @@ mod tests {
             "expected a string, found a boolean"
         );
         assert_eq!(from_value(at(4), Blob).unwrap(), b"hi");
-        assert!(from_value(at(5), Blob).unwrap_err().to_string().starts_with("invalid base64"));
+        assert!(from_value(at(5), Blob)
+            .unwrap_err()
+            .to_string()
+            .starts_with("invalid base64"));
         assert_eq!(from_value(at(6), NumberText).unwrap(), "12.5");
-        assert_eq!(
-            from_value(at(1), Int::<i8>::new()).unwrap(),
-            2i8
-        );
+        assert_eq!(from_value(at(1), Int::<i8>::new()).unwrap(), 2i8);
     }
 
     #[test]
@@ -746,6 +768,9 @@ mod tests {
         let sparse = from_value(&doc, SparseMap::<String, _>::new(Str)).unwrap();
         assert_eq!(sparse.get("b"), Some(&None));
         let e = from_value(&doc, Map::<String, _>::new(Int::<i32>::new())).unwrap_err();
-        assert_eq!(e.to_string(), "[\"a\"]: expected an integer, found a string");
+        assert_eq!(
+            e.to_string(),
+            "[\"a\"]: expected an integer, found a string"
+        );
     }
 }

@@ -65,7 +65,10 @@ pub fn idempotency_token() -> String {
     let mut h = [0u8; 32];
     hex::encode_to_slice(b, &mut h).expect("the buffer is twice the input");
     let mut out = String::with_capacity(36);
-    for (i, range) in [0..8, 8..12, 12..16, 16..20, 20..32].into_iter().enumerate() {
+    for (i, range) in [0..8, 8..12, 12..16, 16..20, 20..32]
+        .into_iter()
+        .enumerate()
+    {
         if i > 0 {
             out.push('-');
         }

@@ -109,7 +109,8 @@ mod tests {
             ("secret-a", "20150830", "us-west-2", "service"),
             ("secret-a", "20150830", "us-east-1", "other"),
         ];
-        let sign = |(s, d, r, v): (&str, &str, &str, &str)| signature(signing_mac(s, d, r, v), b"x");
+        let sign =
+            |(s, d, r, v): (&str, &str, &str, &str)| signature(signing_mac(s, d, r, v), b"x");
         let base_sig = sign(base);
         for v in variants {
             let sig = sign(v);

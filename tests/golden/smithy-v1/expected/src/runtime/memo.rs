@@ -71,7 +71,10 @@ mod tests {
     #[test]
     fn errors_are_not_remembered() {
         let memo: Memo<u8, u8> = Memo::default();
-        assert_eq!(memo.get_or_try(|_| true, || Err::<(u8, u8), _>("no")), Err("no"));
+        assert_eq!(
+            memo.get_or_try(|_| true, || Err::<(u8, u8), _>("no")),
+            Err("no")
+        );
         assert_eq!(memo.get_or_try(|_| true, || Ok::<_, ()>((1, 2))), Ok(2));
         assert_eq!(memo.get_or_try(|_| true, || Err(())), Ok(2));
     }
