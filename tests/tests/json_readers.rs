@@ -51,7 +51,10 @@ fn every_kind_of_member_is_read() {
     assert_eq!(e.blob.as_deref(), Some(&b"hi"[..]));
     assert_eq!(e.flag, Some(true));
     assert_eq!(e.text.as_deref(), Some("t\u{e9}xt\n"));
-    assert_eq!((e.tiny, e.small, e.count), (Some(-128), Some(32767), Some(-5)));
+    assert_eq!(
+        (e.tiny, e.small, e.count),
+        (Some(-128), Some(32767), Some(-5))
+    );
     assert_eq!(e.big, Some(i64::MAX));
     assert_eq!(e.ratio, Some(1.5));
     assert_eq!(e.precise, Some(f64::NEG_INFINITY));
@@ -77,7 +80,11 @@ fn every_kind_of_member_is_read() {
     );
     assert_eq!(
         e.nested,
-        Some(vec![vec!["x".to_owned()], vec![], vec!["y".to_owned(), "z".to_owned()]])
+        Some(vec![
+            vec!["x".to_owned()],
+            vec![],
+            vec!["y".to_owned(), "z".to_owned()]
+        ])
     );
     assert_eq!(e.times.as_ref().map(Vec::len), Some(2));
     let labels = e.labels.expect("Labels");
@@ -102,7 +109,10 @@ fn every_kind_of_member_is_read() {
     let node = out.node.expect("Node");
     let next = node.next.expect("Next");
     assert_eq!(next.value.as_deref(), Some("2"));
-    assert_eq!(next.children.expect("Children")[0].value.as_deref(), Some("3"));
+    assert_eq!(
+        next.children.expect("Children")[0].value.as_deref(),
+        Some("3")
+    );
     assert_eq!(node.children_by_name.expect("ChildrenByName").len(), 1);
 }
 
@@ -112,6 +122,11 @@ fn unions_take_exactly_one_member() {
     assert_eq!(out.choice, Some(Choice::Unknown("Brand new".to_owned())));
     let out = parse_response(&response(r#"{"Choice": {"Nothing": {}}}"#)).unwrap();
     assert_eq!(out.choice, Some(Choice::Nothing));
+    // A unit member is set by any value but null, as before the one-pass readers.
+    let out = parse_response(&response(r#"{"Choice": {"Nothing": 1}}"#)).unwrap();
+    assert_eq!(out.choice, Some(Choice::Nothing));
+    let out = parse_response(&response(r#"{"Choice": {"Nothing": null, "Text": "a"}}"#)).unwrap();
+    assert_eq!(out.choice, Some(Choice::Text("a".to_owned())));
     let out = parse_response(&response(r#"{"Choice": {"json_named": "j"}}"#)).unwrap();
     assert_eq!(out.choice, Some(Choice::JsonNamed("j".to_owned())));
     for body in [
@@ -173,7 +188,11 @@ fn failures_name_the_path_to_the_bad_value() {
             "Choice.List[1]",
             "expected a string, found an object",
         ),
-        (r#"{"Everything": []}"#, "Everything", "expected an object, found an array"),
+        (
+            r#"{"Everything": []}"#,
+            "Everything",
+            "expected an object, found an array",
+        ),
         (r#"[]"#, "", "expected an object, found an array"),
     ];
     for (body, path, message) in cases {

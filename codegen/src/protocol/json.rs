@@ -274,17 +274,25 @@ pub fn codec_fns(svc: &Service, t: &NamedType, ser: bool, de: bool) -> TokenStre
                 let arms = u.variants.iter().map(|var| {
                     let v = ident(&var.variant_name);
                     let key = &var.member.json_name;
+                    if var.member.target.ty == Type::Unit {
+                        // Any value but null sets a unit member.
+                        return quote! {
+                            #key => {
+                                if map.next_value::<::std::option::Option<crate::runtime::json_read::IgnoredAny>>()?.is_some() {
+                                    set += 1;
+                                    value = ::std::option::Option::Some(#path::#v);
+                                }
+                            }
+                        };
+                    }
                     let seed = read_seed(svc, &var.member.target);
-                    let variant = if var.member.target.ty == Type::Unit {
-                        quote!(#path::#v)
-                    } else if var.member.boxed {
+                    let variant = if var.member.boxed {
                         quote!(#path::#v(::std::boxed::Box::new(inner)))
                     } else {
                         quote!(#path::#v(inner))
                     };
                     quote! {
                         #key => {
-                            #[allow(unused_variables)]
                             if let ::std::option::Option::Some(inner) = crate::runtime::json_read::member(&mut map, #key, #seed)? {
                                 set += 1;
                                 value = ::std::option::Option::Some(#variant);

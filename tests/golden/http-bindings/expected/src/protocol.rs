@@ -646,14 +646,12 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeStatus {
         {
             match key.as_str() {
                 "Healthy" => {
-                    #[allow(unused_variables)]
-                    if let ::std::option::Option::Some(inner) = crate::runtime::json_read::member(
-                        &mut map,
-                        "Healthy",
-                        crate::runtime::json_read::Object(
-                            crate::runtime::json_read::Unit,
-                        ),
-                    )? {
+                    if map
+                        .next_value::<
+                            ::std::option::Option<crate::runtime::json_read::IgnoredAny>,
+                        >()?
+                        .is_some()
+                    {
                         set += 1;
                         value = ::std::option::Option::Some(
                             crate::types::Status::Healthy,
@@ -661,7 +659,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeStatus {
                     }
                 }
                 "Degraded" => {
-                    #[allow(unused_variables)]
                     if let ::std::option::Option::Some(inner) = crate::runtime::json_read::member(
                         &mut map,
                         "Degraded",
@@ -674,7 +671,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeStatus {
                     }
                 }
                 "Down" => {
-                    #[allow(unused_variables)]
                     if let ::std::option::Option::Some(inner) = crate::runtime::json_read::member(
                         &mut map,
                         "Down",

@@ -841,14 +841,12 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeChoice {
         {
             match key.as_str() {
                 "Nothing" => {
-                    #[allow(unused_variables)]
-                    if let ::std::option::Option::Some(inner) = crate::runtime::json_read::member(
-                        &mut map,
-                        "Nothing",
-                        crate::runtime::json_read::Object(
-                            crate::runtime::json_read::Unit,
-                        ),
-                    )? {
+                    if map
+                        .next_value::<
+                            ::std::option::Option<crate::runtime::json_read::IgnoredAny>,
+                        >()?
+                        .is_some()
+                    {
                         set += 1;
                         value = ::std::option::Option::Some(
                             crate::types::Choice::Nothing,
@@ -856,7 +854,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeChoice {
                     }
                 }
                 "Text" => {
-                    #[allow(unused_variables)]
                     if let ::std::option::Option::Some(inner) = crate::runtime::json_read::member(
                         &mut map,
                         "Text",
@@ -869,7 +866,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeChoice {
                     }
                 }
                 "Number" => {
-                    #[allow(unused_variables)]
                     if let ::std::option::Option::Some(inner) = crate::runtime::json_read::member(
                         &mut map,
                         "Number",
@@ -882,7 +878,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeChoice {
                     }
                 }
                 "Item" => {
-                    #[allow(unused_variables)]
                     if let ::std::option::Option::Some(inner) = crate::runtime::json_read::member(
                         &mut map,
                         "Item",
@@ -895,7 +890,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeChoice {
                     }
                 }
                 "Nested" => {
-                    #[allow(unused_variables)]
                     if let ::std::option::Option::Some(inner) = crate::runtime::json_read::member(
                         &mut map,
                         "Nested",
@@ -908,7 +902,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeChoice {
                     }
                 }
                 "List" => {
-                    #[allow(unused_variables)]
                     if let ::std::option::Option::Some(inner) = crate::runtime::json_read::member(
                         &mut map,
                         "List",
@@ -921,7 +914,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeChoice {
                     }
                 }
                 "Time" => {
-                    #[allow(unused_variables)]
                     if let ::std::option::Option::Some(inner) = crate::runtime::json_read::member(
                         &mut map,
                         "Time",
@@ -936,7 +928,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeChoice {
                     }
                 }
                 "Secret" => {
-                    #[allow(unused_variables)]
                     if let ::std::option::Option::Some(inner) = crate::runtime::json_read::member(
                         &mut map,
                         "Secret",
@@ -949,7 +940,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeChoice {
                     }
                 }
                 "Unknown" => {
-                    #[allow(unused_variables)]
                     if let ::std::option::Option::Some(inner) = crate::runtime::json_read::member(
                         &mut map,
                         "Unknown",
@@ -962,7 +952,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeChoice {
                     }
                 }
                 "json_named" => {
-                    #[allow(unused_variables)]
                     if let ::std::option::Option::Some(inner) = crate::runtime::json_read::member(
                         &mut map,
                         "json_named",
