@@ -218,8 +218,10 @@ pub fn ser_fn(type_name: &str) -> String {
     format!("ser_{}", type_name.to_snake_case())
 }
 
-pub fn de_fn(type_name: &str) -> String {
-    format!("de_{}", type_name.to_snake_case())
+/// The reader of a named type's JSON object (`DeImageGenerationConfiguration`), a unit struct
+/// implementing the runtime's `ReadObject`.
+pub fn de_reader(type_name: &str) -> String {
+    format!("De{}", type_name.to_upper_camel_case())
 }
 
 pub fn validate_fn(type_name: &str) -> String {

@@ -75,11 +75,16 @@ impl ByteStream {
     /// Reads the rest of the payload into memory.
     #[cfg(feature = "client")]
     pub async fn collect(mut self) -> Result<Vec<u8>, TransportError> {
-        let mut out = Vec::new();
+        // The first chunk becomes the buffer: a body in one chunk is never copied.
+        let mut out: Option<Vec<u8>> = None;
         while let Some(chunk) = self.next().await {
-            out.extend_from_slice(&chunk?);
+            let chunk = chunk?;
+            match out.as_mut() {
+                None => out = Some(chunk),
+                Some(out) => out.extend_from_slice(&chunk),
+            }
         }
-        Ok(out)
+        Ok(out.unwrap_or_default())
     }
 
     /// Copies the rest of the payload into `sink` chunk by chunk (a file, say); returns the

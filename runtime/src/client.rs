@@ -1,6 +1,7 @@
 //! The client's orchestrator: turns an input into a signed request at the right endpoint, sends
 //! it with retries and timeouts, and parses the answer. The configuration is in `config`.
 
+use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
 pub use super::config::{Config, ConfigBuilder, ConfigError, ServiceMeta, SharedConfig};
@@ -18,6 +19,23 @@ use super::transport::{BodyStream, OutgoingRequest};
 impl Config {
     /// The URL, signing region and signing name for this configuration.
     pub fn resolve_endpoint(&self) -> Result<ResolvedEndpoint, BoxError> {
+        self.endpoint().map(|e| e.resolved.clone())
+    }
+
+    /// The endpoint with what every request to it needs, worked out at the first call and
+    /// then reused.
+    fn endpoint(&self) -> Result<Arc<PreparedEndpoint>, BoxError> {
+        if let Some(e) = self.inner.endpoint.get() {
+            return Ok(e.clone());
+        }
+        let prepared = Arc::new(PreparedEndpoint::new(
+            self.evaluate_endpoint_rules()?,
+            self.inner.service,
+        ));
+        Ok(self.inner.endpoint.get_or_init(|| prepared).clone())
+    }
+
+    fn evaluate_endpoint_rules(&self) -> Result<ResolvedEndpoint, BoxError> {
         let inner = &self.inner;
         let shared = &inner.shared;
         let mut params = Params::new()
@@ -61,7 +79,7 @@ impl Config {
         attempt: u32,
     ) -> Result<OutgoingRequest, SdkError<O::Error>> {
         let request = O::serialize_request(input).map_err(SdkError::Validation)?;
-        let endpoint = self.resolve_endpoint().map_err(SdkError::Construction)?;
+        let endpoint = self.endpoint().map_err(SdkError::Construction)?;
         let credentials = self.credentials().await?;
         Ok(self
             .sign(request, &endpoint, &credentials, invocation_id, attempt)
@@ -82,27 +100,22 @@ impl Config {
     fn sign(
         &self,
         mut request: HttpRequest,
-        endpoint: &ResolvedEndpoint,
+        endpoint: &PreparedEndpoint,
         credentials: &Credentials,
         invocation_id: &str,
         attempt: u32,
     ) -> (OutgoingRequest, String) {
         let inner = &self.inner;
         let shared = &inner.shared;
-        let (host, base_path) = split_url(&endpoint.url);
         // The endpoint may carry a path prefix (`https://host/prefix`).
-        if !base_path.is_empty() {
-            request.path = format!("{}{}", base_path.trim_end_matches('/'), request.path);
+        if !endpoint.base_path.is_empty() {
+            request
+                .path
+                .insert_str(0, endpoint.base_path.trim_end_matches('/'));
         }
-        request.headers.insert(
-            "user-agent",
-            format!(
-                "{}/{} lang/rust os/{}",
-                inner.service.crate_name,
-                inner.service.crate_version,
-                std::env::consts::OS
-            ),
-        );
+        request
+            .headers
+            .insert("user-agent", endpoint.user_agent.as_str());
         request
             .headers
             .insert("amz-sdk-invocation-id", invocation_id);
@@ -116,38 +129,34 @@ impl Config {
         let time = shared.signing_time().unwrap_or_else(SystemTime::now);
         let signed = sign_request(
             &mut request,
-            &host,
+            &endpoint.host,
             &SigningParams {
                 credentials,
-                region: &endpoint.signing_region,
-                service: &endpoint.signing_name,
+                region: &endpoint.resolved.signing_region,
+                service: &endpoint.resolved.signing_name,
                 time,
                 settings: SigningSettings::default(),
             },
         );
-        let scheme_and_host = endpoint
-            .url
-            .split_once("://")
-            .map(|(scheme, _)| format!("{scheme}://{host}"))
-            .unwrap_or_else(|| format!("https://{host}"));
         let mut headers = request.headers;
         // Shown in dry runs as they travel; the transport would add them itself. An event
         // stream body has no length: it is sent chunked as the events come.
-        headers.insert("host", host.clone());
+        headers.insert("host", endpoint.host.as_str());
         if headers.get("x-amz-content-sha256") != Some(STREAMING_EVENTS_PAYLOAD) {
             headers.insert("content-length", request.body.len().to_string());
         }
+        let mut url = String::with_capacity(
+            endpoint.scheme_and_host.len() + request.path.len() + request.query.len() + 1,
+        );
+        url.push_str(&endpoint.scheme_and_host);
+        url.push_str(&request.path);
+        if !request.query.is_empty() {
+            url.push('?');
+            url.push_str(&request.query);
+        }
         let outgoing = OutgoingRequest {
             method: request.method,
-            url: format!(
-                "{scheme_and_host}{}{}",
-                request.path,
-                if request.query.is_empty() {
-                    String::new()
-                } else {
-                    format!("?{}", request.query)
-                }
-            ),
+            url,
             headers,
             body: request.body,
         };
@@ -194,7 +203,7 @@ impl Config {
         let inner = &self.inner;
         let shared = &inner.shared;
         let request = O::serialize_request(input).map_err(SdkError::Validation)?;
-        let endpoint = self.resolve_endpoint().map_err(SdkError::Construction)?;
+        let endpoint = self.endpoint().map_err(SdkError::Construction)?;
         if let Some(messages) = O::event_stream_input(input) {
             let messages = messages.map_err(SdkError::Construction)?;
             return self
@@ -300,7 +309,7 @@ impl Config {
     async fn send_event_stream<O>(
         &self,
         request: HttpRequest,
-        endpoint: &ResolvedEndpoint,
+        endpoint: &PreparedEndpoint,
         messages: MessageStream,
     ) -> Result<O::Output, SdkError<O::Error>>
     where
@@ -312,8 +321,8 @@ impl Config {
         let signer = MessageSigner::new(
             seed,
             credentials,
-            endpoint.signing_region.clone(),
-            endpoint.signing_name.clone(),
+            endpoint.resolved.signing_region.clone(),
+            endpoint.resolved.signing_name.clone(),
         );
         let body = signed_messages(messages, signer, shared.signing_time());
         let incoming = shared
@@ -384,6 +393,43 @@ pub struct ResolvedEndpoint {
     pub url: String,
     pub signing_region: String,
     pub signing_name: String,
+}
+
+/// A resolved endpoint with what every request to it needs, worked out once.
+#[derive(Debug)]
+pub(crate) struct PreparedEndpoint {
+    resolved: ResolvedEndpoint,
+    /// `host[:port]`, for the `host` header and the signature.
+    host: String,
+    /// The URL's path prefix (`/prefix`), empty when it has none.
+    base_path: String,
+    /// `https://host[:port]`
+    scheme_and_host: String,
+    user_agent: String,
+}
+
+impl PreparedEndpoint {
+    fn new(resolved: ResolvedEndpoint, service: &ServiceMeta) -> Self {
+        let (host, base_path) = split_url(&resolved.url);
+        let scheme_and_host = resolved
+            .url
+            .split_once("://")
+            .map(|(scheme, _)| format!("{scheme}://{host}"))
+            .unwrap_or_else(|| format!("https://{host}"));
+        let user_agent = format!(
+            "{}/{} lang/rust os/{}",
+            service.crate_name,
+            service.crate_version,
+            std::env::consts::OS
+        );
+        PreparedEndpoint {
+            resolved,
+            host,
+            base_path,
+            scheme_and_host,
+            user_agent,
+        }
+    }
 }
 
 /// `https://host:port/path` → (`host:port`, `/path`).

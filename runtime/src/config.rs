@@ -411,6 +411,9 @@ pub(crate) struct ConfigInner {
     pub(crate) rules: RuleSet,
     pub(crate) partitions: Partitions,
     pub(crate) quota: RetryQuota,
+    /// The endpoint, resolved by the rules at the first call and then reused: its inputs
+    /// (region, FIPS, dual-stack, endpoint URL) do not change within a configuration.
+    pub(crate) endpoint: std::sync::OnceLock<Arc<super::client::PreparedEndpoint>>,
 }
 
 impl fmt::Debug for ConfigInner {
@@ -449,6 +452,7 @@ impl Config {
                 rules,
                 partitions,
                 quota: RetryQuota::default(),
+                endpoint: std::sync::OnceLock::new(),
             }),
         })
     }
@@ -481,6 +485,7 @@ impl Config {
                 rules: inner.rules.clone(),
                 partitions: inner.partitions.clone(),
                 quota: RetryQuota::default(),
+                endpoint: std::sync::OnceLock::new(),
             }),
         }
     }

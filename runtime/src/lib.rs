@@ -11,12 +11,14 @@ pub mod error;
 pub mod event_stream;
 pub mod http;
 pub mod json;
+pub mod json_read;
 pub mod operation;
 pub mod profile;
 pub mod rest;
 pub mod retry;
 pub mod schema;
 pub mod sigv4;
+mod sigv4_key;
 pub mod validate;
 
 // The client: reqwest transport, retries, timeouts, configuration (feature `client`).

@@ -69,15 +69,19 @@ pub fn idempotency_token() -> String {
     b[8..].copy_from_slice(&half(2).to_le_bytes());
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
-    let h = hex::encode(b);
-    format!(
-        "{}-{}-{}-{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..32]
-    )
+    let mut h = [0u8; 32];
+    hex::encode_to_slice(b, &mut h).expect("the buffer is twice the input");
+    let mut out = String::with_capacity(36);
+    for (i, range) in [0..8, 8..12, 12..16, 16..20, 20..32]
+        .into_iter()
+        .enumerate()
+    {
+        if i > 0 {
+            out.push('-');
+        }
+        out.push_str(std::str::from_utf8(&h[range]).expect("hex digits are ASCII"));
+    }
+    out
 }
 
 #[cfg(test)]

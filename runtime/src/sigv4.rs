@@ -3,7 +3,7 @@
 //! Checked against the public SigV4 test suite and against botocore itself
 //! (`runtime/tests/sigv4_suite.rs`).
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
 use std::fmt;
 use std::time::SystemTime;
 
@@ -13,6 +13,7 @@ use sha2::{Digest, Sha256};
 
 use super::datetime::{DateTime, Format};
 use super::http::HttpRequest;
+use super::sigv4_key::signing_mac;
 
 const ALGORITHM: &str = "AWS4-HMAC-SHA256";
 
@@ -185,7 +186,7 @@ pub fn sign_request(
     // one) is signed with that value as its payload hash: the service checks the two agree.
     let payload_hash = match request.headers.get("x-amz-content-sha256") {
         Some(given) => given.to_owned(),
-        None => hex::encode(Sha256::digest(&request.body)),
+        None => hex_string(&Sha256::digest(&request.body)),
     };
 
     // A retry re-signs the same request: drop the previous signature first.
@@ -203,34 +204,84 @@ pub fn sign_request(
 
     let (canonical_headers, signed_headers) = canonical_headers(request, host, settings);
     let signed_headers_line = signed_headers.join(";");
-    let canonical_request = format!(
-        "{}\n{}\n{}\n{}\n{}\n{}",
-        request.method.to_ascii_uppercase(),
-        canonical_uri(&request.path, settings),
-        canonical_query(&request.query),
-        canonical_headers,
-        signed_headers_line,
-        payload_hash,
+    // Methods are upper-case in the signature.
+    let method: Cow<str> = if request.method.bytes().any(|b| b.is_ascii_lowercase()) {
+        Cow::Owned(request.method.to_ascii_uppercase())
+    } else {
+        Cow::Borrowed(&request.method)
+    };
+    let uri = canonical_uri(&request.path, settings);
+    let query = canonical_query(&request.query);
+    let mut canonical_request = String::with_capacity(
+        method.len()
+            + uri.len()
+            + query.len()
+            + canonical_headers.len()
+            + signed_headers_line.len()
+            + payload_hash.len()
+            + 5,
     );
+    for (i, part) in [
+        method.as_ref(),
+        uri.as_str(),
+        query.as_str(),
+        canonical_headers.as_str(),
+        signed_headers_line.as_str(),
+        payload_hash.as_str(),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        if i > 0 {
+            canonical_request.push('\n');
+        }
+        canonical_request.push_str(part);
+    }
 
-    let scope = format!("{date}/{}/{}/aws4_request", params.region, params.service);
-    let string_to_sign = format!(
-        "{ALGORITHM}\n{amz_date}\n{scope}\n{}",
-        hex::encode(Sha256::digest(canonical_request.as_bytes()))
-    );
+    // Joined with `concat` (one allocation each) rather than `format!`: this runs per request.
+    let scope = [
+        date,
+        "/",
+        params.region,
+        "/",
+        params.service,
+        "/aws4_request",
+    ]
+    .concat();
+    let canonical_hash = hex_string(&Sha256::digest(canonical_request.as_bytes()));
+    let string_to_sign = [
+        ALGORITHM,
+        "\n",
+        &amz_date,
+        "\n",
+        &scope,
+        "\n",
+        &canonical_hash,
+    ]
+    .concat();
 
-    let key = signing_key(
+    // The signing key changes once a day: derived once, then taken from a small cache.
+    let mut mac = signing_mac(
         params.credentials.secret_access_key(),
         date,
         params.region,
         params.service,
     );
-    let signature = hex::encode(hmac_sha256(&key, string_to_sign.as_bytes()));
+    mac.update(string_to_sign.as_bytes());
+    let signature = hex_string(&mac.finalize().into_bytes());
 
-    let authorization = format!(
-        "{ALGORITHM} Credential={}/{scope}, SignedHeaders={signed_headers_line}, Signature={signature}",
-        params.credentials.access_key_id()
-    );
+    let authorization = [
+        ALGORITHM,
+        " Credential=",
+        params.credentials.access_key_id(),
+        "/",
+        &scope,
+        ", SignedHeaders=",
+        &signed_headers_line,
+        ", Signature=",
+        &signature,
+    ]
+    .concat();
     // An unsigned token goes on after signing, so it cannot be part of the signature.
     if let (Some(token), false) = (token, settings.sign_session_token) {
         request.headers.insert("x-amz-security-token", token);
@@ -252,7 +303,9 @@ pub fn sign_request(
 pub fn format_amz_date(time: SystemTime) -> String {
     // `2015-08-30T12:36:00Z` without its separators, to the second.
     let t = DateTime::from_secs(DateTime::from(time).secs());
-    t.fmt(Format::DateTime).replace(['-', ':'], "")
+    let mut out = t.fmt(Format::DateTime);
+    out.retain(|c| c != '-' && c != ':');
+    out
 }
 
 /// The key of a day (`20150830`), region and service, derived from the secret key.
@@ -271,22 +324,42 @@ pub fn hmac_sha256(key: &[u8], data: &[u8]) -> Vec<u8> {
     mac.finalize().into_bytes().to_vec()
 }
 
+/// Lower-case hex of `bytes`.
+fn hex_string(bytes: &[u8]) -> String {
+    let mut out = vec![0u8; bytes.len() * 2];
+    hex::encode_to_slice(bytes, &mut out).expect("the buffer is twice the input");
+    String::from_utf8(out).expect("hex digits are ASCII")
+}
+
 /// The path as signed. `path` is already percent-encoded once.
 fn canonical_uri(path: &str, settings: &SigningSettings) -> String {
-    let path = if settings.uri_path_normalization {
-        normalize_path(path)
+    let path: Cow<str> = if settings.uri_path_normalization && !is_normal_path(path) {
+        Cow::Owned(normalize_path(path))
     } else {
-        path.to_owned()
+        Cow::Borrowed(path)
     };
-    let path = if settings.double_uri_encode {
-        utf8_percent_encode(&path, PATH_UNRESERVED).to_string()
+    let path: Cow<str> = if settings.double_uri_encode {
+        match Cow::from(utf8_percent_encode(&path, PATH_UNRESERVED)) {
+            Cow::Borrowed(_) => path,
+            Cow::Owned(encoded) => Cow::Owned(encoded),
+        }
     } else {
         path
     };
     if path.is_empty() {
         "/".to_owned()
     } else {
-        path
+        path.into_owned()
+    }
+}
+
+/// A path `normalize_path` leaves as it is: absolute, without empty, `.` or `..` segments.
+fn is_normal_path(path: &str) -> bool {
+    match path.strip_prefix('/') {
+        Some(rest) => !rest
+            .split('/')
+            .any(|segment| matches!(segment, "" | "." | "..")),
+        None => false,
     }
 }
 
@@ -342,36 +415,45 @@ fn canonical_headers(
     host: &str,
     settings: &SigningSettings,
 ) -> (String, Vec<String>) {
-    // Sorted by name; values of one name keep their order.
-    let mut headers: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (name, value) in request.headers.iter() {
-        let name = name.trim().to_ascii_lowercase();
-        if settings.unsigned_headers.contains(&name.as_str()) {
-            continue;
-        }
-        headers
-            .entry(name)
-            .or_default()
-            .push(canonical_value(value));
-    }
+    // Header names are kept lower-case by `Headers`; sorted by name, values of one name keep
+    // their order (a stable sort).
+    let mut headers: Vec<(&str, &str)> = request
+        .headers
+        .iter()
+        .map(|(name, value)| (name.trim(), value))
+        .filter(|(name, _)| !settings.unsigned_headers.contains(name))
+        .collect();
     // Like botocore: a `host` header of the request wins over the endpoint's host.
-    headers
-        .entry("host".to_owned())
-        .or_insert_with(|| vec![canonical_value(host)]);
+    if !headers.iter().any(|(name, _)| *name == "host") {
+        headers.push(("host", host));
+    }
+    headers.sort_by(|a, b| a.0.cmp(b.0));
 
-    let mut block = String::new();
-    for (name, values) in &headers {
-        block.push_str(name);
-        block.push(':');
-        block.push_str(&values.join(","));
+    let mut block = String::with_capacity(256);
+    let mut names: Vec<String> = Vec::with_capacity(headers.len());
+    for (name, value) in headers {
+        if names.last().map(String::as_str) == Some(name) {
+            block.pop();
+            block.push(',');
+        } else {
+            block.push_str(name);
+            block.push(':');
+            names.push(name.to_owned());
+        }
+        push_canonical_value(&mut block, value);
         block.push('\n');
     }
-    (block, headers.into_keys().collect())
+    (block, names)
 }
 
 /// Trimmed, with inner runs of whitespace (folded lines too) collapsed to one space.
-fn canonical_value(value: &str) -> String {
-    value.split_ascii_whitespace().collect::<Vec<_>>().join(" ")
+fn push_canonical_value(out: &mut String, value: &str) {
+    for (i, word) in value.split_ascii_whitespace().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
 }
 
 #[cfg(test)]
@@ -415,6 +497,10 @@ mod tests {
     #[test]
     fn path_normalization() {
         for (path, expected) in [
+            ("/a/b", "/a/b"),
+            ("/a.b/c..d/.e", "/a.b/c..d/.e"),
+            ("a/b", "a/b"),
+            ("/a/.", "/a"),
             ("", "/"),
             ("/", "/"),
             ("//", "/"),
@@ -424,6 +510,11 @@ mod tests {
             ("//a//b", "/a/b"),
         ] {
             assert_eq!(normalize_path(path), expected, "{path}");
+            let settings = SigningSettings {
+                double_uri_encode: false,
+                ..SigningSettings::default()
+            };
+            assert_eq!(canonical_uri(path, &settings), expected, "{path}");
         }
     }
 

@@ -152,6 +152,16 @@ pub fn dispatch_rs(svc: &Service) -> TokenStream {
             }
         }
     });
+    let arms_parse = svc.operations.values().map(|op| {
+        let name = &op.name;
+        let m = ident(&op.module_name);
+        quote! {
+            #name => {
+                let output = crate::operation::#m::parse_response(response).map_err(CallError::from_sdk)?;
+                ::std::result::Result::Ok(crate::operation::#m::output_to_json(&output))
+            }
+        }
+    });
     quote! {
         //! Every operation by name, JSON in and JSON out (for command-line tools).
         use crate::runtime::client::Config;
@@ -227,6 +237,15 @@ pub fn dispatch_rs(svc: &Service) -> TokenStream {
         pub async fn call(config: &Config, name: &str, input: &Value) -> ::std::result::Result<CallOutput, CallError> {
             match name {
                 #(#arms_call)*
+                other => ::std::result::Result::Err(CallError::UnknownOperation(other.to_string())),
+            }
+        }
+
+        /// Reads a whole response of operation `name` (no I/O): the output document on success,
+        /// the service's error or why the response could not be read otherwise.
+        pub fn parse_response(name: &str, response: &crate::runtime::http::HttpResponse) -> ::std::result::Result<::std::vec::Vec<u8>, CallError> {
+            match name {
+                #(#arms_parse)*
                 other => ::std::result::Result::Err(CallError::UnknownOperation(other.to_string())),
             }
         }

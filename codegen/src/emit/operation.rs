@@ -10,7 +10,7 @@ use super::types::named_type;
 use super::validate::Validation;
 use crate::ir::{Binding, NamedType, Operation, Service, StreamDirection, Type, TypeLocation};
 use crate::naming;
-use crate::protocol::json::{read_value, write_value};
+use crate::protocol::json::{read_seed, write_value};
 use crate::protocol::rest_json;
 
 pub fn operation_module(svc: &Service, op: &Operation, validation: &Validation) -> TokenStream {
@@ -135,26 +135,28 @@ fn http_bound(s: &crate::ir::Structure) -> impl Iterator<Item = &crate::ir::Memb
 
 /// `input_from_json`: the body members through the input's codec, then the HTTP-bound ones.
 fn input_from_json_body(svc: &Service, op: &Operation) -> TokenStream {
-    let de_input = ident(&naming::de_fn(svc.codec_stem(&op.input)));
+    let reader = ident(&naming::de_reader(svc.codec_stem(&op.input)));
     let input = svc.structure(&op.input);
+    let read_body = quote! {
+        crate::runtime::json_read::from_value(document, crate::runtime::json_read::Object(crate::protocol::#reader))
+    };
     if http_bound(input).next().is_none() {
-        return quote!(crate::protocol::#de_input(document));
+        return read_body;
     }
     let reads = http_bound(input).map(|m| {
         let f = ident(&m.field_name);
         let key = &m.json_name;
-        let read = read_value(svc, &m.target);
-        let read = if m.boxed {
-            quote!((#read).map(::std::boxed::Box::new))
-        } else {
-            read
-        };
-        quote! { out.#f = crate::runtime::json::member(obj, #key, |v| #read)?; }
+        let seed = read_seed(svc, &m.target);
+        let boxed = m.boxed.then(|| quote!(.map(::std::boxed::Box::new)));
+        quote! {
+            if let ::std::option::Option::Some(v) = document.get(#key) {
+                out.#f = crate::runtime::json_read::from_value(v, crate::runtime::json_read::Opt(#seed)).map_err(|e| e.at(#key))? #boxed;
+            }
+        }
     });
     quote! {
-        let mut out = crate::protocol::#de_input(document)?;
+        let mut out = #read_body?;
         // Members bound to the HTTP message are keys of the document too.
-        let obj = crate::runtime::json::object(document)?;
         #(#reads)*
         ::std::result::Result::Ok(out)
     }

@@ -8,7 +8,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::json::{read_value, write_value};
+use super::json::{read_seed, write_value};
 use crate::emit::names::{event_stream_error_path, ident, type_path};
 use crate::ir::{Binding, Member, NamedType, Service, StreamDirection, Structure, Type, Union};
 use crate::naming;
@@ -300,11 +300,13 @@ fn unmarshaller(svc: &Service, u: &Union) -> TokenStream {
                         );
                     },
                     _ => {
-                        let read = read_value(svc, &m.target);
+                        let seed = read_seed(svc, &m.target);
                         quote! {
                             if !message.payload().iter().all(|b| b.is_ascii_whitespace()) {
-                                let v = &crate::runtime::json::parse_body(message.payload())?;
-                                out.#field = ::std::option::Option::Some((#read).map_err(|e| e.at(#name))?);
+                                out.#field = ::std::option::Option::Some(
+                                    crate::runtime::json_read::from_body(message.payload(), #seed)
+                                        .map_err(|e| e.at(#name))?,
+                                );
                             }
                         }
                     }
@@ -315,13 +317,16 @@ fn unmarshaller(svc: &Service, u: &Union) -> TokenStream {
         };
         let start = match payload_of(s) {
             Payload::Document => {
-                let de = ident(&naming::de_fn(svc.codec_stem(&s.id)));
+                let reader = ident(&naming::de_reader(svc.codec_stem(&s.id)));
                 quote! {
                     // An empty payload is an event without body members.
                     if message.payload().iter().all(|b| b.is_ascii_whitespace()) {
                         #spath::default()
                     } else {
-                        crate::protocol::#de(&crate::runtime::json::parse_body(message.payload())?)?
+                        crate::runtime::json_read::from_body(
+                            message.payload(),
+                            crate::runtime::json_read::Object(crate::protocol::#reader),
+                        )?
                     }
                 }
             }

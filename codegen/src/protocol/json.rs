@@ -85,67 +85,62 @@ pub fn write_value(svc: &Service, target: &Target, value: TokenStream) -> TokenS
     }
 }
 
-/// An expression reading `v: &Value` into `Result<T, DeserializeError>`.
-pub fn read_value(svc: &Service, target: &Target) -> TokenStream {
+/// A seed (`crate::runtime::json_read`) reading a value of `target` in one pass.
+pub fn read_seed(svc: &Service, target: &Target) -> TokenStream {
+    let r = quote!(crate::runtime::json_read);
     match &target.ty {
-        Type::Boolean => quote!(crate::runtime::json::bool(v)),
-        Type::Byte => quote!(crate::runtime::json::integer::<i8>(v)),
-        Type::Short => quote!(crate::runtime::json::integer::<i16>(v)),
-        Type::Integer => quote!(crate::runtime::json::integer::<i32>(v)),
-        Type::Long => quote!(crate::runtime::json::integer::<i64>(v)),
-        Type::Float => quote!(crate::runtime::json::float(v).map(|f| f as f32)),
-        Type::Double => quote!(crate::runtime::json::float(v)),
-        Type::BigInteger | Type::BigDecimal => quote!(crate::runtime::json::number_text(v)),
-        Type::String => quote!(crate::runtime::json::string(v)),
-        Type::Blob { .. } => quote!(crate::runtime::json::blob(v)),
+        Type::Boolean => quote!(#r::Bool),
+        Type::Byte => quote!(#r::Int::<i8>::new()),
+        Type::Short => quote!(#r::Int::<i16>::new()),
+        Type::Integer => quote!(#r::Int::<i32>::new()),
+        Type::Long => quote!(#r::Int::<i64>::new()),
+        Type::Float => quote!(#r::Float),
+        Type::Double => quote!(#r::Double),
+        Type::BigInteger | Type::BigDecimal => quote!(#r::NumberText),
+        Type::String => quote!(#r::Str),
+        Type::Blob { .. } => quote!(#r::Blob),
         Type::Timestamp { format } => {
             let f = timestamp_format(format.unwrap_or(TimestampFormat::EpochSeconds));
-            quote!(crate::runtime::json::timestamp(v, #f))
+            quote!(#r::Timestamp(#f))
         }
-        Type::Document => quote!(::std::result::Result::<
-            _,
-            crate::runtime::json::DeserializeError,
-        >::Ok(v.clone())),
+        Type::Document => quote!(#r::Document),
         Type::List { item, sparse } => {
-            let inner = read_value(svc, item);
+            let inner = read_seed(svc, item);
             if *sparse {
-                quote!(crate::runtime::json::sparse_list(v, |v| #inner))
+                quote!(#r::SparseList(#inner))
             } else {
-                quote!(crate::runtime::json::list(v, |v| #inner))
+                quote!(#r::List(#inner))
             }
         }
         Type::Map { key, value, sparse } => {
-            let inner = read_value(svc, value);
-            let key_expr = match &key.ty {
-                Type::Named(id) => {
-                    let p = type_path(svc, id);
-                    quote!(|k: &str| #p::from(k))
-                }
-                _ => quote!(|k: &str| k.to_string()),
+            let inner = read_seed(svc, value);
+            let key_ty = match &key.ty {
+                Type::Named(id) => type_path(svc, id),
+                _ => quote!(::std::string::String),
             };
             if *sparse {
-                quote!(crate::runtime::json::sparse_map(v, #key_expr, |v| #inner))
+                quote!(#r::SparseMap::<#key_ty, _>::new(#inner))
             } else {
-                quote!(crate::runtime::json::map(v, #key_expr, |v| #inner))
+                quote!(#r::Map::<#key_ty, _>::new(#inner))
             }
         }
         Type::Named(id) => match &svc.types[id] {
             NamedType::Enum(_) => {
                 let p = type_path(svc, id);
-                quote!(crate::runtime::json::string(v).map(#p::from))
+                quote!(#r::Enum::<#p>::new())
             }
             NamedType::IntEnum(_) => {
                 let p = type_path(svc, id);
-                quote!(crate::runtime::json::integer::<i32>(v).map(#p::from))
+                quote!(#r::IntEnum::<#p>::new())
             }
             _ => {
-                let f = ident(&naming::de_fn(svc.codec_stem(id)));
-                quote!(crate::protocol::#f(v))
+                let reader = ident(&naming::de_reader(svc.codec_stem(id)));
+                quote!(#r::Object(crate::protocol::#reader))
             }
         },
-        Type::Unit => quote!(crate::runtime::json::object(v).map(|_| ())),
+        Type::Unit => quote!(#r::Object(#r::Unit)),
         Type::EventStream { .. } => {
-            panic!("IR invariant: an event stream is never read from a JSON value")
+            panic!("IR invariant: an event stream is never read from a JSON document")
         }
     }
 }
@@ -174,25 +169,61 @@ pub fn write_members<'a>(
     }
 }
 
-/// Reads the body members of a structure from `obj` into `out`.
-pub fn read_members<'a>(svc: &Service, members: impl Iterator<Item = &'a Member>) -> TokenStream {
-    let reads = members.filter(|m| m.binding == Binding::Body).map(|m| {
+/// The `ReadObject` impl of reader `reader` for structure type `path`: the members bound to
+/// the body, by their JSON names; other keys are skipped.
+pub fn structure_reader<'a>(
+    svc: &Service,
+    reader: &proc_macro2::Ident,
+    path: &TokenStream,
+    members: impl Iterator<Item = &'a Member>,
+) -> TokenStream {
+    let body: Vec<&Member> = members.filter(|m| m.binding == Binding::Body).collect();
+    let keys = body.iter().map(|m| &m.json_name);
+    let arms = body.iter().enumerate().map(|(i, m)| {
         let f = ident(&m.field_name);
         let key = &m.json_name;
-        let read = read_value(svc, &m.target);
-        let read = if m.boxed {
-            quote!((#read).map(::std::boxed::Box::new))
-        } else {
-            read
-        };
+        let seed = read_seed(svc, &m.target);
+        let boxed = m.boxed.then(|| quote!(.map(::std::boxed::Box::new)));
         quote! {
-            out.#f = crate::runtime::json::member(obj, #key, |v| #read)?;
+            ::std::option::Option::Some(#i) => {
+                out.#f = crate::runtime::json_read::member(&mut map, #key, #seed)? #boxed;
+            }
         }
     });
-    quote! { #(#reads)* }
+    let read = if body.is_empty() {
+        quote! {
+            while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
+                crate::runtime::json_read::skip(&mut map)?;
+            }
+        }
+    } else {
+        quote! {
+            const KEYS: &[&str] = &[#(#keys),*];
+            while let ::std::option::Option::Some(key) = map.next_key_seed(crate::runtime::json_read::Key(KEYS))? {
+                match key {
+                    #(#arms)*
+                    _ => crate::runtime::json_read::skip(&mut map)?,
+                }
+            }
+        }
+    };
+    quote! {
+        #[derive(Clone, Copy)]
+        pub(crate) struct #reader;
+
+        impl<'de> crate::runtime::json_read::ReadObject<'de> for #reader {
+            type Value = #path;
+            fn read<A: crate::runtime::json_read::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<#path, A::Error> {
+                #[allow(unused_mut)]
+                let mut out = #path::default();
+                #read
+                ::std::result::Result::Ok(out)
+            }
+        }
+    }
 }
 
-/// `ser_*` / `de_*` functions of a structure or union.
+/// The `ser_*` function and `De*` reader of a structure or union.
 pub fn codec_fns(svc: &Service, t: &NamedType, ser: bool, de: bool) -> TokenStream {
     let id = match t {
         NamedType::Structure(s) => &s.id,
@@ -201,7 +232,6 @@ pub fn codec_fns(svc: &Service, t: &NamedType, ser: bool, de: bool) -> TokenStre
     };
     let path = type_path(svc, id);
     let ser_name = ident(&naming::ser_fn(svc.codec_stem(id)));
-    let de_name = ident(&naming::de_fn(svc.codec_stem(id)));
     let mut out = TokenStream::new();
     match t {
         NamedType::Structure(s) => {
@@ -215,21 +245,8 @@ pub fn codec_fns(svc: &Service, t: &NamedType, ser: bool, de: bool) -> TokenStre
                 });
             }
             if de {
-                let reads = read_members(svc, s.members.iter());
-                let obj = if s.members.iter().any(|m| m.binding == Binding::Body) {
-                    quote!(let obj = crate::runtime::json::object(v)?;)
-                } else {
-                    quote!(crate::runtime::json::object(v)?;)
-                };
-                out.extend(quote! {
-                    pub(crate) fn #de_name(v: &crate::runtime::json::Value) -> ::std::result::Result<#path, crate::runtime::json::DeserializeError> {
-                        #obj
-                        #[allow(unused_mut)]
-                        let mut out = #path::default();
-                        #reads
-                        ::std::result::Result::Ok(out)
-                    }
-                });
+                let reader = ident(&naming::de_reader(svc.codec_stem(id)));
+                out.extend(structure_reader(svc, &reader, &path, s.members.iter()));
             }
         }
         NamedType::Union(u) => {
@@ -257,30 +274,59 @@ pub fn codec_fns(svc: &Service, t: &NamedType, ser: bool, de: bool) -> TokenStre
                 });
             }
             if de {
+                let reader = ident(&naming::de_reader(svc.codec_stem(id)));
                 let arms = u.variants.iter().map(|var| {
                     let v = ident(&var.variant_name);
                     let key = &var.member.json_name;
                     if var.member.target.ty == Type::Unit {
-                        quote! { #key => #path::#v, }
+                        // Any value but null sets a unit member.
+                        return quote! {
+                            #key => {
+                                if map.next_value::<::std::option::Option<crate::runtime::json_read::IgnoredAny>>()?.is_some() {
+                                    set += 1;
+                                    value = ::std::option::Option::Some(#path::#v);
+                                }
+                            }
+                        };
+                    }
+                    let seed = read_seed(svc, &var.member.target);
+                    let variant = if var.member.boxed {
+                        quote!(#path::#v(::std::boxed::Box::new(inner)))
                     } else {
-                        let read = read_value(svc, &var.member.target);
-                        let wrap = if var.member.boxed { quote!(::std::boxed::Box::new(inner)) } else { quote!(inner) };
-                        quote! { #key => { let inner = (#read).map_err(|e| e.at(#key))?; #path::#v(#wrap) } }
+                        quote!(#path::#v(inner))
+                    };
+                    quote! {
+                        #key => {
+                            if let ::std::option::Option::Some(inner) = crate::runtime::json_read::member(&mut map, #key, #seed)? {
+                                set += 1;
+                                value = ::std::option::Option::Some(#variant);
+                            }
+                        }
                     }
                 });
                 out.extend(quote! {
+                    #[derive(Clone, Copy)]
+                    pub(crate) struct #reader;
+
                     /// A union is an object with exactly one non-null member.
-                    pub(crate) fn #de_name(v: &crate::runtime::json::Value) -> ::std::result::Result<#path, crate::runtime::json::DeserializeError> {
-                        let obj = crate::runtime::json::object(v)?;
-                        let mut set = obj.iter().filter(|(_, v)| !v.is_null());
-                        let (key, v) = match (set.next(), set.next()) {
-                            (::std::option::Option::Some(one), ::std::option::Option::None) => one,
-                            _ => return ::std::result::Result::Err(crate::runtime::json::DeserializeError::new("a union must have exactly one member set")),
-                        };
-                        ::std::result::Result::Ok(match key.as_str() {
-                            #(#arms)*
-                            other => #path::Unknown(other.to_string()),
-                        })
+                    impl<'de> crate::runtime::json_read::ReadObject<'de> for #reader {
+                        type Value = #path;
+                        fn read<A: crate::runtime::json_read::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<#path, A::Error> {
+                            let mut set = 0usize;
+                            let mut value = ::std::option::Option::None;
+                            while let ::std::option::Option::Some(key) = map.next_key::<::std::string::String>()? {
+                                match key.as_str() {
+                                    #(#arms)*
+                                    _ => {
+                                        if map.next_value::<::std::option::Option<crate::runtime::json_read::IgnoredAny>>()?.is_some() {
+                                            set += 1;
+                                            value = ::std::option::Option::Some(#path::Unknown(key));
+                                        }
+                                    }
+                                }
+                            }
+                            crate::runtime::json_read::one_member(set, value)
+                        }
                     }
                 });
             }

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::json::{read_members, read_value, timestamp_format, write_value};
+use super::json::{read_seed, structure_reader, timestamp_format, write_value};
 use crate::emit::names::{ident, type_path};
 use crate::ir::{
     Binding, Member, NamedType, Operation, PathSegment, Service, StreamDirection, Structure,
@@ -415,11 +415,10 @@ fn read_http_members(svc: &Service, s: &Structure) -> TokenStream {
                     }
                 },
                 _ => {
-                    let read = read_value(svc, &m.target);
+                    let seed = read_seed(svc, &m.target);
                     quote! {
                         if !response.body.iter().all(|b| b.is_ascii_whitespace()) {
-                            let v = &crate::runtime::json::parse_body(&response.body)?;
-                            out.#f = ::std::option::Option::Some((#read).map_err(|e| e.at(#name))?);
+                            out.#f = ::std::option::Option::Some(crate::runtime::json_read::from_body(&response.body, #seed).map_err(|e| e.at(#name))?);
                         }
                     }
                 }
@@ -436,9 +435,10 @@ pub fn parse_response(svc: &Service, op: &Operation) -> TokenStream {
     let output_path = type_path(svc, &op.output);
     let error_enum = ident(&op.error_type);
     let http_reads = read_http_members(svc, output);
-    let de = ident(&naming::de_fn(svc.codec_stem(&output.id)));
+    let reader = ident(&naming::de_reader(svc.codec_stem(&output.id)));
     let body_read = if payload_member(output).is_none() {
-        quote!(crate::protocol::#de(&crate::runtime::json::parse_body(&response.body)?)?)
+        // The body straight into the output, in one pass.
+        quote!(crate::runtime::json_read::from_body(&response.body, crate::runtime::json_read::Object(crate::protocol::#reader))?)
     } else {
         quote!(#output_path::default())
     };
@@ -556,7 +556,8 @@ pub fn error_parser(svc: &Service, s: &Structure) -> TokenStream {
         naming::bare(&naming::field_name(&s.rust_name))
     ));
     let http_reads = read_http_members(svc, s);
-    let reads = read_members(svc, s.members.iter());
+    let reader = ident(&naming::de_reader(svc.codec_stem(&s.id)));
+    let read_body = structure_reader(svc, &reader, &path, s.members.iter());
     // AWS often sends `message` where the model says `Message`: the member gets the message
     // either way.
     let fill_message = s
@@ -571,26 +572,22 @@ pub fn error_parser(svc: &Service, s: &Structure) -> TokenStream {
                 }
             }
         });
-    let obj = if has_body_members(s) {
-        quote!(let obj = crate::runtime::json::object(v)?;)
-    } else {
-        quote!(crate::runtime::json::object(v)?;)
-    };
     quote! {
+        #read_body
+
         #[allow(unused_variables)]
         pub(crate) fn #de(
             response: &crate::runtime::http::HttpResponse,
             body: ::std::option::Option<&crate::runtime::json::Value>,
             meta: crate::runtime::error::ErrorMeta,
         ) -> ::std::result::Result<#path, crate::runtime::json::DeserializeError> {
-            #[allow(unused_mut)]
-            let mut out = #path::default();
-            #http_reads
             // A body that is not JSON (a proxy's HTML page) leaves the members unset.
-            if let ::std::option::Option::Some(v) = body {
-                #obj
-                #reads
-            }
+            #[allow(unused_mut)]
+            let mut out = match body {
+                ::std::option::Option::Some(v) => crate::runtime::json_read::from_value(v, crate::runtime::json_read::Object(crate::protocol::#reader))?,
+                ::std::option::Option::None => #path::default(),
+            };
+            #http_reads
             #fill_message
             out.meta = meta;
             ::std::result::Result::Ok(out)

@@ -645,6 +645,66 @@ pub async fn call(
         }
     }
 }
+/// Reads a whole response of operation `name` (no I/O): the output document on success,
+/// the service's error or why the response could not be read otherwise.
+pub fn parse_response(
+    name: &str,
+    response: &crate::runtime::http::HttpResponse,
+) -> ::std::result::Result<::std::vec::Vec<u8>, CallError> {
+    match name {
+        "GetClip" => {
+            let output = crate::operation::get_clip::parse_response(response)
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(
+                crate::operation::get_clip::output_to_json(&output),
+            )
+        }
+        "GetDASHStreamingSessionURL" => {
+            let output = crate::operation::get_dash_streaming_session_url::parse_response(
+                    response,
+                )
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(
+                crate::operation::get_dash_streaming_session_url::output_to_json(&output),
+            )
+        }
+        "GetHLSStreamingSessionURL" => {
+            let output = crate::operation::get_hls_streaming_session_url::parse_response(
+                    response,
+                )
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(
+                crate::operation::get_hls_streaming_session_url::output_to_json(&output),
+            )
+        }
+        "GetImages" => {
+            let output = crate::operation::get_images::parse_response(response)
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(
+                crate::operation::get_images::output_to_json(&output),
+            )
+        }
+        "GetMediaForFragmentList" => {
+            let output = crate::operation::get_media_for_fragment_list::parse_response(
+                    response,
+                )
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(
+                crate::operation::get_media_for_fragment_list::output_to_json(&output),
+            )
+        }
+        "ListFragments" => {
+            let output = crate::operation::list_fragments::parse_response(response)
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(
+                crate::operation::list_fragments::output_to_json(&output),
+            )
+        }
+        other => {
+            ::std::result::Result::Err(CallError::UnknownOperation(other.to_string()))
+        }
+    }
+}
 /// The signed request the first attempt of a call would send.
 pub async fn prepare(
     config: &Config,

@@ -19,29 +19,44 @@ pub(crate) fn ser_clip_fragment_selector(
     }
     w.end_object();
 }
-pub(crate) fn de_clip_fragment_selector(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::types::ClipFragmentSelector,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::types::ClipFragmentSelector::default();
-    out.fragment_selector_type = crate::runtime::json::member(
-        obj,
-        "FragmentSelectorType",
-        |v| {
-            crate::runtime::json::string(v)
-                .map(crate::types::ClipFragmentSelectorType::from)
-        },
-    )?;
-    out.timestamp_range = crate::runtime::json::member(
-        obj,
-        "TimestampRange",
-        |v| crate::protocol::de_clip_timestamp_range(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeClipFragmentSelector;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeClipFragmentSelector {
+    type Value = crate::types::ClipFragmentSelector;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::ClipFragmentSelector, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::ClipFragmentSelector::default();
+        const KEYS: &[&str] = &["FragmentSelectorType", "TimestampRange"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.fragment_selector_type = crate::runtime::json_read::member(
+                        &mut map,
+                        "FragmentSelectorType",
+                        crate::runtime::json_read::Enum::<
+                            crate::types::ClipFragmentSelectorType,
+                        >::new(),
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.timestamp_range = crate::runtime::json_read::member(
+                        &mut map,
+                        "TimestampRange",
+                        crate::runtime::json_read::Object(
+                            crate::protocol::DeClipTimestampRange,
+                        ),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_clip_timestamp_range(
@@ -59,32 +74,44 @@ pub(crate) fn ser_clip_timestamp_range(
     }
     w.end_object();
 }
-pub(crate) fn de_clip_timestamp_range(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::types::ClipTimestampRange,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::types::ClipTimestampRange::default();
-    out.start_timestamp = crate::runtime::json::member(
-        obj,
-        "StartTimestamp",
-        |v| crate::runtime::json::timestamp(
-            v,
-            crate::runtime::datetime::Format::EpochSeconds,
-        ),
-    )?;
-    out.end_timestamp = crate::runtime::json::member(
-        obj,
-        "EndTimestamp",
-        |v| crate::runtime::json::timestamp(
-            v,
-            crate::runtime::datetime::Format::EpochSeconds,
-        ),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeClipTimestampRange;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeClipTimestampRange {
+    type Value = crate::types::ClipTimestampRange;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::ClipTimestampRange, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::ClipTimestampRange::default();
+        const KEYS: &[&str] = &["StartTimestamp", "EndTimestamp"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.start_timestamp = crate::runtime::json_read::member(
+                        &mut map,
+                        "StartTimestamp",
+                        crate::runtime::json_read::Timestamp(
+                            crate::runtime::datetime::Format::EpochSeconds,
+                        ),
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.end_timestamp = crate::runtime::json_read::member(
+                        &mut map,
+                        "EndTimestamp",
+                        crate::runtime::json_read::Timestamp(
+                            crate::runtime::datetime::Format::EpochSeconds,
+                        ),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_dash_fragment_selector(
@@ -102,29 +129,44 @@ pub(crate) fn ser_dash_fragment_selector(
     }
     w.end_object();
 }
-pub(crate) fn de_dash_fragment_selector(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::types::DashFragmentSelector,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::types::DashFragmentSelector::default();
-    out.fragment_selector_type = crate::runtime::json::member(
-        obj,
-        "FragmentSelectorType",
-        |v| {
-            crate::runtime::json::string(v)
-                .map(crate::types::DashFragmentSelectorType::from)
-        },
-    )?;
-    out.timestamp_range = crate::runtime::json::member(
-        obj,
-        "TimestampRange",
-        |v| crate::protocol::de_dash_timestamp_range(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeDashFragmentSelector;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeDashFragmentSelector {
+    type Value = crate::types::DashFragmentSelector;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::DashFragmentSelector, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::DashFragmentSelector::default();
+        const KEYS: &[&str] = &["FragmentSelectorType", "TimestampRange"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.fragment_selector_type = crate::runtime::json_read::member(
+                        &mut map,
+                        "FragmentSelectorType",
+                        crate::runtime::json_read::Enum::<
+                            crate::types::DashFragmentSelectorType,
+                        >::new(),
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.timestamp_range = crate::runtime::json_read::member(
+                        &mut map,
+                        "TimestampRange",
+                        crate::runtime::json_read::Object(
+                            crate::protocol::DeDashTimestampRange,
+                        ),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_dash_timestamp_range(
@@ -142,32 +184,44 @@ pub(crate) fn ser_dash_timestamp_range(
     }
     w.end_object();
 }
-pub(crate) fn de_dash_timestamp_range(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::types::DashTimestampRange,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::types::DashTimestampRange::default();
-    out.start_timestamp = crate::runtime::json::member(
-        obj,
-        "StartTimestamp",
-        |v| crate::runtime::json::timestamp(
-            v,
-            crate::runtime::datetime::Format::EpochSeconds,
-        ),
-    )?;
-    out.end_timestamp = crate::runtime::json::member(
-        obj,
-        "EndTimestamp",
-        |v| crate::runtime::json::timestamp(
-            v,
-            crate::runtime::datetime::Format::EpochSeconds,
-        ),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeDashTimestampRange;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeDashTimestampRange {
+    type Value = crate::types::DashTimestampRange;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::DashTimestampRange, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::DashTimestampRange::default();
+        const KEYS: &[&str] = &["StartTimestamp", "EndTimestamp"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.start_timestamp = crate::runtime::json_read::member(
+                        &mut map,
+                        "StartTimestamp",
+                        crate::runtime::json_read::Timestamp(
+                            crate::runtime::datetime::Format::EpochSeconds,
+                        ),
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.end_timestamp = crate::runtime::json_read::member(
+                        &mut map,
+                        "EndTimestamp",
+                        crate::runtime::json_read::Timestamp(
+                            crate::runtime::datetime::Format::EpochSeconds,
+                        ),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_fragment(
@@ -197,47 +251,71 @@ pub(crate) fn ser_fragment(
     }
     w.end_object();
 }
-pub(crate) fn de_fragment(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::types::Fragment,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::types::Fragment::default();
-    out.fragment_number = crate::runtime::json::member(
-        obj,
-        "FragmentNumber",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.fragment_size_in_bytes = crate::runtime::json::member(
-        obj,
-        "FragmentSizeInBytes",
-        |v| crate::runtime::json::integer::<i64>(v),
-    )?;
-    out.producer_timestamp = crate::runtime::json::member(
-        obj,
-        "ProducerTimestamp",
-        |v| crate::runtime::json::timestamp(
-            v,
-            crate::runtime::datetime::Format::EpochSeconds,
-        ),
-    )?;
-    out.server_timestamp = crate::runtime::json::member(
-        obj,
-        "ServerTimestamp",
-        |v| crate::runtime::json::timestamp(
-            v,
-            crate::runtime::datetime::Format::EpochSeconds,
-        ),
-    )?;
-    out.fragment_length_in_milliseconds = crate::runtime::json::member(
-        obj,
-        "FragmentLengthInMilliseconds",
-        |v| crate::runtime::json::integer::<i64>(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeFragment;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeFragment {
+    type Value = crate::types::Fragment;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::Fragment, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::Fragment::default();
+        const KEYS: &[&str] = &[
+            "FragmentNumber",
+            "FragmentSizeInBytes",
+            "ProducerTimestamp",
+            "ServerTimestamp",
+            "FragmentLengthInMilliseconds",
+        ];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.fragment_number = crate::runtime::json_read::member(
+                        &mut map,
+                        "FragmentNumber",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.fragment_size_in_bytes = crate::runtime::json_read::member(
+                        &mut map,
+                        "FragmentSizeInBytes",
+                        crate::runtime::json_read::Int::<i64>::new(),
+                    )?;
+                }
+                ::std::option::Option::Some(2usize) => {
+                    out.producer_timestamp = crate::runtime::json_read::member(
+                        &mut map,
+                        "ProducerTimestamp",
+                        crate::runtime::json_read::Timestamp(
+                            crate::runtime::datetime::Format::EpochSeconds,
+                        ),
+                    )?;
+                }
+                ::std::option::Option::Some(3usize) => {
+                    out.server_timestamp = crate::runtime::json_read::member(
+                        &mut map,
+                        "ServerTimestamp",
+                        crate::runtime::json_read::Timestamp(
+                            crate::runtime::datetime::Format::EpochSeconds,
+                        ),
+                    )?;
+                }
+                ::std::option::Option::Some(4usize) => {
+                    out.fragment_length_in_milliseconds = crate::runtime::json_read::member(
+                        &mut map,
+                        "FragmentLengthInMilliseconds",
+                        crate::runtime::json_read::Int::<i64>::new(),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_fragment_selector(
@@ -255,26 +333,44 @@ pub(crate) fn ser_fragment_selector(
     }
     w.end_object();
 }
-pub(crate) fn de_fragment_selector(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::types::FragmentSelector,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::types::FragmentSelector::default();
-    out.fragment_selector_type = crate::runtime::json::member(
-        obj,
-        "FragmentSelectorType",
-        |v| crate::runtime::json::string(v).map(crate::types::FragmentSelectorType::from),
-    )?;
-    out.timestamp_range = crate::runtime::json::member(
-        obj,
-        "TimestampRange",
-        |v| crate::protocol::de_timestamp_range(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeFragmentSelector;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeFragmentSelector {
+    type Value = crate::types::FragmentSelector;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::FragmentSelector, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::FragmentSelector::default();
+        const KEYS: &[&str] = &["FragmentSelectorType", "TimestampRange"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.fragment_selector_type = crate::runtime::json_read::member(
+                        &mut map,
+                        "FragmentSelectorType",
+                        crate::runtime::json_read::Enum::<
+                            crate::types::FragmentSelectorType,
+                        >::new(),
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.timestamp_range = crate::runtime::json_read::member(
+                        &mut map,
+                        "TimestampRange",
+                        crate::runtime::json_read::Object(
+                            crate::protocol::DeTimestampRange,
+                        ),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_get_clip_input(
@@ -296,31 +392,49 @@ pub(crate) fn ser_get_clip_input(
     }
     w.end_object();
 }
-pub(crate) fn de_get_clip_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::get_clip::GetClipInput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::get_clip::GetClipInput::default();
-    out.stream_name = crate::runtime::json::member(
-        obj,
-        "StreamName",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.stream_arn = crate::runtime::json::member(
-        obj,
-        "StreamARN",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.clip_fragment_selector = crate::runtime::json::member(
-        obj,
-        "ClipFragmentSelector",
-        |v| crate::protocol::de_clip_fragment_selector(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeGetClipInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeGetClipInput {
+    type Value = crate::operation::get_clip::GetClipInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::operation::get_clip::GetClipInput, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::get_clip::GetClipInput::default();
+        const KEYS: &[&str] = &["StreamName", "StreamARN", "ClipFragmentSelector"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.stream_name = crate::runtime::json_read::member(
+                        &mut map,
+                        "StreamName",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.stream_arn = crate::runtime::json_read::member(
+                        &mut map,
+                        "StreamARN",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(2usize) => {
+                    out.clip_fragment_selector = crate::runtime::json_read::member(
+                        &mut map,
+                        "ClipFragmentSelector",
+                        crate::runtime::json_read::Object(
+                            crate::protocol::DeClipFragmentSelector,
+                        ),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_get_dash_streaming_session_url_input(
@@ -362,62 +476,103 @@ pub(crate) fn ser_get_dash_streaming_session_url_input(
     }
     w.end_object();
 }
-pub(crate) fn de_get_dash_streaming_session_url_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::get_dash_streaming_session_url::GetDashStreamingSessionUrlInput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::get_dash_streaming_session_url::GetDashStreamingSessionUrlInput::default();
-    out.stream_name = crate::runtime::json::member(
-        obj,
-        "StreamName",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.stream_arn = crate::runtime::json::member(
-        obj,
-        "StreamARN",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.playback_mode = crate::runtime::json::member(
-        obj,
-        "PlaybackMode",
-        |v| crate::runtime::json::string(v).map(crate::types::DashPlaybackMode::from),
-    )?;
-    out.display_fragment_timestamp = crate::runtime::json::member(
-        obj,
-        "DisplayFragmentTimestamp",
-        |v| {
-            crate::runtime::json::string(v)
-                .map(crate::types::DashDisplayFragmentTimestamp::from)
-        },
-    )?;
-    out.display_fragment_number = crate::runtime::json::member(
-        obj,
-        "DisplayFragmentNumber",
-        |v| {
-            crate::runtime::json::string(v)
-                .map(crate::types::DashDisplayFragmentNumber::from)
-        },
-    )?;
-    out.dash_fragment_selector = crate::runtime::json::member(
-        obj,
-        "DASHFragmentSelector",
-        |v| crate::protocol::de_dash_fragment_selector(v),
-    )?;
-    out.expires = crate::runtime::json::member(
-        obj,
-        "Expires",
-        |v| crate::runtime::json::integer::<i32>(v),
-    )?;
-    out.max_manifest_fragment_results = crate::runtime::json::member(
-        obj,
-        "MaxManifestFragmentResults",
-        |v| crate::runtime::json::integer::<i64>(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeGetDashStreamingSessionUrlInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de>
+for DeGetDashStreamingSessionUrlInput {
+    type Value = crate::operation::get_dash_streaming_session_url::GetDashStreamingSessionUrlInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::get_dash_streaming_session_url::GetDashStreamingSessionUrlInput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::get_dash_streaming_session_url::GetDashStreamingSessionUrlInput::default();
+        const KEYS: &[&str] = &[
+            "StreamName",
+            "StreamARN",
+            "PlaybackMode",
+            "DisplayFragmentTimestamp",
+            "DisplayFragmentNumber",
+            "DASHFragmentSelector",
+            "Expires",
+            "MaxManifestFragmentResults",
+        ];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.stream_name = crate::runtime::json_read::member(
+                        &mut map,
+                        "StreamName",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.stream_arn = crate::runtime::json_read::member(
+                        &mut map,
+                        "StreamARN",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(2usize) => {
+                    out.playback_mode = crate::runtime::json_read::member(
+                        &mut map,
+                        "PlaybackMode",
+                        crate::runtime::json_read::Enum::<
+                            crate::types::DashPlaybackMode,
+                        >::new(),
+                    )?;
+                }
+                ::std::option::Option::Some(3usize) => {
+                    out.display_fragment_timestamp = crate::runtime::json_read::member(
+                        &mut map,
+                        "DisplayFragmentTimestamp",
+                        crate::runtime::json_read::Enum::<
+                            crate::types::DashDisplayFragmentTimestamp,
+                        >::new(),
+                    )?;
+                }
+                ::std::option::Option::Some(4usize) => {
+                    out.display_fragment_number = crate::runtime::json_read::member(
+                        &mut map,
+                        "DisplayFragmentNumber",
+                        crate::runtime::json_read::Enum::<
+                            crate::types::DashDisplayFragmentNumber,
+                        >::new(),
+                    )?;
+                }
+                ::std::option::Option::Some(5usize) => {
+                    out.dash_fragment_selector = crate::runtime::json_read::member(
+                        &mut map,
+                        "DASHFragmentSelector",
+                        crate::runtime::json_read::Object(
+                            crate::protocol::DeDashFragmentSelector,
+                        ),
+                    )?;
+                }
+                ::std::option::Option::Some(6usize) => {
+                    out.expires = crate::runtime::json_read::member(
+                        &mut map,
+                        "Expires",
+                        crate::runtime::json_read::Int::<i32>::new(),
+                    )?;
+                }
+                ::std::option::Option::Some(7usize) => {
+                    out.max_manifest_fragment_results = crate::runtime::json_read::member(
+                        &mut map,
+                        "MaxManifestFragmentResults",
+                        crate::runtime::json_read::Int::<i64>::new(),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_get_dash_streaming_session_url_output(
@@ -431,21 +586,37 @@ pub(crate) fn ser_get_dash_streaming_session_url_output(
     }
     w.end_object();
 }
-pub(crate) fn de_get_dash_streaming_session_url_output(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::get_dash_streaming_session_url::GetDashStreamingSessionUrlOutput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::get_dash_streaming_session_url::GetDashStreamingSessionUrlOutput::default();
-    out.dash_streaming_session_url = crate::runtime::json::member(
-        obj,
-        "DASHStreamingSessionURL",
-        |v| crate::runtime::json::string(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeGetDashStreamingSessionUrlOutput;
+impl<'de> crate::runtime::json_read::ReadObject<'de>
+for DeGetDashStreamingSessionUrlOutput {
+    type Value = crate::operation::get_dash_streaming_session_url::GetDashStreamingSessionUrlOutput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::get_dash_streaming_session_url::GetDashStreamingSessionUrlOutput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::get_dash_streaming_session_url::GetDashStreamingSessionUrlOutput::default();
+        const KEYS: &[&str] = &["DASHStreamingSessionURL"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.dash_streaming_session_url = crate::runtime::json_read::member(
+                        &mut map,
+                        "DASHStreamingSessionURL",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_get_hls_streaming_session_url_input(
@@ -493,64 +664,113 @@ pub(crate) fn ser_get_hls_streaming_session_url_input(
     }
     w.end_object();
 }
-pub(crate) fn de_get_hls_streaming_session_url_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::get_hls_streaming_session_url::GetHlsStreamingSessionUrlInput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::get_hls_streaming_session_url::GetHlsStreamingSessionUrlInput::default();
-    out.stream_name = crate::runtime::json::member(
-        obj,
-        "StreamName",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.stream_arn = crate::runtime::json::member(
-        obj,
-        "StreamARN",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.playback_mode = crate::runtime::json::member(
-        obj,
-        "PlaybackMode",
-        |v| crate::runtime::json::string(v).map(crate::types::HlsPlaybackMode::from),
-    )?;
-    out.hls_fragment_selector = crate::runtime::json::member(
-        obj,
-        "HLSFragmentSelector",
-        |v| crate::protocol::de_hls_fragment_selector(v),
-    )?;
-    out.container_format = crate::runtime::json::member(
-        obj,
-        "ContainerFormat",
-        |v| crate::runtime::json::string(v).map(crate::types::ContainerFormat::from),
-    )?;
-    out.discontinuity_mode = crate::runtime::json::member(
-        obj,
-        "DiscontinuityMode",
-        |v| crate::runtime::json::string(v).map(crate::types::HlsDiscontinuityMode::from),
-    )?;
-    out.display_fragment_timestamp = crate::runtime::json::member(
-        obj,
-        "DisplayFragmentTimestamp",
-        |v| {
-            crate::runtime::json::string(v)
-                .map(crate::types::HlsDisplayFragmentTimestamp::from)
-        },
-    )?;
-    out.expires = crate::runtime::json::member(
-        obj,
-        "Expires",
-        |v| crate::runtime::json::integer::<i32>(v),
-    )?;
-    out.max_media_playlist_fragment_results = crate::runtime::json::member(
-        obj,
-        "MaxMediaPlaylistFragmentResults",
-        |v| crate::runtime::json::integer::<i64>(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeGetHlsStreamingSessionUrlInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de>
+for DeGetHlsStreamingSessionUrlInput {
+    type Value = crate::operation::get_hls_streaming_session_url::GetHlsStreamingSessionUrlInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::get_hls_streaming_session_url::GetHlsStreamingSessionUrlInput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::get_hls_streaming_session_url::GetHlsStreamingSessionUrlInput::default();
+        const KEYS: &[&str] = &[
+            "StreamName",
+            "StreamARN",
+            "PlaybackMode",
+            "HLSFragmentSelector",
+            "ContainerFormat",
+            "DiscontinuityMode",
+            "DisplayFragmentTimestamp",
+            "Expires",
+            "MaxMediaPlaylistFragmentResults",
+        ];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.stream_name = crate::runtime::json_read::member(
+                        &mut map,
+                        "StreamName",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.stream_arn = crate::runtime::json_read::member(
+                        &mut map,
+                        "StreamARN",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(2usize) => {
+                    out.playback_mode = crate::runtime::json_read::member(
+                        &mut map,
+                        "PlaybackMode",
+                        crate::runtime::json_read::Enum::<
+                            crate::types::HlsPlaybackMode,
+                        >::new(),
+                    )?;
+                }
+                ::std::option::Option::Some(3usize) => {
+                    out.hls_fragment_selector = crate::runtime::json_read::member(
+                        &mut map,
+                        "HLSFragmentSelector",
+                        crate::runtime::json_read::Object(
+                            crate::protocol::DeHlsFragmentSelector,
+                        ),
+                    )?;
+                }
+                ::std::option::Option::Some(4usize) => {
+                    out.container_format = crate::runtime::json_read::member(
+                        &mut map,
+                        "ContainerFormat",
+                        crate::runtime::json_read::Enum::<
+                            crate::types::ContainerFormat,
+                        >::new(),
+                    )?;
+                }
+                ::std::option::Option::Some(5usize) => {
+                    out.discontinuity_mode = crate::runtime::json_read::member(
+                        &mut map,
+                        "DiscontinuityMode",
+                        crate::runtime::json_read::Enum::<
+                            crate::types::HlsDiscontinuityMode,
+                        >::new(),
+                    )?;
+                }
+                ::std::option::Option::Some(6usize) => {
+                    out.display_fragment_timestamp = crate::runtime::json_read::member(
+                        &mut map,
+                        "DisplayFragmentTimestamp",
+                        crate::runtime::json_read::Enum::<
+                            crate::types::HlsDisplayFragmentTimestamp,
+                        >::new(),
+                    )?;
+                }
+                ::std::option::Option::Some(7usize) => {
+                    out.expires = crate::runtime::json_read::member(
+                        &mut map,
+                        "Expires",
+                        crate::runtime::json_read::Int::<i32>::new(),
+                    )?;
+                }
+                ::std::option::Option::Some(8usize) => {
+                    out.max_media_playlist_fragment_results = crate::runtime::json_read::member(
+                        &mut map,
+                        "MaxMediaPlaylistFragmentResults",
+                        crate::runtime::json_read::Int::<i64>::new(),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_get_hls_streaming_session_url_output(
@@ -564,21 +784,37 @@ pub(crate) fn ser_get_hls_streaming_session_url_output(
     }
     w.end_object();
 }
-pub(crate) fn de_get_hls_streaming_session_url_output(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::get_hls_streaming_session_url::GetHlsStreamingSessionUrlOutput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::get_hls_streaming_session_url::GetHlsStreamingSessionUrlOutput::default();
-    out.hls_streaming_session_url = crate::runtime::json::member(
-        obj,
-        "HLSStreamingSessionURL",
-        |v| crate::runtime::json::string(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeGetHlsStreamingSessionUrlOutput;
+impl<'de> crate::runtime::json_read::ReadObject<'de>
+for DeGetHlsStreamingSessionUrlOutput {
+    type Value = crate::operation::get_hls_streaming_session_url::GetHlsStreamingSessionUrlOutput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::get_hls_streaming_session_url::GetHlsStreamingSessionUrlOutput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::get_hls_streaming_session_url::GetHlsStreamingSessionUrlOutput::default();
+        const KEYS: &[&str] = &["HLSStreamingSessionURL"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.hls_streaming_session_url = crate::runtime::json_read::member(
+                        &mut map,
+                        "HLSStreamingSessionURL",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_get_images_input(
@@ -641,86 +877,132 @@ pub(crate) fn ser_get_images_input(
     }
     w.end_object();
 }
-pub(crate) fn de_get_images_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::get_images::GetImagesInput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::get_images::GetImagesInput::default();
-    out.stream_name = crate::runtime::json::member(
-        obj,
-        "StreamName",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.stream_arn = crate::runtime::json::member(
-        obj,
-        "StreamARN",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.image_selector_type = crate::runtime::json::member(
-        obj,
-        "ImageSelectorType",
-        |v| crate::runtime::json::string(v).map(crate::types::ImageSelectorType::from),
-    )?;
-    out.start_timestamp = crate::runtime::json::member(
-        obj,
-        "StartTimestamp",
-        |v| crate::runtime::json::timestamp(
-            v,
-            crate::runtime::datetime::Format::EpochSeconds,
-        ),
-    )?;
-    out.end_timestamp = crate::runtime::json::member(
-        obj,
-        "EndTimestamp",
-        |v| crate::runtime::json::timestamp(
-            v,
-            crate::runtime::datetime::Format::EpochSeconds,
-        ),
-    )?;
-    out.sampling_interval = crate::runtime::json::member(
-        obj,
-        "SamplingInterval",
-        |v| crate::runtime::json::integer::<i32>(v),
-    )?;
-    out.format = crate::runtime::json::member(
-        obj,
-        "Format",
-        |v| crate::runtime::json::string(v).map(crate::types::Format::from),
-    )?;
-    out.format_config = crate::runtime::json::member(
-        obj,
-        "FormatConfig",
-        |v| crate::runtime::json::map(
-            v,
-            |k: &str| crate::types::FormatConfigKey::from(k),
-            |v| crate::runtime::json::string(v),
-        ),
-    )?;
-    out.width_pixels = crate::runtime::json::member(
-        obj,
-        "WidthPixels",
-        |v| crate::runtime::json::integer::<i32>(v),
-    )?;
-    out.height_pixels = crate::runtime::json::member(
-        obj,
-        "HeightPixels",
-        |v| crate::runtime::json::integer::<i32>(v),
-    )?;
-    out.max_results = crate::runtime::json::member(
-        obj,
-        "MaxResults",
-        |v| crate::runtime::json::integer::<i64>(v),
-    )?;
-    out.next_token = crate::runtime::json::member(
-        obj,
-        "NextToken",
-        |v| crate::runtime::json::string(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeGetImagesInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeGetImagesInput {
+    type Value = crate::operation::get_images::GetImagesInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::operation::get_images::GetImagesInput, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::get_images::GetImagesInput::default();
+        const KEYS: &[&str] = &[
+            "StreamName",
+            "StreamARN",
+            "ImageSelectorType",
+            "StartTimestamp",
+            "EndTimestamp",
+            "SamplingInterval",
+            "Format",
+            "FormatConfig",
+            "WidthPixels",
+            "HeightPixels",
+            "MaxResults",
+            "NextToken",
+        ];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.stream_name = crate::runtime::json_read::member(
+                        &mut map,
+                        "StreamName",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.stream_arn = crate::runtime::json_read::member(
+                        &mut map,
+                        "StreamARN",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(2usize) => {
+                    out.image_selector_type = crate::runtime::json_read::member(
+                        &mut map,
+                        "ImageSelectorType",
+                        crate::runtime::json_read::Enum::<
+                            crate::types::ImageSelectorType,
+                        >::new(),
+                    )?;
+                }
+                ::std::option::Option::Some(3usize) => {
+                    out.start_timestamp = crate::runtime::json_read::member(
+                        &mut map,
+                        "StartTimestamp",
+                        crate::runtime::json_read::Timestamp(
+                            crate::runtime::datetime::Format::EpochSeconds,
+                        ),
+                    )?;
+                }
+                ::std::option::Option::Some(4usize) => {
+                    out.end_timestamp = crate::runtime::json_read::member(
+                        &mut map,
+                        "EndTimestamp",
+                        crate::runtime::json_read::Timestamp(
+                            crate::runtime::datetime::Format::EpochSeconds,
+                        ),
+                    )?;
+                }
+                ::std::option::Option::Some(5usize) => {
+                    out.sampling_interval = crate::runtime::json_read::member(
+                        &mut map,
+                        "SamplingInterval",
+                        crate::runtime::json_read::Int::<i32>::new(),
+                    )?;
+                }
+                ::std::option::Option::Some(6usize) => {
+                    out.format = crate::runtime::json_read::member(
+                        &mut map,
+                        "Format",
+                        crate::runtime::json_read::Enum::<crate::types::Format>::new(),
+                    )?;
+                }
+                ::std::option::Option::Some(7usize) => {
+                    out.format_config = crate::runtime::json_read::member(
+                        &mut map,
+                        "FormatConfig",
+                        crate::runtime::json_read::Map::<
+                            crate::types::FormatConfigKey,
+                            _,
+                        >::new(crate::runtime::json_read::Str),
+                    )?;
+                }
+                ::std::option::Option::Some(8usize) => {
+                    out.width_pixels = crate::runtime::json_read::member(
+                        &mut map,
+                        "WidthPixels",
+                        crate::runtime::json_read::Int::<i32>::new(),
+                    )?;
+                }
+                ::std::option::Option::Some(9usize) => {
+                    out.height_pixels = crate::runtime::json_read::member(
+                        &mut map,
+                        "HeightPixels",
+                        crate::runtime::json_read::Int::<i32>::new(),
+                    )?;
+                }
+                ::std::option::Option::Some(10usize) => {
+                    out.max_results = crate::runtime::json_read::member(
+                        &mut map,
+                        "MaxResults",
+                        crate::runtime::json_read::Int::<i64>::new(),
+                    )?;
+                }
+                ::std::option::Option::Some(11usize) => {
+                    out.next_token = crate::runtime::json_read::member(
+                        &mut map,
+                        "NextToken",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_get_images_output(
@@ -742,26 +1024,42 @@ pub(crate) fn ser_get_images_output(
     }
     w.end_object();
 }
-pub(crate) fn de_get_images_output(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::get_images::GetImagesOutput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::get_images::GetImagesOutput::default();
-    out.images = crate::runtime::json::member(
-        obj,
-        "Images",
-        |v| crate::runtime::json::list(v, |v| crate::protocol::de_image(v)),
-    )?;
-    out.next_token = crate::runtime::json::member(
-        obj,
-        "NextToken",
-        |v| crate::runtime::json::string(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeGetImagesOutput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeGetImagesOutput {
+    type Value = crate::operation::get_images::GetImagesOutput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::operation::get_images::GetImagesOutput, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::get_images::GetImagesOutput::default();
+        const KEYS: &[&str] = &["Images", "NextToken"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.images = crate::runtime::json_read::member(
+                        &mut map,
+                        "Images",
+                        crate::runtime::json_read::List(
+                            crate::runtime::json_read::Object(crate::protocol::DeImage),
+                        ),
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.next_token = crate::runtime::json_read::member(
+                        &mut map,
+                        "NextToken",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_get_media_for_fragment_list_input(
@@ -787,31 +1085,50 @@ pub(crate) fn ser_get_media_for_fragment_list_input(
     }
     w.end_object();
 }
-pub(crate) fn de_get_media_for_fragment_list_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::get_media_for_fragment_list::GetMediaForFragmentListInput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::get_media_for_fragment_list::GetMediaForFragmentListInput::default();
-    out.stream_name = crate::runtime::json::member(
-        obj,
-        "StreamName",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.stream_arn = crate::runtime::json::member(
-        obj,
-        "StreamARN",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.fragments = crate::runtime::json::member(
-        obj,
-        "Fragments",
-        |v| crate::runtime::json::list(v, |v| crate::runtime::json::string(v)),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeGetMediaForFragmentListInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeGetMediaForFragmentListInput {
+    type Value = crate::operation::get_media_for_fragment_list::GetMediaForFragmentListInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::get_media_for_fragment_list::GetMediaForFragmentListInput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::get_media_for_fragment_list::GetMediaForFragmentListInput::default();
+        const KEYS: &[&str] = &["StreamName", "StreamARN", "Fragments"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.stream_name = crate::runtime::json_read::member(
+                        &mut map,
+                        "StreamName",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.stream_arn = crate::runtime::json_read::member(
+                        &mut map,
+                        "StreamARN",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(2usize) => {
+                    out.fragments = crate::runtime::json_read::member(
+                        &mut map,
+                        "Fragments",
+                        crate::runtime::json_read::List(crate::runtime::json_read::Str),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_hls_fragment_selector(
@@ -829,29 +1146,44 @@ pub(crate) fn ser_hls_fragment_selector(
     }
     w.end_object();
 }
-pub(crate) fn de_hls_fragment_selector(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::types::HlsFragmentSelector,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::types::HlsFragmentSelector::default();
-    out.fragment_selector_type = crate::runtime::json::member(
-        obj,
-        "FragmentSelectorType",
-        |v| {
-            crate::runtime::json::string(v)
-                .map(crate::types::HlsFragmentSelectorType::from)
-        },
-    )?;
-    out.timestamp_range = crate::runtime::json::member(
-        obj,
-        "TimestampRange",
-        |v| crate::protocol::de_hls_timestamp_range(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeHlsFragmentSelector;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeHlsFragmentSelector {
+    type Value = crate::types::HlsFragmentSelector;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::HlsFragmentSelector, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::HlsFragmentSelector::default();
+        const KEYS: &[&str] = &["FragmentSelectorType", "TimestampRange"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.fragment_selector_type = crate::runtime::json_read::member(
+                        &mut map,
+                        "FragmentSelectorType",
+                        crate::runtime::json_read::Enum::<
+                            crate::types::HlsFragmentSelectorType,
+                        >::new(),
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.timestamp_range = crate::runtime::json_read::member(
+                        &mut map,
+                        "TimestampRange",
+                        crate::runtime::json_read::Object(
+                            crate::protocol::DeHlsTimestampRange,
+                        ),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_hls_timestamp_range(
@@ -869,32 +1201,44 @@ pub(crate) fn ser_hls_timestamp_range(
     }
     w.end_object();
 }
-pub(crate) fn de_hls_timestamp_range(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::types::HlsTimestampRange,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::types::HlsTimestampRange::default();
-    out.start_timestamp = crate::runtime::json::member(
-        obj,
-        "StartTimestamp",
-        |v| crate::runtime::json::timestamp(
-            v,
-            crate::runtime::datetime::Format::EpochSeconds,
-        ),
-    )?;
-    out.end_timestamp = crate::runtime::json::member(
-        obj,
-        "EndTimestamp",
-        |v| crate::runtime::json::timestamp(
-            v,
-            crate::runtime::datetime::Format::EpochSeconds,
-        ),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeHlsTimestampRange;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeHlsTimestampRange {
+    type Value = crate::types::HlsTimestampRange;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::HlsTimestampRange, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::HlsTimestampRange::default();
+        const KEYS: &[&str] = &["StartTimestamp", "EndTimestamp"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.start_timestamp = crate::runtime::json_read::member(
+                        &mut map,
+                        "StartTimestamp",
+                        crate::runtime::json_read::Timestamp(
+                            crate::runtime::datetime::Format::EpochSeconds,
+                        ),
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.end_timestamp = crate::runtime::json_read::member(
+                        &mut map,
+                        "EndTimestamp",
+                        crate::runtime::json_read::Timestamp(
+                            crate::runtime::datetime::Format::EpochSeconds,
+                        ),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_image(
@@ -916,31 +1260,51 @@ pub(crate) fn ser_image(
     }
     w.end_object();
 }
-pub(crate) fn de_image(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<crate::types::Image, crate::runtime::json::DeserializeError> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::types::Image::default();
-    out.time_stamp = crate::runtime::json::member(
-        obj,
-        "TimeStamp",
-        |v| crate::runtime::json::timestamp(
-            v,
-            crate::runtime::datetime::Format::EpochSeconds,
-        ),
-    )?;
-    out.error = crate::runtime::json::member(
-        obj,
-        "Error",
-        |v| crate::runtime::json::string(v).map(crate::types::ImageError::from),
-    )?;
-    out.image_content = crate::runtime::json::member(
-        obj,
-        "ImageContent",
-        |v| crate::runtime::json::string(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeImage;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeImage {
+    type Value = crate::types::Image;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::Image, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::Image::default();
+        const KEYS: &[&str] = &["TimeStamp", "Error", "ImageContent"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.time_stamp = crate::runtime::json_read::member(
+                        &mut map,
+                        "TimeStamp",
+                        crate::runtime::json_read::Timestamp(
+                            crate::runtime::datetime::Format::EpochSeconds,
+                        ),
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.error = crate::runtime::json_read::member(
+                        &mut map,
+                        "Error",
+                        crate::runtime::json_read::Enum::<
+                            crate::types::ImageError,
+                        >::new(),
+                    )?;
+                }
+                ::std::option::Option::Some(2usize) => {
+                    out.image_content = crate::runtime::json_read::member(
+                        &mut map,
+                        "ImageContent",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_list_fragments_input(
@@ -970,41 +1334,72 @@ pub(crate) fn ser_list_fragments_input(
     }
     w.end_object();
 }
-pub(crate) fn de_list_fragments_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::list_fragments::ListFragmentsInput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::list_fragments::ListFragmentsInput::default();
-    out.stream_name = crate::runtime::json::member(
-        obj,
-        "StreamName",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.stream_arn = crate::runtime::json::member(
-        obj,
-        "StreamARN",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.max_results = crate::runtime::json::member(
-        obj,
-        "MaxResults",
-        |v| crate::runtime::json::integer::<i64>(v),
-    )?;
-    out.next_token = crate::runtime::json::member(
-        obj,
-        "NextToken",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.fragment_selector = crate::runtime::json::member(
-        obj,
-        "FragmentSelector",
-        |v| crate::protocol::de_fragment_selector(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeListFragmentsInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeListFragmentsInput {
+    type Value = crate::operation::list_fragments::ListFragmentsInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::list_fragments::ListFragmentsInput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::list_fragments::ListFragmentsInput::default();
+        const KEYS: &[&str] = &[
+            "StreamName",
+            "StreamARN",
+            "MaxResults",
+            "NextToken",
+            "FragmentSelector",
+        ];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.stream_name = crate::runtime::json_read::member(
+                        &mut map,
+                        "StreamName",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.stream_arn = crate::runtime::json_read::member(
+                        &mut map,
+                        "StreamARN",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(2usize) => {
+                    out.max_results = crate::runtime::json_read::member(
+                        &mut map,
+                        "MaxResults",
+                        crate::runtime::json_read::Int::<i64>::new(),
+                    )?;
+                }
+                ::std::option::Option::Some(3usize) => {
+                    out.next_token = crate::runtime::json_read::member(
+                        &mut map,
+                        "NextToken",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(4usize) => {
+                    out.fragment_selector = crate::runtime::json_read::member(
+                        &mut map,
+                        "FragmentSelector",
+                        crate::runtime::json_read::Object(
+                            crate::protocol::DeFragmentSelector,
+                        ),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_list_fragments_output(
@@ -1026,26 +1421,47 @@ pub(crate) fn ser_list_fragments_output(
     }
     w.end_object();
 }
-pub(crate) fn de_list_fragments_output(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::list_fragments::ListFragmentsOutput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::list_fragments::ListFragmentsOutput::default();
-    out.fragments = crate::runtime::json::member(
-        obj,
-        "Fragments",
-        |v| crate::runtime::json::list(v, |v| crate::protocol::de_fragment(v)),
-    )?;
-    out.next_token = crate::runtime::json::member(
-        obj,
-        "NextToken",
-        |v| crate::runtime::json::string(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeListFragmentsOutput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeListFragmentsOutput {
+    type Value = crate::operation::list_fragments::ListFragmentsOutput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::list_fragments::ListFragmentsOutput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::list_fragments::ListFragmentsOutput::default();
+        const KEYS: &[&str] = &["Fragments", "NextToken"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.fragments = crate::runtime::json_read::member(
+                        &mut map,
+                        "Fragments",
+                        crate::runtime::json_read::List(
+                            crate::runtime::json_read::Object(
+                                crate::protocol::DeFragment,
+                            ),
+                        ),
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.next_token = crate::runtime::json_read::member(
+                        &mut map,
+                        "NextToken",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_timestamp_range(
@@ -1063,32 +1479,75 @@ pub(crate) fn ser_timestamp_range(
     }
     w.end_object();
 }
-pub(crate) fn de_timestamp_range(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::types::TimestampRange,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::types::TimestampRange::default();
-    out.start_timestamp = crate::runtime::json::member(
-        obj,
-        "StartTimestamp",
-        |v| crate::runtime::json::timestamp(
-            v,
-            crate::runtime::datetime::Format::EpochSeconds,
-        ),
-    )?;
-    out.end_timestamp = crate::runtime::json::member(
-        obj,
-        "EndTimestamp",
-        |v| crate::runtime::json::timestamp(
-            v,
-            crate::runtime::datetime::Format::EpochSeconds,
-        ),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeTimestampRange;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeTimestampRange {
+    type Value = crate::types::TimestampRange;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::TimestampRange, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::TimestampRange::default();
+        const KEYS: &[&str] = &["StartTimestamp", "EndTimestamp"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.start_timestamp = crate::runtime::json_read::member(
+                        &mut map,
+                        "StartTimestamp",
+                        crate::runtime::json_read::Timestamp(
+                            crate::runtime::datetime::Format::EpochSeconds,
+                        ),
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.end_timestamp = crate::runtime::json_read::member(
+                        &mut map,
+                        "EndTimestamp",
+                        crate::runtime::json_read::Timestamp(
+                            crate::runtime::datetime::Format::EpochSeconds,
+                        ),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
+}
+#[derive(Clone, Copy)]
+pub(crate) struct DeClientLimitExceededException;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeClientLimitExceededException {
+    type Value = crate::types::error::ClientLimitExceededException;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::types::error::ClientLimitExceededException,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::types::error::ClientLimitExceededException::default();
+        const KEYS: &[&str] = &["Message"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.message = crate::runtime::json_read::member(
+                        &mut map,
+                        "Message",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn de_error_client_limit_exceeded_exception(
@@ -1100,20 +1559,52 @@ pub(crate) fn de_error_client_limit_exceeded_exception(
     crate::runtime::json::DeserializeError,
 > {
     #[allow(unused_mut)]
-    let mut out = crate::types::error::ClientLimitExceededException::default();
-    if let ::std::option::Option::Some(v) = body {
-        let obj = crate::runtime::json::object(v)?;
-        out.message = crate::runtime::json::member(
-            obj,
-            "Message",
-            |v| crate::runtime::json::string(v),
-        )?;
-    }
+    let mut out = match body {
+        ::std::option::Option::Some(v) => {
+            crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Object(
+                    crate::protocol::DeClientLimitExceededException,
+                ),
+            )?
+        }
+        ::std::option::Option::None => {
+            crate::types::error::ClientLimitExceededException::default()
+        }
+    };
     if out.message.is_none() {
         out.message = meta.message().map(str::to_owned);
     }
     out.meta = meta;
     ::std::result::Result::Ok(out)
+}
+#[derive(Clone, Copy)]
+pub(crate) struct DeInvalidArgumentException;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeInvalidArgumentException {
+    type Value = crate::types::error::InvalidArgumentException;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::error::InvalidArgumentException, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::error::InvalidArgumentException::default();
+        const KEYS: &[&str] = &["Message"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.message = crate::runtime::json_read::member(
+                        &mut map,
+                        "Message",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn de_error_invalid_argument_exception(
@@ -1125,20 +1616,56 @@ pub(crate) fn de_error_invalid_argument_exception(
     crate::runtime::json::DeserializeError,
 > {
     #[allow(unused_mut)]
-    let mut out = crate::types::error::InvalidArgumentException::default();
-    if let ::std::option::Option::Some(v) = body {
-        let obj = crate::runtime::json::object(v)?;
-        out.message = crate::runtime::json::member(
-            obj,
-            "Message",
-            |v| crate::runtime::json::string(v),
-        )?;
-    }
+    let mut out = match body {
+        ::std::option::Option::Some(v) => {
+            crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Object(
+                    crate::protocol::DeInvalidArgumentException,
+                ),
+            )?
+        }
+        ::std::option::Option::None => {
+            crate::types::error::InvalidArgumentException::default()
+        }
+    };
     if out.message.is_none() {
         out.message = meta.message().map(str::to_owned);
     }
     out.meta = meta;
     ::std::result::Result::Ok(out)
+}
+#[derive(Clone, Copy)]
+pub(crate) struct DeInvalidCodecPrivateDataException;
+impl<'de> crate::runtime::json_read::ReadObject<'de>
+for DeInvalidCodecPrivateDataException {
+    type Value = crate::types::error::InvalidCodecPrivateDataException;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::types::error::InvalidCodecPrivateDataException,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::types::error::InvalidCodecPrivateDataException::default();
+        const KEYS: &[&str] = &["Message"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.message = crate::runtime::json_read::member(
+                        &mut map,
+                        "Message",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn de_error_invalid_codec_private_data_exception(
@@ -1150,20 +1677,55 @@ pub(crate) fn de_error_invalid_codec_private_data_exception(
     crate::runtime::json::DeserializeError,
 > {
     #[allow(unused_mut)]
-    let mut out = crate::types::error::InvalidCodecPrivateDataException::default();
-    if let ::std::option::Option::Some(v) = body {
-        let obj = crate::runtime::json::object(v)?;
-        out.message = crate::runtime::json::member(
-            obj,
-            "Message",
-            |v| crate::runtime::json::string(v),
-        )?;
-    }
+    let mut out = match body {
+        ::std::option::Option::Some(v) => {
+            crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Object(
+                    crate::protocol::DeInvalidCodecPrivateDataException,
+                ),
+            )?
+        }
+        ::std::option::Option::None => {
+            crate::types::error::InvalidCodecPrivateDataException::default()
+        }
+    };
     if out.message.is_none() {
         out.message = meta.message().map(str::to_owned);
     }
     out.meta = meta;
     ::std::result::Result::Ok(out)
+}
+#[derive(Clone, Copy)]
+pub(crate) struct DeInvalidMediaFrameException;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeInvalidMediaFrameException {
+    type Value = crate::types::error::InvalidMediaFrameException;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::types::error::InvalidMediaFrameException,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::types::error::InvalidMediaFrameException::default();
+        const KEYS: &[&str] = &["Message"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.message = crate::runtime::json_read::member(
+                        &mut map,
+                        "Message",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn de_error_invalid_media_frame_exception(
@@ -1175,20 +1737,56 @@ pub(crate) fn de_error_invalid_media_frame_exception(
     crate::runtime::json::DeserializeError,
 > {
     #[allow(unused_mut)]
-    let mut out = crate::types::error::InvalidMediaFrameException::default();
-    if let ::std::option::Option::Some(v) = body {
-        let obj = crate::runtime::json::object(v)?;
-        out.message = crate::runtime::json::member(
-            obj,
-            "Message",
-            |v| crate::runtime::json::string(v),
-        )?;
-    }
+    let mut out = match body {
+        ::std::option::Option::Some(v) => {
+            crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Object(
+                    crate::protocol::DeInvalidMediaFrameException,
+                ),
+            )?
+        }
+        ::std::option::Option::None => {
+            crate::types::error::InvalidMediaFrameException::default()
+        }
+    };
     if out.message.is_none() {
         out.message = meta.message().map(str::to_owned);
     }
     out.meta = meta;
     ::std::result::Result::Ok(out)
+}
+#[derive(Clone, Copy)]
+pub(crate) struct DeMissingCodecPrivateDataException;
+impl<'de> crate::runtime::json_read::ReadObject<'de>
+for DeMissingCodecPrivateDataException {
+    type Value = crate::types::error::MissingCodecPrivateDataException;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::types::error::MissingCodecPrivateDataException,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::types::error::MissingCodecPrivateDataException::default();
+        const KEYS: &[&str] = &["Message"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.message = crate::runtime::json_read::member(
+                        &mut map,
+                        "Message",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn de_error_missing_codec_private_data_exception(
@@ -1200,20 +1798,52 @@ pub(crate) fn de_error_missing_codec_private_data_exception(
     crate::runtime::json::DeserializeError,
 > {
     #[allow(unused_mut)]
-    let mut out = crate::types::error::MissingCodecPrivateDataException::default();
-    if let ::std::option::Option::Some(v) = body {
-        let obj = crate::runtime::json::object(v)?;
-        out.message = crate::runtime::json::member(
-            obj,
-            "Message",
-            |v| crate::runtime::json::string(v),
-        )?;
-    }
+    let mut out = match body {
+        ::std::option::Option::Some(v) => {
+            crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Object(
+                    crate::protocol::DeMissingCodecPrivateDataException,
+                ),
+            )?
+        }
+        ::std::option::Option::None => {
+            crate::types::error::MissingCodecPrivateDataException::default()
+        }
+    };
     if out.message.is_none() {
         out.message = meta.message().map(str::to_owned);
     }
     out.meta = meta;
     ::std::result::Result::Ok(out)
+}
+#[derive(Clone, Copy)]
+pub(crate) struct DeNoDataRetentionException;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeNoDataRetentionException {
+    type Value = crate::types::error::NoDataRetentionException;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::error::NoDataRetentionException, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::error::NoDataRetentionException::default();
+        const KEYS: &[&str] = &["Message"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.message = crate::runtime::json_read::member(
+                        &mut map,
+                        "Message",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn de_error_no_data_retention_exception(
@@ -1225,20 +1855,52 @@ pub(crate) fn de_error_no_data_retention_exception(
     crate::runtime::json::DeserializeError,
 > {
     #[allow(unused_mut)]
-    let mut out = crate::types::error::NoDataRetentionException::default();
-    if let ::std::option::Option::Some(v) = body {
-        let obj = crate::runtime::json::object(v)?;
-        out.message = crate::runtime::json::member(
-            obj,
-            "Message",
-            |v| crate::runtime::json::string(v),
-        )?;
-    }
+    let mut out = match body {
+        ::std::option::Option::Some(v) => {
+            crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Object(
+                    crate::protocol::DeNoDataRetentionException,
+                ),
+            )?
+        }
+        ::std::option::Option::None => {
+            crate::types::error::NoDataRetentionException::default()
+        }
+    };
     if out.message.is_none() {
         out.message = meta.message().map(str::to_owned);
     }
     out.meta = meta;
     ::std::result::Result::Ok(out)
+}
+#[derive(Clone, Copy)]
+pub(crate) struct DeNotAuthorizedException;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeNotAuthorizedException {
+    type Value = crate::types::error::NotAuthorizedException;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::error::NotAuthorizedException, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::error::NotAuthorizedException::default();
+        const KEYS: &[&str] = &["Message"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.message = crate::runtime::json_read::member(
+                        &mut map,
+                        "Message",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn de_error_not_authorized_exception(
@@ -1250,20 +1912,55 @@ pub(crate) fn de_error_not_authorized_exception(
     crate::runtime::json::DeserializeError,
 > {
     #[allow(unused_mut)]
-    let mut out = crate::types::error::NotAuthorizedException::default();
-    if let ::std::option::Option::Some(v) = body {
-        let obj = crate::runtime::json::object(v)?;
-        out.message = crate::runtime::json::member(
-            obj,
-            "Message",
-            |v| crate::runtime::json::string(v),
-        )?;
-    }
+    let mut out = match body {
+        ::std::option::Option::Some(v) => {
+            crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Object(
+                    crate::protocol::DeNotAuthorizedException,
+                ),
+            )?
+        }
+        ::std::option::Option::None => {
+            crate::types::error::NotAuthorizedException::default()
+        }
+    };
     if out.message.is_none() {
         out.message = meta.message().map(str::to_owned);
     }
     out.meta = meta;
     ::std::result::Result::Ok(out)
+}
+#[derive(Clone, Copy)]
+pub(crate) struct DeResourceNotFoundException;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeResourceNotFoundException {
+    type Value = crate::types::error::ResourceNotFoundException;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::types::error::ResourceNotFoundException,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::types::error::ResourceNotFoundException::default();
+        const KEYS: &[&str] = &["Message"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.message = crate::runtime::json_read::member(
+                        &mut map,
+                        "Message",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn de_error_resource_not_found_exception(
@@ -1275,20 +1972,56 @@ pub(crate) fn de_error_resource_not_found_exception(
     crate::runtime::json::DeserializeError,
 > {
     #[allow(unused_mut)]
-    let mut out = crate::types::error::ResourceNotFoundException::default();
-    if let ::std::option::Option::Some(v) = body {
-        let obj = crate::runtime::json::object(v)?;
-        out.message = crate::runtime::json::member(
-            obj,
-            "Message",
-            |v| crate::runtime::json::string(v),
-        )?;
-    }
+    let mut out = match body {
+        ::std::option::Option::Some(v) => {
+            crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Object(
+                    crate::protocol::DeResourceNotFoundException,
+                ),
+            )?
+        }
+        ::std::option::Option::None => {
+            crate::types::error::ResourceNotFoundException::default()
+        }
+    };
     if out.message.is_none() {
         out.message = meta.message().map(str::to_owned);
     }
     out.meta = meta;
     ::std::result::Result::Ok(out)
+}
+#[derive(Clone, Copy)]
+pub(crate) struct DeUnsupportedStreamMediaTypeException;
+impl<'de> crate::runtime::json_read::ReadObject<'de>
+for DeUnsupportedStreamMediaTypeException {
+    type Value = crate::types::error::UnsupportedStreamMediaTypeException;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::types::error::UnsupportedStreamMediaTypeException,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::types::error::UnsupportedStreamMediaTypeException::default();
+        const KEYS: &[&str] = &["Message"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.message = crate::runtime::json_read::member(
+                        &mut map,
+                        "Message",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn de_error_unsupported_stream_media_type_exception(
@@ -1300,15 +2033,19 @@ pub(crate) fn de_error_unsupported_stream_media_type_exception(
     crate::runtime::json::DeserializeError,
 > {
     #[allow(unused_mut)]
-    let mut out = crate::types::error::UnsupportedStreamMediaTypeException::default();
-    if let ::std::option::Option::Some(v) = body {
-        let obj = crate::runtime::json::object(v)?;
-        out.message = crate::runtime::json::member(
-            obj,
-            "Message",
-            |v| crate::runtime::json::string(v),
-        )?;
-    }
+    let mut out = match body {
+        ::std::option::Option::Some(v) => {
+            crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Object(
+                    crate::protocol::DeUnsupportedStreamMediaTypeException,
+                ),
+            )?
+        }
+        ::std::option::Option::None => {
+            crate::types::error::UnsupportedStreamMediaTypeException::default()
+        }
+    };
     if out.message.is_none() {
         out.message = meta.message().map(str::to_owned);
     }

@@ -23,31 +23,49 @@ pub(crate) fn ser_get_media_input(
     }
     w.end_object();
 }
-pub(crate) fn de_get_media_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::get_media::GetMediaInput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::get_media::GetMediaInput::default();
-    out.stream_name = crate::runtime::json::member(
-        obj,
-        "StreamName",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.stream_arn = crate::runtime::json::member(
-        obj,
-        "StreamARN",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.start_selector = crate::runtime::json::member(
-        obj,
-        "StartSelector",
-        |v| crate::protocol::de_start_selector(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeGetMediaInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeGetMediaInput {
+    type Value = crate::operation::get_media::GetMediaInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::operation::get_media::GetMediaInput, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::get_media::GetMediaInput::default();
+        const KEYS: &[&str] = &["StreamName", "StreamARN", "StartSelector"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.stream_name = crate::runtime::json_read::member(
+                        &mut map,
+                        "StreamName",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.stream_arn = crate::runtime::json_read::member(
+                        &mut map,
+                        "StreamARN",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(2usize) => {
+                    out.start_selector = crate::runtime::json_read::member(
+                        &mut map,
+                        "StartSelector",
+                        crate::runtime::json_read::Object(
+                            crate::protocol::DeStartSelector,
+                        ),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_start_selector(
@@ -73,39 +91,94 @@ pub(crate) fn ser_start_selector(
     }
     w.end_object();
 }
-pub(crate) fn de_start_selector(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::types::StartSelector,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::types::StartSelector::default();
-    out.start_selector_type = crate::runtime::json::member(
-        obj,
-        "StartSelectorType",
-        |v| crate::runtime::json::string(v).map(crate::types::StartSelectorType::from),
-    )?;
-    out.after_fragment_number = crate::runtime::json::member(
-        obj,
-        "AfterFragmentNumber",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.start_timestamp = crate::runtime::json::member(
-        obj,
-        "StartTimestamp",
-        |v| crate::runtime::json::timestamp(
-            v,
-            crate::runtime::datetime::Format::EpochSeconds,
-        ),
-    )?;
-    out.continuation_token = crate::runtime::json::member(
-        obj,
-        "ContinuationToken",
-        |v| crate::runtime::json::string(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeStartSelector;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeStartSelector {
+    type Value = crate::types::StartSelector;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::StartSelector, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::StartSelector::default();
+        const KEYS: &[&str] = &[
+            "StartSelectorType",
+            "AfterFragmentNumber",
+            "StartTimestamp",
+            "ContinuationToken",
+        ];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.start_selector_type = crate::runtime::json_read::member(
+                        &mut map,
+                        "StartSelectorType",
+                        crate::runtime::json_read::Enum::<
+                            crate::types::StartSelectorType,
+                        >::new(),
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.after_fragment_number = crate::runtime::json_read::member(
+                        &mut map,
+                        "AfterFragmentNumber",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(2usize) => {
+                    out.start_timestamp = crate::runtime::json_read::member(
+                        &mut map,
+                        "StartTimestamp",
+                        crate::runtime::json_read::Timestamp(
+                            crate::runtime::datetime::Format::EpochSeconds,
+                        ),
+                    )?;
+                }
+                ::std::option::Option::Some(3usize) => {
+                    out.continuation_token = crate::runtime::json_read::member(
+                        &mut map,
+                        "ContinuationToken",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
+}
+#[derive(Clone, Copy)]
+pub(crate) struct DeClientLimitExceededException;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeClientLimitExceededException {
+    type Value = crate::types::error::ClientLimitExceededException;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::types::error::ClientLimitExceededException,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::types::error::ClientLimitExceededException::default();
+        const KEYS: &[&str] = &["Message"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.message = crate::runtime::json_read::member(
+                        &mut map,
+                        "Message",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn de_error_client_limit_exceeded_exception(
@@ -117,20 +190,56 @@ pub(crate) fn de_error_client_limit_exceeded_exception(
     crate::runtime::json::DeserializeError,
 > {
     #[allow(unused_mut)]
-    let mut out = crate::types::error::ClientLimitExceededException::default();
-    if let ::std::option::Option::Some(v) = body {
-        let obj = crate::runtime::json::object(v)?;
-        out.message = crate::runtime::json::member(
-            obj,
-            "Message",
-            |v| crate::runtime::json::string(v),
-        )?;
-    }
+    let mut out = match body {
+        ::std::option::Option::Some(v) => {
+            crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Object(
+                    crate::protocol::DeClientLimitExceededException,
+                ),
+            )?
+        }
+        ::std::option::Option::None => {
+            crate::types::error::ClientLimitExceededException::default()
+        }
+    };
     if out.message.is_none() {
         out.message = meta.message().map(str::to_owned);
     }
     out.meta = meta;
     ::std::result::Result::Ok(out)
+}
+#[derive(Clone, Copy)]
+pub(crate) struct DeConnectionLimitExceededException;
+impl<'de> crate::runtime::json_read::ReadObject<'de>
+for DeConnectionLimitExceededException {
+    type Value = crate::types::error::ConnectionLimitExceededException;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::types::error::ConnectionLimitExceededException,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::types::error::ConnectionLimitExceededException::default();
+        const KEYS: &[&str] = &["Message"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.message = crate::runtime::json_read::member(
+                        &mut map,
+                        "Message",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn de_error_connection_limit_exceeded_exception(
@@ -142,20 +251,52 @@ pub(crate) fn de_error_connection_limit_exceeded_exception(
     crate::runtime::json::DeserializeError,
 > {
     #[allow(unused_mut)]
-    let mut out = crate::types::error::ConnectionLimitExceededException::default();
-    if let ::std::option::Option::Some(v) = body {
-        let obj = crate::runtime::json::object(v)?;
-        out.message = crate::runtime::json::member(
-            obj,
-            "Message",
-            |v| crate::runtime::json::string(v),
-        )?;
-    }
+    let mut out = match body {
+        ::std::option::Option::Some(v) => {
+            crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Object(
+                    crate::protocol::DeConnectionLimitExceededException,
+                ),
+            )?
+        }
+        ::std::option::Option::None => {
+            crate::types::error::ConnectionLimitExceededException::default()
+        }
+    };
     if out.message.is_none() {
         out.message = meta.message().map(str::to_owned);
     }
     out.meta = meta;
     ::std::result::Result::Ok(out)
+}
+#[derive(Clone, Copy)]
+pub(crate) struct DeInvalidArgumentException;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeInvalidArgumentException {
+    type Value = crate::types::error::InvalidArgumentException;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::error::InvalidArgumentException, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::error::InvalidArgumentException::default();
+        const KEYS: &[&str] = &["Message"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.message = crate::runtime::json_read::member(
+                        &mut map,
+                        "Message",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn de_error_invalid_argument_exception(
@@ -167,20 +308,52 @@ pub(crate) fn de_error_invalid_argument_exception(
     crate::runtime::json::DeserializeError,
 > {
     #[allow(unused_mut)]
-    let mut out = crate::types::error::InvalidArgumentException::default();
-    if let ::std::option::Option::Some(v) = body {
-        let obj = crate::runtime::json::object(v)?;
-        out.message = crate::runtime::json::member(
-            obj,
-            "Message",
-            |v| crate::runtime::json::string(v),
-        )?;
-    }
+    let mut out = match body {
+        ::std::option::Option::Some(v) => {
+            crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Object(
+                    crate::protocol::DeInvalidArgumentException,
+                ),
+            )?
+        }
+        ::std::option::Option::None => {
+            crate::types::error::InvalidArgumentException::default()
+        }
+    };
     if out.message.is_none() {
         out.message = meta.message().map(str::to_owned);
     }
     out.meta = meta;
     ::std::result::Result::Ok(out)
+}
+#[derive(Clone, Copy)]
+pub(crate) struct DeInvalidEndpointException;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeInvalidEndpointException {
+    type Value = crate::types::error::InvalidEndpointException;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::error::InvalidEndpointException, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::error::InvalidEndpointException::default();
+        const KEYS: &[&str] = &["Message"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.message = crate::runtime::json_read::member(
+                        &mut map,
+                        "Message",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn de_error_invalid_endpoint_exception(
@@ -192,20 +365,52 @@ pub(crate) fn de_error_invalid_endpoint_exception(
     crate::runtime::json::DeserializeError,
 > {
     #[allow(unused_mut)]
-    let mut out = crate::types::error::InvalidEndpointException::default();
-    if let ::std::option::Option::Some(v) = body {
-        let obj = crate::runtime::json::object(v)?;
-        out.message = crate::runtime::json::member(
-            obj,
-            "Message",
-            |v| crate::runtime::json::string(v),
-        )?;
-    }
+    let mut out = match body {
+        ::std::option::Option::Some(v) => {
+            crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Object(
+                    crate::protocol::DeInvalidEndpointException,
+                ),
+            )?
+        }
+        ::std::option::Option::None => {
+            crate::types::error::InvalidEndpointException::default()
+        }
+    };
     if out.message.is_none() {
         out.message = meta.message().map(str::to_owned);
     }
     out.meta = meta;
     ::std::result::Result::Ok(out)
+}
+#[derive(Clone, Copy)]
+pub(crate) struct DeNotAuthorizedException;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeNotAuthorizedException {
+    type Value = crate::types::error::NotAuthorizedException;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::error::NotAuthorizedException, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::error::NotAuthorizedException::default();
+        const KEYS: &[&str] = &["Message"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.message = crate::runtime::json_read::member(
+                        &mut map,
+                        "Message",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn de_error_not_authorized_exception(
@@ -217,20 +422,55 @@ pub(crate) fn de_error_not_authorized_exception(
     crate::runtime::json::DeserializeError,
 > {
     #[allow(unused_mut)]
-    let mut out = crate::types::error::NotAuthorizedException::default();
-    if let ::std::option::Option::Some(v) = body {
-        let obj = crate::runtime::json::object(v)?;
-        out.message = crate::runtime::json::member(
-            obj,
-            "Message",
-            |v| crate::runtime::json::string(v),
-        )?;
-    }
+    let mut out = match body {
+        ::std::option::Option::Some(v) => {
+            crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Object(
+                    crate::protocol::DeNotAuthorizedException,
+                ),
+            )?
+        }
+        ::std::option::Option::None => {
+            crate::types::error::NotAuthorizedException::default()
+        }
+    };
     if out.message.is_none() {
         out.message = meta.message().map(str::to_owned);
     }
     out.meta = meta;
     ::std::result::Result::Ok(out)
+}
+#[derive(Clone, Copy)]
+pub(crate) struct DeResourceNotFoundException;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeResourceNotFoundException {
+    type Value = crate::types::error::ResourceNotFoundException;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::types::error::ResourceNotFoundException,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::types::error::ResourceNotFoundException::default();
+        const KEYS: &[&str] = &["Message"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.message = crate::runtime::json_read::member(
+                        &mut map,
+                        "Message",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn de_error_resource_not_found_exception(
@@ -242,15 +482,19 @@ pub(crate) fn de_error_resource_not_found_exception(
     crate::runtime::json::DeserializeError,
 > {
     #[allow(unused_mut)]
-    let mut out = crate::types::error::ResourceNotFoundException::default();
-    if let ::std::option::Option::Some(v) = body {
-        let obj = crate::runtime::json::object(v)?;
-        out.message = crate::runtime::json::member(
-            obj,
-            "Message",
-            |v| crate::runtime::json::string(v),
-        )?;
-    }
+    let mut out = match body {
+        ::std::option::Option::Some(v) => {
+            crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Object(
+                    crate::protocol::DeResourceNotFoundException,
+                ),
+            )?
+        }
+        ::std::option::Option::None => {
+            crate::types::error::ResourceNotFoundException::default()
+        }
+    };
     if out.message.is_none() {
         out.message = meta.message().map(str::to_owned);
     }

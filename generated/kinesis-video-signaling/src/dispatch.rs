@@ -182,6 +182,36 @@ pub async fn call(
         }
     }
 }
+/// Reads a whole response of operation `name` (no I/O): the output document on success,
+/// the service's error or why the response could not be read otherwise.
+pub fn parse_response(
+    name: &str,
+    response: &crate::runtime::http::HttpResponse,
+) -> ::std::result::Result<::std::vec::Vec<u8>, CallError> {
+    match name {
+        "GetIceServerConfig" => {
+            let output = crate::operation::get_ice_server_config::parse_response(
+                    response,
+                )
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(
+                crate::operation::get_ice_server_config::output_to_json(&output),
+            )
+        }
+        "SendAlexaOfferToMaster" => {
+            let output = crate::operation::send_alexa_offer_to_master::parse_response(
+                    response,
+                )
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(
+                crate::operation::send_alexa_offer_to_master::output_to_json(&output),
+            )
+        }
+        other => {
+            ::std::result::Result::Err(CallError::UnknownOperation(other.to_string()))
+        }
+    }
+}
 /// The signed request the first attempt of a call would send.
 pub async fn prepare(
     config: &Config,

@@ -27,36 +27,57 @@ pub(crate) fn ser_get_ice_server_config_input(
     }
     w.end_object();
 }
-pub(crate) fn de_get_ice_server_config_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::get_ice_server_config::GetIceServerConfigInput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::get_ice_server_config::GetIceServerConfigInput::default();
-    out.channel_arn = crate::runtime::json::member(
-        obj,
-        "ChannelARN",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.client_id = crate::runtime::json::member(
-        obj,
-        "ClientId",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.service = crate::runtime::json::member(
-        obj,
-        "Service",
-        |v| crate::runtime::json::string(v).map(crate::types::Service::from),
-    )?;
-    out.username = crate::runtime::json::member(
-        obj,
-        "Username",
-        |v| crate::runtime::json::string(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeGetIceServerConfigInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeGetIceServerConfigInput {
+    type Value = crate::operation::get_ice_server_config::GetIceServerConfigInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::get_ice_server_config::GetIceServerConfigInput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::get_ice_server_config::GetIceServerConfigInput::default();
+        const KEYS: &[&str] = &["ChannelARN", "ClientId", "Service", "Username"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.channel_arn = crate::runtime::json_read::member(
+                        &mut map,
+                        "ChannelARN",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.client_id = crate::runtime::json_read::member(
+                        &mut map,
+                        "ClientId",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(2usize) => {
+                    out.service = crate::runtime::json_read::member(
+                        &mut map,
+                        "Service",
+                        crate::runtime::json_read::Enum::<crate::types::Service>::new(),
+                    )?;
+                }
+                ::std::option::Option::Some(3usize) => {
+                    out.username = crate::runtime::json_read::member(
+                        &mut map,
+                        "Username",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_get_ice_server_config_output(
@@ -74,21 +95,40 @@ pub(crate) fn ser_get_ice_server_config_output(
     }
     w.end_object();
 }
-pub(crate) fn de_get_ice_server_config_output(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::get_ice_server_config::GetIceServerConfigOutput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::get_ice_server_config::GetIceServerConfigOutput::default();
-    out.ice_server_list = crate::runtime::json::member(
-        obj,
-        "IceServerList",
-        |v| crate::runtime::json::list(v, |v| crate::protocol::de_ice_server(v)),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeGetIceServerConfigOutput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeGetIceServerConfigOutput {
+    type Value = crate::operation::get_ice_server_config::GetIceServerConfigOutput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::get_ice_server_config::GetIceServerConfigOutput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::get_ice_server_config::GetIceServerConfigOutput::default();
+        const KEYS: &[&str] = &["IceServerList"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.ice_server_list = crate::runtime::json_read::member(
+                        &mut map,
+                        "IceServerList",
+                        crate::runtime::json_read::List(
+                            crate::runtime::json_read::Object(
+                                crate::protocol::DeIceServer,
+                            ),
+                        ),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_ice_server(
@@ -118,36 +158,54 @@ pub(crate) fn ser_ice_server(
     }
     w.end_object();
 }
-pub(crate) fn de_ice_server(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::types::IceServer,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::types::IceServer::default();
-    out.uris = crate::runtime::json::member(
-        obj,
-        "Uris",
-        |v| crate::runtime::json::list(v, |v| crate::runtime::json::string(v)),
-    )?;
-    out.username = crate::runtime::json::member(
-        obj,
-        "Username",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.password = crate::runtime::json::member(
-        obj,
-        "Password",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.ttl = crate::runtime::json::member(
-        obj,
-        "Ttl",
-        |v| crate::runtime::json::integer::<i32>(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeIceServer;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeIceServer {
+    type Value = crate::types::IceServer;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::IceServer, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::IceServer::default();
+        const KEYS: &[&str] = &["Uris", "Username", "Password", "Ttl"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.uris = crate::runtime::json_read::member(
+                        &mut map,
+                        "Uris",
+                        crate::runtime::json_read::List(crate::runtime::json_read::Str),
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.username = crate::runtime::json_read::member(
+                        &mut map,
+                        "Username",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(2usize) => {
+                    out.password = crate::runtime::json_read::member(
+                        &mut map,
+                        "Password",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(3usize) => {
+                    out.ttl = crate::runtime::json_read::member(
+                        &mut map,
+                        "Ttl",
+                        crate::runtime::json_read::Int::<i32>::new(),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_send_alexa_offer_to_master_input(
@@ -169,31 +227,50 @@ pub(crate) fn ser_send_alexa_offer_to_master_input(
     }
     w.end_object();
 }
-pub(crate) fn de_send_alexa_offer_to_master_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::send_alexa_offer_to_master::SendAlexaOfferToMasterInput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::send_alexa_offer_to_master::SendAlexaOfferToMasterInput::default();
-    out.channel_arn = crate::runtime::json::member(
-        obj,
-        "ChannelARN",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.sender_client_id = crate::runtime::json::member(
-        obj,
-        "SenderClientId",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.message_payload = crate::runtime::json::member(
-        obj,
-        "MessagePayload",
-        |v| crate::runtime::json::string(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeSendAlexaOfferToMasterInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeSendAlexaOfferToMasterInput {
+    type Value = crate::operation::send_alexa_offer_to_master::SendAlexaOfferToMasterInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::send_alexa_offer_to_master::SendAlexaOfferToMasterInput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::send_alexa_offer_to_master::SendAlexaOfferToMasterInput::default();
+        const KEYS: &[&str] = &["ChannelARN", "SenderClientId", "MessagePayload"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.channel_arn = crate::runtime::json_read::member(
+                        &mut map,
+                        "ChannelARN",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.sender_client_id = crate::runtime::json_read::member(
+                        &mut map,
+                        "SenderClientId",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(2usize) => {
+                    out.message_payload = crate::runtime::json_read::member(
+                        &mut map,
+                        "MessagePayload",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_send_alexa_offer_to_master_output(
@@ -207,21 +284,67 @@ pub(crate) fn ser_send_alexa_offer_to_master_output(
     }
     w.end_object();
 }
-pub(crate) fn de_send_alexa_offer_to_master_output(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::send_alexa_offer_to_master::SendAlexaOfferToMasterOutput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::send_alexa_offer_to_master::SendAlexaOfferToMasterOutput::default();
-    out.answer = crate::runtime::json::member(
-        obj,
-        "Answer",
-        |v| crate::runtime::json::string(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeSendAlexaOfferToMasterOutput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeSendAlexaOfferToMasterOutput {
+    type Value = crate::operation::send_alexa_offer_to_master::SendAlexaOfferToMasterOutput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::send_alexa_offer_to_master::SendAlexaOfferToMasterOutput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::send_alexa_offer_to_master::SendAlexaOfferToMasterOutput::default();
+        const KEYS: &[&str] = &["Answer"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.answer = crate::runtime::json_read::member(
+                        &mut map,
+                        "Answer",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
+}
+#[derive(Clone, Copy)]
+pub(crate) struct DeClientLimitExceededException;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeClientLimitExceededException {
+    type Value = crate::types::error::ClientLimitExceededException;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::types::error::ClientLimitExceededException,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::types::error::ClientLimitExceededException::default();
+        const KEYS: &[&str] = &["Message"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.message = crate::runtime::json_read::member(
+                        &mut map,
+                        "Message",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn de_error_client_limit_exceeded_exception(
@@ -233,20 +356,52 @@ pub(crate) fn de_error_client_limit_exceeded_exception(
     crate::runtime::json::DeserializeError,
 > {
     #[allow(unused_mut)]
-    let mut out = crate::types::error::ClientLimitExceededException::default();
-    if let ::std::option::Option::Some(v) = body {
-        let obj = crate::runtime::json::object(v)?;
-        out.message = crate::runtime::json::member(
-            obj,
-            "Message",
-            |v| crate::runtime::json::string(v),
-        )?;
-    }
+    let mut out = match body {
+        ::std::option::Option::Some(v) => {
+            crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Object(
+                    crate::protocol::DeClientLimitExceededException,
+                ),
+            )?
+        }
+        ::std::option::Option::None => {
+            crate::types::error::ClientLimitExceededException::default()
+        }
+    };
     if out.message.is_none() {
         out.message = meta.message().map(str::to_owned);
     }
     out.meta = meta;
     ::std::result::Result::Ok(out)
+}
+#[derive(Clone, Copy)]
+pub(crate) struct DeInvalidArgumentException;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeInvalidArgumentException {
+    type Value = crate::types::error::InvalidArgumentException;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::error::InvalidArgumentException, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::error::InvalidArgumentException::default();
+        const KEYS: &[&str] = &["Message"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.message = crate::runtime::json_read::member(
+                        &mut map,
+                        "Message",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn de_error_invalid_argument_exception(
@@ -258,20 +413,52 @@ pub(crate) fn de_error_invalid_argument_exception(
     crate::runtime::json::DeserializeError,
 > {
     #[allow(unused_mut)]
-    let mut out = crate::types::error::InvalidArgumentException::default();
-    if let ::std::option::Option::Some(v) = body {
-        let obj = crate::runtime::json::object(v)?;
-        out.message = crate::runtime::json::member(
-            obj,
-            "Message",
-            |v| crate::runtime::json::string(v),
-        )?;
-    }
+    let mut out = match body {
+        ::std::option::Option::Some(v) => {
+            crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Object(
+                    crate::protocol::DeInvalidArgumentException,
+                ),
+            )?
+        }
+        ::std::option::Option::None => {
+            crate::types::error::InvalidArgumentException::default()
+        }
+    };
     if out.message.is_none() {
         out.message = meta.message().map(str::to_owned);
     }
     out.meta = meta;
     ::std::result::Result::Ok(out)
+}
+#[derive(Clone, Copy)]
+pub(crate) struct DeInvalidClientException;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeInvalidClientException {
+    type Value = crate::types::error::InvalidClientException;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::error::InvalidClientException, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::error::InvalidClientException::default();
+        const KEYS: &[&str] = &["message"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.message = crate::runtime::json_read::member(
+                        &mut map,
+                        "message",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn de_error_invalid_client_exception(
@@ -283,20 +470,52 @@ pub(crate) fn de_error_invalid_client_exception(
     crate::runtime::json::DeserializeError,
 > {
     #[allow(unused_mut)]
-    let mut out = crate::types::error::InvalidClientException::default();
-    if let ::std::option::Option::Some(v) = body {
-        let obj = crate::runtime::json::object(v)?;
-        out.message = crate::runtime::json::member(
-            obj,
-            "message",
-            |v| crate::runtime::json::string(v),
-        )?;
-    }
+    let mut out = match body {
+        ::std::option::Option::Some(v) => {
+            crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Object(
+                    crate::protocol::DeInvalidClientException,
+                ),
+            )?
+        }
+        ::std::option::Option::None => {
+            crate::types::error::InvalidClientException::default()
+        }
+    };
     if out.message.is_none() {
         out.message = meta.message().map(str::to_owned);
     }
     out.meta = meta;
     ::std::result::Result::Ok(out)
+}
+#[derive(Clone, Copy)]
+pub(crate) struct DeNotAuthorizedException;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeNotAuthorizedException {
+    type Value = crate::types::error::NotAuthorizedException;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::error::NotAuthorizedException, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::error::NotAuthorizedException::default();
+        const KEYS: &[&str] = &["Message"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.message = crate::runtime::json_read::member(
+                        &mut map,
+                        "Message",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn de_error_not_authorized_exception(
@@ -308,20 +527,55 @@ pub(crate) fn de_error_not_authorized_exception(
     crate::runtime::json::DeserializeError,
 > {
     #[allow(unused_mut)]
-    let mut out = crate::types::error::NotAuthorizedException::default();
-    if let ::std::option::Option::Some(v) = body {
-        let obj = crate::runtime::json::object(v)?;
-        out.message = crate::runtime::json::member(
-            obj,
-            "Message",
-            |v| crate::runtime::json::string(v),
-        )?;
-    }
+    let mut out = match body {
+        ::std::option::Option::Some(v) => {
+            crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Object(
+                    crate::protocol::DeNotAuthorizedException,
+                ),
+            )?
+        }
+        ::std::option::Option::None => {
+            crate::types::error::NotAuthorizedException::default()
+        }
+    };
     if out.message.is_none() {
         out.message = meta.message().map(str::to_owned);
     }
     out.meta = meta;
     ::std::result::Result::Ok(out)
+}
+#[derive(Clone, Copy)]
+pub(crate) struct DeResourceNotFoundException;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeResourceNotFoundException {
+    type Value = crate::types::error::ResourceNotFoundException;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::types::error::ResourceNotFoundException,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::types::error::ResourceNotFoundException::default();
+        const KEYS: &[&str] = &["Message"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.message = crate::runtime::json_read::member(
+                        &mut map,
+                        "Message",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn de_error_resource_not_found_exception(
@@ -333,20 +587,52 @@ pub(crate) fn de_error_resource_not_found_exception(
     crate::runtime::json::DeserializeError,
 > {
     #[allow(unused_mut)]
-    let mut out = crate::types::error::ResourceNotFoundException::default();
-    if let ::std::option::Option::Some(v) = body {
-        let obj = crate::runtime::json::object(v)?;
-        out.message = crate::runtime::json::member(
-            obj,
-            "Message",
-            |v| crate::runtime::json::string(v),
-        )?;
-    }
+    let mut out = match body {
+        ::std::option::Option::Some(v) => {
+            crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Object(
+                    crate::protocol::DeResourceNotFoundException,
+                ),
+            )?
+        }
+        ::std::option::Option::None => {
+            crate::types::error::ResourceNotFoundException::default()
+        }
+    };
     if out.message.is_none() {
         out.message = meta.message().map(str::to_owned);
     }
     out.meta = meta;
     ::std::result::Result::Ok(out)
+}
+#[derive(Clone, Copy)]
+pub(crate) struct DeSessionExpiredException;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeSessionExpiredException {
+    type Value = crate::types::error::SessionExpiredException;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::error::SessionExpiredException, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::error::SessionExpiredException::default();
+        const KEYS: &[&str] = &["message"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.message = crate::runtime::json_read::member(
+                        &mut map,
+                        "message",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn de_error_session_expired_exception(
@@ -358,15 +644,19 @@ pub(crate) fn de_error_session_expired_exception(
     crate::runtime::json::DeserializeError,
 > {
     #[allow(unused_mut)]
-    let mut out = crate::types::error::SessionExpiredException::default();
-    if let ::std::option::Option::Some(v) = body {
-        let obj = crate::runtime::json::object(v)?;
-        out.message = crate::runtime::json::member(
-            obj,
-            "message",
-            |v| crate::runtime::json::string(v),
-        )?;
-    }
+    let mut out = match body {
+        ::std::option::Option::Some(v) => {
+            crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Object(
+                    crate::protocol::DeSessionExpiredException,
+                ),
+            )?
+        }
+        ::std::option::Option::None => {
+            crate::types::error::SessionExpiredException::default()
+        }
+    };
     if out.message.is_none() {
         out.message = meta.message().map(str::to_owned);
     }

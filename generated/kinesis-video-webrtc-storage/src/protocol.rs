@@ -11,16 +11,24 @@ pub(crate) fn ser_join_storage_session_output(
     w.begin_object();
     w.end_object();
 }
-pub(crate) fn de_join_storage_session_output(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::join_storage_session::JoinStorageSessionOutput,
-    crate::runtime::json::DeserializeError,
-> {
-    crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::join_storage_session::JoinStorageSessionOutput::default();
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeJoinStorageSessionOutput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeJoinStorageSessionOutput {
+    type Value = crate::operation::join_storage_session::JoinStorageSessionOutput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::join_storage_session::JoinStorageSessionOutput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::join_storage_session::JoinStorageSessionOutput::default();
+        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
+            crate::runtime::json_read::skip(&mut map)?;
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_join_storage_session_as_viewer_output(
@@ -30,16 +38,25 @@ pub(crate) fn ser_join_storage_session_as_viewer_output(
     w.begin_object();
     w.end_object();
 }
-pub(crate) fn de_join_storage_session_as_viewer_output(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::join_storage_session_as_viewer::JoinStorageSessionAsViewerOutput,
-    crate::runtime::json::DeserializeError,
-> {
-    crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::join_storage_session_as_viewer::JoinStorageSessionAsViewerOutput::default();
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeJoinStorageSessionAsViewerOutput;
+impl<'de> crate::runtime::json_read::ReadObject<'de>
+for DeJoinStorageSessionAsViewerOutput {
+    type Value = crate::operation::join_storage_session_as_viewer::JoinStorageSessionAsViewerOutput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::join_storage_session_as_viewer::JoinStorageSessionAsViewerOutput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::join_storage_session_as_viewer::JoinStorageSessionAsViewerOutput::default();
+        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
+            crate::runtime::json_read::skip(&mut map)?;
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_join_storage_session_as_viewer_input(
@@ -57,26 +74,44 @@ pub(crate) fn ser_join_storage_session_as_viewer_input(
     }
     w.end_object();
 }
-pub(crate) fn de_join_storage_session_as_viewer_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::join_storage_session_as_viewer::JoinStorageSessionAsViewerInput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::join_storage_session_as_viewer::JoinStorageSessionAsViewerInput::default();
-    out.channel_arn = crate::runtime::json::member(
-        obj,
-        "channelArn",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.client_id = crate::runtime::json::member(
-        obj,
-        "clientId",
-        |v| crate::runtime::json::string(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeJoinStorageSessionAsViewerInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de>
+for DeJoinStorageSessionAsViewerInput {
+    type Value = crate::operation::join_storage_session_as_viewer::JoinStorageSessionAsViewerInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::join_storage_session_as_viewer::JoinStorageSessionAsViewerInput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::join_storage_session_as_viewer::JoinStorageSessionAsViewerInput::default();
+        const KEYS: &[&str] = &["channelArn", "clientId"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.channel_arn = crate::runtime::json_read::member(
+                        &mut map,
+                        "channelArn",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.client_id = crate::runtime::json_read::member(
+                        &mut map,
+                        "clientId",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_join_storage_session_input(
@@ -90,21 +125,64 @@ pub(crate) fn ser_join_storage_session_input(
     }
     w.end_object();
 }
-pub(crate) fn de_join_storage_session_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::join_storage_session::JoinStorageSessionInput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::join_storage_session::JoinStorageSessionInput::default();
-    out.channel_arn = crate::runtime::json::member(
-        obj,
-        "channelArn",
-        |v| crate::runtime::json::string(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeJoinStorageSessionInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeJoinStorageSessionInput {
+    type Value = crate::operation::join_storage_session::JoinStorageSessionInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::join_storage_session::JoinStorageSessionInput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::join_storage_session::JoinStorageSessionInput::default();
+        const KEYS: &[&str] = &["channelArn"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.channel_arn = crate::runtime::json_read::member(
+                        &mut map,
+                        "channelArn",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
+}
+#[derive(Clone, Copy)]
+pub(crate) struct DeAccessDeniedException;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeAccessDeniedException {
+    type Value = crate::types::error::AccessDeniedException;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::error::AccessDeniedException, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::error::AccessDeniedException::default();
+        const KEYS: &[&str] = &["message"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.message = crate::runtime::json_read::member(
+                        &mut map,
+                        "message",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn de_error_access_denied_exception(
@@ -116,20 +194,55 @@ pub(crate) fn de_error_access_denied_exception(
     crate::runtime::json::DeserializeError,
 > {
     #[allow(unused_mut)]
-    let mut out = crate::types::error::AccessDeniedException::default();
-    if let ::std::option::Option::Some(v) = body {
-        let obj = crate::runtime::json::object(v)?;
-        out.message = crate::runtime::json::member(
-            obj,
-            "message",
-            |v| crate::runtime::json::string(v),
-        )?;
-    }
+    let mut out = match body {
+        ::std::option::Option::Some(v) => {
+            crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Object(
+                    crate::protocol::DeAccessDeniedException,
+                ),
+            )?
+        }
+        ::std::option::Option::None => {
+            crate::types::error::AccessDeniedException::default()
+        }
+    };
     if out.message.is_none() {
         out.message = meta.message().map(str::to_owned);
     }
     out.meta = meta;
     ::std::result::Result::Ok(out)
+}
+#[derive(Clone, Copy)]
+pub(crate) struct DeClientLimitExceededException;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeClientLimitExceededException {
+    type Value = crate::types::error::ClientLimitExceededException;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::types::error::ClientLimitExceededException,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::types::error::ClientLimitExceededException::default();
+        const KEYS: &[&str] = &["message"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.message = crate::runtime::json_read::member(
+                        &mut map,
+                        "message",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn de_error_client_limit_exceeded_exception(
@@ -141,20 +254,52 @@ pub(crate) fn de_error_client_limit_exceeded_exception(
     crate::runtime::json::DeserializeError,
 > {
     #[allow(unused_mut)]
-    let mut out = crate::types::error::ClientLimitExceededException::default();
-    if let ::std::option::Option::Some(v) = body {
-        let obj = crate::runtime::json::object(v)?;
-        out.message = crate::runtime::json::member(
-            obj,
-            "message",
-            |v| crate::runtime::json::string(v),
-        )?;
-    }
+    let mut out = match body {
+        ::std::option::Option::Some(v) => {
+            crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Object(
+                    crate::protocol::DeClientLimitExceededException,
+                ),
+            )?
+        }
+        ::std::option::Option::None => {
+            crate::types::error::ClientLimitExceededException::default()
+        }
+    };
     if out.message.is_none() {
         out.message = meta.message().map(str::to_owned);
     }
     out.meta = meta;
     ::std::result::Result::Ok(out)
+}
+#[derive(Clone, Copy)]
+pub(crate) struct DeInvalidArgumentException;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeInvalidArgumentException {
+    type Value = crate::types::error::InvalidArgumentException;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::error::InvalidArgumentException, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::error::InvalidArgumentException::default();
+        const KEYS: &[&str] = &["message"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.message = crate::runtime::json_read::member(
+                        &mut map,
+                        "message",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn de_error_invalid_argument_exception(
@@ -166,20 +311,55 @@ pub(crate) fn de_error_invalid_argument_exception(
     crate::runtime::json::DeserializeError,
 > {
     #[allow(unused_mut)]
-    let mut out = crate::types::error::InvalidArgumentException::default();
-    if let ::std::option::Option::Some(v) = body {
-        let obj = crate::runtime::json::object(v)?;
-        out.message = crate::runtime::json::member(
-            obj,
-            "message",
-            |v| crate::runtime::json::string(v),
-        )?;
-    }
+    let mut out = match body {
+        ::std::option::Option::Some(v) => {
+            crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Object(
+                    crate::protocol::DeInvalidArgumentException,
+                ),
+            )?
+        }
+        ::std::option::Option::None => {
+            crate::types::error::InvalidArgumentException::default()
+        }
+    };
     if out.message.is_none() {
         out.message = meta.message().map(str::to_owned);
     }
     out.meta = meta;
     ::std::result::Result::Ok(out)
+}
+#[derive(Clone, Copy)]
+pub(crate) struct DeResourceNotFoundException;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeResourceNotFoundException {
+    type Value = crate::types::error::ResourceNotFoundException;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::types::error::ResourceNotFoundException,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::types::error::ResourceNotFoundException::default();
+        const KEYS: &[&str] = &["message"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.message = crate::runtime::json_read::member(
+                        &mut map,
+                        "message",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn de_error_resource_not_found_exception(
@@ -191,15 +371,19 @@ pub(crate) fn de_error_resource_not_found_exception(
     crate::runtime::json::DeserializeError,
 > {
     #[allow(unused_mut)]
-    let mut out = crate::types::error::ResourceNotFoundException::default();
-    if let ::std::option::Option::Some(v) = body {
-        let obj = crate::runtime::json::object(v)?;
-        out.message = crate::runtime::json::member(
-            obj,
-            "message",
-            |v| crate::runtime::json::string(v),
-        )?;
-    }
+    let mut out = match body {
+        ::std::option::Option::Some(v) => {
+            crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Object(
+                    crate::protocol::DeResourceNotFoundException,
+                ),
+            )?
+        }
+        ::std::option::Option::None => {
+            crate::types::error::ResourceNotFoundException::default()
+        }
+    };
     if out.message.is_none() {
         out.message = meta.message().map(str::to_owned);
     }

@@ -1868,6 +1868,282 @@ pub async fn call(
         }
     }
 }
+/// Reads a whole response of operation `name` (no I/O): the output document on success,
+/// the service's error or why the response could not be read otherwise.
+pub fn parse_response(
+    name: &str,
+    response: &crate::runtime::http::HttpResponse,
+) -> ::std::result::Result<::std::vec::Vec<u8>, CallError> {
+    match name {
+        "CreateSignalingChannel" => {
+            let output = crate::operation::create_signaling_channel::parse_response(
+                    response,
+                )
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(
+                crate::operation::create_signaling_channel::output_to_json(&output),
+            )
+        }
+        "CreateStream" => {
+            let output = crate::operation::create_stream::parse_response(response)
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(
+                crate::operation::create_stream::output_to_json(&output),
+            )
+        }
+        "DeleteEdgeConfiguration" => {
+            let output = crate::operation::delete_edge_configuration::parse_response(
+                    response,
+                )
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(
+                crate::operation::delete_edge_configuration::output_to_json(&output),
+            )
+        }
+        "DeleteSignalingChannel" => {
+            let output = crate::operation::delete_signaling_channel::parse_response(
+                    response,
+                )
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(
+                crate::operation::delete_signaling_channel::output_to_json(&output),
+            )
+        }
+        "DeleteStream" => {
+            let output = crate::operation::delete_stream::parse_response(response)
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(
+                crate::operation::delete_stream::output_to_json(&output),
+            )
+        }
+        "DescribeEdgeConfiguration" => {
+            let output = crate::operation::describe_edge_configuration::parse_response(
+                    response,
+                )
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(
+                crate::operation::describe_edge_configuration::output_to_json(&output),
+            )
+        }
+        "DescribeImageGenerationConfiguration" => {
+            let output = crate::operation::describe_image_generation_configuration::parse_response(
+                    response,
+                )
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(
+                crate::operation::describe_image_generation_configuration::output_to_json(
+                    &output,
+                ),
+            )
+        }
+        "DescribeMappedResourceConfiguration" => {
+            let output = crate::operation::describe_mapped_resource_configuration::parse_response(
+                    response,
+                )
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(
+                crate::operation::describe_mapped_resource_configuration::output_to_json(
+                    &output,
+                ),
+            )
+        }
+        "DescribeMediaStorageConfiguration" => {
+            let output = crate::operation::describe_media_storage_configuration::parse_response(
+                    response,
+                )
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(
+                crate::operation::describe_media_storage_configuration::output_to_json(
+                    &output,
+                ),
+            )
+        }
+        "DescribeNotificationConfiguration" => {
+            let output = crate::operation::describe_notification_configuration::parse_response(
+                    response,
+                )
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(
+                crate::operation::describe_notification_configuration::output_to_json(
+                    &output,
+                ),
+            )
+        }
+        "DescribeSignalingChannel" => {
+            let output = crate::operation::describe_signaling_channel::parse_response(
+                    response,
+                )
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(
+                crate::operation::describe_signaling_channel::output_to_json(&output),
+            )
+        }
+        "DescribeStream" => {
+            let output = crate::operation::describe_stream::parse_response(response)
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(
+                crate::operation::describe_stream::output_to_json(&output),
+            )
+        }
+        "GetDataEndpoint" => {
+            let output = crate::operation::get_data_endpoint::parse_response(response)
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(
+                crate::operation::get_data_endpoint::output_to_json(&output),
+            )
+        }
+        "GetSignalingChannelEndpoint" => {
+            let output = crate::operation::get_signaling_channel_endpoint::parse_response(
+                    response,
+                )
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(
+                crate::operation::get_signaling_channel_endpoint::output_to_json(&output),
+            )
+        }
+        "ListEdgeAgentConfigurations" => {
+            let output = crate::operation::list_edge_agent_configurations::parse_response(
+                    response,
+                )
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(
+                crate::operation::list_edge_agent_configurations::output_to_json(&output),
+            )
+        }
+        "ListSignalingChannels" => {
+            let output = crate::operation::list_signaling_channels::parse_response(
+                    response,
+                )
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(
+                crate::operation::list_signaling_channels::output_to_json(&output),
+            )
+        }
+        "ListStreams" => {
+            let output = crate::operation::list_streams::parse_response(response)
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(
+                crate::operation::list_streams::output_to_json(&output),
+            )
+        }
+        "ListTagsForResource" => {
+            let output = crate::operation::list_tags_for_resource::parse_response(
+                    response,
+                )
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(
+                crate::operation::list_tags_for_resource::output_to_json(&output),
+            )
+        }
+        "ListTagsForStream" => {
+            let output = crate::operation::list_tags_for_stream::parse_response(response)
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(
+                crate::operation::list_tags_for_stream::output_to_json(&output),
+            )
+        }
+        "StartEdgeConfigurationUpdate" => {
+            let output = crate::operation::start_edge_configuration_update::parse_response(
+                    response,
+                )
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(
+                crate::operation::start_edge_configuration_update::output_to_json(
+                    &output,
+                ),
+            )
+        }
+        "TagResource" => {
+            let output = crate::operation::tag_resource::parse_response(response)
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(
+                crate::operation::tag_resource::output_to_json(&output),
+            )
+        }
+        "TagStream" => {
+            let output = crate::operation::tag_stream::parse_response(response)
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(
+                crate::operation::tag_stream::output_to_json(&output),
+            )
+        }
+        "UntagResource" => {
+            let output = crate::operation::untag_resource::parse_response(response)
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(
+                crate::operation::untag_resource::output_to_json(&output),
+            )
+        }
+        "UntagStream" => {
+            let output = crate::operation::untag_stream::parse_response(response)
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(
+                crate::operation::untag_stream::output_to_json(&output),
+            )
+        }
+        "UpdateDataRetention" => {
+            let output = crate::operation::update_data_retention::parse_response(
+                    response,
+                )
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(
+                crate::operation::update_data_retention::output_to_json(&output),
+            )
+        }
+        "UpdateImageGenerationConfiguration" => {
+            let output = crate::operation::update_image_generation_configuration::parse_response(
+                    response,
+                )
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(
+                crate::operation::update_image_generation_configuration::output_to_json(
+                    &output,
+                ),
+            )
+        }
+        "UpdateMediaStorageConfiguration" => {
+            let output = crate::operation::update_media_storage_configuration::parse_response(
+                    response,
+                )
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(
+                crate::operation::update_media_storage_configuration::output_to_json(
+                    &output,
+                ),
+            )
+        }
+        "UpdateNotificationConfiguration" => {
+            let output = crate::operation::update_notification_configuration::parse_response(
+                    response,
+                )
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(
+                crate::operation::update_notification_configuration::output_to_json(
+                    &output,
+                ),
+            )
+        }
+        "UpdateSignalingChannel" => {
+            let output = crate::operation::update_signaling_channel::parse_response(
+                    response,
+                )
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(
+                crate::operation::update_signaling_channel::output_to_json(&output),
+            )
+        }
+        "UpdateStream" => {
+            let output = crate::operation::update_stream::parse_response(response)
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(
+                crate::operation::update_stream::output_to_json(&output),
+            )
+        }
+        other => {
+            ::std::result::Result::Err(CallError::UnknownOperation(other.to_string()))
+        }
+    }
+}
 /// The signed request the first attempt of a call would send.
 pub async fn prepare(
     config: &Config,

@@ -39,54 +39,89 @@ pub(crate) fn ser_channel_info(
     }
     w.end_object();
 }
-pub(crate) fn de_channel_info(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::types::ChannelInfo,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::types::ChannelInfo::default();
-    out.channel_name = crate::runtime::json::member(
-        obj,
-        "ChannelName",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.channel_arn = crate::runtime::json::member(
-        obj,
-        "ChannelARN",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.channel_type = crate::runtime::json::member(
-        obj,
-        "ChannelType",
-        |v| crate::runtime::json::string(v).map(crate::types::ChannelType::from),
-    )?;
-    out.channel_status = crate::runtime::json::member(
-        obj,
-        "ChannelStatus",
-        |v| crate::runtime::json::string(v).map(crate::types::Status::from),
-    )?;
-    out.creation_time = crate::runtime::json::member(
-        obj,
-        "CreationTime",
-        |v| crate::runtime::json::timestamp(
-            v,
-            crate::runtime::datetime::Format::EpochSeconds,
-        ),
-    )?;
-    out.single_master_configuration = crate::runtime::json::member(
-        obj,
-        "SingleMasterConfiguration",
-        |v| crate::protocol::de_single_master_configuration(v),
-    )?;
-    out.version = crate::runtime::json::member(
-        obj,
-        "Version",
-        |v| crate::runtime::json::string(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeChannelInfo;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeChannelInfo {
+    type Value = crate::types::ChannelInfo;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::ChannelInfo, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::ChannelInfo::default();
+        const KEYS: &[&str] = &[
+            "ChannelName",
+            "ChannelARN",
+            "ChannelType",
+            "ChannelStatus",
+            "CreationTime",
+            "SingleMasterConfiguration",
+            "Version",
+        ];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.channel_name = crate::runtime::json_read::member(
+                        &mut map,
+                        "ChannelName",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.channel_arn = crate::runtime::json_read::member(
+                        &mut map,
+                        "ChannelARN",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(2usize) => {
+                    out.channel_type = crate::runtime::json_read::member(
+                        &mut map,
+                        "ChannelType",
+                        crate::runtime::json_read::Enum::<
+                            crate::types::ChannelType,
+                        >::new(),
+                    )?;
+                }
+                ::std::option::Option::Some(3usize) => {
+                    out.channel_status = crate::runtime::json_read::member(
+                        &mut map,
+                        "ChannelStatus",
+                        crate::runtime::json_read::Enum::<crate::types::Status>::new(),
+                    )?;
+                }
+                ::std::option::Option::Some(4usize) => {
+                    out.creation_time = crate::runtime::json_read::member(
+                        &mut map,
+                        "CreationTime",
+                        crate::runtime::json_read::Timestamp(
+                            crate::runtime::datetime::Format::EpochSeconds,
+                        ),
+                    )?;
+                }
+                ::std::option::Option::Some(5usize) => {
+                    out.single_master_configuration = crate::runtime::json_read::member(
+                        &mut map,
+                        "SingleMasterConfiguration",
+                        crate::runtime::json_read::Object(
+                            crate::protocol::DeSingleMasterConfiguration,
+                        ),
+                    )?;
+                }
+                ::std::option::Option::Some(6usize) => {
+                    out.version = crate::runtime::json_read::member(
+                        &mut map,
+                        "Version",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_channel_name_condition(
@@ -104,26 +139,42 @@ pub(crate) fn ser_channel_name_condition(
     }
     w.end_object();
 }
-pub(crate) fn de_channel_name_condition(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::types::ChannelNameCondition,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::types::ChannelNameCondition::default();
-    out.comparison_operator = crate::runtime::json::member(
-        obj,
-        "ComparisonOperator",
-        |v| crate::runtime::json::string(v).map(crate::types::ComparisonOperator::from),
-    )?;
-    out.comparison_value = crate::runtime::json::member(
-        obj,
-        "ComparisonValue",
-        |v| crate::runtime::json::string(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeChannelNameCondition;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeChannelNameCondition {
+    type Value = crate::types::ChannelNameCondition;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::ChannelNameCondition, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::ChannelNameCondition::default();
+        const KEYS: &[&str] = &["ComparisonOperator", "ComparisonValue"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.comparison_operator = crate::runtime::json_read::member(
+                        &mut map,
+                        "ComparisonOperator",
+                        crate::runtime::json_read::Enum::<
+                            crate::types::ComparisonOperator,
+                        >::new(),
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.comparison_value = crate::runtime::json_read::member(
+                        &mut map,
+                        "ComparisonValue",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_create_signaling_channel_input(
@@ -153,36 +204,68 @@ pub(crate) fn ser_create_signaling_channel_input(
     }
     w.end_object();
 }
-pub(crate) fn de_create_signaling_channel_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::create_signaling_channel::CreateSignalingChannelInput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::create_signaling_channel::CreateSignalingChannelInput::default();
-    out.channel_name = crate::runtime::json::member(
-        obj,
-        "ChannelName",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.channel_type = crate::runtime::json::member(
-        obj,
-        "ChannelType",
-        |v| crate::runtime::json::string(v).map(crate::types::ChannelType::from),
-    )?;
-    out.single_master_configuration = crate::runtime::json::member(
-        obj,
-        "SingleMasterConfiguration",
-        |v| crate::protocol::de_single_master_configuration(v),
-    )?;
-    out.tags = crate::runtime::json::member(
-        obj,
-        "Tags",
-        |v| crate::runtime::json::list(v, |v| crate::protocol::de_tag(v)),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeCreateSignalingChannelInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeCreateSignalingChannelInput {
+    type Value = crate::operation::create_signaling_channel::CreateSignalingChannelInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::create_signaling_channel::CreateSignalingChannelInput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::create_signaling_channel::CreateSignalingChannelInput::default();
+        const KEYS: &[&str] = &[
+            "ChannelName",
+            "ChannelType",
+            "SingleMasterConfiguration",
+            "Tags",
+        ];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.channel_name = crate::runtime::json_read::member(
+                        &mut map,
+                        "ChannelName",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.channel_type = crate::runtime::json_read::member(
+                        &mut map,
+                        "ChannelType",
+                        crate::runtime::json_read::Enum::<
+                            crate::types::ChannelType,
+                        >::new(),
+                    )?;
+                }
+                ::std::option::Option::Some(2usize) => {
+                    out.single_master_configuration = crate::runtime::json_read::member(
+                        &mut map,
+                        "SingleMasterConfiguration",
+                        crate::runtime::json_read::Object(
+                            crate::protocol::DeSingleMasterConfiguration,
+                        ),
+                    )?;
+                }
+                ::std::option::Option::Some(3usize) => {
+                    out.tags = crate::runtime::json_read::member(
+                        &mut map,
+                        "Tags",
+                        crate::runtime::json_read::List(
+                            crate::runtime::json_read::Object(crate::protocol::DeTag),
+                        ),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_create_signaling_channel_output(
@@ -196,21 +279,36 @@ pub(crate) fn ser_create_signaling_channel_output(
     }
     w.end_object();
 }
-pub(crate) fn de_create_signaling_channel_output(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::create_signaling_channel::CreateSignalingChannelOutput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::create_signaling_channel::CreateSignalingChannelOutput::default();
-    out.channel_arn = crate::runtime::json::member(
-        obj,
-        "ChannelARN",
-        |v| crate::runtime::json::string(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeCreateSignalingChannelOutput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeCreateSignalingChannelOutput {
+    type Value = crate::operation::create_signaling_channel::CreateSignalingChannelOutput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::create_signaling_channel::CreateSignalingChannelOutput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::create_signaling_channel::CreateSignalingChannelOutput::default();
+        const KEYS: &[&str] = &["ChannelARN"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.channel_arn = crate::runtime::json_read::member(
+                        &mut map,
+                        "ChannelARN",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_create_stream_input(
@@ -249,50 +347,81 @@ pub(crate) fn ser_create_stream_input(
     }
     w.end_object();
 }
-pub(crate) fn de_create_stream_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::create_stream::CreateStreamInput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::create_stream::CreateStreamInput::default();
-    out.device_name = crate::runtime::json::member(
-        obj,
-        "DeviceName",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.stream_name = crate::runtime::json::member(
-        obj,
-        "StreamName",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.media_type = crate::runtime::json::member(
-        obj,
-        "MediaType",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.kms_key_id = crate::runtime::json::member(
-        obj,
-        "KmsKeyId",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.data_retention_in_hours = crate::runtime::json::member(
-        obj,
-        "DataRetentionInHours",
-        |v| crate::runtime::json::integer::<i32>(v),
-    )?;
-    out.tags = crate::runtime::json::member(
-        obj,
-        "Tags",
-        |v| crate::runtime::json::map(
-            v,
-            |k: &str| k.to_string(),
-            |v| crate::runtime::json::string(v),
-        ),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeCreateStreamInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeCreateStreamInput {
+    type Value = crate::operation::create_stream::CreateStreamInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::create_stream::CreateStreamInput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::create_stream::CreateStreamInput::default();
+        const KEYS: &[&str] = &[
+            "DeviceName",
+            "StreamName",
+            "MediaType",
+            "KmsKeyId",
+            "DataRetentionInHours",
+            "Tags",
+        ];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.device_name = crate::runtime::json_read::member(
+                        &mut map,
+                        "DeviceName",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.stream_name = crate::runtime::json_read::member(
+                        &mut map,
+                        "StreamName",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(2usize) => {
+                    out.media_type = crate::runtime::json_read::member(
+                        &mut map,
+                        "MediaType",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(3usize) => {
+                    out.kms_key_id = crate::runtime::json_read::member(
+                        &mut map,
+                        "KmsKeyId",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(4usize) => {
+                    out.data_retention_in_hours = crate::runtime::json_read::member(
+                        &mut map,
+                        "DataRetentionInHours",
+                        crate::runtime::json_read::Int::<i32>::new(),
+                    )?;
+                }
+                ::std::option::Option::Some(5usize) => {
+                    out.tags = crate::runtime::json_read::member(
+                        &mut map,
+                        "Tags",
+                        crate::runtime::json_read::Map::<
+                            ::std::string::String,
+                            _,
+                        >::new(crate::runtime::json_read::Str),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_create_stream_output(
@@ -306,21 +435,36 @@ pub(crate) fn ser_create_stream_output(
     }
     w.end_object();
 }
-pub(crate) fn de_create_stream_output(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::create_stream::CreateStreamOutput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::create_stream::CreateStreamOutput::default();
-    out.stream_arn = crate::runtime::json::member(
-        obj,
-        "StreamARN",
-        |v| crate::runtime::json::string(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeCreateStreamOutput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeCreateStreamOutput {
+    type Value = crate::operation::create_stream::CreateStreamOutput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::create_stream::CreateStreamOutput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::create_stream::CreateStreamOutput::default();
+        const KEYS: &[&str] = &["StreamARN"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.stream_arn = crate::runtime::json_read::member(
+                        &mut map,
+                        "StreamARN",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_delete_edge_configuration_input(
@@ -338,26 +482,43 @@ pub(crate) fn ser_delete_edge_configuration_input(
     }
     w.end_object();
 }
-pub(crate) fn de_delete_edge_configuration_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::delete_edge_configuration::DeleteEdgeConfigurationInput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::delete_edge_configuration::DeleteEdgeConfigurationInput::default();
-    out.stream_name = crate::runtime::json::member(
-        obj,
-        "StreamName",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.stream_arn = crate::runtime::json::member(
-        obj,
-        "StreamARN",
-        |v| crate::runtime::json::string(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeDeleteEdgeConfigurationInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeDeleteEdgeConfigurationInput {
+    type Value = crate::operation::delete_edge_configuration::DeleteEdgeConfigurationInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::delete_edge_configuration::DeleteEdgeConfigurationInput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::delete_edge_configuration::DeleteEdgeConfigurationInput::default();
+        const KEYS: &[&str] = &["StreamName", "StreamARN"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.stream_name = crate::runtime::json_read::member(
+                        &mut map,
+                        "StreamName",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.stream_arn = crate::runtime::json_read::member(
+                        &mut map,
+                        "StreamARN",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_delete_edge_configuration_output(
@@ -367,16 +528,25 @@ pub(crate) fn ser_delete_edge_configuration_output(
     w.begin_object();
     w.end_object();
 }
-pub(crate) fn de_delete_edge_configuration_output(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::delete_edge_configuration::DeleteEdgeConfigurationOutput,
-    crate::runtime::json::DeserializeError,
-> {
-    crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::delete_edge_configuration::DeleteEdgeConfigurationOutput::default();
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeDeleteEdgeConfigurationOutput;
+impl<'de> crate::runtime::json_read::ReadObject<'de>
+for DeDeleteEdgeConfigurationOutput {
+    type Value = crate::operation::delete_edge_configuration::DeleteEdgeConfigurationOutput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::delete_edge_configuration::DeleteEdgeConfigurationOutput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::delete_edge_configuration::DeleteEdgeConfigurationOutput::default();
+        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
+            crate::runtime::json_read::skip(&mut map)?;
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_delete_signaling_channel_input(
@@ -394,26 +564,43 @@ pub(crate) fn ser_delete_signaling_channel_input(
     }
     w.end_object();
 }
-pub(crate) fn de_delete_signaling_channel_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::delete_signaling_channel::DeleteSignalingChannelInput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::delete_signaling_channel::DeleteSignalingChannelInput::default();
-    out.channel_arn = crate::runtime::json::member(
-        obj,
-        "ChannelARN",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.current_version = crate::runtime::json::member(
-        obj,
-        "CurrentVersion",
-        |v| crate::runtime::json::string(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeDeleteSignalingChannelInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeDeleteSignalingChannelInput {
+    type Value = crate::operation::delete_signaling_channel::DeleteSignalingChannelInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::delete_signaling_channel::DeleteSignalingChannelInput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::delete_signaling_channel::DeleteSignalingChannelInput::default();
+        const KEYS: &[&str] = &["ChannelARN", "CurrentVersion"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.channel_arn = crate::runtime::json_read::member(
+                        &mut map,
+                        "ChannelARN",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.current_version = crate::runtime::json_read::member(
+                        &mut map,
+                        "CurrentVersion",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_delete_signaling_channel_output(
@@ -423,16 +610,24 @@ pub(crate) fn ser_delete_signaling_channel_output(
     w.begin_object();
     w.end_object();
 }
-pub(crate) fn de_delete_signaling_channel_output(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::delete_signaling_channel::DeleteSignalingChannelOutput,
-    crate::runtime::json::DeserializeError,
-> {
-    crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::delete_signaling_channel::DeleteSignalingChannelOutput::default();
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeDeleteSignalingChannelOutput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeDeleteSignalingChannelOutput {
+    type Value = crate::operation::delete_signaling_channel::DeleteSignalingChannelOutput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::delete_signaling_channel::DeleteSignalingChannelOutput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::delete_signaling_channel::DeleteSignalingChannelOutput::default();
+        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
+            crate::runtime::json_read::skip(&mut map)?;
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_delete_stream_input(
@@ -450,26 +645,43 @@ pub(crate) fn ser_delete_stream_input(
     }
     w.end_object();
 }
-pub(crate) fn de_delete_stream_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::delete_stream::DeleteStreamInput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::delete_stream::DeleteStreamInput::default();
-    out.stream_arn = crate::runtime::json::member(
-        obj,
-        "StreamARN",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.current_version = crate::runtime::json::member(
-        obj,
-        "CurrentVersion",
-        |v| crate::runtime::json::string(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeDeleteStreamInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeDeleteStreamInput {
+    type Value = crate::operation::delete_stream::DeleteStreamInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::delete_stream::DeleteStreamInput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::delete_stream::DeleteStreamInput::default();
+        const KEYS: &[&str] = &["StreamARN", "CurrentVersion"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.stream_arn = crate::runtime::json_read::member(
+                        &mut map,
+                        "StreamARN",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.current_version = crate::runtime::json_read::member(
+                        &mut map,
+                        "CurrentVersion",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_delete_stream_output(
@@ -479,16 +691,24 @@ pub(crate) fn ser_delete_stream_output(
     w.begin_object();
     w.end_object();
 }
-pub(crate) fn de_delete_stream_output(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::delete_stream::DeleteStreamOutput,
-    crate::runtime::json::DeserializeError,
-> {
-    crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::delete_stream::DeleteStreamOutput::default();
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeDeleteStreamOutput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeDeleteStreamOutput {
+    type Value = crate::operation::delete_stream::DeleteStreamOutput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::delete_stream::DeleteStreamOutput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::delete_stream::DeleteStreamOutput::default();
+        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
+            crate::runtime::json_read::skip(&mut map)?;
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_deletion_config(
@@ -510,31 +730,53 @@ pub(crate) fn ser_deletion_config(
     }
     w.end_object();
 }
-pub(crate) fn de_deletion_config(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::types::DeletionConfig,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::types::DeletionConfig::default();
-    out.edge_retention_in_hours = crate::runtime::json::member(
-        obj,
-        "EdgeRetentionInHours",
-        |v| crate::runtime::json::integer::<i32>(v),
-    )?;
-    out.local_size_config = crate::runtime::json::member(
-        obj,
-        "LocalSizeConfig",
-        |v| crate::protocol::de_local_size_config(v),
-    )?;
-    out.delete_after_upload = crate::runtime::json::member(
-        obj,
-        "DeleteAfterUpload",
-        |v| crate::runtime::json::bool(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeDeletionConfig;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeDeletionConfig {
+    type Value = crate::types::DeletionConfig;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::DeletionConfig, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::DeletionConfig::default();
+        const KEYS: &[&str] = &[
+            "EdgeRetentionInHours",
+            "LocalSizeConfig",
+            "DeleteAfterUpload",
+        ];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.edge_retention_in_hours = crate::runtime::json_read::member(
+                        &mut map,
+                        "EdgeRetentionInHours",
+                        crate::runtime::json_read::Int::<i32>::new(),
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.local_size_config = crate::runtime::json_read::member(
+                        &mut map,
+                        "LocalSizeConfig",
+                        crate::runtime::json_read::Object(
+                            crate::protocol::DeLocalSizeConfig,
+                        ),
+                    )?;
+                }
+                ::std::option::Option::Some(2usize) => {
+                    out.delete_after_upload = crate::runtime::json_read::member(
+                        &mut map,
+                        "DeleteAfterUpload",
+                        crate::runtime::json_read::Bool,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_describe_edge_configuration_input(
@@ -552,26 +794,44 @@ pub(crate) fn ser_describe_edge_configuration_input(
     }
     w.end_object();
 }
-pub(crate) fn de_describe_edge_configuration_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::describe_edge_configuration::DescribeEdgeConfigurationInput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::describe_edge_configuration::DescribeEdgeConfigurationInput::default();
-    out.stream_name = crate::runtime::json::member(
-        obj,
-        "StreamName",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.stream_arn = crate::runtime::json::member(
-        obj,
-        "StreamARN",
-        |v| crate::runtime::json::string(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeDescribeEdgeConfigurationInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de>
+for DeDescribeEdgeConfigurationInput {
+    type Value = crate::operation::describe_edge_configuration::DescribeEdgeConfigurationInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::describe_edge_configuration::DescribeEdgeConfigurationInput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::describe_edge_configuration::DescribeEdgeConfigurationInput::default();
+        const KEYS: &[&str] = &["StreamName", "StreamARN"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.stream_name = crate::runtime::json_read::member(
+                        &mut map,
+                        "StreamName",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.stream_arn = crate::runtime::json_read::member(
+                        &mut map,
+                        "StreamARN",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_describe_edge_configuration_output(
@@ -613,62 +873,103 @@ pub(crate) fn ser_describe_edge_configuration_output(
     }
     w.end_object();
 }
-pub(crate) fn de_describe_edge_configuration_output(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::describe_edge_configuration::DescribeEdgeConfigurationOutput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::describe_edge_configuration::DescribeEdgeConfigurationOutput::default();
-    out.stream_name = crate::runtime::json::member(
-        obj,
-        "StreamName",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.stream_arn = crate::runtime::json::member(
-        obj,
-        "StreamARN",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.creation_time = crate::runtime::json::member(
-        obj,
-        "CreationTime",
-        |v| crate::runtime::json::timestamp(
-            v,
-            crate::runtime::datetime::Format::EpochSeconds,
-        ),
-    )?;
-    out.last_updated_time = crate::runtime::json::member(
-        obj,
-        "LastUpdatedTime",
-        |v| crate::runtime::json::timestamp(
-            v,
-            crate::runtime::datetime::Format::EpochSeconds,
-        ),
-    )?;
-    out.sync_status = crate::runtime::json::member(
-        obj,
-        "SyncStatus",
-        |v| crate::runtime::json::string(v).map(crate::types::SyncStatus::from),
-    )?;
-    out.failed_status_details = crate::runtime::json::member(
-        obj,
-        "FailedStatusDetails",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.edge_config = crate::runtime::json::member(
-        obj,
-        "EdgeConfig",
-        |v| crate::protocol::de_edge_config(v),
-    )?;
-    out.edge_agent_status = crate::runtime::json::member(
-        obj,
-        "EdgeAgentStatus",
-        |v| crate::protocol::de_edge_agent_status(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeDescribeEdgeConfigurationOutput;
+impl<'de> crate::runtime::json_read::ReadObject<'de>
+for DeDescribeEdgeConfigurationOutput {
+    type Value = crate::operation::describe_edge_configuration::DescribeEdgeConfigurationOutput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::describe_edge_configuration::DescribeEdgeConfigurationOutput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::describe_edge_configuration::DescribeEdgeConfigurationOutput::default();
+        const KEYS: &[&str] = &[
+            "StreamName",
+            "StreamARN",
+            "CreationTime",
+            "LastUpdatedTime",
+            "SyncStatus",
+            "FailedStatusDetails",
+            "EdgeConfig",
+            "EdgeAgentStatus",
+        ];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.stream_name = crate::runtime::json_read::member(
+                        &mut map,
+                        "StreamName",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.stream_arn = crate::runtime::json_read::member(
+                        &mut map,
+                        "StreamARN",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(2usize) => {
+                    out.creation_time = crate::runtime::json_read::member(
+                        &mut map,
+                        "CreationTime",
+                        crate::runtime::json_read::Timestamp(
+                            crate::runtime::datetime::Format::EpochSeconds,
+                        ),
+                    )?;
+                }
+                ::std::option::Option::Some(3usize) => {
+                    out.last_updated_time = crate::runtime::json_read::member(
+                        &mut map,
+                        "LastUpdatedTime",
+                        crate::runtime::json_read::Timestamp(
+                            crate::runtime::datetime::Format::EpochSeconds,
+                        ),
+                    )?;
+                }
+                ::std::option::Option::Some(4usize) => {
+                    out.sync_status = crate::runtime::json_read::member(
+                        &mut map,
+                        "SyncStatus",
+                        crate::runtime::json_read::Enum::<
+                            crate::types::SyncStatus,
+                        >::new(),
+                    )?;
+                }
+                ::std::option::Option::Some(5usize) => {
+                    out.failed_status_details = crate::runtime::json_read::member(
+                        &mut map,
+                        "FailedStatusDetails",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(6usize) => {
+                    out.edge_config = crate::runtime::json_read::member(
+                        &mut map,
+                        "EdgeConfig",
+                        crate::runtime::json_read::Object(crate::protocol::DeEdgeConfig),
+                    )?;
+                }
+                ::std::option::Option::Some(7usize) => {
+                    out.edge_agent_status = crate::runtime::json_read::member(
+                        &mut map,
+                        "EdgeAgentStatus",
+                        crate::runtime::json_read::Object(
+                            crate::protocol::DeEdgeAgentStatus,
+                        ),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_describe_image_generation_configuration_input(
@@ -686,26 +987,44 @@ pub(crate) fn ser_describe_image_generation_configuration_input(
     }
     w.end_object();
 }
-pub(crate) fn de_describe_image_generation_configuration_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::describe_image_generation_configuration::DescribeImageGenerationConfigurationInput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::describe_image_generation_configuration::DescribeImageGenerationConfigurationInput::default();
-    out.stream_name = crate::runtime::json::member(
-        obj,
-        "StreamName",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.stream_arn = crate::runtime::json::member(
-        obj,
-        "StreamARN",
-        |v| crate::runtime::json::string(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeDescribeImageGenerationConfigurationInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de>
+for DeDescribeImageGenerationConfigurationInput {
+    type Value = crate::operation::describe_image_generation_configuration::DescribeImageGenerationConfigurationInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::describe_image_generation_configuration::DescribeImageGenerationConfigurationInput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::describe_image_generation_configuration::DescribeImageGenerationConfigurationInput::default();
+        const KEYS: &[&str] = &["StreamName", "StreamARN"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.stream_name = crate::runtime::json_read::member(
+                        &mut map,
+                        "StreamName",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.stream_arn = crate::runtime::json_read::member(
+                        &mut map,
+                        "StreamARN",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_describe_image_generation_configuration_output(
@@ -719,21 +1038,39 @@ pub(crate) fn ser_describe_image_generation_configuration_output(
     }
     w.end_object();
 }
-pub(crate) fn de_describe_image_generation_configuration_output(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::describe_image_generation_configuration::DescribeImageGenerationConfigurationOutput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::describe_image_generation_configuration::DescribeImageGenerationConfigurationOutput::default();
-    out.image_generation_configuration = crate::runtime::json::member(
-        obj,
-        "ImageGenerationConfiguration",
-        |v| crate::protocol::de_image_generation_configuration(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeDescribeImageGenerationConfigurationOutput;
+impl<'de> crate::runtime::json_read::ReadObject<'de>
+for DeDescribeImageGenerationConfigurationOutput {
+    type Value = crate::operation::describe_image_generation_configuration::DescribeImageGenerationConfigurationOutput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::describe_image_generation_configuration::DescribeImageGenerationConfigurationOutput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::describe_image_generation_configuration::DescribeImageGenerationConfigurationOutput::default();
+        const KEYS: &[&str] = &["ImageGenerationConfiguration"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.image_generation_configuration = crate::runtime::json_read::member(
+                        &mut map,
+                        "ImageGenerationConfiguration",
+                        crate::runtime::json_read::Object(
+                            crate::protocol::DeImageGenerationConfiguration,
+                        ),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_describe_mapped_resource_configuration_input(
@@ -759,36 +1096,58 @@ pub(crate) fn ser_describe_mapped_resource_configuration_input(
     }
     w.end_object();
 }
-pub(crate) fn de_describe_mapped_resource_configuration_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::describe_mapped_resource_configuration::DescribeMappedResourceConfigurationInput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::describe_mapped_resource_configuration::DescribeMappedResourceConfigurationInput::default();
-    out.stream_name = crate::runtime::json::member(
-        obj,
-        "StreamName",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.stream_arn = crate::runtime::json::member(
-        obj,
-        "StreamARN",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.max_results = crate::runtime::json::member(
-        obj,
-        "MaxResults",
-        |v| crate::runtime::json::integer::<i32>(v),
-    )?;
-    out.next_token = crate::runtime::json::member(
-        obj,
-        "NextToken",
-        |v| crate::runtime::json::string(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeDescribeMappedResourceConfigurationInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de>
+for DeDescribeMappedResourceConfigurationInput {
+    type Value = crate::operation::describe_mapped_resource_configuration::DescribeMappedResourceConfigurationInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::describe_mapped_resource_configuration::DescribeMappedResourceConfigurationInput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::describe_mapped_resource_configuration::DescribeMappedResourceConfigurationInput::default();
+        const KEYS: &[&str] = &["StreamName", "StreamARN", "MaxResults", "NextToken"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.stream_name = crate::runtime::json_read::member(
+                        &mut map,
+                        "StreamName",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.stream_arn = crate::runtime::json_read::member(
+                        &mut map,
+                        "StreamARN",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(2usize) => {
+                    out.max_results = crate::runtime::json_read::member(
+                        &mut map,
+                        "MaxResults",
+                        crate::runtime::json_read::Int::<i32>::new(),
+                    )?;
+                }
+                ::std::option::Option::Some(3usize) => {
+                    out.next_token = crate::runtime::json_read::member(
+                        &mut map,
+                        "NextToken",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_describe_mapped_resource_configuration_output(
@@ -811,29 +1170,48 @@ pub(crate) fn ser_describe_mapped_resource_configuration_output(
     }
     w.end_object();
 }
-pub(crate) fn de_describe_mapped_resource_configuration_output(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::describe_mapped_resource_configuration::DescribeMappedResourceConfigurationOutput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::describe_mapped_resource_configuration::DescribeMappedResourceConfigurationOutput::default();
-    out.mapped_resource_configuration_list = crate::runtime::json::member(
-        obj,
-        "MappedResourceConfigurationList",
-        |v| crate::runtime::json::list(
-            v,
-            |v| crate::protocol::de_mapped_resource_configuration_list_item(v),
-        ),
-    )?;
-    out.next_token = crate::runtime::json::member(
-        obj,
-        "NextToken",
-        |v| crate::runtime::json::string(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeDescribeMappedResourceConfigurationOutput;
+impl<'de> crate::runtime::json_read::ReadObject<'de>
+for DeDescribeMappedResourceConfigurationOutput {
+    type Value = crate::operation::describe_mapped_resource_configuration::DescribeMappedResourceConfigurationOutput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::describe_mapped_resource_configuration::DescribeMappedResourceConfigurationOutput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::describe_mapped_resource_configuration::DescribeMappedResourceConfigurationOutput::default();
+        const KEYS: &[&str] = &["MappedResourceConfigurationList", "NextToken"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.mapped_resource_configuration_list = crate::runtime::json_read::member(
+                        &mut map,
+                        "MappedResourceConfigurationList",
+                        crate::runtime::json_read::List(
+                            crate::runtime::json_read::Object(
+                                crate::protocol::DeMappedResourceConfigurationListItem,
+                            ),
+                        ),
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.next_token = crate::runtime::json_read::member(
+                        &mut map,
+                        "NextToken",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_describe_media_storage_configuration_input(
@@ -851,26 +1229,44 @@ pub(crate) fn ser_describe_media_storage_configuration_input(
     }
     w.end_object();
 }
-pub(crate) fn de_describe_media_storage_configuration_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::describe_media_storage_configuration::DescribeMediaStorageConfigurationInput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::describe_media_storage_configuration::DescribeMediaStorageConfigurationInput::default();
-    out.channel_name = crate::runtime::json::member(
-        obj,
-        "ChannelName",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.channel_arn = crate::runtime::json::member(
-        obj,
-        "ChannelARN",
-        |v| crate::runtime::json::string(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeDescribeMediaStorageConfigurationInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de>
+for DeDescribeMediaStorageConfigurationInput {
+    type Value = crate::operation::describe_media_storage_configuration::DescribeMediaStorageConfigurationInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::describe_media_storage_configuration::DescribeMediaStorageConfigurationInput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::describe_media_storage_configuration::DescribeMediaStorageConfigurationInput::default();
+        const KEYS: &[&str] = &["ChannelName", "ChannelARN"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.channel_name = crate::runtime::json_read::member(
+                        &mut map,
+                        "ChannelName",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.channel_arn = crate::runtime::json_read::member(
+                        &mut map,
+                        "ChannelARN",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_describe_media_storage_configuration_output(
@@ -884,21 +1280,39 @@ pub(crate) fn ser_describe_media_storage_configuration_output(
     }
     w.end_object();
 }
-pub(crate) fn de_describe_media_storage_configuration_output(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::describe_media_storage_configuration::DescribeMediaStorageConfigurationOutput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::describe_media_storage_configuration::DescribeMediaStorageConfigurationOutput::default();
-    out.media_storage_configuration = crate::runtime::json::member(
-        obj,
-        "MediaStorageConfiguration",
-        |v| crate::protocol::de_media_storage_configuration(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeDescribeMediaStorageConfigurationOutput;
+impl<'de> crate::runtime::json_read::ReadObject<'de>
+for DeDescribeMediaStorageConfigurationOutput {
+    type Value = crate::operation::describe_media_storage_configuration::DescribeMediaStorageConfigurationOutput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::describe_media_storage_configuration::DescribeMediaStorageConfigurationOutput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::describe_media_storage_configuration::DescribeMediaStorageConfigurationOutput::default();
+        const KEYS: &[&str] = &["MediaStorageConfiguration"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.media_storage_configuration = crate::runtime::json_read::member(
+                        &mut map,
+                        "MediaStorageConfiguration",
+                        crate::runtime::json_read::Object(
+                            crate::protocol::DeMediaStorageConfiguration,
+                        ),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_describe_notification_configuration_input(
@@ -916,26 +1330,44 @@ pub(crate) fn ser_describe_notification_configuration_input(
     }
     w.end_object();
 }
-pub(crate) fn de_describe_notification_configuration_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::describe_notification_configuration::DescribeNotificationConfigurationInput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::describe_notification_configuration::DescribeNotificationConfigurationInput::default();
-    out.stream_name = crate::runtime::json::member(
-        obj,
-        "StreamName",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.stream_arn = crate::runtime::json::member(
-        obj,
-        "StreamARN",
-        |v| crate::runtime::json::string(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeDescribeNotificationConfigurationInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de>
+for DeDescribeNotificationConfigurationInput {
+    type Value = crate::operation::describe_notification_configuration::DescribeNotificationConfigurationInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::describe_notification_configuration::DescribeNotificationConfigurationInput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::describe_notification_configuration::DescribeNotificationConfigurationInput::default();
+        const KEYS: &[&str] = &["StreamName", "StreamARN"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.stream_name = crate::runtime::json_read::member(
+                        &mut map,
+                        "StreamName",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.stream_arn = crate::runtime::json_read::member(
+                        &mut map,
+                        "StreamARN",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_describe_notification_configuration_output(
@@ -949,21 +1381,39 @@ pub(crate) fn ser_describe_notification_configuration_output(
     }
     w.end_object();
 }
-pub(crate) fn de_describe_notification_configuration_output(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::describe_notification_configuration::DescribeNotificationConfigurationOutput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::describe_notification_configuration::DescribeNotificationConfigurationOutput::default();
-    out.notification_configuration = crate::runtime::json::member(
-        obj,
-        "NotificationConfiguration",
-        |v| crate::protocol::de_notification_configuration(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeDescribeNotificationConfigurationOutput;
+impl<'de> crate::runtime::json_read::ReadObject<'de>
+for DeDescribeNotificationConfigurationOutput {
+    type Value = crate::operation::describe_notification_configuration::DescribeNotificationConfigurationOutput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::describe_notification_configuration::DescribeNotificationConfigurationOutput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::describe_notification_configuration::DescribeNotificationConfigurationOutput::default();
+        const KEYS: &[&str] = &["NotificationConfiguration"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.notification_configuration = crate::runtime::json_read::member(
+                        &mut map,
+                        "NotificationConfiguration",
+                        crate::runtime::json_read::Object(
+                            crate::protocol::DeNotificationConfiguration,
+                        ),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_describe_signaling_channel_input(
@@ -981,26 +1431,44 @@ pub(crate) fn ser_describe_signaling_channel_input(
     }
     w.end_object();
 }
-pub(crate) fn de_describe_signaling_channel_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::describe_signaling_channel::DescribeSignalingChannelInput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::describe_signaling_channel::DescribeSignalingChannelInput::default();
-    out.channel_name = crate::runtime::json::member(
-        obj,
-        "ChannelName",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.channel_arn = crate::runtime::json::member(
-        obj,
-        "ChannelARN",
-        |v| crate::runtime::json::string(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeDescribeSignalingChannelInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de>
+for DeDescribeSignalingChannelInput {
+    type Value = crate::operation::describe_signaling_channel::DescribeSignalingChannelInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::describe_signaling_channel::DescribeSignalingChannelInput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::describe_signaling_channel::DescribeSignalingChannelInput::default();
+        const KEYS: &[&str] = &["ChannelName", "ChannelARN"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.channel_name = crate::runtime::json_read::member(
+                        &mut map,
+                        "ChannelName",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.channel_arn = crate::runtime::json_read::member(
+                        &mut map,
+                        "ChannelARN",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_describe_signaling_channel_output(
@@ -1014,21 +1482,37 @@ pub(crate) fn ser_describe_signaling_channel_output(
     }
     w.end_object();
 }
-pub(crate) fn de_describe_signaling_channel_output(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::describe_signaling_channel::DescribeSignalingChannelOutput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::describe_signaling_channel::DescribeSignalingChannelOutput::default();
-    out.channel_info = crate::runtime::json::member(
-        obj,
-        "ChannelInfo",
-        |v| crate::protocol::de_channel_info(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeDescribeSignalingChannelOutput;
+impl<'de> crate::runtime::json_read::ReadObject<'de>
+for DeDescribeSignalingChannelOutput {
+    type Value = crate::operation::describe_signaling_channel::DescribeSignalingChannelOutput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::describe_signaling_channel::DescribeSignalingChannelOutput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::describe_signaling_channel::DescribeSignalingChannelOutput::default();
+        const KEYS: &[&str] = &["ChannelInfo"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.channel_info = crate::runtime::json_read::member(
+                        &mut map,
+                        "ChannelInfo",
+                        crate::runtime::json_read::Object(crate::protocol::DeChannelInfo),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_describe_stream_input(
@@ -1046,26 +1530,43 @@ pub(crate) fn ser_describe_stream_input(
     }
     w.end_object();
 }
-pub(crate) fn de_describe_stream_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::describe_stream::DescribeStreamInput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::describe_stream::DescribeStreamInput::default();
-    out.stream_name = crate::runtime::json::member(
-        obj,
-        "StreamName",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.stream_arn = crate::runtime::json::member(
-        obj,
-        "StreamARN",
-        |v| crate::runtime::json::string(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeDescribeStreamInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeDescribeStreamInput {
+    type Value = crate::operation::describe_stream::DescribeStreamInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::describe_stream::DescribeStreamInput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::describe_stream::DescribeStreamInput::default();
+        const KEYS: &[&str] = &["StreamName", "StreamARN"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.stream_name = crate::runtime::json_read::member(
+                        &mut map,
+                        "StreamName",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.stream_arn = crate::runtime::json_read::member(
+                        &mut map,
+                        "StreamARN",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_describe_stream_output(
@@ -1079,21 +1580,36 @@ pub(crate) fn ser_describe_stream_output(
     }
     w.end_object();
 }
-pub(crate) fn de_describe_stream_output(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::describe_stream::DescribeStreamOutput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::describe_stream::DescribeStreamOutput::default();
-    out.stream_info = crate::runtime::json::member(
-        obj,
-        "StreamInfo",
-        |v| crate::protocol::de_stream_info(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeDescribeStreamOutput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeDescribeStreamOutput {
+    type Value = crate::operation::describe_stream::DescribeStreamOutput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::describe_stream::DescribeStreamOutput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::describe_stream::DescribeStreamOutput::default();
+        const KEYS: &[&str] = &["StreamInfo"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.stream_info = crate::runtime::json_read::member(
+                        &mut map,
+                        "StreamInfo",
+                        crate::runtime::json_read::Object(crate::protocol::DeStreamInfo),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_edge_agent_status(
@@ -1111,26 +1627,44 @@ pub(crate) fn ser_edge_agent_status(
     }
     w.end_object();
 }
-pub(crate) fn de_edge_agent_status(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::types::EdgeAgentStatus,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::types::EdgeAgentStatus::default();
-    out.last_recorder_status = crate::runtime::json::member(
-        obj,
-        "LastRecorderStatus",
-        |v| crate::protocol::de_last_recorder_status(v),
-    )?;
-    out.last_uploader_status = crate::runtime::json::member(
-        obj,
-        "LastUploaderStatus",
-        |v| crate::protocol::de_last_uploader_status(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeEdgeAgentStatus;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeEdgeAgentStatus {
+    type Value = crate::types::EdgeAgentStatus;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::EdgeAgentStatus, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::EdgeAgentStatus::default();
+        const KEYS: &[&str] = &["LastRecorderStatus", "LastUploaderStatus"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.last_recorder_status = crate::runtime::json_read::member(
+                        &mut map,
+                        "LastRecorderStatus",
+                        crate::runtime::json_read::Object(
+                            crate::protocol::DeLastRecorderStatus,
+                        ),
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.last_uploader_status = crate::runtime::json_read::member(
+                        &mut map,
+                        "LastUploaderStatus",
+                        crate::runtime::json_read::Object(
+                            crate::protocol::DeLastUploaderStatus,
+                        ),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_edge_config(
@@ -1156,36 +1690,65 @@ pub(crate) fn ser_edge_config(
     }
     w.end_object();
 }
-pub(crate) fn de_edge_config(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::types::EdgeConfig,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::types::EdgeConfig::default();
-    out.hub_device_arn = crate::runtime::json::member(
-        obj,
-        "HubDeviceArn",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.recorder_config = crate::runtime::json::member(
-        obj,
-        "RecorderConfig",
-        |v| crate::protocol::de_recorder_config(v),
-    )?;
-    out.uploader_config = crate::runtime::json::member(
-        obj,
-        "UploaderConfig",
-        |v| crate::protocol::de_uploader_config(v),
-    )?;
-    out.deletion_config = crate::runtime::json::member(
-        obj,
-        "DeletionConfig",
-        |v| crate::protocol::de_deletion_config(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeEdgeConfig;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeEdgeConfig {
+    type Value = crate::types::EdgeConfig;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::EdgeConfig, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::EdgeConfig::default();
+        const KEYS: &[&str] = &[
+            "HubDeviceArn",
+            "RecorderConfig",
+            "UploaderConfig",
+            "DeletionConfig",
+        ];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.hub_device_arn = crate::runtime::json_read::member(
+                        &mut map,
+                        "HubDeviceArn",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.recorder_config = crate::runtime::json_read::member(
+                        &mut map,
+                        "RecorderConfig",
+                        crate::runtime::json_read::Object(
+                            crate::protocol::DeRecorderConfig,
+                        ),
+                    )?;
+                }
+                ::std::option::Option::Some(2usize) => {
+                    out.uploader_config = crate::runtime::json_read::member(
+                        &mut map,
+                        "UploaderConfig",
+                        crate::runtime::json_read::Object(
+                            crate::protocol::DeUploaderConfig,
+                        ),
+                    )?;
+                }
+                ::std::option::Option::Some(3usize) => {
+                    out.deletion_config = crate::runtime::json_read::member(
+                        &mut map,
+                        "DeletionConfig",
+                        crate::runtime::json_read::Object(
+                            crate::protocol::DeDeletionConfig,
+                        ),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_get_data_endpoint_input(
@@ -1207,31 +1770,50 @@ pub(crate) fn ser_get_data_endpoint_input(
     }
     w.end_object();
 }
-pub(crate) fn de_get_data_endpoint_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::get_data_endpoint::GetDataEndpointInput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::get_data_endpoint::GetDataEndpointInput::default();
-    out.stream_name = crate::runtime::json::member(
-        obj,
-        "StreamName",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.stream_arn = crate::runtime::json::member(
-        obj,
-        "StreamARN",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.api_name = crate::runtime::json::member(
-        obj,
-        "APIName",
-        |v| crate::runtime::json::string(v).map(crate::types::ApiName::from),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeGetDataEndpointInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeGetDataEndpointInput {
+    type Value = crate::operation::get_data_endpoint::GetDataEndpointInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::get_data_endpoint::GetDataEndpointInput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::get_data_endpoint::GetDataEndpointInput::default();
+        const KEYS: &[&str] = &["StreamName", "StreamARN", "APIName"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.stream_name = crate::runtime::json_read::member(
+                        &mut map,
+                        "StreamName",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.stream_arn = crate::runtime::json_read::member(
+                        &mut map,
+                        "StreamARN",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(2usize) => {
+                    out.api_name = crate::runtime::json_read::member(
+                        &mut map,
+                        "APIName",
+                        crate::runtime::json_read::Enum::<crate::types::ApiName>::new(),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_get_data_endpoint_output(
@@ -1245,21 +1827,36 @@ pub(crate) fn ser_get_data_endpoint_output(
     }
     w.end_object();
 }
-pub(crate) fn de_get_data_endpoint_output(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::get_data_endpoint::GetDataEndpointOutput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::get_data_endpoint::GetDataEndpointOutput::default();
-    out.data_endpoint = crate::runtime::json::member(
-        obj,
-        "DataEndpoint",
-        |v| crate::runtime::json::string(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeGetDataEndpointOutput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeGetDataEndpointOutput {
+    type Value = crate::operation::get_data_endpoint::GetDataEndpointOutput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::get_data_endpoint::GetDataEndpointOutput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::get_data_endpoint::GetDataEndpointOutput::default();
+        const KEYS: &[&str] = &["DataEndpoint"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.data_endpoint = crate::runtime::json_read::member(
+                        &mut map,
+                        "DataEndpoint",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_get_signaling_channel_endpoint_input(
@@ -1279,26 +1876,49 @@ pub(crate) fn ser_get_signaling_channel_endpoint_input(
     }
     w.end_object();
 }
-pub(crate) fn de_get_signaling_channel_endpoint_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::get_signaling_channel_endpoint::GetSignalingChannelEndpointInput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::get_signaling_channel_endpoint::GetSignalingChannelEndpointInput::default();
-    out.channel_arn = crate::runtime::json::member(
-        obj,
-        "ChannelARN",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.single_master_channel_endpoint_configuration = crate::runtime::json::member(
-        obj,
-        "SingleMasterChannelEndpointConfiguration",
-        |v| crate::protocol::de_single_master_channel_endpoint_configuration(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeGetSignalingChannelEndpointInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de>
+for DeGetSignalingChannelEndpointInput {
+    type Value = crate::operation::get_signaling_channel_endpoint::GetSignalingChannelEndpointInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::get_signaling_channel_endpoint::GetSignalingChannelEndpointInput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::get_signaling_channel_endpoint::GetSignalingChannelEndpointInput::default();
+        const KEYS: &[&str] = &[
+            "ChannelARN",
+            "SingleMasterChannelEndpointConfiguration",
+        ];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.channel_arn = crate::runtime::json_read::member(
+                        &mut map,
+                        "ChannelARN",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.single_master_channel_endpoint_configuration = crate::runtime::json_read::member(
+                        &mut map,
+                        "SingleMasterChannelEndpointConfiguration",
+                        crate::runtime::json_read::Object(
+                            crate::protocol::DeSingleMasterChannelEndpointConfiguration,
+                        ),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_get_signaling_channel_endpoint_output(
@@ -1316,24 +1936,41 @@ pub(crate) fn ser_get_signaling_channel_endpoint_output(
     }
     w.end_object();
 }
-pub(crate) fn de_get_signaling_channel_endpoint_output(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::get_signaling_channel_endpoint::GetSignalingChannelEndpointOutput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::get_signaling_channel_endpoint::GetSignalingChannelEndpointOutput::default();
-    out.resource_endpoint_list = crate::runtime::json::member(
-        obj,
-        "ResourceEndpointList",
-        |v| crate::runtime::json::list(
-            v,
-            |v| crate::protocol::de_resource_endpoint_list_item(v),
-        ),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeGetSignalingChannelEndpointOutput;
+impl<'de> crate::runtime::json_read::ReadObject<'de>
+for DeGetSignalingChannelEndpointOutput {
+    type Value = crate::operation::get_signaling_channel_endpoint::GetSignalingChannelEndpointOutput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::get_signaling_channel_endpoint::GetSignalingChannelEndpointOutput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::get_signaling_channel_endpoint::GetSignalingChannelEndpointOutput::default();
+        const KEYS: &[&str] = &["ResourceEndpointList"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.resource_endpoint_list = crate::runtime::json_read::member(
+                        &mut map,
+                        "ResourceEndpointList",
+                        crate::runtime::json_read::List(
+                            crate::runtime::json_read::Object(
+                                crate::protocol::DeResourceEndpointListItem,
+                            ),
+                        ),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_image_generation_configuration(
@@ -1380,60 +2017,100 @@ pub(crate) fn ser_image_generation_configuration(
     }
     w.end_object();
 }
-pub(crate) fn de_image_generation_configuration(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::types::ImageGenerationConfiguration,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::types::ImageGenerationConfiguration::default();
-    out.status = crate::runtime::json::member(
-        obj,
-        "Status",
-        |v| crate::runtime::json::string(v).map(crate::types::ConfigurationStatus::from),
-    )?;
-    out.image_selector_type = crate::runtime::json::member(
-        obj,
-        "ImageSelectorType",
-        |v| crate::runtime::json::string(v).map(crate::types::ImageSelectorType::from),
-    )?;
-    out.destination_config = crate::runtime::json::member(
-        obj,
-        "DestinationConfig",
-        |v| crate::protocol::de_image_generation_destination_config(v),
-    )?;
-    out.sampling_interval = crate::runtime::json::member(
-        obj,
-        "SamplingInterval",
-        |v| crate::runtime::json::integer::<i32>(v),
-    )?;
-    out.format = crate::runtime::json::member(
-        obj,
-        "Format",
-        |v| crate::runtime::json::string(v).map(crate::types::Format::from),
-    )?;
-    out.format_config = crate::runtime::json::member(
-        obj,
-        "FormatConfig",
-        |v| crate::runtime::json::map(
-            v,
-            |k: &str| crate::types::FormatConfigKey::from(k),
-            |v| crate::runtime::json::string(v),
-        ),
-    )?;
-    out.width_pixels = crate::runtime::json::member(
-        obj,
-        "WidthPixels",
-        |v| crate::runtime::json::integer::<i32>(v),
-    )?;
-    out.height_pixels = crate::runtime::json::member(
-        obj,
-        "HeightPixels",
-        |v| crate::runtime::json::integer::<i32>(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeImageGenerationConfiguration;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeImageGenerationConfiguration {
+    type Value = crate::types::ImageGenerationConfiguration;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::ImageGenerationConfiguration, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::ImageGenerationConfiguration::default();
+        const KEYS: &[&str] = &[
+            "Status",
+            "ImageSelectorType",
+            "DestinationConfig",
+            "SamplingInterval",
+            "Format",
+            "FormatConfig",
+            "WidthPixels",
+            "HeightPixels",
+        ];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.status = crate::runtime::json_read::member(
+                        &mut map,
+                        "Status",
+                        crate::runtime::json_read::Enum::<
+                            crate::types::ConfigurationStatus,
+                        >::new(),
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.image_selector_type = crate::runtime::json_read::member(
+                        &mut map,
+                        "ImageSelectorType",
+                        crate::runtime::json_read::Enum::<
+                            crate::types::ImageSelectorType,
+                        >::new(),
+                    )?;
+                }
+                ::std::option::Option::Some(2usize) => {
+                    out.destination_config = crate::runtime::json_read::member(
+                        &mut map,
+                        "DestinationConfig",
+                        crate::runtime::json_read::Object(
+                            crate::protocol::DeImageGenerationDestinationConfig,
+                        ),
+                    )?;
+                }
+                ::std::option::Option::Some(3usize) => {
+                    out.sampling_interval = crate::runtime::json_read::member(
+                        &mut map,
+                        "SamplingInterval",
+                        crate::runtime::json_read::Int::<i32>::new(),
+                    )?;
+                }
+                ::std::option::Option::Some(4usize) => {
+                    out.format = crate::runtime::json_read::member(
+                        &mut map,
+                        "Format",
+                        crate::runtime::json_read::Enum::<crate::types::Format>::new(),
+                    )?;
+                }
+                ::std::option::Option::Some(5usize) => {
+                    out.format_config = crate::runtime::json_read::member(
+                        &mut map,
+                        "FormatConfig",
+                        crate::runtime::json_read::Map::<
+                            crate::types::FormatConfigKey,
+                            _,
+                        >::new(crate::runtime::json_read::Str),
+                    )?;
+                }
+                ::std::option::Option::Some(6usize) => {
+                    out.width_pixels = crate::runtime::json_read::member(
+                        &mut map,
+                        "WidthPixels",
+                        crate::runtime::json_read::Int::<i32>::new(),
+                    )?;
+                }
+                ::std::option::Option::Some(7usize) => {
+                    out.height_pixels = crate::runtime::json_read::member(
+                        &mut map,
+                        "HeightPixels",
+                        crate::runtime::json_read::Int::<i32>::new(),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_image_generation_destination_config(
@@ -1451,26 +2128,44 @@ pub(crate) fn ser_image_generation_destination_config(
     }
     w.end_object();
 }
-pub(crate) fn de_image_generation_destination_config(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::types::ImageGenerationDestinationConfig,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::types::ImageGenerationDestinationConfig::default();
-    out.uri = crate::runtime::json::member(
-        obj,
-        "Uri",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.destination_region = crate::runtime::json::member(
-        obj,
-        "DestinationRegion",
-        |v| crate::runtime::json::string(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeImageGenerationDestinationConfig;
+impl<'de> crate::runtime::json_read::ReadObject<'de>
+for DeImageGenerationDestinationConfig {
+    type Value = crate::types::ImageGenerationDestinationConfig;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::types::ImageGenerationDestinationConfig,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::types::ImageGenerationDestinationConfig::default();
+        const KEYS: &[&str] = &["Uri", "DestinationRegion"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.uri = crate::runtime::json_read::member(
+                        &mut map,
+                        "Uri",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.destination_region = crate::runtime::json_read::member(
+                        &mut map,
+                        "DestinationRegion",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_last_recorder_status(
@@ -1496,42 +2191,65 @@ pub(crate) fn ser_last_recorder_status(
     }
     w.end_object();
 }
-pub(crate) fn de_last_recorder_status(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::types::LastRecorderStatus,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::types::LastRecorderStatus::default();
-    out.job_status_details = crate::runtime::json::member(
-        obj,
-        "JobStatusDetails",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.last_collected_time = crate::runtime::json::member(
-        obj,
-        "LastCollectedTime",
-        |v| crate::runtime::json::timestamp(
-            v,
-            crate::runtime::datetime::Format::EpochSeconds,
-        ),
-    )?;
-    out.last_updated_time = crate::runtime::json::member(
-        obj,
-        "LastUpdatedTime",
-        |v| crate::runtime::json::timestamp(
-            v,
-            crate::runtime::datetime::Format::EpochSeconds,
-        ),
-    )?;
-    out.recorder_status = crate::runtime::json::member(
-        obj,
-        "RecorderStatus",
-        |v| crate::runtime::json::string(v).map(crate::types::RecorderStatus::from),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeLastRecorderStatus;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeLastRecorderStatus {
+    type Value = crate::types::LastRecorderStatus;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::LastRecorderStatus, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::LastRecorderStatus::default();
+        const KEYS: &[&str] = &[
+            "JobStatusDetails",
+            "LastCollectedTime",
+            "LastUpdatedTime",
+            "RecorderStatus",
+        ];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.job_status_details = crate::runtime::json_read::member(
+                        &mut map,
+                        "JobStatusDetails",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.last_collected_time = crate::runtime::json_read::member(
+                        &mut map,
+                        "LastCollectedTime",
+                        crate::runtime::json_read::Timestamp(
+                            crate::runtime::datetime::Format::EpochSeconds,
+                        ),
+                    )?;
+                }
+                ::std::option::Option::Some(2usize) => {
+                    out.last_updated_time = crate::runtime::json_read::member(
+                        &mut map,
+                        "LastUpdatedTime",
+                        crate::runtime::json_read::Timestamp(
+                            crate::runtime::datetime::Format::EpochSeconds,
+                        ),
+                    )?;
+                }
+                ::std::option::Option::Some(3usize) => {
+                    out.recorder_status = crate::runtime::json_read::member(
+                        &mut map,
+                        "RecorderStatus",
+                        crate::runtime::json_read::Enum::<
+                            crate::types::RecorderStatus,
+                        >::new(),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_last_uploader_status(
@@ -1557,42 +2275,65 @@ pub(crate) fn ser_last_uploader_status(
     }
     w.end_object();
 }
-pub(crate) fn de_last_uploader_status(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::types::LastUploaderStatus,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::types::LastUploaderStatus::default();
-    out.job_status_details = crate::runtime::json::member(
-        obj,
-        "JobStatusDetails",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.last_collected_time = crate::runtime::json::member(
-        obj,
-        "LastCollectedTime",
-        |v| crate::runtime::json::timestamp(
-            v,
-            crate::runtime::datetime::Format::EpochSeconds,
-        ),
-    )?;
-    out.last_updated_time = crate::runtime::json::member(
-        obj,
-        "LastUpdatedTime",
-        |v| crate::runtime::json::timestamp(
-            v,
-            crate::runtime::datetime::Format::EpochSeconds,
-        ),
-    )?;
-    out.uploader_status = crate::runtime::json::member(
-        obj,
-        "UploaderStatus",
-        |v| crate::runtime::json::string(v).map(crate::types::UploaderStatus::from),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeLastUploaderStatus;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeLastUploaderStatus {
+    type Value = crate::types::LastUploaderStatus;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::LastUploaderStatus, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::LastUploaderStatus::default();
+        const KEYS: &[&str] = &[
+            "JobStatusDetails",
+            "LastCollectedTime",
+            "LastUpdatedTime",
+            "UploaderStatus",
+        ];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.job_status_details = crate::runtime::json_read::member(
+                        &mut map,
+                        "JobStatusDetails",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.last_collected_time = crate::runtime::json_read::member(
+                        &mut map,
+                        "LastCollectedTime",
+                        crate::runtime::json_read::Timestamp(
+                            crate::runtime::datetime::Format::EpochSeconds,
+                        ),
+                    )?;
+                }
+                ::std::option::Option::Some(2usize) => {
+                    out.last_updated_time = crate::runtime::json_read::member(
+                        &mut map,
+                        "LastUpdatedTime",
+                        crate::runtime::json_read::Timestamp(
+                            crate::runtime::datetime::Format::EpochSeconds,
+                        ),
+                    )?;
+                }
+                ::std::option::Option::Some(3usize) => {
+                    out.uploader_status = crate::runtime::json_read::member(
+                        &mut map,
+                        "UploaderStatus",
+                        crate::runtime::json_read::Enum::<
+                            crate::types::UploaderStatus,
+                        >::new(),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_list_edge_agent_configurations_edge_config(
@@ -1630,57 +2371,93 @@ pub(crate) fn ser_list_edge_agent_configurations_edge_config(
     }
     w.end_object();
 }
-pub(crate) fn de_list_edge_agent_configurations_edge_config(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::types::ListEdgeAgentConfigurationsEdgeConfig,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::types::ListEdgeAgentConfigurationsEdgeConfig::default();
-    out.stream_name = crate::runtime::json::member(
-        obj,
-        "StreamName",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.stream_arn = crate::runtime::json::member(
-        obj,
-        "StreamARN",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.creation_time = crate::runtime::json::member(
-        obj,
-        "CreationTime",
-        |v| crate::runtime::json::timestamp(
-            v,
-            crate::runtime::datetime::Format::EpochSeconds,
-        ),
-    )?;
-    out.last_updated_time = crate::runtime::json::member(
-        obj,
-        "LastUpdatedTime",
-        |v| crate::runtime::json::timestamp(
-            v,
-            crate::runtime::datetime::Format::EpochSeconds,
-        ),
-    )?;
-    out.sync_status = crate::runtime::json::member(
-        obj,
-        "SyncStatus",
-        |v| crate::runtime::json::string(v).map(crate::types::SyncStatus::from),
-    )?;
-    out.failed_status_details = crate::runtime::json::member(
-        obj,
-        "FailedStatusDetails",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.edge_config = crate::runtime::json::member(
-        obj,
-        "EdgeConfig",
-        |v| crate::protocol::de_edge_config(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeListEdgeAgentConfigurationsEdgeConfig;
+impl<'de> crate::runtime::json_read::ReadObject<'de>
+for DeListEdgeAgentConfigurationsEdgeConfig {
+    type Value = crate::types::ListEdgeAgentConfigurationsEdgeConfig;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::types::ListEdgeAgentConfigurationsEdgeConfig,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::types::ListEdgeAgentConfigurationsEdgeConfig::default();
+        const KEYS: &[&str] = &[
+            "StreamName",
+            "StreamARN",
+            "CreationTime",
+            "LastUpdatedTime",
+            "SyncStatus",
+            "FailedStatusDetails",
+            "EdgeConfig",
+        ];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.stream_name = crate::runtime::json_read::member(
+                        &mut map,
+                        "StreamName",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.stream_arn = crate::runtime::json_read::member(
+                        &mut map,
+                        "StreamARN",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(2usize) => {
+                    out.creation_time = crate::runtime::json_read::member(
+                        &mut map,
+                        "CreationTime",
+                        crate::runtime::json_read::Timestamp(
+                            crate::runtime::datetime::Format::EpochSeconds,
+                        ),
+                    )?;
+                }
+                ::std::option::Option::Some(3usize) => {
+                    out.last_updated_time = crate::runtime::json_read::member(
+                        &mut map,
+                        "LastUpdatedTime",
+                        crate::runtime::json_read::Timestamp(
+                            crate::runtime::datetime::Format::EpochSeconds,
+                        ),
+                    )?;
+                }
+                ::std::option::Option::Some(4usize) => {
+                    out.sync_status = crate::runtime::json_read::member(
+                        &mut map,
+                        "SyncStatus",
+                        crate::runtime::json_read::Enum::<
+                            crate::types::SyncStatus,
+                        >::new(),
+                    )?;
+                }
+                ::std::option::Option::Some(5usize) => {
+                    out.failed_status_details = crate::runtime::json_read::member(
+                        &mut map,
+                        "FailedStatusDetails",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(6usize) => {
+                    out.edge_config = crate::runtime::json_read::member(
+                        &mut map,
+                        "EdgeConfig",
+                        crate::runtime::json_read::Object(crate::protocol::DeEdgeConfig),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_list_edge_agent_configurations_input(
@@ -1702,31 +2479,51 @@ pub(crate) fn ser_list_edge_agent_configurations_input(
     }
     w.end_object();
 }
-pub(crate) fn de_list_edge_agent_configurations_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::list_edge_agent_configurations::ListEdgeAgentConfigurationsInput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::list_edge_agent_configurations::ListEdgeAgentConfigurationsInput::default();
-    out.hub_device_arn = crate::runtime::json::member(
-        obj,
-        "HubDeviceArn",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.max_results = crate::runtime::json::member(
-        obj,
-        "MaxResults",
-        |v| crate::runtime::json::integer::<i32>(v),
-    )?;
-    out.next_token = crate::runtime::json::member(
-        obj,
-        "NextToken",
-        |v| crate::runtime::json::string(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeListEdgeAgentConfigurationsInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de>
+for DeListEdgeAgentConfigurationsInput {
+    type Value = crate::operation::list_edge_agent_configurations::ListEdgeAgentConfigurationsInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::list_edge_agent_configurations::ListEdgeAgentConfigurationsInput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::list_edge_agent_configurations::ListEdgeAgentConfigurationsInput::default();
+        const KEYS: &[&str] = &["HubDeviceArn", "MaxResults", "NextToken"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.hub_device_arn = crate::runtime::json_read::member(
+                        &mut map,
+                        "HubDeviceArn",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.max_results = crate::runtime::json_read::member(
+                        &mut map,
+                        "MaxResults",
+                        crate::runtime::json_read::Int::<i32>::new(),
+                    )?;
+                }
+                ::std::option::Option::Some(2usize) => {
+                    out.next_token = crate::runtime::json_read::member(
+                        &mut map,
+                        "NextToken",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_list_edge_agent_configurations_output(
@@ -1748,29 +2545,48 @@ pub(crate) fn ser_list_edge_agent_configurations_output(
     }
     w.end_object();
 }
-pub(crate) fn de_list_edge_agent_configurations_output(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::list_edge_agent_configurations::ListEdgeAgentConfigurationsOutput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::list_edge_agent_configurations::ListEdgeAgentConfigurationsOutput::default();
-    out.edge_configs = crate::runtime::json::member(
-        obj,
-        "EdgeConfigs",
-        |v| crate::runtime::json::list(
-            v,
-            |v| crate::protocol::de_list_edge_agent_configurations_edge_config(v),
-        ),
-    )?;
-    out.next_token = crate::runtime::json::member(
-        obj,
-        "NextToken",
-        |v| crate::runtime::json::string(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeListEdgeAgentConfigurationsOutput;
+impl<'de> crate::runtime::json_read::ReadObject<'de>
+for DeListEdgeAgentConfigurationsOutput {
+    type Value = crate::operation::list_edge_agent_configurations::ListEdgeAgentConfigurationsOutput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::list_edge_agent_configurations::ListEdgeAgentConfigurationsOutput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::list_edge_agent_configurations::ListEdgeAgentConfigurationsOutput::default();
+        const KEYS: &[&str] = &["EdgeConfigs", "NextToken"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.edge_configs = crate::runtime::json_read::member(
+                        &mut map,
+                        "EdgeConfigs",
+                        crate::runtime::json_read::List(
+                            crate::runtime::json_read::Object(
+                                crate::protocol::DeListEdgeAgentConfigurationsEdgeConfig,
+                            ),
+                        ),
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.next_token = crate::runtime::json_read::member(
+                        &mut map,
+                        "NextToken",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_list_signaling_channels_input(
@@ -1792,31 +2608,52 @@ pub(crate) fn ser_list_signaling_channels_input(
     }
     w.end_object();
 }
-pub(crate) fn de_list_signaling_channels_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::list_signaling_channels::ListSignalingChannelsInput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::list_signaling_channels::ListSignalingChannelsInput::default();
-    out.max_results = crate::runtime::json::member(
-        obj,
-        "MaxResults",
-        |v| crate::runtime::json::integer::<i32>(v),
-    )?;
-    out.next_token = crate::runtime::json::member(
-        obj,
-        "NextToken",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.channel_name_condition = crate::runtime::json::member(
-        obj,
-        "ChannelNameCondition",
-        |v| crate::protocol::de_channel_name_condition(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeListSignalingChannelsInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeListSignalingChannelsInput {
+    type Value = crate::operation::list_signaling_channels::ListSignalingChannelsInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::list_signaling_channels::ListSignalingChannelsInput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::list_signaling_channels::ListSignalingChannelsInput::default();
+        const KEYS: &[&str] = &["MaxResults", "NextToken", "ChannelNameCondition"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.max_results = crate::runtime::json_read::member(
+                        &mut map,
+                        "MaxResults",
+                        crate::runtime::json_read::Int::<i32>::new(),
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.next_token = crate::runtime::json_read::member(
+                        &mut map,
+                        "NextToken",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(2usize) => {
+                    out.channel_name_condition = crate::runtime::json_read::member(
+                        &mut map,
+                        "ChannelNameCondition",
+                        crate::runtime::json_read::Object(
+                            crate::protocol::DeChannelNameCondition,
+                        ),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_list_signaling_channels_output(
@@ -1838,26 +2675,47 @@ pub(crate) fn ser_list_signaling_channels_output(
     }
     w.end_object();
 }
-pub(crate) fn de_list_signaling_channels_output(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::list_signaling_channels::ListSignalingChannelsOutput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::list_signaling_channels::ListSignalingChannelsOutput::default();
-    out.channel_info_list = crate::runtime::json::member(
-        obj,
-        "ChannelInfoList",
-        |v| crate::runtime::json::list(v, |v| crate::protocol::de_channel_info(v)),
-    )?;
-    out.next_token = crate::runtime::json::member(
-        obj,
-        "NextToken",
-        |v| crate::runtime::json::string(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeListSignalingChannelsOutput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeListSignalingChannelsOutput {
+    type Value = crate::operation::list_signaling_channels::ListSignalingChannelsOutput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::list_signaling_channels::ListSignalingChannelsOutput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::list_signaling_channels::ListSignalingChannelsOutput::default();
+        const KEYS: &[&str] = &["ChannelInfoList", "NextToken"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.channel_info_list = crate::runtime::json_read::member(
+                        &mut map,
+                        "ChannelInfoList",
+                        crate::runtime::json_read::List(
+                            crate::runtime::json_read::Object(
+                                crate::protocol::DeChannelInfo,
+                            ),
+                        ),
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.next_token = crate::runtime::json_read::member(
+                        &mut map,
+                        "NextToken",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_list_streams_input(
@@ -1879,31 +2737,52 @@ pub(crate) fn ser_list_streams_input(
     }
     w.end_object();
 }
-pub(crate) fn de_list_streams_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::list_streams::ListStreamsInput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::list_streams::ListStreamsInput::default();
-    out.max_results = crate::runtime::json::member(
-        obj,
-        "MaxResults",
-        |v| crate::runtime::json::integer::<i32>(v),
-    )?;
-    out.next_token = crate::runtime::json::member(
-        obj,
-        "NextToken",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.stream_name_condition = crate::runtime::json::member(
-        obj,
-        "StreamNameCondition",
-        |v| crate::protocol::de_stream_name_condition(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeListStreamsInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeListStreamsInput {
+    type Value = crate::operation::list_streams::ListStreamsInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::list_streams::ListStreamsInput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::list_streams::ListStreamsInput::default();
+        const KEYS: &[&str] = &["MaxResults", "NextToken", "StreamNameCondition"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.max_results = crate::runtime::json_read::member(
+                        &mut map,
+                        "MaxResults",
+                        crate::runtime::json_read::Int::<i32>::new(),
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.next_token = crate::runtime::json_read::member(
+                        &mut map,
+                        "NextToken",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(2usize) => {
+                    out.stream_name_condition = crate::runtime::json_read::member(
+                        &mut map,
+                        "StreamNameCondition",
+                        crate::runtime::json_read::Object(
+                            crate::protocol::DeStreamNameCondition,
+                        ),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_list_streams_output(
@@ -1925,26 +2804,47 @@ pub(crate) fn ser_list_streams_output(
     }
     w.end_object();
 }
-pub(crate) fn de_list_streams_output(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::list_streams::ListStreamsOutput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::list_streams::ListStreamsOutput::default();
-    out.stream_info_list = crate::runtime::json::member(
-        obj,
-        "StreamInfoList",
-        |v| crate::runtime::json::list(v, |v| crate::protocol::de_stream_info(v)),
-    )?;
-    out.next_token = crate::runtime::json::member(
-        obj,
-        "NextToken",
-        |v| crate::runtime::json::string(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeListStreamsOutput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeListStreamsOutput {
+    type Value = crate::operation::list_streams::ListStreamsOutput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::list_streams::ListStreamsOutput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::list_streams::ListStreamsOutput::default();
+        const KEYS: &[&str] = &["StreamInfoList", "NextToken"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.stream_info_list = crate::runtime::json_read::member(
+                        &mut map,
+                        "StreamInfoList",
+                        crate::runtime::json_read::List(
+                            crate::runtime::json_read::Object(
+                                crate::protocol::DeStreamInfo,
+                            ),
+                        ),
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.next_token = crate::runtime::json_read::member(
+                        &mut map,
+                        "NextToken",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_list_tags_for_resource_input(
@@ -1962,26 +2862,43 @@ pub(crate) fn ser_list_tags_for_resource_input(
     }
     w.end_object();
 }
-pub(crate) fn de_list_tags_for_resource_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::list_tags_for_resource::ListTagsForResourceInput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::list_tags_for_resource::ListTagsForResourceInput::default();
-    out.next_token = crate::runtime::json::member(
-        obj,
-        "NextToken",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.resource_arn = crate::runtime::json::member(
-        obj,
-        "ResourceARN",
-        |v| crate::runtime::json::string(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeListTagsForResourceInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeListTagsForResourceInput {
+    type Value = crate::operation::list_tags_for_resource::ListTagsForResourceInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::list_tags_for_resource::ListTagsForResourceInput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::list_tags_for_resource::ListTagsForResourceInput::default();
+        const KEYS: &[&str] = &["NextToken", "ResourceARN"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.next_token = crate::runtime::json_read::member(
+                        &mut map,
+                        "NextToken",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.resource_arn = crate::runtime::json_read::member(
+                        &mut map,
+                        "ResourceARN",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_list_tags_for_resource_output(
@@ -2004,30 +2921,46 @@ pub(crate) fn ser_list_tags_for_resource_output(
     }
     w.end_object();
 }
-pub(crate) fn de_list_tags_for_resource_output(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::list_tags_for_resource::ListTagsForResourceOutput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::list_tags_for_resource::ListTagsForResourceOutput::default();
-    out.next_token = crate::runtime::json::member(
-        obj,
-        "NextToken",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.tags = crate::runtime::json::member(
-        obj,
-        "Tags",
-        |v| crate::runtime::json::map(
-            v,
-            |k: &str| k.to_string(),
-            |v| crate::runtime::json::string(v),
-        ),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeListTagsForResourceOutput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeListTagsForResourceOutput {
+    type Value = crate::operation::list_tags_for_resource::ListTagsForResourceOutput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::list_tags_for_resource::ListTagsForResourceOutput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::list_tags_for_resource::ListTagsForResourceOutput::default();
+        const KEYS: &[&str] = &["NextToken", "Tags"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.next_token = crate::runtime::json_read::member(
+                        &mut map,
+                        "NextToken",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.tags = crate::runtime::json_read::member(
+                        &mut map,
+                        "Tags",
+                        crate::runtime::json_read::Map::<
+                            ::std::string::String,
+                            _,
+                        >::new(crate::runtime::json_read::Str),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_list_tags_for_stream_input(
@@ -2049,31 +2982,50 @@ pub(crate) fn ser_list_tags_for_stream_input(
     }
     w.end_object();
 }
-pub(crate) fn de_list_tags_for_stream_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::list_tags_for_stream::ListTagsForStreamInput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::list_tags_for_stream::ListTagsForStreamInput::default();
-    out.next_token = crate::runtime::json::member(
-        obj,
-        "NextToken",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.stream_arn = crate::runtime::json::member(
-        obj,
-        "StreamARN",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.stream_name = crate::runtime::json::member(
-        obj,
-        "StreamName",
-        |v| crate::runtime::json::string(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeListTagsForStreamInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeListTagsForStreamInput {
+    type Value = crate::operation::list_tags_for_stream::ListTagsForStreamInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::list_tags_for_stream::ListTagsForStreamInput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::list_tags_for_stream::ListTagsForStreamInput::default();
+        const KEYS: &[&str] = &["NextToken", "StreamARN", "StreamName"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.next_token = crate::runtime::json_read::member(
+                        &mut map,
+                        "NextToken",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.stream_arn = crate::runtime::json_read::member(
+                        &mut map,
+                        "StreamARN",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(2usize) => {
+                    out.stream_name = crate::runtime::json_read::member(
+                        &mut map,
+                        "StreamName",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_list_tags_for_stream_output(
@@ -2096,30 +3048,46 @@ pub(crate) fn ser_list_tags_for_stream_output(
     }
     w.end_object();
 }
-pub(crate) fn de_list_tags_for_stream_output(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::list_tags_for_stream::ListTagsForStreamOutput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::list_tags_for_stream::ListTagsForStreamOutput::default();
-    out.next_token = crate::runtime::json::member(
-        obj,
-        "NextToken",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.tags = crate::runtime::json::member(
-        obj,
-        "Tags",
-        |v| crate::runtime::json::map(
-            v,
-            |k: &str| k.to_string(),
-            |v| crate::runtime::json::string(v),
-        ),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeListTagsForStreamOutput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeListTagsForStreamOutput {
+    type Value = crate::operation::list_tags_for_stream::ListTagsForStreamOutput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::list_tags_for_stream::ListTagsForStreamOutput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::list_tags_for_stream::ListTagsForStreamOutput::default();
+        const KEYS: &[&str] = &["NextToken", "Tags"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.next_token = crate::runtime::json_read::member(
+                        &mut map,
+                        "NextToken",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.tags = crate::runtime::json_read::member(
+                        &mut map,
+                        "Tags",
+                        crate::runtime::json_read::Map::<
+                            ::std::string::String,
+                            _,
+                        >::new(crate::runtime::json_read::Str),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_local_size_config(
@@ -2137,26 +3105,42 @@ pub(crate) fn ser_local_size_config(
     }
     w.end_object();
 }
-pub(crate) fn de_local_size_config(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::types::LocalSizeConfig,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::types::LocalSizeConfig::default();
-    out.max_local_media_size_in_mb = crate::runtime::json::member(
-        obj,
-        "MaxLocalMediaSizeInMB",
-        |v| crate::runtime::json::integer::<i32>(v),
-    )?;
-    out.strategy_on_full_size = crate::runtime::json::member(
-        obj,
-        "StrategyOnFullSize",
-        |v| crate::runtime::json::string(v).map(crate::types::StrategyOnFullSize::from),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeLocalSizeConfig;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeLocalSizeConfig {
+    type Value = crate::types::LocalSizeConfig;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::LocalSizeConfig, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::LocalSizeConfig::default();
+        const KEYS: &[&str] = &["MaxLocalMediaSizeInMB", "StrategyOnFullSize"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.max_local_media_size_in_mb = crate::runtime::json_read::member(
+                        &mut map,
+                        "MaxLocalMediaSizeInMB",
+                        crate::runtime::json_read::Int::<i32>::new(),
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.strategy_on_full_size = crate::runtime::json_read::member(
+                        &mut map,
+                        "StrategyOnFullSize",
+                        crate::runtime::json_read::Enum::<
+                            crate::types::StrategyOnFullSize,
+                        >::new(),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_mapped_resource_configuration_list_item(
@@ -2174,26 +3158,44 @@ pub(crate) fn ser_mapped_resource_configuration_list_item(
     }
     w.end_object();
 }
-pub(crate) fn de_mapped_resource_configuration_list_item(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::types::MappedResourceConfigurationListItem,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::types::MappedResourceConfigurationListItem::default();
-    out.r#type = crate::runtime::json::member(
-        obj,
-        "Type",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.arn = crate::runtime::json::member(
-        obj,
-        "ARN",
-        |v| crate::runtime::json::string(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeMappedResourceConfigurationListItem;
+impl<'de> crate::runtime::json_read::ReadObject<'de>
+for DeMappedResourceConfigurationListItem {
+    type Value = crate::types::MappedResourceConfigurationListItem;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::types::MappedResourceConfigurationListItem,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::types::MappedResourceConfigurationListItem::default();
+        const KEYS: &[&str] = &["Type", "ARN"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.r#type = crate::runtime::json_read::member(
+                        &mut map,
+                        "Type",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.arn = crate::runtime::json_read::member(
+                        &mut map,
+                        "ARN",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_media_source_config(
@@ -2211,26 +3213,42 @@ pub(crate) fn ser_media_source_config(
     }
     w.end_object();
 }
-pub(crate) fn de_media_source_config(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::types::MediaSourceConfig,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::types::MediaSourceConfig::default();
-    out.media_uri_secret_arn = crate::runtime::json::member(
-        obj,
-        "MediaUriSecretArn",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.media_uri_type = crate::runtime::json::member(
-        obj,
-        "MediaUriType",
-        |v| crate::runtime::json::string(v).map(crate::types::MediaUriType::from),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeMediaSourceConfig;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMediaSourceConfig {
+    type Value = crate::types::MediaSourceConfig;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::MediaSourceConfig, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::MediaSourceConfig::default();
+        const KEYS: &[&str] = &["MediaUriSecretArn", "MediaUriType"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.media_uri_secret_arn = crate::runtime::json_read::member(
+                        &mut map,
+                        "MediaUriSecretArn",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.media_uri_type = crate::runtime::json_read::member(
+                        &mut map,
+                        "MediaUriType",
+                        crate::runtime::json_read::Enum::<
+                            crate::types::MediaUriType,
+                        >::new(),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_media_storage_configuration(
@@ -2248,29 +3266,42 @@ pub(crate) fn ser_media_storage_configuration(
     }
     w.end_object();
 }
-pub(crate) fn de_media_storage_configuration(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::types::MediaStorageConfiguration,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::types::MediaStorageConfiguration::default();
-    out.stream_arn = crate::runtime::json::member(
-        obj,
-        "StreamARN",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.status = crate::runtime::json::member(
-        obj,
-        "Status",
-        |v| {
-            crate::runtime::json::string(v)
-                .map(crate::types::MediaStorageConfigurationStatus::from)
-        },
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeMediaStorageConfiguration;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMediaStorageConfiguration {
+    type Value = crate::types::MediaStorageConfiguration;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::MediaStorageConfiguration, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::MediaStorageConfiguration::default();
+        const KEYS: &[&str] = &["StreamARN", "Status"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.stream_arn = crate::runtime::json_read::member(
+                        &mut map,
+                        "StreamARN",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.status = crate::runtime::json_read::member(
+                        &mut map,
+                        "Status",
+                        crate::runtime::json_read::Enum::<
+                            crate::types::MediaStorageConfigurationStatus,
+                        >::new(),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_notification_configuration(
@@ -2288,26 +3319,44 @@ pub(crate) fn ser_notification_configuration(
     }
     w.end_object();
 }
-pub(crate) fn de_notification_configuration(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::types::NotificationConfiguration,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::types::NotificationConfiguration::default();
-    out.status = crate::runtime::json::member(
-        obj,
-        "Status",
-        |v| crate::runtime::json::string(v).map(crate::types::ConfigurationStatus::from),
-    )?;
-    out.destination_config = crate::runtime::json::member(
-        obj,
-        "DestinationConfig",
-        |v| crate::protocol::de_notification_destination_config(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeNotificationConfiguration;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeNotificationConfiguration {
+    type Value = crate::types::NotificationConfiguration;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::NotificationConfiguration, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::NotificationConfiguration::default();
+        const KEYS: &[&str] = &["Status", "DestinationConfig"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.status = crate::runtime::json_read::member(
+                        &mut map,
+                        "Status",
+                        crate::runtime::json_read::Enum::<
+                            crate::types::ConfigurationStatus,
+                        >::new(),
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.destination_config = crate::runtime::json_read::member(
+                        &mut map,
+                        "DestinationConfig",
+                        crate::runtime::json_read::Object(
+                            crate::protocol::DeNotificationDestinationConfig,
+                        ),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_notification_destination_config(
@@ -2321,21 +3370,34 @@ pub(crate) fn ser_notification_destination_config(
     }
     w.end_object();
 }
-pub(crate) fn de_notification_destination_config(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::types::NotificationDestinationConfig,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::types::NotificationDestinationConfig::default();
-    out.uri = crate::runtime::json::member(
-        obj,
-        "Uri",
-        |v| crate::runtime::json::string(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeNotificationDestinationConfig;
+impl<'de> crate::runtime::json_read::ReadObject<'de>
+for DeNotificationDestinationConfig {
+    type Value = crate::types::NotificationDestinationConfig;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::NotificationDestinationConfig, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::NotificationDestinationConfig::default();
+        const KEYS: &[&str] = &["Uri"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.uri = crate::runtime::json_read::member(
+                        &mut map,
+                        "Uri",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_recorder_config(
@@ -2353,26 +3415,44 @@ pub(crate) fn ser_recorder_config(
     }
     w.end_object();
 }
-pub(crate) fn de_recorder_config(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::types::RecorderConfig,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::types::RecorderConfig::default();
-    out.media_source_config = crate::runtime::json::member(
-        obj,
-        "MediaSourceConfig",
-        |v| crate::protocol::de_media_source_config(v),
-    )?;
-    out.schedule_config = crate::runtime::json::member(
-        obj,
-        "ScheduleConfig",
-        |v| crate::protocol::de_schedule_config(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeRecorderConfig;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeRecorderConfig {
+    type Value = crate::types::RecorderConfig;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::RecorderConfig, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::RecorderConfig::default();
+        const KEYS: &[&str] = &["MediaSourceConfig", "ScheduleConfig"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.media_source_config = crate::runtime::json_read::member(
+                        &mut map,
+                        "MediaSourceConfig",
+                        crate::runtime::json_read::Object(
+                            crate::protocol::DeMediaSourceConfig,
+                        ),
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.schedule_config = crate::runtime::json_read::member(
+                        &mut map,
+                        "ScheduleConfig",
+                        crate::runtime::json_read::Object(
+                            crate::protocol::DeScheduleConfig,
+                        ),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_resource_endpoint_list_item(
@@ -2390,26 +3470,42 @@ pub(crate) fn ser_resource_endpoint_list_item(
     }
     w.end_object();
 }
-pub(crate) fn de_resource_endpoint_list_item(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::types::ResourceEndpointListItem,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::types::ResourceEndpointListItem::default();
-    out.protocol = crate::runtime::json::member(
-        obj,
-        "Protocol",
-        |v| crate::runtime::json::string(v).map(crate::types::ChannelProtocol::from),
-    )?;
-    out.resource_endpoint = crate::runtime::json::member(
-        obj,
-        "ResourceEndpoint",
-        |v| crate::runtime::json::string(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeResourceEndpointListItem;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeResourceEndpointListItem {
+    type Value = crate::types::ResourceEndpointListItem;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::ResourceEndpointListItem, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::ResourceEndpointListItem::default();
+        const KEYS: &[&str] = &["Protocol", "ResourceEndpoint"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.protocol = crate::runtime::json_read::member(
+                        &mut map,
+                        "Protocol",
+                        crate::runtime::json_read::Enum::<
+                            crate::types::ChannelProtocol,
+                        >::new(),
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.resource_endpoint = crate::runtime::json_read::member(
+                        &mut map,
+                        "ResourceEndpoint",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_schedule_config(
@@ -2427,26 +3523,40 @@ pub(crate) fn ser_schedule_config(
     }
     w.end_object();
 }
-pub(crate) fn de_schedule_config(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::types::ScheduleConfig,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::types::ScheduleConfig::default();
-    out.schedule_expression = crate::runtime::json::member(
-        obj,
-        "ScheduleExpression",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.duration_in_seconds = crate::runtime::json::member(
-        obj,
-        "DurationInSeconds",
-        |v| crate::runtime::json::integer::<i32>(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeScheduleConfig;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeScheduleConfig {
+    type Value = crate::types::ScheduleConfig;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::ScheduleConfig, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::ScheduleConfig::default();
+        const KEYS: &[&str] = &["ScheduleExpression", "DurationInSeconds"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.schedule_expression = crate::runtime::json_read::member(
+                        &mut map,
+                        "ScheduleExpression",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.duration_in_seconds = crate::runtime::json_read::member(
+                        &mut map,
+                        "DurationInSeconds",
+                        crate::runtime::json_read::Int::<i32>::new(),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_single_master_channel_endpoint_configuration(
@@ -2468,29 +3578,50 @@ pub(crate) fn ser_single_master_channel_endpoint_configuration(
     }
     w.end_object();
 }
-pub(crate) fn de_single_master_channel_endpoint_configuration(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::types::SingleMasterChannelEndpointConfiguration,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::types::SingleMasterChannelEndpointConfiguration::default();
-    out.protocols = crate::runtime::json::member(
-        obj,
-        "Protocols",
-        |v| crate::runtime::json::list(
-            v,
-            |v| crate::runtime::json::string(v).map(crate::types::ChannelProtocol::from),
-        ),
-    )?;
-    out.role = crate::runtime::json::member(
-        obj,
-        "Role",
-        |v| crate::runtime::json::string(v).map(crate::types::ChannelRole::from),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeSingleMasterChannelEndpointConfiguration;
+impl<'de> crate::runtime::json_read::ReadObject<'de>
+for DeSingleMasterChannelEndpointConfiguration {
+    type Value = crate::types::SingleMasterChannelEndpointConfiguration;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::types::SingleMasterChannelEndpointConfiguration,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::types::SingleMasterChannelEndpointConfiguration::default();
+        const KEYS: &[&str] = &["Protocols", "Role"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.protocols = crate::runtime::json_read::member(
+                        &mut map,
+                        "Protocols",
+                        crate::runtime::json_read::List(
+                            crate::runtime::json_read::Enum::<
+                                crate::types::ChannelProtocol,
+                            >::new(),
+                        ),
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.role = crate::runtime::json_read::member(
+                        &mut map,
+                        "Role",
+                        crate::runtime::json_read::Enum::<
+                            crate::types::ChannelRole,
+                        >::new(),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_single_master_configuration(
@@ -2504,21 +3635,33 @@ pub(crate) fn ser_single_master_configuration(
     }
     w.end_object();
 }
-pub(crate) fn de_single_master_configuration(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::types::SingleMasterConfiguration,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::types::SingleMasterConfiguration::default();
-    out.message_ttl_seconds = crate::runtime::json::member(
-        obj,
-        "MessageTtlSeconds",
-        |v| crate::runtime::json::integer::<i32>(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeSingleMasterConfiguration;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeSingleMasterConfiguration {
+    type Value = crate::types::SingleMasterConfiguration;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::SingleMasterConfiguration, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::SingleMasterConfiguration::default();
+        const KEYS: &[&str] = &["MessageTtlSeconds"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.message_ttl_seconds = crate::runtime::json_read::member(
+                        &mut map,
+                        "MessageTtlSeconds",
+                        crate::runtime::json_read::Int::<i32>::new(),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_start_edge_configuration_update_input(
@@ -2540,31 +3683,51 @@ pub(crate) fn ser_start_edge_configuration_update_input(
     }
     w.end_object();
 }
-pub(crate) fn de_start_edge_configuration_update_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::start_edge_configuration_update::StartEdgeConfigurationUpdateInput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::start_edge_configuration_update::StartEdgeConfigurationUpdateInput::default();
-    out.stream_name = crate::runtime::json::member(
-        obj,
-        "StreamName",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.stream_arn = crate::runtime::json::member(
-        obj,
-        "StreamARN",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.edge_config = crate::runtime::json::member(
-        obj,
-        "EdgeConfig",
-        |v| crate::protocol::de_edge_config(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeStartEdgeConfigurationUpdateInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de>
+for DeStartEdgeConfigurationUpdateInput {
+    type Value = crate::operation::start_edge_configuration_update::StartEdgeConfigurationUpdateInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::start_edge_configuration_update::StartEdgeConfigurationUpdateInput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::start_edge_configuration_update::StartEdgeConfigurationUpdateInput::default();
+        const KEYS: &[&str] = &["StreamName", "StreamARN", "EdgeConfig"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.stream_name = crate::runtime::json_read::member(
+                        &mut map,
+                        "StreamName",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.stream_arn = crate::runtime::json_read::member(
+                        &mut map,
+                        "StreamARN",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(2usize) => {
+                    out.edge_config = crate::runtime::json_read::member(
+                        &mut map,
+                        "EdgeConfig",
+                        crate::runtime::json_read::Object(crate::protocol::DeEdgeConfig),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_start_edge_configuration_update_output(
@@ -2602,57 +3765,93 @@ pub(crate) fn ser_start_edge_configuration_update_output(
     }
     w.end_object();
 }
-pub(crate) fn de_start_edge_configuration_update_output(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::start_edge_configuration_update::StartEdgeConfigurationUpdateOutput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::start_edge_configuration_update::StartEdgeConfigurationUpdateOutput::default();
-    out.stream_name = crate::runtime::json::member(
-        obj,
-        "StreamName",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.stream_arn = crate::runtime::json::member(
-        obj,
-        "StreamARN",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.creation_time = crate::runtime::json::member(
-        obj,
-        "CreationTime",
-        |v| crate::runtime::json::timestamp(
-            v,
-            crate::runtime::datetime::Format::EpochSeconds,
-        ),
-    )?;
-    out.last_updated_time = crate::runtime::json::member(
-        obj,
-        "LastUpdatedTime",
-        |v| crate::runtime::json::timestamp(
-            v,
-            crate::runtime::datetime::Format::EpochSeconds,
-        ),
-    )?;
-    out.sync_status = crate::runtime::json::member(
-        obj,
-        "SyncStatus",
-        |v| crate::runtime::json::string(v).map(crate::types::SyncStatus::from),
-    )?;
-    out.failed_status_details = crate::runtime::json::member(
-        obj,
-        "FailedStatusDetails",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.edge_config = crate::runtime::json::member(
-        obj,
-        "EdgeConfig",
-        |v| crate::protocol::de_edge_config(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeStartEdgeConfigurationUpdateOutput;
+impl<'de> crate::runtime::json_read::ReadObject<'de>
+for DeStartEdgeConfigurationUpdateOutput {
+    type Value = crate::operation::start_edge_configuration_update::StartEdgeConfigurationUpdateOutput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::start_edge_configuration_update::StartEdgeConfigurationUpdateOutput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::start_edge_configuration_update::StartEdgeConfigurationUpdateOutput::default();
+        const KEYS: &[&str] = &[
+            "StreamName",
+            "StreamARN",
+            "CreationTime",
+            "LastUpdatedTime",
+            "SyncStatus",
+            "FailedStatusDetails",
+            "EdgeConfig",
+        ];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.stream_name = crate::runtime::json_read::member(
+                        &mut map,
+                        "StreamName",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.stream_arn = crate::runtime::json_read::member(
+                        &mut map,
+                        "StreamARN",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(2usize) => {
+                    out.creation_time = crate::runtime::json_read::member(
+                        &mut map,
+                        "CreationTime",
+                        crate::runtime::json_read::Timestamp(
+                            crate::runtime::datetime::Format::EpochSeconds,
+                        ),
+                    )?;
+                }
+                ::std::option::Option::Some(3usize) => {
+                    out.last_updated_time = crate::runtime::json_read::member(
+                        &mut map,
+                        "LastUpdatedTime",
+                        crate::runtime::json_read::Timestamp(
+                            crate::runtime::datetime::Format::EpochSeconds,
+                        ),
+                    )?;
+                }
+                ::std::option::Option::Some(4usize) => {
+                    out.sync_status = crate::runtime::json_read::member(
+                        &mut map,
+                        "SyncStatus",
+                        crate::runtime::json_read::Enum::<
+                            crate::types::SyncStatus,
+                        >::new(),
+                    )?;
+                }
+                ::std::option::Option::Some(5usize) => {
+                    out.failed_status_details = crate::runtime::json_read::member(
+                        &mut map,
+                        "FailedStatusDetails",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(6usize) => {
+                    out.edge_config = crate::runtime::json_read::member(
+                        &mut map,
+                        "EdgeConfig",
+                        crate::runtime::json_read::Object(crate::protocol::DeEdgeConfig),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_stream_info(
@@ -2698,64 +3897,101 @@ pub(crate) fn ser_stream_info(
     }
     w.end_object();
 }
-pub(crate) fn de_stream_info(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::types::StreamInfo,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::types::StreamInfo::default();
-    out.device_name = crate::runtime::json::member(
-        obj,
-        "DeviceName",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.stream_name = crate::runtime::json::member(
-        obj,
-        "StreamName",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.stream_arn = crate::runtime::json::member(
-        obj,
-        "StreamARN",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.media_type = crate::runtime::json::member(
-        obj,
-        "MediaType",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.kms_key_id = crate::runtime::json::member(
-        obj,
-        "KmsKeyId",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.version = crate::runtime::json::member(
-        obj,
-        "Version",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.status = crate::runtime::json::member(
-        obj,
-        "Status",
-        |v| crate::runtime::json::string(v).map(crate::types::Status::from),
-    )?;
-    out.creation_time = crate::runtime::json::member(
-        obj,
-        "CreationTime",
-        |v| crate::runtime::json::timestamp(
-            v,
-            crate::runtime::datetime::Format::EpochSeconds,
-        ),
-    )?;
-    out.data_retention_in_hours = crate::runtime::json::member(
-        obj,
-        "DataRetentionInHours",
-        |v| crate::runtime::json::integer::<i32>(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeStreamInfo;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeStreamInfo {
+    type Value = crate::types::StreamInfo;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::StreamInfo, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::StreamInfo::default();
+        const KEYS: &[&str] = &[
+            "DeviceName",
+            "StreamName",
+            "StreamARN",
+            "MediaType",
+            "KmsKeyId",
+            "Version",
+            "Status",
+            "CreationTime",
+            "DataRetentionInHours",
+        ];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.device_name = crate::runtime::json_read::member(
+                        &mut map,
+                        "DeviceName",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.stream_name = crate::runtime::json_read::member(
+                        &mut map,
+                        "StreamName",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(2usize) => {
+                    out.stream_arn = crate::runtime::json_read::member(
+                        &mut map,
+                        "StreamARN",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(3usize) => {
+                    out.media_type = crate::runtime::json_read::member(
+                        &mut map,
+                        "MediaType",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(4usize) => {
+                    out.kms_key_id = crate::runtime::json_read::member(
+                        &mut map,
+                        "KmsKeyId",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(5usize) => {
+                    out.version = crate::runtime::json_read::member(
+                        &mut map,
+                        "Version",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(6usize) => {
+                    out.status = crate::runtime::json_read::member(
+                        &mut map,
+                        "Status",
+                        crate::runtime::json_read::Enum::<crate::types::Status>::new(),
+                    )?;
+                }
+                ::std::option::Option::Some(7usize) => {
+                    out.creation_time = crate::runtime::json_read::member(
+                        &mut map,
+                        "CreationTime",
+                        crate::runtime::json_read::Timestamp(
+                            crate::runtime::datetime::Format::EpochSeconds,
+                        ),
+                    )?;
+                }
+                ::std::option::Option::Some(8usize) => {
+                    out.data_retention_in_hours = crate::runtime::json_read::member(
+                        &mut map,
+                        "DataRetentionInHours",
+                        crate::runtime::json_read::Int::<i32>::new(),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_stream_name_condition(
@@ -2773,26 +4009,42 @@ pub(crate) fn ser_stream_name_condition(
     }
     w.end_object();
 }
-pub(crate) fn de_stream_name_condition(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::types::StreamNameCondition,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::types::StreamNameCondition::default();
-    out.comparison_operator = crate::runtime::json::member(
-        obj,
-        "ComparisonOperator",
-        |v| crate::runtime::json::string(v).map(crate::types::ComparisonOperator::from),
-    )?;
-    out.comparison_value = crate::runtime::json::member(
-        obj,
-        "ComparisonValue",
-        |v| crate::runtime::json::string(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeStreamNameCondition;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeStreamNameCondition {
+    type Value = crate::types::StreamNameCondition;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::StreamNameCondition, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::StreamNameCondition::default();
+        const KEYS: &[&str] = &["ComparisonOperator", "ComparisonValue"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.comparison_operator = crate::runtime::json_read::member(
+                        &mut map,
+                        "ComparisonOperator",
+                        crate::runtime::json_read::Enum::<
+                            crate::types::ComparisonOperator,
+                        >::new(),
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.comparison_value = crate::runtime::json_read::member(
+                        &mut map,
+                        "ComparisonValue",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_tag(
@@ -2810,23 +4062,40 @@ pub(crate) fn ser_tag(
     }
     w.end_object();
 }
-pub(crate) fn de_tag(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<crate::types::Tag, crate::runtime::json::DeserializeError> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::types::Tag::default();
-    out.key = crate::runtime::json::member(
-        obj,
-        "Key",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.value = crate::runtime::json::member(
-        obj,
-        "Value",
-        |v| crate::runtime::json::string(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeTag;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeTag {
+    type Value = crate::types::Tag;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::Tag, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::Tag::default();
+        const KEYS: &[&str] = &["Key", "Value"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.key = crate::runtime::json_read::member(
+                        &mut map,
+                        "Key",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.value = crate::runtime::json_read::member(
+                        &mut map,
+                        "Value",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_tag_resource_input(
@@ -2848,26 +4117,45 @@ pub(crate) fn ser_tag_resource_input(
     }
     w.end_object();
 }
-pub(crate) fn de_tag_resource_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::tag_resource::TagResourceInput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::tag_resource::TagResourceInput::default();
-    out.resource_arn = crate::runtime::json::member(
-        obj,
-        "ResourceARN",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.tags = crate::runtime::json::member(
-        obj,
-        "Tags",
-        |v| crate::runtime::json::list(v, |v| crate::protocol::de_tag(v)),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeTagResourceInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeTagResourceInput {
+    type Value = crate::operation::tag_resource::TagResourceInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::tag_resource::TagResourceInput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::tag_resource::TagResourceInput::default();
+        const KEYS: &[&str] = &["ResourceARN", "Tags"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.resource_arn = crate::runtime::json_read::member(
+                        &mut map,
+                        "ResourceARN",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.tags = crate::runtime::json_read::member(
+                        &mut map,
+                        "Tags",
+                        crate::runtime::json_read::List(
+                            crate::runtime::json_read::Object(crate::protocol::DeTag),
+                        ),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_tag_resource_output(
@@ -2877,16 +4165,24 @@ pub(crate) fn ser_tag_resource_output(
     w.begin_object();
     w.end_object();
 }
-pub(crate) fn de_tag_resource_output(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::tag_resource::TagResourceOutput,
-    crate::runtime::json::DeserializeError,
-> {
-    crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::tag_resource::TagResourceOutput::default();
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeTagResourceOutput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeTagResourceOutput {
+    type Value = crate::operation::tag_resource::TagResourceOutput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::tag_resource::TagResourceOutput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::tag_resource::TagResourceOutput::default();
+        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
+            crate::runtime::json_read::skip(&mut map)?;
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_tag_stream_input(
@@ -2913,35 +4209,50 @@ pub(crate) fn ser_tag_stream_input(
     }
     w.end_object();
 }
-pub(crate) fn de_tag_stream_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::tag_stream::TagStreamInput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::tag_stream::TagStreamInput::default();
-    out.stream_arn = crate::runtime::json::member(
-        obj,
-        "StreamARN",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.stream_name = crate::runtime::json::member(
-        obj,
-        "StreamName",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.tags = crate::runtime::json::member(
-        obj,
-        "Tags",
-        |v| crate::runtime::json::map(
-            v,
-            |k: &str| k.to_string(),
-            |v| crate::runtime::json::string(v),
-        ),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeTagStreamInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeTagStreamInput {
+    type Value = crate::operation::tag_stream::TagStreamInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::operation::tag_stream::TagStreamInput, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::tag_stream::TagStreamInput::default();
+        const KEYS: &[&str] = &["StreamARN", "StreamName", "Tags"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.stream_arn = crate::runtime::json_read::member(
+                        &mut map,
+                        "StreamARN",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.stream_name = crate::runtime::json_read::member(
+                        &mut map,
+                        "StreamName",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(2usize) => {
+                    out.tags = crate::runtime::json_read::member(
+                        &mut map,
+                        "Tags",
+                        crate::runtime::json_read::Map::<
+                            ::std::string::String,
+                            _,
+                        >::new(crate::runtime::json_read::Str),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_tag_stream_output(
@@ -2951,16 +4262,21 @@ pub(crate) fn ser_tag_stream_output(
     w.begin_object();
     w.end_object();
 }
-pub(crate) fn de_tag_stream_output(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::tag_stream::TagStreamOutput,
-    crate::runtime::json::DeserializeError,
-> {
-    crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::tag_stream::TagStreamOutput::default();
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeTagStreamOutput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeTagStreamOutput {
+    type Value = crate::operation::tag_stream::TagStreamOutput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::operation::tag_stream::TagStreamOutput, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::tag_stream::TagStreamOutput::default();
+        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
+            crate::runtime::json_read::skip(&mut map)?;
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_untag_resource_input(
@@ -2982,26 +4298,43 @@ pub(crate) fn ser_untag_resource_input(
     }
     w.end_object();
 }
-pub(crate) fn de_untag_resource_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::untag_resource::UntagResourceInput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::untag_resource::UntagResourceInput::default();
-    out.resource_arn = crate::runtime::json::member(
-        obj,
-        "ResourceARN",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.tag_key_list = crate::runtime::json::member(
-        obj,
-        "TagKeyList",
-        |v| crate::runtime::json::list(v, |v| crate::runtime::json::string(v)),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeUntagResourceInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUntagResourceInput {
+    type Value = crate::operation::untag_resource::UntagResourceInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::untag_resource::UntagResourceInput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::untag_resource::UntagResourceInput::default();
+        const KEYS: &[&str] = &["ResourceARN", "TagKeyList"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.resource_arn = crate::runtime::json_read::member(
+                        &mut map,
+                        "ResourceARN",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.tag_key_list = crate::runtime::json_read::member(
+                        &mut map,
+                        "TagKeyList",
+                        crate::runtime::json_read::List(crate::runtime::json_read::Str),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_untag_resource_output(
@@ -3011,16 +4344,24 @@ pub(crate) fn ser_untag_resource_output(
     w.begin_object();
     w.end_object();
 }
-pub(crate) fn de_untag_resource_output(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::untag_resource::UntagResourceOutput,
-    crate::runtime::json::DeserializeError,
-> {
-    crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::untag_resource::UntagResourceOutput::default();
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeUntagResourceOutput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUntagResourceOutput {
+    type Value = crate::operation::untag_resource::UntagResourceOutput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::untag_resource::UntagResourceOutput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::untag_resource::UntagResourceOutput::default();
+        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
+            crate::runtime::json_read::skip(&mut map)?;
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_untag_stream_input(
@@ -3046,31 +4387,50 @@ pub(crate) fn ser_untag_stream_input(
     }
     w.end_object();
 }
-pub(crate) fn de_untag_stream_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::untag_stream::UntagStreamInput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::untag_stream::UntagStreamInput::default();
-    out.stream_arn = crate::runtime::json::member(
-        obj,
-        "StreamARN",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.stream_name = crate::runtime::json::member(
-        obj,
-        "StreamName",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.tag_key_list = crate::runtime::json::member(
-        obj,
-        "TagKeyList",
-        |v| crate::runtime::json::list(v, |v| crate::runtime::json::string(v)),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeUntagStreamInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUntagStreamInput {
+    type Value = crate::operation::untag_stream::UntagStreamInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::untag_stream::UntagStreamInput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::untag_stream::UntagStreamInput::default();
+        const KEYS: &[&str] = &["StreamARN", "StreamName", "TagKeyList"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.stream_arn = crate::runtime::json_read::member(
+                        &mut map,
+                        "StreamARN",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.stream_name = crate::runtime::json_read::member(
+                        &mut map,
+                        "StreamName",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(2usize) => {
+                    out.tag_key_list = crate::runtime::json_read::member(
+                        &mut map,
+                        "TagKeyList",
+                        crate::runtime::json_read::List(crate::runtime::json_read::Str),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_untag_stream_output(
@@ -3080,16 +4440,24 @@ pub(crate) fn ser_untag_stream_output(
     w.begin_object();
     w.end_object();
 }
-pub(crate) fn de_untag_stream_output(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::untag_stream::UntagStreamOutput,
-    crate::runtime::json::DeserializeError,
-> {
-    crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::untag_stream::UntagStreamOutput::default();
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeUntagStreamOutput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUntagStreamOutput {
+    type Value = crate::operation::untag_stream::UntagStreamOutput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::untag_stream::UntagStreamOutput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::untag_stream::UntagStreamOutput::default();
+        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
+            crate::runtime::json_read::skip(&mut map)?;
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_update_data_retention_input(
@@ -3119,44 +4487,72 @@ pub(crate) fn ser_update_data_retention_input(
     }
     w.end_object();
 }
-pub(crate) fn de_update_data_retention_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::update_data_retention::UpdateDataRetentionInput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::update_data_retention::UpdateDataRetentionInput::default();
-    out.stream_name = crate::runtime::json::member(
-        obj,
-        "StreamName",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.stream_arn = crate::runtime::json::member(
-        obj,
-        "StreamARN",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.current_version = crate::runtime::json::member(
-        obj,
-        "CurrentVersion",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.operation = crate::runtime::json::member(
-        obj,
-        "Operation",
-        |v| {
-            crate::runtime::json::string(v)
-                .map(crate::types::UpdateDataRetentionOperation::from)
-        },
-    )?;
-    out.data_retention_change_in_hours = crate::runtime::json::member(
-        obj,
-        "DataRetentionChangeInHours",
-        |v| crate::runtime::json::integer::<i32>(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeUpdateDataRetentionInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUpdateDataRetentionInput {
+    type Value = crate::operation::update_data_retention::UpdateDataRetentionInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::update_data_retention::UpdateDataRetentionInput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::update_data_retention::UpdateDataRetentionInput::default();
+        const KEYS: &[&str] = &[
+            "StreamName",
+            "StreamARN",
+            "CurrentVersion",
+            "Operation",
+            "DataRetentionChangeInHours",
+        ];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.stream_name = crate::runtime::json_read::member(
+                        &mut map,
+                        "StreamName",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.stream_arn = crate::runtime::json_read::member(
+                        &mut map,
+                        "StreamARN",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(2usize) => {
+                    out.current_version = crate::runtime::json_read::member(
+                        &mut map,
+                        "CurrentVersion",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(3usize) => {
+                    out.operation = crate::runtime::json_read::member(
+                        &mut map,
+                        "Operation",
+                        crate::runtime::json_read::Enum::<
+                            crate::types::UpdateDataRetentionOperation,
+                        >::new(),
+                    )?;
+                }
+                ::std::option::Option::Some(4usize) => {
+                    out.data_retention_change_in_hours = crate::runtime::json_read::member(
+                        &mut map,
+                        "DataRetentionChangeInHours",
+                        crate::runtime::json_read::Int::<i32>::new(),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_update_data_retention_output(
@@ -3166,16 +4562,24 @@ pub(crate) fn ser_update_data_retention_output(
     w.begin_object();
     w.end_object();
 }
-pub(crate) fn de_update_data_retention_output(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::update_data_retention::UpdateDataRetentionOutput,
-    crate::runtime::json::DeserializeError,
-> {
-    crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::update_data_retention::UpdateDataRetentionOutput::default();
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeUpdateDataRetentionOutput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUpdateDataRetentionOutput {
+    type Value = crate::operation::update_data_retention::UpdateDataRetentionOutput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::update_data_retention::UpdateDataRetentionOutput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::update_data_retention::UpdateDataRetentionOutput::default();
+        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
+            crate::runtime::json_read::skip(&mut map)?;
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_update_image_generation_configuration_input(
@@ -3197,31 +4601,57 @@ pub(crate) fn ser_update_image_generation_configuration_input(
     }
     w.end_object();
 }
-pub(crate) fn de_update_image_generation_configuration_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::update_image_generation_configuration::UpdateImageGenerationConfigurationInput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::update_image_generation_configuration::UpdateImageGenerationConfigurationInput::default();
-    out.stream_name = crate::runtime::json::member(
-        obj,
-        "StreamName",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.stream_arn = crate::runtime::json::member(
-        obj,
-        "StreamARN",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.image_generation_configuration = crate::runtime::json::member(
-        obj,
-        "ImageGenerationConfiguration",
-        |v| crate::protocol::de_image_generation_configuration(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeUpdateImageGenerationConfigurationInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de>
+for DeUpdateImageGenerationConfigurationInput {
+    type Value = crate::operation::update_image_generation_configuration::UpdateImageGenerationConfigurationInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::update_image_generation_configuration::UpdateImageGenerationConfigurationInput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::update_image_generation_configuration::UpdateImageGenerationConfigurationInput::default();
+        const KEYS: &[&str] = &[
+            "StreamName",
+            "StreamARN",
+            "ImageGenerationConfiguration",
+        ];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.stream_name = crate::runtime::json_read::member(
+                        &mut map,
+                        "StreamName",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.stream_arn = crate::runtime::json_read::member(
+                        &mut map,
+                        "StreamARN",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(2usize) => {
+                    out.image_generation_configuration = crate::runtime::json_read::member(
+                        &mut map,
+                        "ImageGenerationConfiguration",
+                        crate::runtime::json_read::Object(
+                            crate::protocol::DeImageGenerationConfiguration,
+                        ),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_update_image_generation_configuration_output(
@@ -3231,16 +4661,25 @@ pub(crate) fn ser_update_image_generation_configuration_output(
     w.begin_object();
     w.end_object();
 }
-pub(crate) fn de_update_image_generation_configuration_output(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::update_image_generation_configuration::UpdateImageGenerationConfigurationOutput,
-    crate::runtime::json::DeserializeError,
-> {
-    crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::update_image_generation_configuration::UpdateImageGenerationConfigurationOutput::default();
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeUpdateImageGenerationConfigurationOutput;
+impl<'de> crate::runtime::json_read::ReadObject<'de>
+for DeUpdateImageGenerationConfigurationOutput {
+    type Value = crate::operation::update_image_generation_configuration::UpdateImageGenerationConfigurationOutput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::update_image_generation_configuration::UpdateImageGenerationConfigurationOutput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::update_image_generation_configuration::UpdateImageGenerationConfigurationOutput::default();
+        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
+            crate::runtime::json_read::skip(&mut map)?;
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_update_media_storage_configuration_input(
@@ -3258,26 +4697,46 @@ pub(crate) fn ser_update_media_storage_configuration_input(
     }
     w.end_object();
 }
-pub(crate) fn de_update_media_storage_configuration_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::update_media_storage_configuration::UpdateMediaStorageConfigurationInput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::update_media_storage_configuration::UpdateMediaStorageConfigurationInput::default();
-    out.channel_arn = crate::runtime::json::member(
-        obj,
-        "ChannelARN",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.media_storage_configuration = crate::runtime::json::member(
-        obj,
-        "MediaStorageConfiguration",
-        |v| crate::protocol::de_media_storage_configuration(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeUpdateMediaStorageConfigurationInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de>
+for DeUpdateMediaStorageConfigurationInput {
+    type Value = crate::operation::update_media_storage_configuration::UpdateMediaStorageConfigurationInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::update_media_storage_configuration::UpdateMediaStorageConfigurationInput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::update_media_storage_configuration::UpdateMediaStorageConfigurationInput::default();
+        const KEYS: &[&str] = &["ChannelARN", "MediaStorageConfiguration"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.channel_arn = crate::runtime::json_read::member(
+                        &mut map,
+                        "ChannelARN",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.media_storage_configuration = crate::runtime::json_read::member(
+                        &mut map,
+                        "MediaStorageConfiguration",
+                        crate::runtime::json_read::Object(
+                            crate::protocol::DeMediaStorageConfiguration,
+                        ),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_update_media_storage_configuration_output(
@@ -3287,16 +4746,25 @@ pub(crate) fn ser_update_media_storage_configuration_output(
     w.begin_object();
     w.end_object();
 }
-pub(crate) fn de_update_media_storage_configuration_output(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::update_media_storage_configuration::UpdateMediaStorageConfigurationOutput,
-    crate::runtime::json::DeserializeError,
-> {
-    crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::update_media_storage_configuration::UpdateMediaStorageConfigurationOutput::default();
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeUpdateMediaStorageConfigurationOutput;
+impl<'de> crate::runtime::json_read::ReadObject<'de>
+for DeUpdateMediaStorageConfigurationOutput {
+    type Value = crate::operation::update_media_storage_configuration::UpdateMediaStorageConfigurationOutput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::update_media_storage_configuration::UpdateMediaStorageConfigurationOutput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::update_media_storage_configuration::UpdateMediaStorageConfigurationOutput::default();
+        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
+            crate::runtime::json_read::skip(&mut map)?;
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_update_notification_configuration_input(
@@ -3318,31 +4786,53 @@ pub(crate) fn ser_update_notification_configuration_input(
     }
     w.end_object();
 }
-pub(crate) fn de_update_notification_configuration_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::update_notification_configuration::UpdateNotificationConfigurationInput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::update_notification_configuration::UpdateNotificationConfigurationInput::default();
-    out.stream_name = crate::runtime::json::member(
-        obj,
-        "StreamName",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.stream_arn = crate::runtime::json::member(
-        obj,
-        "StreamARN",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.notification_configuration = crate::runtime::json::member(
-        obj,
-        "NotificationConfiguration",
-        |v| crate::protocol::de_notification_configuration(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeUpdateNotificationConfigurationInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de>
+for DeUpdateNotificationConfigurationInput {
+    type Value = crate::operation::update_notification_configuration::UpdateNotificationConfigurationInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::update_notification_configuration::UpdateNotificationConfigurationInput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::update_notification_configuration::UpdateNotificationConfigurationInput::default();
+        const KEYS: &[&str] = &["StreamName", "StreamARN", "NotificationConfiguration"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.stream_name = crate::runtime::json_read::member(
+                        &mut map,
+                        "StreamName",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.stream_arn = crate::runtime::json_read::member(
+                        &mut map,
+                        "StreamARN",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(2usize) => {
+                    out.notification_configuration = crate::runtime::json_read::member(
+                        &mut map,
+                        "NotificationConfiguration",
+                        crate::runtime::json_read::Object(
+                            crate::protocol::DeNotificationConfiguration,
+                        ),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_update_notification_configuration_output(
@@ -3352,16 +4842,25 @@ pub(crate) fn ser_update_notification_configuration_output(
     w.begin_object();
     w.end_object();
 }
-pub(crate) fn de_update_notification_configuration_output(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::update_notification_configuration::UpdateNotificationConfigurationOutput,
-    crate::runtime::json::DeserializeError,
-> {
-    crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::update_notification_configuration::UpdateNotificationConfigurationOutput::default();
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeUpdateNotificationConfigurationOutput;
+impl<'de> crate::runtime::json_read::ReadObject<'de>
+for DeUpdateNotificationConfigurationOutput {
+    type Value = crate::operation::update_notification_configuration::UpdateNotificationConfigurationOutput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::update_notification_configuration::UpdateNotificationConfigurationOutput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::update_notification_configuration::UpdateNotificationConfigurationOutput::default();
+        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
+            crate::runtime::json_read::skip(&mut map)?;
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_update_signaling_channel_input(
@@ -3383,31 +4882,56 @@ pub(crate) fn ser_update_signaling_channel_input(
     }
     w.end_object();
 }
-pub(crate) fn de_update_signaling_channel_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::update_signaling_channel::UpdateSignalingChannelInput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::update_signaling_channel::UpdateSignalingChannelInput::default();
-    out.channel_arn = crate::runtime::json::member(
-        obj,
-        "ChannelARN",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.current_version = crate::runtime::json::member(
-        obj,
-        "CurrentVersion",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.single_master_configuration = crate::runtime::json::member(
-        obj,
-        "SingleMasterConfiguration",
-        |v| crate::protocol::de_single_master_configuration(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeUpdateSignalingChannelInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUpdateSignalingChannelInput {
+    type Value = crate::operation::update_signaling_channel::UpdateSignalingChannelInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::update_signaling_channel::UpdateSignalingChannelInput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::update_signaling_channel::UpdateSignalingChannelInput::default();
+        const KEYS: &[&str] = &[
+            "ChannelARN",
+            "CurrentVersion",
+            "SingleMasterConfiguration",
+        ];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.channel_arn = crate::runtime::json_read::member(
+                        &mut map,
+                        "ChannelARN",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.current_version = crate::runtime::json_read::member(
+                        &mut map,
+                        "CurrentVersion",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(2usize) => {
+                    out.single_master_configuration = crate::runtime::json_read::member(
+                        &mut map,
+                        "SingleMasterConfiguration",
+                        crate::runtime::json_read::Object(
+                            crate::protocol::DeSingleMasterConfiguration,
+                        ),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_update_signaling_channel_output(
@@ -3417,16 +4941,24 @@ pub(crate) fn ser_update_signaling_channel_output(
     w.begin_object();
     w.end_object();
 }
-pub(crate) fn de_update_signaling_channel_output(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::update_signaling_channel::UpdateSignalingChannelOutput,
-    crate::runtime::json::DeserializeError,
-> {
-    crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::update_signaling_channel::UpdateSignalingChannelOutput::default();
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeUpdateSignalingChannelOutput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUpdateSignalingChannelOutput {
+    type Value = crate::operation::update_signaling_channel::UpdateSignalingChannelOutput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::update_signaling_channel::UpdateSignalingChannelOutput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::update_signaling_channel::UpdateSignalingChannelOutput::default();
+        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
+            crate::runtime::json_read::skip(&mut map)?;
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_update_stream_input(
@@ -3456,41 +4988,70 @@ pub(crate) fn ser_update_stream_input(
     }
     w.end_object();
 }
-pub(crate) fn de_update_stream_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::update_stream::UpdateStreamInput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::update_stream::UpdateStreamInput::default();
-    out.stream_name = crate::runtime::json::member(
-        obj,
-        "StreamName",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.stream_arn = crate::runtime::json::member(
-        obj,
-        "StreamARN",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.current_version = crate::runtime::json::member(
-        obj,
-        "CurrentVersion",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.device_name = crate::runtime::json::member(
-        obj,
-        "DeviceName",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.media_type = crate::runtime::json::member(
-        obj,
-        "MediaType",
-        |v| crate::runtime::json::string(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeUpdateStreamInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUpdateStreamInput {
+    type Value = crate::operation::update_stream::UpdateStreamInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::update_stream::UpdateStreamInput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::update_stream::UpdateStreamInput::default();
+        const KEYS: &[&str] = &[
+            "StreamName",
+            "StreamARN",
+            "CurrentVersion",
+            "DeviceName",
+            "MediaType",
+        ];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.stream_name = crate::runtime::json_read::member(
+                        &mut map,
+                        "StreamName",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.stream_arn = crate::runtime::json_read::member(
+                        &mut map,
+                        "StreamARN",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(2usize) => {
+                    out.current_version = crate::runtime::json_read::member(
+                        &mut map,
+                        "CurrentVersion",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(3usize) => {
+                    out.device_name = crate::runtime::json_read::member(
+                        &mut map,
+                        "DeviceName",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(4usize) => {
+                    out.media_type = crate::runtime::json_read::member(
+                        &mut map,
+                        "MediaType",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_update_stream_output(
@@ -3500,16 +5061,24 @@ pub(crate) fn ser_update_stream_output(
     w.begin_object();
     w.end_object();
 }
-pub(crate) fn de_update_stream_output(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::update_stream::UpdateStreamOutput,
-    crate::runtime::json::DeserializeError,
-> {
-    crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::update_stream::UpdateStreamOutput::default();
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeUpdateStreamOutput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUpdateStreamOutput {
+    type Value = crate::operation::update_stream::UpdateStreamOutput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::update_stream::UpdateStreamOutput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::update_stream::UpdateStreamOutput::default();
+        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
+            crate::runtime::json_read::skip(&mut map)?;
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_uploader_config(
@@ -3523,21 +5092,63 @@ pub(crate) fn ser_uploader_config(
     }
     w.end_object();
 }
-pub(crate) fn de_uploader_config(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::types::UploaderConfig,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::types::UploaderConfig::default();
-    out.schedule_config = crate::runtime::json::member(
-        obj,
-        "ScheduleConfig",
-        |v| crate::protocol::de_schedule_config(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeUploaderConfig;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUploaderConfig {
+    type Value = crate::types::UploaderConfig;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::UploaderConfig, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::UploaderConfig::default();
+        const KEYS: &[&str] = &["ScheduleConfig"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.schedule_config = crate::runtime::json_read::member(
+                        &mut map,
+                        "ScheduleConfig",
+                        crate::runtime::json_read::Object(
+                            crate::protocol::DeScheduleConfig,
+                        ),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
+}
+#[derive(Clone, Copy)]
+pub(crate) struct DeAccessDeniedException;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeAccessDeniedException {
+    type Value = crate::types::error::AccessDeniedException;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::error::AccessDeniedException, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::error::AccessDeniedException::default();
+        const KEYS: &[&str] = &["Message"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.message = crate::runtime::json_read::member(
+                        &mut map,
+                        "Message",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn de_error_access_denied_exception(
@@ -3549,20 +5160,56 @@ pub(crate) fn de_error_access_denied_exception(
     crate::runtime::json::DeserializeError,
 > {
     #[allow(unused_mut)]
-    let mut out = crate::types::error::AccessDeniedException::default();
-    if let ::std::option::Option::Some(v) = body {
-        let obj = crate::runtime::json::object(v)?;
-        out.message = crate::runtime::json::member(
-            obj,
-            "Message",
-            |v| crate::runtime::json::string(v),
-        )?;
-    }
+    let mut out = match body {
+        ::std::option::Option::Some(v) => {
+            crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Object(
+                    crate::protocol::DeAccessDeniedException,
+                ),
+            )?
+        }
+        ::std::option::Option::None => {
+            crate::types::error::AccessDeniedException::default()
+        }
+    };
     if out.message.is_none() {
         out.message = meta.message().map(str::to_owned);
     }
     out.meta = meta;
     ::std::result::Result::Ok(out)
+}
+#[derive(Clone, Copy)]
+pub(crate) struct DeAccountChannelLimitExceededException;
+impl<'de> crate::runtime::json_read::ReadObject<'de>
+for DeAccountChannelLimitExceededException {
+    type Value = crate::types::error::AccountChannelLimitExceededException;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::types::error::AccountChannelLimitExceededException,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::types::error::AccountChannelLimitExceededException::default();
+        const KEYS: &[&str] = &["Message"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.message = crate::runtime::json_read::member(
+                        &mut map,
+                        "Message",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn de_error_account_channel_limit_exceeded_exception(
@@ -3574,20 +5221,56 @@ pub(crate) fn de_error_account_channel_limit_exceeded_exception(
     crate::runtime::json::DeserializeError,
 > {
     #[allow(unused_mut)]
-    let mut out = crate::types::error::AccountChannelLimitExceededException::default();
-    if let ::std::option::Option::Some(v) = body {
-        let obj = crate::runtime::json::object(v)?;
-        out.message = crate::runtime::json::member(
-            obj,
-            "Message",
-            |v| crate::runtime::json::string(v),
-        )?;
-    }
+    let mut out = match body {
+        ::std::option::Option::Some(v) => {
+            crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Object(
+                    crate::protocol::DeAccountChannelLimitExceededException,
+                ),
+            )?
+        }
+        ::std::option::Option::None => {
+            crate::types::error::AccountChannelLimitExceededException::default()
+        }
+    };
     if out.message.is_none() {
         out.message = meta.message().map(str::to_owned);
     }
     out.meta = meta;
     ::std::result::Result::Ok(out)
+}
+#[derive(Clone, Copy)]
+pub(crate) struct DeAccountStreamLimitExceededException;
+impl<'de> crate::runtime::json_read::ReadObject<'de>
+for DeAccountStreamLimitExceededException {
+    type Value = crate::types::error::AccountStreamLimitExceededException;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::types::error::AccountStreamLimitExceededException,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::types::error::AccountStreamLimitExceededException::default();
+        const KEYS: &[&str] = &["Message"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.message = crate::runtime::json_read::member(
+                        &mut map,
+                        "Message",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn de_error_account_stream_limit_exceeded_exception(
@@ -3599,20 +5282,55 @@ pub(crate) fn de_error_account_stream_limit_exceeded_exception(
     crate::runtime::json::DeserializeError,
 > {
     #[allow(unused_mut)]
-    let mut out = crate::types::error::AccountStreamLimitExceededException::default();
-    if let ::std::option::Option::Some(v) = body {
-        let obj = crate::runtime::json::object(v)?;
-        out.message = crate::runtime::json::member(
-            obj,
-            "Message",
-            |v| crate::runtime::json::string(v),
-        )?;
-    }
+    let mut out = match body {
+        ::std::option::Option::Some(v) => {
+            crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Object(
+                    crate::protocol::DeAccountStreamLimitExceededException,
+                ),
+            )?
+        }
+        ::std::option::Option::None => {
+            crate::types::error::AccountStreamLimitExceededException::default()
+        }
+    };
     if out.message.is_none() {
         out.message = meta.message().map(str::to_owned);
     }
     out.meta = meta;
     ::std::result::Result::Ok(out)
+}
+#[derive(Clone, Copy)]
+pub(crate) struct DeClientLimitExceededException;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeClientLimitExceededException {
+    type Value = crate::types::error::ClientLimitExceededException;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::types::error::ClientLimitExceededException,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::types::error::ClientLimitExceededException::default();
+        const KEYS: &[&str] = &["Message"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.message = crate::runtime::json_read::member(
+                        &mut map,
+                        "Message",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn de_error_client_limit_exceeded_exception(
@@ -3624,20 +5342,56 @@ pub(crate) fn de_error_client_limit_exceeded_exception(
     crate::runtime::json::DeserializeError,
 > {
     #[allow(unused_mut)]
-    let mut out = crate::types::error::ClientLimitExceededException::default();
-    if let ::std::option::Option::Some(v) = body {
-        let obj = crate::runtime::json::object(v)?;
-        out.message = crate::runtime::json::member(
-            obj,
-            "Message",
-            |v| crate::runtime::json::string(v),
-        )?;
-    }
+    let mut out = match body {
+        ::std::option::Option::Some(v) => {
+            crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Object(
+                    crate::protocol::DeClientLimitExceededException,
+                ),
+            )?
+        }
+        ::std::option::Option::None => {
+            crate::types::error::ClientLimitExceededException::default()
+        }
+    };
     if out.message.is_none() {
         out.message = meta.message().map(str::to_owned);
     }
     out.meta = meta;
     ::std::result::Result::Ok(out)
+}
+#[derive(Clone, Copy)]
+pub(crate) struct DeDeviceStreamLimitExceededException;
+impl<'de> crate::runtime::json_read::ReadObject<'de>
+for DeDeviceStreamLimitExceededException {
+    type Value = crate::types::error::DeviceStreamLimitExceededException;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::types::error::DeviceStreamLimitExceededException,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::types::error::DeviceStreamLimitExceededException::default();
+        const KEYS: &[&str] = &["Message"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.message = crate::runtime::json_read::member(
+                        &mut map,
+                        "Message",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn de_error_device_stream_limit_exceeded_exception(
@@ -3649,20 +5403,52 @@ pub(crate) fn de_error_device_stream_limit_exceeded_exception(
     crate::runtime::json::DeserializeError,
 > {
     #[allow(unused_mut)]
-    let mut out = crate::types::error::DeviceStreamLimitExceededException::default();
-    if let ::std::option::Option::Some(v) = body {
-        let obj = crate::runtime::json::object(v)?;
-        out.message = crate::runtime::json::member(
-            obj,
-            "Message",
-            |v| crate::runtime::json::string(v),
-        )?;
-    }
+    let mut out = match body {
+        ::std::option::Option::Some(v) => {
+            crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Object(
+                    crate::protocol::DeDeviceStreamLimitExceededException,
+                ),
+            )?
+        }
+        ::std::option::Option::None => {
+            crate::types::error::DeviceStreamLimitExceededException::default()
+        }
+    };
     if out.message.is_none() {
         out.message = meta.message().map(str::to_owned);
     }
     out.meta = meta;
     ::std::result::Result::Ok(out)
+}
+#[derive(Clone, Copy)]
+pub(crate) struct DeInvalidArgumentException;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeInvalidArgumentException {
+    type Value = crate::types::error::InvalidArgumentException;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::error::InvalidArgumentException, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::error::InvalidArgumentException::default();
+        const KEYS: &[&str] = &["Message"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.message = crate::runtime::json_read::member(
+                        &mut map,
+                        "Message",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn de_error_invalid_argument_exception(
@@ -3674,20 +5460,52 @@ pub(crate) fn de_error_invalid_argument_exception(
     crate::runtime::json::DeserializeError,
 > {
     #[allow(unused_mut)]
-    let mut out = crate::types::error::InvalidArgumentException::default();
-    if let ::std::option::Option::Some(v) = body {
-        let obj = crate::runtime::json::object(v)?;
-        out.message = crate::runtime::json::member(
-            obj,
-            "Message",
-            |v| crate::runtime::json::string(v),
-        )?;
-    }
+    let mut out = match body {
+        ::std::option::Option::Some(v) => {
+            crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Object(
+                    crate::protocol::DeInvalidArgumentException,
+                ),
+            )?
+        }
+        ::std::option::Option::None => {
+            crate::types::error::InvalidArgumentException::default()
+        }
+    };
     if out.message.is_none() {
         out.message = meta.message().map(str::to_owned);
     }
     out.meta = meta;
     ::std::result::Result::Ok(out)
+}
+#[derive(Clone, Copy)]
+pub(crate) struct DeInvalidDeviceException;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeInvalidDeviceException {
+    type Value = crate::types::error::InvalidDeviceException;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::error::InvalidDeviceException, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::error::InvalidDeviceException::default();
+        const KEYS: &[&str] = &["Message"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.message = crate::runtime::json_read::member(
+                        &mut map,
+                        "Message",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn de_error_invalid_device_exception(
@@ -3699,20 +5517,56 @@ pub(crate) fn de_error_invalid_device_exception(
     crate::runtime::json::DeserializeError,
 > {
     #[allow(unused_mut)]
-    let mut out = crate::types::error::InvalidDeviceException::default();
-    if let ::std::option::Option::Some(v) = body {
-        let obj = crate::runtime::json::object(v)?;
-        out.message = crate::runtime::json::member(
-            obj,
-            "Message",
-            |v| crate::runtime::json::string(v),
-        )?;
-    }
+    let mut out = match body {
+        ::std::option::Option::Some(v) => {
+            crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Object(
+                    crate::protocol::DeInvalidDeviceException,
+                ),
+            )?
+        }
+        ::std::option::Option::None => {
+            crate::types::error::InvalidDeviceException::default()
+        }
+    };
     if out.message.is_none() {
         out.message = meta.message().map(str::to_owned);
     }
     out.meta = meta;
     ::std::result::Result::Ok(out)
+}
+#[derive(Clone, Copy)]
+pub(crate) struct DeInvalidResourceFormatException;
+impl<'de> crate::runtime::json_read::ReadObject<'de>
+for DeInvalidResourceFormatException {
+    type Value = crate::types::error::InvalidResourceFormatException;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::types::error::InvalidResourceFormatException,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::types::error::InvalidResourceFormatException::default();
+        const KEYS: &[&str] = &["Message"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.message = crate::runtime::json_read::member(
+                        &mut map,
+                        "Message",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn de_error_invalid_resource_format_exception(
@@ -3724,20 +5578,52 @@ pub(crate) fn de_error_invalid_resource_format_exception(
     crate::runtime::json::DeserializeError,
 > {
     #[allow(unused_mut)]
-    let mut out = crate::types::error::InvalidResourceFormatException::default();
-    if let ::std::option::Option::Some(v) = body {
-        let obj = crate::runtime::json::object(v)?;
-        out.message = crate::runtime::json::member(
-            obj,
-            "Message",
-            |v| crate::runtime::json::string(v),
-        )?;
-    }
+    let mut out = match body {
+        ::std::option::Option::Some(v) => {
+            crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Object(
+                    crate::protocol::DeInvalidResourceFormatException,
+                ),
+            )?
+        }
+        ::std::option::Option::None => {
+            crate::types::error::InvalidResourceFormatException::default()
+        }
+    };
     if out.message.is_none() {
         out.message = meta.message().map(str::to_owned);
     }
     out.meta = meta;
     ::std::result::Result::Ok(out)
+}
+#[derive(Clone, Copy)]
+pub(crate) struct DeNoDataRetentionException;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeNoDataRetentionException {
+    type Value = crate::types::error::NoDataRetentionException;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::error::NoDataRetentionException, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::error::NoDataRetentionException::default();
+        const KEYS: &[&str] = &["Message"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.message = crate::runtime::json_read::member(
+                        &mut map,
+                        "Message",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn de_error_no_data_retention_exception(
@@ -3749,20 +5635,52 @@ pub(crate) fn de_error_no_data_retention_exception(
     crate::runtime::json::DeserializeError,
 > {
     #[allow(unused_mut)]
-    let mut out = crate::types::error::NoDataRetentionException::default();
-    if let ::std::option::Option::Some(v) = body {
-        let obj = crate::runtime::json::object(v)?;
-        out.message = crate::runtime::json::member(
-            obj,
-            "Message",
-            |v| crate::runtime::json::string(v),
-        )?;
-    }
+    let mut out = match body {
+        ::std::option::Option::Some(v) => {
+            crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Object(
+                    crate::protocol::DeNoDataRetentionException,
+                ),
+            )?
+        }
+        ::std::option::Option::None => {
+            crate::types::error::NoDataRetentionException::default()
+        }
+    };
     if out.message.is_none() {
         out.message = meta.message().map(str::to_owned);
     }
     out.meta = meta;
     ::std::result::Result::Ok(out)
+}
+#[derive(Clone, Copy)]
+pub(crate) struct DeNotAuthorizedException;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeNotAuthorizedException {
+    type Value = crate::types::error::NotAuthorizedException;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::error::NotAuthorizedException, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::error::NotAuthorizedException::default();
+        const KEYS: &[&str] = &["Message"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.message = crate::runtime::json_read::member(
+                        &mut map,
+                        "Message",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn de_error_not_authorized_exception(
@@ -3774,20 +5692,52 @@ pub(crate) fn de_error_not_authorized_exception(
     crate::runtime::json::DeserializeError,
 > {
     #[allow(unused_mut)]
-    let mut out = crate::types::error::NotAuthorizedException::default();
-    if let ::std::option::Option::Some(v) = body {
-        let obj = crate::runtime::json::object(v)?;
-        out.message = crate::runtime::json::member(
-            obj,
-            "Message",
-            |v| crate::runtime::json::string(v),
-        )?;
-    }
+    let mut out = match body {
+        ::std::option::Option::Some(v) => {
+            crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Object(
+                    crate::protocol::DeNotAuthorizedException,
+                ),
+            )?
+        }
+        ::std::option::Option::None => {
+            crate::types::error::NotAuthorizedException::default()
+        }
+    };
     if out.message.is_none() {
         out.message = meta.message().map(str::to_owned);
     }
     out.meta = meta;
     ::std::result::Result::Ok(out)
+}
+#[derive(Clone, Copy)]
+pub(crate) struct DeResourceInUseException;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeResourceInUseException {
+    type Value = crate::types::error::ResourceInUseException;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::error::ResourceInUseException, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::error::ResourceInUseException::default();
+        const KEYS: &[&str] = &["Message"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.message = crate::runtime::json_read::member(
+                        &mut map,
+                        "Message",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn de_error_resource_in_use_exception(
@@ -3799,20 +5749,55 @@ pub(crate) fn de_error_resource_in_use_exception(
     crate::runtime::json::DeserializeError,
 > {
     #[allow(unused_mut)]
-    let mut out = crate::types::error::ResourceInUseException::default();
-    if let ::std::option::Option::Some(v) = body {
-        let obj = crate::runtime::json::object(v)?;
-        out.message = crate::runtime::json::member(
-            obj,
-            "Message",
-            |v| crate::runtime::json::string(v),
-        )?;
-    }
+    let mut out = match body {
+        ::std::option::Option::Some(v) => {
+            crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Object(
+                    crate::protocol::DeResourceInUseException,
+                ),
+            )?
+        }
+        ::std::option::Option::None => {
+            crate::types::error::ResourceInUseException::default()
+        }
+    };
     if out.message.is_none() {
         out.message = meta.message().map(str::to_owned);
     }
     out.meta = meta;
     ::std::result::Result::Ok(out)
+}
+#[derive(Clone, Copy)]
+pub(crate) struct DeResourceNotFoundException;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeResourceNotFoundException {
+    type Value = crate::types::error::ResourceNotFoundException;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::types::error::ResourceNotFoundException,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::types::error::ResourceNotFoundException::default();
+        const KEYS: &[&str] = &["Message"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.message = crate::runtime::json_read::member(
+                        &mut map,
+                        "Message",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn de_error_resource_not_found_exception(
@@ -3824,20 +5809,56 @@ pub(crate) fn de_error_resource_not_found_exception(
     crate::runtime::json::DeserializeError,
 > {
     #[allow(unused_mut)]
-    let mut out = crate::types::error::ResourceNotFoundException::default();
-    if let ::std::option::Option::Some(v) = body {
-        let obj = crate::runtime::json::object(v)?;
-        out.message = crate::runtime::json::member(
-            obj,
-            "Message",
-            |v| crate::runtime::json::string(v),
-        )?;
-    }
+    let mut out = match body {
+        ::std::option::Option::Some(v) => {
+            crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Object(
+                    crate::protocol::DeResourceNotFoundException,
+                ),
+            )?
+        }
+        ::std::option::Option::None => {
+            crate::types::error::ResourceNotFoundException::default()
+        }
+    };
     if out.message.is_none() {
         out.message = meta.message().map(str::to_owned);
     }
     out.meta = meta;
     ::std::result::Result::Ok(out)
+}
+#[derive(Clone, Copy)]
+pub(crate) struct DeStreamEdgeConfigurationNotFoundException;
+impl<'de> crate::runtime::json_read::ReadObject<'de>
+for DeStreamEdgeConfigurationNotFoundException {
+    type Value = crate::types::error::StreamEdgeConfigurationNotFoundException;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::types::error::StreamEdgeConfigurationNotFoundException,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::types::error::StreamEdgeConfigurationNotFoundException::default();
+        const KEYS: &[&str] = &["Message"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.message = crate::runtime::json_read::member(
+                        &mut map,
+                        "Message",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn de_error_stream_edge_configuration_not_found_exception(
@@ -3849,20 +5870,56 @@ pub(crate) fn de_error_stream_edge_configuration_not_found_exception(
     crate::runtime::json::DeserializeError,
 > {
     #[allow(unused_mut)]
-    let mut out = crate::types::error::StreamEdgeConfigurationNotFoundException::default();
-    if let ::std::option::Option::Some(v) = body {
-        let obj = crate::runtime::json::object(v)?;
-        out.message = crate::runtime::json::member(
-            obj,
-            "Message",
-            |v| crate::runtime::json::string(v),
-        )?;
-    }
+    let mut out = match body {
+        ::std::option::Option::Some(v) => {
+            crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Object(
+                    crate::protocol::DeStreamEdgeConfigurationNotFoundException,
+                ),
+            )?
+        }
+        ::std::option::Option::None => {
+            crate::types::error::StreamEdgeConfigurationNotFoundException::default()
+        }
+    };
     if out.message.is_none() {
         out.message = meta.message().map(str::to_owned);
     }
     out.meta = meta;
     ::std::result::Result::Ok(out)
+}
+#[derive(Clone, Copy)]
+pub(crate) struct DeTagsPerResourceExceededLimitException;
+impl<'de> crate::runtime::json_read::ReadObject<'de>
+for DeTagsPerResourceExceededLimitException {
+    type Value = crate::types::error::TagsPerResourceExceededLimitException;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::types::error::TagsPerResourceExceededLimitException,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::types::error::TagsPerResourceExceededLimitException::default();
+        const KEYS: &[&str] = &["Message"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.message = crate::runtime::json_read::member(
+                        &mut map,
+                        "Message",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn de_error_tags_per_resource_exceeded_limit_exception(
@@ -3874,20 +5931,52 @@ pub(crate) fn de_error_tags_per_resource_exceeded_limit_exception(
     crate::runtime::json::DeserializeError,
 > {
     #[allow(unused_mut)]
-    let mut out = crate::types::error::TagsPerResourceExceededLimitException::default();
-    if let ::std::option::Option::Some(v) = body {
-        let obj = crate::runtime::json::object(v)?;
-        out.message = crate::runtime::json::member(
-            obj,
-            "Message",
-            |v| crate::runtime::json::string(v),
-        )?;
-    }
+    let mut out = match body {
+        ::std::option::Option::Some(v) => {
+            crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Object(
+                    crate::protocol::DeTagsPerResourceExceededLimitException,
+                ),
+            )?
+        }
+        ::std::option::Option::None => {
+            crate::types::error::TagsPerResourceExceededLimitException::default()
+        }
+    };
     if out.message.is_none() {
         out.message = meta.message().map(str::to_owned);
     }
     out.meta = meta;
     ::std::result::Result::Ok(out)
+}
+#[derive(Clone, Copy)]
+pub(crate) struct DeVersionMismatchException;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeVersionMismatchException {
+    type Value = crate::types::error::VersionMismatchException;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::error::VersionMismatchException, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::error::VersionMismatchException::default();
+        const KEYS: &[&str] = &["Message"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.message = crate::runtime::json_read::member(
+                        &mut map,
+                        "Message",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn de_error_version_mismatch_exception(
@@ -3899,15 +5988,19 @@ pub(crate) fn de_error_version_mismatch_exception(
     crate::runtime::json::DeserializeError,
 > {
     #[allow(unused_mut)]
-    let mut out = crate::types::error::VersionMismatchException::default();
-    if let ::std::option::Option::Some(v) = body {
-        let obj = crate::runtime::json::object(v)?;
-        out.message = crate::runtime::json::member(
-            obj,
-            "Message",
-            |v| crate::runtime::json::string(v),
-        )?;
-    }
+    let mut out = match body {
+        ::std::option::Option::Some(v) => {
+            crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Object(
+                    crate::protocol::DeVersionMismatchException,
+                ),
+            )?
+        }
+        ::std::option::Option::None => {
+            crate::types::error::VersionMismatchException::default()
+        }
+    };
     if out.message.is_none() {
         out.message = meta.message().map(str::to_owned);
     }

@@ -115,8 +115,11 @@ pub fn parse_response(
         crate::runtime::json::DeserializeError,
     > {
         #[allow(unused_mut)]
-        let mut out = crate::protocol::de_get_dash_streaming_session_url_output(
-            &crate::runtime::json::parse_body(&response.body)?,
+        let mut out = crate::runtime::json_read::from_body(
+            &response.body,
+            crate::runtime::json_read::Object(
+                crate::protocol::DeGetDashStreamingSessionUrlOutput,
+            ),
         )?;
         ::std::result::Result::Ok(out)
     };
@@ -270,7 +273,12 @@ pub fn input_from_json(
     crate::operation::get_dash_streaming_session_url::GetDashStreamingSessionUrlInput,
     crate::runtime::json::DeserializeError,
 > {
-    crate::protocol::de_get_dash_streaming_session_url_input(document)
+    crate::runtime::json_read::from_value(
+        document,
+        crate::runtime::json_read::Object(
+            crate::protocol::DeGetDashStreamingSessionUrlInput,
+        ),
+    )
 }
 /// Writes an output as a JSON document keyed by the model's member names, with
 /// timestamps as ISO-8601 strings and blobs as base64.

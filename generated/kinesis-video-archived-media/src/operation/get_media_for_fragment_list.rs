@@ -213,7 +213,12 @@ pub fn input_from_json(
     crate::operation::get_media_for_fragment_list::GetMediaForFragmentListInput,
     crate::runtime::json::DeserializeError,
 > {
-    crate::protocol::de_get_media_for_fragment_list_input(document)
+    crate::runtime::json_read::from_value(
+        document,
+        crate::runtime::json_read::Object(
+            crate::protocol::DeGetMediaForFragmentListInput,
+        ),
+    )
 }
 /// Writes an output as a JSON document keyed by the model's member names, with
 /// timestamps as ISO-8601 strings and blobs as base64.

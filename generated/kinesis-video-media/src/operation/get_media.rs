@@ -249,7 +249,10 @@ pub fn input_from_json(
     crate::operation::get_media::GetMediaInput,
     crate::runtime::json::DeserializeError,
 > {
-    crate::protocol::de_get_media_input(document)
+    crate::runtime::json_read::from_value(
+        document,
+        crate::runtime::json_read::Object(crate::protocol::DeGetMediaInput),
+    )
 }
 /// Writes an output as a JSON document keyed by the model's member names, with
 /// timestamps as ISO-8601 strings and blobs as base64.

@@ -62,8 +62,11 @@ pub fn parse_response(
         crate::runtime::json::DeserializeError,
     > {
         #[allow(unused_mut)]
-        let mut out = crate::protocol::de_send_alexa_offer_to_master_output(
-            &crate::runtime::json::parse_body(&response.body)?,
+        let mut out = crate::runtime::json_read::from_body(
+            &response.body,
+            crate::runtime::json_read::Object(
+                crate::protocol::DeSendAlexaOfferToMasterOutput,
+            ),
         )?;
         ::std::result::Result::Ok(out)
     };
@@ -157,7 +160,10 @@ pub fn input_from_json(
     crate::operation::send_alexa_offer_to_master::SendAlexaOfferToMasterInput,
     crate::runtime::json::DeserializeError,
 > {
-    crate::protocol::de_send_alexa_offer_to_master_input(document)
+    crate::runtime::json_read::from_value(
+        document,
+        crate::runtime::json_read::Object(crate::protocol::DeSendAlexaOfferToMasterInput),
+    )
 }
 /// Writes an output as a JSON document keyed by the model's member names, with
 /// timestamps as ISO-8601 strings and blobs as base64.

@@ -65,8 +65,11 @@ pub fn parse_response(
         crate::runtime::json::DeserializeError,
     > {
         #[allow(unused_mut)]
-        let mut out = crate::protocol::de_join_storage_session_as_viewer_output(
-            &crate::runtime::json::parse_body(&response.body)?,
+        let mut out = crate::runtime::json_read::from_body(
+            &response.body,
+            crate::runtime::json_read::Object(
+                crate::protocol::DeJoinStorageSessionAsViewerOutput,
+            ),
         )?;
         ::std::result::Result::Ok(out)
     };
@@ -160,7 +163,12 @@ pub fn input_from_json(
     crate::operation::join_storage_session_as_viewer::JoinStorageSessionAsViewerInput,
     crate::runtime::json::DeserializeError,
 > {
-    crate::protocol::de_join_storage_session_as_viewer_input(document)
+    crate::runtime::json_read::from_value(
+        document,
+        crate::runtime::json_read::Object(
+            crate::protocol::DeJoinStorageSessionAsViewerInput,
+        ),
+    )
 }
 /// Writes an output as a JSON document keyed by the model's member names, with
 /// timestamps as ISO-8601 strings and blobs as base64.

@@ -61,8 +61,11 @@ pub fn parse_response(
         crate::runtime::json::DeserializeError,
     > {
         #[allow(unused_mut)]
-        let mut out = crate::protocol::de_describe_image_generation_configuration_output(
-            &crate::runtime::json::parse_body(&response.body)?,
+        let mut out = crate::runtime::json_read::from_body(
+            &response.body,
+            crate::runtime::json_read::Object(
+                crate::protocol::DeDescribeImageGenerationConfigurationOutput,
+            ),
         )?;
         ::std::result::Result::Ok(out)
     };
@@ -158,7 +161,12 @@ pub fn input_from_json(
     crate::operation::describe_image_generation_configuration::DescribeImageGenerationConfigurationInput,
     crate::runtime::json::DeserializeError,
 > {
-    crate::protocol::de_describe_image_generation_configuration_input(document)
+    crate::runtime::json_read::from_value(
+        document,
+        crate::runtime::json_read::Object(
+            crate::protocol::DeDescribeImageGenerationConfigurationInput,
+        ),
+    )
 }
 /// Writes an output as a JSON document keyed by the model's member names, with
 /// timestamps as ISO-8601 strings and blobs as base64.

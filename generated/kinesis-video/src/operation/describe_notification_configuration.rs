@@ -61,8 +61,11 @@ pub fn parse_response(
         crate::runtime::json::DeserializeError,
     > {
         #[allow(unused_mut)]
-        let mut out = crate::protocol::de_describe_notification_configuration_output(
-            &crate::runtime::json::parse_body(&response.body)?,
+        let mut out = crate::runtime::json_read::from_body(
+            &response.body,
+            crate::runtime::json_read::Object(
+                crate::protocol::DeDescribeNotificationConfigurationOutput,
+            ),
         )?;
         ::std::result::Result::Ok(out)
     };
@@ -156,7 +159,12 @@ pub fn input_from_json(
     crate::operation::describe_notification_configuration::DescribeNotificationConfigurationInput,
     crate::runtime::json::DeserializeError,
 > {
-    crate::protocol::de_describe_notification_configuration_input(document)
+    crate::runtime::json_read::from_value(
+        document,
+        crate::runtime::json_read::Object(
+            crate::protocol::DeDescribeNotificationConfigurationInput,
+        ),
+    )
 }
 /// Writes an output as a JSON document keyed by the model's member names, with
 /// timestamps as ISO-8601 strings and blobs as base64.

@@ -69,8 +69,11 @@ pub fn parse_response(
         crate::runtime::json::DeserializeError,
     > {
         #[allow(unused_mut)]
-        let mut out = crate::protocol::de_update_data_retention_output(
-            &crate::runtime::json::parse_body(&response.body)?,
+        let mut out = crate::runtime::json_read::from_body(
+            &response.body,
+            crate::runtime::json_read::Object(
+                crate::protocol::DeUpdateDataRetentionOutput,
+            ),
         )?;
         ::std::result::Result::Ok(out)
     };
@@ -194,7 +197,10 @@ pub fn input_from_json(
     crate::operation::update_data_retention::UpdateDataRetentionInput,
     crate::runtime::json::DeserializeError,
 > {
-    crate::protocol::de_update_data_retention_input(document)
+    crate::runtime::json_read::from_value(
+        document,
+        crate::runtime::json_read::Object(crate::protocol::DeUpdateDataRetentionInput),
+    )
 }
 /// Writes an output as a JSON document keyed by the model's member names, with
 /// timestamps as ISO-8601 strings and blobs as base64.

@@ -260,6 +260,62 @@ pub async fn call(
         }
     }
 }
+/// Reads a whole response of operation `name` (no I/O): the output document on success,
+/// the service's error or why the response could not be read otherwise.
+pub fn parse_response(
+    name: &str,
+    response: &crate::runtime::http::HttpResponse,
+) -> ::std::result::Result<::std::vec::Vec<u8>, CallError> {
+    match name {
+        "Converse" => {
+            let output = crate::operation::converse::parse_response(response)
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(
+                crate::operation::converse::output_to_json(&output),
+            )
+        }
+        "DuplexStream" => {
+            let output = crate::operation::duplex_stream::parse_response(response)
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(
+                crate::operation::duplex_stream::output_to_json(&output),
+            )
+        }
+        "DuplexStreamWithDistinctStreams" => {
+            let output = crate::operation::duplex_stream_with_distinct_streams::parse_response(
+                    response,
+                )
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(
+                crate::operation::duplex_stream_with_distinct_streams::output_to_json(
+                    &output,
+                ),
+            )
+        }
+        "InputStream" => {
+            let output = crate::operation::input_stream::parse_response(response)
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(
+                crate::operation::input_stream::output_to_json(&output),
+            )
+        }
+        "OutputStream" => {
+            let output = crate::operation::output_stream::parse_response(response)
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(
+                crate::operation::output_stream::output_to_json(&output),
+            )
+        }
+        "Ping" => {
+            let output = crate::operation::ping::parse_response(response)
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(crate::operation::ping::output_to_json(&output))
+        }
+        other => {
+            ::std::result::Result::Err(CallError::UnknownOperation(other.to_string()))
+        }
+    }
+}
 /// The signed request the first attempt of a call would send.
 pub async fn prepare(
     config: &Config,

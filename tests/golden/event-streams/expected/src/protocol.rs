@@ -22,42 +22,62 @@ pub(crate) fn ser_converse_output(
     }
     w.end_object();
 }
+#[derive(Clone, Copy)]
+pub(crate) struct DeConverseOutput;
 /// A union is an object with exactly one non-null member.
-pub(crate) fn de_converse_output(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::types::ConverseOutput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    let mut set = obj.iter().filter(|(_, v)| !v.is_null());
-    let (key, v) = match (set.next(), set.next()) {
-        (::std::option::Option::Some(one), ::std::option::Option::None) => one,
-        _ => {
-            return ::std::result::Result::Err(
-                crate::runtime::json::DeserializeError::new(
-                    "a union must have exactly one member set",
-                ),
-            );
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeConverseOutput {
+    type Value = crate::types::ConverseOutput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::ConverseOutput, A::Error> {
+        let mut set = 0usize;
+        let mut value = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map
+            .next_key::<::std::string::String>()?
+        {
+            match key.as_str() {
+                "text" => {
+                    if let ::std::option::Option::Some(inner) = crate::runtime::json_read::member(
+                        &mut map,
+                        "text",
+                        crate::runtime::json_read::Str,
+                    )? {
+                        set += 1;
+                        value = ::std::option::Option::Some(
+                            crate::types::ConverseOutput::Text(inner),
+                        );
+                    }
+                }
+                "document" => {
+                    if let ::std::option::Option::Some(inner) = crate::runtime::json_read::member(
+                        &mut map,
+                        "document",
+                        crate::runtime::json_read::Document,
+                    )? {
+                        set += 1;
+                        value = ::std::option::Option::Some(
+                            crate::types::ConverseOutput::Document(inner),
+                        );
+                    }
+                }
+                _ => {
+                    if map
+                        .next_value::<
+                            ::std::option::Option<crate::runtime::json_read::IgnoredAny>,
+                        >()?
+                        .is_some()
+                    {
+                        set += 1;
+                        value = ::std::option::Option::Some(
+                            crate::types::ConverseOutput::Unknown(key),
+                        );
+                    }
+                }
+            }
         }
-    };
-    ::std::result::Result::Ok(
-        match key.as_str() {
-            "text" => {
-                let inner = (crate::runtime::json::string(v)).map_err(|e| e.at("text"))?;
-                crate::types::ConverseOutput::Text(inner)
-            }
-            "document" => {
-                let inner = (::std::result::Result::<
-                    _,
-                    crate::runtime::json::DeserializeError,
-                >::Ok(v.clone()))
-                    .map_err(|e| e.at("document"))?;
-                crate::types::ConverseOutput::Document(inner)
-            }
-            other => crate::types::ConverseOutput::Unknown(other.to_string()),
-        },
-    )
+        crate::runtime::json_read::one_member(set, value)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_converse_input(
@@ -71,21 +91,33 @@ pub(crate) fn ser_converse_input(
     }
     w.end_object();
 }
-pub(crate) fn de_converse_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::converse::ConverseInput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::converse::ConverseInput::default();
-    out.text = crate::runtime::json::member(
-        obj,
-        "text",
-        |v| crate::runtime::json::string(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeConverseInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeConverseInput {
+    type Value = crate::operation::converse::ConverseInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::operation::converse::ConverseInput, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::converse::ConverseInput::default();
+        const KEYS: &[&str] = &["text"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.text = crate::runtime::json_read::member(
+                        &mut map,
+                        "text",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_op_converse_output(
@@ -99,43 +131,74 @@ pub(crate) fn ser_op_converse_output(
     }
     w.end_object();
 }
-pub(crate) fn de_op_converse_output(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::converse::ConverseOutput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::converse::ConverseOutput::default();
-    out.output = crate::runtime::json::member(
-        obj,
-        "output",
-        |v| crate::protocol::de_converse_output(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeOpConverseOutput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeOpConverseOutput {
+    type Value = crate::operation::converse::ConverseOutput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::operation::converse::ConverseOutput, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::converse::ConverseOutput::default();
+        const KEYS: &[&str] = &["output"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.output = crate::runtime::json_read::member(
+                        &mut map,
+                        "output",
+                        crate::runtime::json_read::Object(
+                            crate::protocol::DeConverseOutput,
+                        ),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
-pub(crate) fn de_duplex_stream_with_distinct_streams_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::duplex_stream_with_distinct_streams::DuplexStreamWithDistinctStreamsInput,
-    crate::runtime::json::DeserializeError,
-> {
-    crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::duplex_stream_with_distinct_streams::DuplexStreamWithDistinctStreamsInput::default();
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeDuplexStreamWithDistinctStreamsInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de>
+for DeDuplexStreamWithDistinctStreamsInput {
+    type Value = crate::operation::duplex_stream_with_distinct_streams::DuplexStreamWithDistinctStreamsInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::duplex_stream_with_distinct_streams::DuplexStreamWithDistinctStreamsInput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::duplex_stream_with_distinct_streams::DuplexStreamWithDistinctStreamsInput::default();
+        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
+            crate::runtime::json_read::skip(&mut map)?;
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
-pub(crate) fn de_duplex_stream_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::duplex_stream::DuplexStreamInput,
-    crate::runtime::json::DeserializeError,
-> {
-    crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::duplex_stream::DuplexStreamInput::default();
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeDuplexStreamInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeDuplexStreamInput {
+    type Value = crate::operation::duplex_stream::DuplexStreamInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::duplex_stream::DuplexStreamInput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::duplex_stream::DuplexStreamInput::default();
+        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
+            crate::runtime::json_read::skip(&mut map)?;
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_headers_and_implicit_payload_event(
@@ -149,21 +212,34 @@ pub(crate) fn ser_headers_and_implicit_payload_event(
     }
     w.end_object();
 }
-pub(crate) fn de_headers_and_implicit_payload_event(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::types::HeadersAndImplicitPayloadEvent,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::types::HeadersAndImplicitPayloadEvent::default();
-    out.payload = crate::runtime::json::member(
-        obj,
-        "payload",
-        |v| crate::runtime::json::string(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeHeadersAndImplicitPayloadEvent;
+impl<'de> crate::runtime::json_read::ReadObject<'de>
+for DeHeadersAndImplicitPayloadEvent {
+    type Value = crate::types::HeadersAndImplicitPayloadEvent;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::HeadersAndImplicitPayloadEvent, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::HeadersAndImplicitPayloadEvent::default();
+        const KEYS: &[&str] = &["payload"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.payload = crate::runtime::json_read::member(
+                        &mut map,
+                        "payload",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_input_stream_output(
@@ -173,38 +249,62 @@ pub(crate) fn ser_input_stream_output(
     w.begin_object();
     w.end_object();
 }
-pub(crate) fn de_input_stream_output(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::input_stream::InputStreamOutput,
-    crate::runtime::json::DeserializeError,
-> {
-    crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::input_stream::InputStreamOutput::default();
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeInputStreamOutput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeInputStreamOutput {
+    type Value = crate::operation::input_stream::InputStreamOutput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::input_stream::InputStreamOutput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::input_stream::InputStreamOutput::default();
+        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
+            crate::runtime::json_read::skip(&mut map)?;
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
-pub(crate) fn de_input_stream_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::input_stream::InputStreamInput,
-    crate::runtime::json::DeserializeError,
-> {
-    crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::input_stream::InputStreamInput::default();
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeInputStreamInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeInputStreamInput {
+    type Value = crate::operation::input_stream::InputStreamInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::input_stream::InputStreamInput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::input_stream::InputStreamInput::default();
+        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
+            crate::runtime::json_read::skip(&mut map)?;
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
-pub(crate) fn de_output_stream_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::output_stream::OutputStreamInput,
-    crate::runtime::json::DeserializeError,
-> {
-    crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::output_stream::OutputStreamInput::default();
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeOutputStreamInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeOutputStreamInput {
+    type Value = crate::operation::output_stream::OutputStreamInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::output_stream::OutputStreamInput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::output_stream::OutputStreamInput::default();
+        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
+            crate::runtime::json_read::skip(&mut map)?;
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_payload_structure(
@@ -218,21 +318,33 @@ pub(crate) fn ser_payload_structure(
     }
     w.end_object();
 }
-pub(crate) fn de_payload_structure(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::types::PayloadStructure,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::types::PayloadStructure::default();
-    out.structure_member = crate::runtime::json::member(
-        obj,
-        "structureMember",
-        |v| crate::runtime::json::string(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DePayloadStructure;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DePayloadStructure {
+    type Value = crate::types::PayloadStructure;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::PayloadStructure, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::PayloadStructure::default();
+        const KEYS: &[&str] = &["structureMember"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.structure_member = crate::runtime::json_read::member(
+                        &mut map,
+                        "structureMember",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 /// Unknown members cannot be sent: validation rejects them before this runs.
 pub(crate) fn ser_payload_union(
@@ -249,35 +361,50 @@ pub(crate) fn ser_payload_union(
     }
     w.end_object();
 }
+#[derive(Clone, Copy)]
+pub(crate) struct DePayloadUnion;
 /// A union is an object with exactly one non-null member.
-pub(crate) fn de_payload_union(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::types::PayloadUnion,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    let mut set = obj.iter().filter(|(_, v)| !v.is_null());
-    let (key, v) = match (set.next(), set.next()) {
-        (::std::option::Option::Some(one), ::std::option::Option::None) => one,
-        _ => {
-            return ::std::result::Result::Err(
-                crate::runtime::json::DeserializeError::new(
-                    "a union must have exactly one member set",
-                ),
-            );
-        }
-    };
-    ::std::result::Result::Ok(
-        match key.as_str() {
-            "unionMember" => {
-                let inner = (crate::runtime::json::string(v))
-                    .map_err(|e| e.at("unionMember"))?;
-                crate::types::PayloadUnion::UnionMember(inner)
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DePayloadUnion {
+    type Value = crate::types::PayloadUnion;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::PayloadUnion, A::Error> {
+        let mut set = 0usize;
+        let mut value = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map
+            .next_key::<::std::string::String>()?
+        {
+            match key.as_str() {
+                "unionMember" => {
+                    if let ::std::option::Option::Some(inner) = crate::runtime::json_read::member(
+                        &mut map,
+                        "unionMember",
+                        crate::runtime::json_read::Str,
+                    )? {
+                        set += 1;
+                        value = ::std::option::Option::Some(
+                            crate::types::PayloadUnion::UnionMember(inner),
+                        );
+                    }
+                }
+                _ => {
+                    if map
+                        .next_value::<
+                            ::std::option::Option<crate::runtime::json_read::IgnoredAny>,
+                        >()?
+                        .is_some()
+                    {
+                        set += 1;
+                        value = ::std::option::Option::Some(
+                            crate::types::PayloadUnion::Unknown(key),
+                        );
+                    }
+                }
             }
-            other => crate::types::PayloadUnion::Unknown(other.to_string()),
-        },
-    )
+        }
+        crate::runtime::json_read::one_member(set, value)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_ping_input(
@@ -291,21 +418,33 @@ pub(crate) fn ser_ping_input(
     }
     w.end_object();
 }
-pub(crate) fn de_ping_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::ping::PingInput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::ping::PingInput::default();
-    out.value = crate::runtime::json::member(
-        obj,
-        "value",
-        |v| crate::runtime::json::string(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DePingInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DePingInput {
+    type Value = crate::operation::ping::PingInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::operation::ping::PingInput, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::ping::PingInput::default();
+        const KEYS: &[&str] = &["value"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.value = crate::runtime::json_read::member(
+                        &mut map,
+                        "value",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_ping_output(
@@ -319,37 +458,89 @@ pub(crate) fn ser_ping_output(
     }
     w.end_object();
 }
-pub(crate) fn de_ping_output(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::ping::PingOutput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::ping::PingOutput::default();
-    out.value = crate::runtime::json::member(
-        obj,
-        "value",
-        |v| crate::runtime::json::string(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DePingOutput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DePingOutput {
+    type Value = crate::operation::ping::PingOutput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::operation::ping::PingOutput, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::ping::PingOutput::default();
+        const KEYS: &[&str] = &["value"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.value = crate::runtime::json_read::member(
+                        &mut map,
+                        "value",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
-pub(crate) fn de_singleton_event(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::types::SingletonEvent,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::types::SingletonEvent::default();
-    out.value = crate::runtime::json::member(
-        obj,
-        "value",
-        |v| crate::runtime::json::string(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeSingletonEvent;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeSingletonEvent {
+    type Value = crate::types::SingletonEvent;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::SingletonEvent, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::SingletonEvent::default();
+        const KEYS: &[&str] = &["value"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.value = crate::runtime::json_read::member(
+                        &mut map,
+                        "value",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
+}
+#[derive(Clone, Copy)]
+pub(crate) struct DeErrorEvent;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeErrorEvent {
+    type Value = crate::types::error::ErrorEvent;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::error::ErrorEvent, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::error::ErrorEvent::default();
+        const KEYS: &[&str] = &["message"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.message = crate::runtime::json_read::member(
+                        &mut map,
+                        "message",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn de_error_error_event(
@@ -361,20 +552,48 @@ pub(crate) fn de_error_error_event(
     crate::runtime::json::DeserializeError,
 > {
     #[allow(unused_mut)]
-    let mut out = crate::types::error::ErrorEvent::default();
-    if let ::std::option::Option::Some(v) = body {
-        let obj = crate::runtime::json::object(v)?;
-        out.message = crate::runtime::json::member(
-            obj,
-            "message",
-            |v| crate::runtime::json::string(v),
-        )?;
-    }
+    let mut out = match body {
+        ::std::option::Option::Some(v) => {
+            crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Object(crate::protocol::DeErrorEvent),
+            )?
+        }
+        ::std::option::Option::None => crate::types::error::ErrorEvent::default(),
+    };
     if out.message.is_none() {
         out.message = meta.message().map(str::to_owned);
     }
     out.meta = meta;
     ::std::result::Result::Ok(out)
+}
+#[derive(Clone, Copy)]
+pub(crate) struct DeServiceUnavailableError;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeServiceUnavailableError {
+    type Value = crate::types::error::ServiceUnavailableError;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::error::ServiceUnavailableError, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::error::ServiceUnavailableError::default();
+        const KEYS: &[&str] = &["message"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.message = crate::runtime::json_read::member(
+                        &mut map,
+                        "message",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn de_error_service_unavailable_error(
@@ -386,20 +605,59 @@ pub(crate) fn de_error_service_unavailable_error(
     crate::runtime::json::DeserializeError,
 > {
     #[allow(unused_mut)]
-    let mut out = crate::types::error::ServiceUnavailableError::default();
-    if let ::std::option::Option::Some(v) = body {
-        let obj = crate::runtime::json::object(v)?;
-        out.message = crate::runtime::json::member(
-            obj,
-            "message",
-            |v| crate::runtime::json::string(v),
-        )?;
-    }
+    let mut out = match body {
+        ::std::option::Option::Some(v) => {
+            crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Object(
+                    crate::protocol::DeServiceUnavailableError,
+                ),
+            )?
+        }
+        ::std::option::Option::None => {
+            crate::types::error::ServiceUnavailableError::default()
+        }
+    };
     if out.message.is_none() {
         out.message = meta.message().map(str::to_owned);
     }
     out.meta = meta;
     ::std::result::Result::Ok(out)
+}
+#[derive(Clone, Copy)]
+pub(crate) struct DeThrottlingError;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeThrottlingError {
+    type Value = crate::types::error::ThrottlingError;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::error::ThrottlingError, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::error::ThrottlingError::default();
+        const KEYS: &[&str] = &["message", "retryAfterSeconds"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.message = crate::runtime::json_read::member(
+                        &mut map,
+                        "message",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.retry_after_seconds = crate::runtime::json_read::member(
+                        &mut map,
+                        "retryAfterSeconds",
+                        crate::runtime::json_read::Int::<i32>::new(),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn de_error_throttling_error(
@@ -411,20 +669,15 @@ pub(crate) fn de_error_throttling_error(
     crate::runtime::json::DeserializeError,
 > {
     #[allow(unused_mut)]
-    let mut out = crate::types::error::ThrottlingError::default();
-    if let ::std::option::Option::Some(v) = body {
-        let obj = crate::runtime::json::object(v)?;
-        out.message = crate::runtime::json::member(
-            obj,
-            "message",
-            |v| crate::runtime::json::string(v),
-        )?;
-        out.retry_after_seconds = crate::runtime::json::member(
-            obj,
-            "retryAfterSeconds",
-            |v| crate::runtime::json::integer::<i32>(v),
-        )?;
-    }
+    let mut out = match body {
+        ::std::option::Option::Some(v) => {
+            crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Object(crate::protocol::DeThrottlingError),
+            )?
+        }
+        ::std::option::Option::None => crate::types::error::ThrottlingError::default(),
+    };
     if out.message.is_none() {
         out.message = meta.message().map(str::to_owned);
     }
@@ -881,11 +1134,13 @@ pub(crate) fn unmarshall_event_stream(
                             let mut out = crate::types::StructurePayloadEvent::default();
                             if !message.payload().iter().all(|b| b.is_ascii_whitespace())
                             {
-                                let v = &crate::runtime::json::parse_body(
-                                    message.payload(),
-                                )?;
                                 out.payload = ::std::option::Option::Some(
-                                    (crate::protocol::de_payload_structure(v))
+                                    crate::runtime::json_read::from_body(
+                                            message.payload(),
+                                            crate::runtime::json_read::Object(
+                                                crate::protocol::DePayloadStructure,
+                                            ),
+                                        )
                                         .map_err(|e| e.at("payload"))?,
                                 );
                             }
@@ -896,11 +1151,13 @@ pub(crate) fn unmarshall_event_stream(
                             let mut out = crate::types::UnionPayloadEvent::default();
                             if !message.payload().iter().all(|b| b.is_ascii_whitespace())
                             {
-                                let v = &crate::runtime::json::parse_body(
-                                    message.payload(),
-                                )?;
                                 out.payload = ::std::option::Option::Some(
-                                    (crate::protocol::de_payload_union(v))
+                                    crate::runtime::json_read::from_body(
+                                            message.payload(),
+                                            crate::runtime::json_read::Object(
+                                                crate::protocol::DePayloadUnion,
+                                            ),
+                                        )
                                         .map_err(|e| e.at("payload"))?,
                                 );
                             }
@@ -917,11 +1174,13 @@ pub(crate) fn unmarshall_event_stream(
                             )?;
                             if !message.payload().iter().all(|b| b.is_ascii_whitespace())
                             {
-                                let v = &crate::runtime::json::parse_body(
-                                    message.payload(),
-                                )?;
                                 out.payload = ::std::option::Option::Some(
-                                    (crate::protocol::de_payload_structure(v))
+                                    crate::runtime::json_read::from_body(
+                                            message.payload(),
+                                            crate::runtime::json_read::Object(
+                                                crate::protocol::DePayloadStructure,
+                                            ),
+                                        )
                                         .map_err(|e| e.at("payload"))?,
                                 );
                             }
@@ -936,8 +1195,11 @@ pub(crate) fn unmarshall_event_stream(
                             {
                                 crate::types::HeadersAndImplicitPayloadEvent::default()
                             } else {
-                                crate::protocol::de_headers_and_implicit_payload_event(
-                                    &crate::runtime::json::parse_body(message.payload())?,
+                                crate::runtime::json_read::from_body(
+                                    message.payload(),
+                                    crate::runtime::json_read::Object(
+                                        crate::protocol::DeHeadersAndImplicitPayloadEvent,
+                                    ),
                                 )?
                             };
                             out.header = crate::runtime::event_stream::header(
@@ -1068,8 +1330,11 @@ pub(crate) fn unmarshall_singleton_event_stream(
                             {
                                 crate::types::SingletonEvent::default()
                             } else {
-                                crate::protocol::de_singleton_event(
-                                    &crate::runtime::json::parse_body(message.payload())?,
+                                crate::runtime::json_read::from_body(
+                                    message.payload(),
+                                    crate::runtime::json_read::Object(
+                                        crate::protocol::DeSingletonEvent,
+                                    ),
                                 )?
                             };
                             crate::types::SingletonEventStream::Singleton(out)

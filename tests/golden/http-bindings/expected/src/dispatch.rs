@@ -712,6 +712,95 @@ pub async fn call(
         }
     }
 }
+/// Reads a whole response of operation `name` (no I/O): the output document on success,
+/// the service's error or why the response could not be read otherwise.
+pub fn parse_response(
+    name: &str,
+    response: &crate::runtime::http::HttpResponse,
+) -> ::std::result::Result<::std::vec::Vec<u8>, CallError> {
+    match name {
+        "DeleteObject" => {
+            let output = crate::operation::delete_object::parse_response(response)
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(
+                crate::operation::delete_object::output_to_json(&output),
+            )
+        }
+        "DownloadObject" => {
+            let output = crate::operation::download_object::parse_response(response)
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(
+                crate::operation::download_object::output_to_json(&output),
+            )
+        }
+        "GetBucket" => {
+            let output = crate::operation::get_bucket::parse_response(response)
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(
+                crate::operation::get_bucket::output_to_json(&output),
+            )
+        }
+        "GetObject" => {
+            let output = crate::operation::get_object::parse_response(response)
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(
+                crate::operation::get_object::output_to_json(&output),
+            )
+        }
+        "GetStatus" => {
+            let output = crate::operation::get_status::parse_response(response)
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(
+                crate::operation::get_status::output_to_json(&output),
+            )
+        }
+        "ListObjects" => {
+            let output = crate::operation::list_objects::parse_response(response)
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(
+                crate::operation::list_objects::output_to_json(&output),
+            )
+        }
+        "PutNote" => {
+            let output = crate::operation::put_note::parse_response(response)
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(
+                crate::operation::put_note::output_to_json(&output),
+            )
+        }
+        "PutObject" => {
+            let output = crate::operation::put_object::parse_response(response)
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(
+                crate::operation::put_object::output_to_json(&output),
+            )
+        }
+        "SearchObjects" => {
+            let output = crate::operation::search_objects::parse_response(response)
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(
+                crate::operation::search_objects::output_to_json(&output),
+            )
+        }
+        "UpdateBucketConfig" => {
+            let output = crate::operation::update_bucket_config::parse_response(response)
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(
+                crate::operation::update_bucket_config::output_to_json(&output),
+            )
+        }
+        "UploadObject" => {
+            let output = crate::operation::upload_object::parse_response(response)
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(
+                crate::operation::upload_object::output_to_json(&output),
+            )
+        }
+        other => {
+            ::std::result::Result::Err(CallError::UnknownOperation(other.to_string()))
+        }
+    }
+}
 /// The signed request the first attempt of a call would send.
 pub async fn prepare(
     config: &Config,

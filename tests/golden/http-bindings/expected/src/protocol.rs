@@ -32,40 +32,57 @@ pub(crate) fn ser_bucket_config(
     }
     w.end_object();
 }
-pub(crate) fn de_bucket_config(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::types::BucketConfig,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::types::BucketConfig::default();
-    out.versioning = crate::runtime::json::member(
-        obj,
-        "Versioning",
-        |v| crate::runtime::json::bool(v),
-    )?;
-    out.retention = crate::runtime::json::member(
-        obj,
-        "Retention",
-        |v| crate::runtime::json::integer::<i32>(v),
-    )?;
-    out.mode = crate::runtime::json::member(
-        obj,
-        "Mode",
-        |v| crate::runtime::json::string(v).map(crate::types::Mode::from),
-    )?;
-    out.tags = crate::runtime::json::member(
-        obj,
-        "Tags",
-        |v| crate::runtime::json::map(
-            v,
-            |k: &str| k.to_string(),
-            |v| crate::runtime::json::string(v),
-        ),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeBucketConfig;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeBucketConfig {
+    type Value = crate::types::BucketConfig;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::BucketConfig, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::BucketConfig::default();
+        const KEYS: &[&str] = &["Versioning", "Retention", "Mode", "Tags"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.versioning = crate::runtime::json_read::member(
+                        &mut map,
+                        "Versioning",
+                        crate::runtime::json_read::Bool,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.retention = crate::runtime::json_read::member(
+                        &mut map,
+                        "Retention",
+                        crate::runtime::json_read::Int::<i32>::new(),
+                    )?;
+                }
+                ::std::option::Option::Some(2usize) => {
+                    out.mode = crate::runtime::json_read::member(
+                        &mut map,
+                        "Mode",
+                        crate::runtime::json_read::Enum::<crate::types::Mode>::new(),
+                    )?;
+                }
+                ::std::option::Option::Some(3usize) => {
+                    out.tags = crate::runtime::json_read::member(
+                        &mut map,
+                        "Tags",
+                        crate::runtime::json_read::Map::<
+                            ::std::string::String,
+                            _,
+                        >::new(crate::runtime::json_read::Str),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_delete_object_output(
@@ -75,137 +92,224 @@ pub(crate) fn ser_delete_object_output(
     w.begin_object();
     w.end_object();
 }
-pub(crate) fn de_delete_object_output(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::delete_object::DeleteObjectOutput,
-    crate::runtime::json::DeserializeError,
-> {
-    crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::delete_object::DeleteObjectOutput::default();
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeDeleteObjectOutput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeDeleteObjectOutput {
+    type Value = crate::operation::delete_object::DeleteObjectOutput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::delete_object::DeleteObjectOutput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::delete_object::DeleteObjectOutput::default();
+        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
+            crate::runtime::json_read::skip(&mut map)?;
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
-pub(crate) fn de_delete_object_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::delete_object::DeleteObjectInput,
-    crate::runtime::json::DeserializeError,
-> {
-    crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::delete_object::DeleteObjectInput::default();
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeDeleteObjectInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeDeleteObjectInput {
+    type Value = crate::operation::delete_object::DeleteObjectInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::delete_object::DeleteObjectInput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::delete_object::DeleteObjectInput::default();
+        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
+            crate::runtime::json_read::skip(&mut map)?;
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
-pub(crate) fn de_download_object_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::download_object::DownloadObjectInput,
-    crate::runtime::json::DeserializeError,
-> {
-    crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::download_object::DownloadObjectInput::default();
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeDownloadObjectInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeDownloadObjectInput {
+    type Value = crate::operation::download_object::DownloadObjectInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::download_object::DownloadObjectInput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::download_object::DownloadObjectInput::default();
+        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
+            crate::runtime::json_read::skip(&mut map)?;
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
-pub(crate) fn de_get_bucket_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::get_bucket::GetBucketInput,
-    crate::runtime::json::DeserializeError,
-> {
-    crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::get_bucket::GetBucketInput::default();
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeGetBucketInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeGetBucketInput {
+    type Value = crate::operation::get_bucket::GetBucketInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::operation::get_bucket::GetBucketInput, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::get_bucket::GetBucketInput::default();
+        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
+            crate::runtime::json_read::skip(&mut map)?;
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
-pub(crate) fn de_get_bucket_output(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::get_bucket::GetBucketOutput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::get_bucket::GetBucketOutput::default();
-    out.name = crate::runtime::json::member(
-        obj,
-        "Name",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.created = crate::runtime::json::member(
-        obj,
-        "Created",
-        |v| crate::runtime::json::timestamp(
-            v,
-            crate::runtime::datetime::Format::EpochSeconds,
-        ),
-    )?;
-    out.config = crate::runtime::json::member(
-        obj,
-        "Config",
-        |v| crate::protocol::de_bucket_config(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeGetBucketOutput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeGetBucketOutput {
+    type Value = crate::operation::get_bucket::GetBucketOutput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::operation::get_bucket::GetBucketOutput, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::get_bucket::GetBucketOutput::default();
+        const KEYS: &[&str] = &["Name", "Created", "Config"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.name = crate::runtime::json_read::member(
+                        &mut map,
+                        "Name",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.created = crate::runtime::json_read::member(
+                        &mut map,
+                        "Created",
+                        crate::runtime::json_read::Timestamp(
+                            crate::runtime::datetime::Format::EpochSeconds,
+                        ),
+                    )?;
+                }
+                ::std::option::Option::Some(2usize) => {
+                    out.config = crate::runtime::json_read::member(
+                        &mut map,
+                        "Config",
+                        crate::runtime::json_read::Object(
+                            crate::protocol::DeBucketConfig,
+                        ),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
-pub(crate) fn de_get_object_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::get_object::GetObjectInput,
-    crate::runtime::json::DeserializeError,
-> {
-    crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::get_object::GetObjectInput::default();
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeGetObjectInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeGetObjectInput {
+    type Value = crate::operation::get_object::GetObjectInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::operation::get_object::GetObjectInput, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::get_object::GetObjectInput::default();
+        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
+            crate::runtime::json_read::skip(&mut map)?;
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
-pub(crate) fn de_get_status_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::get_status::GetStatusInput,
-    crate::runtime::json::DeserializeError,
-> {
-    crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::get_status::GetStatusInput::default();
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeGetStatusInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeGetStatusInput {
+    type Value = crate::operation::get_status::GetStatusInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::operation::get_status::GetStatusInput, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::get_status::GetStatusInput::default();
+        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
+            crate::runtime::json_read::skip(&mut map)?;
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
-pub(crate) fn de_list_objects_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::list_objects::ListObjectsInput,
-    crate::runtime::json::DeserializeError,
-> {
-    crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::list_objects::ListObjectsInput::default();
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeListObjectsInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeListObjectsInput {
+    type Value = crate::operation::list_objects::ListObjectsInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::list_objects::ListObjectsInput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::list_objects::ListObjectsInput::default();
+        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
+            crate::runtime::json_read::skip(&mut map)?;
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
-pub(crate) fn de_list_objects_output(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::list_objects::ListObjectsOutput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::list_objects::ListObjectsOutput::default();
-    out.contents = crate::runtime::json::member(
-        obj,
-        "Contents",
-        |v| crate::runtime::json::list(v, |v| crate::protocol::de_object_summary(v)),
-    )?;
-    out.next_continuation_token = crate::runtime::json::member(
-        obj,
-        "NextContinuationToken",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.key_count = crate::runtime::json::member(
-        obj,
-        "KeyCount",
-        |v| crate::runtime::json::integer::<i32>(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeListObjectsOutput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeListObjectsOutput {
+    type Value = crate::operation::list_objects::ListObjectsOutput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::list_objects::ListObjectsOutput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::list_objects::ListObjectsOutput::default();
+        const KEYS: &[&str] = &["Contents", "NextContinuationToken", "KeyCount"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.contents = crate::runtime::json_read::member(
+                        &mut map,
+                        "Contents",
+                        crate::runtime::json_read::List(
+                            crate::runtime::json_read::Object(
+                                crate::protocol::DeObjectSummary,
+                            ),
+                        ),
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.next_continuation_token = crate::runtime::json_read::member(
+                        &mut map,
+                        "NextContinuationToken",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(2usize) => {
+                    out.key_count = crate::runtime::json_read::member(
+                        &mut map,
+                        "KeyCount",
+                        crate::runtime::json_read::Int::<i32>::new(),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_object_summary(
@@ -243,54 +347,85 @@ pub(crate) fn ser_object_summary(
     }
     w.end_object();
 }
-pub(crate) fn de_object_summary(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::types::ObjectSummary,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::types::ObjectSummary::default();
-    out.key = crate::runtime::json::member(
-        obj,
-        "Key",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.size = crate::runtime::json::member(
-        obj,
-        "Size",
-        |v| crate::runtime::json::integer::<i64>(v),
-    )?;
-    out.last_modified = crate::runtime::json::member(
-        obj,
-        "LastModified",
-        |v| crate::runtime::json::timestamp(
-            v,
-            crate::runtime::datetime::Format::EpochSeconds,
-        ),
-    )?;
-    out.archived = crate::runtime::json::member(
-        obj,
-        "Archived",
-        |v| crate::runtime::json::bool(v),
-    )?;
-    out.owner = crate::runtime::json::member(
-        obj,
-        "Owner",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.mode = crate::runtime::json::member(
-        obj,
-        "Mode",
-        |v| crate::runtime::json::string(v).map(crate::types::Mode::from),
-    )?;
-    out.weight = crate::runtime::json::member(
-        obj,
-        "Weight",
-        |v| crate::runtime::json::float(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeObjectSummary;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeObjectSummary {
+    type Value = crate::types::ObjectSummary;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::ObjectSummary, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::ObjectSummary::default();
+        const KEYS: &[&str] = &[
+            "Key",
+            "Size",
+            "LastModified",
+            "Archived",
+            "Owner",
+            "Mode",
+            "Weight",
+        ];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.key = crate::runtime::json_read::member(
+                        &mut map,
+                        "Key",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.size = crate::runtime::json_read::member(
+                        &mut map,
+                        "Size",
+                        crate::runtime::json_read::Int::<i64>::new(),
+                    )?;
+                }
+                ::std::option::Option::Some(2usize) => {
+                    out.last_modified = crate::runtime::json_read::member(
+                        &mut map,
+                        "LastModified",
+                        crate::runtime::json_read::Timestamp(
+                            crate::runtime::datetime::Format::EpochSeconds,
+                        ),
+                    )?;
+                }
+                ::std::option::Option::Some(3usize) => {
+                    out.archived = crate::runtime::json_read::member(
+                        &mut map,
+                        "Archived",
+                        crate::runtime::json_read::Bool,
+                    )?;
+                }
+                ::std::option::Option::Some(4usize) => {
+                    out.owner = crate::runtime::json_read::member(
+                        &mut map,
+                        "Owner",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(5usize) => {
+                    out.mode = crate::runtime::json_read::member(
+                        &mut map,
+                        "Mode",
+                        crate::runtime::json_read::Enum::<crate::types::Mode>::new(),
+                    )?;
+                }
+                ::std::option::Option::Some(6usize) => {
+                    out.weight = crate::runtime::json_read::member(
+                        &mut map,
+                        "Weight",
+                        crate::runtime::json_read::Double,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_outage(
@@ -308,62 +443,90 @@ pub(crate) fn ser_outage(
     }
     w.end_object();
 }
-pub(crate) fn de_outage(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::types::Outage,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::types::Outage::default();
-    out.since = crate::runtime::json::member(
-        obj,
-        "Since",
-        |v| crate::runtime::json::timestamp(
-            v,
-            crate::runtime::datetime::Format::EpochSeconds,
-        ),
-    )?;
-    out.reason = crate::runtime::json::member(
-        obj,
-        "Reason",
-        |v| crate::runtime::json::string(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeOutage;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeOutage {
+    type Value = crate::types::Outage;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::Outage, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::Outage::default();
+        const KEYS: &[&str] = &["Since", "Reason"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.since = crate::runtime::json_read::member(
+                        &mut map,
+                        "Since",
+                        crate::runtime::json_read::Timestamp(
+                            crate::runtime::datetime::Format::EpochSeconds,
+                        ),
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.reason = crate::runtime::json_read::member(
+                        &mut map,
+                        "Reason",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
-pub(crate) fn de_put_note_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::put_note::PutNoteInput,
-    crate::runtime::json::DeserializeError,
-> {
-    crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::put_note::PutNoteInput::default();
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DePutNoteInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DePutNoteInput {
+    type Value = crate::operation::put_note::PutNoteInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::operation::put_note::PutNoteInput, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::put_note::PutNoteInput::default();
+        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
+            crate::runtime::json_read::skip(&mut map)?;
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
-pub(crate) fn de_put_object_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::put_object::PutObjectInput,
-    crate::runtime::json::DeserializeError,
-> {
-    crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::put_object::PutObjectInput::default();
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DePutObjectInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DePutObjectInput {
+    type Value = crate::operation::put_object::PutObjectInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::operation::put_object::PutObjectInput, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::put_object::PutObjectInput::default();
+        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
+            crate::runtime::json_read::skip(&mut map)?;
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
-pub(crate) fn de_put_object_output(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::put_object::PutObjectOutput,
-    crate::runtime::json::DeserializeError,
-> {
-    crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::put_object::PutObjectOutput::default();
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DePutObjectOutput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DePutObjectOutput {
+    type Value = crate::operation::put_object::PutObjectOutput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::operation::put_object::PutObjectOutput, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::put_object::PutObjectOutput::default();
+        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
+            crate::runtime::json_read::skip(&mut map)?;
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_search_objects_input(
@@ -377,37 +540,71 @@ pub(crate) fn ser_search_objects_input(
     }
     w.end_object();
 }
-pub(crate) fn de_search_objects_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::search_objects::SearchObjectsInput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::search_objects::SearchObjectsInput::default();
-    out.query = crate::runtime::json::member(
-        obj,
-        "Query",
-        |v| crate::runtime::json::string(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeSearchObjectsInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeSearchObjectsInput {
+    type Value = crate::operation::search_objects::SearchObjectsInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::search_objects::SearchObjectsInput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::search_objects::SearchObjectsInput::default();
+        const KEYS: &[&str] = &["Query"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.query = crate::runtime::json_read::member(
+                        &mut map,
+                        "Query",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
-pub(crate) fn de_search_objects_output(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::search_objects::SearchObjectsOutput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::search_objects::SearchObjectsOutput::default();
-    out.results = crate::runtime::json::member(
-        obj,
-        "Results",
-        |v| crate::runtime::json::list(v, |v| crate::protocol::de_object_summary(v)),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeSearchObjectsOutput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeSearchObjectsOutput {
+    type Value = crate::operation::search_objects::SearchObjectsOutput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::search_objects::SearchObjectsOutput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::search_objects::SearchObjectsOutput::default();
+        const KEYS: &[&str] = &["Results"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.results = crate::runtime::json_read::member(
+                        &mut map,
+                        "Results",
+                        crate::runtime::json_read::List(
+                            crate::runtime::json_read::Object(
+                                crate::protocol::DeObjectSummary,
+                            ),
+                        ),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 /// Unknown members cannot be sent: validation rejects them before this runs.
 pub(crate) fn ser_status(
@@ -433,73 +630,160 @@ pub(crate) fn ser_status(
     }
     w.end_object();
 }
+#[derive(Clone, Copy)]
+pub(crate) struct DeStatus;
 /// A union is an object with exactly one non-null member.
-pub(crate) fn de_status(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::types::Status,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    let mut set = obj.iter().filter(|(_, v)| !v.is_null());
-    let (key, v) = match (set.next(), set.next()) {
-        (::std::option::Option::Some(one), ::std::option::Option::None) => one,
-        _ => {
-            return ::std::result::Result::Err(
-                crate::runtime::json::DeserializeError::new(
-                    "a union must have exactly one member set",
-                ),
-            );
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeStatus {
+    type Value = crate::types::Status;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::Status, A::Error> {
+        let mut set = 0usize;
+        let mut value = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map
+            .next_key::<::std::string::String>()?
+        {
+            match key.as_str() {
+                "Healthy" => {
+                    if map
+                        .next_value::<
+                            ::std::option::Option<crate::runtime::json_read::IgnoredAny>,
+                        >()?
+                        .is_some()
+                    {
+                        set += 1;
+                        value = ::std::option::Option::Some(
+                            crate::types::Status::Healthy,
+                        );
+                    }
+                }
+                "Degraded" => {
+                    if let ::std::option::Option::Some(inner) = crate::runtime::json_read::member(
+                        &mut map,
+                        "Degraded",
+                        crate::runtime::json_read::Str,
+                    )? {
+                        set += 1;
+                        value = ::std::option::Option::Some(
+                            crate::types::Status::Degraded(inner),
+                        );
+                    }
+                }
+                "Down" => {
+                    if let ::std::option::Option::Some(inner) = crate::runtime::json_read::member(
+                        &mut map,
+                        "Down",
+                        crate::runtime::json_read::Object(crate::protocol::DeOutage),
+                    )? {
+                        set += 1;
+                        value = ::std::option::Option::Some(
+                            crate::types::Status::Down(inner),
+                        );
+                    }
+                }
+                _ => {
+                    if map
+                        .next_value::<
+                            ::std::option::Option<crate::runtime::json_read::IgnoredAny>,
+                        >()?
+                        .is_some()
+                    {
+                        set += 1;
+                        value = ::std::option::Option::Some(
+                            crate::types::Status::Unknown(key),
+                        );
+                    }
+                }
+            }
         }
-    };
-    ::std::result::Result::Ok(
-        match key.as_str() {
-            "Healthy" => crate::types::Status::Healthy,
-            "Degraded" => {
-                let inner = (crate::runtime::json::string(v))
-                    .map_err(|e| e.at("Degraded"))?;
-                crate::types::Status::Degraded(inner)
+        crate::runtime::json_read::one_member(set, value)
+    }
+}
+#[derive(Clone, Copy)]
+pub(crate) struct DeUpdateBucketConfigInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUpdateBucketConfigInput {
+    type Value = crate::operation::update_bucket_config::UpdateBucketConfigInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::update_bucket_config::UpdateBucketConfigInput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::update_bucket_config::UpdateBucketConfigInput::default();
+        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
+            crate::runtime::json_read::skip(&mut map)?;
+        }
+        ::std::result::Result::Ok(out)
+    }
+}
+#[derive(Clone, Copy)]
+pub(crate) struct DeUploadObjectInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUploadObjectInput {
+    type Value = crate::operation::upload_object::UploadObjectInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::upload_object::UploadObjectInput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::upload_object::UploadObjectInput::default();
+        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
+            crate::runtime::json_read::skip(&mut map)?;
+        }
+        ::std::result::Result::Ok(out)
+    }
+}
+#[derive(Clone, Copy)]
+pub(crate) struct DeUploadObjectOutput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUploadObjectOutput {
+    type Value = crate::operation::upload_object::UploadObjectOutput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::upload_object::UploadObjectOutput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::upload_object::UploadObjectOutput::default();
+        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
+            crate::runtime::json_read::skip(&mut map)?;
+        }
+        ::std::result::Result::Ok(out)
+    }
+}
+#[derive(Clone, Copy)]
+pub(crate) struct DeNoSuchBucket;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeNoSuchBucket {
+    type Value = crate::types::error::NoSuchBucket;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::error::NoSuchBucket, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::error::NoSuchBucket::default();
+        const KEYS: &[&str] = &["Message"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.message = crate::runtime::json_read::member(
+                        &mut map,
+                        "Message",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
             }
-            "Down" => {
-                let inner = (crate::protocol::de_outage(v)).map_err(|e| e.at("Down"))?;
-                crate::types::Status::Down(inner)
-            }
-            other => crate::types::Status::Unknown(other.to_string()),
-        },
-    )
-}
-pub(crate) fn de_update_bucket_config_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::update_bucket_config::UpdateBucketConfigInput,
-    crate::runtime::json::DeserializeError,
-> {
-    crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::update_bucket_config::UpdateBucketConfigInput::default();
-    ::std::result::Result::Ok(out)
-}
-pub(crate) fn de_upload_object_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::upload_object::UploadObjectInput,
-    crate::runtime::json::DeserializeError,
-> {
-    crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::upload_object::UploadObjectInput::default();
-    ::std::result::Result::Ok(out)
-}
-pub(crate) fn de_upload_object_output(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::upload_object::UploadObjectOutput,
-    crate::runtime::json::DeserializeError,
-> {
-    crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::upload_object::UploadObjectOutput::default();
-    ::std::result::Result::Ok(out)
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn de_error_no_such_bucket(
@@ -511,7 +795,15 @@ pub(crate) fn de_error_no_such_bucket(
     crate::runtime::json::DeserializeError,
 > {
     #[allow(unused_mut)]
-    let mut out = crate::types::error::NoSuchBucket::default();
+    let mut out = match body {
+        ::std::option::Option::Some(v) => {
+            crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Object(crate::protocol::DeNoSuchBucket),
+            )?
+        }
+        ::std::option::Option::None => crate::types::error::NoSuchBucket::default(),
+    };
     let joined = response
         .headers
         .get_all("X-Bucket")
@@ -527,19 +819,46 @@ pub(crate) fn de_error_no_such_bucket(
                 .map_err(|e| e.at("BucketName"))?,
         );
     }
-    if let ::std::option::Option::Some(v) = body {
-        let obj = crate::runtime::json::object(v)?;
-        out.message = crate::runtime::json::member(
-            obj,
-            "Message",
-            |v| crate::runtime::json::string(v),
-        )?;
-    }
     if out.message.is_none() {
         out.message = meta.message().map(str::to_owned);
     }
     out.meta = meta;
     ::std::result::Result::Ok(out)
+}
+#[derive(Clone, Copy)]
+pub(crate) struct DeNoSuchKey;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeNoSuchKey {
+    type Value = crate::types::error::NoSuchKey;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::error::NoSuchKey, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::error::NoSuchKey::default();
+        const KEYS: &[&str] = &["Message", "Key"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.message = crate::runtime::json_read::member(
+                        &mut map,
+                        "Message",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.key = crate::runtime::json_read::member(
+                        &mut map,
+                        "Key",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn de_error_no_such_key(
@@ -551,20 +870,15 @@ pub(crate) fn de_error_no_such_key(
     crate::runtime::json::DeserializeError,
 > {
     #[allow(unused_mut)]
-    let mut out = crate::types::error::NoSuchKey::default();
-    if let ::std::option::Option::Some(v) = body {
-        let obj = crate::runtime::json::object(v)?;
-        out.message = crate::runtime::json::member(
-            obj,
-            "Message",
-            |v| crate::runtime::json::string(v),
-        )?;
-        out.key = crate::runtime::json::member(
-            obj,
-            "Key",
-            |v| crate::runtime::json::string(v),
-        )?;
-    }
+    let mut out = match body {
+        ::std::option::Option::Some(v) => {
+            crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Object(crate::protocol::DeNoSuchKey),
+            )?
+        }
+        ::std::option::Option::None => crate::types::error::NoSuchKey::default(),
+    };
     if out.message.is_none() {
         out.message = meta.message().map(str::to_owned);
     }

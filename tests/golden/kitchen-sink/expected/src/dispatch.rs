@@ -714,6 +714,42 @@ pub async fn call(
         }
     }
 }
+/// Reads a whole response of operation `name` (no I/O): the output document on success,
+/// the service's error or why the response could not be read otherwise.
+pub fn parse_response(
+    name: &str,
+    response: &crate::runtime::http::HttpResponse,
+) -> ::std::result::Result<::std::vec::Vec<u8>, CallError> {
+    match name {
+        "ListThings" => {
+            let output = crate::operation::list_things::parse_response(response)
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(
+                crate::operation::list_things::output_to_json(&output),
+            )
+        }
+        "Ping" => {
+            let output = crate::operation::ping::parse_response(response)
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(crate::operation::ping::output_to_json(&output))
+        }
+        "PutEverything" => {
+            let output = crate::operation::put_everything::parse_response(response)
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(
+                crate::operation::put_everything::output_to_json(&output),
+            )
+        }
+        "Reset" => {
+            let output = crate::operation::reset::parse_response(response)
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(crate::operation::reset::output_to_json(&output))
+        }
+        other => {
+            ::std::result::Result::Err(CallError::UnknownOperation(other.to_string()))
+        }
+    }
+}
 /// The signed request the first attempt of a call would send.
 pub async fn prepare(
     config: &Config,

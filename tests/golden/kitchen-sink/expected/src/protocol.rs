@@ -291,319 +291,483 @@ pub(crate) fn ser_all_types(
     }
     w.end_object();
 }
-pub(crate) fn de_all_types(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::types::AllTypes,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::types::AllTypes::default();
-    out.blob = crate::runtime::json::member(
-        obj,
-        "Blob",
-        |v| crate::runtime::json::blob(v),
-    )?;
-    out.flag = crate::runtime::json::member(
-        obj,
-        "Flag",
-        |v| crate::runtime::json::bool(v),
-    )?;
-    out.text = crate::runtime::json::member(
-        obj,
-        "Text",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.tiny = crate::runtime::json::member(
-        obj,
-        "Tiny",
-        |v| crate::runtime::json::integer::<i8>(v),
-    )?;
-    out.small = crate::runtime::json::member(
-        obj,
-        "Small",
-        |v| crate::runtime::json::integer::<i16>(v),
-    )?;
-    out.count = crate::runtime::json::member(
-        obj,
-        "Count",
-        |v| crate::runtime::json::integer::<i32>(v),
-    )?;
-    out.big = crate::runtime::json::member(
-        obj,
-        "Big",
-        |v| crate::runtime::json::integer::<i64>(v),
-    )?;
-    out.ratio = crate::runtime::json::member(
-        obj,
-        "Ratio",
-        |v| crate::runtime::json::float(v).map(|f| f as f32),
-    )?;
-    out.precise = crate::runtime::json::member(
-        obj,
-        "Precise",
-        |v| crate::runtime::json::float(v),
-    )?;
-    out.huge = crate::runtime::json::member(
-        obj,
-        "Huge",
-        |v| crate::runtime::json::number_text(v),
-    )?;
-    out.exact = crate::runtime::json::member(
-        obj,
-        "Exact",
-        |v| crate::runtime::json::number_text(v),
-    )?;
-    out.when = crate::runtime::json::member(
-        obj,
-        "When",
-        |v| crate::runtime::json::timestamp(
-            v,
-            crate::runtime::datetime::Format::EpochSeconds,
-        ),
-    )?;
-    out.when_iso = crate::runtime::json::member(
-        obj,
-        "WhenIso",
-        |v| crate::runtime::json::timestamp(
-            v,
-            crate::runtime::datetime::Format::DateTime,
-        ),
-    )?;
-    out.when_http = crate::runtime::json::member(
-        obj,
-        "WhenHttp",
-        |v| crate::runtime::json::timestamp(
-            v,
-            crate::runtime::datetime::Format::HttpDate,
-        ),
-    )?;
-    out.when_epoch = crate::runtime::json::member(
-        obj,
-        "WhenEpoch",
-        |v| crate::runtime::json::timestamp(
-            v,
-            crate::runtime::datetime::Format::EpochSeconds,
-        ),
-    )?;
-    out.doc = crate::runtime::json::member(
-        obj,
-        "Doc",
-        |v| ::std::result::Result::<
-            _,
-            crate::runtime::json::DeserializeError,
-        >::Ok(v.clone()),
-    )?;
-    out.color = crate::runtime::json::member(
-        obj,
-        "Color",
-        |v| crate::runtime::json::string(v).map(crate::types::Color::from),
-    )?;
-    out.level = crate::runtime::json::member(
-        obj,
-        "Level",
-        |v| crate::runtime::json::integer::<i32>(v).map(crate::types::Level::from),
-    )?;
-    out.strings = crate::runtime::json::member(
-        obj,
-        "Strings",
-        |v| crate::runtime::json::list(v, |v| crate::runtime::json::string(v)),
-    )?;
-    out.sparse_strings = crate::runtime::json::member(
-        obj,
-        "SparseStrings",
-        |v| crate::runtime::json::sparse_list(v, |v| crate::runtime::json::string(v)),
-    )?;
-    out.nested = crate::runtime::json::member(
-        obj,
-        "Nested",
-        |v| crate::runtime::json::list(
-            v,
-            |v| crate::runtime::json::list(v, |v| crate::runtime::json::string(v)),
-        ),
-    )?;
-    out.items = crate::runtime::json::member(
-        obj,
-        "Items",
-        |v| crate::runtime::json::list(v, |v| crate::protocol::de_item(v)),
-    )?;
-    out.times = crate::runtime::json::member(
-        obj,
-        "Times",
-        |v| crate::runtime::json::list(
-            v,
-            |v| crate::runtime::json::timestamp(
-                v,
-                crate::runtime::datetime::Format::DateTime,
-            ),
-        ),
-    )?;
-    out.labels = crate::runtime::json::member(
-        obj,
-        "Labels",
-        |v| crate::runtime::json::map(
-            v,
-            |k: &str| k.to_string(),
-            |v| crate::runtime::json::string(v),
-        ),
-    )?;
-    out.sparse_labels = crate::runtime::json::member(
-        obj,
-        "SparseLabels",
-        |v| crate::runtime::json::sparse_map(
-            v,
-            |k: &str| k.to_string(),
-            |v| crate::runtime::json::string(v),
-        ),
-    )?;
-    out.by_color = crate::runtime::json::member(
-        obj,
-        "ByColor",
-        |v| crate::runtime::json::map(
-            v,
-            |k: &str| crate::types::Color::from(k),
-            |v| crate::runtime::json::list(v, |v| crate::runtime::json::string(v)),
-        ),
-    )?;
-    out.levels_by_name = crate::runtime::json::member(
-        obj,
-        "LevelsByName",
-        |v| crate::runtime::json::map(
-            v,
-            |k: &str| k.to_string(),
-            |v| crate::runtime::json::integer::<i32>(v).map(crate::types::Level::from),
-        ),
-    )?;
-    out.r#type = crate::runtime::json::member(
-        obj,
-        "type",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.r#match = crate::runtime::json::member(
-        obj,
-        "match",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.self_ = crate::runtime::json::member(
-        obj,
-        "Self",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.kms_key_id = crate::runtime::json::member(
-        obj,
-        "KMSKeyId",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.stream_arn = crate::runtime::json::member(
-        obj,
-        "StreamARN",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.https_endpoint = crate::runtime::json::member(
-        obj,
-        "HTTPSEndpoint",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.renamed_field = crate::runtime::json::member(
-        obj,
-        "renamed_field",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.password = crate::runtime::json::member(
-        obj,
-        "Password",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.secret = crate::runtime::json::member(
-        obj,
-        "Secret",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.required = crate::runtime::json::member(
-        obj,
-        "Required",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.required_with_default = crate::runtime::json::member(
-        obj,
-        "RequiredWithDefault",
-        |v| crate::runtime::json::integer::<i32>(v),
-    )?;
-    out.defaulted = crate::runtime::json::member(
-        obj,
-        "Defaulted",
-        |v| crate::runtime::json::bool(v),
-    )?;
-    out.client_optional = crate::runtime::json::member(
-        obj,
-        "ClientOptional",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.name = crate::runtime::json::member(
-        obj,
-        "Name",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.percent = crate::runtime::json::member(
-        obj,
-        "Percent",
-        |v| crate::runtime::json::integer::<i32>(v),
-    )?;
-    out.score = crate::runtime::json::member(
-        obj,
-        "Score",
-        |v| crate::runtime::json::float(v),
-    )?;
-    out.big_score = crate::runtime::json::member(
-        obj,
-        "BigScore",
-        |v| crate::runtime::json::number_text(v),
-    )?;
-    out.few_strings = crate::runtime::json::member(
-        obj,
-        "FewStrings",
-        |v| crate::runtime::json::list(v, |v| crate::runtime::json::string(v)),
-    )?;
-    out.small_blob = crate::runtime::json::member(
-        obj,
-        "SmallBlob",
-        |v| crate::runtime::json::blob(v),
-    )?;
-    out.few_labels = crate::runtime::json::member(
-        obj,
-        "FewLabels",
-        |v| crate::runtime::json::map(
-            v,
-            |k: &str| k.to_string(),
-            |v| crate::runtime::json::string(v),
-        ),
-    )?;
-    out.code = crate::runtime::json::member(
-        obj,
-        "Code",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.names = crate::runtime::json::member(
-        obj,
-        "Names",
-        |v| crate::runtime::json::list(v, |v| crate::runtime::json::string(v)),
-    )?;
-    out.names_by_name = crate::runtime::json::member(
-        obj,
-        "NamesByName",
-        |v| crate::runtime::json::map(
-            v,
-            |k: &str| k.to_string(),
-            |v| crate::runtime::json::string(v),
-        ),
-    )?;
-    out.short_color = crate::runtime::json::member(
-        obj,
-        "ShortColor",
-        |v| crate::runtime::json::string(v).map(crate::types::ShortColor::from),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeAllTypes;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeAllTypes {
+    type Value = crate::types::AllTypes;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::AllTypes, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::AllTypes::default();
+        const KEYS: &[&str] = &[
+            "Blob",
+            "Flag",
+            "Text",
+            "Tiny",
+            "Small",
+            "Count",
+            "Big",
+            "Ratio",
+            "Precise",
+            "Huge",
+            "Exact",
+            "When",
+            "WhenIso",
+            "WhenHttp",
+            "WhenEpoch",
+            "Doc",
+            "Color",
+            "Level",
+            "Strings",
+            "SparseStrings",
+            "Nested",
+            "Items",
+            "Times",
+            "Labels",
+            "SparseLabels",
+            "ByColor",
+            "LevelsByName",
+            "type",
+            "match",
+            "Self",
+            "KMSKeyId",
+            "StreamARN",
+            "HTTPSEndpoint",
+            "renamed_field",
+            "Password",
+            "Secret",
+            "Required",
+            "RequiredWithDefault",
+            "Defaulted",
+            "ClientOptional",
+            "Name",
+            "Percent",
+            "Score",
+            "BigScore",
+            "FewStrings",
+            "SmallBlob",
+            "FewLabels",
+            "Code",
+            "Names",
+            "NamesByName",
+            "ShortColor",
+        ];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.blob = crate::runtime::json_read::member(
+                        &mut map,
+                        "Blob",
+                        crate::runtime::json_read::Blob,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.flag = crate::runtime::json_read::member(
+                        &mut map,
+                        "Flag",
+                        crate::runtime::json_read::Bool,
+                    )?;
+                }
+                ::std::option::Option::Some(2usize) => {
+                    out.text = crate::runtime::json_read::member(
+                        &mut map,
+                        "Text",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(3usize) => {
+                    out.tiny = crate::runtime::json_read::member(
+                        &mut map,
+                        "Tiny",
+                        crate::runtime::json_read::Int::<i8>::new(),
+                    )?;
+                }
+                ::std::option::Option::Some(4usize) => {
+                    out.small = crate::runtime::json_read::member(
+                        &mut map,
+                        "Small",
+                        crate::runtime::json_read::Int::<i16>::new(),
+                    )?;
+                }
+                ::std::option::Option::Some(5usize) => {
+                    out.count = crate::runtime::json_read::member(
+                        &mut map,
+                        "Count",
+                        crate::runtime::json_read::Int::<i32>::new(),
+                    )?;
+                }
+                ::std::option::Option::Some(6usize) => {
+                    out.big = crate::runtime::json_read::member(
+                        &mut map,
+                        "Big",
+                        crate::runtime::json_read::Int::<i64>::new(),
+                    )?;
+                }
+                ::std::option::Option::Some(7usize) => {
+                    out.ratio = crate::runtime::json_read::member(
+                        &mut map,
+                        "Ratio",
+                        crate::runtime::json_read::Float,
+                    )?;
+                }
+                ::std::option::Option::Some(8usize) => {
+                    out.precise = crate::runtime::json_read::member(
+                        &mut map,
+                        "Precise",
+                        crate::runtime::json_read::Double,
+                    )?;
+                }
+                ::std::option::Option::Some(9usize) => {
+                    out.huge = crate::runtime::json_read::member(
+                        &mut map,
+                        "Huge",
+                        crate::runtime::json_read::NumberText,
+                    )?;
+                }
+                ::std::option::Option::Some(10usize) => {
+                    out.exact = crate::runtime::json_read::member(
+                        &mut map,
+                        "Exact",
+                        crate::runtime::json_read::NumberText,
+                    )?;
+                }
+                ::std::option::Option::Some(11usize) => {
+                    out.when = crate::runtime::json_read::member(
+                        &mut map,
+                        "When",
+                        crate::runtime::json_read::Timestamp(
+                            crate::runtime::datetime::Format::EpochSeconds,
+                        ),
+                    )?;
+                }
+                ::std::option::Option::Some(12usize) => {
+                    out.when_iso = crate::runtime::json_read::member(
+                        &mut map,
+                        "WhenIso",
+                        crate::runtime::json_read::Timestamp(
+                            crate::runtime::datetime::Format::DateTime,
+                        ),
+                    )?;
+                }
+                ::std::option::Option::Some(13usize) => {
+                    out.when_http = crate::runtime::json_read::member(
+                        &mut map,
+                        "WhenHttp",
+                        crate::runtime::json_read::Timestamp(
+                            crate::runtime::datetime::Format::HttpDate,
+                        ),
+                    )?;
+                }
+                ::std::option::Option::Some(14usize) => {
+                    out.when_epoch = crate::runtime::json_read::member(
+                        &mut map,
+                        "WhenEpoch",
+                        crate::runtime::json_read::Timestamp(
+                            crate::runtime::datetime::Format::EpochSeconds,
+                        ),
+                    )?;
+                }
+                ::std::option::Option::Some(15usize) => {
+                    out.doc = crate::runtime::json_read::member(
+                        &mut map,
+                        "Doc",
+                        crate::runtime::json_read::Document,
+                    )?;
+                }
+                ::std::option::Option::Some(16usize) => {
+                    out.color = crate::runtime::json_read::member(
+                        &mut map,
+                        "Color",
+                        crate::runtime::json_read::Enum::<crate::types::Color>::new(),
+                    )?;
+                }
+                ::std::option::Option::Some(17usize) => {
+                    out.level = crate::runtime::json_read::member(
+                        &mut map,
+                        "Level",
+                        crate::runtime::json_read::IntEnum::<crate::types::Level>::new(),
+                    )?;
+                }
+                ::std::option::Option::Some(18usize) => {
+                    out.strings = crate::runtime::json_read::member(
+                        &mut map,
+                        "Strings",
+                        crate::runtime::json_read::List(crate::runtime::json_read::Str),
+                    )?;
+                }
+                ::std::option::Option::Some(19usize) => {
+                    out.sparse_strings = crate::runtime::json_read::member(
+                        &mut map,
+                        "SparseStrings",
+                        crate::runtime::json_read::SparseList(
+                            crate::runtime::json_read::Str,
+                        ),
+                    )?;
+                }
+                ::std::option::Option::Some(20usize) => {
+                    out.nested = crate::runtime::json_read::member(
+                        &mut map,
+                        "Nested",
+                        crate::runtime::json_read::List(
+                            crate::runtime::json_read::List(
+                                crate::runtime::json_read::Str,
+                            ),
+                        ),
+                    )?;
+                }
+                ::std::option::Option::Some(21usize) => {
+                    out.items = crate::runtime::json_read::member(
+                        &mut map,
+                        "Items",
+                        crate::runtime::json_read::List(
+                            crate::runtime::json_read::Object(crate::protocol::DeItem),
+                        ),
+                    )?;
+                }
+                ::std::option::Option::Some(22usize) => {
+                    out.times = crate::runtime::json_read::member(
+                        &mut map,
+                        "Times",
+                        crate::runtime::json_read::List(
+                            crate::runtime::json_read::Timestamp(
+                                crate::runtime::datetime::Format::DateTime,
+                            ),
+                        ),
+                    )?;
+                }
+                ::std::option::Option::Some(23usize) => {
+                    out.labels = crate::runtime::json_read::member(
+                        &mut map,
+                        "Labels",
+                        crate::runtime::json_read::Map::<
+                            ::std::string::String,
+                            _,
+                        >::new(crate::runtime::json_read::Str),
+                    )?;
+                }
+                ::std::option::Option::Some(24usize) => {
+                    out.sparse_labels = crate::runtime::json_read::member(
+                        &mut map,
+                        "SparseLabels",
+                        crate::runtime::json_read::SparseMap::<
+                            ::std::string::String,
+                            _,
+                        >::new(crate::runtime::json_read::Str),
+                    )?;
+                }
+                ::std::option::Option::Some(25usize) => {
+                    out.by_color = crate::runtime::json_read::member(
+                        &mut map,
+                        "ByColor",
+                        crate::runtime::json_read::Map::<
+                            crate::types::Color,
+                            _,
+                        >::new(
+                            crate::runtime::json_read::List(
+                                crate::runtime::json_read::Str,
+                            ),
+                        ),
+                    )?;
+                }
+                ::std::option::Option::Some(26usize) => {
+                    out.levels_by_name = crate::runtime::json_read::member(
+                        &mut map,
+                        "LevelsByName",
+                        crate::runtime::json_read::Map::<
+                            ::std::string::String,
+                            _,
+                        >::new(
+                            crate::runtime::json_read::IntEnum::<
+                                crate::types::Level,
+                            >::new(),
+                        ),
+                    )?;
+                }
+                ::std::option::Option::Some(27usize) => {
+                    out.r#type = crate::runtime::json_read::member(
+                        &mut map,
+                        "type",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(28usize) => {
+                    out.r#match = crate::runtime::json_read::member(
+                        &mut map,
+                        "match",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(29usize) => {
+                    out.self_ = crate::runtime::json_read::member(
+                        &mut map,
+                        "Self",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(30usize) => {
+                    out.kms_key_id = crate::runtime::json_read::member(
+                        &mut map,
+                        "KMSKeyId",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(31usize) => {
+                    out.stream_arn = crate::runtime::json_read::member(
+                        &mut map,
+                        "StreamARN",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(32usize) => {
+                    out.https_endpoint = crate::runtime::json_read::member(
+                        &mut map,
+                        "HTTPSEndpoint",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(33usize) => {
+                    out.renamed_field = crate::runtime::json_read::member(
+                        &mut map,
+                        "renamed_field",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(34usize) => {
+                    out.password = crate::runtime::json_read::member(
+                        &mut map,
+                        "Password",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(35usize) => {
+                    out.secret = crate::runtime::json_read::member(
+                        &mut map,
+                        "Secret",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(36usize) => {
+                    out.required = crate::runtime::json_read::member(
+                        &mut map,
+                        "Required",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(37usize) => {
+                    out.required_with_default = crate::runtime::json_read::member(
+                        &mut map,
+                        "RequiredWithDefault",
+                        crate::runtime::json_read::Int::<i32>::new(),
+                    )?;
+                }
+                ::std::option::Option::Some(38usize) => {
+                    out.defaulted = crate::runtime::json_read::member(
+                        &mut map,
+                        "Defaulted",
+                        crate::runtime::json_read::Bool,
+                    )?;
+                }
+                ::std::option::Option::Some(39usize) => {
+                    out.client_optional = crate::runtime::json_read::member(
+                        &mut map,
+                        "ClientOptional",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(40usize) => {
+                    out.name = crate::runtime::json_read::member(
+                        &mut map,
+                        "Name",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(41usize) => {
+                    out.percent = crate::runtime::json_read::member(
+                        &mut map,
+                        "Percent",
+                        crate::runtime::json_read::Int::<i32>::new(),
+                    )?;
+                }
+                ::std::option::Option::Some(42usize) => {
+                    out.score = crate::runtime::json_read::member(
+                        &mut map,
+                        "Score",
+                        crate::runtime::json_read::Double,
+                    )?;
+                }
+                ::std::option::Option::Some(43usize) => {
+                    out.big_score = crate::runtime::json_read::member(
+                        &mut map,
+                        "BigScore",
+                        crate::runtime::json_read::NumberText,
+                    )?;
+                }
+                ::std::option::Option::Some(44usize) => {
+                    out.few_strings = crate::runtime::json_read::member(
+                        &mut map,
+                        "FewStrings",
+                        crate::runtime::json_read::List(crate::runtime::json_read::Str),
+                    )?;
+                }
+                ::std::option::Option::Some(45usize) => {
+                    out.small_blob = crate::runtime::json_read::member(
+                        &mut map,
+                        "SmallBlob",
+                        crate::runtime::json_read::Blob,
+                    )?;
+                }
+                ::std::option::Option::Some(46usize) => {
+                    out.few_labels = crate::runtime::json_read::member(
+                        &mut map,
+                        "FewLabels",
+                        crate::runtime::json_read::Map::<
+                            ::std::string::String,
+                            _,
+                        >::new(crate::runtime::json_read::Str),
+                    )?;
+                }
+                ::std::option::Option::Some(47usize) => {
+                    out.code = crate::runtime::json_read::member(
+                        &mut map,
+                        "Code",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(48usize) => {
+                    out.names = crate::runtime::json_read::member(
+                        &mut map,
+                        "Names",
+                        crate::runtime::json_read::List(crate::runtime::json_read::Str),
+                    )?;
+                }
+                ::std::option::Option::Some(49usize) => {
+                    out.names_by_name = crate::runtime::json_read::member(
+                        &mut map,
+                        "NamesByName",
+                        crate::runtime::json_read::Map::<
+                            ::std::string::String,
+                            _,
+                        >::new(crate::runtime::json_read::Str),
+                    )?;
+                }
+                ::std::option::Option::Some(50usize) => {
+                    out.short_color = crate::runtime::json_read::member(
+                        &mut map,
+                        "ShortColor",
+                        crate::runtime::json_read::Enum::<
+                            crate::types::ShortColor,
+                        >::new(),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 /// Unknown members cannot be sent: validation rejects them before this runs.
 pub(crate) fn ser_choice(
@@ -661,79 +825,161 @@ pub(crate) fn ser_choice(
     }
     w.end_object();
 }
+#[derive(Clone, Copy)]
+pub(crate) struct DeChoice;
 /// A union is an object with exactly one non-null member.
-pub(crate) fn de_choice(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::types::Choice,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    let mut set = obj.iter().filter(|(_, v)| !v.is_null());
-    let (key, v) = match (set.next(), set.next()) {
-        (::std::option::Option::Some(one), ::std::option::Option::None) => one,
-        _ => {
-            return ::std::result::Result::Err(
-                crate::runtime::json::DeserializeError::new(
-                    "a union must have exactly one member set",
-                ),
-            );
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeChoice {
+    type Value = crate::types::Choice;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::Choice, A::Error> {
+        let mut set = 0usize;
+        let mut value = ::std::option::Option::None;
+        while let ::std::option::Option::Some(key) = map
+            .next_key::<::std::string::String>()?
+        {
+            match key.as_str() {
+                "Nothing" => {
+                    if map
+                        .next_value::<
+                            ::std::option::Option<crate::runtime::json_read::IgnoredAny>,
+                        >()?
+                        .is_some()
+                    {
+                        set += 1;
+                        value = ::std::option::Option::Some(
+                            crate::types::Choice::Nothing,
+                        );
+                    }
+                }
+                "Text" => {
+                    if let ::std::option::Option::Some(inner) = crate::runtime::json_read::member(
+                        &mut map,
+                        "Text",
+                        crate::runtime::json_read::Str,
+                    )? {
+                        set += 1;
+                        value = ::std::option::Option::Some(
+                            crate::types::Choice::Text(inner),
+                        );
+                    }
+                }
+                "Number" => {
+                    if let ::std::option::Option::Some(inner) = crate::runtime::json_read::member(
+                        &mut map,
+                        "Number",
+                        crate::runtime::json_read::Int::<i32>::new(),
+                    )? {
+                        set += 1;
+                        value = ::std::option::Option::Some(
+                            crate::types::Choice::Number(inner),
+                        );
+                    }
+                }
+                "Item" => {
+                    if let ::std::option::Option::Some(inner) = crate::runtime::json_read::member(
+                        &mut map,
+                        "Item",
+                        crate::runtime::json_read::Object(crate::protocol::DeItem),
+                    )? {
+                        set += 1;
+                        value = ::std::option::Option::Some(
+                            crate::types::Choice::Item(inner),
+                        );
+                    }
+                }
+                "Nested" => {
+                    if let ::std::option::Option::Some(inner) = crate::runtime::json_read::member(
+                        &mut map,
+                        "Nested",
+                        crate::runtime::json_read::Object(crate::protocol::DeChoice),
+                    )? {
+                        set += 1;
+                        value = ::std::option::Option::Some(
+                            crate::types::Choice::Nested(::std::boxed::Box::new(inner)),
+                        );
+                    }
+                }
+                "List" => {
+                    if let ::std::option::Option::Some(inner) = crate::runtime::json_read::member(
+                        &mut map,
+                        "List",
+                        crate::runtime::json_read::List(crate::runtime::json_read::Str),
+                    )? {
+                        set += 1;
+                        value = ::std::option::Option::Some(
+                            crate::types::Choice::List(inner),
+                        );
+                    }
+                }
+                "Time" => {
+                    if let ::std::option::Option::Some(inner) = crate::runtime::json_read::member(
+                        &mut map,
+                        "Time",
+                        crate::runtime::json_read::Timestamp(
+                            crate::runtime::datetime::Format::EpochSeconds,
+                        ),
+                    )? {
+                        set += 1;
+                        value = ::std::option::Option::Some(
+                            crate::types::Choice::Time(inner),
+                        );
+                    }
+                }
+                "Secret" => {
+                    if let ::std::option::Option::Some(inner) = crate::runtime::json_read::member(
+                        &mut map,
+                        "Secret",
+                        crate::runtime::json_read::Str,
+                    )? {
+                        set += 1;
+                        value = ::std::option::Option::Some(
+                            crate::types::Choice::Secret(inner),
+                        );
+                    }
+                }
+                "Unknown" => {
+                    if let ::std::option::Option::Some(inner) = crate::runtime::json_read::member(
+                        &mut map,
+                        "Unknown",
+                        crate::runtime::json_read::Str,
+                    )? {
+                        set += 1;
+                        value = ::std::option::Option::Some(
+                            crate::types::Choice::UnknownValue(inner),
+                        );
+                    }
+                }
+                "json_named" => {
+                    if let ::std::option::Option::Some(inner) = crate::runtime::json_read::member(
+                        &mut map,
+                        "json_named",
+                        crate::runtime::json_read::Str,
+                    )? {
+                        set += 1;
+                        value = ::std::option::Option::Some(
+                            crate::types::Choice::JsonNamed(inner),
+                        );
+                    }
+                }
+                _ => {
+                    if map
+                        .next_value::<
+                            ::std::option::Option<crate::runtime::json_read::IgnoredAny>,
+                        >()?
+                        .is_some()
+                    {
+                        set += 1;
+                        value = ::std::option::Option::Some(
+                            crate::types::Choice::Unknown(key),
+                        );
+                    }
+                }
+            }
         }
-    };
-    ::std::result::Result::Ok(
-        match key.as_str() {
-            "Nothing" => crate::types::Choice::Nothing,
-            "Text" => {
-                let inner = (crate::runtime::json::string(v)).map_err(|e| e.at("Text"))?;
-                crate::types::Choice::Text(inner)
-            }
-            "Number" => {
-                let inner = (crate::runtime::json::integer::<i32>(v))
-                    .map_err(|e| e.at("Number"))?;
-                crate::types::Choice::Number(inner)
-            }
-            "Item" => {
-                let inner = (crate::protocol::de_item(v)).map_err(|e| e.at("Item"))?;
-                crate::types::Choice::Item(inner)
-            }
-            "Nested" => {
-                let inner = (crate::protocol::de_choice(v)).map_err(|e| e.at("Nested"))?;
-                crate::types::Choice::Nested(::std::boxed::Box::new(inner))
-            }
-            "List" => {
-                let inner = (crate::runtime::json::list(
-                    v,
-                    |v| crate::runtime::json::string(v),
-                ))
-                    .map_err(|e| e.at("List"))?;
-                crate::types::Choice::List(inner)
-            }
-            "Time" => {
-                let inner = (crate::runtime::json::timestamp(
-                    v,
-                    crate::runtime::datetime::Format::EpochSeconds,
-                ))
-                    .map_err(|e| e.at("Time"))?;
-                crate::types::Choice::Time(inner)
-            }
-            "Secret" => {
-                let inner = (crate::runtime::json::string(v))
-                    .map_err(|e| e.at("Secret"))?;
-                crate::types::Choice::Secret(inner)
-            }
-            "Unknown" => {
-                let inner = (crate::runtime::json::string(v))
-                    .map_err(|e| e.at("Unknown"))?;
-                crate::types::Choice::UnknownValue(inner)
-            }
-            "json_named" => {
-                let inner = (crate::runtime::json::string(v))
-                    .map_err(|e| e.at("json_named"))?;
-                crate::types::Choice::JsonNamed(inner)
-            }
-            other => crate::types::Choice::Unknown(other.to_string()),
-        },
-    )
+        crate::runtime::json_read::one_member(set, value)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_client_shape(
@@ -751,26 +997,40 @@ pub(crate) fn ser_client_shape(
     }
     w.end_object();
 }
-pub(crate) fn de_client_shape(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::types::ClientShape,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::types::ClientShape::default();
-    out.name = crate::runtime::json::member(
-        obj,
-        "Name",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.config = crate::runtime::json::member(
-        obj,
-        "Config",
-        |v| crate::runtime::json::string(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeClientShape;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeClientShape {
+    type Value = crate::types::ClientShape;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::ClientShape, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::ClientShape::default();
+        const KEYS: &[&str] = &["Name", "Config"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.name = crate::runtime::json_read::member(
+                        &mut map,
+                        "Name",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.config = crate::runtime::json_read::member(
+                        &mut map,
+                        "Config",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_inner(
@@ -784,18 +1044,34 @@ pub(crate) fn ser_inner(
     }
     w.end_object();
 }
-pub(crate) fn de_inner(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<crate::types::Inner, crate::runtime::json::DeserializeError> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::types::Inner::default();
-    out.outer = crate::runtime::json::member(
-        obj,
-        "Outer",
-        |v| (crate::protocol::de_outer(v)).map(::std::boxed::Box::new),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeInner;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeInner {
+    type Value = crate::types::Inner;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::Inner, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::Inner::default();
+        const KEYS: &[&str] = &["Outer"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.outer = crate::runtime::json_read::member(
+                            &mut map,
+                            "Outer",
+                            crate::runtime::json_read::Object(crate::protocol::DeOuter),
+                        )?
+                        .map(::std::boxed::Box::new);
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_item(
@@ -817,42 +1093,66 @@ pub(crate) fn ser_item(
     }
     w.end_object();
 }
-pub(crate) fn de_item(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<crate::types::Item, crate::runtime::json::DeserializeError> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::types::Item::default();
-    out.id = crate::runtime::json::member(
-        obj,
-        "Id",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.name = crate::runtime::json::member(
-        obj,
-        "Name",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.value = crate::runtime::json::member(
-        obj,
-        "Value",
-        |v| ::std::result::Result::<
-            _,
-            crate::runtime::json::DeserializeError,
-        >::Ok(v.clone()),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeItem;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeItem {
+    type Value = crate::types::Item;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::Item, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::Item::default();
+        const KEYS: &[&str] = &["Id", "Name", "Value"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.id = crate::runtime::json_read::member(
+                        &mut map,
+                        "Id",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.name = crate::runtime::json_read::member(
+                        &mut map,
+                        "Name",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(2usize) => {
+                    out.value = crate::runtime::json_read::member(
+                        &mut map,
+                        "Value",
+                        crate::runtime::json_read::Document,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
-pub(crate) fn de_list_things_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::list_things::ListThingsInput,
-    crate::runtime::json::DeserializeError,
-> {
-    crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::list_things::ListThingsInput::default();
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeListThingsInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeListThingsInput {
+    type Value = crate::operation::list_things::ListThingsInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::list_things::ListThingsInput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::list_things::ListThingsInput::default();
+        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
+            crate::runtime::json_read::skip(&mut map)?;
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_list_things_output(
@@ -874,26 +1174,45 @@ pub(crate) fn ser_list_things_output(
     }
     w.end_object();
 }
-pub(crate) fn de_list_things_output(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::list_things::ListThingsOutput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::list_things::ListThingsOutput::default();
-    out.next_token = crate::runtime::json::member(
-        obj,
-        "NextToken",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.things = crate::runtime::json::member(
-        obj,
-        "Things",
-        |v| crate::runtime::json::list(v, |v| crate::protocol::de_item(v)),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeListThingsOutput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeListThingsOutput {
+    type Value = crate::operation::list_things::ListThingsOutput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::list_things::ListThingsOutput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::list_things::ListThingsOutput::default();
+        const KEYS: &[&str] = &["NextToken", "Things"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.next_token = crate::runtime::json_read::member(
+                        &mut map,
+                        "NextToken",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.things = crate::runtime::json_read::member(
+                        &mut map,
+                        "Things",
+                        crate::runtime::json_read::List(
+                            crate::runtime::json_read::Object(crate::protocol::DeItem),
+                        ),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_node(
@@ -928,37 +1247,62 @@ pub(crate) fn ser_node(
     }
     w.end_object();
 }
-pub(crate) fn de_node(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<crate::types::Node, crate::runtime::json::DeserializeError> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::types::Node::default();
-    out.value = crate::runtime::json::member(
-        obj,
-        "Value",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.next = crate::runtime::json::member(
-        obj,
-        "Next",
-        |v| (crate::protocol::de_node(v)).map(::std::boxed::Box::new),
-    )?;
-    out.children = crate::runtime::json::member(
-        obj,
-        "Children",
-        |v| crate::runtime::json::list(v, |v| crate::protocol::de_node(v)),
-    )?;
-    out.children_by_name = crate::runtime::json::member(
-        obj,
-        "ChildrenByName",
-        |v| crate::runtime::json::map(
-            v,
-            |k: &str| k.to_string(),
-            |v| crate::protocol::de_node(v),
-        ),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeNode;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeNode {
+    type Value = crate::types::Node;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::Node, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::Node::default();
+        const KEYS: &[&str] = &["Value", "Next", "Children", "ChildrenByName"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.value = crate::runtime::json_read::member(
+                        &mut map,
+                        "Value",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.next = crate::runtime::json_read::member(
+                            &mut map,
+                            "Next",
+                            crate::runtime::json_read::Object(crate::protocol::DeNode),
+                        )?
+                        .map(::std::boxed::Box::new);
+                }
+                ::std::option::Option::Some(2usize) => {
+                    out.children = crate::runtime::json_read::member(
+                        &mut map,
+                        "Children",
+                        crate::runtime::json_read::List(
+                            crate::runtime::json_read::Object(crate::protocol::DeNode),
+                        ),
+                    )?;
+                }
+                ::std::option::Option::Some(3usize) => {
+                    out.children_by_name = crate::runtime::json_read::member(
+                        &mut map,
+                        "ChildrenByName",
+                        crate::runtime::json_read::Map::<
+                            ::std::string::String,
+                            _,
+                        >::new(
+                            crate::runtime::json_read::Object(crate::protocol::DeNode),
+                        ),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_outer(
@@ -976,34 +1320,57 @@ pub(crate) fn ser_outer(
     }
     w.end_object();
 }
-pub(crate) fn de_outer(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<crate::types::Outer, crate::runtime::json::DeserializeError> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::types::Outer::default();
-    out.inner = crate::runtime::json::member(
-        obj,
-        "Inner",
-        |v| (crate::protocol::de_inner(v)).map(::std::boxed::Box::new),
-    )?;
-    out.label = crate::runtime::json::member(
-        obj,
-        "Label",
-        |v| crate::runtime::json::string(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeOuter;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeOuter {
+    type Value = crate::types::Outer;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::Outer, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::Outer::default();
+        const KEYS: &[&str] = &["Inner", "Label"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.inner = crate::runtime::json_read::member(
+                            &mut map,
+                            "Inner",
+                            crate::runtime::json_read::Object(crate::protocol::DeInner),
+                        )?
+                        .map(::std::boxed::Box::new);
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.label = crate::runtime::json_read::member(
+                        &mut map,
+                        "Label",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
-pub(crate) fn de_ping_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::ping::PingInput,
-    crate::runtime::json::DeserializeError,
-> {
-    crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::ping::PingInput::default();
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DePingInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DePingInput {
+    type Value = crate::operation::ping::PingInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::operation::ping::PingInput, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::ping::PingInput::default();
+        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
+            crate::runtime::json_read::skip(&mut map)?;
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_ping_output(
@@ -1013,16 +1380,21 @@ pub(crate) fn ser_ping_output(
     w.begin_object();
     w.end_object();
 }
-pub(crate) fn de_ping_output(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::ping::PingOutput,
-    crate::runtime::json::DeserializeError,
-> {
-    crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::ping::PingOutput::default();
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DePingOutput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DePingOutput {
+    type Value = crate::operation::ping::PingOutput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::operation::ping::PingOutput, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::ping::PingOutput::default();
+        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
+            crate::runtime::json_read::skip(&mut map)?;
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_put_everything_input(
@@ -1060,51 +1432,86 @@ pub(crate) fn ser_put_everything_input(
     }
     w.end_object();
 }
-pub(crate) fn de_put_everything_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::put_everything::PutEverythingInput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::put_everything::PutEverythingInput::default();
-    out.everything = crate::runtime::json::member(
-        obj,
-        "Everything",
-        |v| crate::protocol::de_all_types(v),
-    )?;
-    out.client = crate::runtime::json::member(
-        obj,
-        "Client",
-        |v| crate::protocol::de_client_shape(v),
-    )?;
-    out.node = crate::runtime::json::member(
-        obj,
-        "Node",
-        |v| crate::protocol::de_node(v),
-    )?;
-    out.outer = crate::runtime::json::member(
-        obj,
-        "Outer",
-        |v| crate::protocol::de_outer(v),
-    )?;
-    out.choice = crate::runtime::json::member(
-        obj,
-        "Choice",
-        |v| crate::protocol::de_choice(v),
-    )?;
-    out.item = crate::runtime::json::member(
-        obj,
-        "Item",
-        |v| crate::protocol::de_item(v),
-    )?;
-    out.client_token = crate::runtime::json::member(
-        obj,
-        "ClientToken",
-        |v| crate::runtime::json::string(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DePutEverythingInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DePutEverythingInput {
+    type Value = crate::operation::put_everything::PutEverythingInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::put_everything::PutEverythingInput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::put_everything::PutEverythingInput::default();
+        const KEYS: &[&str] = &[
+            "Everything",
+            "Client",
+            "Node",
+            "Outer",
+            "Choice",
+            "Item",
+            "ClientToken",
+        ];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.everything = crate::runtime::json_read::member(
+                        &mut map,
+                        "Everything",
+                        crate::runtime::json_read::Object(crate::protocol::DeAllTypes),
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.client = crate::runtime::json_read::member(
+                        &mut map,
+                        "Client",
+                        crate::runtime::json_read::Object(crate::protocol::DeClientShape),
+                    )?;
+                }
+                ::std::option::Option::Some(2usize) => {
+                    out.node = crate::runtime::json_read::member(
+                        &mut map,
+                        "Node",
+                        crate::runtime::json_read::Object(crate::protocol::DeNode),
+                    )?;
+                }
+                ::std::option::Option::Some(3usize) => {
+                    out.outer = crate::runtime::json_read::member(
+                        &mut map,
+                        "Outer",
+                        crate::runtime::json_read::Object(crate::protocol::DeOuter),
+                    )?;
+                }
+                ::std::option::Option::Some(4usize) => {
+                    out.choice = crate::runtime::json_read::member(
+                        &mut map,
+                        "Choice",
+                        crate::runtime::json_read::Object(crate::protocol::DeChoice),
+                    )?;
+                }
+                ::std::option::Option::Some(5usize) => {
+                    out.item = crate::runtime::json_read::member(
+                        &mut map,
+                        "Item",
+                        crate::runtime::json_read::Object(crate::protocol::DeItem),
+                    )?;
+                }
+                ::std::option::Option::Some(6usize) => {
+                    out.client_token = crate::runtime::json_read::member(
+                        &mut map,
+                        "ClientToken",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_put_everything_output(
@@ -1130,47 +1537,73 @@ pub(crate) fn ser_put_everything_output(
     }
     w.end_object();
 }
-pub(crate) fn de_put_everything_output(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::put_everything::PutEverythingOutput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::put_everything::PutEverythingOutput::default();
-    out.everything = crate::runtime::json::member(
-        obj,
-        "Everything",
-        |v| crate::protocol::de_all_types(v),
-    )?;
-    out.choice = crate::runtime::json::member(
-        obj,
-        "Choice",
-        |v| crate::protocol::de_choice(v),
-    )?;
-    out.node = crate::runtime::json::member(
-        obj,
-        "Node",
-        |v| crate::protocol::de_node(v),
-    )?;
-    out.client = crate::runtime::json::member(
-        obj,
-        "Client",
-        |v| crate::protocol::de_client_shape(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DePutEverythingOutput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DePutEverythingOutput {
+    type Value = crate::operation::put_everything::PutEverythingOutput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::put_everything::PutEverythingOutput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::put_everything::PutEverythingOutput::default();
+        const KEYS: &[&str] = &["Everything", "Choice", "Node", "Client"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.everything = crate::runtime::json_read::member(
+                        &mut map,
+                        "Everything",
+                        crate::runtime::json_read::Object(crate::protocol::DeAllTypes),
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.choice = crate::runtime::json_read::member(
+                        &mut map,
+                        "Choice",
+                        crate::runtime::json_read::Object(crate::protocol::DeChoice),
+                    )?;
+                }
+                ::std::option::Option::Some(2usize) => {
+                    out.node = crate::runtime::json_read::member(
+                        &mut map,
+                        "Node",
+                        crate::runtime::json_read::Object(crate::protocol::DeNode),
+                    )?;
+                }
+                ::std::option::Option::Some(3usize) => {
+                    out.client = crate::runtime::json_read::member(
+                        &mut map,
+                        "Client",
+                        crate::runtime::json_read::Object(crate::protocol::DeClientShape),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
-pub(crate) fn de_reset_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::reset::ResetInput,
-    crate::runtime::json::DeserializeError,
-> {
-    crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::reset::ResetInput::default();
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeResetInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeResetInput {
+    type Value = crate::operation::reset::ResetInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::operation::reset::ResetInput, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::reset::ResetInput::default();
+        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
+            crate::runtime::json_read::skip(&mut map)?;
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_reset_output(
@@ -1180,16 +1613,56 @@ pub(crate) fn ser_reset_output(
     w.begin_object();
     w.end_object();
 }
-pub(crate) fn de_reset_output(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::reset::ResetOutput,
-    crate::runtime::json::DeserializeError,
-> {
-    crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::reset::ResetOutput::default();
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeResetOutput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeResetOutput {
+    type Value = crate::operation::reset::ResetOutput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::operation::reset::ResetOutput, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::reset::ResetOutput::default();
+        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
+            crate::runtime::json_read::skip(&mut map)?;
+        }
+        ::std::result::Result::Ok(out)
+    }
+}
+#[derive(Clone, Copy)]
+pub(crate) struct DeBadThing;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeBadThing {
+    type Value = crate::types::error::BadThing;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::error::BadThing, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::error::BadThing::default();
+        const KEYS: &[&str] = &["Message", "Reason"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.message = crate::runtime::json_read::member(
+                        &mut map,
+                        "Message",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.reason = crate::runtime::json_read::member(
+                        &mut map,
+                        "Reason",
+                        crate::runtime::json_read::Enum::<crate::types::Color>::new(),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn de_error_bad_thing(
@@ -1201,7 +1674,15 @@ pub(crate) fn de_error_bad_thing(
     crate::runtime::json::DeserializeError,
 > {
     #[allow(unused_mut)]
-    let mut out = crate::types::error::BadThing::default();
+    let mut out = match body {
+        ::std::option::Option::Some(v) => {
+            crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Object(crate::protocol::DeBadThing),
+            )?
+        }
+        ::std::option::Option::None => crate::types::error::BadThing::default(),
+    };
     let joined = response
         .headers
         .get_all("x-bad-field")
@@ -1217,24 +1698,39 @@ pub(crate) fn de_error_bad_thing(
                 .map_err(|e| e.at("Field"))?,
         );
     }
-    if let ::std::option::Option::Some(v) = body {
-        let obj = crate::runtime::json::object(v)?;
-        out.message = crate::runtime::json::member(
-            obj,
-            "Message",
-            |v| crate::runtime::json::string(v),
-        )?;
-        out.reason = crate::runtime::json::member(
-            obj,
-            "Reason",
-            |v| crate::runtime::json::string(v).map(crate::types::Color::from),
-        )?;
-    }
     if out.message.is_none() {
         out.message = meta.message().map(str::to_owned);
     }
     out.meta = meta;
     ::std::result::Result::Ok(out)
+}
+#[derive(Clone, Copy)]
+pub(crate) struct DeServiceFault;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeServiceFault {
+    type Value = crate::types::error::ServiceFault;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::error::ServiceFault, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::error::ServiceFault::default();
+        const KEYS: &[&str] = &["message"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.message = crate::runtime::json_read::member(
+                        &mut map,
+                        "message",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn de_error_service_fault(
@@ -1246,15 +1742,15 @@ pub(crate) fn de_error_service_fault(
     crate::runtime::json::DeserializeError,
 > {
     #[allow(unused_mut)]
-    let mut out = crate::types::error::ServiceFault::default();
-    if let ::std::option::Option::Some(v) = body {
-        let obj = crate::runtime::json::object(v)?;
-        out.message = crate::runtime::json::member(
-            obj,
-            "message",
-            |v| crate::runtime::json::string(v),
-        )?;
-    }
+    let mut out = match body {
+        ::std::option::Option::Some(v) => {
+            crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Object(crate::protocol::DeServiceFault),
+            )?
+        }
+        ::std::option::Option::None => crate::types::error::ServiceFault::default(),
+    };
     if out.message.is_none() {
         out.message = meta.message().map(str::to_owned);
     }

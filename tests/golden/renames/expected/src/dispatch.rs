@@ -333,6 +333,53 @@ pub async fn call(
         }
     }
 }
+/// Reads a whole response of operation `name` (no I/O): the output document on success,
+/// the service's error or why the response could not be read otherwise.
+pub fn parse_response(
+    name: &str,
+    response: &crate::runtime::http::HttpResponse,
+) -> ::std::result::Result<::std::vec::Vec<u8>, CallError> {
+    match name {
+        "DescribeOtherWidget" => {
+            let output = crate::operation::describe_other_widget::parse_response(
+                    response,
+                )
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(
+                crate::operation::describe_other_widget::output_to_json(&output),
+            )
+        }
+        "DescribeWidget" => {
+            let output = crate::operation::describe_widget::parse_response(response)
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(
+                crate::operation::describe_widget::output_to_json(&output),
+            )
+        }
+        "GetWidget" => {
+            let output = crate::operation::get_widget::parse_response(response)
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(
+                crate::operation::get_widget::output_to_json(&output),
+            )
+        }
+        "New" => {
+            let output = crate::operation::new::parse_response(response)
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(crate::operation::new::output_to_json(&output))
+        }
+        "PutOtherWidget" => {
+            let output = crate::operation::put_other_widget::parse_response(response)
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(
+                crate::operation::put_other_widget::output_to_json(&output),
+            )
+        }
+        other => {
+            ::std::result::Result::Err(CallError::UnknownOperation(other.to_string()))
+        }
+    }
+}
 /// The signed request the first attempt of a call would send.
 pub async fn prepare(
     config: &Config,

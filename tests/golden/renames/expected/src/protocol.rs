@@ -15,21 +15,33 @@ pub(crate) fn ser_client_shape(
     }
     w.end_object();
 }
-pub(crate) fn de_client_shape(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::types::ClientShape,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::types::ClientShape::default();
-    out.id = crate::runtime::json::member(
-        obj,
-        "Id",
-        |v| crate::runtime::json::string(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeClientShape;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeClientShape {
+    type Value = crate::types::ClientShape;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::ClientShape, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::ClientShape::default();
+        const KEYS: &[&str] = &["Id"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.id = crate::runtime::json_read::member(
+                        &mut map,
+                        "Id",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_config_shape(
@@ -43,21 +55,33 @@ pub(crate) fn ser_config_shape(
     }
     w.end_object();
 }
-pub(crate) fn de_config_shape(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::types::ConfigShape,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::types::ConfigShape::default();
-    out.verbose = crate::runtime::json::member(
-        obj,
-        "Verbose",
-        |v| crate::runtime::json::bool(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeConfigShape;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeConfigShape {
+    type Value = crate::types::ConfigShape;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::ConfigShape, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::ConfigShape::default();
+        const KEYS: &[&str] = &["Verbose"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.verbose = crate::runtime::json_read::member(
+                        &mut map,
+                        "Verbose",
+                        crate::runtime::json_read::Bool,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_describe_other_widget_output(
@@ -71,21 +95,36 @@ pub(crate) fn ser_describe_other_widget_output(
     }
     w.end_object();
 }
-pub(crate) fn de_describe_other_widget_output(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::describe_other_widget::DescribeOtherWidgetOutput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::describe_other_widget::DescribeOtherWidgetOutput::default();
-    out.widget = crate::runtime::json::member(
-        obj,
-        "Widget",
-        |v| crate::protocol::de_other_widget(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeDescribeOtherWidgetOutput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeDescribeOtherWidgetOutput {
+    type Value = crate::operation::describe_other_widget::DescribeOtherWidgetOutput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::describe_other_widget::DescribeOtherWidgetOutput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::describe_other_widget::DescribeOtherWidgetOutput::default();
+        const KEYS: &[&str] = &["Widget"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.widget = crate::runtime::json_read::member(
+                        &mut map,
+                        "Widget",
+                        crate::runtime::json_read::Object(crate::protocol::DeOtherWidget),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_describe_widget_output(
@@ -99,21 +138,36 @@ pub(crate) fn ser_describe_widget_output(
     }
     w.end_object();
 }
-pub(crate) fn de_describe_widget_output(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::describe_widget::DescribeWidgetOutput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::describe_widget::DescribeWidgetOutput::default();
-    out.widget = crate::runtime::json::member(
-        obj,
-        "Widget",
-        |v| crate::protocol::de_widget(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeDescribeWidgetOutput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeDescribeWidgetOutput {
+    type Value = crate::operation::describe_widget::DescribeWidgetOutput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::describe_widget::DescribeWidgetOutput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::describe_widget::DescribeWidgetOutput::default();
+        const KEYS: &[&str] = &["Widget"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.widget = crate::runtime::json_read::member(
+                        &mut map,
+                        "Widget",
+                        crate::runtime::json_read::Object(crate::protocol::DeWidget),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_new_input(
@@ -127,21 +181,33 @@ pub(crate) fn ser_new_input(
     }
     w.end_object();
 }
-pub(crate) fn de_new_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::new::NewInput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::new::NewInput::default();
-    out.widget = crate::runtime::json::member(
-        obj,
-        "Widget",
-        |v| crate::protocol::de_widget(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeNewInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeNewInput {
+    type Value = crate::operation::new::NewInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::operation::new::NewInput, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::new::NewInput::default();
+        const KEYS: &[&str] = &["Widget"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.widget = crate::runtime::json_read::member(
+                        &mut map,
+                        "Widget",
+                        crate::runtime::json_read::Object(crate::protocol::DeWidget),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_new_output(
@@ -155,21 +221,33 @@ pub(crate) fn ser_new_output(
     }
     w.end_object();
 }
-pub(crate) fn de_new_output(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::new::NewOutput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::new::NewOutput::default();
-    out.widget = crate::runtime::json::member(
-        obj,
-        "Widget",
-        |v| crate::protocol::de_widget(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeNewOutput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeNewOutput {
+    type Value = crate::operation::new::NewOutput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::operation::new::NewOutput, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::new::NewOutput::default();
+        const KEYS: &[&str] = &["Widget"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.widget = crate::runtime::json_read::member(
+                        &mut map,
+                        "Widget",
+                        crate::runtime::json_read::Object(crate::protocol::DeWidget),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_widget(
@@ -191,42 +269,63 @@ pub(crate) fn ser_widget(
     }
     w.end_object();
 }
-pub(crate) fn de_widget(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::types::Widget,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::types::Widget::default();
-    out.name = crate::runtime::json::member(
-        obj,
-        "Name",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.status = crate::runtime::json::member(
-        obj,
-        "Status",
-        |v| crate::runtime::json::string(v).map(crate::types::Status::from),
-    )?;
-    out.other = crate::runtime::json::member(
-        obj,
-        "Other",
-        |v| crate::protocol::de_other_widget(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeWidget;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeWidget {
+    type Value = crate::types::Widget;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::Widget, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::Widget::default();
+        const KEYS: &[&str] = &["Name", "Status", "Other"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.name = crate::runtime::json_read::member(
+                        &mut map,
+                        "Name",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.status = crate::runtime::json_read::member(
+                        &mut map,
+                        "Status",
+                        crate::runtime::json_read::Enum::<crate::types::Status>::new(),
+                    )?;
+                }
+                ::std::option::Option::Some(2usize) => {
+                    out.other = crate::runtime::json_read::member(
+                        &mut map,
+                        "Other",
+                        crate::runtime::json_read::Object(crate::protocol::DeOtherWidget),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
-pub(crate) fn de_widget_query(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::types::WidgetQuery,
-    crate::runtime::json::DeserializeError,
-> {
-    crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::types::WidgetQuery::default();
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeWidgetQuery;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeWidgetQuery {
+    type Value = crate::types::WidgetQuery;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::WidgetQuery, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::WidgetQuery::default();
+        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
+            crate::runtime::json_read::skip(&mut map)?;
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_get_widget_input(
@@ -256,41 +355,63 @@ pub(crate) fn ser_get_widget_input(
     }
     w.end_object();
 }
-pub(crate) fn de_get_widget_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::get_widget::GetWidgetInput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::get_widget::GetWidgetInput::default();
-    out.name = crate::runtime::json::member(
-        obj,
-        "Name",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.status = crate::runtime::json::member(
-        obj,
-        "Status",
-        |v| crate::runtime::json::string(v).map(crate::types::Status::from),
-    )?;
-    out.other_status = crate::runtime::json::member(
-        obj,
-        "OtherStatus",
-        |v| crate::runtime::json::string(v).map(crate::types::OtherStatus::from),
-    )?;
-    out.client = crate::runtime::json::member(
-        obj,
-        "Client",
-        |v| crate::protocol::de_client_shape(v),
-    )?;
-    out.config = crate::runtime::json::member(
-        obj,
-        "Config",
-        |v| crate::protocol::de_config_shape(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeGetWidgetInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeGetWidgetInput {
+    type Value = crate::operation::get_widget::GetWidgetInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::operation::get_widget::GetWidgetInput, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::get_widget::GetWidgetInput::default();
+        const KEYS: &[&str] = &["Name", "Status", "OtherStatus", "Client", "Config"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.name = crate::runtime::json_read::member(
+                        &mut map,
+                        "Name",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.status = crate::runtime::json_read::member(
+                        &mut map,
+                        "Status",
+                        crate::runtime::json_read::Enum::<crate::types::Status>::new(),
+                    )?;
+                }
+                ::std::option::Option::Some(2usize) => {
+                    out.other_status = crate::runtime::json_read::member(
+                        &mut map,
+                        "OtherStatus",
+                        crate::runtime::json_read::Enum::<
+                            crate::types::OtherStatus,
+                        >::new(),
+                    )?;
+                }
+                ::std::option::Option::Some(3usize) => {
+                    out.client = crate::runtime::json_read::member(
+                        &mut map,
+                        "Client",
+                        crate::runtime::json_read::Object(crate::protocol::DeClientShape),
+                    )?;
+                }
+                ::std::option::Option::Some(4usize) => {
+                    out.config = crate::runtime::json_read::member(
+                        &mut map,
+                        "Config",
+                        crate::runtime::json_read::Object(crate::protocol::DeConfigShape),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_get_widget_output(
@@ -312,26 +433,44 @@ pub(crate) fn ser_get_widget_output(
     }
     w.end_object();
 }
-pub(crate) fn de_get_widget_output(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::get_widget::GetWidgetOutput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::get_widget::GetWidgetOutput::default();
-    out.widget = crate::runtime::json::member(
-        obj,
-        "Widget",
-        |v| crate::protocol::de_widget(v),
-    )?;
-    out.others = crate::runtime::json::member(
-        obj,
-        "Others",
-        |v| crate::runtime::json::list(v, |v| crate::protocol::de_other_widget(v)),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeGetWidgetOutput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeGetWidgetOutput {
+    type Value = crate::operation::get_widget::GetWidgetOutput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::operation::get_widget::GetWidgetOutput, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::get_widget::GetWidgetOutput::default();
+        const KEYS: &[&str] = &["Widget", "Others"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.widget = crate::runtime::json_read::member(
+                        &mut map,
+                        "Widget",
+                        crate::runtime::json_read::Object(crate::protocol::DeWidget),
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.others = crate::runtime::json_read::member(
+                        &mut map,
+                        "Others",
+                        crate::runtime::json_read::List(
+                            crate::runtime::json_read::Object(
+                                crate::protocol::DeOtherWidget,
+                            ),
+                        ),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_put_other_widget_output(
@@ -341,16 +480,24 @@ pub(crate) fn ser_put_other_widget_output(
     w.begin_object();
     w.end_object();
 }
-pub(crate) fn de_put_other_widget_output(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::put_other_widget::PutOtherWidgetOutput,
-    crate::runtime::json::DeserializeError,
-> {
-    crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::put_other_widget::PutOtherWidgetOutput::default();
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DePutOtherWidgetOutput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DePutOtherWidgetOutput {
+    type Value = crate::operation::put_other_widget::PutOtherWidgetOutput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::put_other_widget::PutOtherWidgetOutput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::put_other_widget::PutOtherWidgetOutput::default();
+        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
+            crate::runtime::json_read::skip(&mut map)?;
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_put_other_widget_input(
@@ -372,26 +519,47 @@ pub(crate) fn ser_put_other_widget_input(
     }
     w.end_object();
 }
-pub(crate) fn de_put_other_widget_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::put_other_widget::PutOtherWidgetInput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::put_other_widget::PutOtherWidgetInput::default();
-    out.widget = crate::runtime::json::member(
-        obj,
-        "Widget",
-        |v| crate::protocol::de_other_widget(v),
-    )?;
-    out.widgets = crate::runtime::json::member(
-        obj,
-        "Widgets",
-        |v| crate::runtime::json::list(v, |v| crate::protocol::de_other_widget(v)),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DePutOtherWidgetInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DePutOtherWidgetInput {
+    type Value = crate::operation::put_other_widget::PutOtherWidgetInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::put_other_widget::PutOtherWidgetInput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::put_other_widget::PutOtherWidgetInput::default();
+        const KEYS: &[&str] = &["Widget", "Widgets"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.widget = crate::runtime::json_read::member(
+                        &mut map,
+                        "Widget",
+                        crate::runtime::json_read::Object(crate::protocol::DeOtherWidget),
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.widgets = crate::runtime::json_read::member(
+                        &mut map,
+                        "Widgets",
+                        crate::runtime::json_read::List(
+                            crate::runtime::json_read::Object(
+                                crate::protocol::DeOtherWidget,
+                            ),
+                        ),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_other_widget(
@@ -409,26 +577,70 @@ pub(crate) fn ser_other_widget(
     }
     w.end_object();
 }
-pub(crate) fn de_other_widget(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::types::OtherWidget,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::types::OtherWidget::default();
-    out.id = crate::runtime::json::member(
-        obj,
-        "Id",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.status = crate::runtime::json::member(
-        obj,
-        "Status",
-        |v| crate::runtime::json::string(v).map(crate::types::OtherStatus::from),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeOtherWidget;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeOtherWidget {
+    type Value = crate::types::OtherWidget;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::OtherWidget, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::OtherWidget::default();
+        const KEYS: &[&str] = &["Id", "Status"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.id = crate::runtime::json_read::member(
+                        &mut map,
+                        "Id",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.status = crate::runtime::json_read::member(
+                        &mut map,
+                        "Status",
+                        crate::runtime::json_read::Enum::<
+                            crate::types::OtherStatus,
+                        >::new(),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
+}
+#[derive(Clone, Copy)]
+pub(crate) struct DeProblem;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeProblem {
+    type Value = crate::types::error::Problem;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::error::Problem, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::error::Problem::default();
+        const KEYS: &[&str] = &["Message"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.message = crate::runtime::json_read::member(
+                        &mut map,
+                        "Message",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn de_error_problem(
@@ -440,20 +652,55 @@ pub(crate) fn de_error_problem(
     crate::runtime::json::DeserializeError,
 > {
     #[allow(unused_mut)]
-    let mut out = crate::types::error::Problem::default();
-    if let ::std::option::Option::Some(v) = body {
-        let obj = crate::runtime::json::object(v)?;
-        out.message = crate::runtime::json::member(
-            obj,
-            "Message",
-            |v| crate::runtime::json::string(v),
-        )?;
-    }
+    let mut out = match body {
+        ::std::option::Option::Some(v) => {
+            crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Object(crate::protocol::DeProblem),
+            )?
+        }
+        ::std::option::Option::None => crate::types::error::Problem::default(),
+    };
     if out.message.is_none() {
         out.message = meta.message().map(str::to_owned);
     }
     out.meta = meta;
     ::std::result::Result::Ok(out)
+}
+#[derive(Clone, Copy)]
+pub(crate) struct DeOtherProblem;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeOtherProblem {
+    type Value = crate::types::error::OtherProblem;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::error::OtherProblem, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::error::OtherProblem::default();
+        const KEYS: &[&str] = &["Message", "Code"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.message = crate::runtime::json_read::member(
+                        &mut map,
+                        "Message",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.code = crate::runtime::json_read::member(
+                        &mut map,
+                        "Code",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn de_error_other_problem(
@@ -465,20 +712,15 @@ pub(crate) fn de_error_other_problem(
     crate::runtime::json::DeserializeError,
 > {
     #[allow(unused_mut)]
-    let mut out = crate::types::error::OtherProblem::default();
-    if let ::std::option::Option::Some(v) = body {
-        let obj = crate::runtime::json::object(v)?;
-        out.message = crate::runtime::json::member(
-            obj,
-            "Message",
-            |v| crate::runtime::json::string(v),
-        )?;
-        out.code = crate::runtime::json::member(
-            obj,
-            "Code",
-            |v| crate::runtime::json::string(v),
-        )?;
-    }
+    let mut out = match body {
+        ::std::option::Option::Some(v) => {
+            crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Object(crate::protocol::DeOtherProblem),
+            )?
+        }
+        ::std::option::Option::None => crate::types::error::OtherProblem::default(),
+    };
     if out.message.is_none() {
         out.message = meta.message().map(str::to_owned);
     }

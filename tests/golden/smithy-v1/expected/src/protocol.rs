@@ -3,16 +3,24 @@
 
 //! restJson1 codecs of the service's types.
 #![allow(clippy::all)]
-pub(crate) fn de_describe_records_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::describe_records::DescribeRecordsInput,
-    crate::runtime::json::DeserializeError,
-> {
-    crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::describe_records::DescribeRecordsInput::default();
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeDescribeRecordsInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeDescribeRecordsInput {
+    type Value = crate::operation::describe_records::DescribeRecordsInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::describe_records::DescribeRecordsInput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::describe_records::DescribeRecordsInput::default();
+        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
+            crate::runtime::json_read::skip(&mut map)?;
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_describe_records_output(
@@ -26,21 +34,36 @@ pub(crate) fn ser_describe_records_output(
     }
     w.end_object();
 }
-pub(crate) fn de_describe_records_output(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::describe_records::DescribeRecordsOutput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::describe_records::DescribeRecordsOutput::default();
-    out.page = crate::runtime::json::member(
-        obj,
-        "Page",
-        |v| crate::protocol::de_record_page(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeDescribeRecordsOutput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeDescribeRecordsOutput {
+    type Value = crate::operation::describe_records::DescribeRecordsOutput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::describe_records::DescribeRecordsOutput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::describe_records::DescribeRecordsOutput::default();
+        const KEYS: &[&str] = &["Page"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.page = crate::runtime::json_read::member(
+                        &mut map,
+                        "Page",
+                        crate::runtime::json_read::Object(crate::protocol::DeRecordPage),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_put_record_input(
@@ -91,60 +114,100 @@ pub(crate) fn ser_put_record_input(
     }
     w.end_object();
 }
-pub(crate) fn de_put_record_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::put_record::PutRecordInput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::put_record::PutRecordInput::default();
-    out.kind = crate::runtime::json::member(
-        obj,
-        "Kind",
-        |v| crate::runtime::json::string(v).map(crate::types::RecordKind::from),
-    )?;
-    out.tags = crate::runtime::json::member(
-        obj,
-        "Tags",
-        |v| crate::runtime::json::list(v, |v| crate::runtime::json::string(v)),
-    )?;
-    out.count = crate::runtime::json::member(
-        obj,
-        "Count",
-        |v| crate::runtime::json::integer::<i32>(v),
-    )?;
-    out.enabled = crate::runtime::json::member(
-        obj,
-        "Enabled",
-        |v| crate::runtime::json::bool(v),
-    )?;
-    out.size = crate::runtime::json::member(
-        obj,
-        "Size",
-        |v| crate::runtime::json::integer::<i64>(v),
-    )?;
-    out.weight = crate::runtime::json::member(
-        obj,
-        "Weight",
-        |v| crate::runtime::json::float(v),
-    )?;
-    out.old_field = crate::runtime::json::member(
-        obj,
-        "OldField",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.kinds_by_tag = crate::runtime::json::member(
-        obj,
-        "KindsByTag",
-        |v| crate::runtime::json::map(
-            v,
-            |k: &str| k.to_string(),
-            |v| crate::runtime::json::string(v).map(crate::types::RecordKind::from),
-        ),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DePutRecordInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DePutRecordInput {
+    type Value = crate::operation::put_record::PutRecordInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::operation::put_record::PutRecordInput, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::put_record::PutRecordInput::default();
+        const KEYS: &[&str] = &[
+            "Kind",
+            "Tags",
+            "Count",
+            "Enabled",
+            "Size",
+            "Weight",
+            "OldField",
+            "KindsByTag",
+        ];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.kind = crate::runtime::json_read::member(
+                        &mut map,
+                        "Kind",
+                        crate::runtime::json_read::Enum::<
+                            crate::types::RecordKind,
+                        >::new(),
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.tags = crate::runtime::json_read::member(
+                        &mut map,
+                        "Tags",
+                        crate::runtime::json_read::List(crate::runtime::json_read::Str),
+                    )?;
+                }
+                ::std::option::Option::Some(2usize) => {
+                    out.count = crate::runtime::json_read::member(
+                        &mut map,
+                        "Count",
+                        crate::runtime::json_read::Int::<i32>::new(),
+                    )?;
+                }
+                ::std::option::Option::Some(3usize) => {
+                    out.enabled = crate::runtime::json_read::member(
+                        &mut map,
+                        "Enabled",
+                        crate::runtime::json_read::Bool,
+                    )?;
+                }
+                ::std::option::Option::Some(4usize) => {
+                    out.size = crate::runtime::json_read::member(
+                        &mut map,
+                        "Size",
+                        crate::runtime::json_read::Int::<i64>::new(),
+                    )?;
+                }
+                ::std::option::Option::Some(5usize) => {
+                    out.weight = crate::runtime::json_read::member(
+                        &mut map,
+                        "Weight",
+                        crate::runtime::json_read::Double,
+                    )?;
+                }
+                ::std::option::Option::Some(6usize) => {
+                    out.old_field = crate::runtime::json_read::member(
+                        &mut map,
+                        "OldField",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(7usize) => {
+                    out.kinds_by_tag = crate::runtime::json_read::member(
+                        &mut map,
+                        "KindsByTag",
+                        crate::runtime::json_read::Map::<
+                            ::std::string::String,
+                            _,
+                        >::new(
+                            crate::runtime::json_read::Enum::<
+                                crate::types::RecordKind,
+                            >::new(),
+                        ),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_put_record_output(
@@ -170,31 +233,49 @@ pub(crate) fn ser_put_record_output(
     }
     w.end_object();
 }
-pub(crate) fn de_put_record_output(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::put_record::PutRecordOutput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::put_record::PutRecordOutput::default();
-    out.id = crate::runtime::json::member(
-        obj,
-        "Id",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.kind = crate::runtime::json::member(
-        obj,
-        "Kind",
-        |v| crate::runtime::json::string(v).map(crate::types::RecordKind::from),
-    )?;
-    out.tags = crate::runtime::json::member(
-        obj,
-        "Tags",
-        |v| crate::runtime::json::list(v, |v| crate::runtime::json::string(v)),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DePutRecordOutput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DePutRecordOutput {
+    type Value = crate::operation::put_record::PutRecordOutput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::operation::put_record::PutRecordOutput, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::put_record::PutRecordOutput::default();
+        const KEYS: &[&str] = &["Id", "Kind", "Tags"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.id = crate::runtime::json_read::member(
+                        &mut map,
+                        "Id",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.kind = crate::runtime::json_read::member(
+                        &mut map,
+                        "Kind",
+                        crate::runtime::json_read::Enum::<
+                            crate::types::RecordKind,
+                        >::new(),
+                    )?;
+                }
+                ::std::option::Option::Some(2usize) => {
+                    out.tags = crate::runtime::json_read::member(
+                        &mut map,
+                        "Tags",
+                        crate::runtime::json_read::List(crate::runtime::json_read::Str),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_record(
@@ -212,26 +293,42 @@ pub(crate) fn ser_record(
     }
     w.end_object();
 }
-pub(crate) fn de_record(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::types::Record,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::types::Record::default();
-    out.id = crate::runtime::json::member(
-        obj,
-        "Id",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.kind = crate::runtime::json::member(
-        obj,
-        "Kind",
-        |v| crate::runtime::json::string(v).map(crate::types::RecordKind::from),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeRecord;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeRecord {
+    type Value = crate::types::Record;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::Record, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::Record::default();
+        const KEYS: &[&str] = &["Id", "Kind"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.id = crate::runtime::json_read::member(
+                        &mut map,
+                        "Id",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.kind = crate::runtime::json_read::member(
+                        &mut map,
+                        "Kind",
+                        crate::runtime::json_read::Enum::<
+                            crate::types::RecordKind,
+                        >::new(),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_record_page(
@@ -253,26 +350,70 @@ pub(crate) fn ser_record_page(
     }
     w.end_object();
 }
-pub(crate) fn de_record_page(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::types::RecordPage,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::types::RecordPage::default();
-    out.next_marker = crate::runtime::json::member(
-        obj,
-        "NextMarker",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.records = crate::runtime::json::member(
-        obj,
-        "Records",
-        |v| crate::runtime::json::list(v, |v| crate::protocol::de_record(v)),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeRecordPage;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeRecordPage {
+    type Value = crate::types::RecordPage;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::RecordPage, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::RecordPage::default();
+        const KEYS: &[&str] = &["NextMarker", "Records"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.next_marker = crate::runtime::json_read::member(
+                        &mut map,
+                        "NextMarker",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.records = crate::runtime::json_read::member(
+                        &mut map,
+                        "Records",
+                        crate::runtime::json_read::List(
+                            crate::runtime::json_read::Object(crate::protocol::DeRecord),
+                        ),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
+}
+#[derive(Clone, Copy)]
+pub(crate) struct DeThrottlingException;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeThrottlingException {
+    type Value = crate::types::error::ThrottlingException;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::error::ThrottlingException, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::error::ThrottlingException::default();
+        const KEYS: &[&str] = &["message"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.message = crate::runtime::json_read::member(
+                        &mut map,
+                        "message",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn de_error_throttling_exception(
@@ -284,15 +425,17 @@ pub(crate) fn de_error_throttling_exception(
     crate::runtime::json::DeserializeError,
 > {
     #[allow(unused_mut)]
-    let mut out = crate::types::error::ThrottlingException::default();
-    if let ::std::option::Option::Some(v) = body {
-        let obj = crate::runtime::json::object(v)?;
-        out.message = crate::runtime::json::member(
-            obj,
-            "message",
-            |v| crate::runtime::json::string(v),
-        )?;
-    }
+    let mut out = match body {
+        ::std::option::Option::Some(v) => {
+            crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Object(crate::protocol::DeThrottlingException),
+            )?
+        }
+        ::std::option::Option::None => {
+            crate::types::error::ThrottlingException::default()
+        }
+    };
     if out.message.is_none() {
         out.message = meta.message().map(str::to_owned);
     }

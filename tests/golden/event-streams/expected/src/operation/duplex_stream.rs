@@ -182,13 +182,17 @@ pub fn input_from_json(
     crate::operation::duplex_stream::DuplexStreamInput,
     crate::runtime::json::DeserializeError,
 > {
-    let mut out = crate::protocol::de_duplex_stream_input(document)?;
-    let obj = crate::runtime::json::object(document)?;
-    out.initial_request_member = crate::runtime::json::member(
-        obj,
-        "initialRequestMember",
-        |v| crate::runtime::json::string(v),
+    let mut out = crate::runtime::json_read::from_value(
+        document,
+        crate::runtime::json_read::Object(crate::protocol::DeDuplexStreamInput),
     )?;
+    if let ::std::option::Option::Some(v) = document.get("initialRequestMember") {
+        out.initial_request_member = crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Opt(crate::runtime::json_read::Str),
+            )
+            .map_err(|e| e.at("initialRequestMember"))?;
+    }
     ::std::result::Result::Ok(out)
 }
 /// Writes an output as a JSON document keyed by the model's member names, with

@@ -149,7 +149,12 @@ pub fn input_from_json(
     crate::operation::duplex_stream_with_distinct_streams::DuplexStreamWithDistinctStreamsInput,
     crate::runtime::json::DeserializeError,
 > {
-    crate::protocol::de_duplex_stream_with_distinct_streams_input(document)
+    crate::runtime::json_read::from_value(
+        document,
+        crate::runtime::json_read::Object(
+            crate::protocol::DeDuplexStreamWithDistinctStreamsInput,
+        ),
+    )
 }
 /// Writes an output as a JSON document keyed by the model's member names, with
 /// timestamps as ISO-8601 strings and blobs as base64.

@@ -80,8 +80,9 @@ pub fn parse_response(
         crate::runtime::json::DeserializeError,
     > {
         #[allow(unused_mut)]
-        let mut out = crate::protocol::de_input_stream_output(
-            &crate::runtime::json::parse_body(&response.body)?,
+        let mut out = crate::runtime::json_read::from_body(
+            &response.body,
+            crate::runtime::json_read::Object(crate::protocol::DeInputStreamOutput),
         )?;
         ::std::result::Result::Ok(out)
     };
@@ -115,13 +116,17 @@ pub fn input_from_json(
     crate::operation::input_stream::InputStreamInput,
     crate::runtime::json::DeserializeError,
 > {
-    let mut out = crate::protocol::de_input_stream_input(document)?;
-    let obj = crate::runtime::json::object(document)?;
-    out.session = crate::runtime::json::member(
-        obj,
-        "session",
-        |v| crate::runtime::json::string(v),
+    let mut out = crate::runtime::json_read::from_value(
+        document,
+        crate::runtime::json_read::Object(crate::protocol::DeInputStreamInput),
     )?;
+    if let ::std::option::Option::Some(v) = document.get("session") {
+        out.session = crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Opt(crate::runtime::json_read::Str),
+            )
+            .map_err(|e| e.at("session"))?;
+    }
     ::std::result::Result::Ok(out)
 }
 /// Writes an output as a JSON document keyed by the model's member names, with

@@ -166,13 +166,17 @@ pub fn input_from_json(
     crate::operation::output_stream::OutputStreamInput,
     crate::runtime::json::DeserializeError,
 > {
-    let mut out = crate::protocol::de_output_stream_input(document)?;
-    let obj = crate::runtime::json::object(document)?;
-    out.topic = crate::runtime::json::member(
-        obj,
-        "topic",
-        |v| crate::runtime::json::string(v),
+    let mut out = crate::runtime::json_read::from_value(
+        document,
+        crate::runtime::json_read::Object(crate::protocol::DeOutputStreamInput),
     )?;
+    if let ::std::option::Option::Some(v) = document.get("topic") {
+        out.topic = crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Opt(crate::runtime::json_read::Str),
+            )
+            .map_err(|e| e.at("topic"))?;
+    }
     ::std::result::Result::Ok(out)
 }
 /// Writes an output as a JSON document keyed by the model's member names, with

@@ -99,8 +99,9 @@ pub fn parse_response(
         crate::runtime::json::DeserializeError,
     > {
         #[allow(unused_mut)]
-        let mut out = crate::protocol::de_delete_object_output(
-            &crate::runtime::json::parse_body(&response.body)?,
+        let mut out = crate::runtime::json_read::from_body(
+            &response.body,
+            crate::runtime::json_read::Object(crate::protocol::DeDeleteObjectOutput),
         )?;
         ::std::result::Result::Ok(out)
     };
@@ -143,23 +144,31 @@ pub fn input_from_json(
     crate::operation::delete_object::DeleteObjectInput,
     crate::runtime::json::DeserializeError,
 > {
-    let mut out = crate::protocol::de_delete_object_input(document)?;
-    let obj = crate::runtime::json::object(document)?;
-    out.bucket_name = crate::runtime::json::member(
-        obj,
-        "BucketName",
-        |v| crate::runtime::json::string(v),
+    let mut out = crate::runtime::json_read::from_value(
+        document,
+        crate::runtime::json_read::Object(crate::protocol::DeDeleteObjectInput),
     )?;
-    out.key = crate::runtime::json::member(
-        obj,
-        "Key",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.client_token = crate::runtime::json::member(
-        obj,
-        "ClientToken",
-        |v| crate::runtime::json::string(v),
-    )?;
+    if let ::std::option::Option::Some(v) = document.get("BucketName") {
+        out.bucket_name = crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Opt(crate::runtime::json_read::Str),
+            )
+            .map_err(|e| e.at("BucketName"))?;
+    }
+    if let ::std::option::Option::Some(v) = document.get("Key") {
+        out.key = crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Opt(crate::runtime::json_read::Str),
+            )
+            .map_err(|e| e.at("Key"))?;
+    }
+    if let ::std::option::Option::Some(v) = document.get("ClientToken") {
+        out.client_token = crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Opt(crate::runtime::json_read::Str),
+            )
+            .map_err(|e| e.at("ClientToken"))?;
+    }
     ::std::result::Result::Ok(out)
 }
 /// Writes an output as a JSON document keyed by the model's member names, with

@@ -201,23 +201,31 @@ pub fn input_from_json(
     crate::operation::download_object::DownloadObjectInput,
     crate::runtime::json::DeserializeError,
 > {
-    let mut out = crate::protocol::de_download_object_input(document)?;
-    let obj = crate::runtime::json::object(document)?;
-    out.bucket_name = crate::runtime::json::member(
-        obj,
-        "BucketName",
-        |v| crate::runtime::json::string(v),
+    let mut out = crate::runtime::json_read::from_value(
+        document,
+        crate::runtime::json_read::Object(crate::protocol::DeDownloadObjectInput),
     )?;
-    out.key = crate::runtime::json::member(
-        obj,
-        "Key",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.range = crate::runtime::json::member(
-        obj,
-        "Range",
-        |v| crate::runtime::json::string(v),
-    )?;
+    if let ::std::option::Option::Some(v) = document.get("BucketName") {
+        out.bucket_name = crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Opt(crate::runtime::json_read::Str),
+            )
+            .map_err(|e| e.at("BucketName"))?;
+    }
+    if let ::std::option::Option::Some(v) = document.get("Key") {
+        out.key = crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Opt(crate::runtime::json_read::Str),
+            )
+            .map_err(|e| e.at("Key"))?;
+    }
+    if let ::std::option::Option::Some(v) = document.get("Range") {
+        out.range = crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Opt(crate::runtime::json_read::Str),
+            )
+            .map_err(|e| e.at("Range"))?;
+    }
     ::std::result::Result::Ok(out)
 }
 /// Writes an output as a JSON document keyed by the model's member names, with

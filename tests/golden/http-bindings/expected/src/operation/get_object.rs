@@ -411,124 +411,178 @@ pub fn input_from_json(
     crate::operation::get_object::GetObjectInput,
     crate::runtime::json::DeserializeError,
 > {
-    let mut out = crate::protocol::de_get_object_input(document)?;
-    let obj = crate::runtime::json::object(document)?;
-    out.bucket_name = crate::runtime::json::member(
-        obj,
-        "BucketName",
-        |v| crate::runtime::json::string(v),
+    let mut out = crate::runtime::json_read::from_value(
+        document,
+        crate::runtime::json_read::Object(crate::protocol::DeGetObjectInput),
     )?;
-    out.key = crate::runtime::json::member(
-        obj,
-        "Key",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.version_id = crate::runtime::json::member(
-        obj,
-        "VersionId",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.parts = crate::runtime::json::member(
-        obj,
-        "Parts",
-        |v| crate::runtime::json::list(v, |v| crate::runtime::json::integer::<i32>(v)),
-    )?;
-    out.modes = crate::runtime::json::member(
-        obj,
-        "Modes",
-        |v| crate::runtime::json::list(
-            v,
-            |v| crate::runtime::json::string(v).map(crate::types::Mode::from),
-        ),
-    )?;
-    out.verbose = crate::runtime::json::member(
-        obj,
-        "Verbose",
-        |v| crate::runtime::json::bool(v),
-    )?;
-    out.since = crate::runtime::json::member(
-        obj,
-        "Since",
-        |v| crate::runtime::json::timestamp(
-            v,
-            crate::runtime::datetime::Format::EpochSeconds,
-        ),
-    )?;
-    out.since_epoch = crate::runtime::json::member(
-        obj,
-        "SinceEpoch",
-        |v| crate::runtime::json::timestamp(
-            v,
-            crate::runtime::datetime::Format::EpochSeconds,
-        ),
-    )?;
-    out.extra = crate::runtime::json::member(
-        obj,
-        "Extra",
-        |v| crate::runtime::json::map(
-            v,
-            |k: &str| k.to_string(),
-            |v| crate::runtime::json::string(v),
-        ),
-    )?;
-    out.if_modified_since = crate::runtime::json::member(
-        obj,
-        "IfModifiedSince",
-        |v| crate::runtime::json::timestamp(
-            v,
-            crate::runtime::datetime::Format::EpochSeconds,
-        ),
-    )?;
-    out.range = crate::runtime::json::member(
-        obj,
-        "Range",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.tags = crate::runtime::json::member(
-        obj,
-        "Tags",
-        |v| crate::runtime::json::list(v, |v| crate::runtime::json::string(v)),
-    )?;
-    out.dates = crate::runtime::json::member(
-        obj,
-        "Dates",
-        |v| crate::runtime::json::list(
-            v,
-            |v| crate::runtime::json::timestamp(
+    if let ::std::option::Option::Some(v) = document.get("BucketName") {
+        out.bucket_name = crate::runtime::json_read::from_value(
                 v,
-                crate::runtime::datetime::Format::EpochSeconds,
-            ),
-        ),
-    )?;
-    out.priority = crate::runtime::json::member(
-        obj,
-        "Priority",
-        |v| crate::runtime::json::integer::<i32>(v).map(crate::types::Priority::from),
-    )?;
-    out.mode = crate::runtime::json::member(
-        obj,
-        "Mode",
-        |v| crate::runtime::json::string(v).map(crate::types::Mode::from),
-    )?;
-    out.ratio = crate::runtime::json::member(
-        obj,
-        "Ratio",
-        |v| crate::runtime::json::float(v),
-    )?;
-    out.checksum = crate::runtime::json::member(
-        obj,
-        "Checksum",
-        |v| crate::runtime::json::blob(v),
-    )?;
-    out.metadata = crate::runtime::json::member(
-        obj,
-        "Metadata",
-        |v| crate::runtime::json::map(
-            v,
-            |k: &str| k.to_string(),
-            |v| crate::runtime::json::string(v),
-        ),
-    )?;
+                crate::runtime::json_read::Opt(crate::runtime::json_read::Str),
+            )
+            .map_err(|e| e.at("BucketName"))?;
+    }
+    if let ::std::option::Option::Some(v) = document.get("Key") {
+        out.key = crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Opt(crate::runtime::json_read::Str),
+            )
+            .map_err(|e| e.at("Key"))?;
+    }
+    if let ::std::option::Option::Some(v) = document.get("VersionId") {
+        out.version_id = crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Opt(crate::runtime::json_read::Str),
+            )
+            .map_err(|e| e.at("VersionId"))?;
+    }
+    if let ::std::option::Option::Some(v) = document.get("Parts") {
+        out.parts = crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Opt(
+                    crate::runtime::json_read::List(
+                        crate::runtime::json_read::Int::<i32>::new(),
+                    ),
+                ),
+            )
+            .map_err(|e| e.at("Parts"))?;
+    }
+    if let ::std::option::Option::Some(v) = document.get("Modes") {
+        out.modes = crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Opt(
+                    crate::runtime::json_read::List(
+                        crate::runtime::json_read::Enum::<crate::types::Mode>::new(),
+                    ),
+                ),
+            )
+            .map_err(|e| e.at("Modes"))?;
+    }
+    if let ::std::option::Option::Some(v) = document.get("Verbose") {
+        out.verbose = crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Opt(crate::runtime::json_read::Bool),
+            )
+            .map_err(|e| e.at("Verbose"))?;
+    }
+    if let ::std::option::Option::Some(v) = document.get("Since") {
+        out.since = crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Opt(
+                    crate::runtime::json_read::Timestamp(
+                        crate::runtime::datetime::Format::EpochSeconds,
+                    ),
+                ),
+            )
+            .map_err(|e| e.at("Since"))?;
+    }
+    if let ::std::option::Option::Some(v) = document.get("SinceEpoch") {
+        out.since_epoch = crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Opt(
+                    crate::runtime::json_read::Timestamp(
+                        crate::runtime::datetime::Format::EpochSeconds,
+                    ),
+                ),
+            )
+            .map_err(|e| e.at("SinceEpoch"))?;
+    }
+    if let ::std::option::Option::Some(v) = document.get("Extra") {
+        out.extra = crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Opt(
+                    crate::runtime::json_read::Map::<
+                        ::std::string::String,
+                        _,
+                    >::new(crate::runtime::json_read::Str),
+                ),
+            )
+            .map_err(|e| e.at("Extra"))?;
+    }
+    if let ::std::option::Option::Some(v) = document.get("IfModifiedSince") {
+        out.if_modified_since = crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Opt(
+                    crate::runtime::json_read::Timestamp(
+                        crate::runtime::datetime::Format::EpochSeconds,
+                    ),
+                ),
+            )
+            .map_err(|e| e.at("IfModifiedSince"))?;
+    }
+    if let ::std::option::Option::Some(v) = document.get("Range") {
+        out.range = crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Opt(crate::runtime::json_read::Str),
+            )
+            .map_err(|e| e.at("Range"))?;
+    }
+    if let ::std::option::Option::Some(v) = document.get("Tags") {
+        out.tags = crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Opt(
+                    crate::runtime::json_read::List(crate::runtime::json_read::Str),
+                ),
+            )
+            .map_err(|e| e.at("Tags"))?;
+    }
+    if let ::std::option::Option::Some(v) = document.get("Dates") {
+        out.dates = crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Opt(
+                    crate::runtime::json_read::List(
+                        crate::runtime::json_read::Timestamp(
+                            crate::runtime::datetime::Format::EpochSeconds,
+                        ),
+                    ),
+                ),
+            )
+            .map_err(|e| e.at("Dates"))?;
+    }
+    if let ::std::option::Option::Some(v) = document.get("Priority") {
+        out.priority = crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Opt(
+                    crate::runtime::json_read::IntEnum::<crate::types::Priority>::new(),
+                ),
+            )
+            .map_err(|e| e.at("Priority"))?;
+    }
+    if let ::std::option::Option::Some(v) = document.get("Mode") {
+        out.mode = crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Opt(
+                    crate::runtime::json_read::Enum::<crate::types::Mode>::new(),
+                ),
+            )
+            .map_err(|e| e.at("Mode"))?;
+    }
+    if let ::std::option::Option::Some(v) = document.get("Ratio") {
+        out.ratio = crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Opt(crate::runtime::json_read::Double),
+            )
+            .map_err(|e| e.at("Ratio"))?;
+    }
+    if let ::std::option::Option::Some(v) = document.get("Checksum") {
+        out.checksum = crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Opt(crate::runtime::json_read::Blob),
+            )
+            .map_err(|e| e.at("Checksum"))?;
+    }
+    if let ::std::option::Option::Some(v) = document.get("Metadata") {
+        out.metadata = crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Opt(
+                    crate::runtime::json_read::Map::<
+                        ::std::string::String,
+                        _,
+                    >::new(crate::runtime::json_read::Str),
+                ),
+            )
+            .map_err(|e| e.at("Metadata"))?;
+    }
     ::std::result::Result::Ok(out)
 }
 /// Writes an output as a JSON document keyed by the model's member names, with

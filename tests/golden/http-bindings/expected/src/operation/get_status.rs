@@ -116,9 +116,12 @@ pub fn parse_response(
         #[allow(unused_mut)]
         let mut out = crate::operation::get_status::GetStatusOutput::default();
         if !response.body.iter().all(|b| b.is_ascii_whitespace()) {
-            let v = &crate::runtime::json::parse_body(&response.body)?;
             out.status = ::std::option::Option::Some(
-                (crate::protocol::de_status(v)).map_err(|e| e.at("Status"))?,
+                crate::runtime::json_read::from_body(
+                        &response.body,
+                        crate::runtime::json_read::Object(crate::protocol::DeStatus),
+                    )
+                    .map_err(|e| e.at("Status"))?,
             );
         }
         ::std::result::Result::Ok(out)
@@ -153,31 +156,46 @@ pub fn input_from_json(
     crate::operation::get_status::GetStatusInput,
     crate::runtime::json::DeserializeError,
 > {
-    let mut out = crate::protocol::de_get_status_input(document)?;
-    let obj = crate::runtime::json::object(document)?;
-    out.year = crate::runtime::json::member(
-        obj,
-        "Year",
-        |v| crate::runtime::json::integer::<i32>(v),
+    let mut out = crate::runtime::json_read::from_value(
+        document,
+        crate::runtime::json_read::Object(crate::protocol::DeGetStatusInput),
     )?;
-    out.day = crate::runtime::json::member(
-        obj,
-        "Day",
-        |v| crate::runtime::json::timestamp(
-            v,
-            crate::runtime::datetime::Format::EpochSeconds,
-        ),
-    )?;
-    out.enabled = crate::runtime::json::member(
-        obj,
-        "Enabled",
-        |v| crate::runtime::json::bool(v),
-    )?;
-    out.mode = crate::runtime::json::member(
-        obj,
-        "Mode",
-        |v| crate::runtime::json::string(v).map(crate::types::Mode::from),
-    )?;
+    if let ::std::option::Option::Some(v) = document.get("Year") {
+        out.year = crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Opt(
+                    crate::runtime::json_read::Int::<i32>::new(),
+                ),
+            )
+            .map_err(|e| e.at("Year"))?;
+    }
+    if let ::std::option::Option::Some(v) = document.get("Day") {
+        out.day = crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Opt(
+                    crate::runtime::json_read::Timestamp(
+                        crate::runtime::datetime::Format::EpochSeconds,
+                    ),
+                ),
+            )
+            .map_err(|e| e.at("Day"))?;
+    }
+    if let ::std::option::Option::Some(v) = document.get("Enabled") {
+        out.enabled = crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Opt(crate::runtime::json_read::Bool),
+            )
+            .map_err(|e| e.at("Enabled"))?;
+    }
+    if let ::std::option::Option::Some(v) = document.get("Mode") {
+        out.mode = crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Opt(
+                    crate::runtime::json_read::Enum::<crate::types::Mode>::new(),
+                ),
+            )
+            .map_err(|e| e.at("Mode"))?;
+    }
     ::std::result::Result::Ok(out)
 }
 /// Writes an output as a JSON document keyed by the model's member names, with

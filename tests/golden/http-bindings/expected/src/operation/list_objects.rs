@@ -101,8 +101,9 @@ pub fn parse_response(
         crate::runtime::json::DeserializeError,
     > {
         #[allow(unused_mut)]
-        let mut out = crate::protocol::de_list_objects_output(
-            &crate::runtime::json::parse_body(&response.body)?,
+        let mut out = crate::runtime::json_read::from_body(
+            &response.body,
+            crate::runtime::json_read::Object(crate::protocol::DeListObjectsOutput),
         )?;
         let joined = response
             .headers
@@ -151,37 +152,54 @@ pub fn input_from_json(
     crate::operation::list_objects::ListObjectsInput,
     crate::runtime::json::DeserializeError,
 > {
-    let mut out = crate::protocol::de_list_objects_input(document)?;
-    let obj = crate::runtime::json::object(document)?;
-    out.bucket_name = crate::runtime::json::member(
-        obj,
-        "BucketName",
-        |v| crate::runtime::json::string(v),
+    let mut out = crate::runtime::json_read::from_value(
+        document,
+        crate::runtime::json_read::Object(crate::protocol::DeListObjectsInput),
     )?;
-    out.max_keys = crate::runtime::json::member(
-        obj,
-        "MaxKeys",
-        |v| crate::runtime::json::integer::<i32>(v),
-    )?;
-    out.continuation_token = crate::runtime::json::member(
-        obj,
-        "ContinuationToken",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.prefix = crate::runtime::json::member(
-        obj,
-        "Prefix",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.filters = crate::runtime::json::member(
-        obj,
-        "Filters",
-        |v| crate::runtime::json::map(
-            v,
-            |k: &str| k.to_string(),
-            |v| crate::runtime::json::list(v, |v| crate::runtime::json::string(v)),
-        ),
-    )?;
+    if let ::std::option::Option::Some(v) = document.get("BucketName") {
+        out.bucket_name = crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Opt(crate::runtime::json_read::Str),
+            )
+            .map_err(|e| e.at("BucketName"))?;
+    }
+    if let ::std::option::Option::Some(v) = document.get("MaxKeys") {
+        out.max_keys = crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Opt(
+                    crate::runtime::json_read::Int::<i32>::new(),
+                ),
+            )
+            .map_err(|e| e.at("MaxKeys"))?;
+    }
+    if let ::std::option::Option::Some(v) = document.get("ContinuationToken") {
+        out.continuation_token = crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Opt(crate::runtime::json_read::Str),
+            )
+            .map_err(|e| e.at("ContinuationToken"))?;
+    }
+    if let ::std::option::Option::Some(v) = document.get("Prefix") {
+        out.prefix = crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Opt(crate::runtime::json_read::Str),
+            )
+            .map_err(|e| e.at("Prefix"))?;
+    }
+    if let ::std::option::Option::Some(v) = document.get("Filters") {
+        out.filters = crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Opt(
+                    crate::runtime::json_read::Map::<
+                        ::std::string::String,
+                        _,
+                    >::new(
+                        crate::runtime::json_read::List(crate::runtime::json_read::Str),
+                    ),
+                ),
+            )
+            .map_err(|e| e.at("Filters"))?;
+    }
     ::std::result::Result::Ok(out)
 }
 /// Writes an output as a JSON document keyed by the model's member names, with

@@ -92,8 +92,9 @@ pub fn parse_response(
         crate::runtime::json::DeserializeError,
     > {
         #[allow(unused_mut)]
-        let mut out = crate::protocol::de_put_object_output(
-            &crate::runtime::json::parse_body(&response.body)?,
+        let mut out = crate::runtime::json_read::from_body(
+            &response.body,
+            crate::runtime::json_read::Object(crate::protocol::DePutObjectOutput),
         )?;
         let joined = response
             .headers
@@ -142,28 +143,38 @@ pub fn input_from_json(
     crate::operation::put_object::PutObjectInput,
     crate::runtime::json::DeserializeError,
 > {
-    let mut out = crate::protocol::de_put_object_input(document)?;
-    let obj = crate::runtime::json::object(document)?;
-    out.bucket_name = crate::runtime::json::member(
-        obj,
-        "BucketName",
-        |v| crate::runtime::json::string(v),
+    let mut out = crate::runtime::json_read::from_value(
+        document,
+        crate::runtime::json_read::Object(crate::protocol::DePutObjectInput),
     )?;
-    out.key = crate::runtime::json::member(
-        obj,
-        "Key",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.content_type = crate::runtime::json::member(
-        obj,
-        "ContentType",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.body = crate::runtime::json::member(
-        obj,
-        "Body",
-        |v| crate::runtime::json::blob(v),
-    )?;
+    if let ::std::option::Option::Some(v) = document.get("BucketName") {
+        out.bucket_name = crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Opt(crate::runtime::json_read::Str),
+            )
+            .map_err(|e| e.at("BucketName"))?;
+    }
+    if let ::std::option::Option::Some(v) = document.get("Key") {
+        out.key = crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Opt(crate::runtime::json_read::Str),
+            )
+            .map_err(|e| e.at("Key"))?;
+    }
+    if let ::std::option::Option::Some(v) = document.get("ContentType") {
+        out.content_type = crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Opt(crate::runtime::json_read::Str),
+            )
+            .map_err(|e| e.at("ContentType"))?;
+    }
+    if let ::std::option::Option::Some(v) = document.get("Body") {
+        out.body = crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Opt(crate::runtime::json_read::Blob),
+            )
+            .map_err(|e| e.at("Body"))?;
+    }
     ::std::result::Result::Ok(out)
 }
 /// Writes an output as a JSON document keyed by the model's member names, with

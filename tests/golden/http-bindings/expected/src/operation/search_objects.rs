@@ -81,8 +81,9 @@ pub fn parse_response(
         crate::runtime::json::DeserializeError,
     > {
         #[allow(unused_mut)]
-        let mut out = crate::protocol::de_search_objects_output(
-            &crate::runtime::json::parse_body(&response.body)?,
+        let mut out = crate::runtime::json_read::from_body(
+            &response.body,
+            crate::runtime::json_read::Object(crate::protocol::DeSearchObjectsOutput),
         )?;
         let joined = response
             .headers
@@ -127,18 +128,26 @@ pub fn input_from_json(
     crate::operation::search_objects::SearchObjectsInput,
     crate::runtime::json::DeserializeError,
 > {
-    let mut out = crate::protocol::de_search_objects_input(document)?;
-    let obj = crate::runtime::json::object(document)?;
-    out.bucket_name = crate::runtime::json::member(
-        obj,
-        "BucketName",
-        |v| crate::runtime::json::string(v),
+    let mut out = crate::runtime::json_read::from_value(
+        document,
+        crate::runtime::json_read::Object(crate::protocol::DeSearchObjectsInput),
     )?;
-    out.limit = crate::runtime::json::member(
-        obj,
-        "Limit",
-        |v| crate::runtime::json::integer::<i32>(v),
-    )?;
+    if let ::std::option::Option::Some(v) = document.get("BucketName") {
+        out.bucket_name = crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Opt(crate::runtime::json_read::Str),
+            )
+            .map_err(|e| e.at("BucketName"))?;
+    }
+    if let ::std::option::Option::Some(v) = document.get("Limit") {
+        out.limit = crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Opt(
+                    crate::runtime::json_read::Int::<i32>::new(),
+                ),
+            )
+            .map_err(|e| e.at("Limit"))?;
+    }
     ::std::result::Result::Ok(out)
 }
 /// Writes an output as a JSON document keyed by the model's member names, with

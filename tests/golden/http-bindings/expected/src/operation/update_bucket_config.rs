@@ -87,9 +87,14 @@ pub fn parse_response(
         #[allow(unused_mut)]
         let mut out = crate::operation::update_bucket_config::UpdateBucketConfigOutput::default();
         if !response.body.iter().all(|b| b.is_ascii_whitespace()) {
-            let v = &crate::runtime::json::parse_body(&response.body)?;
             out.config = ::std::option::Option::Some(
-                (crate::protocol::de_bucket_config(v)).map_err(|e| e.at("Config"))?,
+                crate::runtime::json_read::from_body(
+                        &response.body,
+                        crate::runtime::json_read::Object(
+                            crate::protocol::DeBucketConfig,
+                        ),
+                    )
+                    .map_err(|e| e.at("Config"))?,
             );
         }
         ::std::result::Result::Ok(out)
@@ -139,23 +144,33 @@ pub fn input_from_json(
     crate::operation::update_bucket_config::UpdateBucketConfigInput,
     crate::runtime::json::DeserializeError,
 > {
-    let mut out = crate::protocol::de_update_bucket_config_input(document)?;
-    let obj = crate::runtime::json::object(document)?;
-    out.bucket_name = crate::runtime::json::member(
-        obj,
-        "BucketName",
-        |v| crate::runtime::json::string(v),
+    let mut out = crate::runtime::json_read::from_value(
+        document,
+        crate::runtime::json_read::Object(crate::protocol::DeUpdateBucketConfigInput),
     )?;
-    out.config = crate::runtime::json::member(
-        obj,
-        "Config",
-        |v| crate::protocol::de_bucket_config(v),
-    )?;
-    out.expected_owner = crate::runtime::json::member(
-        obj,
-        "ExpectedOwner",
-        |v| crate::runtime::json::string(v),
-    )?;
+    if let ::std::option::Option::Some(v) = document.get("BucketName") {
+        out.bucket_name = crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Opt(crate::runtime::json_read::Str),
+            )
+            .map_err(|e| e.at("BucketName"))?;
+    }
+    if let ::std::option::Option::Some(v) = document.get("Config") {
+        out.config = crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Opt(
+                    crate::runtime::json_read::Object(crate::protocol::DeBucketConfig),
+                ),
+            )
+            .map_err(|e| e.at("Config"))?;
+    }
+    if let ::std::option::Option::Some(v) = document.get("ExpectedOwner") {
+        out.expected_owner = crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Opt(crate::runtime::json_read::Str),
+            )
+            .map_err(|e| e.at("ExpectedOwner"))?;
+    }
     ::std::result::Result::Ok(out)
 }
 /// Writes an output as a JSON document keyed by the model's member names, with

@@ -66,8 +66,9 @@ pub fn parse_response(
         crate::runtime::json::DeserializeError,
     > {
         #[allow(unused_mut)]
-        let mut out = crate::protocol::de_list_things_output(
-            &crate::runtime::json::parse_body(&response.body)?,
+        let mut out = crate::runtime::json_read::from_body(
+            &response.body,
+            crate::runtime::json_read::Object(crate::protocol::DeListThingsOutput),
         )?;
         ::std::result::Result::Ok(out)
     };
@@ -110,18 +111,26 @@ pub fn input_from_json(
     crate::operation::list_things::ListThingsInput,
     crate::runtime::json::DeserializeError,
 > {
-    let mut out = crate::protocol::de_list_things_input(document)?;
-    let obj = crate::runtime::json::object(document)?;
-    out.next_token = crate::runtime::json::member(
-        obj,
-        "NextToken",
-        |v| crate::runtime::json::string(v),
+    let mut out = crate::runtime::json_read::from_value(
+        document,
+        crate::runtime::json_read::Object(crate::protocol::DeListThingsInput),
     )?;
-    out.max_results = crate::runtime::json::member(
-        obj,
-        "MaxResults",
-        |v| crate::runtime::json::integer::<i32>(v),
-    )?;
+    if let ::std::option::Option::Some(v) = document.get("NextToken") {
+        out.next_token = crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Opt(crate::runtime::json_read::Str),
+            )
+            .map_err(|e| e.at("NextToken"))?;
+    }
+    if let ::std::option::Option::Some(v) = document.get("MaxResults") {
+        out.max_results = crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Opt(
+                    crate::runtime::json_read::Int::<i32>::new(),
+                ),
+            )
+            .map_err(|e| e.at("MaxResults"))?;
+    }
     ::std::result::Result::Ok(out)
 }
 /// Writes an output as a JSON document keyed by the model's member names, with

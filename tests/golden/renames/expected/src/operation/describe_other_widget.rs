@@ -76,8 +76,11 @@ pub fn parse_response(
         crate::runtime::json::DeserializeError,
     > {
         #[allow(unused_mut)]
-        let mut out = crate::protocol::de_describe_other_widget_output(
-            &crate::runtime::json::parse_body(&response.body)?,
+        let mut out = crate::runtime::json_read::from_body(
+            &response.body,
+            crate::runtime::json_read::Object(
+                crate::protocol::DeDescribeOtherWidgetOutput,
+            ),
         )?;
         ::std::result::Result::Ok(out)
     };
@@ -111,18 +114,24 @@ pub fn input_from_json(
     crate::types::WidgetQuery,
     crate::runtime::json::DeserializeError,
 > {
-    let mut out = crate::protocol::de_widget_query(document)?;
-    let obj = crate::runtime::json::object(document)?;
-    out.name = crate::runtime::json::member(
-        obj,
-        "Name",
-        |v| crate::runtime::json::string(v),
+    let mut out = crate::runtime::json_read::from_value(
+        document,
+        crate::runtime::json_read::Object(crate::protocol::DeWidgetQuery),
     )?;
-    out.verbose = crate::runtime::json::member(
-        obj,
-        "Verbose",
-        |v| crate::runtime::json::bool(v),
-    )?;
+    if let ::std::option::Option::Some(v) = document.get("Name") {
+        out.name = crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Opt(crate::runtime::json_read::Str),
+            )
+            .map_err(|e| e.at("Name"))?;
+    }
+    if let ::std::option::Option::Some(v) = document.get("Verbose") {
+        out.verbose = crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Opt(crate::runtime::json_read::Bool),
+            )
+            .map_err(|e| e.at("Verbose"))?;
+    }
     ::std::result::Result::Ok(out)
 }
 /// Writes an output as a JSON document keyed by the model's member names, with

@@ -68,8 +68,9 @@ pub fn parse_response(
         crate::runtime::json::DeserializeError,
     > {
         #[allow(unused_mut)]
-        let mut out = crate::protocol::de_describe_records_output(
-            &crate::runtime::json::parse_body(&response.body)?,
+        let mut out = crate::runtime::json_read::from_body(
+            &response.body,
+            crate::runtime::json_read::Object(crate::protocol::DeDescribeRecordsOutput),
         )?;
         ::std::result::Result::Ok(out)
     };
@@ -103,21 +104,30 @@ pub fn input_from_json(
     crate::operation::describe_records::DescribeRecordsInput,
     crate::runtime::json::DeserializeError,
 > {
-    let mut out = crate::protocol::de_describe_records_input(document)?;
-    let obj = crate::runtime::json::object(document)?;
-    out.marker = crate::runtime::json::member(
-        obj,
-        "Marker",
-        |v| crate::runtime::json::string(v),
+    let mut out = crate::runtime::json_read::from_value(
+        document,
+        crate::runtime::json_read::Object(crate::protocol::DeDescribeRecordsInput),
     )?;
-    out.kinds = crate::runtime::json::member(
-        obj,
-        "Kinds",
-        |v| crate::runtime::json::list(
-            v,
-            |v| crate::runtime::json::string(v).map(crate::types::RecordKind::from),
-        ),
-    )?;
+    if let ::std::option::Option::Some(v) = document.get("Marker") {
+        out.marker = crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Opt(crate::runtime::json_read::Str),
+            )
+            .map_err(|e| e.at("Marker"))?;
+    }
+    if let ::std::option::Option::Some(v) = document.get("Kinds") {
+        out.kinds = crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Opt(
+                    crate::runtime::json_read::List(
+                        crate::runtime::json_read::Enum::<
+                            crate::types::RecordKind,
+                        >::new(),
+                    ),
+                ),
+            )
+            .map_err(|e| e.at("Kinds"))?;
+    }
     ::std::result::Result::Ok(out)
 }
 /// Writes an output as a JSON document keyed by the model's member names, with
