@@ -9,7 +9,7 @@ use std::time::{Duration, Instant, SystemTime};
 use super::endpoint::{ParamValue, Params, Partitions, RuleSet};
 use super::error::{BoxError, ProvideErrorMeta, SdkError};
 use super::http::{HttpRequest, HttpResponse};
-use super::operation::Operation;
+use super::operation::{Auth, Operation};
 use super::profile::{Env, Profile};
 use super::retry::{classify, RetryConfig, RetryQuota, RetryReason};
 use super::sigv4::{sign_request, Credentials, SigningParams, SigningSettings};
@@ -381,18 +381,23 @@ impl Config {
     ) -> Result<OutgoingRequest, SdkError<O::Error>> {
         let request = O::serialize_request(input).map_err(SdkError::Validation)?;
         let endpoint = self.resolve_endpoint().map_err(SdkError::Construction)?;
-        Ok(self.sign(request, &endpoint, invocation_id, attempt))
+        Ok(self.sign(request, &endpoint, O::AUTH, invocation_id, attempt))
     }
 
     fn sign(
         &self,
         mut request: HttpRequest,
         endpoint: &ResolvedEndpoint,
+        auth: Auth,
         invocation_id: &str,
         attempt: u32,
     ) -> OutgoingRequest {
         let inner = &self.inner;
         let (host, base_path) = split_url(&endpoint.url);
+        let host = match &request.host_prefix {
+            Some(prefix) => format!("{prefix}{host}"),
+            None => host,
+        };
         // The endpoint may carry a path prefix (`https://host/prefix`).
         if !base_path.is_empty() {
             request.path = format!("{}{}", base_path.trim_end_matches('/'), request.path);
@@ -414,17 +419,22 @@ impl Config {
             format!("attempt={attempt}; max={}", inner.retry.max_attempts),
         );
         let time = inner.signing_time.unwrap_or_else(SystemTime::now);
-        sign_request(
-            &mut request,
-            &host,
-            &SigningParams {
-                credentials: &inner.credentials,
-                region: &endpoint.signing_region,
-                service: &endpoint.signing_name,
-                time,
-                settings: SigningSettings::default(),
-            },
-        );
+        if auth != Auth::Anonymous {
+            sign_request(
+                &mut request,
+                &host,
+                &SigningParams {
+                    credentials: &inner.credentials,
+                    region: &endpoint.signing_region,
+                    service: &endpoint.signing_name,
+                    time,
+                    settings: SigningSettings {
+                        unsigned_payload: auth == Auth::SigV4UnsignedPayload,
+                        ..SigningSettings::default()
+                    },
+                },
+            );
+        }
         let scheme_and_host = endpoint
             .url
             .split_once("://")
@@ -495,7 +505,7 @@ impl Config {
         let mut spent = 0;
         let mut attempt = 1;
         loop {
-            let outgoing = self.sign(request.clone(), &endpoint, &invocation_id, attempt);
+            let outgoing = self.sign(request.clone(), &endpoint, O::AUTH, &invocation_id, attempt);
             let started = Instant::now();
             let result = inner.http_client.send(outgoing).await;
             let elapsed = started.elapsed();

@@ -1,5 +1,6 @@
 //! Project tasks: `cargo xtask fetch | codegen [--check]`.
 
+mod corpus;
 mod model_diff;
 mod pins;
 mod test;
@@ -22,6 +23,8 @@ tasks:
   diff OLD NEW          list the changes between two models, classified (breaking, dangerous,
                         compatible, documentation); `diff --base REV` compares the models
                         pinned at git revision REV with the pinned ones (`diff --help`)
+  corpus [DIR]          generate, build and compare with botocore every model of a corpus
+                        folder (default ../shared/corpus/restjson1; `corpus --help`)
   update NEWFILE        move a model's pin to NEWFILE, regenerate, run the snapshot tests and
                         print the diff and what to review (`update --help`)
 
@@ -86,6 +89,9 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     }
     if args.first().map(String::as_str) == Some("diff") {
         return model_diff::diff(&root, &args[1..]);
+    }
+    if args.first().map(String::as_str) == Some("corpus") {
+        return corpus::corpus(&root, &args[1..]);
     }
     if args.first().map(String::as_str) == Some("update") {
         return model_diff::update(&root, &args[1..]);
@@ -206,7 +212,7 @@ fn golden_models(root: &Path) -> Result<Vec<(String, PathBuf)>, String> {
 }
 
 /// Makes `dir` hold exactly `files` (or, with `check`, only reports what would change).
-fn sync_dir(
+pub(crate) fn sync_dir(
     dir: &Path,
     files: &smithy_lite_codegen::Files,
     check: bool,

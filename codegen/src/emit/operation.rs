@@ -58,6 +58,18 @@ pub fn operation_module(svc: &Service, op: &Operation, validation: &Validation) 
     let http_doc = format!("`{} {}`", op.http.method, op.http.uri);
     let from_json = input_from_json_body(svc, op);
     let to_json = output_to_json_body(svc, op);
+    // SigV4 is the trait's default: only other schemes are spelled out.
+    let auth = match op.auth {
+        crate::ir::Auth::SigV4 => quote!(),
+        crate::ir::Auth::SigV4UnsignedPayload => quote!(
+            const AUTH: crate::runtime::operation::Auth =
+                crate::runtime::operation::Auth::SigV4UnsignedPayload;
+        ),
+        crate::ir::Auth::Anonymous => quote!(
+            const AUTH: crate::runtime::operation::Auth =
+                crate::runtime::operation::Auth::Anonymous;
+        ),
+    };
     let streaming = svc.streaming_output_member(&op.output).map(|_| {
         quote! {
             const STREAMING_OUTPUT: bool = true;
@@ -75,6 +87,7 @@ pub fn operation_module(svc: &Service, op: &Operation, validation: &Validation) 
 
         impl crate::runtime::operation::Operation for #op_struct {
             const NAME: &'static str = #name;
+            #auth
             type Input = #input_path;
             type Output = #output_path;
             type Error = #error_ty;

@@ -6,7 +6,7 @@ use quote::quote;
 use super::json::{read_members, read_value, timestamp_format, write_value};
 use crate::emit::names::{ident, type_path};
 use crate::ir::{
-    Binding, Member, NamedType, Operation, PathSegment, Service, Structure, Target,
+    Binding, HostPrefixPart, Member, NamedType, Operation, PathSegment, Service, Structure, Target,
     TimestampFormat, Type,
 };
 use crate::naming;
@@ -122,6 +122,21 @@ pub fn serialize_request(svc: &Service, op: &Operation) -> TokenStream {
             }
         }
     });
+    // `@endpoint` hostPrefix, its labels filled from `@hostLabel` members (validated above).
+    let host_prefix = op.host_prefix.as_ref().map(|parts| {
+        let pushes = parts.iter().map(|p| match p {
+            HostPrefixPart::Literal(text) => quote!(prefix.push_str(#text);),
+            HostPrefixPart::Label(name) => {
+                let f = ident(&member(name).field_name);
+                quote!(prefix.push_str(input.#f.as_deref().unwrap_or_default());)
+            }
+        });
+        quote! {
+            let mut prefix = ::std::string::String::new();
+            #(#pushes)*
+            request.host_prefix = ::std::option::Option::Some(prefix);
+        }
+    });
     // A trailing `/` in the pattern (or the root) is kept as written.
     let trailing = (op.http.uri.split('?').next().unwrap_or("/").ends_with('/'))
         .then(|| quote!(path.push('/');));
@@ -141,6 +156,9 @@ pub fn serialize_request(svc: &Service, op: &Operation) -> TokenStream {
         .collect();
     let mut query_writes = Vec::new();
     let mut header_writes = Vec::new();
+    if svc.query_compatible {
+        header_writes.push(quote!(request.headers.insert("x-amzn-query-mode", "true");));
+    }
     for m in &input.members {
         let f = ident(&m.field_name);
         match &m.binding {
@@ -325,6 +343,7 @@ pub fn serialize_request(svc: &Service, op: &Operation) -> TokenStream {
             #trailing
             #[allow(unused_mut)]
             let mut request = crate::runtime::http::HttpRequest::new(#method, path);
+            #host_prefix
             #query_block
             #(#header_writes)*
             #body
@@ -437,7 +456,18 @@ pub fn parse_response(svc: &Service, op: &Operation) -> TokenStream {
     };
     let arms = op.errors.iter().map(|e| {
         let s = svc.structure(e);
-        let code = &s.error.as_ref().expect("errors have error info").code;
+        let info = s.error.as_ref().expect("errors have error info");
+        // Under `awsQueryCompatible` the code may be the `awsQueryError` one; either names it.
+        let code = match (&info.query_code, svc.query_compatible) {
+            (Some(q), true) if *q != info.code => {
+                let c = &info.code;
+                quote!(#c | #q)
+            }
+            _ => {
+                let c = &info.code;
+                quote!(#c)
+            }
+        };
         let variant = ident(&s.rust_name);
         let path = type_path(svc, e);
         let de = ident(&format!(
@@ -457,6 +487,9 @@ pub fn parse_response(svc: &Service, op: &Operation) -> TokenStream {
             }
         }
     });
+    let query_meta = svc
+        .query_compatible
+        .then(|| quote!(let meta = crate::runtime::error::query_compatible_meta(response, meta);));
     // Reads the head (and, without a streaming payload, the body) of a 2xx `response`.
     let read_output = quote! {
         let read = || -> ::std::result::Result<#output_path, crate::runtime::json::DeserializeError> {
@@ -505,6 +538,7 @@ pub fn parse_response(svc: &Service, op: &Operation) -> TokenStream {
         fn parse_error(response: &crate::runtime::http::HttpResponse) -> crate::runtime::error::SdkError<#error_enum> {
             let parsed = crate::runtime::error::parse_error_body(&response.body);
             let meta = crate::runtime::error::json_error_meta(response, parsed.as_ref());
+            #query_meta
             #[allow(unused_variables)]
             let body = parsed.as_ref();
             match meta.code() {

@@ -19,6 +19,9 @@ use super::http::HttpRequest;
 
 const ALGORITHM: &str = "AWS4-HMAC-SHA256";
 
+/// What is signed in place of the payload hash for `aws.auth#unsignedPayload`.
+pub const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
+
 /// SigV4 encodes everything but `A-Z a-z 0-9 - _ . ~`, as the REST bindings do; paths keep `/`.
 use super::rest::{UNRESERVED, UNRESERVED_AND_SLASH as PATH_UNRESERVED};
 
@@ -109,6 +112,9 @@ pub struct SigningSettings {
     pub sign_session_token: bool,
     /// Request headers left out of the signature (lower-case names).
     pub unsigned_headers: &'static [&'static str],
+    /// Sign `UNSIGNED-PAYLOAD` instead of the payload's hash, and send it as a signed
+    /// `x-amz-content-sha256` header (`aws.auth#unsignedPayload`), as botocore does.
+    pub unsigned_payload: bool,
 }
 
 impl Default for SigningSettings {
@@ -119,6 +125,7 @@ impl Default for SigningSettings {
             payload_checksum_header: false,
             sign_session_token: true,
             unsigned_headers: DEFAULT_UNSIGNED_HEADERS,
+            unsigned_payload: false,
         }
     }
 }
@@ -155,7 +162,11 @@ pub fn sign_request(
     let settings = &params.settings;
     let amz_date = format_amz_date(params.time);
     let date = &amz_date[..8];
-    let payload_hash = hex::encode(Sha256::digest(&request.body));
+    let payload_hash = if settings.unsigned_payload {
+        UNSIGNED_PAYLOAD.to_owned()
+    } else {
+        hex::encode(Sha256::digest(&request.body))
+    };
 
     // A retry re-signs the same request: drop the previous signature first.
     request.headers.remove("authorization");
@@ -164,7 +175,7 @@ pub fn sign_request(
     if let (Some(token), true) = (token, settings.sign_session_token) {
         request.headers.insert("x-amz-security-token", token);
     }
-    if settings.payload_checksum_header {
+    if settings.payload_checksum_header || settings.unsigned_payload {
         request
             .headers
             .insert("x-amz-content-sha256", payload_hash.as_str());
@@ -390,6 +401,32 @@ mod tests {
         assert_eq!(canonical_query(""), "");
         assert_eq!(canonical_query("b=2&a=1&a=0&c"), "a=0&a=1&b=2&c=");
         assert_eq!(canonical_query("k=a%20b+c&x=%7e"), "k=a%20b%2Bc&x=~");
+    }
+
+    #[test]
+    fn unsigned_payload_signs_the_constant_and_sends_it() {
+        let creds = Credentials::new("AKIDEXAMPLE", "secret", None);
+        let params = SigningParams {
+            credentials: &creds,
+            region: "us-east-1",
+            service: "service",
+            time: at(1_440_938_160),
+            settings: SigningSettings {
+                unsigned_payload: true,
+                ..SigningSettings::default()
+            },
+        };
+        let mut request = HttpRequest::new("PUT", "/a");
+        request.body = b"payload".to_vec();
+        let out = sign_request(&mut request, "example.com", &params);
+        assert_eq!(
+            request.headers.get("x-amz-content-sha256"),
+            Some("UNSIGNED-PAYLOAD")
+        );
+        assert!(out.canonical_request.ends_with("\nUNSIGNED-PAYLOAD"));
+        assert!(out
+            .signed_headers
+            .contains(&"x-amz-content-sha256".to_string()));
     }
 
     #[test]

@@ -1,0 +1,344 @@
+// @generated: a verbatim copy of `runtime/src/error.rs` of smithy-lite-runtime.
+// Do not edit: run `cargo xtask codegen`.
+
+//! Errors shared by every operation: what a call can fail with, and the metadata every service
+//! error carries (code, message, HTTP status, request id).
+
+use std::error::Error as StdError;
+use std::fmt;
+
+use super::http::HttpResponse;
+use super::json::{self, DeserializeError, Value};
+use super::validate::ValidationErrors;
+
+pub type BoxError = Box<dyn StdError + Send + Sync + 'static>;
+
+/// Code, message, status and request id of a service error, read from the response.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ErrorMeta {
+    code: Option<String>,
+    message: Option<String>,
+    status: u16,
+    request_id: Option<String>,
+}
+
+impl ErrorMeta {
+    pub fn new(
+        code: Option<String>,
+        message: Option<String>,
+        status: u16,
+        request_id: Option<String>,
+    ) -> Self {
+        ErrorMeta {
+            code,
+            message,
+            status,
+            request_id,
+        }
+    }
+
+    /// The sanitised error code (`ResourceNotFoundException`).
+    pub fn code(&self) -> Option<&str> {
+        self.code.as_deref()
+    }
+
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+}
+
+impl fmt::Display for ErrorMeta {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.code.as_deref().unwrap_or("unknown error"))?;
+        if let Some(message) = &self.message {
+            write!(f, ": {message}")?;
+        }
+        write!(f, " (HTTP {}", self.status)?;
+        if let Some(id) = &self.request_id {
+            write!(f, ", request id {id}")?;
+        }
+        write!(f, ")")
+    }
+}
+
+/// `Foo:http://internal.amazon.com/...` and `aws.protocoltests#Foo` both give `Foo`.
+pub fn sanitize_error_code(raw: &str) -> &str {
+    let before_colon = raw.split(':').next().unwrap_or(raw);
+    let after_hash = before_colon.rsplit('#').next().unwrap_or(before_colon);
+    after_hash.trim()
+}
+
+/// Error metadata as the AWS JSON protocols send it: code from the `x-amzn-ErrorType` header,
+/// else the body's `code` or `__type`; message from the body's `message` or `Message`; request
+/// id from `x-amzn-RequestId`. A body that is not JSON (an HTML page from a proxy) gives no code.
+pub fn json_error_meta(response: &HttpResponse, body: Option<&Value>) -> ErrorMeta {
+    let field = |names: &[&str]| {
+        body.and_then(Value::as_object).and_then(|obj| {
+            names
+                .iter()
+                .find_map(|n| obj.get(*n).and_then(Value::as_str).map(str::to_owned))
+        })
+    };
+    let code = response
+        .headers
+        .get("x-amzn-errortype")
+        .map(str::to_owned)
+        .or_else(|| field(&["code", "__type"]))
+        .map(|c| sanitize_error_code(&c).to_owned())
+        .filter(|c| !c.is_empty());
+    // A body that is not JSON (a proxy's or load balancer's page) is the only explanation
+    // there is: keep its start as the message, as botocore does.
+    let message = field(&["message", "Message", "errorMessage"]).or_else(|| {
+        if body.is_some() {
+            return None;
+        }
+        let text = String::from_utf8_lossy(&response.body);
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        (!text.is_empty()).then(|| match text.char_indices().nth(200) {
+            Some((i, _)) => format!("{}…", &text[..i]),
+            None => text,
+        })
+    });
+    ErrorMeta {
+        code,
+        message,
+        status: response.status,
+        request_id: response.headers.get("x-amzn-requestid").map(str::to_owned),
+    }
+}
+
+/// For `awsQueryCompatible` services: the code of `x-amzn-query-error` (`Code;Sender`), when
+/// the header has one, replaces the code of `meta`, as botocore reads it.
+pub fn query_compatible_meta(response: &HttpResponse, mut meta: ErrorMeta) -> ErrorMeta {
+    if let Some((code, sender)) = response
+        .headers
+        .get("x-amzn-query-error")
+        .and_then(|v| v.split_once(';'))
+    {
+        if !code.is_empty() && !sender.contains(';') {
+            meta.code = Some(code.to_string());
+        }
+    }
+    meta
+}
+
+/// Parses an error body leniently: errors must be reported even when their body is not JSON.
+pub fn parse_error_body(body: &[u8]) -> Option<Value> {
+    json::parse_body(body).ok()
+}
+
+/// A service error the model does not describe (or one it could not read).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnhandledError {
+    meta: ErrorMeta,
+}
+
+impl UnhandledError {
+    pub fn new(meta: ErrorMeta) -> Self {
+        UnhandledError { meta }
+    }
+
+    pub fn meta(&self) -> &ErrorMeta {
+        &self.meta
+    }
+}
+
+impl fmt::Display for UnhandledError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unhandled service error: {}", self.meta)
+    }
+}
+
+impl StdError for UnhandledError {}
+
+/// Implemented by every operation error enum and every modeled error structure.
+pub trait ProvideErrorMeta {
+    fn meta(&self) -> &ErrorMeta;
+}
+
+/// A response that could not be understood: a success status with a malformed body.
+#[derive(Debug)]
+pub struct ResponseError {
+    status: u16,
+    request_id: Option<String>,
+    source: DeserializeError,
+}
+
+impl ResponseError {
+    pub fn new(response: &HttpResponse, source: DeserializeError) -> Self {
+        ResponseError {
+            status: response.status,
+            request_id: response.headers.get("x-amzn-requestid").map(str::to_owned),
+            source,
+        }
+    }
+
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+
+    pub fn source_error(&self) -> &DeserializeError {
+        &self.source
+    }
+}
+
+impl fmt::Display for ResponseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "malformed response (HTTP {}", self.status)?;
+        if let Some(id) = &self.request_id {
+            write!(f, ", request id {id}")?;
+        }
+        write!(f, "): {}", self.source)
+    }
+}
+
+impl StdError for ResponseError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        Some(&self.source)
+    }
+}
+
+/// Everything a call can fail with. `E` is the operation's own error enum.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum SdkError<E> {
+    /// The input broke constraints of the model; nothing was sent.
+    Validation(ValidationErrors),
+    /// The request could not be built: endpoint, credentials or signing failed; nothing was sent.
+    Construction(BoxError),
+    /// The request could not be sent or the response not received (connection, timeout, I/O).
+    Dispatch(BoxError),
+    /// The response arrived but could not be read.
+    Response(ResponseError),
+    /// The service answered with an error.
+    Service(E),
+}
+
+impl<E> SdkError<E> {
+    /// The service error, if the service answered with one.
+    pub fn as_service_error(&self) -> Option<&E> {
+        match self {
+            SdkError::Service(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    pub fn into_service_error(self) -> Option<E> {
+        match self {
+            SdkError::Service(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl<E: fmt::Display> fmt::Display for SdkError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SdkError::Validation(e) => write!(f, "invalid input: {e}"),
+            SdkError::Construction(e) => write!(f, "failed to build the request: {e}"),
+            SdkError::Dispatch(e) => write!(f, "failed to send the request: {e}"),
+            SdkError::Response(e) => write!(f, "{e}"),
+            SdkError::Service(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl<E: StdError + 'static> StdError for SdkError<E> {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        match self {
+            SdkError::Validation(e) => Some(e),
+            SdkError::Construction(e) | SdkError::Dispatch(e) => Some(e.as_ref()),
+            SdkError::Response(e) => Some(e),
+            SdkError::Service(e) => Some(e),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::http::Headers;
+    use super::*;
+
+    #[test]
+    fn sanitizes_codes_like_aws_sdks() {
+        assert_eq!(
+            sanitize_error_code(
+                "ResourceNotFoundException:http://internal.amazon.com/coral/com.amazonaws.kinesisvideo/"
+            ),
+            "ResourceNotFoundException"
+        );
+        assert_eq!(
+            sanitize_error_code("aws.protocoltests.restjson#FooError"),
+            "FooError"
+        );
+        assert_eq!(
+            sanitize_error_code("aws.protocoltests.restjson#FooError:http://x/"),
+            "FooError"
+        );
+        assert_eq!(sanitize_error_code("FooError"), "FooError");
+    }
+
+    #[test]
+    fn reads_meta_from_header_then_body() {
+        let headers: Headers = [
+            ("X-Amzn-ErrorType", "Foo:http://x/"),
+            ("x-amzn-RequestId", "rid"),
+        ]
+        .into_iter()
+        .collect();
+        let resp = HttpResponse::new(404, headers, &br#"{"__type":"Bar","message":"m"}"#[..]);
+        let body = parse_error_body(&resp.body);
+        let meta = json_error_meta(&resp, body.as_ref());
+        assert_eq!(meta.code(), Some("Foo"));
+        assert_eq!(meta.message(), Some("m"));
+        assert_eq!(meta.request_id(), Some("rid"));
+        let resp = HttpResponse::new(
+            400,
+            Headers::new(),
+            &br#"{"__type":"ns#Bar","Message":"M"}"#[..],
+        );
+        let body = parse_error_body(&resp.body);
+        let meta = json_error_meta(&resp, body.as_ref());
+        assert_eq!((meta.code(), meta.message()), (Some("Bar"), Some("M")));
+        let resp = HttpResponse::new(503, Headers::new(), &b"<html>busy</html>"[..]);
+        let meta = json_error_meta(&resp, parse_error_body(&resp.body).as_ref());
+        assert_eq!((meta.code(), meta.status()), (None, 503));
+        assert_eq!(meta.message(), Some("<html>busy</html>"));
+    }
+
+    #[test]
+    fn query_compatible_code_comes_from_x_amzn_query_error() {
+        let headers: Headers = [
+            ("x-amzn-ErrorType", "QueueDoesNotExist"),
+            (
+                "x-amzn-query-error",
+                "AWS.SimpleQueueService.NonExistentQueue;Sender",
+            ),
+        ]
+        .into_iter()
+        .collect();
+        let resp = HttpResponse::new(400, headers, &b"{}"[..]);
+        let meta = query_compatible_meta(&resp, json_error_meta(&resp, None));
+        assert_eq!(meta.code(), Some("AWS.SimpleQueueService.NonExistentQueue"));
+        for odd in [";Sender", "A;B;C", "NoSemicolon"] {
+            let headers: Headers = [("x-amzn-ErrorType", "Foo"), ("x-amzn-query-error", odd)]
+                .into_iter()
+                .collect();
+            let resp = HttpResponse::new(400, headers, &b"{}"[..]);
+            let meta = query_compatible_meta(&resp, json_error_meta(&resp, None));
+            assert_eq!(meta.code(), Some("Foo"), "{odd}");
+        }
+    }
+}

@@ -1,0 +1,102 @@
+// @generated: a verbatim copy of `runtime/src/operation.rs` of smithy-lite-runtime.
+// Do not edit: run `cargo xtask codegen`.
+
+//! The sans-I/O contract of an operation: input to request bytes, response bytes to output.
+//! Transports and tests sit on top of it.
+
+use super::byte_stream::ByteStream;
+use super::error::SdkError;
+use super::http::{HttpRequest, HttpResponse};
+use super::validate::ValidationErrors;
+
+/// How an operation's requests are authenticated, as the model says (`@auth`, `@optionalAuth`,
+/// `aws.auth#sigv4`, `aws.auth#unsignedPayload`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Auth {
+    /// SigV4, the payload hashed.
+    SigV4,
+    /// SigV4 with `x-amz-content-sha256: UNSIGNED-PAYLOAD` in place of the payload hash.
+    SigV4UnsignedPayload,
+    /// No signature at all (`@auth([])`): sent as botocore sends it, without `authorization`
+    /// or `x-amz-date`.
+    Anonymous,
+}
+
+pub trait Operation {
+    /// The model name (`DescribeImageGenerationConfiguration`).
+    const NAME: &'static str;
+    /// How requests are authenticated.
+    const AUTH: Auth = Auth::SigV4;
+    type Input;
+    type Output;
+    type Error;
+
+    /// Validates the input and builds the request (no host, no signature yet).
+    fn serialize_request(input: &Self::Input) -> Result<HttpRequest, ValidationErrors>;
+
+    /// Reads a response: the output on success, the typed error otherwise.
+    fn parse_response(response: &HttpResponse) -> Result<Self::Output, SdkError<Self::Error>>;
+
+    /// The output's payload is a `@streaming` blob: on a 2xx status the client reads only the
+    /// head and hands the body over unread, through [`Operation::parse_streaming_output`].
+    const STREAMING_OUTPUT: bool = false;
+
+    /// Reads the head of a 2xx response (`head.body` is empty) into the output, with `payload`
+    /// as its streaming member. Operations without one read `head` as a whole response.
+    fn parse_streaming_output(
+        head: &HttpResponse,
+        payload: ByteStream,
+    ) -> Result<Self::Output, SdkError<Self::Error>> {
+        let _ = payload;
+        Self::parse_response(head)
+    }
+}
+
+/// A random UUID v4 for `@idempotencyToken` members the caller left unset. Randomness comes
+/// from the standard library's per-process random hasher keys, mixed with the time and a
+/// counter, so no random-number crate is needed.
+pub fn idempotency_token() -> String {
+    use std::collections::hash_map::RandomState;
+    use std::hash::{BuildHasher, Hasher};
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    let half = |salt: u64| {
+        let mut h = RandomState::new().build_hasher();
+        h.write_u64(n);
+        h.write_u128(now);
+        h.write_u64(salt);
+        h.finish()
+    };
+    let mut b = [0u8; 16];
+    b[..8].copy_from_slice(&half(1).to_le_bytes());
+    b[8..].copy_from_slice(&half(2).to_le_bytes());
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h = hex::encode(b);
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn idempotency_tokens_are_distinct_uuid_v4() {
+        let a = super::idempotency_token();
+        let b = super::idempotency_token();
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 36);
+        assert_eq!(&a[14..15], "4");
+        assert!(matches!(&a[19..20], "8" | "9" | "a" | "b"), "{a}");
+    }
+}

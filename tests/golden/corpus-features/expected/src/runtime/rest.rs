@@ -1,0 +1,174 @@
+// @generated: a verbatim copy of `runtime/src/rest.rs` of smithy-lite-runtime.
+// Do not edit: run `cargo xtask codegen`.
+
+//! HTTP bindings of the REST protocols: labels, query strings and headers, both ways.
+
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+
+use super::datetime::{DateTime, Format};
+use super::json::DeserializeError;
+
+/// RFC 3986 unreserved characters stay; everything else is percent-encoded.
+pub const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
+/// Greedy labels keep their `/` separators.
+pub const UNRESERVED_AND_SLASH: &AsciiSet = &UNRESERVED.remove(b'/');
+
+/// Encodes a `{Label}` value (`/` is encoded) or a `{Label+}` value (`/` is kept).
+pub fn encode_label(value: &str, greedy: bool) -> String {
+    let set = if greedy {
+        UNRESERVED_AND_SLASH
+    } else {
+        UNRESERVED
+    };
+    utf8_percent_encode(value, set).to_string()
+}
+
+/// Encodes a query-string key or value.
+pub fn encode_query(value: &str) -> String {
+    utf8_percent_encode(value, UNRESERVED).to_string()
+}
+
+/// Builds a query string from pairs in order (`k=v&k2=v2`, bare `k` when the value is `None`).
+#[derive(Default)]
+pub struct QueryWriter {
+    out: String,
+}
+
+impl QueryWriter {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn push(&mut self, key: &str, value: Option<&str>) {
+        if !self.out.is_empty() {
+            self.out.push('&');
+        }
+        self.out.push_str(&encode_query(key));
+        if let Some(v) = value {
+            self.out.push('=');
+            self.out.push_str(&encode_query(v));
+        }
+    }
+
+    /// Literal pairs from the URI pattern are already encoded.
+    pub fn push_literal(&mut self, key: &str, value: Option<&str>) {
+        if !self.out.is_empty() {
+            self.out.push('&');
+        }
+        self.out.push_str(key);
+        if let Some(v) = value {
+            self.out.push('=');
+            self.out.push_str(v);
+        }
+    }
+
+    pub fn finish(self) -> String {
+        self.out
+    }
+}
+
+/// A list in one header: items joined by `, `; items holding a comma or a quote are quoted.
+pub fn header_list<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
+    items
+        .into_iter()
+        .map(|s| {
+            if s.contains(',') || s.contains('"') {
+                format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+            } else {
+                s.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Splits a header list, honouring quoted items.
+pub fn split_header_list(value: &str) -> Vec<String> {
+    let mut items = Vec::new();
+    let mut current = String::new();
+    let mut quoted = false;
+    let mut chars = value.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => quoted = !quoted,
+            '\\' if quoted => {
+                if let Some(next) = chars.next() {
+                    current.push(next);
+                }
+            }
+            ',' if !quoted => {
+                items.push(current.trim().to_string());
+                current.clear();
+            }
+            // Spaces inside quotes are part of the item; outside they are trimmed below.
+            _ => current.push(c),
+        }
+    }
+    items.push(current.trim().to_string());
+    items
+}
+
+/// Header timestamps are HTTP dates unless the member says otherwise.
+pub fn header_timestamp(value: &str, format: Format) -> Result<DateTime, DeserializeError> {
+    DateTime::parse(value, format).map_err(|e| DeserializeError::new(e.to_string()))
+}
+
+/// Parses a header value as a number or boolean.
+pub fn header_parse<T: std::str::FromStr>(value: &str) -> Result<T, DeserializeError> {
+    value.trim().parse().map_err(|_| {
+        DeserializeError::new(format!(
+            "header value {value:?} is not a valid {}",
+            std::any::type_name::<T>()
+        ))
+    })
+}
+
+/// Floats in labels, queries and headers: `NaN`, `Infinity`, `-Infinity` spelled out.
+pub fn float_text(v: f64) -> String {
+    if v.is_nan() {
+        "NaN".to_string()
+    } else if v.is_infinite() {
+        if v > 0.0 { "Infinity" } else { "-Infinity" }.to_string()
+    } else {
+        v.to_string()
+    }
+}
+
+pub fn base64(v: &[u8]) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(v)
+}
+
+pub fn from_base64(v: &str) -> Result<Vec<u8>, DeserializeError> {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD
+        .decode(v.trim())
+        .map_err(|e| DeserializeError::new(format!("invalid base64: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodes_labels_and_queries() {
+        assert_eq!(encode_label("a b/c", false), "a%20b%2Fc");
+        assert_eq!(encode_label("a b/c", true), "a%20b/c");
+        let mut q = QueryWriter::new();
+        q.push("k", Some("v&w"));
+        q.push("flag", None);
+        assert_eq!(q.finish(), "k=v%26w&flag");
+    }
+
+    #[test]
+    fn header_lists_round_trip() {
+        let joined = header_list(["a", "b,c", "d\"e"]);
+        assert_eq!(joined, r#"a, "b,c", "d\"e""#);
+        assert_eq!(split_header_list(&joined), ["a", "b,c", "d\"e"]);
+    }
+}

@@ -1,0 +1,449 @@
+// @generated: a verbatim copy of `runtime/src/sigv4.rs` of smithy-lite-runtime.
+// Do not edit: run `cargo xtask codegen`.
+
+//! AWS Signature Version 4, signed in headers (`authorization`), as botocore signs.
+//!
+//! Checked against the public SigV4 test suite and against botocore itself
+//! (`runtime/tests/sigv4_suite.rs`).
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::time::SystemTime;
+
+use hmac::{Hmac, Mac};
+use percent_encoding::{percent_decode_str, utf8_percent_encode};
+use sha2::{Digest, Sha256};
+
+use super::datetime::{DateTime, Format};
+use super::http::HttpRequest;
+
+const ALGORITHM: &str = "AWS4-HMAC-SHA256";
+
+/// What is signed in place of the payload hash for `aws.auth#unsignedPayload`.
+pub const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
+
+/// SigV4 encodes everything but `A-Z a-z 0-9 - _ . ~`, as the REST bindings do; paths keep `/`.
+use super::rest::{UNRESERVED, UNRESERVED_AND_SLASH as PATH_UNRESERVED};
+
+/// Headers left out of the signature by default. botocore's own blacklist (hop-by-hop headers,
+/// `expect`, `user-agent`, `x-amzn-trace-id`), plus those botocore only adds after signing
+/// (`amz-sdk-*`, and `content-length` which its HTTP layer sets), plus `authorization`, which the
+/// signer replaces. Proxies and the transport may change any of these, so signing them could
+/// only break the signature.
+pub const DEFAULT_UNSIGNED_HEADERS: &[&str] = &[
+    "authorization",
+    "amz-sdk-invocation-id",
+    "amz-sdk-request",
+    "connection",
+    "content-length",
+    "expect",
+    "keep-alive",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "user-agent",
+    "x-amzn-trace-id",
+];
+
+/// AWS credentials. `Debug` never shows the secret key or the session token.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Credentials {
+    access_key_id: String,
+    secret_access_key: String,
+    session_token: Option<String>,
+}
+
+impl Credentials {
+    pub fn new(
+        access_key_id: impl Into<String>,
+        secret_access_key: impl Into<String>,
+        session_token: Option<String>,
+    ) -> Self {
+        Credentials {
+            access_key_id: access_key_id.into(),
+            secret_access_key: secret_access_key.into(),
+            session_token,
+        }
+    }
+
+    pub fn access_key_id(&self) -> &str {
+        &self.access_key_id
+    }
+
+    pub fn secret_access_key(&self) -> &str {
+        &self.secret_access_key
+    }
+
+    pub fn session_token(&self) -> Option<&str> {
+        self.session_token.as_deref()
+    }
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Credentials end up in logs through `{:?}` of configs; keep the secrets out.
+        const REDACTED: &str = "** redacted **";
+        f.debug_struct("Credentials")
+            .field("access_key_id", &self.access_key_id)
+            .field("secret_access_key", &REDACTED)
+            .field(
+                "session_token",
+                &self.session_token.as_ref().map(|_| REDACTED),
+            )
+            .finish()
+    }
+}
+
+/// How a request is canonicalized. The default is what botocore does for every service but S3.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SigningSettings {
+    /// Remove `.` and `..` segments and empty segments (`//`) from the path before signing.
+    /// botocore does for every service but S3 (S3 keys may contain them).
+    pub uri_path_normalization: bool,
+    /// Percent-encode the (already encoded) path once more. Every service but S3.
+    pub double_uri_encode: bool,
+    /// Add a signed `x-amz-content-sha256` header with the payload hash (S3 requires it).
+    pub payload_checksum_header: bool,
+    /// Sign `x-amz-security-token`. When false it is still added to the request, after signing
+    /// (what the test suite calls `omit_session_token`).
+    pub sign_session_token: bool,
+    /// Request headers left out of the signature (lower-case names).
+    pub unsigned_headers: &'static [&'static str],
+    /// Sign `UNSIGNED-PAYLOAD` instead of the payload's hash, and send it as a signed
+    /// `x-amz-content-sha256` header (`aws.auth#unsignedPayload`), as botocore does.
+    pub unsigned_payload: bool,
+}
+
+impl Default for SigningSettings {
+    fn default() -> Self {
+        SigningSettings {
+            uri_path_normalization: true,
+            double_uri_encode: true,
+            payload_checksum_header: false,
+            sign_session_token: true,
+            unsigned_headers: DEFAULT_UNSIGNED_HEADERS,
+            unsigned_payload: false,
+        }
+    }
+}
+
+/// What to sign with: who, where, when and how.
+#[derive(Clone, Debug)]
+pub struct SigningParams<'a> {
+    pub credentials: &'a Credentials,
+    pub region: &'a str,
+    pub service: &'a str,
+    pub time: SystemTime,
+    pub settings: SigningSettings,
+}
+
+/// The intermediate results of signing, kept for debugging and tests. Holds no secrets.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SigningOutput {
+    pub canonical_request: String,
+    pub string_to_sign: String,
+    pub signature: String,
+    pub signed_headers: Vec<String>,
+    pub authorization: String,
+}
+
+/// Signs `request` in place for `host` (the `host` header the transport will send, unless the
+/// request carries its own). Adds `x-amz-date`, `x-amz-security-token` when the credentials
+/// have a token, `x-amz-content-sha256` when the settings ask for it, and `authorization`.
+/// `host` itself is signed but not added: the transport sets it.
+pub fn sign_request(
+    request: &mut HttpRequest,
+    host: &str,
+    params: &SigningParams,
+) -> SigningOutput {
+    let settings = &params.settings;
+    let amz_date = format_amz_date(params.time);
+    let date = &amz_date[..8];
+    let payload_hash = if settings.unsigned_payload {
+        UNSIGNED_PAYLOAD.to_owned()
+    } else {
+        hex::encode(Sha256::digest(&request.body))
+    };
+
+    // A retry re-signs the same request: drop the previous signature first.
+    request.headers.remove("authorization");
+    request.headers.insert("x-amz-date", amz_date.as_str());
+    let token = params.credentials.session_token();
+    if let (Some(token), true) = (token, settings.sign_session_token) {
+        request.headers.insert("x-amz-security-token", token);
+    }
+    if settings.payload_checksum_header || settings.unsigned_payload {
+        request
+            .headers
+            .insert("x-amz-content-sha256", payload_hash.as_str());
+    }
+
+    let (canonical_headers, signed_headers) = canonical_headers(request, host, settings);
+    let signed_headers_line = signed_headers.join(";");
+    let canonical_request = format!(
+        "{}\n{}\n{}\n{}\n{}\n{}",
+        request.method.to_ascii_uppercase(),
+        canonical_uri(&request.path, settings),
+        canonical_query(&request.query),
+        canonical_headers,
+        signed_headers_line,
+        payload_hash,
+    );
+
+    let scope = format!("{date}/{}/{}/aws4_request", params.region, params.service);
+    let string_to_sign = format!(
+        "{ALGORITHM}\n{amz_date}\n{scope}\n{}",
+        hex::encode(Sha256::digest(canonical_request.as_bytes()))
+    );
+
+    let secret = format!("AWS4{}", params.credentials.secret_access_key());
+    let mut key = hmac_sha256(secret.as_bytes(), date.as_bytes());
+    for part in [params.region, params.service, "aws4_request"] {
+        key = hmac_sha256(&key, part.as_bytes());
+    }
+    let signature = hex::encode(hmac_sha256(&key, string_to_sign.as_bytes()));
+
+    let authorization = format!(
+        "{ALGORITHM} Credential={}/{scope}, SignedHeaders={signed_headers_line}, Signature={signature}",
+        params.credentials.access_key_id()
+    );
+    // An unsigned token goes on after signing, so it cannot be part of the signature.
+    if let (Some(token), false) = (token, settings.sign_session_token) {
+        request.headers.insert("x-amz-security-token", token);
+    }
+    request
+        .headers
+        .insert("authorization", authorization.as_str());
+
+    SigningOutput {
+        canonical_request,
+        string_to_sign,
+        signature,
+        signed_headers,
+        authorization,
+    }
+}
+
+/// `20150830T123600Z`: the UTC time of `time`, to the second.
+pub fn format_amz_date(time: SystemTime) -> String {
+    // `2015-08-30T12:36:00Z` without its separators, to the second.
+    let t = DateTime::from_secs(DateTime::from(time).secs());
+    t.fmt(Format::DateTime).replace(['-', ':'], "")
+}
+
+fn hmac_sha256(key: &[u8], data: &[u8]) -> Vec<u8> {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes keys of any length");
+    mac.update(data);
+    mac.finalize().into_bytes().to_vec()
+}
+
+/// The path as signed. `path` is already percent-encoded once.
+fn canonical_uri(path: &str, settings: &SigningSettings) -> String {
+    let path = if settings.uri_path_normalization {
+        normalize_path(path)
+    } else {
+        path.to_owned()
+    };
+    let path = if settings.double_uri_encode {
+        utf8_percent_encode(&path, PATH_UNRESERVED).to_string()
+    } else {
+        path
+    };
+    if path.is_empty() {
+        "/".to_owned()
+    } else {
+        path
+    }
+}
+
+/// botocore's `remove_dot_segments`: RFC 3986 dot-segment removal that also drops empty
+/// segments (AWS wants `//` collapsed). A trailing `/` stays unless nothing is left.
+fn normalize_path(path: &str) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    for segment in path.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                out.pop();
+            }
+            s => out.push(s),
+        }
+    }
+    let mut normalized = String::with_capacity(path.len());
+    if path.starts_with('/') || path.is_empty() {
+        normalized.push('/');
+    }
+    normalized.push_str(&out.join("/"));
+    if path.ends_with('/') && !out.is_empty() {
+        normalized.push('/');
+    }
+    normalized
+}
+
+/// Query parameters decoded, re-encoded with the unreserved set, sorted by key then value.
+fn canonical_query(query: &str) -> String {
+    let encode = |s: &str| -> String {
+        let bytes: Vec<u8> = percent_decode_str(s).collect();
+        percent_encoding::percent_encode(&bytes, UNRESERVED).to_string()
+    };
+    let mut pairs: Vec<(String, String)> = query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|pair| {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (encode(key), encode(value))
+        })
+        .collect();
+    pairs.sort();
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// The canonical header block (each line ending in `\n`) and the sorted signed header names.
+fn canonical_headers(
+    request: &HttpRequest,
+    host: &str,
+    settings: &SigningSettings,
+) -> (String, Vec<String>) {
+    // Sorted by name; values of one name keep their order.
+    let mut headers: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (name, value) in request.headers.iter() {
+        let name = name.trim().to_ascii_lowercase();
+        if settings.unsigned_headers.contains(&name.as_str()) {
+            continue;
+        }
+        headers
+            .entry(name)
+            .or_default()
+            .push(canonical_value(value));
+    }
+    // Like botocore: a `host` header of the request wins over the endpoint's host.
+    headers
+        .entry("host".to_owned())
+        .or_insert_with(|| vec![canonical_value(host)]);
+
+    let mut block = String::new();
+    for (name, values) in &headers {
+        block.push_str(name);
+        block.push(':');
+        block.push_str(&values.join(","));
+        block.push('\n');
+    }
+    (block, headers.into_keys().collect())
+}
+
+/// Trimmed, with inner runs of whitespace (folded lines too) collapsed to one space.
+fn canonical_value(value: &str) -> String {
+    value.split_ascii_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+    use std::time::UNIX_EPOCH;
+
+    fn at(secs: u64) -> SystemTime {
+        UNIX_EPOCH + Duration::from_secs(secs)
+    }
+
+    #[test]
+    fn credentials_debug_is_redacted() {
+        let creds = Credentials::new("AKID", "SECRETKEY", Some("SESSIONTOKEN".to_owned()));
+        let shown = format!("{creds:?} {creds:#?}");
+        assert!(shown.contains("AKID"), "{shown}");
+        assert!(!shown.contains("SECRETKEY"), "{shown}");
+        assert!(!shown.contains("SESSIONTOKEN"), "{shown}");
+        assert!(shown.contains("** redacted **"), "{shown}");
+        let no_token = format!("{:?}", Credentials::new("AKID", "SECRETKEY", None));
+        assert!(no_token.contains("session_token: None"), "{no_token}");
+    }
+
+    #[test]
+    fn amz_date() {
+        assert_eq!(format_amz_date(at(0)), "19700101T000000Z");
+        assert_eq!(format_amz_date(at(1_440_938_160)), "20150830T123600Z");
+        assert_eq!(format_amz_date(at(951_782_400)), "20000229T000000Z");
+        assert_eq!(format_amz_date(at(4_107_542_399)), "21000228T235959Z");
+        assert_eq!(
+            format_amz_date(at(1_440_938_160) + Duration::from_millis(999)),
+            "20150830T123600Z"
+        );
+        assert_eq!(
+            format_amz_date(UNIX_EPOCH - Duration::from_secs(1)),
+            "19691231T235959Z"
+        );
+    }
+
+    #[test]
+    fn path_normalization() {
+        for (path, expected) in [
+            ("", "/"),
+            ("/", "/"),
+            ("//", "/"),
+            ("/a/./b/../c/", "/a/c/"),
+            ("/a/..", "/"),
+            ("/../a", "/a"),
+            ("//a//b", "/a/b"),
+        ] {
+            assert_eq!(normalize_path(path), expected, "{path}");
+        }
+    }
+
+    #[test]
+    fn query_canonicalization() {
+        assert_eq!(canonical_query(""), "");
+        assert_eq!(canonical_query("b=2&a=1&a=0&c"), "a=0&a=1&b=2&c=");
+        assert_eq!(canonical_query("k=a%20b+c&x=%7e"), "k=a%20b%2Bc&x=~");
+    }
+
+    #[test]
+    fn unsigned_payload_signs_the_constant_and_sends_it() {
+        let creds = Credentials::new("AKIDEXAMPLE", "secret", None);
+        let params = SigningParams {
+            credentials: &creds,
+            region: "us-east-1",
+            service: "service",
+            time: at(1_440_938_160),
+            settings: SigningSettings {
+                unsigned_payload: true,
+                ..SigningSettings::default()
+            },
+        };
+        let mut request = HttpRequest::new("PUT", "/a");
+        request.body = b"payload".to_vec();
+        let out = sign_request(&mut request, "example.com", &params);
+        assert_eq!(
+            request.headers.get("x-amz-content-sha256"),
+            Some("UNSIGNED-PAYLOAD")
+        );
+        assert!(out.canonical_request.ends_with("\nUNSIGNED-PAYLOAD"));
+        assert!(out
+            .signed_headers
+            .contains(&"x-amz-content-sha256".to_string()));
+    }
+
+    #[test]
+    fn resigning_replaces_the_previous_signature() {
+        let creds = Credentials::new("AKIDEXAMPLE", "secret", None);
+        let params = SigningParams {
+            credentials: &creds,
+            region: "us-east-1",
+            service: "service",
+            time: at(1_440_938_160),
+            settings: SigningSettings::default(),
+        };
+        let mut request = HttpRequest::new("GET", "/");
+        let first = sign_request(&mut request, "example.com", &params);
+        let second = sign_request(&mut request, "example.com", &params);
+        assert_eq!(first, second);
+        assert_eq!(request.headers.get_all("authorization").count(), 1);
+        assert_eq!(request.headers.get_all("x-amz-date").count(), 1);
+    }
+}
