@@ -262,20 +262,16 @@ pub fn serialize_request(svc: &Service, op: &Operation) -> TokenStream {
 
     let body = if let Some(p) = payload_member(input) {
         let f = ident(&p.field_name);
+        // A blob or string payload goes with no `content-type` of its own (only one a member
+        // binds), as botocore sends it.
         match &p.target.ty {
             Type::Blob { .. } => quote! {
                 if let ::std::option::Option::Some(value) = &input.#f {
-                    if !request.headers.contains("content-type") {
-                        request.headers.insert("content-type", "application/octet-stream");
-                    }
                     request.body = value.clone();
                 }
             },
             Type::String => quote! {
                 if let ::std::option::Option::Some(value) = &input.#f {
-                    if !request.headers.contains("content-type") {
-                        request.headers.insert("content-type", "text/plain");
-                    }
                     request.body = value.as_bytes().to_vec();
                 }
             },

@@ -43,6 +43,9 @@ pub enum Exception {
     /// look-around, back-references...), said so in a warning, and our validation rightly
     /// rejects the value; botocore does not check patterns.
     OraclePatternUnsatisfied(String),
+    /// The params leave an `@httpLabel` empty: botocore sends a path with an empty segment
+    /// (another route); we refuse the input, as the AWS SDKs for Java and Rust do.
+    EmptyLabel(String),
 }
 
 impl Exception {
@@ -51,6 +54,9 @@ impl Exception {
             Exception::OracleParamsInvalid(e) => {
                 format!("oracle cannot build a case: botocore rejects its params ({e})")
             }
+            Exception::EmptyLabel(why) => format!(
+                "an empty @httpLabel: botocore sends a path with an empty segment, we refuse it ({why})"
+            ),
             Exception::OraclePatternUnsatisfied(w) => format!(
                 "oracle cannot build a case: its value breaks a @pattern it could not satisfy ({w}); our validation rejects it, botocore does not check patterns"
             ),
@@ -237,7 +243,9 @@ impl Oracle {
                     .unwrap_or_default()
             ));
         }
-        serde_json::from_slice(&out.stdout)
+        // A binary body is also echoed as text (`body`, undecodable bytes kept as they are):
+        // read lossily, the comparisons use `body_base64`.
+        serde_json::from_str(&String::from_utf8_lossy(&out.stdout))
             .map_err(|e| format!("oracle.py {command} for {service}: not JSON: {e}"))
     }
 }
@@ -416,25 +424,40 @@ fn agree_model(
         oracle.run(botocore, "params-from-model", &Value::Array(asked.clone()))?,
         asked.len(),
     )?;
-    // 2. Blob payloads travel as bytes: parse those responses again.
-    let reparse: Vec<usize> = (0..generated.len())
-        .filter(|&i| {
-            let op = &svc.operations[generated[i]["operation"].as_str().unwrap_or_default()];
-            blob_payload(svc, &op.output) && generated[i]["response"].get("body").is_some()
-        })
-        .collect();
+    // 2. Parse again, with the case's params, what botocore could not parse without them (the
+    //    oracle parses through a client call, which needs the URI's labels), and blob payloads,
+    //    which travel as bytes, not as the base64 text the oracle's random response holds.
+    let mut reparse: Vec<usize> = Vec::new();
+    for (i, g) in generated.iter_mut().enumerate() {
+        let op = &svc.operations[g["operation"].as_str().unwrap_or_default()];
+        let mut again = g["parsed_response"].get("exception").is_some();
+        if blob_payload(svc, &op.output) {
+            if let Some(text) = g["response"].get("body").and_then(Value::as_str) {
+                let raw = base64_decode(text)
+                    .map_err(|e| format!("a blob payload is not base64 text ({e}): {text:?}"))?;
+                let obj = g["response"].as_object_mut().expect("response object");
+                obj.remove("body");
+                obj.insert("body_base64".into(), json!(base64_encode(&raw)));
+                // The random `Content-Length` of an output member would not be the body's:
+                // a service sends the body's length (botocore checks it while reading).
+                if let Some(headers) = obj.get_mut("headers").and_then(Value::as_object_mut) {
+                    if headers.contains_key("content-length") {
+                        headers.insert("content-length".into(), json!(raw.len().to_string()));
+                    }
+                }
+                again = true;
+            }
+        }
+        if again {
+            reparse.push(i);
+        }
+    }
     if !reparse.is_empty() {
         let mut inputs = Vec::new();
         for &i in &reparse {
-            let r = &mut generated[i]["response"];
-            let text = r["body"].as_str().unwrap_or_default().to_string();
-            let raw = base64_decode(&text)
-                .map_err(|e| format!("a blob payload is not base64 text ({e}): {text:?}"))?;
-            let obj = r.as_object_mut().expect("response object");
-            obj.remove("body");
-            obj.insert("body_base64".into(), json!(base64_encode(&raw)));
-            let mut input = r.clone();
+            let mut input = generated[i]["response"].clone();
             input["operation"] = generated[i]["operation"].clone();
+            input["params"] = generated[i]["params"].clone();
             inputs.push(input);
         }
         let parsed = as_list(
@@ -445,14 +468,18 @@ fn agree_model(
             generated[i]["parsed_response"] = p;
         }
     }
-    // 3. Our requests and parses.
+    // 3. Our requests and parses. botocore takes a blob param given as text as its UTF-8
+    //    bytes; `input_from_json` reads blobs as base64: the same bytes go in both ways.
     let jobs: Vec<Value> = generated
         .iter()
         .map(|g| {
+            let op = &svc.operations[g["operation"].as_str().unwrap_or_default()];
+            let mut params = g["params"].clone();
+            blobs_as_base64(svc, &mut params, &Type::Named(op.input.clone()));
             json!({
                 "crate": svc.crate_name,
                 "operation": g["operation"],
-                "params": g["params"],
+                "params": params,
                 "response": g["response"],
             })
         })
@@ -547,6 +574,10 @@ fn agree_model(
                     at,
                     Exception::OraclePatternUnsatisfied(unsatisfied.join("; ")),
                 ));
+            } else if only_broken(why, "(@httpLabel)") && theirs.get("error").is_none() {
+                outcome
+                    .exceptions
+                    .push((at, Exception::EmptyLabel(why.to_string())));
             } else if theirs.get("error").is_some() {
                 // Both refuse.
                 outcome.requests_agreed += 1;
@@ -713,7 +744,11 @@ fn compare_request(
             ours["method"], signed["method"]
         ));
     }
-    if ours["url"] != signed["url"] {
+    // The query is compared as a multiset of pairs: botocore writes parameters in the order
+    // of the caller's params (a dict), so no order is botocore's own; the signature sorts them.
+    let (our_base, our_query) = split_query(ours["url"].as_str().unwrap_or_default());
+    let (their_base, their_query) = split_query(signed["url"].as_str().unwrap_or_default());
+    if our_base != their_base || our_query != their_query {
         diffs.push(format!(
             "url: ours {}, botocore {}",
             ours["url"], signed["url"]
@@ -810,6 +845,62 @@ fn compare_request(
     (!diffs.is_empty()).then(|| format!("request: {}", diffs.join("; ")))
 }
 
+/// Blob values of `value` (params of type `ty`) from text to the base64 of its UTF-8 bytes.
+fn blobs_as_base64(svc: &Service, value: &mut Value, ty: &Type) {
+    match (ty, value) {
+        (Type::Blob { .. }, v @ Value::String(_)) => {
+            let text = v.as_str().unwrap_or_default().to_string();
+            *v = json!(base64_encode(text.as_bytes()));
+        }
+        (Type::List { item, .. }, Value::Array(items)) => {
+            for v in items {
+                blobs_as_base64(svc, v, &item.ty);
+            }
+        }
+        (Type::Map { value: vt, .. }, Value::Object(entries)) => {
+            for v in entries.values_mut() {
+                blobs_as_base64(svc, v, &vt.ty);
+            }
+        }
+        (Type::Named(id), Value::Object(entries)) => {
+            let members: Vec<(&String, &Type)> = match svc.types.get(id) {
+                Some(smithy_lite_codegen::ir::NamedType::Structure(st)) => {
+                    st.members.iter().map(|m| (&m.name, &m.target.ty)).collect()
+                }
+                Some(smithy_lite_codegen::ir::NamedType::Union(u)) => u
+                    .variants
+                    .iter()
+                    .map(|v| (&v.member.name, &v.member.target.ty))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            for (name, t) in members {
+                if let Some(v) = entries.get_mut(name) {
+                    blobs_as_base64(svc, v, t);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Every failure of a validation message (`a: ...; b: ...`) is of `constraint`.
+fn only_broken(message: &str, constraint: &str) -> bool {
+    message.split("; ").all(|e| e.ends_with(constraint))
+}
+
+/// A URL without its query, and the query's `key=value` pairs, sorted.
+fn split_query(url: &str) -> (&str, Vec<&str>) {
+    match url.split_once('?') {
+        None => (url, Vec::new()),
+        Some((base, query)) => {
+            let mut pairs: Vec<&str> = query.split('&').filter(|p| !p.is_empty()).collect();
+            pairs.sort_unstable();
+            (base, pairs)
+        }
+    }
+}
+
 fn is_uuid(s: &str) -> bool {
     s.len() == 36
         && s.char_indices().all(|(i, c)| match i {
@@ -901,6 +992,7 @@ pub fn summary(models: &[Model]) {
         let kind = match e {
             Exception::OracleParamsInvalid(_) => "oracle cannot build a case: botocore rejects its own params",
             Exception::OraclePatternUnsatisfied(_) => "oracle cannot build a case: a @pattern it could not satisfy (our validation rejects the value)",
+            Exception::EmptyLabel(_) => "an empty @httpLabel: botocore sends a path with an empty segment, we refuse the input (as the AWS SDKs for Java and Rust do)",
         };
         *reasons.entry(kind.to_string()).or_default() += 1;
     }

@@ -56,9 +56,6 @@ pub fn serialize_request(
     let mut request = crate::runtime::http::HttpRequest::new("PUT", path);
     request.headers.insert("x-amzn-query-mode", "true");
     if let ::std::option::Option::Some(value) = &input.body {
-        if !request.headers.contains("content-type") {
-            request.headers.insert("content-type", "application/octet-stream");
-        }
         request.body = value.clone();
     }
     ::std::result::Result::Ok(request)
