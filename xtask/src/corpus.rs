@@ -40,8 +40,8 @@ options:
   --no-build            generate only (implies --no-agree)
   --no-agree            generate and build, no botocore comparison
   --cases N             random cases per operation (default 5)
-  --python PATH         a Python with botocore==1.37.26 (default: $KVS_PYTHON, else
-                        target/corpus-venv, created on first use)
+  --python PATH         a Python with botocore==1.37.26 (default: $KVS_CORPUS_PYTHON, else
+                        a venv next to the scratch folder, created on first use)
   --scratch DIR         the scratch workspace (default: <target>/corpus)
   --verbose             print every disagreement, not only the first per model
 ";
@@ -68,7 +68,8 @@ fn parse_args(root: &Path, args: &[String]) -> Result<Options, String> {
     let mut build = true;
     let mut agree = true;
     let mut cases = 5;
-    let mut python = std::env::var_os("KVS_PYTHON").map(PathBuf::from);
+    // Not KVS_PYTHON: that one has the botocore the Kinesis Video fixtures are recorded with.
+    let mut python = std::env::var_os("KVS_CORPUS_PYTHON").map(PathBuf::from);
     let mut scratch = None;
     let mut verbose = false;
     let mut it = args.iter();
@@ -313,15 +314,6 @@ fn generate_all(
             build: None,
             agreement: None,
         });
-    }
-    // Crates of models no longer generated are removed, so the workspace holds only this run's.
-    if let Ok(entries) = std::fs::read_dir(crates_dir) {
-        for e in entries.flatten() {
-            let n = e.file_name().to_string_lossy().into_owned();
-            if !crate_names.contains_key(&n) {
-                std::fs::remove_dir_all(e.path()).map_err(|err| format!("{n}: {err}"))?;
-            }
-        }
     }
     Ok(out)
 }

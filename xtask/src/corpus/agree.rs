@@ -173,7 +173,7 @@ fn python(opts: &Options) -> Result<PathBuf, String> {
     let version = String::from_utf8_lossy(&version.stdout).trim().to_string();
     if version != BOTOCORE_VERSION {
         return Err(format!(
-            "{} has botocore {version:?}; the corpus is compared with botocore=={BOTOCORE_VERSION}, the release of the models' week (pass --python or KVS_PYTHON)",
+            "{} has botocore {version:?}; the corpus is compared with botocore=={BOTOCORE_VERSION}, the release of the models' week (pass --python or KVS_CORPUS_PYTHON)",
             python.display()
         ));
     }

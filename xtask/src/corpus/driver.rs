@@ -36,13 +36,23 @@ fn write(path: &Path, text: &str) -> Result<(), String> {
     std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-/// The workspace manifest and lock file: the lock file is the project's, so the generated
-/// crates build against the dependency versions the project's own crates use.
-fn write_workspace(root: &Path, scratch: &Path) -> Result<(), String> {
+/// The workspace manifest (this run's crates and the driver) and lock file: the lock file is
+/// the project's, so the generated crates build against the dependency versions the project's
+/// own crates use. Crates of other runs (`--only`) stay on disk, out of the workspace.
+fn write_workspace(root: &Path, scratch: &Path, crates: &[&Service]) -> Result<(), String> {
+    let members: Vec<String> = crates
+        .iter()
+        .map(|s| format!("    \"crates/{}\",\n", s.crate_name))
+        .collect();
     write(
         &scratch.join("Cargo.toml"),
-        "# Written by `cargo xtask corpus`: the generated crates of a corpus run and the driver.\n\
-         [workspace]\nresolver = \"2\"\nmembers = [\"crates/*\", \"driver\"]\n",
+        &format!(
+            "# Written by `cargo xtask corpus`: the generated crates of a corpus run and the driver.\n\
+             [workspace]\nresolver = \"2\"\nmembers = [\n{}    \"driver\",\n]\n\n\
+             # One build of many crates: no debug info, no incremental state to keep.\n\
+             [profile.dev]\ndebug = 0\nincremental = false\n",
+            members.concat()
+        ),
     )?;
     let lock = std::fs::read_to_string(root.join("Cargo.lock"))
         .map_err(|e| format!("{}: {e}", root.join("Cargo.lock").display()))?;
@@ -306,8 +316,8 @@ fn cargo_build(
 /// Phase 2: writes the workspace and builds it; sets `build` of every generated model.
 pub fn build_all(root: &Path, opts: &Options, models: &mut [Model]) -> Result<(), String> {
     let scratch = &opts.scratch;
-    write_workspace(root, scratch)?;
     let services: Vec<&Service> = models.iter().filter_map(Model::service).collect();
+    write_workspace(root, scratch, &services)?;
     write_driver(scratch, &services)?;
 
     println!(
