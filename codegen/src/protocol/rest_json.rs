@@ -18,7 +18,8 @@ fn to_text(svc: &Service, t: &Target, x: TokenStream, default_ts: TimestampForma
         Type::Boolean | Type::Byte | Type::Short | Type::Integer | Type::Long => {
             quote!(#x.to_string())
         }
-        Type::Float | Type::Double => quote!(crate::runtime::rest::float_text(f64::from(*#x))),
+        Type::Float => quote!(crate::runtime::rest::float32_text(*#x)),
+        Type::Double => quote!(crate::runtime::rest::float_text(*#x)),
         Type::Timestamp { format } => {
             let f = timestamp_format(format.unwrap_or(default_ts));
             quote!(#x.fmt(#f))
