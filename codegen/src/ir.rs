@@ -38,6 +38,9 @@ pub struct Service {
     /// The stem of each named type's codec and validation functions (`stream_info` gives
     /// `ser_stream_info`, `de_stream_info`, `validate_stream_info`), unique in the crate.
     pub codec_stems: BTreeMap<ShapeId, String>,
+    /// `aws.protocols#awsQueryCompatible`: requests say `x-amzn-query-mode: true` and errors
+    /// are named by their `awsQueryError` code in `x-amzn-query-error`.
+    pub query_compatible: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -77,6 +80,32 @@ pub struct Operation {
     /// Modeled errors of the operation, then the service's, without duplicates.
     pub errors: Vec<ShapeId>,
     pub paginated: Option<Pagination>,
+    /// How requests are authenticated (`@auth`, `@optionalAuth`, `aws.auth#unsignedPayload`).
+    pub auth: Auth,
+    /// `@endpoint` `hostPrefix`: put before the endpoint's host, with `{Label}`s filled from
+    /// the input's `@hostLabel` members.
+    pub host_prefix: Option<Vec<HostPrefixPart>>,
+}
+
+/// The auth scheme an operation's requests use, resolved from the service's and the
+/// operation's traits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Auth {
+    /// `aws.auth#sigv4`: signed, the payload hashed.
+    SigV4,
+    /// `aws.auth#sigv4` with `aws.auth#unsignedPayload`: signed, with the payload hash replaced
+    /// by `UNSIGNED-PAYLOAD` (sent as `x-amz-content-sha256`).
+    SigV4UnsignedPayload,
+    /// `@auth([])`: sent without a signature.
+    Anonymous,
+}
+
+/// A piece of an `@endpoint` `hostPrefix`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HostPrefixPart {
+    Literal(String),
+    /// `{Name}`: the value of input member `Name` (a `@hostLabel` string).
+    Label(String),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -168,6 +197,9 @@ pub struct ErrorInfo {
     pub http_status: u16,
     /// The code that identifies this error on the wire (the shape name).
     pub code: String,
+    /// `aws.protocols#awsQueryError` code: under `awsQueryCompatible`, a service names the error
+    /// with it in `x-amzn-query-error` (`Code;Sender`).
+    pub query_code: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -191,6 +223,9 @@ pub struct Member {
     pub default: Option<serde_json::Value>,
     pub binding: Binding,
     pub idempotency_token: bool,
+    /// `@hostLabel`: the value goes into the operation's host prefix, so it must be a valid
+    /// host label.
+    pub host_label: bool,
     /// The member holds its own structure again without a list or map in between: it is
     /// boxed in Rust.
     pub boxed: bool,

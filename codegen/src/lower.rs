@@ -5,9 +5,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::ir::{
-    Binding, Constraints, Enum, EnumValue, ErrorFault, ErrorInfo, EventStreamUnion, HttpRoute,
-    IntEnum, Member, NamedType, Operation, Pagination, PathSegment, Protocol, Service,
-    StreamDirection, Structure, Target, TimestampFormat, Type, TypeLocation, Union, UnionVariant,
+    Auth, Binding, Constraints, Enum, EnumValue, ErrorFault, ErrorInfo, EventStreamUnion,
+    HostPrefixPart, HttpRoute, IntEnum, Member, NamedType, Operation, Pagination, PathSegment,
+    Protocol, Service, StreamDirection, Structure, Target, TimestampFormat, Type, TypeLocation,
+    Union, UnionVariant,
 };
 use crate::model::{traits, Model, Shape, ShapeId, ShapeKind, SimpleType, Traits};
 use crate::{naming, Error};
@@ -20,6 +21,7 @@ pub fn lower(model: &Model, service_id: Option<&str>) -> Result<Service, Error> 
     };
     let protocol = protocol_of(service)?;
     let closure = model.closure(service)?;
+    refuse_event_streams(model, &closure)?;
     check_traits(model, service, &closure)?;
 
     let aws = service
@@ -59,7 +61,9 @@ pub fn lower(model: &Model, service_id: Option<&str>) -> Result<Service, Error> 
         .map_err(|e| Error::model(&service.id, e))?;
     let mut operations = BTreeMap::new();
     for op_id in &op_ids {
-        let op = cx.lower_operation(op_id, &svc.errors, service_paginated.as_ref())?;
+        let mut op = cx.lower_operation(op_id, &svc.errors, service_paginated.as_ref())?;
+        let op_shape = model.resolve(op_id, service.id.as_str())?;
+        op.auth = auth_of(service, op_shape)?;
         if let Some(other) = operations.get(&op.name) {
             let other: &Operation = other;
             return Err(Error::model(
@@ -123,6 +127,63 @@ pub fn lower(model: &Model, service_id: Option<&str>) -> Result<Service, Error> 
         types: cx.types,
         service_errors: svc.errors.clone(),
         codec_stems,
+        query_compatible: service.traits.contains("aws.protocols#awsQueryCompatible"),
+    })
+}
+
+/// Auth-definition traits the model may apply to a service, and whether the generator can
+/// authenticate with them.
+const AUTH_SCHEMES: &[(&str, bool)] = &[
+    ("aws.auth#sigv4", true),
+    ("aws.auth#sigv4a", false),
+    ("smithy.api#httpBearerAuth", false),
+    ("smithy.api#httpBasicAuth", false),
+    ("smithy.api#httpDigestAuth", false),
+    ("smithy.api#httpApiKeyAuth", false),
+];
+
+/// The auth of operation `op` of `service`: the operation's `@auth` list, else the service's,
+/// else the service's auth traits in shape-id order (Smithy's rule); the first scheme of that
+/// list decides. An empty list is anonymous; a scheme the generator cannot sign with is
+/// refused, naming it.
+fn auth_of(service: &Shape, op: &Shape) -> Result<Auth, Error> {
+    let list = |s: &Shape| -> Result<Option<Vec<String>>, Error> {
+        s.traits
+            .parse::<Vec<String>>("smithy.api#auth")
+            .map_err(|e| Error::model(&s.id, e))
+    };
+    let on_service: Vec<String> = AUTH_SCHEMES
+        .iter()
+        .map(|(t, _)| t.to_string())
+        .filter(|t| service.traits.contains(t))
+        .collect();
+    let (schemes, subject) = match list(op)? {
+        Some(l) => (l, &op.id),
+        None => match list(service)? {
+            Some(l) => (l, &service.id),
+            None => (on_service.clone(), &service.id),
+        },
+    };
+    if let Some(unknown) = schemes.iter().find(|s| !on_service.contains(s)) {
+        return Err(Error::model(
+            subject,
+            format!("has `smithy.api#auth` scheme `{unknown}`, which the service does not define"),
+        ));
+    }
+    let Some(first) = schemes.first() else {
+        return Ok(Auth::Anonymous);
+    };
+    let supported = AUTH_SCHEMES.iter().any(|(t, ok)| t == first && *ok);
+    if !supported {
+        return Err(Error::model(
+            &op.id,
+            format!("authenticates with `{first}`, which the generator does not support (it signs with `aws.auth#sigv4`)"),
+        ));
+    }
+    Ok(if op.traits.contains("aws.auth#unsignedPayload") {
+        Auth::SigV4UnsignedPayload
+    } else {
+        Auth::SigV4
     })
 }
 
@@ -176,6 +237,21 @@ fn protocol_of(service: &Shape) -> Result<Protocol, Error> {
     ))
 }
 
+/// Event streams (`@streaming` unions, with `@eventPayload`/`@eventHeader` members) need
+/// message framing the generator does not emit yet: a model with one is refused, naming it.
+fn refuse_event_streams(model: &Model, closure: &BTreeSet<ShapeId>) -> Result<(), Error> {
+    for id in closure {
+        let shape = &model.shapes[id];
+        if matches!(shape.kind, ShapeKind::Union(_)) && shape.traits.streaming() {
+            return Err(Error::model(
+                id,
+                "is an event stream (`smithy.api#streaming` on a union), which the generator does not support yet",
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Every trait on the closure must be understood or known to have no wire effect.
 fn check_traits(model: &Model, service: &Shape, closure: &BTreeSet<ShapeId>) -> Result<(), Error> {
     let custom: BTreeSet<&str> = model
@@ -185,8 +261,18 @@ fn check_traits(model: &Model, service: &Shape, closure: &BTreeSet<ShapeId>) -> 
         .map(|s| s.id.as_str())
         .collect();
     let is_custom = |t: &str| custom.contains(t);
+    let has_rules = service.traits.contains("smithy.rules#endpointRuleSet");
     let check = |subject: &str, traits: &Traits| -> Result<(), Error> {
         for (t, _) in traits.iter() {
+            if traits::ENDPOINT_RULE_HINTS.contains(&t.as_str()) {
+                if has_rules {
+                    continue;
+                }
+                return Err(Error::model(
+                    subject,
+                    format!("has trait `{t}` but no `smithy.rules#endpointRuleSet`: the generator resolves endpoints from the rule set only"),
+                ));
+            }
             if !traits::is_known(t, &is_custom) {
                 return Err(Error::model(
                     subject,
@@ -547,10 +633,20 @@ impl Lowering<'_> {
                 ErrorFault::Client => 400,
                 ErrorFault::Server => 500,
             });
+        #[derive(serde::Deserialize)]
+        struct QueryError {
+            code: String,
+        }
+        let query_code = shape
+            .traits
+            .parse::<QueryError>("aws.protocols#awsQueryError")
+            .map_err(|e| Error::model(&shape.id, e))?
+            .map(|q| q.code);
         Ok(Some(ErrorInfo {
             fault,
             http_status,
             code: shape.id.name().to_string(),
+            query_code,
         }))
     }
 
@@ -628,6 +724,7 @@ impl Lowering<'_> {
                 .cloned(),
             binding,
             idempotency_token: m.traits.idempotency_token(),
+            host_label: http_bound && m.traits.contains("smithy.api#hostLabel"),
             boxed: false,
         })
     }
@@ -862,6 +959,7 @@ impl Lowering<'_> {
             }
             errors.push(e.clone());
         }
+        let host_prefix = self.host_prefix(op_id, &shape.traits, &input)?;
         let paginated = shape
             .traits
             .paginated()
@@ -881,8 +979,109 @@ impl Lowering<'_> {
             output,
             errors,
             paginated,
+            auth: Auth::SigV4,
+            host_prefix,
             name,
         })
+    }
+
+    /// `@endpoint` `hostPrefix` of an operation, checked against the input's `@hostLabel`s:
+    /// every label names one, every such member is a required string named by a label.
+    fn host_prefix(
+        &self,
+        op_id: &ShapeId,
+        traits: &Traits,
+        input: &ShapeId,
+    ) -> Result<Option<Vec<HostPrefixPart>>, Error> {
+        #[derive(serde::Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Endpoint {
+            host_prefix: String,
+        }
+        let endpoint = traits
+            .parse::<Endpoint>("smithy.api#endpoint")
+            .map_err(|e| Error::model(op_id, e))?;
+        let members: Vec<&crate::model::Member> = match self.model.shapes.get(input) {
+            Some(shape) => shape.members().iter().collect(),
+            None => Vec::new(),
+        };
+        let host_labels: Vec<&crate::model::Member> = members
+            .iter()
+            .copied()
+            .filter(|m| m.traits.contains("smithy.api#hostLabel"))
+            .collect();
+        let Some(endpoint) = endpoint else {
+            if let Some(m) = host_labels.first() {
+                return Err(Error::model(
+                    input.member(&m.name),
+                    format!("has `smithy.api#hostLabel` but operation `{op_id}` has no `smithy.api#endpoint` hostPrefix"),
+                ));
+            }
+            return Ok(None);
+        };
+        let err = |m: String| {
+            Error::model(
+                op_id,
+                format!(
+                    "has `smithy.api#endpoint` hostPrefix {:?}: {m}",
+                    endpoint.host_prefix
+                ),
+            )
+        };
+        let mut parts = Vec::new();
+        let mut rest = endpoint.host_prefix.as_str();
+        let mut used = BTreeSet::new();
+        while !rest.is_empty() {
+            match rest.find('{') {
+                Some(0) => {
+                    let end = rest
+                        .find('}')
+                        .ok_or_else(|| err("a `{` is not closed".into()))?;
+                    let name = &rest[1..end];
+                    let member = host_labels.iter().find(|m| m.name == name).ok_or_else(|| {
+                        err(format!(
+                            "label `{name}` has no input member with `smithy.api#hostLabel`"
+                        ))
+                    })?;
+                    let target = self.model.resolve(&member.target, op_id.as_str())?;
+                    if !matches!(target.kind, ShapeKind::Simple(SimpleType::String))
+                        || target.traits.contains("smithy.api#enum")
+                        || !member.traits.required()
+                    {
+                        return Err(Error::model(
+                            input.member(name),
+                            "has `smithy.api#hostLabel` but is not a required string",
+                        ));
+                    }
+                    used.insert(name.to_string());
+                    parts.push(HostPrefixPart::Label(name.to_string()));
+                    rest = &rest[end + 1..];
+                }
+                found => {
+                    let end = found.unwrap_or(rest.len());
+                    let text = &rest[..end];
+                    if text.contains('}')
+                        || !text
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+                    {
+                        return Err(err(format!("{text:?} is not part of a host name")));
+                    }
+                    parts.push(HostPrefixPart::Literal(text.to_string()));
+                    rest = &rest[end..];
+                }
+            }
+        }
+        if let Some(m) = host_labels.iter().find(|m| !used.contains(&m.name)) {
+            return Err(Error::model(
+                input.member(&m.name),
+                format!(
+                    "has `smithy.api#hostLabel` but the hostPrefix of `{op_id}` has no `{{{}}}`",
+                    m.name
+                ),
+            ));
+        }
+        Ok(Some(parts))
     }
 
     fn input_labels(&self, input: &ShapeId) -> Vec<String> {
@@ -898,10 +1097,10 @@ impl Lowering<'_> {
     }
 }
 
-/// A `@pattern` the generated crates can compile (ECMA-262 rewritten for `regex`).
+/// A `@pattern` the generated crates can compile (ECMA-262, matched with `regress`).
 fn usable_pattern(subject: &ShapeId, p: String) -> Result<String, Error> {
-    crate::pattern::ecma_to_rust(&p)
-        .and_then(|rust| crate::pattern::check(&rust))
+    crate::pattern::to_regress(&p)
+        .and_then(|c| crate::pattern::check(&c))
         .map_err(|e| {
             Error::model(
                 subject,
@@ -1049,15 +1248,6 @@ fn check_fields(id: &ShapeId, members: &[Member]) -> Result<(), Error> {
         let bare = naming::bare(&m.field_name)
             .trim_end_matches('_')
             .to_string();
-        if naming::BUILDER_METHODS.contains(&bare.as_str()) {
-            return Err(Error::model(
-                id.member(&m.name),
-                format!(
-                    "would become field `{}`, which clashes with a generated builder method",
-                    m.field_name
-                ),
-            ));
-        }
         for name in [bare.clone(), naming::setter_of_option(&m.field_name)] {
             if let Some(other) = seen.insert(name.clone(), &m.name) {
                 return Err(Error::model(

@@ -16,8 +16,24 @@ const KEYWORDS: &[&str] = &[
 /// Keywords that cannot be raw identifiers.
 const NOT_RAW: &[&str] = &["crate", "self", "Self", "super", "_"];
 
-/// Methods every generated builder has; a member may not take these names.
-pub const BUILDER_METHODS: &[&str] = &["build", "default", "clone", "fmt", "eq"];
+/// Methods generated types and builders have besides their members' (and the trait methods
+/// they derive): a member whose field would take one of these names is renamed by
+/// [`field_name`] (`Default` → `default_value`), never refused.
+pub const RESERVED_MEMBER_NAMES: &[&str] = &[
+    "build",
+    "builder",
+    "default",
+    "clone",
+    "fmt",
+    "eq",
+    "hash",
+    "validate",
+    "send",
+    "dry_run",
+    "with_endpoint_url",
+    "into_paginator",
+    "into_items",
+];
 
 /// Methods of the generated client other than operations.
 pub const CLIENT_METHODS: &[&str] = &["new", "config", "from_env", "builder", "clone", "fmt"];
@@ -40,11 +56,15 @@ pub fn escape_ident(name: &str) -> String {
     }
 }
 
-/// `StreamARN` → `stream_arn`, `KMSKeyId` → `kms_key_id`, `type` → `r#type`.
+/// `StreamARN` → `stream_arn`, `KMSKeyId` → `kms_key_id`, `type` → `r#type`; a name of
+/// [`RESERVED_MEMBER_NAMES`] gets `_value` (`Default` → `default_value`, as the AWS SDK for Rust
+/// names it), so that its field, getter and setters never shadow a generated method.
 pub fn field_name(member: &str) -> String {
     let snake = member.to_snake_case();
     let snake = if snake.starts_with(|c: char| c.is_ascii_digit()) || snake.is_empty() {
         format!("_{snake}")
+    } else if RESERVED_MEMBER_NAMES.contains(&snake.as_str()) {
+        format!("{snake}_value")
     } else {
         snake
     };
@@ -268,6 +288,11 @@ mod tests {
         assert_eq!(field_name("Match"), "r#match");
         assert_eq!(setter_of_option("r#type"), "set_type");
         assert_eq!(setter_of_option("self_"), "set_self");
+        assert_eq!(field_name("Default"), "default_value");
+        assert_eq!(field_name("Build"), "build_value");
+        assert_eq!(field_name("Eq"), "eq_value");
+        assert_eq!(field_name("Builder"), "builder_value");
+        assert_eq!(field_name("BuildId"), "build_id");
     }
 
     #[test]

@@ -1,100 +1,116 @@
 //! Smithy `@pattern`s are ECMA-262 regular expressions. The generated crates match them with
-//! the `regex` crate, whose syntax differs in places: ECMA's `\d`, `\w`, `\s` and `\b` are
-//! ASCII (or ECMA-whitespace) classes, and `\uXXXX` is `\x{XXXX}`. This rewrites a pattern once,
-//! at generation time, so the runtime needs no translation and no Unicode Perl-class tables.
+//! `regress`, an ECMAScript engine, so look-around (`^(?!aws:)`), back-references, ECMA's ASCII
+//! `\d` `\w` `\s` and `\b` and `\uXXXX` escapes mean exactly what they mean in JavaScript: a
+//! pattern is compiled as `new RegExp(pattern)` compiles it (ECMA-262 with its Annex B syntax,
+//! which models rely on: `\-`, `\_`, lone `{`).
+//!
+//! Three rules follow what the models mean where JavaScript would read them otherwise. Smithy's
+//! own model validator runs patterns with Java's engine, and models are written for it:
+//! - a pattern with a `\p{...}` or `\P{...}` property escape is compiled in Unicode mode (the
+//!   `u` flag), the only mode where ECMA-262 reads them as Unicode properties (without it,
+//!   `\p{L}` would be the three letters `p{L}`);
+//! - Java's names of binary properties, `\p{IsWhitespace}` or `\p{IsAlphabetic}`, become
+//!   their ECMA-262 names, `\p{White_Space}` and `\p{Alphabetic}`;
+//! - Java's inline flags at the start (`^(?s)`, `(?i)`) become the pattern's flags.
+//!
+//! Anything else `regress` cannot compile is refused when the model is lowered.
 
-const DIGIT: &str = "0-9";
-const WORD: &str = "0-9A-Za-z_";
-const SPACE: &str = r"\t\n\x0B\x0C\r \x{A0}\x{FEFF}\x{2028}\x{2029}\p{Zs}";
+/// Java's `\p{IsX}` binary properties (`X` upper-cased, `_` and spaces dropped, as Java
+/// compares them) and their ECMA-262 names.
+const JAVA_BINARY_PROPERTIES: &[(&str, &str)] = &[
+    ("ALPHABETIC", "Alphabetic"),
+    ("IDEOGRAPHIC", "Ideographic"),
+    ("LETTER", "L"),
+    ("LOWERCASE", "Lowercase"),
+    ("UPPERCASE", "Uppercase"),
+    ("TITLECASE", "Lt"),
+    ("PUNCTUATION", "P"),
+    ("CONTROL", "Cc"),
+    ("WHITESPACE", "White_Space"),
+    ("DIGIT", "Nd"),
+    ("HEXDIGIT", "Hex_Digit"),
+    ("JOINCONTROL", "Join_Control"),
+    ("NONCHARACTERCODEPOINT", "Noncharacter_Code_Point"),
+    ("ASSIGNED", "Assigned"),
+    ("EMOJI", "Emoji"),
+];
 
-/// Rewrites an ECMA-262 pattern into `regex` syntax with the same meaning.
-pub fn ecma_to_rust(pattern: &str) -> Result<String, String> {
-    let mut out = String::with_capacity(pattern.len() + 16);
-    let mut in_class = false;
-    let mut chars = pattern.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => {
-                let Some(e) = chars.next() else {
-                    return Err("ends with a lone backslash".into());
-                };
-                let class = |set: &str, negate: bool| match (in_class, negate) {
-                    (false, false) => format!("[{set}]"),
-                    (false, true) => format!("[^{set}]"),
-                    (true, false) => set.to_string(),
-                    (true, true) => format!("[^{set}]"),
-                };
-                match e {
-                    'd' => out.push_str(&class(DIGIT, false)),
-                    'D' => out.push_str(&class(DIGIT, true)),
-                    'w' => out.push_str(&class(WORD, false)),
-                    'W' => out.push_str(&class(WORD, true)),
-                    's' => out.push_str(&class(SPACE, false)),
-                    'S' => out.push_str(&class(SPACE, true)),
-                    'b' if !in_class => out.push_str(r"(?-u:\b)"),
-                    'B' if !in_class => out.push_str(r"(?-u:\B)"),
-                    'b' => out.push_str(r"\x08"),
-                    'u' => {
-                        let hex: String = (0..4).filter_map(|_| chars.next()).collect();
-                        if hex.len() != 4 || !hex.chars().all(|h| h.is_ascii_hexdigit()) {
-                            return Err(format!("has a malformed \\u escape \\u{hex}"));
-                        }
-                        out.push_str(&format!(r"\x{{{hex}}}"));
-                    }
-                    'p' | 'P' => {
-                        // \p{L}: supported as is.
-                        out.push('\\');
-                        out.push(e);
-                    }
-                    c if c.is_ascii_alphanumeric() => {
-                        // \n \t \r \f \v and back-references are the same; others pass through.
-                        out.push('\\');
-                        out.push(c);
-                    }
-                    c => {
-                        // An escaped punctuation character is that character.
-                        out.push_str(&regex_escape(c));
-                    }
-                }
+/// A pattern as `regress` compiles it: the expression and its flags (`""`, `"u"`, `"s"`...).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Compiled {
+    pub regex: String,
+    pub flags: String,
+}
+
+/// The model's pattern as `regress` takes it (see the module's rules).
+pub fn to_regress(pattern: &str) -> Result<Compiled, String> {
+    let mut flags = String::new();
+    let mut body = pattern;
+    let anchored = body.starts_with('^');
+    if anchored {
+        body = &body[1..];
+    }
+    // Java's inline flags at the start: `(?s)`, `(?i)`, `(?is)`.
+    if let Some(rest) = body.strip_prefix("(?") {
+        if let Some(end) = rest.find(')') {
+            let letters = &rest[..end];
+            if !letters.is_empty() && letters.chars().all(|c| matches!(c, 'i' | 'm' | 's')) {
+                flags.push_str(letters);
+                body = &rest[end + 1..];
             }
-            '[' if !in_class => {
-                in_class = true;
-                out.push('[');
-                // `[^` and a leading `]` are literal parts of the class syntax.
-                if chars.peek() == Some(&'^') {
-                    out.push(chars.next().expect("peeked"));
-                }
-            }
-            '[' => out.push_str(r"\["),
-            ']' if in_class => {
-                in_class = false;
-                out.push(']');
-            }
-            '&' | '~' if in_class => {
-                // `&&` and `~~` are class operators in `regex`; ECMA means the characters.
-                out.push('\\');
-                out.push(c);
-            }
-            c => out.push(c),
         }
     }
-    if in_class {
-        return Err("has an unclosed character class".into());
+    let mut out = String::with_capacity(pattern.len());
+    if anchored {
+        out.push('^');
     }
-    Ok(out)
+    let mut properties = false;
+    let mut rest = body;
+    while let Some(i) = rest.find('\\') {
+        out.push_str(&rest[..i]);
+        let escape = &rest[i..];
+        let mut chars = escape.chars();
+        chars.next();
+        let Some(kind) = chars.next() else {
+            return Err("ends with a lone backslash".into());
+        };
+        if matches!(kind, 'p' | 'P') && escape[2..].starts_with('{') {
+            properties = true;
+        }
+        if matches!(kind, 'p' | 'P') && escape[2..].starts_with("{Is") {
+            let end = escape
+                .find('}')
+                .ok_or_else(|| format!("has an unclosed \\{kind}{{"))?;
+            let name = &escape[5..end];
+            let key: String = name
+                .chars()
+                .filter(|c| *c != '_' && *c != ' ')
+                .collect::<String>()
+                .to_ascii_uppercase();
+            let Some((_, ecma)) = JAVA_BINARY_PROPERTIES.iter().find(|(j, _)| *j == key) else {
+                return Err(format!(
+                    "uses Java's property \\{kind}{{Is{name}}}, which has no ECMA-262 equivalent here"
+                ));
+            };
+            out.push_str(&format!("\\{kind}{{{ecma}}}"));
+            rest = &escape[end + 1..];
+        } else {
+            // Any other escape is kept as it is (its second character may be multi-byte).
+            let len = 1 + kind.len_utf8();
+            out.push_str(&escape[..len]);
+            rest = &escape[len..];
+        }
+    }
+    out.push_str(rest);
+    if properties {
+        flags.push('u');
+    }
+    Ok(Compiled { regex: out, flags })
 }
 
-fn regex_escape(c: char) -> String {
-    if c.is_ascii_punctuation() || c == ' ' {
-        format!("\\{c}")
-    } else {
-        c.to_string()
-    }
-}
-
-/// Checks that a rewritten pattern compiles with the features the generated crates enable.
-pub fn check(rust_pattern: &str) -> Result<(), String> {
-    regex::Regex::new(rust_pattern)
+/// Checks that a pattern (as [`to_regress`] gives it) compiles with `regress`.
+pub fn check(compiled: &Compiled) -> Result<(), String> {
+    regress::Regex::with_flags(&compiled.regex, compiled.flags.as_str())
         .map(|_| ())
         .map_err(|e| e.to_string())
 }
@@ -103,31 +119,81 @@ pub fn check(rust_pattern: &str) -> Result<(), String> {
 mod tests {
     use super::*;
 
-    fn matches(ecma: &str, s: &str) -> bool {
-        regex::Regex::new(&ecma_to_rust(ecma).unwrap())
+    fn matches(pattern: &str, s: &str) -> bool {
+        let c = to_regress(pattern).unwrap();
+        regress::Regex::with_flags(&c.regex, c.flags.as_str())
             .unwrap()
-            .is_match(s)
+            .find(s)
+            .is_some()
     }
 
     #[test]
-    fn ascii_classes_and_unicode_categories() {
-        assert!(matches(r"^[\w\-\.\+]+/[\w\-\.\+]+$", "video/h264"));
-        assert!(!matches(r"^\w+$", "é"));
-        assert!(matches(r"^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$", "é 9"));
-        assert!(matches(
-            r"^arn:[a-z\d-]+:kinesisvideo$",
-            "arn:aws-cn:kinesisvideo"
+    fn ecma_semantics() {
+        // Look-ahead, as in the common `TagKey` pattern.
+        assert!(matches(r"^(?!aws:)[a-zA-Z+-=._:/]+$", "env"));
+        assert!(!matches(
+            r"^(?!aws:)[a-zA-Z+-=._:/]+$",
+            "aws:cloudformation"
         ));
+        // Several look-aheads, as in QLDB's ledger names.
+        let ledger = r"^(?!^.*--)(?!^[0-9]+$)(?!^-)(?!.*-$)^[A-Za-z0-9-]+$";
+        assert!(matches(ledger, "my-ledger"));
+        for bad in ["my--ledger", "123", "-a", "a-"] {
+            assert!(!matches(ledger, bad), "{bad}");
+        }
+        // Back-references.
+        assert!(!matches(r"^(?!.*?(.)\1{3})[-_!@#$a-zA-Z0-9]*$", "aaaa"));
+        assert!(matches(r"^(?!.*?(.)\1{3})[-_!@#$a-zA-Z0-9]*$", "aaab"));
+        // ECMA's classes are ASCII; `-` after a class escape is a literal.
+        assert!(matches(r"^[\w\- ]+$", "a-b c_9"));
+        assert!(!matches(r"^\w+$", "é"));
         assert!(!matches(r"^\d$", "٣"));
-        assert!(matches(r"^[^\n]{2}$", "ab"));
+        assert!(matches(r"^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$", "é 9"));
         assert!(matches(r"^\u0041$", "A"));
-        assert!(matches(r"a&&b", "a&&b"));
+        // Not anchored: a match anywhere counts.
+        assert!(matches(r"[0-9]", "abc1"));
+        // Annex B syntax, as JavaScript reads it: identity escapes, a lone `}`.
+        assert!(matches(r"^[A-Za-z0-9_\.\-\~]+$", "a.b-c~"));
+        assert!(matches(r"^a}$", "a}"));
+        assert_eq!(to_regress(r"^[a-z\-]+$").unwrap().flags, "");
+    }
+
+    #[test]
+    fn property_escapes_switch_on_unicode_mode() {
+        let c = to_regress(r"^[\p{L}\p{N} ._-]+$").unwrap();
+        assert_eq!(c.flags, "u");
+        assert!(matches(r"^[\p{L}\p{N} ._-]+$", "Zoë ٣"));
+        assert!(!matches(r"^\P{C}+$", "a\u{7}"));
+    }
+
+    #[test]
+    fn java_inline_flags_become_flags() {
+        let c = to_regress(r"^(?s)").unwrap();
+        assert_eq!((c.regex.as_str(), c.flags.as_str()), ("^", "s"));
+        assert!(matches(r"^(?s).+$", "a\nb"));
+        assert!(!matches(r"^.+$", "a\nb"));
+    }
+
+    #[test]
+    fn java_property_names_become_ecma_names() {
+        assert_eq!(
+            to_regress(r"^[^\p{C}\p{IsWhitespace}]+$").unwrap(),
+            Compiled {
+                regex: r"^[^\p{C}\p{White_Space}]+$".into(),
+                flags: "u".into()
+            }
+        );
+        assert!(matches(r"^[^\p{C}\p{IsWhitespace}]+$", "abc"));
+        assert!(!matches(r"^[^\p{C}\p{IsWhitespace}]+$", "a c"));
+        assert!(to_regress(r"\p{IsLatin}").is_err());
+        assert_eq!(to_regress(r"a\\p{IsX}é\é").unwrap().regex, r"a\\p{IsX}é\é");
     }
 
     #[test]
     fn rejects_broken_patterns() {
-        assert!(ecma_to_rust(r"[abc").is_err());
-        assert!(ecma_to_rust(r"abc\").is_err());
-        assert!(check(&ecma_to_rust("(abc").unwrap()).is_err());
+        assert!(check(&to_regress(r"[abc").unwrap()).is_err());
+        assert!(to_regress(r"abc\").is_err());
+        assert!(check(&to_regress("(abc").unwrap()).is_err());
+        assert!(check(&to_regress(r"^\A\S[\p{Print}]*\z$").unwrap()).is_err());
     }
 }

@@ -290,14 +290,128 @@ fn enum_members_that_become_the_same_variant() {
 }
 
 #[test]
-fn member_named_like_a_builder_method() {
+fn member_named_like_a_generated_method_is_renamed_not_refused() {
+    let m = model(|m| {
+        let members = &mut shape(m, "example.bad#Thing")["members"];
+        members["Build"] = json!({ "target": "smithy.api#String" });
+        members["Default"] = json!({ "target": "smithy.api#String" });
+    });
+    let (svc, _) = generate(&m, None, &options()).expect("clashing member names are renamed");
+    let thing = svc.structure(&smithy_lite_codegen::model::ShapeId::new(
+        "example.bad#Thing",
+    ));
+    let mut fields: Vec<&str> = thing
+        .members
+        .iter()
+        .map(|m| m.field_name.as_str())
+        .collect();
+    fields.sort();
+    assert_eq!(fields, ["build_value", "default_value", "id", "size"]);
+}
+
+#[test]
+fn event_stream() {
     assert_refused!(
         model(|m| {
-            shape(m, "example.bad#Thing")["members"]["Build"] =
-                json!({ "target": "smithy.api#String" });
+            shape(m, "example.bad#GetThingOutput")["members"]["Events"] =
+                json!({ "target": "example.bad#Events", "traits": { "smithy.api#httpPayload": {} } });
+            m["shapes"]["example.bad#Events"] = json!({
+                "type": "union",
+                "members": { "Thing": { "target": "example.bad#Thing" } },
+                "traits": { "smithy.api#streaming": {} }
+            });
         }),
-        subject: "example.bad#Thing$Build",
-        message: "clashes with a generated builder method"
+        subject: "example.bad#Events",
+        message: "is an event stream (`smithy.api#streaming` on a union)"
+    );
+}
+
+#[test]
+fn auth_scheme_the_generator_cannot_sign_with() {
+    assert_refused!(
+        model(|m| {
+            let traits = &mut shape(m, "example.bad#Svc")["traits"];
+            traits["smithy.api#httpBearerAuth"] = json!({});
+            traits["smithy.api#auth"] = json!(["smithy.api#httpBearerAuth"]);
+        }),
+        subject: "example.bad#GetThing",
+        message: "authenticates with `smithy.api#httpBearerAuth`, which the generator does not support"
+    );
+}
+
+#[test]
+fn auth_scheme_the_service_does_not_define() {
+    assert_refused!(
+        model(|m| {
+            shape(m, "example.bad#GetThing")["traits"]["smithy.api#auth"] =
+                json!(["smithy.api#httpBasicAuth"]);
+        }),
+        subject: "example.bad#GetThing",
+        message: "has `smithy.api#auth` scheme `smithy.api#httpBasicAuth`, which the service does not define"
+    );
+}
+
+#[test]
+fn host_label_without_an_endpoint_trait() {
+    assert_refused!(
+        model(|m| {
+            shape(m, "example.bad#GetThingInput")["members"]["Account"] = json!({
+                "target": "smithy.api#String",
+                "traits": { "smithy.api#hostLabel": {}, "smithy.api#required": {} }
+            });
+        }),
+        subject: "example.bad#GetThingInput$Account",
+        message: "has `smithy.api#hostLabel` but operation `example.bad#GetThing` has no `smithy.api#endpoint` hostPrefix"
+    );
+}
+
+#[test]
+fn host_prefix_label_without_a_host_label_member() {
+    assert_refused!(
+        model(|m| {
+            shape(m, "example.bad#GetThing")["traits"]["smithy.api#endpoint"] =
+                json!({ "hostPrefix": "{Account}.data." });
+        }),
+        subject: "example.bad#GetThing",
+        message: "label `Account` has no input member with `smithy.api#hostLabel`"
+    );
+}
+
+#[test]
+fn host_label_that_is_not_a_required_string() {
+    assert_refused!(
+        model(|m| {
+            shape(m, "example.bad#GetThing")["traits"]["smithy.api#endpoint"] =
+                json!({ "hostPrefix": "{Limit}." });
+            shape(m, "example.bad#GetThingInput")["members"]["Limit"]["traits"]
+                ["smithy.api#hostLabel"] = json!({});
+        }),
+        subject: "example.bad#GetThingInput$Limit",
+        message: "has `smithy.api#hostLabel` but is not a required string"
+    );
+}
+
+#[test]
+fn endpoint_trait_without_a_rule_set() {
+    assert_refused!(
+        model(|m| {
+            shape(m, "example.bad#Svc")["traits"]["aws.endpoints#dualStackOnlyEndpoints"] =
+                json!({});
+        }),
+        subject: "example.bad#Svc",
+        message: "has trait `aws.endpoints#dualStackOnlyEndpoints` but no `smithy.rules#endpointRuleSet`"
+    );
+}
+
+#[test]
+fn pattern_with_a_java_property_that_ecma_lacks() {
+    assert_refused!(
+        model(|m| {
+            shape(m, "example.bad#ThingName")["traits"]["smithy.api#pattern"] =
+                json!("^\\p{IsLatin}+$");
+        }),
+        subject: "example.bad#ThingName",
+        message: "uses Java's property \\p{IsLatin}"
     );
 }
 

@@ -11,7 +11,7 @@ use super::error::{BoxError, ProvideErrorMeta, SdkError};
 use super::event_stream::sender::MessageStream;
 use super::event_stream::{MessageSigner, STREAMING_EVENTS_PAYLOAD};
 use super::http::{HttpRequest, HttpResponse};
-use super::operation::Operation;
+use super::operation::{Auth, Operation};
 use super::retry::{classify, RetryReason};
 use super::sigv4::{sign_request, Credentials, SigningParams, SigningSettings};
 use super::transport::{BodyStream, OutgoingRequest};
@@ -80,10 +80,18 @@ impl Config {
     ) -> Result<OutgoingRequest, SdkError<O::Error>> {
         let request = O::serialize_request(input).map_err(SdkError::Validation)?;
         let endpoint = self.endpoint().map_err(SdkError::Construction)?;
-        let credentials = self.credentials().await?;
+        let credentials = self.credentials_for(O::AUTH).await?;
         Ok(self
-            .sign(request, &endpoint, &credentials, invocation_id, attempt)
+            .sign(request, &endpoint, credentials.as_ref(), O::AUTH, invocation_id, attempt)
             .0)
+    }
+
+    /// The credentials an operation with `auth` is signed with (none for an anonymous one).
+    async fn credentials_for<E>(&self, auth: Auth) -> Result<Option<Credentials>, SdkError<E>> {
+        if auth == Auth::Anonymous {
+            return Ok(None);
+        }
+        self.credentials().await.map(Some)
     }
 
     /// The credentials for the next attempt, from the shared provider (and its cache).
@@ -101,7 +109,8 @@ impl Config {
         &self,
         mut request: HttpRequest,
         endpoint: &PreparedEndpoint,
-        credentials: &Credentials,
+        credentials: Option<&Credentials>,
+        auth: Auth,
         invocation_id: &str,
         attempt: u32,
     ) -> (OutgoingRequest, String) {
@@ -127,28 +136,55 @@ impl Config {
             ),
         );
         let time = shared.signing_time().unwrap_or_else(SystemTime::now);
-        let signed = sign_request(
-            &mut request,
-            &endpoint.host,
-            &SigningParams {
-                credentials,
-                region: &endpoint.resolved.signing_region,
-                service: &endpoint.resolved.signing_name,
-                time,
-                settings: SigningSettings::default(),
-            },
-        );
+        // An `@endpoint` host prefix (`data.` for `data.service.amazonaws.com`).
+        let host = match &request.host_prefix {
+            Some(prefix) => format!("{prefix}{}", endpoint.host),
+            None => endpoint.host.clone(),
+        };
+        // An anonymous operation goes out unsigned, as botocore sends it.
+        let signature = match (credentials, auth) {
+            (Some(credentials), Auth::SigV4 | Auth::SigV4UnsignedPayload) => {
+                sign_request(
+                    &mut request,
+                    &host,
+                    &SigningParams {
+                        credentials,
+                        region: &endpoint.resolved.signing_region,
+                        service: &endpoint.resolved.signing_name,
+                        time,
+                        settings: SigningSettings {
+                            unsigned_payload: auth == Auth::SigV4UnsignedPayload,
+                            ..SigningSettings::default()
+                        },
+                    },
+                )
+                .signature
+            }
+            _ => String::new(),
+        };
         let mut headers = request.headers;
         // Shown in dry runs as they travel; the transport would add them itself. An event
         // stream body has no length: it is sent chunked as the events come.
-        headers.insert("host", endpoint.host.as_str());
+        headers.insert("host", host.as_str());
         if headers.get("x-amz-content-sha256") != Some(STREAMING_EVENTS_PAYLOAD) {
             headers.insert("content-length", request.body.len().to_string());
         }
         let mut url = String::with_capacity(
-            endpoint.scheme_and_host.len() + request.path.len() + request.query.len() + 1,
+            endpoint.scheme_and_host.len() + request.path.len() + request.query.len() + 16,
         );
-        url.push_str(&endpoint.scheme_and_host);
+        match &request.host_prefix {
+            Some(prefix) => {
+                let (scheme, rest) = endpoint
+                    .scheme_and_host
+                    .split_once("://")
+                    .unwrap_or(("https", endpoint.scheme_and_host.as_str()));
+                url.push_str(scheme);
+                url.push_str("://");
+                url.push_str(prefix);
+                url.push_str(rest);
+            }
+            None => url.push_str(&endpoint.scheme_and_host),
+        }
         url.push_str(&request.path);
         if !request.query.is_empty() {
             url.push('?');
@@ -160,7 +196,7 @@ impl Config {
             headers,
             body: request.body,
         };
-        (outgoing, signed.signature)
+        (outgoing, signature)
     }
 
     /// Calls operation `O`: validate, build, sign, send (with retries), parse.
@@ -215,11 +251,12 @@ impl Config {
         let mut spent = 0;
         let mut attempt = 1;
         loop {
-            let credentials = self.credentials().await?;
+            let credentials = self.credentials_for(O::AUTH).await?;
             let (outgoing, _) = self.sign(
                 request.clone(),
                 &endpoint,
-                &credentials,
+                credentials.as_ref(),
+                O::AUTH,
                 &invocation_id,
                 attempt,
             );
@@ -317,7 +354,14 @@ impl Config {
     {
         let shared = &self.inner.shared;
         let credentials = self.credentials().await?;
-        let (outgoing, seed) = self.sign(request, endpoint, &credentials, &new_invocation_id(), 1);
+        let (outgoing, seed) = self.sign(
+            request,
+            endpoint,
+            Some(&credentials),
+            Auth::SigV4,
+            &new_invocation_id(),
+            1,
+        );
         let signer = MessageSigner::new(
             seed,
             credentials,

@@ -112,6 +112,21 @@ pub fn json_error_meta(response: &HttpResponse, body: Option<&Value>) -> ErrorMe
     }
 }
 
+/// For `awsQueryCompatible` services: the code of `x-amzn-query-error` (`Code;Sender`), when
+/// the header has one, replaces the code of `meta`, as botocore reads it.
+pub fn query_compatible_meta(response: &HttpResponse, mut meta: ErrorMeta) -> ErrorMeta {
+    if let Some((code, sender)) = response
+        .headers
+        .get("x-amzn-query-error")
+        .and_then(|v| v.split_once(';'))
+    {
+        if !code.is_empty() && !sender.contains(';') {
+            meta.code = Some(code.to_string());
+        }
+    }
+    meta
+}
+
 /// Parses an error body leniently: errors must be reported even when their body is not JSON.
 pub fn parse_error_body(body: &[u8]) -> Option<Value> {
     json::parse_body(body).ok()
@@ -298,5 +313,29 @@ mod tests {
         let meta = json_error_meta(&resp, parse_error_body(&resp.body).as_ref());
         assert_eq!((meta.code(), meta.status()), (None, 503));
         assert_eq!(meta.message(), Some("<html>busy</html>"));
+    }
+
+    #[test]
+    fn query_compatible_code_comes_from_x_amzn_query_error() {
+        let headers: Headers = [
+            ("x-amzn-ErrorType", "QueueDoesNotExist"),
+            (
+                "x-amzn-query-error",
+                "AWS.SimpleQueueService.NonExistentQueue;Sender",
+            ),
+        ]
+        .into_iter()
+        .collect();
+        let resp = HttpResponse::new(400, headers, &b"{}"[..]);
+        let meta = query_compatible_meta(&resp, json_error_meta(&resp, None));
+        assert_eq!(meta.code(), Some("AWS.SimpleQueueService.NonExistentQueue"));
+        for odd in [";Sender", "A;B;C", "NoSemicolon"] {
+            let headers: Headers = [("x-amzn-ErrorType", "Foo"), ("x-amzn-query-error", odd)]
+                .into_iter()
+                .collect();
+            let resp = HttpResponse::new(400, headers, &b"{}"[..]);
+            let meta = query_compatible_meta(&resp, json_error_meta(&resp, None));
+            assert_eq!(meta.code(), Some("Foo"), "{odd}");
+        }
     }
 }

@@ -84,6 +84,9 @@ pub struct HttpRequest {
     pub query: String,
     pub headers: Headers,
     pub body: Vec<u8>,
+    /// The operation's `@endpoint` host prefix (`data.`, `{Label}.`, filled in): the endpoint's
+    /// host gets it in front, as botocore prefixes it (also for an endpoint given by URL).
+    pub host_prefix: Option<String>,
 }
 
 impl HttpRequest {
@@ -94,6 +97,7 @@ impl HttpRequest {
             query: String::new(),
             headers: Headers::new(),
             body: Vec::new(),
+            host_prefix: None,
         }
     }
 

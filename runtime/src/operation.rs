@@ -6,9 +6,24 @@ use super::error::SdkError;
 use super::http::{HttpRequest, HttpResponse};
 use super::validate::ValidationErrors;
 
+/// How an operation's requests are authenticated, as the model says (`@auth`, `@optionalAuth`,
+/// `aws.auth#sigv4`, `aws.auth#unsignedPayload`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Auth {
+    /// SigV4, the payload hashed.
+    SigV4,
+    /// SigV4 with `x-amz-content-sha256: UNSIGNED-PAYLOAD` in place of the payload hash.
+    SigV4UnsignedPayload,
+    /// No signature at all (`@auth([])`): sent as botocore sends it, without `authorization`
+    /// or `x-amz-date`.
+    Anonymous,
+}
+
 pub trait Operation {
     /// The model name (`DescribeImageGenerationConfiguration`).
     const NAME: &'static str;
+    /// How requests are authenticated.
+    const AUTH: Auth = Auth::SigV4;
     type Input;
     type Output;
     type Error;

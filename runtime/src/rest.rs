@@ -136,6 +136,16 @@ pub fn float_text(v: f64) -> String {
     }
 }
 
+/// A 32-bit `float` the same way, in its own shortest form (`17.1`, not the `f64` widening's
+/// `17.100000381469727`), as botocore writes the number it was given.
+pub fn float32_text(v: f32) -> String {
+    if v.is_finite() {
+        v.to_string()
+    } else {
+        float_text(f64::from(v))
+    }
+}
+
 pub fn base64(v: &[u8]) -> String {
     use base64::Engine as _;
     base64::engine::general_purpose::STANDARD.encode(v)

@@ -17,6 +17,9 @@ use super::sigv4_key::signing_mac;
 
 const ALGORITHM: &str = "AWS4-HMAC-SHA256";
 
+/// What is signed in place of the payload hash for `aws.auth#unsignedPayload`.
+pub const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
+
 /// SigV4 encodes everything but `A-Z a-z 0-9 - _ . ~`, as the REST bindings do; paths keep `/`.
 use super::rest::{UNRESERVED, UNRESERVED_AND_SLASH as PATH_UNRESERVED};
 
@@ -135,6 +138,9 @@ pub struct SigningSettings {
     pub sign_session_token: bool,
     /// Request headers left out of the signature (lower-case names).
     pub unsigned_headers: &'static [&'static str],
+    /// Sign `UNSIGNED-PAYLOAD` instead of the payload's hash, and send it as a signed
+    /// `x-amz-content-sha256` header (`aws.auth#unsignedPayload`), as botocore does.
+    pub unsigned_payload: bool,
 }
 
 impl Default for SigningSettings {
@@ -145,6 +151,7 @@ impl Default for SigningSettings {
             payload_checksum_header: false,
             sign_session_token: true,
             unsigned_headers: DEFAULT_UNSIGNED_HEADERS,
+            unsigned_payload: false,
         }
     }
 }
@@ -186,6 +193,7 @@ pub fn sign_request(
     // one) is signed with that value as its payload hash: the service checks the two agree.
     let payload_hash = match request.headers.get("x-amz-content-sha256") {
         Some(given) => given.to_owned(),
+        None if settings.unsigned_payload => UNSIGNED_PAYLOAD.to_owned(),
         None => hex_string(&Sha256::digest(&request.body)),
     };
 
@@ -196,7 +204,9 @@ pub fn sign_request(
     if let (Some(token), true) = (token, settings.sign_session_token) {
         request.headers.insert("x-amz-security-token", token);
     }
-    if settings.payload_checksum_header && !request.headers.contains("x-amz-content-sha256") {
+    if (settings.payload_checksum_header || settings.unsigned_payload)
+        && !request.headers.contains("x-amz-content-sha256")
+    {
         request
             .headers
             .insert("x-amz-content-sha256", payload_hash.as_str());

@@ -29,6 +29,9 @@ pub enum Constraint {
     UnknownUnionMember,
     /// An `@httpLabel` value is empty: the request path would lose a segment.
     EmptyLabel,
+    /// A `@hostLabel` value is not a host label: it must be letters, digits, `-` and `.`
+    /// (botocore's rule), since it goes into the host name.
+    HostLabel,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -69,6 +72,11 @@ impl fmt::Display for ValidationError {
             Constraint::EmptyLabel => write!(
                 f,
                 "{}: must not be empty, it is a segment of the request path (@httpLabel)",
+                self.path
+            ),
+            Constraint::HostLabel => write!(
+                f,
+                "{}: value is not a valid host label, which may hold only letters, digits, `-` and `.` (@hostLabel)",
                 self.path
             ),
             Constraint::Pattern { pattern } => write!(
@@ -116,20 +124,25 @@ impl fmt::Display for ValidationErrors {
 
 impl std::error::Error for ValidationErrors {}
 
-/// A `@pattern`, compiled on first use. `source` is the model's ECMA-262 text (shown in
-/// errors); `regex` is the same expression in `regex` syntax. The generator checks that every
-/// pattern compiles, so the `expect` below cannot fire for generated code.
+/// A `@pattern`, compiled once, on first use. `source` is the model's ECMA-262 text (shown in
+/// errors); `regex` and `flags` are what `regress` (an ECMAScript engine: look-around,
+/// back-references and ECMA's classes as JavaScript has them) compiles: the same text unless
+/// the generator renamed a Java-only property name, and `u` when the pattern has `\p{...}`
+/// escapes. The generator checks that every pattern compiles, so the `expect` below cannot fire
+/// for generated code.
 pub struct Pattern {
     source: &'static str,
     regex: &'static str,
-    compiled: OnceLock<regex::Regex>,
+    flags: &'static str,
+    compiled: OnceLock<regress::Regex>,
 }
 
 impl Pattern {
-    pub const fn new(source: &'static str, regex: &'static str) -> Self {
+    pub const fn new(source: &'static str, regex: &'static str, flags: &'static str) -> Self {
         Pattern {
             source,
             regex,
+            flags,
             compiled: OnceLock::new(),
         }
     }
@@ -142,10 +155,11 @@ impl Pattern {
     pub fn is_match(&self, value: &str) -> bool {
         self.compiled
             .get_or_init(|| {
-                regex::Regex::new(self.regex)
+                regress::Regex::with_flags(self.regex, self.flags)
                     .expect("patterns are checked to compile when the crate is generated")
             })
-            .is_match(value)
+            .find(value)
+            .is_some()
     }
 }
 
@@ -242,6 +256,17 @@ impl Validator {
         }
     }
 
+    /// A `@hostLabel` value: one or more of `A-Z a-z 0-9 - .`.
+    pub fn host_label(&mut self, value: &str) {
+        let valid = !value.is_empty()
+            && value
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.');
+        if !valid {
+            self.fail(Constraint::HostLabel);
+        }
+    }
+
     pub fn unknown_union_member(&mut self) {
         self.fail(Constraint::UnknownUnionMember);
     }
@@ -261,7 +286,8 @@ impl Validator {
 mod tests {
     use super::*;
 
-    static NAME: Pattern = Pattern::new("^[a-z]+$", "^[a-z]+$");
+    static NAME: Pattern = Pattern::new("^[a-z]+$", "^[a-z]+$", "");
+    static NOT_AWS: Pattern = Pattern::new("^(?!aws:)[a-z:]+$", "^(?!aws:)[a-z:]+$", "");
 
     #[test]
     fn collects_every_failure_with_its_path() {
@@ -287,6 +313,33 @@ mod tests {
                 "Outer.Tags[\"env\"]: required member is not set",
             ]
         );
+    }
+
+    #[test]
+    fn patterns_have_ecma_semantics_and_compile_once() {
+        assert!(NOT_AWS.is_match("env:prod"));
+        assert!(!NOT_AWS.is_match("aws:tag"));
+        let first: *const regress::Regex = NOT_AWS.compiled.get().unwrap();
+        assert!(NOT_AWS.is_match("x"));
+        assert!(std::ptr::eq(first, NOT_AWS.compiled.get().unwrap()));
+    }
+
+    #[test]
+    fn host_labels_are_letters_digits_hyphens_and_dots() {
+        for ok in ["a", "my-stream.v2", "ABC123"] {
+            let mut v = Validator::new();
+            v.host_label(ok);
+            assert!(v.finish().is_ok(), "{ok}");
+        }
+        for bad in ["", "a b", "a/b", "é", "a_b"] {
+            let mut v = Validator::new();
+            v.member("Id", |v| v.host_label(bad));
+            let e = v.finish().unwrap_err();
+            assert_eq!(e.errors()[0].constraint, Constraint::HostLabel, "{bad}");
+            assert!(e
+                .to_string()
+                .starts_with("Id: value is not a valid host label"));
+        }
     }
 
     #[test]

@@ -120,6 +120,7 @@ fn every_header_signing_case_of_the_suite() {
             sign_session_token: !context["omit_session_token"].as_bool().unwrap_or(false),
             // The suite signs every header its requests carry.
             unsigned_headers: &["authorization"],
+            unsigned_payload: false,
         };
         let (mut request, host) = parse_request(&request_text);
         // The CRT cases (those with a context.json) give the path as a URI whose decoded form

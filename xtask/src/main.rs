@@ -1,5 +1,6 @@
 //! Project tasks: `cargo xtask fetch | codegen [--check]`.
 
+mod corpus;
 mod model_diff;
 mod model_file;
 mod pins;
@@ -27,6 +28,8 @@ tasks:
                         pinned at git revision REV with the pinned ones (`diff --help`)
   vendor CRATE.. DIR    copy generated crates and the runtime they share into DIR, ready to
                         use as path dependencies outside this workspace (`vendor --help`)
+  corpus [DIR]          generate, build and compare with botocore every model of a corpus
+                        folder (default ../shared/corpus/restjson1; `corpus --help`)
   update NEWFILE        move a model's pin to NEWFILE, regenerate, run the snapshot tests and
                         print the diff and what to review (`update --help`)
   ast FILE...           print the JSON AST of Smithy IDL (.smithy) and JSON AST files and
@@ -98,6 +101,9 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     }
     if args.first().map(String::as_str) == Some("vendor") {
         return vendor::vendor(&root, &args[1..]);
+    }
+    if args.first().map(String::as_str) == Some("corpus") {
+        return corpus::corpus(&root, &args[1..]);
     }
     if args.first().map(String::as_str) == Some("update") {
         return model_diff::update(&root, &args[1..]);
@@ -222,7 +228,7 @@ fn golden_models(root: &Path) -> Result<Vec<(String, PathBuf)>, String> {
 }
 
 /// Makes `dir` hold exactly `files` (or, with `check`, only reports what would change).
-fn sync_dir(
+pub(crate) fn sync_dir(
     dir: &Path,
     files: &smithy_lite_codegen::Files,
     check: bool,

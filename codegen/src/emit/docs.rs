@@ -1,10 +1,33 @@
 //! Model documentation (HTML in AWS models) to rustdoc Markdown.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use proc_macro2::TokenStream;
 use quote::quote;
 
+thread_local! {
+    /// Conversions already done while emitting the current crate: a shape's documentation
+    /// is printed on its type, its fields, getters, setters and fluent setters alike.
+    static CONVERTED: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+}
+
+/// Forgets the conversions of the previous crate (called when a crate's emission starts).
+pub fn clear_cache() {
+    CONVERTED.with(|c| c.borrow_mut().clear());
+}
+
 /// Converts HTML documentation to Markdown; plain text passes through.
 pub fn to_markdown(html: &str) -> String {
+    if let Some(done) = CONVERTED.with(|c| c.borrow().get(html).cloned()) {
+        return done;
+    }
+    let markdown = convert(html);
+    CONVERTED.with(|c| c.borrow_mut().insert(html.to_string(), markdown.clone()));
+    markdown
+}
+
+fn convert(html: &str) -> String {
     let markdown = htmd::HtmlToMarkdown::builder()
         .skip_tags(vec!["script", "style"])
         .build()

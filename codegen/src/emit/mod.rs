@@ -140,6 +140,7 @@ fn named_in(t: &Target, out: &mut Vec<ShapeId>) {
 
 /// Emits every file of the service's crate.
 pub fn emit_crate(svc: &Service, opts: &CrateOptions) -> Result<Files, Error> {
+    docs::clear_cache();
     let header = rust_header(svc, opts);
     let mut files = Files::new();
     let input_types = svc.input_types();

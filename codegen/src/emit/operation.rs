@@ -73,6 +73,18 @@ pub fn operation_module(svc: &Service, op: &Operation, validation: &Validation) 
             }
         })
     });
+    // SigV4 is the trait's default: only other schemes are spelled out.
+    let auth = match op.auth {
+        crate::ir::Auth::SigV4 => quote!(),
+        crate::ir::Auth::SigV4UnsignedPayload => quote!(
+            const AUTH: crate::runtime::operation::Auth =
+                crate::runtime::operation::Auth::SigV4UnsignedPayload;
+        ),
+        crate::ir::Auth::Anonymous => quote!(
+            const AUTH: crate::runtime::operation::Auth =
+                crate::runtime::operation::Auth::Anonymous;
+        ),
+    };
     let streaming = (svc.streaming_output_member(&op.output).is_some() || output_events.is_some()).then(|| {
         quote! {
             const STREAMING_OUTPUT: bool = true;
@@ -90,6 +102,7 @@ pub fn operation_module(svc: &Service, op: &Operation, validation: &Validation) 
 
         impl crate::runtime::operation::Operation for #op_struct {
             const NAME: &'static str = #name;
+            #auth
             type Input = #input_path;
             type Output = #output_path;
             type Error = #error_ty;

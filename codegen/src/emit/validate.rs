@@ -92,7 +92,7 @@ impl<'a> Validation<'a> {
     /// An event stream is checked event by event as it is sent, not with its input.
     fn member_needs(&self, m: &Member) -> bool {
         !matches!(m.target.ty, Type::EventStream { .. })
-            && (must_be_set(m) || self.target_needs(&m.target))
+            && (must_be_set(m) || m.host_label || self.target_needs(&m.target))
     }
 
     fn target_needs(&self, t: &Target) -> bool {
@@ -112,8 +112,9 @@ impl<'a> Validation<'a> {
     pub fn pattern_statics(&self) -> TokenStream {
         let statics = self.patterns.iter().map(|(p, name)| {
             let name = ident(name);
-            let rust = crate::pattern::ecma_to_rust(p).expect("checked when lowering");
-            quote! { pub(crate) static #name: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(#p, #rust); }
+            let c = crate::pattern::to_regress(p).expect("checked when lowering");
+            let (regex, flags) = (&c.regex, &c.flags);
+            quote! { pub(crate) static #name: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(#p, #regex, #flags); }
         });
         quote! { #(#statics)* }
     }
@@ -211,7 +212,10 @@ impl<'a> Validation<'a> {
         let f = ident(&m.field_name);
         let name = &m.name;
         let required = must_be_set(m).then(|| quote!(val.required(&#owner.#f);));
-        let inner = self.check_value(&m.target, quote!(x));
+        let mut inner = self.check_value(&m.target, quote!(x));
+        if m.host_label {
+            inner.extend(quote!(val.host_label(x);));
+        }
         let inner = if inner.is_empty() {
             quote!()
         } else {

@@ -58,6 +58,21 @@ pub const UNDERSTOOD: &[&str] = &[
     "smithy.rules#contextParam",
     "smithy.rules#staticContextParams",
     "smithy.rules#clientContextParams",
+    // Auth: which scheme signs an operation (`lower::auth_of`).
+    "smithy.api#auth",
+    "smithy.api#optionalAuth",
+    "aws.auth#unsignedPayload",
+    "aws.auth#sigv4a",
+    "smithy.api#httpApiKeyAuth",
+    "smithy.api#httpBasicAuth",
+    "smithy.api#httpBearerAuth",
+    "smithy.api#httpDigestAuth",
+    // Query-compatible error codes (`ErrorInfo::query_code`, `Service::query_compatible`).
+    "aws.protocols#awsQueryCompatible",
+    "aws.protocols#awsQueryError",
+    // Host prefixes (`Lowering::host_prefix`).
+    "smithy.api#endpoint",
+    "smithy.api#hostLabel",
 ];
 
 /// Traits that do not change what is sent or read: documentation, tooling and validation
@@ -85,8 +100,6 @@ pub const NO_WIRE_EFFECT: &[&str] = &[
     "smithy.api#box",
     "smithy.api#authDefinition",
     "smithy.api#protocolDefinition",
-    "smithy.api#auth",
-    "smithy.api#optionalAuth",
     "smithy.api#property",
     "smithy.api#notProperty",
     "smithy.api#nestedProperties",
@@ -94,10 +107,6 @@ pub const NO_WIRE_EFFECT: &[&str] = &[
     "smithy.api#xmlName",
     "smithy.api#xmlFlattened",
     "smithy.api#xmlAttribute",
-    "smithy.api#httpApiKeyAuth",
-    "smithy.api#httpBasicAuth",
-    "smithy.api#httpBearerAuth",
-    "smithy.api#httpDigestAuth",
     "aws.api#arn",
     "aws.api#arnReference",
     "aws.api#data",
@@ -105,7 +114,16 @@ pub const NO_WIRE_EFFECT: &[&str] = &[
     "aws.api#taggable",
     "aws.api#controlPlane",
     "aws.api#dataPlane",
-    "aws.protocols#awsQueryCompatible",
+];
+
+/// Traits that describe the endpoints a service has (dual-stack only, regional or
+/// partitional patterns). They only inform the endpoint rule set the model carries, which the
+/// generated client evaluates: they change nothing on their own when the rule set is there.
+pub const ENDPOINT_RULE_HINTS: &[&str] = &[
+    "aws.endpoints#dualStackOnlyEndpoints",
+    "aws.endpoints#standardRegionalEndpoints",
+    "aws.endpoints#standardPartitionalEndpoints",
+    "aws.endpoints#rulesBasedEndpoints",
 ];
 
 /// Whole namespaces of metadata-only traits.

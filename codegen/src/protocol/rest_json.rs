@@ -6,8 +6,8 @@ use quote::quote;
 use super::json::{read_seed, structure_reader, timestamp_format, write_value};
 use crate::emit::names::{ident, type_path};
 use crate::ir::{
-    Binding, Member, NamedType, Operation, PathSegment, Service, StreamDirection, Structure,
-    Target, TimestampFormat, Type,
+    Binding, HostPrefixPart, Member, NamedType, Operation, PathSegment, Service, StreamDirection,
+    Structure, Target, TimestampFormat, Type,
 };
 use crate::naming;
 
@@ -18,7 +18,8 @@ fn to_text(svc: &Service, t: &Target, x: TokenStream, default_ts: TimestampForma
         Type::Boolean | Type::Byte | Type::Short | Type::Integer | Type::Long => {
             quote!(#x.to_string())
         }
-        Type::Float | Type::Double => quote!(crate::runtime::rest::float_text(f64::from(*#x))),
+        Type::Float => quote!(crate::runtime::rest::float32_text(*#x)),
+        Type::Double => quote!(crate::runtime::rest::float_text(*#x)),
         Type::Timestamp { format } => {
             let f = timestamp_format(format.unwrap_or(default_ts));
             quote!(#x.fmt(#f))
@@ -122,6 +123,21 @@ pub fn serialize_request(svc: &Service, op: &Operation) -> TokenStream {
             }
         }
     });
+    // `@endpoint` hostPrefix, its labels filled from `@hostLabel` members (validated above).
+    let host_prefix = op.host_prefix.as_ref().map(|parts| {
+        let pushes = parts.iter().map(|p| match p {
+            HostPrefixPart::Literal(text) => quote!(prefix.push_str(#text);),
+            HostPrefixPart::Label(name) => {
+                let f = ident(&member(name).field_name);
+                quote!(prefix.push_str(input.#f.as_deref().unwrap_or_default());)
+            }
+        });
+        quote! {
+            let mut prefix = ::std::string::String::new();
+            #(#pushes)*
+            request.host_prefix = ::std::option::Option::Some(prefix);
+        }
+    });
     // A trailing `/` in the pattern (or the root) is kept as written.
     let trailing = (op.http.uri.split('?').next().unwrap_or("/").ends_with('/'))
         .then(|| quote!(path.push('/');));
@@ -141,6 +157,9 @@ pub fn serialize_request(svc: &Service, op: &Operation) -> TokenStream {
         .collect();
     let mut query_writes = Vec::new();
     let mut header_writes = Vec::new();
+    if svc.query_compatible {
+        header_writes.push(quote!(request.headers.insert("x-amzn-query-mode", "true");));
+    }
     for m in &input.members {
         let f = ident(&m.field_name);
         match &m.binding {
@@ -244,6 +263,8 @@ pub fn serialize_request(svc: &Service, op: &Operation) -> TokenStream {
 
     let body = if let Some(p) = payload_member(input) {
         let f = ident(&p.field_name);
+        // A blob or string payload goes with no `content-type` of its own (only one a member
+        // binds), as botocore sends it.
         match &p.target.ty {
             // The events follow as the body, each signed by the client as it is sent; the
             // request itself is signed with the payload hash of a signed event stream.
@@ -253,17 +274,11 @@ pub fn serialize_request(svc: &Service, op: &Operation) -> TokenStream {
             },
             Type::Blob { .. } => quote! {
                 if let ::std::option::Option::Some(value) = &input.#f {
-                    if !request.headers.contains("content-type") {
-                        request.headers.insert("content-type", "application/octet-stream");
-                    }
                     request.body = value.clone();
                 }
             },
             Type::String => quote! {
                 if let ::std::option::Option::Some(value) = &input.#f {
-                    if !request.headers.contains("content-type") {
-                        request.headers.insert("content-type", "text/plain");
-                    }
                     request.body = value.as_bytes().to_vec();
                 }
             },
@@ -331,6 +346,7 @@ pub fn serialize_request(svc: &Service, op: &Operation) -> TokenStream {
             #trailing
             #[allow(unused_mut)]
             let mut request = crate::runtime::http::HttpRequest::new(#method, path);
+            #host_prefix
             #query_block
             #(#header_writes)*
             #body
@@ -444,7 +460,18 @@ pub fn parse_response(svc: &Service, op: &Operation) -> TokenStream {
     };
     let arms = op.errors.iter().map(|e| {
         let s = svc.structure(e);
-        let code = &s.error.as_ref().expect("errors have error info").code;
+        let info = s.error.as_ref().expect("errors have error info");
+        // Under `awsQueryCompatible` the code may be the `awsQueryError` one; either names it.
+        let code = match (&info.query_code, svc.query_compatible) {
+            (Some(q), true) if *q != info.code => {
+                let c = &info.code;
+                quote!(#c | #q)
+            }
+            _ => {
+                let c = &info.code;
+                quote!(#c)
+            }
+        };
         let variant = ident(&s.rust_name);
         let path = type_path(svc, e);
         let de = ident(&format!(
@@ -464,6 +491,9 @@ pub fn parse_response(svc: &Service, op: &Operation) -> TokenStream {
             }
         }
     });
+    let query_meta = svc
+        .query_compatible
+        .then(|| quote!(let meta = crate::runtime::error::query_compatible_meta(response, meta);));
     // Reads the head (and, without a streaming payload, the body) of a 2xx `response`.
     let read_output = quote! {
         let read = || -> ::std::result::Result<#output_path, crate::runtime::json::DeserializeError> {
@@ -538,6 +568,7 @@ pub fn parse_response(svc: &Service, op: &Operation) -> TokenStream {
         fn parse_error(response: &crate::runtime::http::HttpResponse) -> crate::runtime::error::SdkError<#error_enum> {
             let parsed = crate::runtime::error::parse_error_body(&response.body);
             let meta = crate::runtime::error::json_error_meta(response, parsed.as_ref());
+            #query_meta
             #[allow(unused_variables)]
             let body = parsed.as_ref();
             match meta.code() {

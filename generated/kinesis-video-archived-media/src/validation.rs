@@ -5,22 +5,27 @@
 pub(crate) static PATTERN_FRAGMENT_NUMBER_STRING: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(
     "^[0-9]+$",
     "^[0-9]+$",
+    "",
 );
 pub(crate) static PATTERN_NEXT_TOKEN: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(
     "^[a-zA-Z0-9+/]+={0,2}$",
     "^[a-zA-Z0-9+/]+={0,2}$",
+    "",
 );
 pub(crate) static PATTERN_STREAM_NAME: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(
     "^[a-zA-Z0-9_.-]+$",
     "^[a-zA-Z0-9_.-]+$",
+    "",
 );
 pub(crate) static PATTERN_FORMAT_CONFIG_VALUE: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(
     "^[a-zA-Z_0-9]+$",
     "^[a-zA-Z_0-9]+$",
+    "",
 );
 pub(crate) static PATTERN_RESOURCE_ARN: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(
     "^arn:[a-z\\d-]+:kinesisvideo:[a-z0-9-]+:[0-9]+:[a-z]+/[a-zA-Z0-9_.-]+/[0-9]+$",
-    "^arn:[a-z0-9-]+:kinesisvideo:[a-z0-9-]+:[0-9]+:[a-z]+/[a-zA-Z0-9_.-]+/[0-9]+$",
+    "^arn:[a-z\\d-]+:kinesisvideo:[a-z0-9-]+:[0-9]+:[a-z]+/[a-zA-Z0-9_.-]+/[0-9]+$",
+    "",
 );
 #[allow(unused_variables)]
 pub(crate) fn validate_clip_fragment_selector(

@@ -5,18 +5,22 @@
 pub(crate) static PATTERN_FRAGMENT_NUMBER_STRING: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(
     "^[0-9]+$",
     "^[0-9]+$",
+    "",
 );
 pub(crate) static PATTERN_STREAM_NAME: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(
     "^[a-zA-Z0-9_.-]+$",
     "^[a-zA-Z0-9_.-]+$",
+    "",
 );
 pub(crate) static PATTERN_CONTINUATION_TOKEN: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(
     "^[a-zA-Z0-9_\\.\\-]+$",
     "^[a-zA-Z0-9_\\.\\-]+$",
+    "",
 );
 pub(crate) static PATTERN_RESOURCE_ARN: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(
     "^arn:aws:kinesisvideo:[a-z0-9-]+:[0-9]+:[a-z]+/[a-zA-Z0-9_.-]+/[0-9]+$",
     "^arn:aws:kinesisvideo:[a-z0-9-]+:[0-9]+:[a-z]+/[a-zA-Z0-9_.-]+/[0-9]+$",
+    "",
 );
 #[allow(unused_variables)]
 pub(crate) fn validate_get_media_input(

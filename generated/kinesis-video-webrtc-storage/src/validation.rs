@@ -5,10 +5,12 @@
 pub(crate) static PATTERN_CLIENT_ID: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(
     "^[a-zA-Z0-9_.-]+$",
     "^[a-zA-Z0-9_.-]+$",
+    "",
 );
 pub(crate) static PATTERN_CHANNEL_ARN: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(
     "^arn:(aws[a-zA-Z-]*):kinesisvideo:[a-z0-9-]+:[0-9]+:[a-z]+/[a-zA-Z0-9_.-]+/[0-9]+$",
     "^arn:(aws[a-zA-Z-]*):kinesisvideo:[a-z0-9-]+:[0-9]+:[a-z]+/[a-zA-Z0-9_.-]+/[0-9]+$",
+    "",
 );
 #[allow(unused_variables)]
 pub(crate) fn validate_join_storage_session_as_viewer_input(

@@ -5,58 +5,72 @@
 pub(crate) static PATTERN_TAG_KEY: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(
     "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$",
     "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$",
+    "u",
 );
 pub(crate) static PATTERN_KMS_KEY_ID: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(
     "^.+$",
     "^.+$",
+    "",
 );
 pub(crate) static PATTERN_TAG_VALUE: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(
     "^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$",
     "^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$",
+    "u",
 );
 pub(crate) static PATTERN_MEDIA_TYPE: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(
     "^[\\w\\-\\.\\+]+/[\\w\\-\\.\\+]+(,[\\w\\-\\.\\+]+/[\\w\\-\\.\\+]+)*$",
-    "^[0-9A-Za-z_\\-\\.\\+]+/[0-9A-Za-z_\\-\\.\\+]+(,[0-9A-Za-z_\\-\\.\\+]+/[0-9A-Za-z_\\-\\.\\+]+)*$",
+    "^[\\w\\-\\.\\+]+/[\\w\\-\\.\\+]+(,[\\w\\-\\.\\+]+/[\\w\\-\\.\\+]+)*$",
+    "",
 );
 pub(crate) static PATTERN_SCHEDULE_EXPRESSION: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(
     "^[^\\n]{11,100}$",
     "^[^\\n]{11,100}$",
+    "",
 );
 pub(crate) static PATTERN_NEXT_TOKEN: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(
     "^[a-zA-Z0-9+/=]*$",
     "^[a-zA-Z0-9+/=]*$",
+    "",
 );
 pub(crate) static PATTERN_VERSION: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(
     "^[a-zA-Z0-9]+$",
     "^[a-zA-Z0-9]+$",
+    "",
 );
 pub(crate) static PATTERN_CHANNEL_NAME: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(
     "^[a-zA-Z0-9_.-]+$",
     "^[a-zA-Z0-9_.-]+$",
+    "",
 );
 pub(crate) static PATTERN_FORMAT_CONFIG_VALUE: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(
     "^[a-zA-Z_0-9]+$",
     "^[a-zA-Z_0-9]+$",
+    "",
 );
 pub(crate) static PATTERN_DESTINATION_URI: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(
     "^[a-zA-Z_0-9]+:(//)?([^/]+)/?([^*]*)$",
     "^[a-zA-Z_0-9]+:(//)?([^/]+)/?([^*]*)$",
+    "",
 );
 pub(crate) static PATTERN_DESTINATION_REGION: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(
     "^[a-z]+(-[a-z]+)?-[a-z]+-[0-9]$",
     "^[a-z]+(-[a-z]+)?-[a-z]+-[0-9]$",
+    "",
 );
 pub(crate) static PATTERN_HUB_DEVICE_ARN: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(
     "^arn:[a-z\\d-]+:iot:[a-z0-9-]+:[0-9]+:thing/[a-zA-Z0-9_.-]+$",
-    "^arn:[a-z0-9-]+:iot:[a-z0-9-]+:[0-9]+:thing/[a-zA-Z0-9_.-]+$",
+    "^arn:[a-z\\d-]+:iot:[a-z0-9-]+:[0-9]+:thing/[a-zA-Z0-9_.-]+$",
+    "",
 );
 pub(crate) static PATTERN_RESOURCE_ARN: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(
     "^arn:[a-z\\d-]+:kinesisvideo:[a-z0-9-]+:[0-9]+:[a-z]+/[a-zA-Z0-9_.-]+/[0-9]+$",
-    "^arn:[a-z0-9-]+:kinesisvideo:[a-z0-9-]+:[0-9]+:[a-z]+/[a-zA-Z0-9_.-]+/[0-9]+$",
+    "^arn:[a-z\\d-]+:kinesisvideo:[a-z0-9-]+:[0-9]+:[a-z]+/[a-zA-Z0-9_.-]+/[0-9]+$",
+    "",
 );
 pub(crate) static PATTERN_MEDIA_URI_SECRET_ARN: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(
     "^arn:[a-z\\d-]+:secretsmanager:[a-z0-9-]+:[0-9]+:secret:[a-zA-Z0-9_.-]+$",
-    "^arn:[a-z0-9-]+:secretsmanager:[a-z0-9-]+:[0-9]+:secret:[a-zA-Z0-9_.-]+$",
+    "^arn:[a-z\\d-]+:secretsmanager:[a-z0-9-]+:[0-9]+:secret:[a-zA-Z0-9_.-]+$",
+    "",
 );
 #[allow(unused_variables)]
 pub(crate) fn validate_channel_name_condition(

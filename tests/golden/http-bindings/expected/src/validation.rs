@@ -5,6 +5,7 @@
 pub(crate) static PATTERN_BUCKET_NAME: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(
     "^[a-z0-9][a-z0-9.-]*$",
     "^[a-z0-9][a-z0-9.-]*$",
+    "",
 );
 #[allow(unused_variables)]
 pub(crate) fn validate_bucket_config(

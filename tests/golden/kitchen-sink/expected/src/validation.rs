@@ -5,10 +5,12 @@
 pub(crate) static PATTERN_NAME: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(
     "^[a-zA-Z0-9_.-]+$",
     "^[a-zA-Z0-9_.-]+$",
+    "",
 );
 pub(crate) static PATTERN_STRING: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(
     "^\\d{3}$",
-    "^[0-9]{3}$",
+    "^\\d{3}$",
+    "",
 );
 #[allow(unused_variables)]
 pub(crate) fn validate_all_types(

@@ -4,7 +4,8 @@
 //! Constraint checks of inputs, run before a request is built.
 pub(crate) static PATTERN_TAG: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(
     "^[\\w\\s.:/=+@-]*$",
-    "^[0-9A-Za-z_\\t\\n\\x0B\\x0C\\r \\x{A0}\\x{FEFF}\\x{2028}\\x{2029}\\p{Zs}.:/=+@-]*$",
+    "^[\\w\\s.:/=+@-]*$",
+    "",
 );
 #[allow(unused_variables)]
 pub(crate) fn validate_put_record_input(

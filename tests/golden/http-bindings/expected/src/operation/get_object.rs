@@ -156,9 +156,7 @@ pub fn serialize_request(
         request.headers.insert("X-Mode", value.as_str().to_string());
     }
     if let ::std::option::Option::Some(value) = &input.ratio {
-        request
-            .headers
-            .insert("X-Ratio", crate::runtime::rest::float_text(f64::from(*value)));
+        request.headers.insert("X-Ratio", crate::runtime::rest::float_text(*value));
     }
     if let ::std::option::Option::Some(value) = &input.checksum {
         request.headers.insert("X-Checksum", crate::runtime::rest::base64(value));

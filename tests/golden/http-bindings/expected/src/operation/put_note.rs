@@ -68,9 +68,6 @@ pub fn serialize_request(
     #[allow(unused_mut)]
     let mut request = crate::runtime::http::HttpRequest::new("PUT", path);
     if let ::std::option::Option::Some(value) = &input.text {
-        if !request.headers.contains("content-type") {
-            request.headers.insert("content-type", "text/plain");
-        }
         request.body = value.as_bytes().to_vec();
     }
     ::std::result::Result::Ok(request)

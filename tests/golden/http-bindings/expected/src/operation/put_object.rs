@@ -70,9 +70,6 @@ pub fn serialize_request(
         request.headers.insert("Content-Type", value.to_string());
     }
     if let ::std::option::Option::Some(value) = &input.body {
-        if !request.headers.contains("content-type") {
-            request.headers.insert("content-type", "application/octet-stream");
-        }
         request.body = value.clone();
     }
     ::std::result::Result::Ok(request)

@@ -1,0 +1,136 @@
+//! Every model of the restJson1 corpus (`../shared/corpus/restjson1`, 82 AWS models) generates:
+//! none is refused but the ones listed in [`REFUSED`], each for the reason given, and each of
+//! those really is refused for it. This is the generation half of `cargo xtask corpus` (which
+//! also builds the crates and compares them with botocore), fast enough for every test run.
+//!
+//! The corpus is found next to the models folder (`KVS_MODEL_MIRROR`, else
+//! `../shared/models`); with `CI` set, a missing corpus fails the test instead of skipping it.
+
+use std::path::{Path, PathBuf};
+
+use smithy_lite_codegen::{generate, CrateOptions};
+
+/// Models the generator refuses: (file name without `.json`, the shape the error names, what
+/// its message says, why).
+const REFUSED: &[(&str, &str, &str, &str)] = &[
+    (
+        "bedrock-agent-runtime-2023-07-26",
+        "com.amazonaws.bedrockagentruntime#FlowResponseStream",
+        "is an event stream",
+        "event streams (InvokeFlow, InvokeAgent...) are not generated yet",
+    ),
+    (
+        "bedrock-runtime-2023-09-30",
+        "com.amazonaws.bedrockruntime#ConverseStreamOutput",
+        "is an event stream",
+        "event streams (ConverseStream, InvokeModelWithResponseStream) are not generated yet",
+    ),
+    (
+        "lambda-2015-03-31",
+        "com.amazonaws.lambda#InvokeWithResponseStreamResponseEvent",
+        "is an event stream",
+        "event streams (InvokeWithResponseStream) are not generated yet",
+    ),
+    (
+        "qbusiness-2023-11-27",
+        "com.amazonaws.qbusiness#ChatInputStream",
+        "is an event stream",
+        "event streams (Chat) are not generated yet",
+    ),
+    (
+        "sagemaker-runtime-2017-05-13",
+        "com.amazonaws.sagemakerruntime#ResponseStream",
+        "is an event stream",
+        "event streams (InvokeEndpointWithResponseStream) are not generated yet",
+    ),
+    (
+        "transcribe-streaming-2017-10-26",
+        "com.amazonaws.transcribestreaming#AudioStream",
+        "is an event stream",
+        "event streams (every operation of the service) are not generated yet",
+    ),
+];
+
+fn corpus_dir() -> Option<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mirror = match std::env::var_os("KVS_MODEL_MIRROR") {
+        Some(m) if !m.is_empty() => root.join(m),
+        _ => root.join("../shared/models"),
+    };
+    let dir = mirror.parent()?.join("corpus/restjson1");
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    if std::env::var_os("CI").is_some() {
+        panic!(
+            "no corpus at {} (found next to KVS_MODEL_MIRROR, else ../shared/models)",
+            dir.display()
+        );
+    }
+    eprintln!("corpus: skipped, no corpus at {}", dir.display());
+    None
+}
+
+#[test]
+fn every_corpus_model_generates_but_the_listed_ones() {
+    let Some(dir) = corpus_dir() else { return };
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    assert!(
+        files.len() >= 82,
+        "{}: {} models, the corpus has 82",
+        dir.display(),
+        files.len()
+    );
+    let options = CrateOptions {
+        version: "0.0.0".into(),
+        model_source: "corpus".into(),
+        partitions_json: String::new(),
+        endpoint_test_overrides: Vec::new(),
+        data_endpoint: None,
+    };
+    let mut problems = Vec::new();
+    let mut generated = 0;
+    let mut operations = 0;
+    let mut seen_refused = Vec::new();
+    for path in &files {
+        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let text = std::fs::read_to_string(path).unwrap();
+        let listed = REFUSED.iter().find(|(n, ..)| *n == name);
+        match (generate(&text, None, &options), listed) {
+            (Ok((svc, files)), None) => {
+                generated += 1;
+                operations += svc.operations.len();
+                assert!(files.contains_key("src/lib.rs"), "{name}: no src/lib.rs");
+            }
+            (Ok(_), Some((_, _, _, why))) => problems.push(format!(
+                "{name} is listed as refused ({why}) but generates: take it out of REFUSED"
+            )),
+            (Err(e), None) => problems.push(format!("{name} is refused: {e}")),
+            (Err(e), Some((_, subject, message, _))) => {
+                if e.subject() != *subject || !e.message().contains(message) {
+                    problems.push(format!(
+                        "{name} is refused for another reason than listed (`{subject}` {message}): {e}"
+                    ));
+                }
+                seen_refused.push(name);
+            }
+        }
+    }
+    for (name, ..) in REFUSED {
+        if !files.iter().any(|p| p.file_stem().unwrap() == *name) {
+            problems.push(format!("{name} is listed in REFUSED but not in the corpus"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    println!(
+        "corpus: {generated}/{} models generate ({operations} operations); refused as listed: {seen_refused:?}",
+        files.len()
+    );
+    assert_eq!(generated + REFUSED.len(), files.len());
+}
