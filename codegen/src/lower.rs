@@ -21,7 +21,6 @@ pub fn lower(model: &Model, service_id: Option<&str>) -> Result<Service, Error> 
     };
     let protocol = protocol_of(service)?;
     let closure = model.closure(service)?;
-    refuse_event_streams(model, &closure)?;
     check_traits(model, service, &closure)?;
 
     let aws = service
@@ -235,21 +234,6 @@ fn protocol_of(service: &Shape) -> Result<Protocol, Error> {
         &service.id,
         "has no supported protocol trait (expected `aws.protocols#restJson1`)",
     ))
-}
-
-/// Event streams (`@streaming` unions, with `@eventPayload`/`@eventHeader` members) need
-/// message framing the generator does not emit yet: a model with one is refused, naming it.
-fn refuse_event_streams(model: &Model, closure: &BTreeSet<ShapeId>) -> Result<(), Error> {
-    for id in closure {
-        let shape = &model.shapes[id];
-        if matches!(shape.kind, ShapeKind::Union(_)) && shape.traits.streaming() {
-            return Err(Error::model(
-                id,
-                "is an event stream (`smithy.api#streaming` on a union), which the generator does not support yet",
-            ));
-        }
-    }
-    Ok(())
 }
 
 /// Every trait on the closure must be understood or known to have no wire effect.

@@ -82,7 +82,14 @@ impl Config {
         let endpoint = self.endpoint().map_err(SdkError::Construction)?;
         let credentials = self.credentials_for(O::AUTH).await?;
         Ok(self
-            .sign(request, &endpoint, credentials.as_ref(), O::AUTH, invocation_id, attempt)
+            .sign(
+                request,
+                &endpoint,
+                credentials.as_ref(),
+                O::AUTH,
+                invocation_id,
+                attempt,
+            )
             .0)
     }
 

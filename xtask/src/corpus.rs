@@ -235,6 +235,7 @@ fn crate_options(file: &str, partitions_json: &str) -> smithy_lite_codegen::Crat
         partitions_json: partitions_json.to_string(),
         endpoint_test_overrides: Vec::new(),
         data_endpoint: None,
+        runtime_path: "../../runtime".into(),
     }
 }
 

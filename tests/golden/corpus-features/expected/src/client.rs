@@ -2,7 +2,7 @@
 // Do not edit: change the model or the generator and run `cargo xtask codegen`.
 
 //! The client: configuration, and one method per operation.
-pub use crate::runtime::client::{Config, ConfigBuilder, ConfigError};
+pub use crate::runtime::client::{Config, ConfigBuilder, ConfigError, SharedConfig};
 pub use crate::runtime::sigv4::Credentials;
 /// What the runtime needs to know about this service.
 pub static SERVICE: crate::runtime::client::ServiceMeta = crate::runtime::client::ServiceMeta {
@@ -29,6 +29,13 @@ impl Client {
         builder: ConfigBuilder,
     ) -> ::std::result::Result<Self, ConfigError> {
         builder.build(&SERVICE).map(Client::new)
+    }
+    /// A client of this service from a configuration shared with other services'
+    /// clients (one credentials cache, region and HTTP client for all of them).
+    pub fn from_shared(
+        shared: &SharedConfig,
+    ) -> ::std::result::Result<Self, ConfigError> {
+        Config::new(shared, &SERVICE).map(Client::new)
     }
     pub fn new(config: Config) -> Self {
         Client { config }
@@ -115,8 +122,9 @@ impl GetTokenFluent {
             .invoke::<crate::operation::get_token::GetToken>(&self.input.build())
             .await
     }
-    /// The exact signed request the first attempt would send, without sending it.
-    pub fn dry_run(
+    /// The exact signed request the first attempt would send, without sending it
+    /// (credentials are resolved as for a call).
+    pub async fn dry_run(
         self,
     ) -> ::std::result::Result<
         crate::runtime::transport::OutgoingRequest,
@@ -127,6 +135,7 @@ impl GetTokenFluent {
             .prepare::<
                 crate::operation::get_token::GetToken,
             >(&self.input.build(), &id, 1)
+            .await
     }
 }
 ///Builds and sends a `ListThings` call.
@@ -157,8 +166,9 @@ impl ListThingsFluent {
             .invoke::<crate::operation::list_things::ListThings>(&self.input.build())
             .await
     }
-    /// The exact signed request the first attempt would send, without sending it.
-    pub fn dry_run(
+    /// The exact signed request the first attempt would send, without sending it
+    /// (credentials are resolved as for a call).
+    pub async fn dry_run(
         self,
     ) -> ::std::result::Result<
         crate::runtime::transport::OutgoingRequest,
@@ -169,6 +179,7 @@ impl ListThingsFluent {
             .prepare::<
                 crate::operation::list_things::ListThings,
             >(&self.input.build(), &id, 1)
+            .await
     }
 }
 ///Builds and sends a `PutTag` call.
@@ -265,8 +276,9 @@ impl PutTagFluent {
             .invoke::<crate::operation::put_tag::PutTag>(&self.input.build())
             .await
     }
-    /// The exact signed request the first attempt would send, without sending it.
-    pub fn dry_run(
+    /// The exact signed request the first attempt would send, without sending it
+    /// (credentials are resolved as for a call).
+    pub async fn dry_run(
         self,
     ) -> ::std::result::Result<
         crate::runtime::transport::OutgoingRequest,
@@ -275,6 +287,7 @@ impl PutTagFluent {
         let id = crate::runtime::client::new_invocation_id();
         self.config
             .prepare::<crate::operation::put_tag::PutTag>(&self.input.build(), &id, 1)
+            .await
     }
 }
 ///Builds and sends a `UploadBlob` call.
@@ -333,8 +346,9 @@ impl UploadBlobFluent {
             .invoke::<crate::operation::upload_blob::UploadBlob>(&self.input.build())
             .await
     }
-    /// The exact signed request the first attempt would send, without sending it.
-    pub fn dry_run(
+    /// The exact signed request the first attempt would send, without sending it
+    /// (credentials are resolved as for a call).
+    pub async fn dry_run(
         self,
     ) -> ::std::result::Result<
         crate::runtime::transport::OutgoingRequest,
@@ -345,5 +359,6 @@ impl UploadBlobFluent {
             .prepare::<
                 crate::operation::upload_blob::UploadBlob,
             >(&self.input.build(), &id, 1)
+            .await
     }
 }

@@ -6,18 +6,14 @@ use crate::runtime::client::Config;
 use crate::runtime::error::{ErrorMeta, ProvideErrorMeta, SdkError};
 use crate::runtime::json::{DeserializeError, Value};
 use crate::runtime::transport::OutgoingRequest;
-/// An input member: model name, kind (`string`, `integer`, `float`, `boolean`, `enum`,
-/// `timestamp`, `blob`, `list`, `map`, `structure`, `union`, `document`, `number`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Member {
-    pub name: &'static str,
-    pub kind: &'static str,
-    pub required: bool,
-}
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub use crate::runtime::schema::{check_keys, Member, Shape};
+#[derive(Clone, Copy, Debug)]
 pub struct OperationInfo {
     /// The model name (`DescribeImageGenerationConfiguration`).
     pub name: &'static str,
+    /// The input document's shape: the keys each level may have.
+    pub input: &'static Shape,
+    /// The input's members.
     pub members: &'static [Member],
     /// The output member that is a streaming payload, if any (`Payload`).
     pub streaming_output: ::std::option::Option<&'static str>,
@@ -30,69 +26,101 @@ pub struct CallOutput {
     pub payload: ::std::option::Option<crate::runtime::byte_stream::ByteStream>,
 }
 /// The service's operations, sorted by name.
-pub const OPERATIONS: &[OperationInfo] = &[
+pub static OPERATIONS: &[OperationInfo] = &[
     OperationInfo {
         name: "GetToken",
-        members: &[
-            Member {
-                name: "ClientId",
-                kind: "string",
-                required: true,
-            },
-        ],
+        input: &SHAPE_GET_TOKEN_INPUT,
+        members: &MEMBERS_GET_TOKEN_INPUT,
         streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "ListThings",
-        members: &[],
+        input: &SHAPE_LIST_THINGS_INPUT,
+        members: &MEMBERS_LIST_THINGS_INPUT,
         streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "PutTag",
-        members: &[
-            Member {
-                name: "ResourceId",
-                kind: "string",
-                required: true,
-            },
-            Member {
-                name: "Key",
-                kind: "string",
-                required: true,
-            },
-            Member {
-                name: "Default",
-                kind: "string",
-                required: false,
-            },
-            Member {
-                name: "Build",
-                kind: "integer",
-                required: false,
-            },
-            Member {
-                name: "Ledger",
-                kind: "string",
-                required: false,
-            },
-        ],
+        input: &SHAPE_PUT_TAG_INPUT,
+        members: &MEMBERS_PUT_TAG_INPUT,
         streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
         name: "UploadBlob",
-        members: &[
-            Member {
-                name: "Name",
-                kind: "string",
-                required: true,
-            },
-            Member {
-                name: "Body",
-                kind: "blob",
-                required: false,
-            },
-        ],
+        input: &SHAPE_UPLOAD_BLOB_INPUT,
+        members: &MEMBERS_UPLOAD_BLOB_INPUT,
         streaming_output: ::std::option::Option::None,
+    },
+];
+static SHAPE_GET_TOKEN_INPUT: Shape = Shape::Structure {
+    name: "GetTokenRequest",
+    members: &MEMBERS_GET_TOKEN_INPUT,
+};
+static MEMBERS_GET_TOKEN_INPUT: [Member; 1usize] = [
+    Member {
+        name: "ClientId",
+        kind: "string",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+];
+static SHAPE_LIST_THINGS_INPUT: Shape = Shape::Structure {
+    name: "ListThingsRequest",
+    members: &MEMBERS_LIST_THINGS_INPUT,
+};
+static MEMBERS_LIST_THINGS_INPUT: [Member; 0usize] = [];
+static SHAPE_PUT_TAG_INPUT: Shape = Shape::Structure {
+    name: "PutTagRequest",
+    members: &MEMBERS_PUT_TAG_INPUT,
+};
+static MEMBERS_PUT_TAG_INPUT: [Member; 5usize] = [
+    Member {
+        name: "ResourceId",
+        kind: "string",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Key",
+        kind: "string",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Default",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Build",
+        kind: "integer",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Ledger",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+];
+static SHAPE_UPLOAD_BLOB_INPUT: Shape = Shape::Structure {
+    name: "UploadBlobRequest",
+    members: &MEMBERS_UPLOAD_BLOB_INPUT,
+};
+static MEMBERS_UPLOAD_BLOB_INPUT: [Member; 2usize] = [
+    Member {
+        name: "Name",
+        kind: "string",
+        required: true,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "Body",
+        kind: "blob",
+        required: false,
+        shape: &Shape::Scalar,
     },
 ];
 /// Why a call by name failed.
@@ -137,6 +165,7 @@ pub async fn call(
 ) -> ::std::result::Result<CallOutput, CallError> {
     match name {
         "GetToken" => {
+            check_keys(&SHAPE_GET_TOKEN_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::get_token::input_from_json(input)
                 .map_err(CallError::Input)?;
             #[allow(unused_mut)]
@@ -151,6 +180,7 @@ pub async fn call(
             })
         }
         "ListThings" => {
+            check_keys(&SHAPE_LIST_THINGS_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::list_things::input_from_json(input)
                 .map_err(CallError::Input)?;
             #[allow(unused_mut)]
@@ -165,6 +195,7 @@ pub async fn call(
             })
         }
         "PutTag" => {
+            check_keys(&SHAPE_PUT_TAG_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::put_tag::input_from_json(input)
                 .map_err(CallError::Input)?;
             #[allow(unused_mut)]
@@ -179,6 +210,7 @@ pub async fn call(
             })
         }
         "UploadBlob" => {
+            check_keys(&SHAPE_UPLOAD_BLOB_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::upload_blob::input_from_json(input)
                 .map_err(CallError::Input)?;
             #[allow(unused_mut)]
@@ -197,8 +229,46 @@ pub async fn call(
         }
     }
 }
+/// Reads a whole response of operation `name` (no I/O): the output document on success,
+/// the service's error or why the response could not be read otherwise.
+pub fn parse_response(
+    name: &str,
+    response: &crate::runtime::http::HttpResponse,
+) -> ::std::result::Result<::std::vec::Vec<u8>, CallError> {
+    match name {
+        "GetToken" => {
+            let output = crate::operation::get_token::parse_response(response)
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(
+                crate::operation::get_token::output_to_json(&output),
+            )
+        }
+        "ListThings" => {
+            let output = crate::operation::list_things::parse_response(response)
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(
+                crate::operation::list_things::output_to_json(&output),
+            )
+        }
+        "PutTag" => {
+            let output = crate::operation::put_tag::parse_response(response)
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(crate::operation::put_tag::output_to_json(&output))
+        }
+        "UploadBlob" => {
+            let output = crate::operation::upload_blob::parse_response(response)
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(
+                crate::operation::upload_blob::output_to_json(&output),
+            )
+        }
+        other => {
+            ::std::result::Result::Err(CallError::UnknownOperation(other.to_string()))
+        }
+    }
+}
 /// The signed request the first attempt of a call would send.
-pub fn prepare(
+pub async fn prepare(
     config: &Config,
     name: &str,
     input: &Value,
@@ -206,37 +276,45 @@ pub fn prepare(
 ) -> ::std::result::Result<OutgoingRequest, CallError> {
     match name {
         "GetToken" => {
+            check_keys(&SHAPE_GET_TOKEN_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::get_token::input_from_json(input)
                 .map_err(CallError::Input)?;
             config
                 .prepare::<
                     crate::operation::get_token::GetToken,
                 >(&input, invocation_id, 1)
+                .await
                 .map_err(CallError::from_sdk)
         }
         "ListThings" => {
+            check_keys(&SHAPE_LIST_THINGS_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::list_things::input_from_json(input)
                 .map_err(CallError::Input)?;
             config
                 .prepare::<
                     crate::operation::list_things::ListThings,
                 >(&input, invocation_id, 1)
+                .await
                 .map_err(CallError::from_sdk)
         }
         "PutTag" => {
+            check_keys(&SHAPE_PUT_TAG_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::put_tag::input_from_json(input)
                 .map_err(CallError::Input)?;
             config
                 .prepare::<crate::operation::put_tag::PutTag>(&input, invocation_id, 1)
+                .await
                 .map_err(CallError::from_sdk)
         }
         "UploadBlob" => {
+            check_keys(&SHAPE_UPLOAD_BLOB_INPUT, input).map_err(CallError::Input)?;
             let input = crate::operation::upload_blob::input_from_json(input)
                 .map_err(CallError::Input)?;
             config
                 .prepare::<
                     crate::operation::upload_blob::UploadBlob,
                 >(&input, invocation_id, 1)
+                .await
                 .map_err(CallError::from_sdk)
         }
         other => {

@@ -18,8 +18,8 @@
 pub mod operation;
 #[rustfmt::skip]
 pub mod primitives;
-#[rustfmt::skip]
-pub mod runtime;
+/// The runtime every generated crate shares (`smithy-lite-runtime`).
+pub use ::smithy_lite_runtime as runtime;
 #[rustfmt::skip]
 pub mod types;
 #[rustfmt::skip]

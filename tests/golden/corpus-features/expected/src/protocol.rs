@@ -15,21 +15,33 @@ pub(crate) fn ser_get_token_input(
     }
     w.end_object();
 }
-pub(crate) fn de_get_token_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::get_token::GetTokenInput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::get_token::GetTokenInput::default();
-    out.client_id = crate::runtime::json::member(
-        obj,
-        "ClientId",
-        |v| crate::runtime::json::string(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeGetTokenInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeGetTokenInput {
+    type Value = crate::operation::get_token::GetTokenInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::operation::get_token::GetTokenInput, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::get_token::GetTokenInput::default();
+        const KEYS: &[&str] = &["ClientId"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.client_id = crate::runtime::json_read::member(
+                        &mut map,
+                        "ClientId",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_get_token_output(
@@ -43,32 +55,52 @@ pub(crate) fn ser_get_token_output(
     }
     w.end_object();
 }
-pub(crate) fn de_get_token_output(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::get_token::GetTokenOutput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::get_token::GetTokenOutput::default();
-    out.token = crate::runtime::json::member(
-        obj,
-        "Token",
-        |v| crate::runtime::json::string(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeGetTokenOutput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeGetTokenOutput {
+    type Value = crate::operation::get_token::GetTokenOutput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::operation::get_token::GetTokenOutput, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::get_token::GetTokenOutput::default();
+        const KEYS: &[&str] = &["Token"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.token = crate::runtime::json_read::member(
+                        &mut map,
+                        "Token",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
-pub(crate) fn de_list_things_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::list_things::ListThingsInput,
-    crate::runtime::json::DeserializeError,
-> {
-    crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::list_things::ListThingsInput::default();
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeListThingsInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeListThingsInput {
+    type Value = crate::operation::list_things::ListThingsInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::list_things::ListThingsInput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::list_things::ListThingsInput::default();
+        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
+            crate::runtime::json_read::skip(&mut map)?;
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_list_things_output(
@@ -90,26 +122,43 @@ pub(crate) fn ser_list_things_output(
     }
     w.end_object();
 }
-pub(crate) fn de_list_things_output(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::list_things::ListThingsOutput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::list_things::ListThingsOutput::default();
-    out.things = crate::runtime::json::member(
-        obj,
-        "Things",
-        |v| crate::runtime::json::list(v, |v| crate::runtime::json::string(v)),
-    )?;
-    out.ratio = crate::runtime::json::member(
-        obj,
-        "Ratio",
-        |v| crate::runtime::json::float(v).map(|f| f as f32),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeListThingsOutput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeListThingsOutput {
+    type Value = crate::operation::list_things::ListThingsOutput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::list_things::ListThingsOutput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::list_things::ListThingsOutput::default();
+        const KEYS: &[&str] = &["Things", "Ratio"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.things = crate::runtime::json_read::member(
+                        &mut map,
+                        "Things",
+                        crate::runtime::json_read::List(crate::runtime::json_read::Str),
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.ratio = crate::runtime::json_read::member(
+                        &mut map,
+                        "Ratio",
+                        crate::runtime::json_read::Float,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_put_tag_output(
@@ -119,16 +168,21 @@ pub(crate) fn ser_put_tag_output(
     w.begin_object();
     w.end_object();
 }
-pub(crate) fn de_put_tag_output(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::put_tag::PutTagOutput,
-    crate::runtime::json::DeserializeError,
-> {
-    crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::put_tag::PutTagOutput::default();
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DePutTagOutput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DePutTagOutput {
+    type Value = crate::operation::put_tag::PutTagOutput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::operation::put_tag::PutTagOutput, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::put_tag::PutTagOutput::default();
+        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
+            crate::runtime::json_read::skip(&mut map)?;
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_put_tag_input(
@@ -158,41 +212,61 @@ pub(crate) fn ser_put_tag_input(
     }
     w.end_object();
 }
-pub(crate) fn de_put_tag_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::put_tag::PutTagInput,
-    crate::runtime::json::DeserializeError,
-> {
-    let obj = crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::put_tag::PutTagInput::default();
-    out.resource_id = crate::runtime::json::member(
-        obj,
-        "ResourceId",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.key = crate::runtime::json::member(
-        obj,
-        "Key",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.default_value = crate::runtime::json::member(
-        obj,
-        "Default",
-        |v| crate::runtime::json::string(v),
-    )?;
-    out.build_value = crate::runtime::json::member(
-        obj,
-        "Build",
-        |v| crate::runtime::json::integer::<i32>(v),
-    )?;
-    out.ledger = crate::runtime::json::member(
-        obj,
-        "Ledger",
-        |v| crate::runtime::json::string(v),
-    )?;
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DePutTagInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DePutTagInput {
+    type Value = crate::operation::put_tag::PutTagInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::operation::put_tag::PutTagInput, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::put_tag::PutTagInput::default();
+        const KEYS: &[&str] = &["ResourceId", "Key", "Default", "Build", "Ledger"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.resource_id = crate::runtime::json_read::member(
+                        &mut map,
+                        "ResourceId",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(1usize) => {
+                    out.key = crate::runtime::json_read::member(
+                        &mut map,
+                        "Key",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(2usize) => {
+                    out.default_value = crate::runtime::json_read::member(
+                        &mut map,
+                        "Default",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                ::std::option::Option::Some(3usize) => {
+                    out.build_value = crate::runtime::json_read::member(
+                        &mut map,
+                        "Build",
+                        crate::runtime::json_read::Int::<i32>::new(),
+                    )?;
+                }
+                ::std::option::Option::Some(4usize) => {
+                    out.ledger = crate::runtime::json_read::member(
+                        &mut map,
+                        "Ledger",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_upload_blob_output(
@@ -202,27 +276,71 @@ pub(crate) fn ser_upload_blob_output(
     w.begin_object();
     w.end_object();
 }
-pub(crate) fn de_upload_blob_output(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::upload_blob::UploadBlobOutput,
-    crate::runtime::json::DeserializeError,
-> {
-    crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::upload_blob::UploadBlobOutput::default();
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeUploadBlobOutput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUploadBlobOutput {
+    type Value = crate::operation::upload_blob::UploadBlobOutput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::upload_blob::UploadBlobOutput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::upload_blob::UploadBlobOutput::default();
+        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
+            crate::runtime::json_read::skip(&mut map)?;
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
-pub(crate) fn de_upload_blob_input(
-    v: &crate::runtime::json::Value,
-) -> ::std::result::Result<
-    crate::operation::upload_blob::UploadBlobInput,
-    crate::runtime::json::DeserializeError,
-> {
-    crate::runtime::json::object(v)?;
-    #[allow(unused_mut)]
-    let mut out = crate::operation::upload_blob::UploadBlobInput::default();
-    ::std::result::Result::Ok(out)
+#[derive(Clone, Copy)]
+pub(crate) struct DeUploadBlobInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUploadBlobInput {
+    type Value = crate::operation::upload_blob::UploadBlobInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::upload_blob::UploadBlobInput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::upload_blob::UploadBlobInput::default();
+        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
+            crate::runtime::json_read::skip(&mut map)?;
+        }
+        ::std::result::Result::Ok(out)
+    }
+}
+#[derive(Clone, Copy)]
+pub(crate) struct DeTagProblem;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DeTagProblem {
+    type Value = crate::types::error::TagProblem;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::error::TagProblem, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::error::TagProblem::default();
+        const KEYS: &[&str] = &["message"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.message = crate::runtime::json_read::member(
+                        &mut map,
+                        "message",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
 }
 #[allow(unused_variables)]
 pub(crate) fn de_error_tag_problem(
@@ -234,15 +352,15 @@ pub(crate) fn de_error_tag_problem(
     crate::runtime::json::DeserializeError,
 > {
     #[allow(unused_mut)]
-    let mut out = crate::types::error::TagProblem::default();
-    if let ::std::option::Option::Some(v) = body {
-        let obj = crate::runtime::json::object(v)?;
-        out.message = crate::runtime::json::member(
-            obj,
-            "message",
-            |v| crate::runtime::json::string(v),
-        )?;
-    }
+    let mut out = match body {
+        ::std::option::Option::Some(v) => {
+            crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Object(crate::protocol::DeTagProblem),
+            )?
+        }
+        ::std::option::Option::None => crate::types::error::TagProblem::default(),
+    };
     if out.message.is_none() {
         out.message = meta.message().map(str::to_owned);
     }

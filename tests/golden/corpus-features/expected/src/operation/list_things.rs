@@ -60,8 +60,9 @@ pub fn parse_response(
         crate::runtime::json::DeserializeError,
     > {
         #[allow(unused_mut)]
-        let mut out = crate::protocol::de_list_things_output(
-            &crate::runtime::json::parse_body(&response.body)?,
+        let mut out = crate::runtime::json_read::from_body(
+            &response.body,
+            crate::runtime::json_read::Object(crate::protocol::DeListThingsOutput),
         )?;
         ::std::result::Result::Ok(out)
     };
@@ -96,7 +97,10 @@ pub fn input_from_json(
     crate::operation::list_things::ListThingsInput,
     crate::runtime::json::DeserializeError,
 > {
-    crate::protocol::de_list_things_input(document)
+    crate::runtime::json_read::from_value(
+        document,
+        crate::runtime::json_read::Object(crate::protocol::DeListThingsInput),
+    )
 }
 /// Writes an output as a JSON document keyed by the model's member names, with
 /// timestamps as ISO-8601 strings and blobs as base64.

@@ -75,8 +75,9 @@ pub fn parse_response(
         crate::runtime::json::DeserializeError,
     > {
         #[allow(unused_mut)]
-        let mut out = crate::protocol::de_upload_blob_output(
-            &crate::runtime::json::parse_body(&response.body)?,
+        let mut out = crate::runtime::json_read::from_body(
+            &response.body,
+            crate::runtime::json_read::Object(crate::protocol::DeUploadBlobOutput),
         )?;
         ::std::result::Result::Ok(out)
     };
@@ -111,18 +112,24 @@ pub fn input_from_json(
     crate::operation::upload_blob::UploadBlobInput,
     crate::runtime::json::DeserializeError,
 > {
-    let mut out = crate::protocol::de_upload_blob_input(document)?;
-    let obj = crate::runtime::json::object(document)?;
-    out.name = crate::runtime::json::member(
-        obj,
-        "Name",
-        |v| crate::runtime::json::string(v),
+    let mut out = crate::runtime::json_read::from_value(
+        document,
+        crate::runtime::json_read::Object(crate::protocol::DeUploadBlobInput),
     )?;
-    out.body = crate::runtime::json::member(
-        obj,
-        "Body",
-        |v| crate::runtime::json::blob(v),
-    )?;
+    if let ::std::option::Option::Some(v) = document.get("Name") {
+        out.name = crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Opt(crate::runtime::json_read::Str),
+            )
+            .map_err(|e| e.at("Name"))?;
+    }
+    if let ::std::option::Option::Some(v) = document.get("Body") {
+        out.body = crate::runtime::json_read::from_value(
+                v,
+                crate::runtime::json_read::Opt(crate::runtime::json_read::Blob),
+            )
+            .map_err(|e| e.at("Body"))?;
+    }
     ::std::result::Result::Ok(out)
 }
 /// Writes an output as a JSON document keyed by the model's member names, with
