@@ -310,23 +310,6 @@ fn member_named_like_a_generated_method_is_renamed_not_refused() {
 }
 
 #[test]
-fn event_stream() {
-    assert_refused!(
-        model(|m| {
-            shape(m, "example.bad#GetThingOutput")["members"]["Events"] =
-                json!({ "target": "example.bad#Events", "traits": { "smithy.api#httpPayload": {} } });
-            m["shapes"]["example.bad#Events"] = json!({
-                "type": "union",
-                "members": { "Thing": { "target": "example.bad#Thing" } },
-                "traits": { "smithy.api#streaming": {} }
-            });
-        }),
-        subject: "example.bad#Events",
-        message: "is an event stream (`smithy.api#streaming` on a union)"
-    );
-}
-
-#[test]
 fn auth_scheme_the_generator_cannot_sign_with() {
     assert_refused!(
         model(|m| {

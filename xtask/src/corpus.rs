@@ -235,7 +235,9 @@ fn crate_options(file: &str, partitions_json: &str) -> smithy_lite_codegen::Crat
         partitions_json: partitions_json.to_string(),
         endpoint_test_overrides: Vec::new(),
         data_endpoint: None,
-        runtime_path: "../../runtime".into(),
+        // The scratch crates live under the target folder: the workspace's runtime, by its
+        // absolute path.
+        runtime_path: format!("{}/../runtime", env!("CARGO_MANIFEST_DIR")),
     }
 }
 

@@ -65,7 +65,7 @@ fn write_workspace(root: &Path, scratch: &Path, crates: &[&Service]) -> Result<(
 /// `corpus-driver`: depends on every crate of `services` (crate name → IR).
 fn write_driver(scratch: &Path, services: &[&Service]) -> Result<(), String> {
     let mut manifest = String::from(
-        "# Written by `cargo xtask corpus`.\n[package]\nname = \"corpus-driver\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\nserde_json = \"1\"\nbase64 = \"0.22\"\n",
+        "# Written by `cargo xtask corpus`.\n[package]\nname = \"corpus-driver\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\nserde_json = \"1\"\nbase64 = \"0.22\"\ntokio = { version = \"1\", features = [\"rt\"] }\n",
     );
     for svc in services {
         let _ = writeln!(
@@ -136,7 +136,7 @@ mod m_{lib} {{
         let mut out = json!({{}});
         match config() {{
             Err(e) => out["request_error"] = json!(format!("config: {{e}}")),
-            Ok(config) => match ::{lib}::dispatch::prepare(config, operation, &job["params"], INVOCATION_ID) {{
+            Ok(config) => match block_on(::{lib}::dispatch::prepare(config, operation, &job["params"], INVOCATION_ID)) {{
                 Ok(request) => {{
                     let headers: Vec<Value> = request
                         .headers
@@ -215,6 +215,19 @@ fn response_parts(r: &Value) -> (u16, Vec<(String, String)>, Vec<u8>) {
         _ => Vec::new(),
     };
     (status, headers, body)
+}
+
+/// Runs a future to completion on one runtime for the whole run (a dry run resolves credentials).
+fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    static RUNTIME: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
+    RUNTIME
+        .get_or_init(|| {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("a tokio runtime")
+        })
+        .block_on(f)
 }
 
 fn main() {
