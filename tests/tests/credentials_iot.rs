@@ -15,7 +15,7 @@ use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer, ServerName};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-const ANSWER: &str = r#"{"credentials":{"accessKeyId":"ASIAIOTEXAMPLE","secretAccessKey":"IOT-SECRET-ACCESS-KEY","sessionToken":"IOT-SESSION-TOKEN","expiration":"2026-12-02T03:00:00Z"}}"#;
+const ANSWER: &str = r#"{"credentials":{"accessKeyId":"ASIAIOTEXAMPLE","secretAccessKey":"IOT-SECRET-ACCESS-KEY","sessionToken":"IOT-SESSION-TOKEN","expiration":"2099-01-01T00:00:00Z"}}"#;
 
 struct Pki {
     ca: Certificate,
