@@ -93,6 +93,9 @@ fn cargo(dir: &Path, args: &[&str]) -> (bool, String) {
             "CARGO_TARGET_DIR",
             workspace_root().join("target/vendor-check"),
         )
+        // Only whether it builds matters: no debug info, no incremental cache.
+        .env("CARGO_PROFILE_DEV_DEBUG", "false")
+        .env("CARGO_INCREMENTAL", "0")
         // Nothing of the outer `cargo test` may leak into the vendored build.
         .env_remove("CARGO_MANIFEST_DIR")
         .env_remove("CARGO_MANIFEST_PATH")
