@@ -4,6 +4,7 @@
 //! `ir`, with every Rust name decided by `naming`) → `protocol` + `emit` (tokens with `quote`,
 //! printed by `prettyplease`). The same model always gives the same bytes.
 
+pub mod compliance;
 pub mod diff;
 pub mod emit;
 mod error;

@@ -15,6 +15,70 @@ use crate::{naming, Error};
 
 /// Lowers the service `service_id` (or the model's only service) to the IR.
 pub fn lower(model: &Model, service_id: Option<&str>) -> Result<Service, Error> {
+    let split = {
+        let service = pick_service(model, service_id)?;
+        split_streaming_outputs(model, &model.service_operations(service)?)?
+    };
+    lower_service(split.as_ref().unwrap_or(model), service_id)
+}
+
+/// A structure that is an operation's input and also an output cannot hold a streaming
+/// blob both ways: an input's is bytes to send, an output's a stream to read. Each operation
+/// whose output is such a shape gets a copy of its own, `<Operation>Output` in the
+/// operation's namespace, as if the model had declared it. `None` when no shape is shared so.
+fn split_streaming_outputs(model: &Model, op_ids: &[ShapeId]) -> Result<Option<Model>, Error> {
+    let inputs = io_side(model, op_ids, true);
+    let streams = |id: &ShapeId| {
+        model.shapes.get(id).is_some_and(|s| {
+            s.members().iter().any(|m| {
+                model
+                    .shapes
+                    .get(&m.target)
+                    .is_some_and(|t| t.traits.streaming())
+            })
+        })
+    };
+    let mut out: Option<Model> = None;
+    for op_id in op_ids {
+        let Some(Shape {
+            kind: ShapeKind::Operation(op),
+            ..
+        }) = model.shapes.get(op_id)
+        else {
+            continue;
+        };
+        let Some(output) = op.output.as_ref().filter(|o| inputs.contains(*o) && streams(o)) else {
+            continue;
+        };
+        let copy_id = ShapeId::new(format!(
+            "{}#{}Output",
+            op_id.namespace(),
+            op_id.name()
+        ));
+        if model.shapes.contains_key(&copy_id) {
+            return Err(Error::model(
+                output,
+                format!(
+                    "is the input and the output of `{op_id}` and has a `smithy.api#streaming` member; its own output copy would be `{copy_id}`, which the model already has"
+                ),
+            ));
+        }
+        let m = out.get_or_insert_with(|| model.clone());
+        let mut copy = model.shapes[output].clone();
+        copy.id = copy_id.clone();
+        m.shapes.insert(copy_id.clone(), copy);
+        if let Some(Shape {
+            kind: ShapeKind::Operation(op),
+            ..
+        }) = m.shapes.get_mut(op_id)
+        {
+            op.output = Some(copy_id);
+        }
+    }
+    Ok(out)
+}
+
+fn lower_service(model: &Model, service_id: Option<&str>) -> Result<Service, Error> {
     let service = pick_service(model, service_id)?;
     let ShapeKind::Service(svc) = &service.kind else {
         unreachable!("pick_service returns services")

@@ -45,7 +45,22 @@ impl Config {
         if let Some(url) = &inner.endpoint_url {
             params = params.set("Endpoint", ParamValue::String(url.clone()));
         }
-        let endpoint = inner.rules.resolve(&params, &inner.partitions)?;
+        let Some((rules, partitions)) = &inner.rules else {
+            // No rule set in the model: the endpoint URL is the endpoint.
+            return match &inner.endpoint_url {
+                Some(url) => Ok(ResolvedEndpoint {
+                    url: url.clone(),
+                    signing_region: shared.region().to_string(),
+                    signing_name: inner.service.signing_name.to_string(),
+                }),
+                None => Err(format!(
+                    "{} has no endpoint rules in its model: set an endpoint URL",
+                    inner.service.sdk_id
+                )
+                .into()),
+            };
+        };
+        let endpoint = rules.resolve(&params, partitions)?;
         // `authSchemes` may name another signing region or name (sigv4 only here).
         let scheme = endpoint
             .properties

@@ -408,8 +408,9 @@ pub(crate) struct ConfigInner {
     pub(crate) shared: SharedConfig,
     pub(crate) service: &'static ServiceMeta,
     pub(crate) endpoint_url: Option<String>,
-    pub(crate) rules: RuleSet,
-    pub(crate) partitions: Partitions,
+    /// The endpoint rules and partitions; `None` for a service whose model has no rule set
+    /// (then every request goes to the endpoint URL, which must be set).
+    pub(crate) rules: Option<(RuleSet, Partitions)>,
     pub(crate) quota: RetryQuota,
     /// The endpoint, resolved by the rules at the first call and then reused: its inputs
     /// (region, FIPS, dual-stack, endpoint URL) do not change within a configuration.
@@ -436,21 +437,25 @@ impl Config {
         shared: &SharedConfig,
         service: &'static ServiceMeta,
     ) -> Result<Config, ConfigError> {
-        let rules = RuleSet::from_json(service.rule_set).map_err(|e| {
-            ConfigError::new(format!(
-                "the endpoint rule set of {} is invalid: {e}",
-                service.sdk_id
-            ))
-        })?;
-        let partitions = Partitions::from_json(service.partitions)
-            .map_err(|e| ConfigError::new(format!("the partitions table is invalid: {e}")))?;
+        let rules = if service.rule_set.is_empty() {
+            None
+        } else {
+            let rules = RuleSet::from_json(service.rule_set).map_err(|e| {
+                ConfigError::new(format!(
+                    "the endpoint rule set of {} is invalid: {e}",
+                    service.sdk_id
+                ))
+            })?;
+            let partitions = Partitions::from_json(service.partitions)
+                .map_err(|e| ConfigError::new(format!("the partitions table is invalid: {e}")))?;
+            Some((rules, partitions))
+        };
         Ok(Config {
             inner: Arc::new(ConfigInner {
                 shared: shared.clone(),
                 service,
                 endpoint_url: shared.endpoint_url_for(service),
                 rules,
-                partitions,
                 quota: RetryQuota::default(),
                 endpoint: std::sync::OnceLock::new(),
             }),
@@ -483,7 +488,6 @@ impl Config {
                 service: inner.service,
                 endpoint_url: Some(url.into()),
                 rules: inner.rules.clone(),
-                partitions: inner.partitions.clone(),
                 quota: RetryQuota::default(),
                 endpoint: std::sync::OnceLock::new(),
             }),

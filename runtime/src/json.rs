@@ -30,8 +30,8 @@ impl JsonWriter {
         }
     }
 
-    /// A writer for documents shown to people (`output_to_json`): timestamps as ISO-8601
-    /// strings, the rest as on the wire.
+    /// A writer for documents shown to people (`output_to_json`): keyed by member names,
+    /// timestamps as ISO-8601 strings, the rest as on the wire.
     pub fn for_document() -> Self {
         JsonWriter {
             timestamps_as: Some(Format::DateTime),
@@ -76,6 +76,16 @@ impl JsonWriter {
     }
 
     /// An object key; the value written next belongs to it.
+    /// The key of a member with a wire name of its own (`@jsonName`): `wire`, or `member` in
+    /// a document (`for_document`).
+    pub fn member_key(&mut self, wire: &str, member: &str) {
+        if self.timestamps_as.is_some() {
+            self.key(member)
+        } else {
+            self.key(wire)
+        }
+    }
+
     pub fn key(&mut self, key: &str) {
         self.before_value();
         self.write_escaped(key);

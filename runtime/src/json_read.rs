@@ -13,7 +13,7 @@
 //! `Deserializer` will do.
 
 use std::borrow::Cow;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::marker::PhantomData;
@@ -34,6 +34,15 @@ thread_local! {
 pub fn at<E>(e: E, segment: impl Into<String>) -> E {
     ERROR_PATH.with(|p| p.borrow_mut().push(segment.into()));
     e
+}
+
+thread_local! {
+    /// Set while a document keyed by member names is read (`from_document`).
+    static DOCUMENT: Cell<bool> = const { Cell::new(false) };
+}
+
+fn in_document() -> bool {
+    DOCUMENT.with(Cell::get)
 }
 
 fn take_path() -> Vec<String> {
@@ -65,6 +74,23 @@ pub fn from_value<'de, S: DeserializeSeed<'de>>(
 ) -> Result<S::Value, DeserializeError> {
     take_path();
     seed.deserialize(value).map_err(to_error)
+}
+
+/// Reads a document written by people or for them (`--cli-input-json`): keyed by the model's
+/// member names, so a member with a wire name of its own (`@jsonName`) is read by its member
+/// name, and a timestamp may be epoch seconds or an ISO-8601 string whatever its wire format.
+pub fn from_document<'de, S: DeserializeSeed<'de>>(
+    value: &'de Value,
+    seed: S,
+) -> Result<S::Value, DeserializeError> {
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            DOCUMENT.with(|d| d.set(self.0));
+        }
+    }
+    let _restore = Restore(DOCUMENT.with(|d| d.replace(true)));
+    from_value(value, seed)
 }
 
 fn to_error(e: serde_json::Error) -> DeserializeError {
@@ -315,7 +341,19 @@ impl<'de> DeserializeSeed<'de> for Timestamp {
             (Format::EpochSeconds, other) => {
                 Err(wrong_type("epoch seconds (a number)", other.kind()))
             }
-            (format, Scalar::Str(v)) => DateTime::parse(&v, format).map_err(de::Error::custom),
+            // A document may spell any timestamp as epoch seconds or ISO-8601.
+            (_, Scalar::I64(n)) if in_document() => Ok(DateTime::from_secs_f64(n as f64)),
+            (_, Scalar::U64(n)) if in_document() => Ok(DateTime::from_secs_f64(n as f64)),
+            (_, Scalar::F64(f)) if in_document() => Ok(DateTime::from_secs_f64(f)),
+            (format, Scalar::Str(v)) => DateTime::parse(&v, format)
+                .or_else(|e| {
+                    if in_document() {
+                        DateTime::parse(&v, Format::DateTime).map_err(|_| e)
+                    } else {
+                        Err(e)
+                    }
+                })
+                .map_err(de::Error::custom),
             (_, other) => Err(wrong_type("a timestamp string", other.kind())),
         }
     }
@@ -511,6 +549,38 @@ impl<'de> Visitor<'de> for Key {
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Option<usize>, E> {
         Ok(self.0.iter().position(|name| *name == v))
     }
+}
+
+/// An object key of a structure whose members have wire names of their own (`@jsonName`): its
+/// index in `wire` (the names on the wire), or in `members` (the member names) while a
+/// document is read (`from_document`).
+#[derive(Clone, Copy, Debug)]
+pub struct NamedKey {
+    pub wire: &'static [&'static str],
+    pub members: &'static [&'static str],
+}
+
+impl<'de> DeserializeSeed<'de> for NamedKey {
+    type Value = Option<usize>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<usize>, D::Error> {
+        let names = if in_document() {
+            self.members
+        } else {
+            self.wire
+        };
+        d.deserialize_str(Key(names))
+    }
+}
+
+/// A union's key as on the wire: while a document is read (`from_document`), a member name
+/// in `renamed` (`(member name, wire name)`) becomes its wire name.
+pub fn wire_key<'k>(key: &'k str, renamed: &[(&str, &'static str)]) -> &'k str {
+    if in_document() {
+        if let Some((_, wire)) = renamed.iter().find(|(member, _)| *member == key) {
+            return wire;
+        }
+    }
+    key
 }
 
 /// Reads the next entry's value as the member `name` (null: `None`), naming it on failure.

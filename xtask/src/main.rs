@@ -122,7 +122,7 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        "codegen" => codegen(&root, &manifest, &source, opts.check),
+        "codegen" => codegen(&root, &manifest, &source, opts.mirror.as_deref(), opts.check),
         other => Err(format!("unknown task {other:?}\n\n{USAGE}")),
     }
 }
@@ -131,6 +131,7 @@ fn codegen(
     root: &Path,
     manifest: &Manifest,
     source: &ModelSource,
+    mirror: Option<&Path>,
     check: bool,
 ) -> Result<ExitCode, String> {
     let started = Instant::now();
@@ -192,6 +193,42 @@ fn codegen(
             files.len()
         );
     }
+    match smithy_dir(root, mirror) {
+        Some(smithy) => {
+            for spec in smithy_lite_codegen::compliance::SUITES {
+                let suite = smithy_lite_codegen::compliance::load(&smithy, *spec)?;
+                let options = smithy_lite_codegen::compliance::crate_options(spec);
+                let (service, files) = smithy_lite_codegen::generate(
+                    &suite.generated_model,
+                    Some(spec.service),
+                    &options,
+                )
+                .map_err(|e| format!("the {} compliance suite: {e}", spec.folder))?;
+                let dir = root.join("tests/compliance").join(spec.name);
+                let changes = sync_dir(&dir, &files, check)?;
+                if !check {
+                    written += changes.len();
+                }
+                stale.extend(changes);
+                println!(
+                    "compliance {}: {} operations ({} refused), {} files -> tests/compliance/{}",
+                    spec.folder,
+                    service.operations.len(),
+                    suite.refused.len(),
+                    files.len(),
+                    spec.name
+                );
+            }
+        }
+        None if std::env::var_os("CI").is_some() => {
+            return Err(
+                "the compliance suites need Smithy's folder (../shared/smithy beside the \
+                 workspace, or beside the model mirror); CI is set, so this is an error"
+                    .into(),
+            );
+        }
+        None => println!("compliance suites: skipped, no Smithy folder beside the workspace"),
+    }
     let elapsed = started.elapsed();
     if check {
         if stale.is_empty() {
@@ -208,6 +245,17 @@ fn codegen(
         println!("{written} files changed in {:.2?}", elapsed);
         Ok(ExitCode::SUCCESS)
     }
+}
+
+/// Smithy's folder (trait definitions and the protocol tests): beside the model mirror, or at
+/// `../shared/smithy`.
+fn smithy_dir(root: &Path, mirror: Option<&Path>) -> Option<PathBuf> {
+    mirror
+        .and_then(Path::parent)
+        .map(|p| p.join("smithy"))
+        .into_iter()
+        .chain(std::iter::once(root.join("../shared/smithy")))
+        .find(|p| p.join("protocol-tests").is_dir())
 }
 
 /// `(name, model.json)` of every golden model `tests/golden/<name>/model.json`, sorted.

@@ -496,7 +496,7 @@ pub fn update(root: &Path, args: &[String]) -> Result<ExitCode, String> {
 
     // Regenerate.
     let manifest = pins::load(&manifest_path)?;
-    crate::codegen(root, &manifest, &source, false)?;
+    crate::codegen(root, &manifest, &source, args.mirror.as_deref(), false)?;
 
     // The snapshot tests.
     let tests_ok = if args.test {

@@ -151,19 +151,19 @@ fn input_from_json_body(svc: &Service, op: &Operation) -> TokenStream {
     let reader = ident(&naming::de_reader(svc.codec_stem(&op.input)));
     let input = svc.structure(&op.input);
     let read_body = quote! {
-        crate::runtime::json_read::from_value(document, crate::runtime::json_read::Object(crate::protocol::#reader))
+        crate::runtime::json_read::from_document(document, crate::runtime::json_read::Object(crate::protocol::#reader))
     };
     if http_bound(input).next().is_none() {
         return read_body;
     }
     let reads = http_bound(input).map(|m| {
         let f = ident(&m.field_name);
-        let key = &m.json_name;
+        let key = &m.name;
         let seed = read_seed(svc, &m.target);
         let boxed = m.boxed.then(|| quote!(.map(::std::boxed::Box::new)));
         quote! {
             if let ::std::option::Option::Some(v) = document.get(#key) {
-                out.#f = crate::runtime::json_read::from_value(v, crate::runtime::json_read::Opt(#seed)).map_err(|e| e.at(#key))? #boxed;
+                out.#f = crate::runtime::json_read::from_document(v, crate::runtime::json_read::Opt(#seed)).map_err(|e| e.at(#key))? #boxed;
             }
         }
     });
@@ -194,7 +194,7 @@ fn output_to_json_body(svc: &Service, op: &Operation) -> TokenStream {
         .filter(|m| !matches!(m.target.ty, Type::EventStream { .. }))
         .map(|m| {
             let f = ident(&m.field_name);
-            let key = &m.json_name;
+            let key = &m.name;
             if streaming == Some(m) {
                 // A payload still on the wire is left out: the caller reads it from the stream.
                 return quote! {

@@ -153,11 +153,11 @@ pub fn write_members<'a>(
 ) -> TokenStream {
     let writes = members.filter(|m| m.binding == Binding::Body).map(|m| {
         let f = ident(&m.field_name);
-        let key = &m.json_name;
+        let key = member_key(m);
         let write = write_value(svc, &m.target, quote!(value));
         quote! {
             if let ::std::option::Option::Some(value) = &#owner.#f {
-                w.key(#key);
+                #key
                 #write
             }
         }
@@ -166,6 +166,18 @@ pub fn write_members<'a>(
         w.begin_object();
         #(#writes)*
         w.end_object();
+    }
+}
+
+/// Writes the key of member `m`: its wire name, or its member name in a document when the two
+/// differ (`@jsonName`).
+fn member_key(m: &Member) -> TokenStream {
+    let wire = &m.json_name;
+    if m.json_name == m.name {
+        quote!(w.key(#wire);)
+    } else {
+        let member = &m.name;
+        quote!(w.member_key(#wire, #member);)
     }
 }
 
@@ -197,9 +209,19 @@ pub fn structure_reader<'a>(
             }
         }
     } else {
+        let (seed, members_const) = if body.iter().any(|m| m.json_name != m.name) {
+            let names = body.iter().map(|m| &m.name);
+            (
+                quote!(crate::runtime::json_read::NamedKey { wire: KEYS, members: MEMBERS }),
+                quote!(const MEMBERS: &[&str] = &[#(#names),*];),
+            )
+        } else {
+            (quote!(crate::runtime::json_read::Key(KEYS)), quote!())
+        };
         quote! {
             const KEYS: &[&str] = &[#(#keys),*];
-            while let ::std::option::Option::Some(key) = map.next_key_seed(crate::runtime::json_read::Key(KEYS))? {
+            #members_const
+            while let ::std::option::Option::Some(key) = map.next_key_seed(#seed)? {
                 match key {
                     #(#arms)*
                     _ => crate::runtime::json_read::skip(&mut map)?,
@@ -253,12 +275,12 @@ pub fn codec_fns(svc: &Service, t: &NamedType, ser: bool, de: bool) -> TokenStre
             if ser {
                 let arms = u.variants.iter().map(|var| {
                     let v = ident(&var.variant_name);
-                    let key = &var.member.json_name;
+                    let key = member_key(&var.member);
                     if var.member.target.ty == Type::Unit {
-                        quote! { #path::#v => { w.key(#key); w.begin_object(); w.end_object(); } }
+                        quote! { #path::#v => { #key w.begin_object(); w.end_object(); } }
                     } else {
                         let write = write_value(svc, &var.member.target, quote!(inner));
-                        quote! { #path::#v(inner) => { w.key(#key); #write } }
+                        quote! { #path::#v(inner) => { #key #write } }
                     }
                 });
                 out.extend(quote! {
@@ -304,6 +326,20 @@ pub fn codec_fns(svc: &Service, t: &NamedType, ser: bool, de: bool) -> TokenStre
                         }
                     }
                 });
+                let renamed: Vec<TokenStream> = u
+                    .variants
+                    .iter()
+                    .filter(|var| var.member.json_name != var.member.name)
+                    .map(|var| {
+                        let (member, wire) = (&var.member.name, &var.member.json_name);
+                        quote!((#member, #wire))
+                    })
+                    .collect();
+                let wire_key = if renamed.is_empty() {
+                    quote!(key.as_str())
+                } else {
+                    quote!(crate::runtime::json_read::wire_key(key.as_str(), &[#(#renamed),*]))
+                };
                 out.extend(quote! {
                     #[derive(Clone, Copy)]
                     pub(crate) struct #reader;
@@ -315,7 +351,7 @@ pub fn codec_fns(svc: &Service, t: &NamedType, ser: bool, de: bool) -> TokenStre
                             let mut set = 0usize;
                             let mut value = ::std::option::Option::None;
                             while let ::std::option::Option::Some(key) = map.next_key::<::std::string::String>()? {
-                                match key.as_str() {
+                                match #wire_key {
                                     #(#arms)*
                                     _ => {
                                         if map.next_value::<::std::option::Option<crate::runtime::json_read::IgnoredAny>>()?.is_some() {

@@ -273,7 +273,7 @@ pub fn input_from_json(
     crate::operation::get_dash_streaming_session_url::GetDashStreamingSessionUrlInput,
     crate::runtime::json::DeserializeError,
 > {
-    crate::runtime::json_read::from_value(
+    crate::runtime::json_read::from_document(
         document,
         crate::runtime::json_read::Object(
             crate::protocol::DeGetDashStreamingSessionUrlInput,

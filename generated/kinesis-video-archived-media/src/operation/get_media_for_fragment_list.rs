@@ -213,7 +213,7 @@ pub fn input_from_json(
     crate::operation::get_media_for_fragment_list::GetMediaForFragmentListInput,
     crate::runtime::json::DeserializeError,
 > {
-    crate::runtime::json_read::from_value(
+    crate::runtime::json_read::from_document(
         document,
         crate::runtime::json_read::Object(
             crate::protocol::DeGetMediaForFragmentListInput,

@@ -160,7 +160,7 @@ pub fn input_from_json(
     crate::operation::send_alexa_offer_to_master::SendAlexaOfferToMasterInput,
     crate::runtime::json::DeserializeError,
 > {
-    crate::runtime::json_read::from_value(
+    crate::runtime::json_read::from_document(
         document,
         crate::runtime::json_read::Object(crate::protocol::DeSendAlexaOfferToMasterInput),
     )

@@ -191,7 +191,7 @@ pub fn input_from_json(
     crate::operation::join_storage_session::JoinStorageSessionInput,
     crate::runtime::json::DeserializeError,
 > {
-    crate::runtime::json_read::from_value(
+    crate::runtime::json_read::from_document(
         document,
         crate::runtime::json_read::Object(crate::protocol::DeJoinStorageSessionInput),
     )

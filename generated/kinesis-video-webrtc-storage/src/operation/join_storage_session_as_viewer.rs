@@ -163,7 +163,7 @@ pub fn input_from_json(
     crate::operation::join_storage_session_as_viewer::JoinStorageSessionAsViewerInput,
     crate::runtime::json::DeserializeError,
 > {
-    crate::runtime::json_read::from_value(
+    crate::runtime::json_read::from_document(
         document,
         crate::runtime::json_read::Object(
             crate::protocol::DeJoinStorageSessionAsViewerInput,

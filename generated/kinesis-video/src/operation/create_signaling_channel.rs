@@ -191,7 +191,7 @@ pub fn input_from_json(
     crate::operation::create_signaling_channel::CreateSignalingChannelInput,
     crate::runtime::json::DeserializeError,
 > {
-    crate::runtime::json_read::from_value(
+    crate::runtime::json_read::from_document(
         document,
         crate::runtime::json_read::Object(crate::protocol::DeCreateSignalingChannelInput),
     )

@@ -178,7 +178,7 @@ pub fn input_from_json(
     crate::operation::delete_edge_configuration::DeleteEdgeConfigurationInput,
     crate::runtime::json::DeserializeError,
 > {
-    crate::runtime::json_read::from_value(
+    crate::runtime::json_read::from_document(
         document,
         crate::runtime::json_read::Object(
             crate::protocol::DeDeleteEdgeConfigurationInput,

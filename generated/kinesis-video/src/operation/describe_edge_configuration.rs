@@ -176,7 +176,7 @@ pub fn input_from_json(
     crate::operation::describe_edge_configuration::DescribeEdgeConfigurationInput,
     crate::runtime::json::DeserializeError,
 > {
-    crate::runtime::json_read::from_value(
+    crate::runtime::json_read::from_document(
         document,
         crate::runtime::json_read::Object(
             crate::protocol::DeDescribeEdgeConfigurationInput,

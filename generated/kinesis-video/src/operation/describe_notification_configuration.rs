@@ -159,7 +159,7 @@ pub fn input_from_json(
     crate::operation::describe_notification_configuration::DescribeNotificationConfigurationInput,
     crate::runtime::json::DeserializeError,
 > {
-    crate::runtime::json_read::from_value(
+    crate::runtime::json_read::from_document(
         document,
         crate::runtime::json_read::Object(
             crate::protocol::DeDescribeNotificationConfigurationInput,

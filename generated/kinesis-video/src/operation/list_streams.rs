@@ -127,7 +127,7 @@ pub fn input_from_json(
     crate::operation::list_streams::ListStreamsInput,
     crate::runtime::json::DeserializeError,
 > {
-    crate::runtime::json_read::from_value(
+    crate::runtime::json_read::from_document(
         document,
         crate::runtime::json_read::Object(crate::protocol::DeListStreamsInput),
     )

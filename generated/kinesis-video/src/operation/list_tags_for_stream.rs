@@ -174,7 +174,7 @@ pub fn input_from_json(
     crate::operation::list_tags_for_stream::ListTagsForStreamInput,
     crate::runtime::json::DeserializeError,
 > {
-    crate::runtime::json_read::from_value(
+    crate::runtime::json_read::from_document(
         document,
         crate::runtime::json_read::Object(crate::protocol::DeListTagsForStreamInput),
     )

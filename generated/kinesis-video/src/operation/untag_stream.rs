@@ -174,7 +174,7 @@ pub fn input_from_json(
     crate::operation::untag_stream::UntagStreamInput,
     crate::runtime::json::DeserializeError,
 > {
-    crate::runtime::json_read::from_value(
+    crate::runtime::json_read::from_document(
         document,
         crate::runtime::json_read::Object(crate::protocol::DeUntagStreamInput),
     )

@@ -197,7 +197,7 @@ pub fn input_from_json(
     crate::operation::update_data_retention::UpdateDataRetentionInput,
     crate::runtime::json::DeserializeError,
 > {
-    crate::runtime::json_read::from_value(
+    crate::runtime::json_read::from_document(
         document,
         crate::runtime::json_read::Object(crate::protocol::DeUpdateDataRetentionInput),
     )

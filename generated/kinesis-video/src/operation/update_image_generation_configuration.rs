@@ -189,7 +189,7 @@ pub fn input_from_json(
     crate::operation::update_image_generation_configuration::UpdateImageGenerationConfigurationInput,
     crate::runtime::json::DeserializeError,
 > {
-    crate::runtime::json_read::from_value(
+    crate::runtime::json_read::from_document(
         document,
         crate::runtime::json_read::Object(
             crate::protocol::DeUpdateImageGenerationConfigurationInput,

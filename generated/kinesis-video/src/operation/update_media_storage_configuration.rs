@@ -195,7 +195,7 @@ pub fn input_from_json(
     crate::operation::update_media_storage_configuration::UpdateMediaStorageConfigurationInput,
     crate::runtime::json::DeserializeError,
 > {
-    crate::runtime::json_read::from_value(
+    crate::runtime::json_read::from_document(
         document,
         crate::runtime::json_read::Object(
             crate::protocol::DeUpdateMediaStorageConfigurationInput,

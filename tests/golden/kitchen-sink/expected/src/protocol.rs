@@ -200,7 +200,7 @@ pub(crate) fn ser_all_types(
         w.string(value);
     }
     if let ::std::option::Option::Some(value) = &value.renamed_field {
-        w.key("renamed_field");
+        w.member_key("renamed_field", "renamedField");
         w.string(value);
     }
     if let ::std::option::Option::Some(value) = &value.password {
@@ -354,8 +354,64 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeAllTypes {
             "NamesByName",
             "ShortColor",
         ];
+        const MEMBERS: &[&str] = &[
+            "Blob",
+            "Flag",
+            "Text",
+            "Tiny",
+            "Small",
+            "Count",
+            "Big",
+            "Ratio",
+            "Precise",
+            "Huge",
+            "Exact",
+            "When",
+            "WhenIso",
+            "WhenHttp",
+            "WhenEpoch",
+            "Doc",
+            "Color",
+            "Level",
+            "Strings",
+            "SparseStrings",
+            "Nested",
+            "Items",
+            "Times",
+            "Labels",
+            "SparseLabels",
+            "ByColor",
+            "LevelsByName",
+            "type",
+            "match",
+            "Self",
+            "KMSKeyId",
+            "StreamARN",
+            "HTTPSEndpoint",
+            "renamedField",
+            "Password",
+            "Secret",
+            "Required",
+            "RequiredWithDefault",
+            "Defaulted",
+            "ClientOptional",
+            "Name",
+            "Percent",
+            "Score",
+            "BigScore",
+            "FewStrings",
+            "SmallBlob",
+            "FewLabels",
+            "Code",
+            "Names",
+            "NamesByName",
+            "ShortColor",
+        ];
         while let ::std::option::Option::Some(key) = map
-            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+            .next_key_seed(crate::runtime::json_read::NamedKey {
+                wire: KEYS,
+                members: MEMBERS,
+            })?
         {
             match key {
                 ::std::option::Option::Some(0usize) => {
@@ -818,7 +874,7 @@ pub(crate) fn ser_choice(
             w.string(inner);
         }
         crate::types::Choice::JsonNamed(inner) => {
-            w.key("json_named");
+            w.member_key("json_named", "jsonNamed");
             w.string(inner);
         }
         crate::types::Choice::Unknown(_) => {}
@@ -839,7 +895,10 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeChoice {
         while let ::std::option::Option::Some(key) = map
             .next_key::<::std::string::String>()?
         {
-            match key.as_str() {
+            match crate::runtime::json_read::wire_key(
+                key.as_str(),
+                &[("jsonNamed", "json_named")],
+            ) {
                 "Nothing" => {
                     if map
                         .next_value::<

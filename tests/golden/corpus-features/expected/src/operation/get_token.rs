@@ -100,7 +100,7 @@ pub fn input_from_json(
     crate::operation::get_token::GetTokenInput,
     crate::runtime::json::DeserializeError,
 > {
-    crate::runtime::json_read::from_value(
+    crate::runtime::json_read::from_document(
         document,
         crate::runtime::json_read::Object(crate::protocol::DeGetTokenInput),
     )

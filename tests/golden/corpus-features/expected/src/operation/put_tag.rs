@@ -110,7 +110,7 @@ pub fn input_from_json(
     crate::operation::put_tag::PutTagInput,
     crate::runtime::json::DeserializeError,
 > {
-    crate::runtime::json_read::from_value(
+    crate::runtime::json_read::from_document(
         document,
         crate::runtime::json_read::Object(crate::protocol::DePutTagInput),
     )

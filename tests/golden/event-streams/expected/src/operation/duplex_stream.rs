@@ -182,12 +182,12 @@ pub fn input_from_json(
     crate::operation::duplex_stream::DuplexStreamInput,
     crate::runtime::json::DeserializeError,
 > {
-    let mut out = crate::runtime::json_read::from_value(
+    let mut out = crate::runtime::json_read::from_document(
         document,
         crate::runtime::json_read::Object(crate::protocol::DeDuplexStreamInput),
     )?;
     if let ::std::option::Option::Some(v) = document.get("initialRequestMember") {
-        out.initial_request_member = crate::runtime::json_read::from_value(
+        out.initial_request_member = crate::runtime::json_read::from_document(
                 v,
                 crate::runtime::json_read::Opt(crate::runtime::json_read::Str),
             )

@@ -149,7 +149,7 @@ pub fn input_from_json(
     crate::operation::duplex_stream_with_distinct_streams::DuplexStreamWithDistinctStreamsInput,
     crate::runtime::json::DeserializeError,
 > {
-    crate::runtime::json_read::from_value(
+    crate::runtime::json_read::from_document(
         document,
         crate::runtime::json_read::Object(
             crate::protocol::DeDuplexStreamWithDistinctStreamsInput,

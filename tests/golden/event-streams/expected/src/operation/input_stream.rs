@@ -116,12 +116,12 @@ pub fn input_from_json(
     crate::operation::input_stream::InputStreamInput,
     crate::runtime::json::DeserializeError,
 > {
-    let mut out = crate::runtime::json_read::from_value(
+    let mut out = crate::runtime::json_read::from_document(
         document,
         crate::runtime::json_read::Object(crate::protocol::DeInputStreamInput),
     )?;
     if let ::std::option::Option::Some(v) = document.get("session") {
-        out.session = crate::runtime::json_read::from_value(
+        out.session = crate::runtime::json_read::from_document(
                 v,
                 crate::runtime::json_read::Opt(crate::runtime::json_read::Str),
             )

@@ -166,12 +166,12 @@ pub fn input_from_json(
     crate::operation::output_stream::OutputStreamInput,
     crate::runtime::json::DeserializeError,
 > {
-    let mut out = crate::runtime::json_read::from_value(
+    let mut out = crate::runtime::json_read::from_document(
         document,
         crate::runtime::json_read::Object(crate::protocol::DeOutputStreamInput),
     )?;
     if let ::std::option::Option::Some(v) = document.get("topic") {
-        out.topic = crate::runtime::json_read::from_value(
+        out.topic = crate::runtime::json_read::from_document(
                 v,
                 crate::runtime::json_read::Opt(crate::runtime::json_read::Str),
             )

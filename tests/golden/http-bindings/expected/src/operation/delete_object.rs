@@ -144,26 +144,26 @@ pub fn input_from_json(
     crate::operation::delete_object::DeleteObjectInput,
     crate::runtime::json::DeserializeError,
 > {
-    let mut out = crate::runtime::json_read::from_value(
+    let mut out = crate::runtime::json_read::from_document(
         document,
         crate::runtime::json_read::Object(crate::protocol::DeDeleteObjectInput),
     )?;
     if let ::std::option::Option::Some(v) = document.get("BucketName") {
-        out.bucket_name = crate::runtime::json_read::from_value(
+        out.bucket_name = crate::runtime::json_read::from_document(
                 v,
                 crate::runtime::json_read::Opt(crate::runtime::json_read::Str),
             )
             .map_err(|e| e.at("BucketName"))?;
     }
     if let ::std::option::Option::Some(v) = document.get("Key") {
-        out.key = crate::runtime::json_read::from_value(
+        out.key = crate::runtime::json_read::from_document(
                 v,
                 crate::runtime::json_read::Opt(crate::runtime::json_read::Str),
             )
             .map_err(|e| e.at("Key"))?;
     }
     if let ::std::option::Option::Some(v) = document.get("ClientToken") {
-        out.client_token = crate::runtime::json_read::from_value(
+        out.client_token = crate::runtime::json_read::from_document(
                 v,
                 crate::runtime::json_read::Opt(crate::runtime::json_read::Str),
             )

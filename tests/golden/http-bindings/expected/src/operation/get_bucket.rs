@@ -133,12 +133,12 @@ pub fn input_from_json(
     crate::operation::get_bucket::GetBucketInput,
     crate::runtime::json::DeserializeError,
 > {
-    let mut out = crate::runtime::json_read::from_value(
+    let mut out = crate::runtime::json_read::from_document(
         document,
         crate::runtime::json_read::Object(crate::protocol::DeGetBucketInput),
     )?;
     if let ::std::option::Option::Some(v) = document.get("BucketName") {
-        out.bucket_name = crate::runtime::json_read::from_value(
+        out.bucket_name = crate::runtime::json_read::from_document(
                 v,
                 crate::runtime::json_read::Opt(crate::runtime::json_read::Str),
             )

@@ -409,33 +409,33 @@ pub fn input_from_json(
     crate::operation::get_object::GetObjectInput,
     crate::runtime::json::DeserializeError,
 > {
-    let mut out = crate::runtime::json_read::from_value(
+    let mut out = crate::runtime::json_read::from_document(
         document,
         crate::runtime::json_read::Object(crate::protocol::DeGetObjectInput),
     )?;
     if let ::std::option::Option::Some(v) = document.get("BucketName") {
-        out.bucket_name = crate::runtime::json_read::from_value(
+        out.bucket_name = crate::runtime::json_read::from_document(
                 v,
                 crate::runtime::json_read::Opt(crate::runtime::json_read::Str),
             )
             .map_err(|e| e.at("BucketName"))?;
     }
     if let ::std::option::Option::Some(v) = document.get("Key") {
-        out.key = crate::runtime::json_read::from_value(
+        out.key = crate::runtime::json_read::from_document(
                 v,
                 crate::runtime::json_read::Opt(crate::runtime::json_read::Str),
             )
             .map_err(|e| e.at("Key"))?;
     }
     if let ::std::option::Option::Some(v) = document.get("VersionId") {
-        out.version_id = crate::runtime::json_read::from_value(
+        out.version_id = crate::runtime::json_read::from_document(
                 v,
                 crate::runtime::json_read::Opt(crate::runtime::json_read::Str),
             )
             .map_err(|e| e.at("VersionId"))?;
     }
     if let ::std::option::Option::Some(v) = document.get("Parts") {
-        out.parts = crate::runtime::json_read::from_value(
+        out.parts = crate::runtime::json_read::from_document(
                 v,
                 crate::runtime::json_read::Opt(
                     crate::runtime::json_read::List(
@@ -446,7 +446,7 @@ pub fn input_from_json(
             .map_err(|e| e.at("Parts"))?;
     }
     if let ::std::option::Option::Some(v) = document.get("Modes") {
-        out.modes = crate::runtime::json_read::from_value(
+        out.modes = crate::runtime::json_read::from_document(
                 v,
                 crate::runtime::json_read::Opt(
                     crate::runtime::json_read::List(
@@ -457,14 +457,14 @@ pub fn input_from_json(
             .map_err(|e| e.at("Modes"))?;
     }
     if let ::std::option::Option::Some(v) = document.get("Verbose") {
-        out.verbose = crate::runtime::json_read::from_value(
+        out.verbose = crate::runtime::json_read::from_document(
                 v,
                 crate::runtime::json_read::Opt(crate::runtime::json_read::Bool),
             )
             .map_err(|e| e.at("Verbose"))?;
     }
     if let ::std::option::Option::Some(v) = document.get("Since") {
-        out.since = crate::runtime::json_read::from_value(
+        out.since = crate::runtime::json_read::from_document(
                 v,
                 crate::runtime::json_read::Opt(
                     crate::runtime::json_read::Timestamp(
@@ -475,7 +475,7 @@ pub fn input_from_json(
             .map_err(|e| e.at("Since"))?;
     }
     if let ::std::option::Option::Some(v) = document.get("SinceEpoch") {
-        out.since_epoch = crate::runtime::json_read::from_value(
+        out.since_epoch = crate::runtime::json_read::from_document(
                 v,
                 crate::runtime::json_read::Opt(
                     crate::runtime::json_read::Timestamp(
@@ -486,7 +486,7 @@ pub fn input_from_json(
             .map_err(|e| e.at("SinceEpoch"))?;
     }
     if let ::std::option::Option::Some(v) = document.get("Extra") {
-        out.extra = crate::runtime::json_read::from_value(
+        out.extra = crate::runtime::json_read::from_document(
                 v,
                 crate::runtime::json_read::Opt(
                     crate::runtime::json_read::Map::<
@@ -498,7 +498,7 @@ pub fn input_from_json(
             .map_err(|e| e.at("Extra"))?;
     }
     if let ::std::option::Option::Some(v) = document.get("IfModifiedSince") {
-        out.if_modified_since = crate::runtime::json_read::from_value(
+        out.if_modified_since = crate::runtime::json_read::from_document(
                 v,
                 crate::runtime::json_read::Opt(
                     crate::runtime::json_read::Timestamp(
@@ -509,14 +509,14 @@ pub fn input_from_json(
             .map_err(|e| e.at("IfModifiedSince"))?;
     }
     if let ::std::option::Option::Some(v) = document.get("Range") {
-        out.range = crate::runtime::json_read::from_value(
+        out.range = crate::runtime::json_read::from_document(
                 v,
                 crate::runtime::json_read::Opt(crate::runtime::json_read::Str),
             )
             .map_err(|e| e.at("Range"))?;
     }
     if let ::std::option::Option::Some(v) = document.get("Tags") {
-        out.tags = crate::runtime::json_read::from_value(
+        out.tags = crate::runtime::json_read::from_document(
                 v,
                 crate::runtime::json_read::Opt(
                     crate::runtime::json_read::List(crate::runtime::json_read::Str),
@@ -525,7 +525,7 @@ pub fn input_from_json(
             .map_err(|e| e.at("Tags"))?;
     }
     if let ::std::option::Option::Some(v) = document.get("Dates") {
-        out.dates = crate::runtime::json_read::from_value(
+        out.dates = crate::runtime::json_read::from_document(
                 v,
                 crate::runtime::json_read::Opt(
                     crate::runtime::json_read::List(
@@ -538,7 +538,7 @@ pub fn input_from_json(
             .map_err(|e| e.at("Dates"))?;
     }
     if let ::std::option::Option::Some(v) = document.get("Priority") {
-        out.priority = crate::runtime::json_read::from_value(
+        out.priority = crate::runtime::json_read::from_document(
                 v,
                 crate::runtime::json_read::Opt(
                     crate::runtime::json_read::IntEnum::<crate::types::Priority>::new(),
@@ -547,7 +547,7 @@ pub fn input_from_json(
             .map_err(|e| e.at("Priority"))?;
     }
     if let ::std::option::Option::Some(v) = document.get("Mode") {
-        out.mode = crate::runtime::json_read::from_value(
+        out.mode = crate::runtime::json_read::from_document(
                 v,
                 crate::runtime::json_read::Opt(
                     crate::runtime::json_read::Enum::<crate::types::Mode>::new(),
@@ -556,21 +556,21 @@ pub fn input_from_json(
             .map_err(|e| e.at("Mode"))?;
     }
     if let ::std::option::Option::Some(v) = document.get("Ratio") {
-        out.ratio = crate::runtime::json_read::from_value(
+        out.ratio = crate::runtime::json_read::from_document(
                 v,
                 crate::runtime::json_read::Opt(crate::runtime::json_read::Double),
             )
             .map_err(|e| e.at("Ratio"))?;
     }
     if let ::std::option::Option::Some(v) = document.get("Checksum") {
-        out.checksum = crate::runtime::json_read::from_value(
+        out.checksum = crate::runtime::json_read::from_document(
                 v,
                 crate::runtime::json_read::Opt(crate::runtime::json_read::Blob),
             )
             .map_err(|e| e.at("Checksum"))?;
     }
     if let ::std::option::Option::Some(v) = document.get("Metadata") {
-        out.metadata = crate::runtime::json_read::from_value(
+        out.metadata = crate::runtime::json_read::from_document(
                 v,
                 crate::runtime::json_read::Opt(
                     crate::runtime::json_read::Map::<

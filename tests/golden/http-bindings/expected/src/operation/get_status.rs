@@ -156,12 +156,12 @@ pub fn input_from_json(
     crate::operation::get_status::GetStatusInput,
     crate::runtime::json::DeserializeError,
 > {
-    let mut out = crate::runtime::json_read::from_value(
+    let mut out = crate::runtime::json_read::from_document(
         document,
         crate::runtime::json_read::Object(crate::protocol::DeGetStatusInput),
     )?;
     if let ::std::option::Option::Some(v) = document.get("Year") {
-        out.year = crate::runtime::json_read::from_value(
+        out.year = crate::runtime::json_read::from_document(
                 v,
                 crate::runtime::json_read::Opt(
                     crate::runtime::json_read::Int::<i32>::new(),
@@ -170,7 +170,7 @@ pub fn input_from_json(
             .map_err(|e| e.at("Year"))?;
     }
     if let ::std::option::Option::Some(v) = document.get("Day") {
-        out.day = crate::runtime::json_read::from_value(
+        out.day = crate::runtime::json_read::from_document(
                 v,
                 crate::runtime::json_read::Opt(
                     crate::runtime::json_read::Timestamp(
@@ -181,14 +181,14 @@ pub fn input_from_json(
             .map_err(|e| e.at("Day"))?;
     }
     if let ::std::option::Option::Some(v) = document.get("Enabled") {
-        out.enabled = crate::runtime::json_read::from_value(
+        out.enabled = crate::runtime::json_read::from_document(
                 v,
                 crate::runtime::json_read::Opt(crate::runtime::json_read::Bool),
             )
             .map_err(|e| e.at("Enabled"))?;
     }
     if let ::std::option::Option::Some(v) = document.get("Mode") {
-        out.mode = crate::runtime::json_read::from_value(
+        out.mode = crate::runtime::json_read::from_document(
                 v,
                 crate::runtime::json_read::Opt(
                     crate::runtime::json_read::Enum::<crate::types::Mode>::new(),

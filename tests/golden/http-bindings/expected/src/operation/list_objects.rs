@@ -152,19 +152,19 @@ pub fn input_from_json(
     crate::operation::list_objects::ListObjectsInput,
     crate::runtime::json::DeserializeError,
 > {
-    let mut out = crate::runtime::json_read::from_value(
+    let mut out = crate::runtime::json_read::from_document(
         document,
         crate::runtime::json_read::Object(crate::protocol::DeListObjectsInput),
     )?;
     if let ::std::option::Option::Some(v) = document.get("BucketName") {
-        out.bucket_name = crate::runtime::json_read::from_value(
+        out.bucket_name = crate::runtime::json_read::from_document(
                 v,
                 crate::runtime::json_read::Opt(crate::runtime::json_read::Str),
             )
             .map_err(|e| e.at("BucketName"))?;
     }
     if let ::std::option::Option::Some(v) = document.get("MaxKeys") {
-        out.max_keys = crate::runtime::json_read::from_value(
+        out.max_keys = crate::runtime::json_read::from_document(
                 v,
                 crate::runtime::json_read::Opt(
                     crate::runtime::json_read::Int::<i32>::new(),
@@ -173,21 +173,21 @@ pub fn input_from_json(
             .map_err(|e| e.at("MaxKeys"))?;
     }
     if let ::std::option::Option::Some(v) = document.get("ContinuationToken") {
-        out.continuation_token = crate::runtime::json_read::from_value(
+        out.continuation_token = crate::runtime::json_read::from_document(
                 v,
                 crate::runtime::json_read::Opt(crate::runtime::json_read::Str),
             )
             .map_err(|e| e.at("ContinuationToken"))?;
     }
     if let ::std::option::Option::Some(v) = document.get("Prefix") {
-        out.prefix = crate::runtime::json_read::from_value(
+        out.prefix = crate::runtime::json_read::from_document(
                 v,
                 crate::runtime::json_read::Opt(crate::runtime::json_read::Str),
             )
             .map_err(|e| e.at("Prefix"))?;
     }
     if let ::std::option::Option::Some(v) = document.get("Filters") {
-        out.filters = crate::runtime::json_read::from_value(
+        out.filters = crate::runtime::json_read::from_document(
                 v,
                 crate::runtime::json_read::Opt(
                     crate::runtime::json_read::Map::<

@@ -140,33 +140,33 @@ pub fn input_from_json(
     crate::operation::put_object::PutObjectInput,
     crate::runtime::json::DeserializeError,
 > {
-    let mut out = crate::runtime::json_read::from_value(
+    let mut out = crate::runtime::json_read::from_document(
         document,
         crate::runtime::json_read::Object(crate::protocol::DePutObjectInput),
     )?;
     if let ::std::option::Option::Some(v) = document.get("BucketName") {
-        out.bucket_name = crate::runtime::json_read::from_value(
+        out.bucket_name = crate::runtime::json_read::from_document(
                 v,
                 crate::runtime::json_read::Opt(crate::runtime::json_read::Str),
             )
             .map_err(|e| e.at("BucketName"))?;
     }
     if let ::std::option::Option::Some(v) = document.get("Key") {
-        out.key = crate::runtime::json_read::from_value(
+        out.key = crate::runtime::json_read::from_document(
                 v,
                 crate::runtime::json_read::Opt(crate::runtime::json_read::Str),
             )
             .map_err(|e| e.at("Key"))?;
     }
     if let ::std::option::Option::Some(v) = document.get("ContentType") {
-        out.content_type = crate::runtime::json_read::from_value(
+        out.content_type = crate::runtime::json_read::from_document(
                 v,
                 crate::runtime::json_read::Opt(crate::runtime::json_read::Str),
             )
             .map_err(|e| e.at("ContentType"))?;
     }
     if let ::std::option::Option::Some(v) = document.get("Body") {
-        out.body = crate::runtime::json_read::from_value(
+        out.body = crate::runtime::json_read::from_document(
                 v,
                 crate::runtime::json_read::Opt(crate::runtime::json_read::Blob),
             )

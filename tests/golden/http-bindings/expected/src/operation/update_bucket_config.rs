@@ -144,19 +144,19 @@ pub fn input_from_json(
     crate::operation::update_bucket_config::UpdateBucketConfigInput,
     crate::runtime::json::DeserializeError,
 > {
-    let mut out = crate::runtime::json_read::from_value(
+    let mut out = crate::runtime::json_read::from_document(
         document,
         crate::runtime::json_read::Object(crate::protocol::DeUpdateBucketConfigInput),
     )?;
     if let ::std::option::Option::Some(v) = document.get("BucketName") {
-        out.bucket_name = crate::runtime::json_read::from_value(
+        out.bucket_name = crate::runtime::json_read::from_document(
                 v,
                 crate::runtime::json_read::Opt(crate::runtime::json_read::Str),
             )
             .map_err(|e| e.at("BucketName"))?;
     }
     if let ::std::option::Option::Some(v) = document.get("Config") {
-        out.config = crate::runtime::json_read::from_value(
+        out.config = crate::runtime::json_read::from_document(
                 v,
                 crate::runtime::json_read::Opt(
                     crate::runtime::json_read::Object(crate::protocol::DeBucketConfig),
@@ -165,7 +165,7 @@ pub fn input_from_json(
             .map_err(|e| e.at("Config"))?;
     }
     if let ::std::option::Option::Some(v) = document.get("ExpectedOwner") {
-        out.expected_owner = crate::runtime::json_read::from_value(
+        out.expected_owner = crate::runtime::json_read::from_document(
                 v,
                 crate::runtime::json_read::Opt(crate::runtime::json_read::Str),
             )

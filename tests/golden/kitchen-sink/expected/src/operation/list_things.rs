@@ -111,19 +111,19 @@ pub fn input_from_json(
     crate::operation::list_things::ListThingsInput,
     crate::runtime::json::DeserializeError,
 > {
-    let mut out = crate::runtime::json_read::from_value(
+    let mut out = crate::runtime::json_read::from_document(
         document,
         crate::runtime::json_read::Object(crate::protocol::DeListThingsInput),
     )?;
     if let ::std::option::Option::Some(v) = document.get("NextToken") {
-        out.next_token = crate::runtime::json_read::from_value(
+        out.next_token = crate::runtime::json_read::from_document(
                 v,
                 crate::runtime::json_read::Opt(crate::runtime::json_read::Str),
             )
             .map_err(|e| e.at("NextToken"))?;
     }
     if let ::std::option::Option::Some(v) = document.get("MaxResults") {
-        out.max_results = crate::runtime::json_read::from_value(
+        out.max_results = crate::runtime::json_read::from_document(
                 v,
                 crate::runtime::json_read::Opt(
                     crate::runtime::json_read::Int::<i32>::new(),

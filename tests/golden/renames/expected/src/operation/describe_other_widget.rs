@@ -114,19 +114,19 @@ pub fn input_from_json(
     crate::types::WidgetQuery,
     crate::runtime::json::DeserializeError,
 > {
-    let mut out = crate::runtime::json_read::from_value(
+    let mut out = crate::runtime::json_read::from_document(
         document,
         crate::runtime::json_read::Object(crate::protocol::DeWidgetQuery),
     )?;
     if let ::std::option::Option::Some(v) = document.get("Name") {
-        out.name = crate::runtime::json_read::from_value(
+        out.name = crate::runtime::json_read::from_document(
                 v,
                 crate::runtime::json_read::Opt(crate::runtime::json_read::Str),
             )
             .map_err(|e| e.at("Name"))?;
     }
     if let ::std::option::Option::Some(v) = document.get("Verbose") {
-        out.verbose = crate::runtime::json_read::from_value(
+        out.verbose = crate::runtime::json_read::from_document(
                 v,
                 crate::runtime::json_read::Opt(crate::runtime::json_read::Bool),
             )

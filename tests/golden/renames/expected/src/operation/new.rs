@@ -95,7 +95,7 @@ pub fn input_from_json(
     crate::operation::new::NewInput,
     crate::runtime::json::DeserializeError,
 > {
-    crate::runtime::json_read::from_value(
+    crate::runtime::json_read::from_document(
         document,
         crate::runtime::json_read::Object(crate::protocol::DeNewInput),
     )

@@ -107,7 +107,7 @@ pub fn input_from_json(
     crate::operation::put_other_widget::PutOtherWidgetInput,
     crate::runtime::json::DeserializeError,
 > {
-    crate::runtime::json_read::from_value(
+    crate::runtime::json_read::from_document(
         document,
         crate::runtime::json_read::Object(crate::protocol::DePutOtherWidgetInput),
     )

@@ -104,19 +104,19 @@ pub fn input_from_json(
     crate::operation::describe_records::DescribeRecordsInput,
     crate::runtime::json::DeserializeError,
 > {
-    let mut out = crate::runtime::json_read::from_value(
+    let mut out = crate::runtime::json_read::from_document(
         document,
         crate::runtime::json_read::Object(crate::protocol::DeDescribeRecordsInput),
     )?;
     if let ::std::option::Option::Some(v) = document.get("Marker") {
-        out.marker = crate::runtime::json_read::from_value(
+        out.marker = crate::runtime::json_read::from_document(
                 v,
                 crate::runtime::json_read::Opt(crate::runtime::json_read::Str),
             )
             .map_err(|e| e.at("Marker"))?;
     }
     if let ::std::option::Option::Some(v) = document.get("Kinds") {
-        out.kinds = crate::runtime::json_read::from_value(
+        out.kinds = crate::runtime::json_read::from_document(
                 v,
                 crate::runtime::json_read::Opt(
                     crate::runtime::json_read::List(

@@ -111,7 +111,7 @@ pub fn input_from_json(
     crate::operation::put_record::PutRecordInput,
     crate::runtime::json::DeserializeError,
 > {
-    crate::runtime::json_read::from_value(
+    crate::runtime::json_read::from_document(
         document,
         crate::runtime::json_read::Object(crate::protocol::DePutRecordInput),
     )
