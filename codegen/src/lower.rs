@@ -708,7 +708,14 @@ impl Lowering<'_> {
         let err = |e: String| Error::model(&member_id, e);
         let mut target = self.lower_target(&member_id, &m.target, &m.traits)?;
         let binding = if http_bound && self.protocol == Protocol::RestJson1 {
-            binding_of(&m.traits).map_err(err)?
+            match binding_of(&m.traits).map_err(err)? {
+                Binding::Label | Binding::Query(_) | Binding::QueryParams
+                    if self.outputs.contains(parent) && !self.inputs.contains(parent) =>
+                {
+                    Binding::Body
+                }
+                b => b,
+            }
         } else {
             Binding::Body
         };

@@ -55,9 +55,9 @@ pub const KNOWN_DIFFERENCES: &[KnownDifference] = &[
     },
     KnownDifference {
         botocore: "osis",
-        operation: "ListTagsForResource",
+        operation: "*",
         relax: with_trailing_slash,
-        why: "the two models differ: botocore's requestUri is `/2022-01-01/osis/listTagsForResource/`, the Smithy model's has no trailing `/`",
+        why: "the two models differ: botocore's requestUris of osis end in `/` (`/2022-01-01/osis/tagResource/`), the Smithy model's do not",
     },
     KnownDifference {
         botocore: "efs",

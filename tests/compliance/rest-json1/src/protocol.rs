@@ -1919,6 +1919,18 @@ for DeIgnoreQueryParamsInResponseInput {
         ::std::result::Result::Ok(out)
     }
 }
+#[allow(unused_variables)]
+pub(crate) fn ser_ignore_query_params_in_response_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::ignore_query_params_in_response::IgnoreQueryParamsInResponseOutput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.baz {
+        w.key("baz");
+        w.string(value);
+    }
+    w.end_object();
+}
 #[derive(Clone, Copy)]
 pub(crate) struct DeIgnoreQueryParamsInResponseOutput;
 impl<'de> crate::runtime::json_read::ReadObject<'de>
@@ -1933,8 +1945,20 @@ for DeIgnoreQueryParamsInResponseOutput {
     > {
         #[allow(unused_mut)]
         let mut out = crate::operation::ignore_query_params_in_response::IgnoreQueryParamsInResponseOutput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
+        const KEYS: &[&str] = &["baz"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.baz = crate::runtime::json_read::member(
+                        &mut map,
+                        "baz",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
         }
         ::std::result::Result::Ok(out)
     }

@@ -107,15 +107,9 @@ pub fn input_from_json(
 pub fn output_to_json(
     output: &crate::operation::ignore_query_params_in_response::IgnoreQueryParamsInResponseOutput,
 ) -> ::std::vec::Vec<u8> {
-    let mut writer = crate::runtime::json::JsonWriter::for_document();
-    let w = &mut writer;
-    w.begin_object();
-    if let ::std::option::Option::Some(value) = &output.baz {
-        w.key("baz");
-        w.string(value);
-    }
-    w.end_object();
-    writer.finish()
+    let mut w = crate::runtime::json::JsonWriter::for_document();
+    crate::protocol::ser_ignore_query_params_in_response_output(&mut w, output);
+    w.finish()
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]

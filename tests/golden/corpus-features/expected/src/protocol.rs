@@ -120,6 +120,10 @@ pub(crate) fn ser_list_things_output(
         w.key("Ratio");
         w.float(f64::from(*value));
     }
+    if let ::std::option::Option::Some(value) = &value.position {
+        w.key("position");
+        w.string(value);
+    }
     w.end_object();
 }
 #[derive(Clone, Copy)]
@@ -135,7 +139,7 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeListThingsOutput {
     > {
         #[allow(unused_mut)]
         let mut out = crate::operation::list_things::ListThingsOutput::default();
-        const KEYS: &[&str] = &["Things", "Ratio"];
+        const KEYS: &[&str] = &["Things", "Ratio", "position"];
         while let ::std::option::Option::Some(key) = map
             .next_key_seed(crate::runtime::json_read::Key(KEYS))?
         {
@@ -152,6 +156,13 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeListThingsOutput {
                         &mut map,
                         "Ratio",
                         crate::runtime::json_read::Float,
+                    )?;
+                }
+                ::std::option::Option::Some(2usize) => {
+                    out.position = crate::runtime::json_read::member(
+                        &mut map,
+                        "position",
+                        crate::runtime::json_read::Str,
                     )?;
                 }
                 _ => crate::runtime::json_read::skip(&mut map)?,

@@ -135,6 +135,8 @@ impl ListThingsInputBuilder {
 pub struct ListThingsOutput {
     pub things: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub ratio: ::std::option::Option<f32>,
+    /// \`@httpQuery\` means nothing in a response: read from the body, as botocore reads it (API Gateway's models have such members).
+    pub position: ::std::option::Option<::std::string::String>,
 }
 impl ListThingsOutput {
     /// Starts building this type; every member starts unset.
@@ -168,6 +170,22 @@ impl ListThingsOutputBuilder {
     }
     pub fn set_ratio(mut self, input: ::std::option::Option<f32>) -> Self {
         self.inner.ratio = input;
+        self
+    }
+    /// \`@httpQuery\` means nothing in a response: read from the body, as botocore reads it (API Gateway's models have such members).
+    pub fn position(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner.position = ::std::option::Option::Some(input.into());
+        self
+    }
+    /// \`@httpQuery\` means nothing in a response: read from the body, as botocore reads it (API Gateway's models have such members).
+    pub fn set_position(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner.position = input;
         self
     }
     pub fn build(self) -> ListThingsOutput {
