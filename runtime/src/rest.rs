@@ -125,14 +125,23 @@ pub fn header_parse<T: std::str::FromStr>(value: &str) -> Result<T, DeserializeE
     })
 }
 
-/// Floats in labels, queries and headers: `NaN`, `Infinity`, `-Infinity` spelled out.
+/// Floats in labels, queries and headers: `NaN`, `Infinity`, `-Infinity` spelled out; a whole
+/// number keeps its `.0` (`12.0`), as botocore writes a float.
 pub fn float_text(v: f64) -> String {
     if v.is_nan() {
         "NaN".to_string()
     } else if v.is_infinite() {
         if v > 0.0 { "Infinity" } else { "-Infinity" }.to_string()
     } else {
-        v.to_string()
+        with_point(v.to_string())
+    }
+}
+
+fn with_point(text: String) -> String {
+    if text.contains(['.', 'e']) {
+        text
+    } else {
+        text + ".0"
     }
 }
 
@@ -140,7 +149,7 @@ pub fn float_text(v: f64) -> String {
 /// `17.100000381469727`), as botocore writes the number it was given.
 pub fn float32_text(v: f32) -> String {
     if v.is_finite() {
-        v.to_string()
+        with_point(v.to_string())
     } else {
         float_text(f64::from(v))
     }
@@ -160,6 +169,16 @@ pub fn from_base64(v: &str) -> Result<Vec<u8>, DeserializeError> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn floats_are_written_as_botocore_writes_them() {
+        assert_eq!(super::float32_text(17.1), "17.1");
+        assert_eq!(super::float32_text(12.0), "12.0");
+        assert_eq!(super::float_text(-0.5), "-0.5");
+        assert_eq!(super::float_text(3.0), "3.0");
+        assert_eq!(super::float_text(f64::NAN), "NaN");
+        assert_eq!(super::float32_text(f32::NEG_INFINITY), "-Infinity");
+    }
+
     use super::*;
 
     #[test]
