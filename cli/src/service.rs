@@ -206,7 +206,7 @@ macro_rules! service {
             fn failure(operation: &str, e: $krate::dispatch::CallError) -> Failure {
                 use $krate::dispatch::CallError;
                 match e {
-                    CallError::Service(meta) => Failure::service(
+                    CallError::Service(meta, _) => Failure::service(
                         operation,
                         meta.code(),
                         meta.message(),

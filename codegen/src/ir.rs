@@ -239,6 +239,8 @@ pub struct Target {
     pub ty: Type,
     pub constraints: Constraints,
     pub sensitive: bool,
+    /// `@mediaType` of a string or blob (a string with one travels base64-encoded in a header).
+    pub media_type: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

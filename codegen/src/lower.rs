@@ -940,6 +940,7 @@ impl Lowering<'_> {
             ty,
             constraints,
             sensitive: shape.traits.sensitive() || member_traits.sensitive(),
+            media_type: shape.traits.media_type().map_err(shape_err)?,
         })
     }
 

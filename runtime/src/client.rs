@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
 pub use super::config::{Config, ConfigBuilder, ConfigError, ServiceMeta, SharedConfig};
+pub use super::operation::IdempotencyTokenProvider;
 use super::credentials::ProvideCredentials;
 use super::endpoint::{ParamValue, Params};
 use super::error::{BoxError, ProvideErrorMeta, SdkError};
@@ -85,6 +86,15 @@ impl Config {
         })
     }
 
+    /// `input` as an unsigned request, idempotency tokens from the configuration's provider.
+    fn serialize<O: Operation>(&self, input: &O::Input) -> Result<HttpRequest, SdkError<O::Error>> {
+        super::operation::with_token_provider(
+            self.inner.shared.idempotency_token_provider(),
+            || O::serialize_request(input),
+        )
+        .map_err(SdkError::Validation)
+    }
+
     /// The exact signed request attempt `attempt` of a call would send (what `--dry-run` prints).
     /// Credentials are asked of the provider as for a call; nothing is sent to the service.
     pub async fn prepare<O: Operation>(
@@ -93,7 +103,7 @@ impl Config {
         invocation_id: &str,
         attempt: u32,
     ) -> Result<OutgoingRequest, SdkError<O::Error>> {
-        let request = O::serialize_request(input).map_err(SdkError::Validation)?;
+        let request = self.serialize::<O>(input)?;
         let endpoint = self.endpoint().map_err(SdkError::Construction)?;
         let credentials = self.credentials_for(O::AUTH).await?;
         Ok(self
@@ -186,9 +196,12 @@ impl Config {
         };
         let mut headers = request.headers;
         // Shown in dry runs as they travel; the transport would add them itself. An event
-        // stream body has no length: it is sent chunked as the events come.
+        // stream body has no length: it is sent chunked as the events come. A GET, HEAD or
+        // OPTIONS without a body says nothing of its length (as botocore sends it).
         headers.insert("host", host.as_str());
-        if headers.get("x-amz-content-sha256") != Some(STREAMING_EVENTS_PAYLOAD) {
+        let bodiless = request.body.is_empty()
+            && matches!(request.method.as_str(), "GET" | "HEAD" | "OPTIONS");
+        if headers.get("x-amz-content-sha256") != Some(STREAMING_EVENTS_PAYLOAD) && !bodiless {
             headers.insert("content-length", request.body.len().to_string());
         }
         let mut url = String::with_capacity(
@@ -260,7 +273,7 @@ impl Config {
     {
         let inner = &self.inner;
         let shared = &inner.shared;
-        let request = O::serialize_request(input).map_err(SdkError::Validation)?;
+        let request = self.serialize::<O>(input)?;
         let endpoint = self.endpoint().map_err(SdkError::Construction)?;
         if let Some(messages) = O::event_stream_input(input) {
             let messages = messages.map_err(SdkError::Construction)?;

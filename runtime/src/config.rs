@@ -15,6 +15,7 @@ use super::credentials::{
     CredentialsCache, DefaultCredentialsChain, ProvideCredentials, SharedCredentialsProvider,
 };
 use super::endpoint::{Partitions, RuleSet};
+use super::operation::IdempotencyTokenProvider;
 use super::profile::{Env, Profile, ProfileSet};
 use super::region;
 use super::retry::{RetryConfig, RetryQuota};
@@ -77,6 +78,7 @@ pub struct ConfigBuilder {
     signing_time: Option<SystemTime>,
     env: Option<Env>,
     profile_name: Option<String>,
+    idempotency_token_provider: Option<IdempotencyTokenProvider>,
 }
 
 impl ConfigBuilder {
@@ -156,6 +158,13 @@ impl ConfigBuilder {
     /// Another HTTP client (or a replay of recorded exchanges).
     pub fn http_client(mut self, client: Arc<dyn HttpClient>) -> Self {
         self.http_client = Some(client);
+        self
+    }
+
+    /// Where tokens for `@idempotencyToken` members left unset come from (random UUIDs
+    /// otherwise); `IdempotencyTokenProvider::fixed` makes dry runs reproducible.
+    pub fn idempotency_token_provider(mut self, provider: IdempotencyTokenProvider) -> Self {
+        self.idempotency_token_provider = Some(provider);
         self
     }
 
@@ -283,6 +292,7 @@ impl ConfigBuilder {
                 operation_timeout: self.operation_timeout,
                 http_client,
                 signing_time: self.signing_time,
+                idempotency_token_provider: self.idempotency_token_provider,
                 env,
             }),
         })
@@ -314,6 +324,7 @@ struct SharedInner {
     operation_timeout: Option<Duration>,
     http_client: Arc<dyn HttpClient>,
     signing_time: Option<SystemTime>,
+    idempotency_token_provider: Option<IdempotencyTokenProvider>,
     env: Env,
 }
 
@@ -379,6 +390,10 @@ impl SharedConfig {
 
     pub(crate) fn signing_time(&self) -> Option<SystemTime> {
         self.inner.signing_time
+    }
+
+    pub(crate) fn idempotency_token_provider(&self) -> Option<&IdempotencyTokenProvider> {
+        self.inner.idempotency_token_provider.as_ref()
     }
 
     /// The endpoint URL for `service`: the builder's, then `AWS_ENDPOINT_URL_<SERVICE>`, then

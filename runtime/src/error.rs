@@ -132,6 +132,18 @@ pub fn parse_error_body(body: &[u8]) -> Option<Value> {
     json::parse_body(body).ok()
 }
 
+/// A service error's members as a JSON document keyed by member names (what `dispatch`
+/// callers see): `{}` for an error the model does not name.
+pub trait ErrorDocument {
+    fn to_document(&self) -> Vec<u8>;
+}
+
+impl ErrorDocument for UnhandledError {
+    fn to_document(&self) -> Vec<u8> {
+        b"{}".to_vec()
+    }
+}
+
 /// A service error the model does not describe (or one it could not read).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UnhandledError {

@@ -59,10 +59,66 @@ pub trait Operation {
     }
 }
 
-/// A random UUID v4 for `@idempotencyToken` members the caller left unset. Randomness comes
-/// from the standard library's per-process random hasher keys, mixed with the time and a
-/// counter, so no random-number crate is needed.
+/// Where the tokens of `@idempotencyToken` members the caller left unset come from
+/// (`ConfigBuilder::idempotency_token_provider`): random UUIDs unless set.
+#[derive(Clone)]
+pub struct IdempotencyTokenProvider(std::sync::Arc<dyn Fn() -> String + Send + Sync>);
+
+impl IdempotencyTokenProvider {
+    pub fn new(f: impl Fn() -> String + Send + Sync + 'static) -> Self {
+        IdempotencyTokenProvider(std::sync::Arc::new(f))
+    }
+
+    /// Always `token` (for reproducible requests: tests, dry runs compared over time).
+    pub fn fixed(token: impl Into<String>) -> Self {
+        let token = token.into();
+        Self::new(move || token.clone())
+    }
+}
+
+impl std::fmt::Debug for IdempotencyTokenProvider {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("IdempotencyTokenProvider")
+    }
+}
+
+thread_local! {
+    /// The provider of the configuration whose request is being serialized on this thread.
+    static TOKEN_PROVIDER: std::cell::RefCell<Option<IdempotencyTokenProvider>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `f` (a request's serialization, which is synchronous) with `provider` giving the
+/// idempotency tokens.
+pub(crate) fn with_token_provider<R>(
+    provider: Option<&IdempotencyTokenProvider>,
+    f: impl FnOnce() -> R,
+) -> R {
+    let Some(provider) = provider else {
+        return f();
+    };
+    struct Restore(Option<IdempotencyTokenProvider>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            TOKEN_PROVIDER.with(|p| *p.borrow_mut() = self.0.take());
+        }
+    }
+    let _restore = Restore(TOKEN_PROVIDER.with(|p| p.borrow_mut().replace(provider.clone())));
+    f()
+}
+
+/// The token for an `@idempotencyToken` member the caller left unset: from the configuration's
+/// provider while one of its requests is serialized, else a random UUID v4.
 pub fn idempotency_token() -> String {
+    if let Some(token) = TOKEN_PROVIDER.with(|p| p.borrow().as_ref().map(|p| (p.0)())) {
+        return token;
+    }
+    random_token()
+}
+
+/// A random UUID v4. Randomness comes from the standard library's per-process random hasher
+/// keys, mixed with the time and a counter, so no random-number crate is needed.
+fn random_token() -> String {
     use std::collections::hash_map::RandomState;
     use std::hash::{BuildHasher, Hasher};
     use std::sync::atomic::{AtomicU64, Ordering};

@@ -160,6 +160,12 @@ pub fn base64(v: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(v)
 }
 
+/// Text sent base64-encoded (a string with a `@mediaType` in a header).
+pub fn from_base64_text(v: &str) -> Result<String, DeserializeError> {
+    String::from_utf8(from_base64(v)?)
+        .map_err(|_| DeserializeError::new("base64 text is not UTF-8"))
+}
+
 pub fn from_base64(v: &str) -> Result<Vec<u8>, DeserializeError> {
     use base64::Engine as _;
     base64::engine::general_purpose::STANDARD

@@ -24,6 +24,7 @@ use std::time::{Duration, UNIX_EPOCH};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use rest_json_protocol::client::{Config, Credentials, SERVICE};
+use rest_json_protocol::runtime::client::IdempotencyTokenProvider;
 use rest_json_protocol::dispatch::{self, CallError};
 use rest_json_protocol::runtime::datetime::{DateTime, Format};
 use rest_json_protocol::runtime::http::{Headers, HttpResponse};
@@ -255,7 +256,9 @@ fn compare(shapes: &Shapes, target: &str, expected: &Value, actual: &Value, path
     }
 }
 
-fn config() -> Config {
+/// The client as a case runs it: the case's `host` (else `example.com`) as the endpoint, a
+/// fixed signing time, and the idempotency token the suite expects.
+fn config(host: Option<&str>) -> Config {
     Config::builder()
         .env(rest_json_protocol::runtime::profile::Env::from_vars(
             Vec::<(String, String)>::new(),
@@ -266,7 +269,10 @@ fn config() -> Config {
             "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
             None,
         ))
-        .endpoint_url("https://example.com")
+        .endpoint_url(format!("https://{}", host.unwrap_or("example.com")))
+        .idempotency_token_provider(IdempotencyTokenProvider::fixed(
+            "00000000-0000-4000-8000-000000000000",
+        ))
         .signing_time(UNIX_EPOCH + Duration::from_secs(1_576_540_098))
         .build(&SERVICE)
         .expect("the configuration builds")
@@ -429,7 +435,7 @@ fn run_suite(smithy: &Path) -> (BTreeMap<String, Result<(), String>>, Vec<String
         .map(|(op, why)| (op.as_str(), why.as_str()))
         .collect();
     let generated: Vec<&str> = dispatch::OPERATIONS.iter().map(|o| o.name).collect();
-    let config = config();
+    let config = config(None);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -474,6 +480,10 @@ fn run_suite(smithy: &Path) -> (BTreeMap<String, Result<(), String>>, Vec<String
                 continue;
             }
             let params = to_input(&shapes, input, &case["params"].clone().into_object_or_empty());
+            let config = match case["host"].as_str() {
+                Some(host) => self::config(Some(host)),
+                None => config.clone(),
+            };
             let prepared = runtime.block_on(dispatch::prepare(&config, op_name, &params, "00000000-0000-4000-8000-000000000000"));
             let outcome = match prepared {
                 Ok(request) => check_request(&shapes, op, op_name, case, &request),
@@ -517,14 +527,23 @@ fn run_suite(smithy: &Path) -> (BTreeMap<String, Result<(), String>>, Vec<String
                     "{op_name}: expected the error {error_name}, got the output {}",
                     String::from_utf8_lossy(&document)
                 )),
-                Err(CallError::Service(meta)) => {
+                Err(CallError::Service(meta, document)) => {
                     if meta.code() != Some(error_name) {
                         Err(format!(
                             "{op_name}: expected the error {error_name}, got {:?}",
                             meta.code()
                         ))
                     } else {
-                        Ok(())
+                        match serde_json::from_slice::<Value>(&document) {
+                            Ok(doc) => compare(
+                                &shapes,
+                                error_id,
+                                &case["params"].clone().into_object_or_empty(),
+                                &doc,
+                                "",
+                            ),
+                            Err(e) => Err(format!("the error document is not JSON: {e}")),
+                        }
                     }
                 }
                 Err(e) => Err(format!("{op_name}: the error was not read: {e}")),

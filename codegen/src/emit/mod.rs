@@ -116,6 +116,18 @@ fn codec_needs(svc: &Service) -> (BTreeSet<ShapeId>, BTreeSet<ShapeId>) {
             de_roots.extend(body_root(svc.structure(e), false));
         }
     }
+    // An error's `to_document` writes every member.
+    for t in svc.types.values() {
+        if let crate::ir::NamedType::Structure(s) = t {
+            if s.error.is_some() {
+                for m in &s.members {
+                    if !matches!(m.target.ty, Type::EventStream { .. }) {
+                        named_in(&m.target, &mut ser_roots);
+                    }
+                }
+            }
+        }
+    }
     // Events are written and read by the event stream codecs.
     for (u, input, output) in event_stream::stream_unions(svc) {
         let (ser, de) = event_stream::codec_roots(svc, u, input, output);

@@ -197,20 +197,15 @@ fn output_to_json_body(svc: &Service, op: &Operation) -> TokenStream {
             let key = &m.name;
             if streaming == Some(m) {
                 // A payload still on the wire is left out: the caller reads it from the stream.
+                // An empty one is absent, as an empty payload read whole is.
                 return quote! {
-                    if let ::std::option::Option::Some(bytes) = output.#f.as_buffered() {
+                    if let ::std::option::Option::Some(bytes) = output.#f.as_buffered().filter(|b| !b.is_empty()) {
                         w.key(#key);
                         w.blob(bytes);
                     }
                 };
             }
-            let write = write_value(svc, &m.target, quote!(value));
-            quote! {
-                if let ::std::option::Option::Some(value) = &output.#f {
-                    w.key(#key);
-                    #write
-                }
-            }
+            document_write(svc, m, quote!(output))
         });
     let writes: Vec<TokenStream> = writes.collect();
     // An output whose only member is an event stream writes an empty document.
@@ -223,6 +218,19 @@ fn output_to_json_body(svc: &Service, op: &Operation) -> TokenStream {
         #(#writes)*
         w.end_object();
         writer.finish()
+    }
+}
+
+/// Writes member `m` of `owner` into a document, under its member name, when it is set.
+fn document_write(svc: &Service, m: &crate::ir::Member, owner: TokenStream) -> TokenStream {
+    let f = ident(&m.field_name);
+    let key = &m.name;
+    let write = write_value(svc, &m.target, quote!(value));
+    quote! {
+        if let ::std::option::Option::Some(value) = &#owner.#f {
+            w.key(#key);
+            #write
+        }
     }
 }
 
@@ -330,6 +338,14 @@ pub fn error_enum_tokens(
             }
         }
         impl ::std::error::Error for #name {}
+        impl crate::runtime::error::ErrorDocument for #name {
+            fn to_document(&self) -> ::std::vec::Vec<u8> {
+                match self {
+                    #(#name::#variant_names(e) => e.to_document(),)*
+                    #name::Unhandled(e) => crate::runtime::error::ErrorDocument::to_document(e),
+                }
+            }
+        }
     }
 }
 
@@ -358,9 +374,22 @@ pub fn error_impls(svc: &Service, t: &NamedType) -> TokenStream {
         Some(f) => quote!(self.#f.as_deref().or(self.meta.message())),
         None => quote!(self.meta.message()),
     };
-    let _ = svc;
+    let writes = s
+        .members
+        .iter()
+        .map(|m| document_write(svc, m, quote!(self)));
     quote! {
         impl #name {
+            /// The members as a JSON document keyed by member names (timestamps as ISO-8601
+            /// strings, blobs as base64).
+            pub fn to_document(&self) -> ::std::vec::Vec<u8> {
+                let mut writer = crate::runtime::json::JsonWriter::for_document();
+                let w = &mut writer;
+                w.begin_object();
+                #(#writes)*
+                w.end_object();
+                writer.finish()
+            }
             /// The code of this error on the wire.
             pub const CODE: &'static str = #code;
             /// The status the model gives this error.

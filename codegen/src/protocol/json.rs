@@ -335,6 +335,10 @@ pub fn codec_fns(svc: &Service, t: &NamedType, ser: bool, de: bool) -> TokenStre
                         quote!((#member, #wire))
                     })
                     .collect();
+                // `__type` names the union's shape in some services' answers: not a member.
+                let skip_type = (!u.variants.iter().any(|v| v.member.json_name == "__type")).then(|| {
+                    quote!("__type" => crate::runtime::json_read::skip(&mut map)?,)
+                });
                 let wire_key = if renamed.is_empty() {
                     quote!(key.as_str())
                 } else {
@@ -353,6 +357,7 @@ pub fn codec_fns(svc: &Service, t: &NamedType, ser: bool, de: bool) -> TokenStre
                             while let ::std::option::Option::Some(key) = map.next_key::<::std::string::String>()? {
                                 match #wire_key {
                                     #(#arms)*
+                                    #skip_type
                                     _ => {
                                         if map.next_value::<::std::option::Option<crate::runtime::json_read::IgnoredAny>>()?.is_some() {
                                             set += 1;

@@ -36,6 +36,10 @@ fn to_text(svc: &Service, t: &Target, x: TokenStream, default_ts: TimestampForma
 /// A scalar read from text (`h: &str`), as `Result<T, DeserializeError>`.
 fn from_text(svc: &Service, t: &Target, default_ts: TimestampFormat) -> TokenStream {
     match &t.ty {
+        // A header string with a media type comes base64-encoded.
+        Type::String if t.media_type.is_some() => {
+            quote!(crate::runtime::rest::from_base64_text(h))
+        }
         Type::String | Type::BigInteger | Type::BigDecimal => {
             quote!(::std::result::Result::<
                 _,
@@ -227,6 +231,10 @@ pub fn serialize_request(svc: &Service, op: &Operation) -> TokenStream {
                             request.headers.insert(#name, #join);
                         }
                     }
+                    // A string with a media type (JSON, say) goes base64-encoded.
+                    Type::String if m.target.media_type.is_some() => quote! {
+                        request.headers.insert(#name, crate::runtime::rest::base64(value.as_bytes()));
+                    },
                     _ => {
                         let text =
                             to_text(svc, &m.target, quote!(value), TimestampFormat::HttpDate);
@@ -280,6 +288,12 @@ pub fn serialize_request(svc: &Service, op: &Operation) -> TokenStream {
             Type::String => quote! {
                 if let ::std::option::Option::Some(value) = &input.#f {
                     request.body = value.as_bytes().to_vec();
+                }
+            },
+            // An enum payload is its value as text.
+            Type::Named(id) if matches!(svc.types[id], NamedType::Enum(_)) => quote! {
+                if let ::std::option::Option::Some(value) = &input.#f {
+                    request.body = value.as_str().as_bytes().to_vec();
                 }
             },
             _ => {
@@ -422,14 +436,26 @@ fn read_http_members(svc: &Service, s: &Structure) -> TokenStream {
                     quote!()
                 }
                 Type::EventStream { .. } => quote!(),
+                // An empty payload is absent.
                 Type::Blob { .. } => quote! {
-                    out.#f = ::std::option::Option::Some(response.body.clone());
+                    if !response.body.is_empty() {
+                        out.#f = ::std::option::Option::Some(response.body.clone());
+                    }
                 },
                 Type::String => quote! {
                     if !response.body.is_empty() {
                         out.#f = ::std::option::Option::Some(::std::string::String::from_utf8(response.body.clone()).map_err(|_| crate::runtime::json::DeserializeError::new("payload is not UTF-8").at(#name))?);
                     }
                 },
+                Type::Named(id) if matches!(svc.types[id], NamedType::Enum(_)) => {
+                    let p = type_path(svc, id);
+                    quote! {
+                        if !response.body.is_empty() {
+                            let text = ::std::str::from_utf8(&response.body).map_err(|_| crate::runtime::json::DeserializeError::new("payload is not UTF-8").at(#name))?;
+                            out.#f = ::std::option::Option::Some(#p::from(text));
+                        }
+                    }
+                }
                 _ => {
                     let seed = read_seed(svc, &m.target);
                     quote! {

@@ -598,7 +598,6 @@ fn agree_model(
             let op = &svc.operations[g["operation"].as_str().unwrap_or_default()];
             let mut params = g["params"].clone();
             blobs_as_base64(svc, &mut params, &Type::Named(op.input.clone()));
-            json_names(svc, &mut params, &Type::Named(op.input.clone()), true);
             json!({
                 "crate": svc.crate_name,
                 "operation": g["operation"],
@@ -657,9 +656,6 @@ fn agree_model(
         } else {
             match (o.get("output"), o.get("output_error")) {
                 (Some(ours), _) => {
-                    let mut ours = ours.clone();
-                    json_names(svc, &mut ours, &Type::Named(op.output.clone()), false);
-                    let ours = &ours;
                     let mut expected = parsed.clone();
                     if let Some(obj) = expected.as_object_mut() {
                         obj.remove("ResponseMetadata");
@@ -1035,58 +1031,6 @@ fn blobs_as_base64(svc: &Service, value: &mut Value, ty: &Type) {
                     blobs_as_base64(svc, v, t);
                 }
             }
-        }
-        _ => {}
-    }
-}
-
-/// `input_from_json` and `output_to_json` key every member, nested ones too, by its JSON name
-/// (`@jsonName` included); botocore's params and parse use model names throughout. This
-/// renames the keys of `value` (of type `ty`) to JSON names (`to_wire`) or back.
-fn json_names(svc: &Service, value: &mut Value, ty: &Type, to_wire: bool) {
-    match (ty, value) {
-        (Type::List { item, .. }, Value::Array(items)) => {
-            for v in items {
-                json_names(svc, v, &item.ty, to_wire);
-            }
-        }
-        (Type::Map { value: vt, .. }, Value::Object(entries)) => {
-            for v in entries.values_mut() {
-                json_names(svc, v, &vt.ty, to_wire);
-            }
-        }
-        (Type::Named(id), Value::Object(entries)) => {
-            let members: Vec<&smithy_lite_codegen::ir::Member> = match svc.types.get(id) {
-                Some(smithy_lite_codegen::ir::NamedType::Structure(st)) => {
-                    st.members.iter().collect()
-                }
-                Some(smithy_lite_codegen::ir::NamedType::Union(u)) => {
-                    u.variants.iter().map(|v| &v.member).collect()
-                }
-                _ => Vec::new(),
-            };
-            let mut renamed = serde_json::Map::new();
-            for (key, mut v) in std::mem::take(entries) {
-                let key = match members.iter().find(|m| {
-                    if to_wire {
-                        m.name == key
-                    } else {
-                        m.json_name == key
-                    }
-                }) {
-                    Some(m) => {
-                        json_names(svc, &mut v, &m.target.ty, to_wire);
-                        if to_wire {
-                            m.json_name.clone()
-                        } else {
-                            m.name.clone()
-                        }
-                    }
-                    None => key,
-                };
-                renamed.insert(key, v);
-            }
-            *entries = renamed;
         }
         _ => {}
     }

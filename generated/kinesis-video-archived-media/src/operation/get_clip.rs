@@ -305,7 +305,11 @@ pub fn output_to_json(
         w.key("ContentType");
         w.string(value);
     }
-    if let ::std::option::Option::Some(bytes) = output.payload.as_buffered() {
+    if let ::std::option::Option::Some(bytes) = output
+        .payload
+        .as_buffered()
+        .filter(|b| !b.is_empty())
+    {
         w.key("Payload");
         w.blob(bytes);
     }
@@ -597,3 +601,21 @@ impl ::std::fmt::Display for GetClipError {
     }
 }
 impl ::std::error::Error for GetClipError {}
+impl crate::runtime::error::ErrorDocument for GetClipError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            GetClipError::ClientLimitExceededException(e) => e.to_document(),
+            GetClipError::InvalidArgumentException(e) => e.to_document(),
+            GetClipError::InvalidCodecPrivateDataException(e) => e.to_document(),
+            GetClipError::InvalidMediaFrameException(e) => e.to_document(),
+            GetClipError::MissingCodecPrivateDataException(e) => e.to_document(),
+            GetClipError::NoDataRetentionException(e) => e.to_document(),
+            GetClipError::NotAuthorizedException(e) => e.to_document(),
+            GetClipError::ResourceNotFoundException(e) => e.to_document(),
+            GetClipError::UnsupportedStreamMediaTypeException(e) => e.to_document(),
+            GetClipError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

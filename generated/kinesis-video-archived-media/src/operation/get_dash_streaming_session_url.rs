@@ -758,3 +758,34 @@ impl ::std::fmt::Display for GetDashStreamingSessionUrlError {
     }
 }
 impl ::std::error::Error for GetDashStreamingSessionUrlError {}
+impl crate::runtime::error::ErrorDocument for GetDashStreamingSessionUrlError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            GetDashStreamingSessionUrlError::ClientLimitExceededException(e) => {
+                e.to_document()
+            }
+            GetDashStreamingSessionUrlError::InvalidArgumentException(e) => {
+                e.to_document()
+            }
+            GetDashStreamingSessionUrlError::InvalidCodecPrivateDataException(e) => {
+                e.to_document()
+            }
+            GetDashStreamingSessionUrlError::MissingCodecPrivateDataException(e) => {
+                e.to_document()
+            }
+            GetDashStreamingSessionUrlError::NoDataRetentionException(e) => {
+                e.to_document()
+            }
+            GetDashStreamingSessionUrlError::NotAuthorizedException(e) => e.to_document(),
+            GetDashStreamingSessionUrlError::ResourceNotFoundException(e) => {
+                e.to_document()
+            }
+            GetDashStreamingSessionUrlError::UnsupportedStreamMediaTypeException(e) => {
+                e.to_document()
+            }
+            GetDashStreamingSessionUrlError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

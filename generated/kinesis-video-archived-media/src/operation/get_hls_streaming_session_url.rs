@@ -816,3 +816,34 @@ impl ::std::fmt::Display for GetHlsStreamingSessionUrlError {
     }
 }
 impl ::std::error::Error for GetHlsStreamingSessionUrlError {}
+impl crate::runtime::error::ErrorDocument for GetHlsStreamingSessionUrlError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            GetHlsStreamingSessionUrlError::ClientLimitExceededException(e) => {
+                e.to_document()
+            }
+            GetHlsStreamingSessionUrlError::InvalidArgumentException(e) => {
+                e.to_document()
+            }
+            GetHlsStreamingSessionUrlError::InvalidCodecPrivateDataException(e) => {
+                e.to_document()
+            }
+            GetHlsStreamingSessionUrlError::MissingCodecPrivateDataException(e) => {
+                e.to_document()
+            }
+            GetHlsStreamingSessionUrlError::NoDataRetentionException(e) => {
+                e.to_document()
+            }
+            GetHlsStreamingSessionUrlError::NotAuthorizedException(e) => e.to_document(),
+            GetHlsStreamingSessionUrlError::ResourceNotFoundException(e) => {
+                e.to_document()
+            }
+            GetHlsStreamingSessionUrlError::UnsupportedStreamMediaTypeException(e) => {
+                e.to_document()
+            }
+            GetHlsStreamingSessionUrlError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

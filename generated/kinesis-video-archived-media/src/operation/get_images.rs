@@ -580,3 +580,17 @@ impl ::std::fmt::Display for GetImagesError {
     }
 }
 impl ::std::error::Error for GetImagesError {}
+impl crate::runtime::error::ErrorDocument for GetImagesError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            GetImagesError::ClientLimitExceededException(e) => e.to_document(),
+            GetImagesError::InvalidArgumentException(e) => e.to_document(),
+            GetImagesError::NoDataRetentionException(e) => e.to_document(),
+            GetImagesError::NotAuthorizedException(e) => e.to_document(),
+            GetImagesError::ResourceNotFoundException(e) => e.to_document(),
+            GetImagesError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -232,7 +232,11 @@ pub fn output_to_json(
         w.key("ContentType");
         w.string(value);
     }
-    if let ::std::option::Option::Some(bytes) = output.payload.as_buffered() {
+    if let ::std::option::Option::Some(bytes) = output
+        .payload
+        .as_buffered()
+        .filter(|b| !b.is_empty())
+    {
         w.key("Payload");
         w.blob(bytes);
     }
@@ -506,3 +510,18 @@ impl ::std::fmt::Display for GetMediaForFragmentListError {
     }
 }
 impl ::std::error::Error for GetMediaForFragmentListError {}
+impl crate::runtime::error::ErrorDocument for GetMediaForFragmentListError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            GetMediaForFragmentListError::ClientLimitExceededException(e) => {
+                e.to_document()
+            }
+            GetMediaForFragmentListError::InvalidArgumentException(e) => e.to_document(),
+            GetMediaForFragmentListError::NotAuthorizedException(e) => e.to_document(),
+            GetMediaForFragmentListError::ResourceNotFoundException(e) => e.to_document(),
+            GetMediaForFragmentListError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

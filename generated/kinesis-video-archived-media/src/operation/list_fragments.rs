@@ -446,3 +446,16 @@ impl ::std::fmt::Display for ListFragmentsError {
     }
 }
 impl ::std::error::Error for ListFragmentsError {}
+impl crate::runtime::error::ErrorDocument for ListFragmentsError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            ListFragmentsError::ClientLimitExceededException(e) => e.to_document(),
+            ListFragmentsError::InvalidArgumentException(e) => e.to_document(),
+            ListFragmentsError::NotAuthorizedException(e) => e.to_document(),
+            ListFragmentsError::ResourceNotFoundException(e) => e.to_document(),
+            ListFragmentsError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -40,6 +40,19 @@ impl ClientLimitExceededExceptionBuilder {
     }
 }
 impl ClientLimitExceededException {
+    /// The members as a JSON document keyed by member names (timestamps as ISO-8601
+    /// strings, blobs as base64).
+    pub fn to_document(&self) -> ::std::vec::Vec<u8> {
+        let mut writer = crate::runtime::json::JsonWriter::for_document();
+        let w = &mut writer;
+        w.begin_object();
+        if let ::std::option::Option::Some(value) = &self.message {
+            w.key("Message");
+            w.string(value);
+        }
+        w.end_object();
+        writer.finish()
+    }
     /// The code of this error on the wire.
     pub const CODE: &'static str = "ClientLimitExceededException";
     /// The status the model gives this error.
@@ -111,6 +124,19 @@ impl InvalidArgumentExceptionBuilder {
     }
 }
 impl InvalidArgumentException {
+    /// The members as a JSON document keyed by member names (timestamps as ISO-8601
+    /// strings, blobs as base64).
+    pub fn to_document(&self) -> ::std::vec::Vec<u8> {
+        let mut writer = crate::runtime::json::JsonWriter::for_document();
+        let w = &mut writer;
+        w.begin_object();
+        if let ::std::option::Option::Some(value) = &self.message {
+            w.key("Message");
+            w.string(value);
+        }
+        w.end_object();
+        writer.finish()
+    }
     /// The code of this error on the wire.
     pub const CODE: &'static str = "InvalidArgumentException";
     /// The status the model gives this error.
@@ -182,6 +208,19 @@ impl InvalidCodecPrivateDataExceptionBuilder {
     }
 }
 impl InvalidCodecPrivateDataException {
+    /// The members as a JSON document keyed by member names (timestamps as ISO-8601
+    /// strings, blobs as base64).
+    pub fn to_document(&self) -> ::std::vec::Vec<u8> {
+        let mut writer = crate::runtime::json::JsonWriter::for_document();
+        let w = &mut writer;
+        w.begin_object();
+        if let ::std::option::Option::Some(value) = &self.message {
+            w.key("Message");
+            w.string(value);
+        }
+        w.end_object();
+        writer.finish()
+    }
     /// The code of this error on the wire.
     pub const CODE: &'static str = "InvalidCodecPrivateDataException";
     /// The status the model gives this error.
@@ -253,6 +292,19 @@ impl InvalidMediaFrameExceptionBuilder {
     }
 }
 impl InvalidMediaFrameException {
+    /// The members as a JSON document keyed by member names (timestamps as ISO-8601
+    /// strings, blobs as base64).
+    pub fn to_document(&self) -> ::std::vec::Vec<u8> {
+        let mut writer = crate::runtime::json::JsonWriter::for_document();
+        let w = &mut writer;
+        w.begin_object();
+        if let ::std::option::Option::Some(value) = &self.message {
+            w.key("Message");
+            w.string(value);
+        }
+        w.end_object();
+        writer.finish()
+    }
     /// The code of this error on the wire.
     pub const CODE: &'static str = "InvalidMediaFrameException";
     /// The status the model gives this error.
@@ -324,6 +376,19 @@ impl MissingCodecPrivateDataExceptionBuilder {
     }
 }
 impl MissingCodecPrivateDataException {
+    /// The members as a JSON document keyed by member names (timestamps as ISO-8601
+    /// strings, blobs as base64).
+    pub fn to_document(&self) -> ::std::vec::Vec<u8> {
+        let mut writer = crate::runtime::json::JsonWriter::for_document();
+        let w = &mut writer;
+        w.begin_object();
+        if let ::std::option::Option::Some(value) = &self.message {
+            w.key("Message");
+            w.string(value);
+        }
+        w.end_object();
+        writer.finish()
+    }
     /// The code of this error on the wire.
     pub const CODE: &'static str = "MissingCodecPrivateDataException";
     /// The status the model gives this error.
@@ -395,6 +460,19 @@ impl NoDataRetentionExceptionBuilder {
     }
 }
 impl NoDataRetentionException {
+    /// The members as a JSON document keyed by member names (timestamps as ISO-8601
+    /// strings, blobs as base64).
+    pub fn to_document(&self) -> ::std::vec::Vec<u8> {
+        let mut writer = crate::runtime::json::JsonWriter::for_document();
+        let w = &mut writer;
+        w.begin_object();
+        if let ::std::option::Option::Some(value) = &self.message {
+            w.key("Message");
+            w.string(value);
+        }
+        w.end_object();
+        writer.finish()
+    }
     /// The code of this error on the wire.
     pub const CODE: &'static str = "NoDataRetentionException";
     /// The status the model gives this error.
@@ -466,6 +544,19 @@ impl NotAuthorizedExceptionBuilder {
     }
 }
 impl NotAuthorizedException {
+    /// The members as a JSON document keyed by member names (timestamps as ISO-8601
+    /// strings, blobs as base64).
+    pub fn to_document(&self) -> ::std::vec::Vec<u8> {
+        let mut writer = crate::runtime::json::JsonWriter::for_document();
+        let w = &mut writer;
+        w.begin_object();
+        if let ::std::option::Option::Some(value) = &self.message {
+            w.key("Message");
+            w.string(value);
+        }
+        w.end_object();
+        writer.finish()
+    }
     /// The code of this error on the wire.
     pub const CODE: &'static str = "NotAuthorizedException";
     /// The status the model gives this error.
@@ -539,6 +630,19 @@ impl ResourceNotFoundExceptionBuilder {
     }
 }
 impl ResourceNotFoundException {
+    /// The members as a JSON document keyed by member names (timestamps as ISO-8601
+    /// strings, blobs as base64).
+    pub fn to_document(&self) -> ::std::vec::Vec<u8> {
+        let mut writer = crate::runtime::json::JsonWriter::for_document();
+        let w = &mut writer;
+        w.begin_object();
+        if let ::std::option::Option::Some(value) = &self.message {
+            w.key("Message");
+            w.string(value);
+        }
+        w.end_object();
+        writer.finish()
+    }
     /// The code of this error on the wire.
     pub const CODE: &'static str = "ResourceNotFoundException";
     /// The status the model gives this error.
@@ -610,6 +714,19 @@ impl UnsupportedStreamMediaTypeExceptionBuilder {
     }
 }
 impl UnsupportedStreamMediaTypeException {
+    /// The members as a JSON document keyed by member names (timestamps as ISO-8601
+    /// strings, blobs as base64).
+    pub fn to_document(&self) -> ::std::vec::Vec<u8> {
+        let mut writer = crate::runtime::json::JsonWriter::for_document();
+        let w = &mut writer;
+        w.begin_object();
+        if let ::std::option::Option::Some(value) = &self.message {
+            w.key("Message");
+            w.string(value);
+        }
+        w.end_object();
+        writer.finish()
+    }
     /// The code of this error on the wire.
     pub const CODE: &'static str = "UnsupportedStreamMediaTypeException";
     /// The status the model gives this error.

@@ -266,7 +266,11 @@ pub fn output_to_json(
         w.key("ContentType");
         w.string(value);
     }
-    if let ::std::option::Option::Some(bytes) = output.payload.as_buffered() {
+    if let ::std::option::Option::Some(bytes) = output
+        .payload
+        .as_buffered()
+        .filter(|b| !b.is_empty())
+    {
         w.key("Payload");
         w.blob(bytes);
     }
@@ -624,3 +628,18 @@ impl ::std::fmt::Display for GetMediaError {
     }
 }
 impl ::std::error::Error for GetMediaError {}
+impl crate::runtime::error::ErrorDocument for GetMediaError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            GetMediaError::ClientLimitExceededException(e) => e.to_document(),
+            GetMediaError::ConnectionLimitExceededException(e) => e.to_document(),
+            GetMediaError::InvalidArgumentException(e) => e.to_document(),
+            GetMediaError::InvalidEndpointException(e) => e.to_document(),
+            GetMediaError::NotAuthorizedException(e) => e.to_document(),
+            GetMediaError::ResourceNotFoundException(e) => e.to_document(),
+            GetMediaError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

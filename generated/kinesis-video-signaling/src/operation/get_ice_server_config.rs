@@ -449,3 +449,18 @@ impl ::std::fmt::Display for GetIceServerConfigError {
     }
 }
 impl ::std::error::Error for GetIceServerConfigError {}
+impl crate::runtime::error::ErrorDocument for GetIceServerConfigError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            GetIceServerConfigError::ClientLimitExceededException(e) => e.to_document(),
+            GetIceServerConfigError::InvalidArgumentException(e) => e.to_document(),
+            GetIceServerConfigError::InvalidClientException(e) => e.to_document(),
+            GetIceServerConfigError::NotAuthorizedException(e) => e.to_document(),
+            GetIceServerConfigError::ResourceNotFoundException(e) => e.to_document(),
+            GetIceServerConfigError::SessionExpiredException(e) => e.to_document(),
+            GetIceServerConfigError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

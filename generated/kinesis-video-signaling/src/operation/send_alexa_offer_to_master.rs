@@ -377,3 +377,18 @@ impl ::std::fmt::Display for SendAlexaOfferToMasterError {
     }
 }
 impl ::std::error::Error for SendAlexaOfferToMasterError {}
+impl crate::runtime::error::ErrorDocument for SendAlexaOfferToMasterError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            SendAlexaOfferToMasterError::ClientLimitExceededException(e) => {
+                e.to_document()
+            }
+            SendAlexaOfferToMasterError::InvalidArgumentException(e) => e.to_document(),
+            SendAlexaOfferToMasterError::NotAuthorizedException(e) => e.to_document(),
+            SendAlexaOfferToMasterError::ResourceNotFoundException(e) => e.to_document(),
+            SendAlexaOfferToMasterError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

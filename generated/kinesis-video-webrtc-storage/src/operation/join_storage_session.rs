@@ -355,3 +355,16 @@ impl ::std::fmt::Display for JoinStorageSessionError {
     }
 }
 impl ::std::error::Error for JoinStorageSessionError {}
+impl crate::runtime::error::ErrorDocument for JoinStorageSessionError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            JoinStorageSessionError::AccessDeniedException(e) => e.to_document(),
+            JoinStorageSessionError::ClientLimitExceededException(e) => e.to_document(),
+            JoinStorageSessionError::InvalidArgumentException(e) => e.to_document(),
+            JoinStorageSessionError::ResourceNotFoundException(e) => e.to_document(),
+            JoinStorageSessionError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

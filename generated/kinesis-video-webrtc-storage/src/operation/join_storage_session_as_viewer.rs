@@ -351,3 +351,22 @@ impl ::std::fmt::Display for JoinStorageSessionAsViewerError {
     }
 }
 impl ::std::error::Error for JoinStorageSessionAsViewerError {}
+impl crate::runtime::error::ErrorDocument for JoinStorageSessionAsViewerError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            JoinStorageSessionAsViewerError::AccessDeniedException(e) => e.to_document(),
+            JoinStorageSessionAsViewerError::ClientLimitExceededException(e) => {
+                e.to_document()
+            }
+            JoinStorageSessionAsViewerError::InvalidArgumentException(e) => {
+                e.to_document()
+            }
+            JoinStorageSessionAsViewerError::ResourceNotFoundException(e) => {
+                e.to_document()
+            }
+            JoinStorageSessionAsViewerError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

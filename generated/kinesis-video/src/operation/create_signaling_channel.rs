@@ -470,3 +470,24 @@ impl ::std::fmt::Display for CreateSignalingChannelError {
     }
 }
 impl ::std::error::Error for CreateSignalingChannelError {}
+impl crate::runtime::error::ErrorDocument for CreateSignalingChannelError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            CreateSignalingChannelError::AccessDeniedException(e) => e.to_document(),
+            CreateSignalingChannelError::AccountChannelLimitExceededException(e) => {
+                e.to_document()
+            }
+            CreateSignalingChannelError::ClientLimitExceededException(e) => {
+                e.to_document()
+            }
+            CreateSignalingChannelError::InvalidArgumentException(e) => e.to_document(),
+            CreateSignalingChannelError::ResourceInUseException(e) => e.to_document(),
+            CreateSignalingChannelError::TagsPerResourceExceededLimitException(e) => {
+                e.to_document()
+            }
+            CreateSignalingChannelError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

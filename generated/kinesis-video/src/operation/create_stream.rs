@@ -579,3 +579,21 @@ impl ::std::fmt::Display for CreateStreamError {
     }
 }
 impl ::std::error::Error for CreateStreamError {}
+impl crate::runtime::error::ErrorDocument for CreateStreamError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            CreateStreamError::AccountStreamLimitExceededException(e) => e.to_document(),
+            CreateStreamError::ClientLimitExceededException(e) => e.to_document(),
+            CreateStreamError::DeviceStreamLimitExceededException(e) => e.to_document(),
+            CreateStreamError::InvalidArgumentException(e) => e.to_document(),
+            CreateStreamError::InvalidDeviceException(e) => e.to_document(),
+            CreateStreamError::ResourceInUseException(e) => e.to_document(),
+            CreateStreamError::TagsPerResourceExceededLimitException(e) => {
+                e.to_document()
+            }
+            CreateStreamError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

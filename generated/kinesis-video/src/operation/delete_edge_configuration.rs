@@ -377,3 +377,21 @@ impl ::std::fmt::Display for DeleteEdgeConfigurationError {
     }
 }
 impl ::std::error::Error for DeleteEdgeConfigurationError {}
+impl crate::runtime::error::ErrorDocument for DeleteEdgeConfigurationError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            DeleteEdgeConfigurationError::AccessDeniedException(e) => e.to_document(),
+            DeleteEdgeConfigurationError::ClientLimitExceededException(e) => {
+                e.to_document()
+            }
+            DeleteEdgeConfigurationError::InvalidArgumentException(e) => e.to_document(),
+            DeleteEdgeConfigurationError::ResourceNotFoundException(e) => e.to_document(),
+            DeleteEdgeConfigurationError::StreamEdgeConfigurationNotFoundException(e) => {
+                e.to_document()
+            }
+            DeleteEdgeConfigurationError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

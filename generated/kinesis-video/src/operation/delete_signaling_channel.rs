@@ -397,3 +397,20 @@ impl ::std::fmt::Display for DeleteSignalingChannelError {
     }
 }
 impl ::std::error::Error for DeleteSignalingChannelError {}
+impl crate::runtime::error::ErrorDocument for DeleteSignalingChannelError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            DeleteSignalingChannelError::AccessDeniedException(e) => e.to_document(),
+            DeleteSignalingChannelError::ClientLimitExceededException(e) => {
+                e.to_document()
+            }
+            DeleteSignalingChannelError::InvalidArgumentException(e) => e.to_document(),
+            DeleteSignalingChannelError::ResourceInUseException(e) => e.to_document(),
+            DeleteSignalingChannelError::ResourceNotFoundException(e) => e.to_document(),
+            DeleteSignalingChannelError::VersionMismatchException(e) => e.to_document(),
+            DeleteSignalingChannelError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -413,3 +413,18 @@ impl ::std::fmt::Display for DeleteStreamError {
     }
 }
 impl ::std::error::Error for DeleteStreamError {}
+impl crate::runtime::error::ErrorDocument for DeleteStreamError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            DeleteStreamError::ClientLimitExceededException(e) => e.to_document(),
+            DeleteStreamError::InvalidArgumentException(e) => e.to_document(),
+            DeleteStreamError::NotAuthorizedException(e) => e.to_document(),
+            DeleteStreamError::ResourceInUseException(e) => e.to_document(),
+            DeleteStreamError::ResourceNotFoundException(e) => e.to_document(),
+            DeleteStreamError::VersionMismatchException(e) => e.to_document(),
+            DeleteStreamError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -522,3 +522,25 @@ impl ::std::fmt::Display for DescribeEdgeConfigurationError {
     }
 }
 impl ::std::error::Error for DescribeEdgeConfigurationError {}
+impl crate::runtime::error::ErrorDocument for DescribeEdgeConfigurationError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            DescribeEdgeConfigurationError::AccessDeniedException(e) => e.to_document(),
+            DescribeEdgeConfigurationError::ClientLimitExceededException(e) => {
+                e.to_document()
+            }
+            DescribeEdgeConfigurationError::InvalidArgumentException(e) => {
+                e.to_document()
+            }
+            DescribeEdgeConfigurationError::ResourceNotFoundException(e) => {
+                e.to_document()
+            }
+            DescribeEdgeConfigurationError::StreamEdgeConfigurationNotFoundException(
+                e,
+            ) => e.to_document(),
+            DescribeEdgeConfigurationError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

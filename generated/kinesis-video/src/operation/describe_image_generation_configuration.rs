@@ -389,3 +389,24 @@ impl ::std::fmt::Display for DescribeImageGenerationConfigurationError {
     }
 }
 impl ::std::error::Error for DescribeImageGenerationConfigurationError {}
+impl crate::runtime::error::ErrorDocument for DescribeImageGenerationConfigurationError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            DescribeImageGenerationConfigurationError::AccessDeniedException(e) => {
+                e.to_document()
+            }
+            DescribeImageGenerationConfigurationError::ClientLimitExceededException(
+                e,
+            ) => e.to_document(),
+            DescribeImageGenerationConfigurationError::InvalidArgumentException(e) => {
+                e.to_document()
+            }
+            DescribeImageGenerationConfigurationError::ResourceNotFoundException(e) => {
+                e.to_document()
+            }
+            DescribeImageGenerationConfigurationError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

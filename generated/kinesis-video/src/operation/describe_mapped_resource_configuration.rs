@@ -439,3 +439,24 @@ impl ::std::fmt::Display for DescribeMappedResourceConfigurationError {
     }
 }
 impl ::std::error::Error for DescribeMappedResourceConfigurationError {}
+impl crate::runtime::error::ErrorDocument for DescribeMappedResourceConfigurationError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            DescribeMappedResourceConfigurationError::AccessDeniedException(e) => {
+                e.to_document()
+            }
+            DescribeMappedResourceConfigurationError::ClientLimitExceededException(e) => {
+                e.to_document()
+            }
+            DescribeMappedResourceConfigurationError::InvalidArgumentException(e) => {
+                e.to_document()
+            }
+            DescribeMappedResourceConfigurationError::ResourceNotFoundException(e) => {
+                e.to_document()
+            }
+            DescribeMappedResourceConfigurationError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -381,3 +381,24 @@ impl ::std::fmt::Display for DescribeMediaStorageConfigurationError {
     }
 }
 impl ::std::error::Error for DescribeMediaStorageConfigurationError {}
+impl crate::runtime::error::ErrorDocument for DescribeMediaStorageConfigurationError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            DescribeMediaStorageConfigurationError::AccessDeniedException(e) => {
+                e.to_document()
+            }
+            DescribeMediaStorageConfigurationError::ClientLimitExceededException(e) => {
+                e.to_document()
+            }
+            DescribeMediaStorageConfigurationError::InvalidArgumentException(e) => {
+                e.to_document()
+            }
+            DescribeMediaStorageConfigurationError::ResourceNotFoundException(e) => {
+                e.to_document()
+            }
+            DescribeMediaStorageConfigurationError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -381,3 +381,24 @@ impl ::std::fmt::Display for DescribeNotificationConfigurationError {
     }
 }
 impl ::std::error::Error for DescribeNotificationConfigurationError {}
+impl crate::runtime::error::ErrorDocument for DescribeNotificationConfigurationError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            DescribeNotificationConfigurationError::AccessDeniedException(e) => {
+                e.to_document()
+            }
+            DescribeNotificationConfigurationError::ClientLimitExceededException(e) => {
+                e.to_document()
+            }
+            DescribeNotificationConfigurationError::InvalidArgumentException(e) => {
+                e.to_document()
+            }
+            DescribeNotificationConfigurationError::ResourceNotFoundException(e) => {
+                e.to_document()
+            }
+            DescribeNotificationConfigurationError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

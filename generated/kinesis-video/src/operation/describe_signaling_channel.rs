@@ -360,3 +360,20 @@ impl ::std::fmt::Display for DescribeSignalingChannelError {
     }
 }
 impl ::std::error::Error for DescribeSignalingChannelError {}
+impl crate::runtime::error::ErrorDocument for DescribeSignalingChannelError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            DescribeSignalingChannelError::AccessDeniedException(e) => e.to_document(),
+            DescribeSignalingChannelError::ClientLimitExceededException(e) => {
+                e.to_document()
+            }
+            DescribeSignalingChannelError::InvalidArgumentException(e) => e.to_document(),
+            DescribeSignalingChannelError::ResourceNotFoundException(e) => {
+                e.to_document()
+            }
+            DescribeSignalingChannelError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

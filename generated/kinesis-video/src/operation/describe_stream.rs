@@ -356,3 +356,16 @@ impl ::std::fmt::Display for DescribeStreamError {
     }
 }
 impl ::std::error::Error for DescribeStreamError {}
+impl crate::runtime::error::ErrorDocument for DescribeStreamError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            DescribeStreamError::ClientLimitExceededException(e) => e.to_document(),
+            DescribeStreamError::InvalidArgumentException(e) => e.to_document(),
+            DescribeStreamError::NotAuthorizedException(e) => e.to_document(),
+            DescribeStreamError::ResourceNotFoundException(e) => e.to_document(),
+            DescribeStreamError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -380,3 +380,16 @@ impl ::std::fmt::Display for GetDataEndpointError {
     }
 }
 impl ::std::error::Error for GetDataEndpointError {}
+impl crate::runtime::error::ErrorDocument for GetDataEndpointError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            GetDataEndpointError::ClientLimitExceededException(e) => e.to_document(),
+            GetDataEndpointError::InvalidArgumentException(e) => e.to_document(),
+            GetDataEndpointError::NotAuthorizedException(e) => e.to_document(),
+            GetDataEndpointError::ResourceNotFoundException(e) => e.to_document(),
+            GetDataEndpointError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

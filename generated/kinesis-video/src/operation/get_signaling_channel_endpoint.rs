@@ -413,3 +413,25 @@ impl ::std::fmt::Display for GetSignalingChannelEndpointError {
     }
 }
 impl ::std::error::Error for GetSignalingChannelEndpointError {}
+impl crate::runtime::error::ErrorDocument for GetSignalingChannelEndpointError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            GetSignalingChannelEndpointError::AccessDeniedException(e) => e.to_document(),
+            GetSignalingChannelEndpointError::ClientLimitExceededException(e) => {
+                e.to_document()
+            }
+            GetSignalingChannelEndpointError::InvalidArgumentException(e) => {
+                e.to_document()
+            }
+            GetSignalingChannelEndpointError::ResourceInUseException(e) => {
+                e.to_document()
+            }
+            GetSignalingChannelEndpointError::ResourceNotFoundException(e) => {
+                e.to_document()
+            }
+            GetSignalingChannelEndpointError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

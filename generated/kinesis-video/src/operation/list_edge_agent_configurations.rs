@@ -377,3 +377,21 @@ impl ::std::fmt::Display for ListEdgeAgentConfigurationsError {
     }
 }
 impl ::std::error::Error for ListEdgeAgentConfigurationsError {}
+impl crate::runtime::error::ErrorDocument for ListEdgeAgentConfigurationsError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            ListEdgeAgentConfigurationsError::ClientLimitExceededException(e) => {
+                e.to_document()
+            }
+            ListEdgeAgentConfigurationsError::InvalidArgumentException(e) => {
+                e.to_document()
+            }
+            ListEdgeAgentConfigurationsError::NotAuthorizedException(e) => {
+                e.to_document()
+            }
+            ListEdgeAgentConfigurationsError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

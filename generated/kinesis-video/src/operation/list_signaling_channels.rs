@@ -367,3 +367,17 @@ impl ::std::fmt::Display for ListSignalingChannelsError {
     }
 }
 impl ::std::error::Error for ListSignalingChannelsError {}
+impl crate::runtime::error::ErrorDocument for ListSignalingChannelsError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            ListSignalingChannelsError::AccessDeniedException(e) => e.to_document(),
+            ListSignalingChannelsError::ClientLimitExceededException(e) => {
+                e.to_document()
+            }
+            ListSignalingChannelsError::InvalidArgumentException(e) => e.to_document(),
+            ListSignalingChannelsError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

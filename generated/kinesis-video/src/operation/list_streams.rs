@@ -338,3 +338,14 @@ impl ::std::fmt::Display for ListStreamsError {
     }
 }
 impl ::std::error::Error for ListStreamsError {}
+impl crate::runtime::error::ErrorDocument for ListStreamsError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            ListStreamsError::ClientLimitExceededException(e) => e.to_document(),
+            ListStreamsError::InvalidArgumentException(e) => e.to_document(),
+            ListStreamsError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -384,3 +384,16 @@ impl ::std::fmt::Display for ListTagsForResourceError {
     }
 }
 impl ::std::error::Error for ListTagsForResourceError {}
+impl crate::runtime::error::ErrorDocument for ListTagsForResourceError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            ListTagsForResourceError::AccessDeniedException(e) => e.to_document(),
+            ListTagsForResourceError::ClientLimitExceededException(e) => e.to_document(),
+            ListTagsForResourceError::InvalidArgumentException(e) => e.to_document(),
+            ListTagsForResourceError::ResourceNotFoundException(e) => e.to_document(),
+            ListTagsForResourceError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -425,3 +425,17 @@ impl ::std::fmt::Display for ListTagsForStreamError {
     }
 }
 impl ::std::error::Error for ListTagsForStreamError {}
+impl crate::runtime::error::ErrorDocument for ListTagsForStreamError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            ListTagsForStreamError::ClientLimitExceededException(e) => e.to_document(),
+            ListTagsForStreamError::InvalidArgumentException(e) => e.to_document(),
+            ListTagsForStreamError::InvalidResourceFormatException(e) => e.to_document(),
+            ListTagsForStreamError::NotAuthorizedException(e) => e.to_document(),
+            ListTagsForStreamError::ResourceNotFoundException(e) => e.to_document(),
+            ListTagsForStreamError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

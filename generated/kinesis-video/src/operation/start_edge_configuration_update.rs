@@ -557,3 +557,30 @@ impl ::std::fmt::Display for StartEdgeConfigurationUpdateError {
     }
 }
 impl ::std::error::Error for StartEdgeConfigurationUpdateError {}
+impl crate::runtime::error::ErrorDocument for StartEdgeConfigurationUpdateError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            StartEdgeConfigurationUpdateError::AccessDeniedException(e) => {
+                e.to_document()
+            }
+            StartEdgeConfigurationUpdateError::ClientLimitExceededException(e) => {
+                e.to_document()
+            }
+            StartEdgeConfigurationUpdateError::InvalidArgumentException(e) => {
+                e.to_document()
+            }
+            StartEdgeConfigurationUpdateError::NoDataRetentionException(e) => {
+                e.to_document()
+            }
+            StartEdgeConfigurationUpdateError::ResourceInUseException(e) => {
+                e.to_document()
+            }
+            StartEdgeConfigurationUpdateError::ResourceNotFoundException(e) => {
+                e.to_document()
+            }
+            StartEdgeConfigurationUpdateError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

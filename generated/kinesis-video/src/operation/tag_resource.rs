@@ -366,3 +366,17 @@ impl ::std::fmt::Display for TagResourceError {
     }
 }
 impl ::std::error::Error for TagResourceError {}
+impl crate::runtime::error::ErrorDocument for TagResourceError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            TagResourceError::AccessDeniedException(e) => e.to_document(),
+            TagResourceError::ClientLimitExceededException(e) => e.to_document(),
+            TagResourceError::InvalidArgumentException(e) => e.to_document(),
+            TagResourceError::ResourceNotFoundException(e) => e.to_document(),
+            TagResourceError::TagsPerResourceExceededLimitException(e) => e.to_document(),
+            TagResourceError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

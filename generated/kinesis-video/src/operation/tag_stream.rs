@@ -417,3 +417,18 @@ impl ::std::fmt::Display for TagStreamError {
     }
 }
 impl ::std::error::Error for TagStreamError {}
+impl crate::runtime::error::ErrorDocument for TagStreamError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            TagStreamError::ClientLimitExceededException(e) => e.to_document(),
+            TagStreamError::InvalidArgumentException(e) => e.to_document(),
+            TagStreamError::InvalidResourceFormatException(e) => e.to_document(),
+            TagStreamError::NotAuthorizedException(e) => e.to_document(),
+            TagStreamError::ResourceNotFoundException(e) => e.to_document(),
+            TagStreamError::TagsPerResourceExceededLimitException(e) => e.to_document(),
+            TagStreamError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

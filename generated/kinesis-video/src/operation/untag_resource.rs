@@ -341,3 +341,16 @@ impl ::std::fmt::Display for UntagResourceError {
     }
 }
 impl ::std::error::Error for UntagResourceError {}
+impl crate::runtime::error::ErrorDocument for UntagResourceError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            UntagResourceError::AccessDeniedException(e) => e.to_document(),
+            UntagResourceError::ClientLimitExceededException(e) => e.to_document(),
+            UntagResourceError::InvalidArgumentException(e) => e.to_document(),
+            UntagResourceError::ResourceNotFoundException(e) => e.to_document(),
+            UntagResourceError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -382,3 +382,17 @@ impl ::std::fmt::Display for UntagStreamError {
     }
 }
 impl ::std::error::Error for UntagStreamError {}
+impl crate::runtime::error::ErrorDocument for UntagStreamError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            UntagStreamError::ClientLimitExceededException(e) => e.to_document(),
+            UntagStreamError::InvalidArgumentException(e) => e.to_document(),
+            UntagStreamError::InvalidResourceFormatException(e) => e.to_document(),
+            UntagStreamError::NotAuthorizedException(e) => e.to_document(),
+            UntagStreamError::ResourceNotFoundException(e) => e.to_document(),
+            UntagStreamError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

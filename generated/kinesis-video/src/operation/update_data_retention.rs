@@ -471,3 +471,18 @@ impl ::std::fmt::Display for UpdateDataRetentionError {
     }
 }
 impl ::std::error::Error for UpdateDataRetentionError {}
+impl crate::runtime::error::ErrorDocument for UpdateDataRetentionError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            UpdateDataRetentionError::ClientLimitExceededException(e) => e.to_document(),
+            UpdateDataRetentionError::InvalidArgumentException(e) => e.to_document(),
+            UpdateDataRetentionError::NotAuthorizedException(e) => e.to_document(),
+            UpdateDataRetentionError::ResourceInUseException(e) => e.to_document(),
+            UpdateDataRetentionError::ResourceNotFoundException(e) => e.to_document(),
+            UpdateDataRetentionError::VersionMismatchException(e) => e.to_document(),
+            UpdateDataRetentionError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -446,3 +446,30 @@ impl ::std::fmt::Display for UpdateImageGenerationConfigurationError {
     }
 }
 impl ::std::error::Error for UpdateImageGenerationConfigurationError {}
+impl crate::runtime::error::ErrorDocument for UpdateImageGenerationConfigurationError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            UpdateImageGenerationConfigurationError::AccessDeniedException(e) => {
+                e.to_document()
+            }
+            UpdateImageGenerationConfigurationError::ClientLimitExceededException(e) => {
+                e.to_document()
+            }
+            UpdateImageGenerationConfigurationError::InvalidArgumentException(e) => {
+                e.to_document()
+            }
+            UpdateImageGenerationConfigurationError::NoDataRetentionException(e) => {
+                e.to_document()
+            }
+            UpdateImageGenerationConfigurationError::ResourceInUseException(e) => {
+                e.to_document()
+            }
+            UpdateImageGenerationConfigurationError::ResourceNotFoundException(e) => {
+                e.to_document()
+            }
+            UpdateImageGenerationConfigurationError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

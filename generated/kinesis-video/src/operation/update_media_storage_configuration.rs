@@ -424,3 +424,30 @@ impl ::std::fmt::Display for UpdateMediaStorageConfigurationError {
     }
 }
 impl ::std::error::Error for UpdateMediaStorageConfigurationError {}
+impl crate::runtime::error::ErrorDocument for UpdateMediaStorageConfigurationError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            UpdateMediaStorageConfigurationError::AccessDeniedException(e) => {
+                e.to_document()
+            }
+            UpdateMediaStorageConfigurationError::ClientLimitExceededException(e) => {
+                e.to_document()
+            }
+            UpdateMediaStorageConfigurationError::InvalidArgumentException(e) => {
+                e.to_document()
+            }
+            UpdateMediaStorageConfigurationError::NoDataRetentionException(e) => {
+                e.to_document()
+            }
+            UpdateMediaStorageConfigurationError::ResourceInUseException(e) => {
+                e.to_document()
+            }
+            UpdateMediaStorageConfigurationError::ResourceNotFoundException(e) => {
+                e.to_document()
+            }
+            UpdateMediaStorageConfigurationError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -432,3 +432,30 @@ impl ::std::fmt::Display for UpdateNotificationConfigurationError {
     }
 }
 impl ::std::error::Error for UpdateNotificationConfigurationError {}
+impl crate::runtime::error::ErrorDocument for UpdateNotificationConfigurationError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            UpdateNotificationConfigurationError::AccessDeniedException(e) => {
+                e.to_document()
+            }
+            UpdateNotificationConfigurationError::ClientLimitExceededException(e) => {
+                e.to_document()
+            }
+            UpdateNotificationConfigurationError::InvalidArgumentException(e) => {
+                e.to_document()
+            }
+            UpdateNotificationConfigurationError::NoDataRetentionException(e) => {
+                e.to_document()
+            }
+            UpdateNotificationConfigurationError::ResourceInUseException(e) => {
+                e.to_document()
+            }
+            UpdateNotificationConfigurationError::ResourceNotFoundException(e) => {
+                e.to_document()
+            }
+            UpdateNotificationConfigurationError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

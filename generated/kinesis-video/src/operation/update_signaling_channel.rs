@@ -423,3 +423,20 @@ impl ::std::fmt::Display for UpdateSignalingChannelError {
     }
 }
 impl ::std::error::Error for UpdateSignalingChannelError {}
+impl crate::runtime::error::ErrorDocument for UpdateSignalingChannelError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            UpdateSignalingChannelError::AccessDeniedException(e) => e.to_document(),
+            UpdateSignalingChannelError::ClientLimitExceededException(e) => {
+                e.to_document()
+            }
+            UpdateSignalingChannelError::InvalidArgumentException(e) => e.to_document(),
+            UpdateSignalingChannelError::ResourceInUseException(e) => e.to_document(),
+            UpdateSignalingChannelError::ResourceNotFoundException(e) => e.to_document(),
+            UpdateSignalingChannelError::VersionMismatchException(e) => e.to_document(),
+            UpdateSignalingChannelError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -473,3 +473,18 @@ impl ::std::fmt::Display for UpdateStreamError {
     }
 }
 impl ::std::error::Error for UpdateStreamError {}
+impl crate::runtime::error::ErrorDocument for UpdateStreamError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            UpdateStreamError::ClientLimitExceededException(e) => e.to_document(),
+            UpdateStreamError::InvalidArgumentException(e) => e.to_document(),
+            UpdateStreamError::NotAuthorizedException(e) => e.to_document(),
+            UpdateStreamError::ResourceInUseException(e) => e.to_document(),
+            UpdateStreamError::ResourceNotFoundException(e) => e.to_document(),
+            UpdateStreamError::VersionMismatchException(e) => e.to_document(),
+            UpdateStreamError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

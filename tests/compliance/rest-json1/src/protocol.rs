@@ -89,6 +89,18 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeClientOptionalDefault
         ::std::result::Result::Ok(out)
     }
 }
+#[allow(unused_variables)]
+pub(crate) fn ser_complex_nested_error_data(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::types::ComplexNestedErrorData,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.foo {
+        w.member_key("Fooooo", "Foo");
+        w.string(value);
+    }
+    w.end_object();
+}
 #[derive(Clone, Copy)]
 pub(crate) struct DeComplexNestedErrorData;
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeComplexNestedErrorData {
@@ -4963,6 +4975,7 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMyUnion {
                         );
                     }
                 }
+                "__type" => crate::runtime::json_read::skip(&mut map)?,
                 _ => {
                     if map
                         .next_value::<
@@ -5074,6 +5087,7 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeNestedUnion {
                         );
                     }
                 }
+                "__type" => crate::runtime::json_read::skip(&mut map)?,
                 _ => {
                     if map
                         .next_value::<
@@ -6051,6 +6065,7 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DePayloadUnion {
                         );
                     }
                 }
+                "__type" => crate::runtime::json_read::skip(&mut map)?,
                 _ => {
                     if map
                         .next_value::<
@@ -6113,6 +6128,7 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DePlayerAction {
                         );
                     }
                 }
+                "__type" => crate::runtime::json_read::skip(&mut map)?,
                 _ => {
                     if map
                         .next_value::<
@@ -6891,6 +6907,7 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeSimpleUnion {
                         );
                     }
                 }
+                "__type" => crate::runtime::json_read::skip(&mut map)?,
                 _ => {
                     if map
                         .next_value::<
@@ -6993,6 +7010,7 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeSingletonEventStream 
                         );
                     }
                 }
+                "__type" => crate::runtime::json_read::skip(&mut map)?,
                 _ => {
                     if map
                         .next_value::<
@@ -7753,6 +7771,7 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUnionPayload {
                         );
                     }
                 }
+                "__type" => crate::runtime::json_read::skip(&mut map)?,
                 _ => {
                     if map
                         .next_value::<
@@ -7848,6 +7867,7 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUnionWithJsonName {
                         );
                     }
                 }
+                "__type" => crate::runtime::json_read::skip(&mut map)?,
                 _ => {
                     if map
                         .next_value::<

@@ -845,6 +845,16 @@ impl ::std::fmt::Display for EventStreamError {
     }
 }
 impl ::std::error::Error for EventStreamError {}
+impl crate::runtime::error::ErrorDocument for EventStreamError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            EventStreamError::Error(e) => e.to_document(),
+            EventStreamError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Farewell {

@@ -844,3 +844,12 @@ impl ::std::fmt::Display for AllQueryStringTypesError {
     }
 }
 impl ::std::error::Error for AllQueryStringTypesError {}
+impl crate::runtime::error::ErrorDocument for AllQueryStringTypesError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            AllQueryStringTypesError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

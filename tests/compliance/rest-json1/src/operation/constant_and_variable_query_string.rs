@@ -257,3 +257,12 @@ impl ::std::fmt::Display for ConstantAndVariableQueryStringError {
     }
 }
 impl ::std::error::Error for ConstantAndVariableQueryStringError {}
+impl crate::runtime::error::ErrorDocument for ConstantAndVariableQueryStringError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            ConstantAndVariableQueryStringError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -242,3 +242,12 @@ impl ::std::fmt::Display for ConstantQueryStringError {
     }
 }
 impl ::std::error::Error for ConstantQueryStringError {}
+impl crate::runtime::error::ErrorDocument for ConstantQueryStringError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            ConstantQueryStringError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -210,3 +210,12 @@ impl ::std::fmt::Display for ContentTypeParametersError {
     }
 }
 impl ::std::error::Error for ContentTypeParametersError {}
+impl crate::runtime::error::ErrorDocument for ContentTypeParametersError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            ContentTypeParametersError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

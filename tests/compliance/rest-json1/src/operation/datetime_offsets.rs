@@ -209,3 +209,12 @@ impl ::std::fmt::Display for DatetimeOffsetsError {
     }
 }
 impl ::std::error::Error for DatetimeOffsetsError {}
+impl crate::runtime::error::ErrorDocument for DatetimeOffsetsError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            DatetimeOffsetsError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -160,3 +160,12 @@ impl ::std::fmt::Display for DocumentTypeError {
     }
 }
 impl ::std::error::Error for DocumentTypeError {}
+impl crate::runtime::error::ErrorDocument for DocumentTypeError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            DocumentTypeError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -164,3 +164,12 @@ impl ::std::fmt::Display for DocumentTypeAsMapValueError {
     }
 }
 impl ::std::error::Error for DocumentTypeAsMapValueError {}
+impl crate::runtime::error::ErrorDocument for DocumentTypeAsMapValueError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            DocumentTypeAsMapValueError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

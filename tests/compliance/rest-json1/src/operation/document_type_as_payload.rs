@@ -190,3 +190,12 @@ impl ::std::fmt::Display for DocumentTypeAsPayloadError {
     }
 }
 impl ::std::error::Error for DocumentTypeAsPayloadError {}
+impl crate::runtime::error::ErrorDocument for DocumentTypeAsPayloadError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            DocumentTypeAsPayloadError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -267,3 +267,12 @@ impl ::std::fmt::Display for DuplexStreamWithDistinctStreamsError {
     }
 }
 impl ::std::error::Error for DuplexStreamWithDistinctStreamsError {}
+impl crate::runtime::error::ErrorDocument for DuplexStreamWithDistinctStreamsError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            DuplexStreamWithDistinctStreamsError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -395,3 +395,15 @@ impl ::std::fmt::Display for DuplexStreamWithInitialMessagesError {
     }
 }
 impl ::std::error::Error for DuplexStreamWithInitialMessagesError {}
+impl crate::runtime::error::ErrorDocument for DuplexStreamWithInitialMessagesError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            DuplexStreamWithInitialMessagesError::ServiceUnavailableError(e) => {
+                e.to_document()
+            }
+            DuplexStreamWithInitialMessagesError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

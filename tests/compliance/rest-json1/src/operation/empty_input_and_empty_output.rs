@@ -198,3 +198,12 @@ impl ::std::fmt::Display for EmptyInputAndEmptyOutputError {
     }
 }
 impl ::std::error::Error for EmptyInputAndEmptyOutputError {}
+impl crate::runtime::error::ErrorDocument for EmptyInputAndEmptyOutputError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            EmptyInputAndEmptyOutputError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -196,3 +196,12 @@ impl ::std::fmt::Display for EndpointOperationError {
     }
 }
 impl ::std::error::Error for EndpointOperationError {}
+impl crate::runtime::error::ErrorDocument for EndpointOperationError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            EndpointOperationError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -230,3 +230,12 @@ impl ::std::fmt::Display for EndpointWithHostLabelOperationError {
     }
 }
 impl ::std::error::Error for EndpointWithHostLabelOperationError {}
+impl crate::runtime::error::ErrorDocument for EndpointWithHostLabelOperationError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            EndpointWithHostLabelOperationError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -209,3 +209,12 @@ impl ::std::fmt::Display for FractionalSecondsError {
     }
 }
 impl ::std::error::Error for FractionalSecondsError {}
+impl crate::runtime::error::ErrorDocument for FractionalSecondsError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            FractionalSecondsError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -294,3 +294,15 @@ impl ::std::fmt::Display for GreetingWithErrorsError {
     }
 }
 impl ::std::error::Error for GreetingWithErrorsError {}
+impl crate::runtime::error::ErrorDocument for GreetingWithErrorsError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            GreetingWithErrorsError::InvalidGreeting(e) => e.to_document(),
+            GreetingWithErrorsError::ComplexError(e) => e.to_document(),
+            GreetingWithErrorsError::FooError(e) => e.to_document(),
+            GreetingWithErrorsError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -195,3 +195,12 @@ impl ::std::fmt::Display for HostWithPathOperationError {
     }
 }
 impl ::std::error::Error for HostWithPathOperationError {}
+impl crate::runtime::error::ErrorDocument for HostWithPathOperationError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            HostWithPathOperationError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

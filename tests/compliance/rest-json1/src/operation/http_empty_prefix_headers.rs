@@ -341,3 +341,12 @@ impl ::std::fmt::Display for HttpEmptyPrefixHeadersError {
     }
 }
 impl ::std::error::Error for HttpEmptyPrefixHeadersError {}
+impl crate::runtime::error::ErrorDocument for HttpEmptyPrefixHeadersError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            HttpEmptyPrefixHeadersError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -39,18 +39,9 @@ pub fn serialize_request(
     path.push_str("/EnumPayload");
     #[allow(unused_mut)]
     let mut request = crate::runtime::http::HttpRequest::new("POST", path);
-    request.headers.insert("content-type", "application/json");
-    let w = &mut crate::runtime::json::JsonWriter::new();
-    match &input.payload {
-        ::std::option::Option::Some(value) => {
-            w.string(value.as_str());
-        }
-        ::std::option::Option::None => {
-            w.begin_object();
-            w.end_object();
-        }
+    if let ::std::option::Option::Some(value) = &input.payload {
+        request.body = value.as_str().as_bytes().to_vec();
     }
-    request.body = ::std::mem::take(w).finish();
     ::std::result::Result::Ok(request)
 }
 /// Reads the response: the output on a 2xx status, the operation's error otherwise.
@@ -69,15 +60,14 @@ pub fn parse_response(
     > {
         #[allow(unused_mut)]
         let mut out = crate::types::EnumPayloadInput::default();
-        if !response.body.iter().all(|b| b.is_ascii_whitespace()) {
+        if !response.body.is_empty() {
+            let text = ::std::str::from_utf8(&response.body)
+                .map_err(|_| {
+                    crate::runtime::json::DeserializeError::new("payload is not UTF-8")
+                        .at("payload")
+                })?;
             out.payload = ::std::option::Option::Some(
-                crate::runtime::json_read::from_body(
-                        &response.body,
-                        crate::runtime::json_read::Enum::<
-                            crate::types::StringEnum,
-                        >::new(),
-                    )
-                    .map_err(|e| e.at("payload"))?,
+                crate::types::StringEnum::from(text),
             );
         }
         ::std::result::Result::Ok(out)
@@ -189,3 +179,12 @@ impl ::std::fmt::Display for HttpEnumPayloadError {
     }
 }
 impl ::std::error::Error for HttpEnumPayloadError {}
+impl crate::runtime::error::ErrorDocument for HttpEnumPayloadError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            HttpEnumPayloadError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -64,7 +64,9 @@ pub fn parse_response(
     > {
         #[allow(unused_mut)]
         let mut out = crate::types::HttpPayloadTraitsInputOutput::default();
-        out.blob = ::std::option::Option::Some(response.body.clone());
+        if !response.body.is_empty() {
+            out.blob = ::std::option::Option::Some(response.body.clone());
+        }
         let joined = response
             .headers
             .get_all("X-Foo")
@@ -202,3 +204,12 @@ impl ::std::fmt::Display for HttpPayloadTraitsError {
     }
 }
 impl ::std::error::Error for HttpPayloadTraitsError {}
+impl crate::runtime::error::ErrorDocument for HttpPayloadTraitsError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            HttpPayloadTraitsError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -64,7 +64,9 @@ pub fn parse_response(
     > {
         #[allow(unused_mut)]
         let mut out = crate::types::HttpPayloadTraitsWithMediaTypeInputOutput::default();
-        out.blob = ::std::option::Option::Some(response.body.clone());
+        if !response.body.is_empty() {
+            out.blob = ::std::option::Option::Some(response.body.clone());
+        }
         let joined = response
             .headers
             .get_all("X-Foo")
@@ -204,3 +206,12 @@ impl ::std::fmt::Display for HttpPayloadTraitsWithMediaTypeError {
     }
 }
 impl ::std::error::Error for HttpPayloadTraitsWithMediaTypeError {}
+impl crate::runtime::error::ErrorDocument for HttpPayloadTraitsWithMediaTypeError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            HttpPayloadTraitsWithMediaTypeError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -194,3 +194,12 @@ impl ::std::fmt::Display for HttpPayloadWithStructureError {
     }
 }
 impl ::std::error::Error for HttpPayloadWithStructureError {}
+impl crate::runtime::error::ErrorDocument for HttpPayloadWithStructureError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            HttpPayloadWithStructureError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

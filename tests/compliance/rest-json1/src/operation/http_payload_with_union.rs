@@ -196,3 +196,12 @@ impl ::std::fmt::Display for HttpPayloadWithUnionError {
     }
 }
 impl ::std::error::Error for HttpPayloadWithUnionError {}
+impl crate::runtime::error::ErrorDocument for HttpPayloadWithUnionError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            HttpPayloadWithUnionError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

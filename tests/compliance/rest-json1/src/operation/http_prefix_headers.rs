@@ -339,3 +339,12 @@ impl ::std::fmt::Display for HttpPrefixHeadersError {
     }
 }
 impl ::std::error::Error for HttpPrefixHeadersError {}
+impl crate::runtime::error::ErrorDocument for HttpPrefixHeadersError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            HttpPrefixHeadersError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

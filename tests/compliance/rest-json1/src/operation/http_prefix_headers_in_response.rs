@@ -246,3 +246,12 @@ impl ::std::fmt::Display for HttpPrefixHeadersInResponseError {
     }
 }
 impl ::std::error::Error for HttpPrefixHeadersInResponseError {}
+impl crate::runtime::error::ErrorDocument for HttpPrefixHeadersInResponseError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            HttpPrefixHeadersInResponseError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -246,3 +246,12 @@ impl ::std::fmt::Display for HttpQueryParamsOnlyOperationError {
     }
 }
 impl ::std::error::Error for HttpQueryParamsOnlyOperationError {}
+impl crate::runtime::error::ErrorDocument for HttpQueryParamsOnlyOperationError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            HttpQueryParamsOnlyOperationError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

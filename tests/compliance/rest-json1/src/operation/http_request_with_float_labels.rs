@@ -263,3 +263,12 @@ impl ::std::fmt::Display for HttpRequestWithFloatLabelsError {
     }
 }
 impl ::std::error::Error for HttpRequestWithFloatLabelsError {}
+impl crate::runtime::error::ErrorDocument for HttpRequestWithFloatLabelsError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            HttpRequestWithFloatLabelsError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

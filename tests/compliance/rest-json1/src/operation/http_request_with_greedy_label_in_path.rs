@@ -280,3 +280,12 @@ impl ::std::fmt::Display for HttpRequestWithGreedyLabelInPathError {
     }
 }
 impl ::std::error::Error for HttpRequestWithGreedyLabelInPathError {}
+impl crate::runtime::error::ErrorDocument for HttpRequestWithGreedyLabelInPathError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            HttpRequestWithGreedyLabelInPathError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -470,3 +470,12 @@ impl ::std::fmt::Display for HttpRequestWithLabelsError {
     }
 }
 impl ::std::error::Error for HttpRequestWithLabelsError {}
+impl crate::runtime::error::ErrorDocument for HttpRequestWithLabelsError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            HttpRequestWithLabelsError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

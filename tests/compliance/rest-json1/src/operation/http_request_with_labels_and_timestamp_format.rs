@@ -491,3 +491,13 @@ impl ::std::fmt::Display for HttpRequestWithLabelsAndTimestampFormatError {
     }
 }
 impl ::std::error::Error for HttpRequestWithLabelsAndTimestampFormatError {}
+impl crate::runtime::error::ErrorDocument
+for HttpRequestWithLabelsAndTimestampFormatError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            HttpRequestWithLabelsAndTimestampFormatError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

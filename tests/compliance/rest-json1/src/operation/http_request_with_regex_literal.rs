@@ -243,3 +243,12 @@ impl ::std::fmt::Display for HttpRequestWithRegexLiteralError {
     }
 }
 impl ::std::error::Error for HttpRequestWithRegexLiteralError {}
+impl crate::runtime::error::ErrorDocument for HttpRequestWithRegexLiteralError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            HttpRequestWithRegexLiteralError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -210,3 +210,12 @@ impl ::std::fmt::Display for HttpResponseCodeError {
     }
 }
 impl ::std::error::Error for HttpResponseCodeError {}
+impl crate::runtime::error::ErrorDocument for HttpResponseCodeError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            HttpResponseCodeError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

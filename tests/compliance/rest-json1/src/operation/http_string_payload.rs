@@ -178,3 +178,12 @@ impl ::std::fmt::Display for HttpStringPayloadError {
     }
 }
 impl ::std::error::Error for HttpStringPayloadError {}
+impl crate::runtime::error::ErrorDocument for HttpStringPayloadError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            HttpStringPayloadError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -216,3 +216,12 @@ impl ::std::fmt::Display for IgnoreQueryParamsInResponseError {
     }
 }
 impl ::std::error::Error for IgnoreQueryParamsInResponseError {}
+impl crate::runtime::error::ErrorDocument for IgnoreQueryParamsInResponseError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            IgnoreQueryParamsInResponseError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -831,3 +831,12 @@ impl ::std::fmt::Display for InputAndOutputWithHeadersError {
     }
 }
 impl ::std::error::Error for InputAndOutputWithHeadersError {}
+impl crate::runtime::error::ErrorDocument for InputAndOutputWithHeadersError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            InputAndOutputWithHeadersError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -233,3 +233,12 @@ impl ::std::fmt::Display for InputStreamError {
     }
 }
 impl ::std::error::Error for InputStreamError {}
+impl crate::runtime::error::ErrorDocument for InputStreamError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            InputStreamError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

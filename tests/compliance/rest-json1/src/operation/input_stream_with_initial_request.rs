@@ -271,3 +271,12 @@ impl ::std::fmt::Display for InputStreamWithInitialRequestError {
     }
 }
 impl ::std::error::Error for InputStreamWithInitialRequestError {}
+impl crate::runtime::error::ErrorDocument for InputStreamWithInitialRequestError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            InputStreamWithInitialRequestError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -160,3 +160,12 @@ impl ::std::fmt::Display for JsonBlobsError {
     }
 }
 impl ::std::error::Error for JsonBlobsError {}
+impl crate::runtime::error::ErrorDocument for JsonBlobsError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            JsonBlobsError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -160,3 +160,12 @@ impl ::std::fmt::Display for JsonEnumsError {
     }
 }
 impl ::std::error::Error for JsonEnumsError {}
+impl crate::runtime::error::ErrorDocument for JsonEnumsError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            JsonEnumsError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -160,3 +160,12 @@ impl ::std::fmt::Display for JsonIntEnumsError {
     }
 }
 impl ::std::error::Error for JsonIntEnumsError {}
+impl crate::runtime::error::ErrorDocument for JsonIntEnumsError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            JsonIntEnumsError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -160,3 +160,12 @@ impl ::std::fmt::Display for JsonListsError {
     }
 }
 impl ::std::error::Error for JsonListsError {}
+impl crate::runtime::error::ErrorDocument for JsonListsError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            JsonListsError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

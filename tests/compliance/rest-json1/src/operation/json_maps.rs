@@ -160,3 +160,12 @@ impl ::std::fmt::Display for JsonMapsError {
     }
 }
 impl ::std::error::Error for JsonMapsError {}
+impl crate::runtime::error::ErrorDocument for JsonMapsError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            JsonMapsError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -162,3 +162,12 @@ impl ::std::fmt::Display for JsonTimestampsError {
     }
 }
 impl ::std::error::Error for JsonTimestampsError {}
+impl crate::runtime::error::ErrorDocument for JsonTimestampsError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            JsonTimestampsError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -160,3 +160,12 @@ impl ::std::fmt::Display for JsonUnionsError {
     }
 }
 impl ::std::error::Error for JsonUnionsError {}
+impl crate::runtime::error::ErrorDocument for JsonUnionsError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            JsonUnionsError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -174,3 +174,12 @@ impl ::std::fmt::Display for MalformedAcceptWithBodyError {
     }
 }
 impl ::std::error::Error for MalformedAcceptWithBodyError {}
+impl crate::runtime::error::ErrorDocument for MalformedAcceptWithBodyError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            MalformedAcceptWithBodyError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

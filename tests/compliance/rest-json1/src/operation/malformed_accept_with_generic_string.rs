@@ -227,3 +227,12 @@ impl ::std::fmt::Display for MalformedAcceptWithGenericStringError {
     }
 }
 impl ::std::error::Error for MalformedAcceptWithGenericStringError {}
+impl crate::runtime::error::ErrorDocument for MalformedAcceptWithGenericStringError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            MalformedAcceptWithGenericStringError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

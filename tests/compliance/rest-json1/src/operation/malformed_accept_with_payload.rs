@@ -57,7 +57,9 @@ pub fn parse_response(
     > {
         #[allow(unused_mut)]
         let mut out = crate::operation::malformed_accept_with_payload::MalformedAcceptWithPayloadOutput::default();
-        out.payload = ::std::option::Option::Some(response.body.clone());
+        if !response.body.is_empty() {
+            out.payload = ::std::option::Option::Some(response.body.clone());
+        }
         ::std::result::Result::Ok(out)
     };
     read()
@@ -217,3 +219,12 @@ impl ::std::fmt::Display for MalformedAcceptWithPayloadError {
     }
 }
 impl ::std::error::Error for MalformedAcceptWithPayloadError {}
+impl crate::runtime::error::ErrorDocument for MalformedAcceptWithPayloadError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            MalformedAcceptWithPayloadError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

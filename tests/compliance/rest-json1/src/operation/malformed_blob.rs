@@ -213,3 +213,12 @@ impl ::std::fmt::Display for MalformedBlobError {
     }
 }
 impl ::std::error::Error for MalformedBlobError {}
+impl crate::runtime::error::ErrorDocument for MalformedBlobError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            MalformedBlobError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -282,3 +282,12 @@ impl ::std::fmt::Display for MalformedBooleanError {
     }
 }
 impl ::std::error::Error for MalformedBooleanError {}
+impl crate::runtime::error::ErrorDocument for MalformedBooleanError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            MalformedBooleanError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -288,3 +288,12 @@ impl ::std::fmt::Display for MalformedByteError {
     }
 }
 impl ::std::error::Error for MalformedByteError {}
+impl crate::runtime::error::ErrorDocument for MalformedByteError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            MalformedByteError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

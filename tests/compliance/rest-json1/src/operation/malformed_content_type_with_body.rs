@@ -182,3 +182,12 @@ impl ::std::fmt::Display for MalformedContentTypeWithBodyError {
     }
 }
 impl ::std::error::Error for MalformedContentTypeWithBodyError {}
+impl crate::runtime::error::ErrorDocument for MalformedContentTypeWithBodyError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            MalformedContentTypeWithBodyError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

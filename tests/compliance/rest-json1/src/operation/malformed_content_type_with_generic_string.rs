@@ -230,3 +230,13 @@ impl ::std::fmt::Display for MalformedContentTypeWithGenericStringError {
     }
 }
 impl ::std::error::Error for MalformedContentTypeWithGenericStringError {}
+impl crate::runtime::error::ErrorDocument
+for MalformedContentTypeWithGenericStringError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            MalformedContentTypeWithGenericStringError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -226,3 +226,12 @@ impl ::std::fmt::Display for MalformedContentTypeWithPayloadError {
     }
 }
 impl ::std::error::Error for MalformedContentTypeWithPayloadError {}
+impl crate::runtime::error::ErrorDocument for MalformedContentTypeWithPayloadError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            MalformedContentTypeWithPayloadError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

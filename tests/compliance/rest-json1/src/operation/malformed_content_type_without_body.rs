@@ -199,3 +199,12 @@ impl ::std::fmt::Display for MalformedContentTypeWithoutBodyError {
     }
 }
 impl ::std::error::Error for MalformedContentTypeWithoutBodyError {}
+impl crate::runtime::error::ErrorDocument for MalformedContentTypeWithoutBodyError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            MalformedContentTypeWithoutBodyError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -230,3 +230,13 @@ impl ::std::fmt::Display for MalformedContentTypeWithoutBodyEmptyInputError {
     }
 }
 impl ::std::error::Error for MalformedContentTypeWithoutBodyEmptyInputError {}
+impl crate::runtime::error::ErrorDocument
+for MalformedContentTypeWithoutBodyEmptyInputError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            MalformedContentTypeWithoutBodyEmptyInputError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

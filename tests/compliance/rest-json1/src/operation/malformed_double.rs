@@ -288,3 +288,12 @@ impl ::std::fmt::Display for MalformedDoubleError {
     }
 }
 impl ::std::error::Error for MalformedDoubleError {}
+impl crate::runtime::error::ErrorDocument for MalformedDoubleError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            MalformedDoubleError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -288,3 +288,12 @@ impl ::std::fmt::Display for MalformedFloatError {
     }
 }
 impl ::std::error::Error for MalformedFloatError {}
+impl crate::runtime::error::ErrorDocument for MalformedFloatError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            MalformedFloatError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -288,3 +288,12 @@ impl ::std::fmt::Display for MalformedIntegerError {
     }
 }
 impl ::std::error::Error for MalformedIntegerError {}
+impl crate::runtime::error::ErrorDocument for MalformedIntegerError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            MalformedIntegerError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -213,3 +213,12 @@ impl ::std::fmt::Display for MalformedListError {
     }
 }
 impl ::std::error::Error for MalformedListError {}
+impl crate::runtime::error::ErrorDocument for MalformedListError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            MalformedListError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

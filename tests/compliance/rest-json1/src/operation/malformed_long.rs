@@ -288,3 +288,12 @@ impl ::std::fmt::Display for MalformedLongError {
     }
 }
 impl ::std::error::Error for MalformedLongError {}
+impl crate::runtime::error::ErrorDocument for MalformedLongError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            MalformedLongError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

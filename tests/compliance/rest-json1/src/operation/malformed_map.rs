@@ -219,3 +219,12 @@ impl ::std::fmt::Display for MalformedMapError {
     }
 }
 impl ::std::error::Error for MalformedMapError {}
+impl crate::runtime::error::ErrorDocument for MalformedMapError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            MalformedMapError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -218,3 +218,12 @@ impl ::std::fmt::Display for MalformedRequestBodyError {
     }
 }
 impl ::std::error::Error for MalformedRequestBodyError {}
+impl crate::runtime::error::ErrorDocument for MalformedRequestBodyError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            MalformedRequestBodyError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -288,3 +288,12 @@ impl ::std::fmt::Display for MalformedShortError {
     }
 }
 impl ::std::error::Error for MalformedShortError {}
+impl crate::runtime::error::ErrorDocument for MalformedShortError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            MalformedShortError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -40,7 +40,12 @@ pub fn serialize_request(
     #[allow(unused_mut)]
     let mut request = crate::runtime::http::HttpRequest::new("POST", path);
     if let ::std::option::Option::Some(value) = &input.blob {
-        request.headers.insert("amz-media-typed-header", value.to_string());
+        request
+            .headers
+            .insert(
+                "amz-media-typed-header",
+                crate::runtime::rest::base64(value.as_bytes()),
+            );
     }
     ::std::result::Result::Ok(request)
 }
@@ -220,3 +225,12 @@ impl ::std::fmt::Display for MalformedStringError {
     }
 }
 impl ::std::error::Error for MalformedStringError {}
+impl crate::runtime::error::ErrorDocument for MalformedStringError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            MalformedStringError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

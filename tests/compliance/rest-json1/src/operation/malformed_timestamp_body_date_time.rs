@@ -225,3 +225,12 @@ impl ::std::fmt::Display for MalformedTimestampBodyDateTimeError {
     }
 }
 impl ::std::error::Error for MalformedTimestampBodyDateTimeError {}
+impl crate::runtime::error::ErrorDocument for MalformedTimestampBodyDateTimeError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            MalformedTimestampBodyDateTimeError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

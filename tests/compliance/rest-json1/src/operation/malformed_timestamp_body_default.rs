@@ -225,3 +225,12 @@ impl ::std::fmt::Display for MalformedTimestampBodyDefaultError {
     }
 }
 impl ::std::error::Error for MalformedTimestampBodyDefaultError {}
+impl crate::runtime::error::ErrorDocument for MalformedTimestampBodyDefaultError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            MalformedTimestampBodyDefaultError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -225,3 +225,12 @@ impl ::std::fmt::Display for MalformedTimestampBodyHttpDateError {
     }
 }
 impl ::std::error::Error for MalformedTimestampBodyHttpDateError {}
+impl crate::runtime::error::ErrorDocument for MalformedTimestampBodyHttpDateError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            MalformedTimestampBodyHttpDateError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -238,3 +238,12 @@ impl ::std::fmt::Display for MalformedTimestampHeaderDateTimeError {
     }
 }
 impl ::std::error::Error for MalformedTimestampHeaderDateTimeError {}
+impl crate::runtime::error::ErrorDocument for MalformedTimestampHeaderDateTimeError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            MalformedTimestampHeaderDateTimeError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -238,3 +238,12 @@ impl ::std::fmt::Display for MalformedTimestampHeaderDefaultError {
     }
 }
 impl ::std::error::Error for MalformedTimestampHeaderDefaultError {}
+impl crate::runtime::error::ErrorDocument for MalformedTimestampHeaderDefaultError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            MalformedTimestampHeaderDefaultError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -241,3 +241,12 @@ impl ::std::fmt::Display for MalformedTimestampHeaderEpochError {
     }
 }
 impl ::std::error::Error for MalformedTimestampHeaderEpochError {}
+impl crate::runtime::error::ErrorDocument for MalformedTimestampHeaderEpochError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            MalformedTimestampHeaderEpochError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

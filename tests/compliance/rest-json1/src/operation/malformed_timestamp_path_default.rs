@@ -246,3 +246,12 @@ impl ::std::fmt::Display for MalformedTimestampPathDefaultError {
     }
 }
 impl ::std::error::Error for MalformedTimestampPathDefaultError {}
+impl crate::runtime::error::ErrorDocument for MalformedTimestampPathDefaultError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            MalformedTimestampPathDefaultError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -243,3 +243,12 @@ impl ::std::fmt::Display for MalformedTimestampPathEpochError {
     }
 }
 impl ::std::error::Error for MalformedTimestampPathEpochError {}
+impl crate::runtime::error::ErrorDocument for MalformedTimestampPathEpochError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            MalformedTimestampPathEpochError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -246,3 +246,12 @@ impl ::std::fmt::Display for MalformedTimestampPathHttpDateError {
     }
 }
 impl ::std::error::Error for MalformedTimestampPathHttpDateError {}
+impl crate::runtime::error::ErrorDocument for MalformedTimestampPathHttpDateError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            MalformedTimestampPathHttpDateError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

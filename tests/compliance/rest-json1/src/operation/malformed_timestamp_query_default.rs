@@ -246,3 +246,12 @@ impl ::std::fmt::Display for MalformedTimestampQueryDefaultError {
     }
 }
 impl ::std::error::Error for MalformedTimestampQueryDefaultError {}
+impl crate::runtime::error::ErrorDocument for MalformedTimestampQueryDefaultError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            MalformedTimestampQueryDefaultError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

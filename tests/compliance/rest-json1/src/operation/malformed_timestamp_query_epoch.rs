@@ -246,3 +246,12 @@ impl ::std::fmt::Display for MalformedTimestampQueryEpochError {
     }
 }
 impl ::std::error::Error for MalformedTimestampQueryEpochError {}
+impl crate::runtime::error::ErrorDocument for MalformedTimestampQueryEpochError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            MalformedTimestampQueryEpochError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

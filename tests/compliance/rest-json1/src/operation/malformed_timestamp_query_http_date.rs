@@ -246,3 +246,12 @@ impl ::std::fmt::Display for MalformedTimestampQueryHttpDateError {
     }
 }
 impl ::std::error::Error for MalformedTimestampQueryHttpDateError {}
+impl crate::runtime::error::ErrorDocument for MalformedTimestampQueryHttpDateError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            MalformedTimestampQueryHttpDateError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

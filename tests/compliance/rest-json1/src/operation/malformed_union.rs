@@ -215,3 +215,12 @@ impl ::std::fmt::Display for MalformedUnionError {
     }
 }
 impl ::std::error::Error for MalformedUnionError {}
+impl crate::runtime::error::ErrorDocument for MalformedUnionError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            MalformedUnionError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

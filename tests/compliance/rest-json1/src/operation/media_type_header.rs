@@ -41,7 +41,7 @@ pub fn serialize_request(
     #[allow(unused_mut)]
     let mut request = crate::runtime::http::HttpRequest::new("GET", path);
     if let ::std::option::Option::Some(value) = &input.json {
-        request.headers.insert("X-Json", value.to_string());
+        request.headers.insert("X-Json", crate::runtime::rest::base64(value.as_bytes()));
     }
     ::std::result::Result::Ok(request)
 }
@@ -72,11 +72,7 @@ pub fn parse_response(
         if response.headers.contains("X-Json") {
             let h = joined.as_str();
             out.json = ::std::option::Option::Some(
-                (::std::result::Result::<
-                    _,
-                    crate::runtime::json::DeserializeError,
-                >::Ok(h.to_string()))
-                    .map_err(|e| e.at("json"))?,
+                (crate::runtime::rest::from_base64_text(h)).map_err(|e| e.at("json"))?,
             );
         }
         ::std::result::Result::Ok(out)
@@ -258,3 +254,12 @@ impl ::std::fmt::Display for MediaTypeHeaderError {
     }
 }
 impl ::std::error::Error for MediaTypeHeaderError {}
+impl crate::runtime::error::ErrorDocument for MediaTypeHeaderError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            MediaTypeHeaderError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -196,3 +196,12 @@ impl ::std::fmt::Display for NoInputAndNoOutputError {
     }
 }
 impl ::std::error::Error for NoInputAndNoOutputError {}
+impl crate::runtime::error::ErrorDocument for NoInputAndNoOutputError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            NoInputAndNoOutputError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

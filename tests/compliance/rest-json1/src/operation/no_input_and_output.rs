@@ -194,3 +194,12 @@ impl ::std::fmt::Display for NoInputAndOutputError {
     }
 }
 impl ::std::error::Error for NoInputAndOutputError {}
+impl crate::runtime::error::ErrorDocument for NoInputAndOutputError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            NoInputAndOutputError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

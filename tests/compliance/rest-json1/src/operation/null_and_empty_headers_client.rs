@@ -269,3 +269,12 @@ impl ::std::fmt::Display for NullAndEmptyHeadersClientError {
     }
 }
 impl ::std::error::Error for NullAndEmptyHeadersClientError {}
+impl crate::runtime::error::ErrorDocument for NullAndEmptyHeadersClientError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            NullAndEmptyHeadersClientError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

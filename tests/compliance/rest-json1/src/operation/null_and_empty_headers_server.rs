@@ -259,3 +259,12 @@ impl ::std::fmt::Display for NullAndEmptyHeadersServerError {
     }
 }
 impl ::std::error::Error for NullAndEmptyHeadersServerError {}
+impl crate::runtime::error::ErrorDocument for NullAndEmptyHeadersServerError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            NullAndEmptyHeadersServerError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

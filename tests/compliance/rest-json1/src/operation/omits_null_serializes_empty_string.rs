@@ -256,3 +256,12 @@ impl ::std::fmt::Display for OmitsNullSerializesEmptyStringError {
     }
 }
 impl ::std::error::Error for OmitsNullSerializesEmptyStringError {}
+impl crate::runtime::error::ErrorDocument for OmitsNullSerializesEmptyStringError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            OmitsNullSerializesEmptyStringError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -451,3 +451,12 @@ impl ::std::fmt::Display for OmitsSerializingEmptyListsError {
     }
 }
 impl ::std::error::Error for OmitsSerializingEmptyListsError {}
+impl crate::runtime::error::ErrorDocument for OmitsSerializingEmptyListsError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            OmitsSerializingEmptyListsError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -681,3 +681,12 @@ impl ::std::fmt::Display for OperationWithDefaultsError {
     }
 }
 impl ::std::error::Error for OperationWithDefaultsError {}
+impl crate::runtime::error::ErrorDocument for OperationWithDefaultsError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            OperationWithDefaultsError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

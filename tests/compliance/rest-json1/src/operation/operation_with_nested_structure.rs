@@ -278,3 +278,12 @@ impl ::std::fmt::Display for OperationWithNestedStructureError {
     }
 }
 impl ::std::error::Error for OperationWithNestedStructureError {}
+impl crate::runtime::error::ErrorDocument for OperationWithNestedStructureError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            OperationWithNestedStructureError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -285,3 +285,13 @@ impl ::std::fmt::Display for OutputStreamError {
     }
 }
 impl ::std::error::Error for OutputStreamError {}
+impl crate::runtime::error::ErrorDocument for OutputStreamError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            OutputStreamError::ServiceUnavailableError(e) => e.to_document(),
+            OutputStreamError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -299,3 +299,12 @@ impl ::std::fmt::Display for OutputStreamWithInitialResponseError {
     }
 }
 impl ::std::error::Error for OutputStreamWithInitialResponseError {}
+impl crate::runtime::error::ErrorDocument for OutputStreamWithInitialResponseError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            OutputStreamWithInitialResponseError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -233,3 +233,12 @@ impl ::std::fmt::Display for PostPlayerActionError {
     }
 }
 impl ::std::error::Error for PostPlayerActionError {}
+impl crate::runtime::error::ErrorDocument for PostPlayerActionError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            PostPlayerActionError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

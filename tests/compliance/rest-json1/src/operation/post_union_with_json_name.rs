@@ -235,3 +235,12 @@ impl ::std::fmt::Display for PostUnionWithJsonNameError {
     }
 }
 impl ::std::error::Error for PostUnionWithJsonNameError {}
+impl crate::runtime::error::ErrorDocument for PostUnionWithJsonNameError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            PostUnionWithJsonNameError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

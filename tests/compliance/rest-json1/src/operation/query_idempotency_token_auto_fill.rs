@@ -244,3 +244,12 @@ impl ::std::fmt::Display for QueryIdempotencyTokenAutoFillError {
     }
 }
 impl ::std::error::Error for QueryIdempotencyTokenAutoFillError {}
+impl crate::runtime::error::ErrorDocument for QueryIdempotencyTokenAutoFillError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            QueryIdempotencyTokenAutoFillError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

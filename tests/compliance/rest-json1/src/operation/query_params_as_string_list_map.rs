@@ -283,3 +283,12 @@ impl ::std::fmt::Display for QueryParamsAsStringListMapError {
     }
 }
 impl ::std::error::Error for QueryParamsAsStringListMapError {}
+impl crate::runtime::error::ErrorDocument for QueryParamsAsStringListMapError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            QueryParamsAsStringListMapError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

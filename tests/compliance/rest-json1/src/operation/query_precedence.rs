@@ -264,3 +264,12 @@ impl ::std::fmt::Display for QueryPrecedenceError {
     }
 }
 impl ::std::error::Error for QueryPrecedenceError {}
+impl crate::runtime::error::ErrorDocument for QueryPrecedenceError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            QueryPrecedenceError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

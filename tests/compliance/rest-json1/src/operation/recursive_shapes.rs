@@ -162,3 +162,12 @@ impl ::std::fmt::Display for RecursiveShapesError {
     }
 }
 impl ::std::error::Error for RecursiveShapesError {}
+impl crate::runtime::error::ErrorDocument for RecursiveShapesError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            RecursiveShapesError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -159,3 +159,12 @@ impl ::std::fmt::Display for ResponseCodeHttpFallbackError {
     }
 }
 impl ::std::error::Error for ResponseCodeHttpFallbackError {}
+impl crate::runtime::error::ErrorDocument for ResponseCodeHttpFallbackError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            ResponseCodeHttpFallbackError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -213,3 +213,12 @@ impl ::std::fmt::Display for ResponseCodeRequiredError {
     }
 }
 impl ::std::error::Error for ResponseCodeRequiredError {}
+impl crate::runtime::error::ErrorDocument for ResponseCodeRequiredError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            ResponseCodeRequiredError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -231,3 +231,12 @@ impl ::std::fmt::Display for SimpleScalarPropertiesError {
     }
 }
 impl ::std::error::Error for SimpleScalarPropertiesError {}
+impl crate::runtime::error::ErrorDocument for SimpleScalarPropertiesError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            SimpleScalarPropertiesError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

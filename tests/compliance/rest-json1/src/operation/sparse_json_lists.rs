@@ -161,3 +161,12 @@ impl ::std::fmt::Display for SparseJsonListsError {
     }
 }
 impl ::std::error::Error for SparseJsonListsError {}
+impl crate::runtime::error::ErrorDocument for SparseJsonListsError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            SparseJsonListsError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

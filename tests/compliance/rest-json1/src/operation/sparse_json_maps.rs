@@ -162,3 +162,12 @@ impl ::std::fmt::Display for SparseJsonMapsError {
     }
 }
 impl ::std::error::Error for SparseJsonMapsError {}
+impl crate::runtime::error::ErrorDocument for SparseJsonMapsError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            SparseJsonMapsError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -169,7 +169,11 @@ pub fn output_to_json(
     let mut writer = crate::runtime::json::JsonWriter::for_document();
     let w = &mut writer;
     w.begin_object();
-    if let ::std::option::Option::Some(bytes) = output.blob.as_buffered() {
+    if let ::std::option::Option::Some(bytes) = output
+        .blob
+        .as_buffered()
+        .filter(|b| !b.is_empty())
+    {
         w.key("blob");
         w.blob(bytes);
     }
@@ -329,3 +333,12 @@ impl ::std::fmt::Display for StreamingTraitsError {
     }
 }
 impl ::std::error::Error for StreamingTraitsError {}
+impl crate::runtime::error::ErrorDocument for StreamingTraitsError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            StreamingTraitsError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -252,3 +252,12 @@ impl ::std::fmt::Display for StreamingTraitsRequireLengthError {
     }
 }
 impl ::std::error::Error for StreamingTraitsRequireLengthError {}
+impl crate::runtime::error::ErrorDocument for StreamingTraitsRequireLengthError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            StreamingTraitsRequireLengthError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

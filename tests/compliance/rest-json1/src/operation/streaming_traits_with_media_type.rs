@@ -171,7 +171,11 @@ pub fn output_to_json(
     let mut writer = crate::runtime::json::JsonWriter::for_document();
     let w = &mut writer;
     w.begin_object();
-    if let ::std::option::Option::Some(bytes) = output.blob.as_buffered() {
+    if let ::std::option::Option::Some(bytes) = output
+        .blob
+        .as_buffered()
+        .filter(|b| !b.is_empty())
+    {
         w.key("blob");
         w.blob(bytes);
     }
@@ -333,3 +337,12 @@ impl ::std::fmt::Display for StreamingTraitsWithMediaTypeError {
     }
 }
 impl ::std::error::Error for StreamingTraitsWithMediaTypeError {}
+impl crate::runtime::error::ErrorDocument for StreamingTraitsWithMediaTypeError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            StreamingTraitsWithMediaTypeError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -200,3 +200,12 @@ impl ::std::fmt::Display for TestBodyStructureError {
     }
 }
 impl ::std::error::Error for TestBodyStructureError {}
+impl crate::runtime::error::ErrorDocument for TestBodyStructureError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            TestBodyStructureError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -200,3 +200,12 @@ impl ::std::fmt::Display for TestGetNoInputNoPayloadError {
     }
 }
 impl ::std::error::Error for TestGetNoInputNoPayloadError {}
+impl crate::runtime::error::ErrorDocument for TestGetNoInputNoPayloadError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            TestGetNoInputNoPayloadError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

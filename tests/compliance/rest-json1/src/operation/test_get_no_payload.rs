@@ -190,3 +190,12 @@ impl ::std::fmt::Display for TestGetNoPayloadError {
     }
 }
 impl ::std::error::Error for TestGetNoPayloadError {}
+impl crate::runtime::error::ErrorDocument for TestGetNoPayloadError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            TestGetNoPayloadError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -79,7 +79,9 @@ pub fn parse_response(
                     .map_err(|e| e.at("contentType"))?,
             );
         }
-        out.data = ::std::option::Option::Some(response.body.clone());
+        if !response.body.is_empty() {
+            out.data = ::std::option::Option::Some(response.body.clone());
+        }
         ::std::result::Result::Ok(out)
     };
     read()
@@ -200,3 +202,12 @@ impl ::std::fmt::Display for TestPayloadBlobError {
     }
 }
 impl ::std::error::Error for TestPayloadBlobError {}
+impl crate::runtime::error::ErrorDocument for TestPayloadBlobError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            TestPayloadBlobError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

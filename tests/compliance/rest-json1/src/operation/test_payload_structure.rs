@@ -223,3 +223,12 @@ impl ::std::fmt::Display for TestPayloadStructureError {
     }
 }
 impl ::std::error::Error for TestPayloadStructureError {}
+impl crate::runtime::error::ErrorDocument for TestPayloadStructureError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            TestPayloadStructureError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -200,3 +200,12 @@ impl ::std::fmt::Display for TestPostNoInputNoPayloadError {
     }
 }
 impl ::std::error::Error for TestPostNoInputNoPayloadError {}
+impl crate::runtime::error::ErrorDocument for TestPostNoInputNoPayloadError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            TestPostNoInputNoPayloadError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -180,3 +180,12 @@ impl ::std::fmt::Display for TestPostNoPayloadError {
     }
 }
 impl ::std::error::Error for TestPostNoPayloadError {}
+impl crate::runtime::error::ErrorDocument for TestPostNoPayloadError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            TestPostNoPayloadError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

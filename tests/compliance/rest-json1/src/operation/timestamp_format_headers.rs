@@ -427,3 +427,12 @@ impl ::std::fmt::Display for TimestampFormatHeadersError {
     }
 }
 impl ::std::error::Error for TimestampFormatHeadersError {}
+impl crate::runtime::error::ErrorDocument for TimestampFormatHeadersError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            TimestampFormatHeadersError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -196,3 +196,12 @@ impl ::std::fmt::Display for UnitInputAndOutputError {
     }
 }
 impl ::std::error::Error for UnitInputAndOutputError {}
+impl crate::runtime::error::ErrorDocument for UnitInputAndOutputError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            UnitInputAndOutputError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

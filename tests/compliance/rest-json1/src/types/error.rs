@@ -70,6 +70,27 @@ impl ComplexErrorBuilder {
     }
 }
 impl ComplexError {
+    /// The members as a JSON document keyed by member names (timestamps as ISO-8601
+    /// strings, blobs as base64).
+    pub fn to_document(&self) -> ::std::vec::Vec<u8> {
+        let mut writer = crate::runtime::json::JsonWriter::for_document();
+        let w = &mut writer;
+        w.begin_object();
+        if let ::std::option::Option::Some(value) = &self.header {
+            w.key("Header");
+            w.string(value);
+        }
+        if let ::std::option::Option::Some(value) = &self.nested {
+            w.key("Nested");
+            crate::protocol::ser_complex_nested_error_data(w, value);
+        }
+        if let ::std::option::Option::Some(value) = &self.top_level {
+            w.key("TopLevel");
+            w.string(value);
+        }
+        w.end_object();
+        writer.finish()
+    }
     /// The code of this error on the wire.
     pub const CODE: &'static str = "ComplexError";
     /// The status the model gives this error.
@@ -140,6 +161,19 @@ impl ErrorEventBuilder {
     }
 }
 impl ErrorEvent {
+    /// The members as a JSON document keyed by member names (timestamps as ISO-8601
+    /// strings, blobs as base64).
+    pub fn to_document(&self) -> ::std::vec::Vec<u8> {
+        let mut writer = crate::runtime::json::JsonWriter::for_document();
+        let w = &mut writer;
+        w.begin_object();
+        if let ::std::option::Option::Some(value) = &self.message {
+            w.key("message");
+            w.string(value);
+        }
+        w.end_object();
+        writer.finish()
+    }
     /// The code of this error on the wire.
     pub const CODE: &'static str = "ErrorEvent";
     /// The status the model gives this error.
@@ -196,6 +230,15 @@ impl FooErrorBuilder {
     }
 }
 impl FooError {
+    /// The members as a JSON document keyed by member names (timestamps as ISO-8601
+    /// strings, blobs as base64).
+    pub fn to_document(&self) -> ::std::vec::Vec<u8> {
+        let mut writer = crate::runtime::json::JsonWriter::for_document();
+        let w = &mut writer;
+        w.begin_object();
+        w.end_object();
+        writer.finish()
+    }
     /// The code of this error on the wire.
     pub const CODE: &'static str = "FooError";
     /// The status the model gives this error.
@@ -267,6 +310,19 @@ impl InvalidGreetingBuilder {
     }
 }
 impl InvalidGreeting {
+    /// The members as a JSON document keyed by member names (timestamps as ISO-8601
+    /// strings, blobs as base64).
+    pub fn to_document(&self) -> ::std::vec::Vec<u8> {
+        let mut writer = crate::runtime::json::JsonWriter::for_document();
+        let w = &mut writer;
+        w.begin_object();
+        if let ::std::option::Option::Some(value) = &self.message {
+            w.key("Message");
+            w.string(value);
+        }
+        w.end_object();
+        writer.finish()
+    }
     /// The code of this error on the wire.
     pub const CODE: &'static str = "InvalidGreeting";
     /// The status the model gives this error.
@@ -337,6 +393,19 @@ impl ServiceUnavailableErrorBuilder {
     }
 }
 impl ServiceUnavailableError {
+    /// The members as a JSON document keyed by member names (timestamps as ISO-8601
+    /// strings, blobs as base64).
+    pub fn to_document(&self) -> ::std::vec::Vec<u8> {
+        let mut writer = crate::runtime::json::JsonWriter::for_document();
+        let w = &mut writer;
+        w.begin_object();
+        if let ::std::option::Option::Some(value) = &self.message {
+            w.key("message");
+            w.string(value);
+        }
+        w.end_object();
+        writer.finish()
+    }
     /// The code of this error on the wire.
     pub const CODE: &'static str = "ServiceUnavailableError";
     /// The status the model gives this error.

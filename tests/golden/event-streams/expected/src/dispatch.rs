@@ -3,7 +3,7 @@
 
 //! Every operation by name, JSON in and JSON out (for command-line tools).
 use crate::runtime::client::Config;
-use crate::runtime::error::{ErrorMeta, ProvideErrorMeta, SdkError};
+use crate::runtime::error::{ErrorDocument, ErrorMeta, ProvideErrorMeta, SdkError};
 use crate::runtime::json::{DeserializeError, Value};
 use crate::runtime::transport::OutgoingRequest;
 pub use crate::runtime::schema::{check_keys, Member, Shape};
@@ -156,16 +156,20 @@ pub enum CallError {
     Input(DeserializeError),
     /// The input broke the model's constraints; nothing was sent.
     Validation(crate::runtime::validate::ValidationErrors),
-    /// The service answered with an error.
-    Service(ErrorMeta),
+    /// The service answered with an error: its code, message and status, and its
+    /// members as a document keyed by member names (`{}` for an error the model does
+    /// not name).
+    Service(ErrorMeta, ::std::vec::Vec<u8>),
     /// Anything else (transport, endpoint, malformed response), as text.
     Other(::std::string::String),
 }
 impl CallError {
-    fn from_sdk<E: ProvideErrorMeta + ::std::fmt::Display>(e: SdkError<E>) -> Self {
+    fn from_sdk<E: ProvideErrorMeta + ErrorDocument + ::std::fmt::Display>(
+        e: SdkError<E>,
+    ) -> Self {
         match e {
             SdkError::Validation(v) => CallError::Validation(v),
-            SdkError::Service(s) => CallError::Service(s.meta().clone()),
+            SdkError::Service(s) => CallError::Service(s.meta().clone(), s.to_document()),
             other => CallError::Other(other.to_string()),
         }
     }
@@ -176,7 +180,7 @@ impl ::std::fmt::Display for CallError {
             CallError::UnknownOperation(n) => write!(f, "unknown operation {n:?}"),
             CallError::Input(e) => write!(f, "invalid input: {e}"),
             CallError::Validation(e) => write!(f, "invalid input: {e}"),
-            CallError::Service(m) => write!(f, "{m}"),
+            CallError::Service(m, _) => write!(f, "{m}"),
             CallError::Other(e) => f.write_str(e),
         }
     }

@@ -61,6 +61,7 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeConverseOutput {
                         );
                     }
                 }
+                "__type" => crate::runtime::json_read::skip(&mut map)?,
                 _ => {
                     if map
                         .next_value::<
@@ -388,6 +389,7 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DePayloadUnion {
                         );
                     }
                 }
+                "__type" => crate::runtime::json_read::skip(&mut map)?,
                 _ => {
                     if map
                         .next_value::<

@@ -150,6 +150,17 @@ impl ::std::fmt::Display for EventStreamError {
     }
 }
 impl ::std::error::Error for EventStreamError {}
+impl crate::runtime::error::ErrorDocument for EventStreamError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            EventStreamError::Error(e) => e.to_document(),
+            EventStreamError::Throttled(e) => e.to_document(),
+            EventStreamError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct HeadersAndExplicitPayloadEvent {
@@ -553,6 +564,15 @@ impl ::std::fmt::Display for SingletonEventStreamError {
     }
 }
 impl ::std::error::Error for SingletonEventStreamError {}
+impl crate::runtime::error::ErrorDocument for SingletonEventStreamError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            SingletonEventStreamError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StringPayloadEvent {

@@ -682,6 +682,7 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeStatus {
                         );
                     }
                 }
+                "__type" => crate::runtime::json_read::skip(&mut map)?,
                 _ => {
                     if map
                         .next_value::<

@@ -1022,6 +1022,7 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeChoice {
                         );
                     }
                 }
+                "__type" => crate::runtime::json_read::skip(&mut map)?,
                 _ => {
                     if map
                         .next_value::<

@@ -236,3 +236,12 @@ impl ::std::fmt::Display for GetTokenError {
     }
 }
 impl ::std::error::Error for GetTokenError {}
+impl crate::runtime::error::ErrorDocument for GetTokenError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            GetTokenError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -241,3 +241,12 @@ impl ::std::fmt::Display for ListThingsError {
     }
 }
 impl ::std::error::Error for ListThingsError {}
+impl crate::runtime::error::ErrorDocument for ListThingsError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            ListThingsError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -295,3 +295,13 @@ impl ::std::fmt::Display for PutTagError {
     }
 }
 impl ::std::error::Error for PutTagError {}
+impl crate::runtime::error::ErrorDocument for PutTagError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            PutTagError::TagProblem(e) => e.to_document(),
+            PutTagError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

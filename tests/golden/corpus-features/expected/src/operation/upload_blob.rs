@@ -262,3 +262,12 @@ impl ::std::fmt::Display for UploadBlobError {
     }
 }
 impl ::std::error::Error for UploadBlobError {}
+impl crate::runtime::error::ErrorDocument for UploadBlobError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            UploadBlobError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -230,3 +230,12 @@ impl ::std::fmt::Display for ConverseError {
     }
 }
 impl ::std::error::Error for ConverseError {}
+impl crate::runtime::error::ErrorDocument for ConverseError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            ConverseError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

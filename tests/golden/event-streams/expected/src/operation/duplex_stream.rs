@@ -395,3 +395,13 @@ impl ::std::fmt::Display for DuplexStreamError {
     }
 }
 impl ::std::error::Error for DuplexStreamError {}
+impl crate::runtime::error::ErrorDocument for DuplexStreamError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            DuplexStreamError::ServiceUnavailableError(e) => e.to_document(),
+            DuplexStreamError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -228,3 +228,12 @@ impl ::std::fmt::Display for PingError {
     }
 }
 impl ::std::error::Error for PingError {}
+impl crate::runtime::error::ErrorDocument for PingError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            PingError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -39,6 +39,19 @@ impl ErrorEventBuilder {
     }
 }
 impl ErrorEvent {
+    /// The members as a JSON document keyed by member names (timestamps as ISO-8601
+    /// strings, blobs as base64).
+    pub fn to_document(&self) -> ::std::vec::Vec<u8> {
+        let mut writer = crate::runtime::json::JsonWriter::for_document();
+        let w = &mut writer;
+        w.begin_object();
+        if let ::std::option::Option::Some(value) = &self.message {
+            w.key("message");
+            w.string(value);
+        }
+        w.end_object();
+        writer.finish()
+    }
     /// The code of this error on the wire.
     pub const CODE: &'static str = "ErrorEvent";
     /// The status the model gives this error.
@@ -109,6 +122,19 @@ impl ServiceUnavailableErrorBuilder {
     }
 }
 impl ServiceUnavailableError {
+    /// The members as a JSON document keyed by member names (timestamps as ISO-8601
+    /// strings, blobs as base64).
+    pub fn to_document(&self) -> ::std::vec::Vec<u8> {
+        let mut writer = crate::runtime::json::JsonWriter::for_document();
+        let w = &mut writer;
+        w.begin_object();
+        if let ::std::option::Option::Some(value) = &self.message {
+            w.key("message");
+            w.string(value);
+        }
+        w.end_object();
+        writer.finish()
+    }
     /// The code of this error on the wire.
     pub const CODE: &'static str = "ServiceUnavailableError";
     /// The status the model gives this error.
@@ -188,6 +214,23 @@ impl ThrottlingErrorBuilder {
     }
 }
 impl ThrottlingError {
+    /// The members as a JSON document keyed by member names (timestamps as ISO-8601
+    /// strings, blobs as base64).
+    pub fn to_document(&self) -> ::std::vec::Vec<u8> {
+        let mut writer = crate::runtime::json::JsonWriter::for_document();
+        let w = &mut writer;
+        w.begin_object();
+        if let ::std::option::Option::Some(value) = &self.message {
+            w.key("message");
+            w.string(value);
+        }
+        if let ::std::option::Option::Some(value) = &self.retry_after_seconds {
+            w.key("retryAfterSeconds");
+            w.integer(i64::from(*value));
+        }
+        w.end_object();
+        writer.finish()
+    }
     /// The code of this error on the wire.
     pub const CODE: &'static str = "ThrottlingError";
     /// The status the model gives this error.

@@ -324,3 +324,13 @@ impl ::std::fmt::Display for DeleteObjectError {
     }
 }
 impl ::std::error::Error for DeleteObjectError {}
+impl crate::runtime::error::ErrorDocument for DeleteObjectError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            DeleteObjectError::NoSuchKey(e) => e.to_document(),
+            DeleteObjectError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -236,7 +236,11 @@ pub fn output_to_json(
     let mut writer = crate::runtime::json::JsonWriter::for_document();
     let w = &mut writer;
     w.begin_object();
-    if let ::std::option::Option::Some(bytes) = output.body.as_buffered() {
+    if let ::std::option::Option::Some(bytes) = output
+        .body
+        .as_buffered()
+        .filter(|b| !b.is_empty())
+    {
         w.key("Body");
         w.blob(bytes);
     }
@@ -454,3 +458,13 @@ impl ::std::fmt::Display for DownloadObjectError {
     }
 }
 impl ::std::error::Error for DownloadObjectError {}
+impl crate::runtime::error::ErrorDocument for DownloadObjectError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            DownloadObjectError::NoSuchKey(e) => e.to_document(),
+            DownloadObjectError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -347,3 +347,13 @@ impl ::std::fmt::Display for GetBucketError {
     }
 }
 impl ::std::error::Error for GetBucketError {}
+impl crate::runtime::error::ErrorDocument for GetBucketError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            GetBucketError::NoSuchBucket(e) => e.to_document(),
+            GetBucketError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

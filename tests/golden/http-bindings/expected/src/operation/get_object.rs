@@ -184,7 +184,9 @@ pub fn parse_response(
     > {
         #[allow(unused_mut)]
         let mut out = crate::operation::get_object::GetObjectOutput::default();
-        out.body = ::std::option::Option::Some(response.body.clone());
+        if !response.body.is_empty() {
+            out.body = ::std::option::Option::Some(response.body.clone());
+        }
         let joined = response
             .headers
             .get_all("Content-Type")
@@ -1204,3 +1206,13 @@ impl ::std::fmt::Display for GetObjectError {
     }
 }
 impl ::std::error::Error for GetObjectError {}
+impl crate::runtime::error::ErrorDocument for GetObjectError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            GetObjectError::NoSuchKey(e) => e.to_document(),
+            GetObjectError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

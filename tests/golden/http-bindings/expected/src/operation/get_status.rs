@@ -365,3 +365,12 @@ impl ::std::fmt::Display for GetStatusError {
     }
 }
 impl ::std::error::Error for GetStatusError {}
+impl crate::runtime::error::ErrorDocument for GetStatusError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            GetStatusError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

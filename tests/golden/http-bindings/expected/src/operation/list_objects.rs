@@ -463,3 +463,12 @@ impl ::std::fmt::Display for ListObjectsError {
     }
 }
 impl ::std::error::Error for ListObjectsError {}
+impl crate::runtime::error::ErrorDocument for ListObjectsError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            ListObjectsError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -338,3 +338,12 @@ impl ::std::fmt::Display for PutNoteError {
     }
 }
 impl ::std::error::Error for PutNoteError {}
+impl crate::runtime::error::ErrorDocument for PutNoteError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            PutNoteError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -357,3 +357,12 @@ impl ::std::fmt::Display for PutObjectError {
     }
 }
 impl ::std::error::Error for PutObjectError {}
+impl crate::runtime::error::ErrorDocument for PutObjectError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            PutObjectError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

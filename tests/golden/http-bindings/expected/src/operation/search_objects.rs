@@ -329,3 +329,12 @@ impl ::std::fmt::Display for SearchObjectsError {
     }
 }
 impl ::std::error::Error for SearchObjectsError {}
+impl crate::runtime::error::ErrorDocument for SearchObjectsError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            SearchObjectsError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -348,3 +348,13 @@ impl ::std::fmt::Display for UpdateBucketConfigError {
     }
 }
 impl ::std::error::Error for UpdateBucketConfigError {}
+impl crate::runtime::error::ErrorDocument for UpdateBucketConfigError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            UpdateBucketConfigError::NoSuchBucket(e) => e.to_document(),
+            UpdateBucketConfigError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

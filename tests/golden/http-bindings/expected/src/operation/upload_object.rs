@@ -358,3 +358,12 @@ impl ::std::fmt::Display for UploadObjectError {
     }
 }
 impl ::std::error::Error for UploadObjectError {}
+impl crate::runtime::error::ErrorDocument for UploadObjectError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            UploadObjectError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

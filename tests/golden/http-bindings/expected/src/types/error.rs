@@ -54,6 +54,23 @@ impl NoSuchBucketBuilder {
     }
 }
 impl NoSuchBucket {
+    /// The members as a JSON document keyed by member names (timestamps as ISO-8601
+    /// strings, blobs as base64).
+    pub fn to_document(&self) -> ::std::vec::Vec<u8> {
+        let mut writer = crate::runtime::json::JsonWriter::for_document();
+        let w = &mut writer;
+        w.begin_object();
+        if let ::std::option::Option::Some(value) = &self.message {
+            w.key("Message");
+            w.string(value);
+        }
+        if let ::std::option::Option::Some(value) = &self.bucket_name {
+            w.key("BucketName");
+            w.string(value);
+        }
+        w.end_object();
+        writer.finish()
+    }
     /// The code of this error on the wire.
     pub const CODE: &'static str = "NoSuchBucket";
     /// The status the model gives this error.
@@ -139,6 +156,23 @@ impl NoSuchKeyBuilder {
     }
 }
 impl NoSuchKey {
+    /// The members as a JSON document keyed by member names (timestamps as ISO-8601
+    /// strings, blobs as base64).
+    pub fn to_document(&self) -> ::std::vec::Vec<u8> {
+        let mut writer = crate::runtime::json::JsonWriter::for_document();
+        let w = &mut writer;
+        w.begin_object();
+        if let ::std::option::Option::Some(value) = &self.message {
+            w.key("Message");
+            w.string(value);
+        }
+        if let ::std::option::Option::Some(value) = &self.key {
+            w.key("Key");
+            w.string(value);
+        }
+        w.end_object();
+        writer.finish()
+    }
     /// The code of this error on the wire.
     pub const CODE: &'static str = "NoSuchKey";
     /// The status the model gives this error.

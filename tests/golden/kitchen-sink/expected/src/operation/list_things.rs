@@ -294,3 +294,13 @@ impl ::std::fmt::Display for ListThingsError {
     }
 }
 impl ::std::error::Error for ListThingsError {}
+impl crate::runtime::error::ErrorDocument for ListThingsError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            ListThingsError::ServiceFault(e) => e.to_document(),
+            ListThingsError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

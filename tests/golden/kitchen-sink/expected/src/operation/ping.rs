@@ -207,3 +207,13 @@ impl ::std::fmt::Display for PingError {
     }
 }
 impl ::std::error::Error for PingError {}
+impl crate::runtime::error::ErrorDocument for PingError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            PingError::ServiceFault(e) => e.to_document(),
+            PingError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -423,3 +423,14 @@ impl ::std::fmt::Display for PutEverythingError {
     }
 }
 impl ::std::error::Error for PutEverythingError {}
+impl crate::runtime::error::ErrorDocument for PutEverythingError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            PutEverythingError::BadThing(e) => e.to_document(),
+            PutEverythingError::ServiceFault(e) => e.to_document(),
+            PutEverythingError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -207,3 +207,13 @@ impl ::std::fmt::Display for ResetError {
     }
 }
 impl ::std::error::Error for ResetError {}
+impl crate::runtime::error::ErrorDocument for ResetError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            ResetError::ServiceFault(e) => e.to_document(),
+            ResetError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -73,6 +73,27 @@ impl BadThingBuilder {
     }
 }
 impl BadThing {
+    /// The members as a JSON document keyed by member names (timestamps as ISO-8601
+    /// strings, blobs as base64).
+    pub fn to_document(&self) -> ::std::vec::Vec<u8> {
+        let mut writer = crate::runtime::json::JsonWriter::for_document();
+        let w = &mut writer;
+        w.begin_object();
+        if let ::std::option::Option::Some(value) = &self.message {
+            w.key("Message");
+            w.string(value);
+        }
+        if let ::std::option::Option::Some(value) = &self.reason {
+            w.key("Reason");
+            w.string(value.as_str());
+        }
+        if let ::std::option::Option::Some(value) = &self.field {
+            w.key("Field");
+            w.string(value);
+        }
+        w.end_object();
+        writer.finish()
+    }
     /// The code of this error on the wire.
     pub const CODE: &'static str = "BadThing";
     /// The status the model gives this error.
@@ -143,6 +164,19 @@ impl ServiceFaultBuilder {
     }
 }
 impl ServiceFault {
+    /// The members as a JSON document keyed by member names (timestamps as ISO-8601
+    /// strings, blobs as base64).
+    pub fn to_document(&self) -> ::std::vec::Vec<u8> {
+        let mut writer = crate::runtime::json::JsonWriter::for_document();
+        let w = &mut writer;
+        w.begin_object();
+        if let ::std::option::Option::Some(value) = &self.message {
+            w.key("message");
+            w.string(value);
+        }
+        w.end_object();
+        writer.finish()
+    }
     /// The code of this error on the wire.
     pub const CODE: &'static str = "ServiceFault";
     /// The status the model gives this error.

@@ -232,3 +232,12 @@ impl ::std::fmt::Display for DescribeOtherWidgetError {
     }
 }
 impl ::std::error::Error for DescribeOtherWidgetError {}
+impl crate::runtime::error::ErrorDocument for DescribeOtherWidgetError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            DescribeOtherWidgetError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -216,3 +216,12 @@ impl ::std::fmt::Display for DescribeWidgetError {
     }
 }
 impl ::std::error::Error for DescribeWidgetError {}
+impl crate::runtime::error::ErrorDocument for DescribeWidgetError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            DescribeWidgetError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

@@ -328,3 +328,13 @@ impl ::std::fmt::Display for GetWidgetError {
     }
 }
 impl ::std::error::Error for GetWidgetError {}
+impl crate::runtime::error::ErrorDocument for GetWidgetError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            GetWidgetError::Problem(e) => e.to_document(),
+            GetWidgetError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

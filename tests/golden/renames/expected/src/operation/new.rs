@@ -226,3 +226,12 @@ impl ::std::fmt::Display for NewError {
     }
 }
 impl ::std::error::Error for NewError {}
+impl crate::runtime::error::ErrorDocument for NewError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            NewError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

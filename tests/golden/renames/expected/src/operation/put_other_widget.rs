@@ -249,3 +249,13 @@ impl ::std::fmt::Display for PutOtherWidgetError {
     }
 }
 impl ::std::error::Error for PutOtherWidgetError {}
+impl crate::runtime::error::ErrorDocument for PutOtherWidgetError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            PutOtherWidgetError::OtherProblem(e) => e.to_document(),
+            PutOtherWidgetError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

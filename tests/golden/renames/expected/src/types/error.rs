@@ -39,6 +39,19 @@ impl ProblemBuilder {
     }
 }
 impl Problem {
+    /// The members as a JSON document keyed by member names (timestamps as ISO-8601
+    /// strings, blobs as base64).
+    pub fn to_document(&self) -> ::std::vec::Vec<u8> {
+        let mut writer = crate::runtime::json::JsonWriter::for_document();
+        let w = &mut writer;
+        w.begin_object();
+        if let ::std::option::Option::Some(value) = &self.message {
+            w.key("Message");
+            w.string(value);
+        }
+        w.end_object();
+        writer.finish()
+    }
     /// The code of this error on the wire.
     pub const CODE: &'static str = "Problem";
     /// The status the model gives this error.
@@ -124,6 +137,23 @@ impl OtherProblemBuilder {
     }
 }
 impl OtherProblem {
+    /// The members as a JSON document keyed by member names (timestamps as ISO-8601
+    /// strings, blobs as base64).
+    pub fn to_document(&self) -> ::std::vec::Vec<u8> {
+        let mut writer = crate::runtime::json::JsonWriter::for_document();
+        let w = &mut writer;
+        w.begin_object();
+        if let ::std::option::Option::Some(value) = &self.message {
+            w.key("Message");
+            w.string(value);
+        }
+        if let ::std::option::Option::Some(value) = &self.code {
+            w.key("Code");
+            w.string(value);
+        }
+        w.end_object();
+        writer.finish()
+    }
     /// The code of this error on the wire.
     pub const CODE: &'static str = "Problem";
     /// The status the model gives this error.

@@ -273,3 +273,12 @@ impl ::std::fmt::Display for DescribeRecordsError {
     }
 }
 impl ::std::error::Error for DescribeRecordsError {}
+impl crate::runtime::error::ErrorDocument for DescribeRecordsError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            DescribeRecordsError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}

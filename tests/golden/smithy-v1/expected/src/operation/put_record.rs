@@ -379,3 +379,13 @@ impl ::std::fmt::Display for PutRecordError {
     }
 }
 impl ::std::error::Error for PutRecordError {}
+impl crate::runtime::error::ErrorDocument for PutRecordError {
+    fn to_document(&self) -> ::std::vec::Vec<u8> {
+        match self {
+            PutRecordError::ThrottlingException(e) => e.to_document(),
+            PutRecordError::Unhandled(e) => {
+                crate::runtime::error::ErrorDocument::to_document(e)
+            }
+        }
+    }
+}
