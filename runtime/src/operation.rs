@@ -90,6 +90,7 @@ thread_local! {
 
 /// Runs `f` (a request's serialization, which is synchronous) with `provider` giving the
 /// idempotency tokens.
+#[cfg(feature = "client")]
 pub(crate) fn with_token_provider<R>(
     provider: Option<&IdempotencyTokenProvider>,
     f: impl FnOnce() -> R,

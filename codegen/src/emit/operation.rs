@@ -197,9 +197,8 @@ fn output_to_json_body(svc: &Service, op: &Operation) -> TokenStream {
             let key = &m.name;
             if streaming == Some(m) {
                 // A payload still on the wire is left out: the caller reads it from the stream.
-                // An empty one is absent, as an empty payload read whole is.
                 return quote! {
-                    if let ::std::option::Option::Some(bytes) = output.#f.as_buffered().filter(|b| !b.is_empty()) {
+                    if let ::std::option::Option::Some(bytes) = output.#f.as_buffered() {
                         w.key(#key);
                         w.blob(bytes);
                     }

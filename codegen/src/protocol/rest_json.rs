@@ -436,11 +436,9 @@ fn read_http_members(svc: &Service, s: &Structure) -> TokenStream {
                     quote!()
                 }
                 Type::EventStream { .. } => quote!(),
-                // An empty payload is absent.
+                // An empty one is empty bytes, as botocore reads it.
                 Type::Blob { .. } => quote! {
-                    if !response.body.is_empty() {
-                        out.#f = ::std::option::Option::Some(response.body.clone());
-                    }
+                    out.#f = ::std::option::Option::Some(response.body.clone());
                 },
                 Type::String => quote! {
                     if !response.body.is_empty() {

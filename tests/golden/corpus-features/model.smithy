@@ -127,6 +127,10 @@ structure ListThingsRequest {
 structure ListThingsResponse {
     Things: Things
     Ratio: Float
+
+    /// `@httpQuery` means nothing in a response: read from the body, as botocore reads it (API Gateway's models have such members).
+    @httpQuery("position")
+    position: String
 }
 
 /// Sent to <code>{ResourceId}.data.</code> in front of the endpoint's host.

@@ -232,11 +232,7 @@ pub fn output_to_json(
         w.key("ContentType");
         w.string(value);
     }
-    if let ::std::option::Option::Some(bytes) = output
-        .payload
-        .as_buffered()
-        .filter(|b| !b.is_empty())
-    {
+    if let ::std::option::Option::Some(bytes) = output.payload.as_buffered() {
         w.key("Payload");
         w.blob(bytes);
     }

@@ -64,9 +64,7 @@ pub fn parse_response(
     > {
         #[allow(unused_mut)]
         let mut out = crate::types::HttpPayloadTraitsWithMediaTypeInputOutput::default();
-        if !response.body.is_empty() {
-            out.blob = ::std::option::Option::Some(response.body.clone());
-        }
+        out.blob = ::std::option::Option::Some(response.body.clone());
         let joined = response
             .headers
             .get_all("X-Foo")

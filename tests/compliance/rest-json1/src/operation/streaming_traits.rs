@@ -169,11 +169,7 @@ pub fn output_to_json(
     let mut writer = crate::runtime::json::JsonWriter::for_document();
     let w = &mut writer;
     w.begin_object();
-    if let ::std::option::Option::Some(bytes) = output
-        .blob
-        .as_buffered()
-        .filter(|b| !b.is_empty())
-    {
+    if let ::std::option::Option::Some(bytes) = output.blob.as_buffered() {
         w.key("blob");
         w.blob(bytes);
     }

@@ -79,9 +79,7 @@ pub fn parse_response(
                     .map_err(|e| e.at("contentType"))?,
             );
         }
-        if !response.body.is_empty() {
-            out.data = ::std::option::Option::Some(response.body.clone());
-        }
+        out.data = ::std::option::Option::Some(response.body.clone());
         ::std::result::Result::Ok(out)
     };
     read()

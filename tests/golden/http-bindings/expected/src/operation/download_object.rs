@@ -236,11 +236,7 @@ pub fn output_to_json(
     let mut writer = crate::runtime::json::JsonWriter::for_document();
     let w = &mut writer;
     w.begin_object();
-    if let ::std::option::Option::Some(bytes) = output
-        .body
-        .as_buffered()
-        .filter(|b| !b.is_empty())
-    {
+    if let ::std::option::Option::Some(bytes) = output.body.as_buffered() {
         w.key("Body");
         w.blob(bytes);
     }

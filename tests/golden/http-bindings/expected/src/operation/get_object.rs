@@ -184,9 +184,7 @@ pub fn parse_response(
     > {
         #[allow(unused_mut)]
         let mut out = crate::operation::get_object::GetObjectOutput::default();
-        if !response.body.is_empty() {
-            out.body = ::std::option::Option::Some(response.body.clone());
-        }
+        out.body = ::std::option::Option::Some(response.body.clone());
         let joined = response
             .headers
             .get_all("Content-Type")
