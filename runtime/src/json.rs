@@ -133,6 +133,17 @@ impl JsonWriter {
         }
     }
 
+    /// A 32-bit float in its own shortest form (`-420718.62`, as the caller wrote it), not
+    /// widened to the `f64` digits of the same value (`-420718.625`).
+    pub fn float32(&mut self, v: f32) {
+        if v.is_finite() {
+            self.before_value();
+            serde_json::to_writer(&mut self.out, &v).expect("writing JSON into a Vec cannot fail");
+        } else {
+            self.float(f64::from(v))
+        }
+    }
+
     /// `bigInteger` / `bigDecimal` text, written as a bare JSON number.
     pub fn number_text(&mut self, v: &str) {
         self.before_value();
@@ -271,6 +282,17 @@ mod tests {
             String::from_utf8(w.finish()).unwrap(),
             r#"["[","{",{"[":[],"k":""}]"#
         );
+    }
+
+    #[test]
+    fn floats_32_bits_wide_keep_their_own_shortest_form() {
+        let mut w = JsonWriter::new();
+        w.begin_array();
+        w.float32(-420_718.62);
+        w.float32(1.0);
+        w.float32(f32::NAN);
+        w.end_array();
+        assert_eq!(w.finish(), br#"[-420718.62,1.0,"NaN"]"#);
     }
 
     #[test]

@@ -23,7 +23,8 @@ pub fn write_value(svc: &Service, target: &Target, value: TokenStream) -> TokenS
         Type::Byte | Type::Short | Type::Integer | Type::Long => {
             quote!(w.integer(i64::from(*#value));)
         }
-        Type::Float | Type::Double => quote!(w.float(f64::from(*#value));),
+        Type::Float => quote!(w.float32(*#value);),
+        Type::Double => quote!(w.float(*#value);),
         Type::BigInteger | Type::BigDecimal => quote!(w.number_text(#value);),
         Type::String => quote!(w.string(#value);),
         Type::Blob { .. } => quote!(w.blob(#value);),

@@ -397,7 +397,7 @@ pub(crate) fn ser_defaults(
     }
     if let ::std::option::Option::Some(value) = &value.default_double {
         w.key("defaultDouble");
-        w.float(f64::from(*value));
+        w.float(*value);
     }
     if let ::std::option::Option::Some(value) = &value.default_enum {
         w.key("defaultEnum");
@@ -405,7 +405,7 @@ pub(crate) fn ser_defaults(
     }
     if let ::std::option::Option::Some(value) = &value.default_float {
         w.key("defaultFloat");
-        w.float(f64::from(*value));
+        w.float32(*value);
     }
     if let ::std::option::Option::Some(value) = &value.default_int_enum {
         w.key("defaultIntEnum");
@@ -470,11 +470,11 @@ pub(crate) fn ser_defaults(
     }
     if let ::std::option::Option::Some(value) = &value.zero_double {
         w.key("zeroDouble");
-        w.float(f64::from(*value));
+        w.float(*value);
     }
     if let ::std::option::Option::Some(value) = &value.zero_float {
         w.key("zeroFloat");
-        w.float(f64::from(*value));
+        w.float32(*value);
     }
     if let ::std::option::Option::Some(value) = &value.zero_integer {
         w.key("zeroInteger");
@@ -3399,7 +3399,7 @@ pub(crate) fn ser_malformed_double_input(
     w.begin_object();
     if let ::std::option::Option::Some(value) = &value.double_in_body {
         w.key("doubleInBody");
-        w.float(f64::from(*value));
+        w.float(*value);
     }
     w.end_object();
 }
@@ -3469,7 +3469,7 @@ pub(crate) fn ser_malformed_float_input(
     w.begin_object();
     if let ::std::option::Option::Some(value) = &value.float_in_body {
         w.key("floatInBody");
-        w.float(f64::from(*value));
+        w.float32(*value);
     }
     w.end_object();
 }
@@ -3831,7 +3831,7 @@ pub(crate) fn ser_malformed_request_body_input(
     w.begin_object();
     if let ::std::option::Option::Some(value) = &value.float {
         w.key("float");
-        w.float(f64::from(*value));
+        w.float32(*value);
     }
     if let ::std::option::Option::Some(value) = &value.int {
         w.key("int");
@@ -5429,7 +5429,7 @@ pub(crate) fn ser_operation_with_defaults_output(
     }
     if let ::std::option::Option::Some(value) = &value.default_double {
         w.key("defaultDouble");
-        w.float(f64::from(*value));
+        w.float(*value);
     }
     if let ::std::option::Option::Some(value) = &value.default_enum {
         w.key("defaultEnum");
@@ -5437,7 +5437,7 @@ pub(crate) fn ser_operation_with_defaults_output(
     }
     if let ::std::option::Option::Some(value) = &value.default_float {
         w.key("defaultFloat");
-        w.float(f64::from(*value));
+        w.float32(*value);
     }
     if let ::std::option::Option::Some(value) = &value.default_int_enum {
         w.key("defaultIntEnum");
@@ -5502,11 +5502,11 @@ pub(crate) fn ser_operation_with_defaults_output(
     }
     if let ::std::option::Option::Some(value) = &value.zero_double {
         w.key("zeroDouble");
-        w.float(f64::from(*value));
+        w.float(*value);
     }
     if let ::std::option::Option::Some(value) = &value.zero_float {
         w.key("zeroFloat");
-        w.float(f64::from(*value));
+        w.float32(*value);
     }
     if let ::std::option::Option::Some(value) = &value.zero_integer {
         w.key("zeroInteger");
@@ -6705,7 +6705,7 @@ pub(crate) fn ser_simple_scalar_properties_input_output(
     }
     if let ::std::option::Option::Some(value) = &value.double_value {
         w.member_key("DoubleDribble", "doubleValue");
-        w.float(f64::from(*value));
+        w.float(*value);
     }
     if let ::std::option::Option::Some(value) = &value.false_boolean_value {
         w.key("falseBooleanValue");
@@ -6713,7 +6713,7 @@ pub(crate) fn ser_simple_scalar_properties_input_output(
     }
     if let ::std::option::Option::Some(value) = &value.float_value {
         w.key("floatValue");
-        w.float(f64::from(*value));
+        w.float32(*value);
     }
     if let ::std::option::Option::Some(value) = &value.integer_value {
         w.key("integerValue");

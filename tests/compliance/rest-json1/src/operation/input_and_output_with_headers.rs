@@ -691,7 +691,7 @@ pub fn output_to_json(
     }
     if let ::std::option::Option::Some(value) = &output.header_double {
         w.key("headerDouble");
-        w.float(f64::from(*value));
+        w.float(*value);
     }
     if let ::std::option::Option::Some(value) = &output.header_enum {
         w.key("headerEnum");
@@ -711,7 +711,7 @@ pub fn output_to_json(
     }
     if let ::std::option::Option::Some(value) = &output.header_float {
         w.key("headerFloat");
-        w.float(f64::from(*value));
+        w.float32(*value);
     }
     if let ::std::option::Option::Some(value) = &output.header_integer {
         w.key("headerInteger");

@@ -145,7 +145,7 @@ pub fn output_to_json(
     }
     if let ::std::option::Option::Some(value) = &output.double_value {
         w.key("doubleValue");
-        w.float(f64::from(*value));
+        w.float(*value);
     }
     if let ::std::option::Option::Some(value) = &output.false_boolean_value {
         w.key("falseBooleanValue");
@@ -153,7 +153,7 @@ pub fn output_to_json(
     }
     if let ::std::option::Option::Some(value) = &output.float_value {
         w.key("floatValue");
-        w.float(f64::from(*value));
+        w.float32(*value);
     }
     if let ::std::option::Option::Some(value) = &output.foo {
         w.key("foo");

@@ -118,7 +118,7 @@ pub(crate) fn ser_list_things_output(
     }
     if let ::std::option::Option::Some(value) = &value.ratio {
         w.key("Ratio");
-        w.float(f64::from(*value));
+        w.float32(*value);
     }
     if let ::std::option::Option::Some(value) = &value.position {
         w.key("position");

@@ -343,7 +343,7 @@ pub(crate) fn ser_object_summary(
     }
     if let ::std::option::Option::Some(value) = &value.weight {
         w.key("Weight");
-        w.float(f64::from(*value));
+        w.float(*value);
     }
     w.end_object();
 }

@@ -39,11 +39,11 @@ pub(crate) fn ser_all_types(
     }
     if let ::std::option::Option::Some(value) = &value.ratio {
         w.key("Ratio");
-        w.float(f64::from(*value));
+        w.float32(*value);
     }
     if let ::std::option::Option::Some(value) = &value.precise {
         w.key("Precise");
-        w.float(f64::from(*value));
+        w.float(*value);
     }
     if let ::std::option::Option::Some(value) = &value.huge {
         w.key("Huge");
@@ -237,7 +237,7 @@ pub(crate) fn ser_all_types(
     }
     if let ::std::option::Option::Some(value) = &value.score {
         w.key("Score");
-        w.float(f64::from(*value));
+        w.float(*value);
     }
     if let ::std::option::Option::Some(value) = &value.big_score {
         w.key("BigScore");

@@ -97,7 +97,7 @@ pub(crate) fn ser_put_record_input(
     }
     if let ::std::option::Option::Some(value) = &value.weight {
         w.key("Weight");
-        w.float(f64::from(*value));
+        w.float(*value);
     }
     if let ::std::option::Option::Some(value) = &value.old_field {
         w.key("OldField");
