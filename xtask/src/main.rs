@@ -135,8 +135,11 @@ fn codegen(
     check: bool,
 ) -> Result<ExitCode, String> {
     let started = Instant::now();
-    let mut stale = Vec::new();
-    let mut written = 0usize;
+    let mut out = Synced {
+        check,
+        stale: Vec::new(),
+        written: 0,
+    };
     let partitions_path = source.get(manifest.data("partitions.json")?)?;
     let partitions_json = std::fs::read_to_string(&partitions_path)
         .map_err(|e| format!("reading {}: {e}", partitions_path.display()))?;
@@ -154,11 +157,7 @@ fn codegen(
         let (service, files) = smithy_lite_codegen::generate(&text, Some(&pin.service), &options)
             .map_err(|e| format!("{}: {e}", pin.file))?;
         let dir = root.join("generated").join(&service.crate_name);
-        let changes = sync_dir(&dir, &files, check)?;
-        if !check {
-            written += changes.len();
-        }
-        stale.extend(changes);
+        out.sync(&dir, &files)?;
         println!(
             "{}: {} operations, {} named types, {} files -> generated/{}",
             service.id,
@@ -183,11 +182,7 @@ fn codegen(
         let (_, files) = smithy_lite_codegen::generate(&text, None, &options)
             .map_err(|e| format!("tests/golden/{name}/model.json: {e}"))?;
         let dir = root.join("tests/golden").join(&name).join("expected");
-        let changes = sync_dir(&dir, &files, check)?;
-        if !check {
-            written += changes.len();
-        }
-        stale.extend(changes);
+        out.sync(&dir, &files)?;
         println!(
             "golden {name}: {} files -> tests/golden/{name}/expected",
             files.len()
@@ -205,11 +200,7 @@ fn codegen(
                 )
                 .map_err(|e| format!("the {} compliance suite: {e}", spec.folder))?;
                 let dir = root.join("tests/compliance").join(spec.name);
-                let changes = sync_dir(&dir, &files, check)?;
-                if !check {
-                    written += changes.len();
-                }
-                stale.extend(changes);
+                out.sync(&dir, &files)?;
                 println!(
                     "compliance {}: {} operations ({} refused), {} files -> tests/compliance/{}",
                     spec.folder,
@@ -231,19 +222,38 @@ fn codegen(
     }
     let elapsed = started.elapsed();
     if check {
-        if stale.is_empty() {
+        if out.stale.is_empty() {
             println!("generated/ is up to date ({:.2?})", elapsed);
             Ok(ExitCode::SUCCESS)
         } else {
             eprintln!("generated/ is stale; run `cargo xtask codegen`. Files that differ:");
-            for s in &stale {
+            for s in &out.stale {
                 eprintln!("  {s}");
             }
             Ok(ExitCode::FAILURE)
         }
     } else {
-        println!("{written} files changed in {:.2?}", elapsed);
+        println!("{} files changed in {:.2?}", out.written, elapsed);
         Ok(ExitCode::SUCCESS)
+    }
+}
+
+/// The files `codegen` wrote (or, with `--check`, found stale) so far.
+struct Synced {
+    check: bool,
+    stale: Vec<String>,
+    written: usize,
+}
+
+impl Synced {
+    /// Makes `dir` hold exactly `files` (with `check`, only notes what differs).
+    fn sync(&mut self, dir: &Path, files: &smithy_lite_codegen::Files) -> Result<(), String> {
+        let changes = sync_dir(dir, files, self.check)?;
+        if !self.check {
+            self.written += changes.len();
+        }
+        self.stale.extend(changes);
+        Ok(())
     }
 }
 

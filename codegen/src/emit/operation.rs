@@ -209,8 +209,16 @@ fn output_to_json_body(svc: &Service, op: &Operation) -> TokenStream {
     let writes: Vec<TokenStream> = writes.collect();
     // An output whose only member is an event stream writes an empty document.
     let unused = writes.is_empty().then(|| quote!(let _ = output;));
+    let object = document_object(&writes);
     quote! {
         #unused
+        #object
+    }
+}
+
+/// A document object of `writes` (each writes one member into `w`), as its bytes.
+fn document_object(writes: &[TokenStream]) -> TokenStream {
+    quote! {
         let mut writer = crate::runtime::json::JsonWriter::for_document();
         let w = &mut writer;
         w.begin_object();
@@ -373,21 +381,18 @@ pub fn error_impls(svc: &Service, t: &NamedType) -> TokenStream {
         Some(f) => quote!(self.#f.as_deref().or(self.meta.message())),
         None => quote!(self.meta.message()),
     };
-    let writes = s
+    let writes: Vec<TokenStream> = s
         .members
         .iter()
-        .map(|m| document_write(svc, m, quote!(self)));
+        .map(|m| document_write(svc, m, quote!(self)))
+        .collect();
+    let object = document_object(&writes);
     quote! {
         impl #name {
             /// The members as a JSON document keyed by member names (timestamps as ISO-8601
             /// strings, blobs as base64).
             pub fn to_document(&self) -> ::std::vec::Vec<u8> {
-                let mut writer = crate::runtime::json::JsonWriter::for_document();
-                let w = &mut writer;
-                w.begin_object();
-                #(#writes)*
-                w.end_object();
-                writer.finish()
+                #object
             }
             /// The code of this error on the wire.
             pub const CODE: &'static str = #code;
