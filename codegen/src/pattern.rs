@@ -11,7 +11,11 @@
 //!   `\p{L}` would be the three letters `p{L}`);
 //! - Java's names of binary properties, `\p{IsWhitespace}` or `\p{IsAlphabetic}`, become
 //!   their ECMA-262 names, `\p{White_Space}` and `\p{Alphabetic}`;
-//! - Java's inline flags at the start (`^(?s)`, `(?i)`) become the pattern's flags.
+//! - Java's inline flags at the start (`^(?s)`, `(?i)`) become the pattern's flags;
+//! - Java's input anchors `\A` and `\z` become `^` and `$`, which mean the same without the
+//!   `m` flag (ECMA-262 would read them as the letters `A` and `z`);
+//! - Java's POSIX classes, `\p{Print}` or `\p{Alnum}` (US-ASCII, as Java reads them by
+//!   default), become the ranges they stand for.
 //!
 //! Anything else `regress` cannot compile is refused when the model is lowered.
 
@@ -33,6 +37,22 @@ const JAVA_BINARY_PROPERTIES: &[(&str, &str)] = &[
     ("NONCHARACTERCODEPOINT", "Noncharacter_Code_Point"),
     ("ASSIGNED", "Assigned"),
     ("EMOJI", "Emoji"),
+];
+
+/// Java's POSIX character classes (US-ASCII) and the ranges they stand for.
+const JAVA_POSIX_CLASSES: &[(&str, &str)] = &[
+    ("Lower", "a-z"),
+    ("Upper", "A-Z"),
+    ("Alpha", "a-zA-Z"),
+    ("Digit", "0-9"),
+    ("Alnum", "a-zA-Z0-9"),
+    ("Punct", "!-\\/:-@\\[-`{-~"),
+    ("Graph", "\\x21-\\x7E"),
+    ("Print", "\\x20-\\x7E"),
+    ("Blank", " \\t"),
+    ("Cntrl", "\\x00-\\x1F\\x7F"),
+    ("XDigit", "0-9a-fA-F"),
+    ("Space", " \\t\\n\\x0B\\f\\r"),
 ];
 
 /// A pattern as `regress` compiles it: the expression and its flags (`""`, `"u"`, `"s"`...).
@@ -65,8 +85,16 @@ pub fn to_regress(pattern: &str) -> Result<Compiled, String> {
         out.push('^');
     }
     let mut properties = false;
+    let mut in_class = false;
     let mut rest = body;
     while let Some(i) = rest.find('\\') {
+        for c in rest[..i].chars() {
+            match c {
+                '[' if !in_class => in_class = true,
+                ']' if in_class => in_class = false,
+                _ => {}
+            }
+        }
         out.push_str(&rest[..i]);
         let escape = &rest[i..];
         let mut chars = escape.chars();
@@ -74,10 +102,33 @@ pub fn to_regress(pattern: &str) -> Result<Compiled, String> {
         let Some(kind) = chars.next() else {
             return Err("ends with a lone backslash".into());
         };
+        let posix = matches!(kind, 'p' | 'P')
+            .then(|| {
+                let name = escape[2..].strip_prefix('{')?.split('}').next()?;
+                JAVA_POSIX_CLASSES.iter().find(|(n, _)| *n == name)
+            })
+            .flatten();
+        if let Some((name, range)) = posix {
+            match (kind, in_class) {
+                ('p', true) => out.push_str(range),
+                ('p', false) => out.push_str(&format!("[{range}]")),
+                ('P', false) => out.push_str(&format!("[^{range}]")),
+                _ => {
+                    return Err(format!(
+                        "uses Java's \\P{{{name}}} inside a character class, which has no ECMA-262 equivalent here"
+                    ))
+                }
+            }
+            rest = &escape[name.len() + 4..];
+            continue;
+        }
         if matches!(kind, 'p' | 'P') && escape[2..].starts_with('{') {
             properties = true;
         }
-        if matches!(kind, 'p' | 'P') && escape[2..].starts_with("{Is") {
+        if matches!(kind, 'A' | 'z') && !flags.contains('m') {
+            out.push(if kind == 'A' { '^' } else { '$' });
+            rest = &escape[2..];
+        } else if matches!(kind, 'p' | 'P') && escape[2..].starts_with("{Is") {
             let end = escape
                 .find('}')
                 .ok_or_else(|| format!("has an unclosed \\{kind}{{"))?;
@@ -125,6 +176,31 @@ mod tests {
             .unwrap()
             .find(s)
             .is_some()
+    }
+
+    #[test]
+    fn java_posix_classes_become_ascii_ranges() {
+        // sagemaker-runtime's `InferenceId`.
+        let p = "^\\A\\S[\\p{Print}]*\\z$";
+        assert_eq!(to_regress(p).unwrap().flags, "");
+        assert!(matches(p, "inference-1 x"));
+        assert!(!matches(p, " leading space"));
+        assert!(!matches(p, "tab\tinside"));
+        assert!(!matches(p, "caf\u{e9}"));
+        assert!(matches("^\\p{Alnum}+$", "abc123"));
+        assert!(!matches("^\\p{Alnum}+$", "abc-123"));
+        assert!(matches("^\\P{Digit}+$", "abc"));
+        assert!(!matches("^\\P{Digit}+$", "a1"));
+        assert!(to_regress("[\\P{Digit}]").is_err());
+    }
+
+    #[test]
+    fn java_input_anchors_become_ecma_anchors() {
+        let c = to_regress("\\A[a-z]+\\z").unwrap();
+        assert_eq!(c.regex, "^[a-z]+$");
+        assert!(matches("\\A\\p{ASCII}{1,64}\\z", "inference-1"));
+        assert!(!matches("\\A[a-z]+\\z", "abc1"));
+        assert!(!matches("\\A[a-z]+\\z", "1abc"));
     }
 
     #[test]
@@ -194,6 +270,7 @@ mod tests {
         assert!(check(&to_regress(r"[abc").unwrap()).is_err());
         assert!(to_regress(r"abc\").is_err());
         assert!(check(&to_regress("(abc").unwrap()).is_err());
-        assert!(check(&to_regress(r"^\A\S[\p{Print}]*\z$").unwrap()).is_err());
+        // qbusiness's `MessageBody`: a stray `}` in Unicode mode.
+        assert!(check(&to_regress(r"^\P{C}*$}$").unwrap()).is_err());
     }
 }

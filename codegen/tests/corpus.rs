@@ -19,12 +19,6 @@ const REFUSED: &[(&str, &str, &str, &str)] = &[
         "cannot be used",
         "its `@pattern` `^\\P{C}*$}$` is not an ECMA-262 regular expression (a stray `}`); botocore does not check patterns",
     ),
-    (
-        "sagemaker-runtime-2017-05-13",
-        "com.amazonaws.sagemakerruntime#InferenceId",
-        "cannot be used",
-        "its `@pattern` uses `\\A` and `\\z`, which ECMA-262 does not have; botocore does not check patterns",
-    ),
 ];
 
 fn corpus_dir() -> Option<PathBuf> {
