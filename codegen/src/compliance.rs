@@ -68,9 +68,8 @@ pub fn suite_paths(smithy: &Path, spec: &SuiteSpec) -> Vec<PathBuf> {
 pub fn load(smithy: &Path, spec: SuiteSpec) -> Result<Suite, String> {
     let ast = idl::load_paths(&suite_paths(smithy, &spec), idl::Options::default())
         .map_err(|e| format!("the {} suite does not load: {e}", spec.folder))?;
-    let model: serde_json::Value =
-        serde_json::from_str(&ast.flattened().to_json_in_model_order())
-            .map_err(|e| format!("the {} suite: {e}", spec.folder))?;
+    let model: serde_json::Value = serde_json::from_str(&ast.flattened().to_json_in_model_order())
+        .map_err(|e| format!("the {} suite: {e}", spec.folder))?;
     let service = model["shapes"]
         .get(spec.service)
         .ok_or_else(|| format!("the {} suite has no service {}", spec.folder, spec.service))?;

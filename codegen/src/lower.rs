@@ -47,14 +47,14 @@ fn split_streaming_outputs(model: &Model, op_ids: &[ShapeId]) -> Result<Option<M
         else {
             continue;
         };
-        let Some(output) = op.output.as_ref().filter(|o| inputs.contains(*o) && streams(o)) else {
+        let Some(output) = op
+            .output
+            .as_ref()
+            .filter(|o| inputs.contains(*o) && streams(o))
+        else {
             continue;
         };
-        let copy_id = ShapeId::new(format!(
-            "{}#{}Output",
-            op_id.namespace(),
-            op_id.name()
-        ));
+        let copy_id = ShapeId::new(format!("{}#{}Output", op_id.namespace(), op_id.name()));
         if model.shapes.contains_key(&copy_id) {
             return Err(Error::model(
                 output,

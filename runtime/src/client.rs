@@ -5,13 +5,13 @@ use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
 pub use super::config::{Config, ConfigBuilder, ConfigError, ServiceMeta, SharedConfig};
-pub use super::operation::IdempotencyTokenProvider;
 use super::credentials::ProvideCredentials;
 use super::endpoint::{ParamValue, Params};
 use super::error::{BoxError, ProvideErrorMeta, SdkError};
 use super::event_stream::sender::MessageStream;
 use super::event_stream::{MessageSigner, STREAMING_EVENTS_PAYLOAD};
 use super::http::{HttpRequest, HttpResponse};
+pub use super::operation::IdempotencyTokenProvider;
 use super::operation::{Auth, Operation};
 use super::retry::{classify, RetryReason};
 use super::sigv4::{sign_request, Credentials, SigningParams, SigningSettings};

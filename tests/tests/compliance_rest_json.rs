@@ -24,8 +24,8 @@ use std::time::{Duration, UNIX_EPOCH};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use rest_json_protocol::client::{Config, Credentials, SERVICE};
-use rest_json_protocol::runtime::client::IdempotencyTokenProvider;
 use rest_json_protocol::dispatch::{self, CallError};
+use rest_json_protocol::runtime::client::IdempotencyTokenProvider;
 use rest_json_protocol::runtime::datetime::{DateTime, Format};
 use rest_json_protocol::runtime::http::{Headers, HttpResponse};
 use rest_json_protocol::runtime::transport::OutgoingRequest;
@@ -74,7 +74,10 @@ impl<'a> Shapes<'a> {
                 other => other.to_ascii_lowercase(),
             };
         }
-        self.get(id)["type"].as_str().unwrap_or("unknown").to_string()
+        self.get(id)["type"]
+            .as_str()
+            .unwrap_or("unknown")
+            .to_string()
     }
 
     /// `(member name, target)` of a structure or union.
@@ -143,7 +146,13 @@ fn float_of(v: &Value) -> Option<f64> {
 }
 
 /// Compares the expected `params` with an output (or error) document, shape by shape.
-fn compare(shapes: &Shapes, target: &str, expected: &Value, actual: &Value, path: &str) -> Result<(), String> {
+fn compare(
+    shapes: &Shapes,
+    target: &str,
+    expected: &Value,
+    actual: &Value,
+    path: &str,
+) -> Result<(), String> {
     let differ = || {
         Err(format!(
             "{path}: expected {expected}, got {actual}",
@@ -339,16 +348,15 @@ fn json_equal(a: &Value, b: &Value) -> bool {
         }
         (Value::Object(x), Value::Object(y)) => {
             x.len() == y.len()
-                && x
-                    .iter()
+                && x.iter()
                     .all(|(k, v)| y.get(k).is_some_and(|w| json_equal(v, w)))
         }
         _ => a == b,
     }
 }
 
-fn check_request(shapes: &Shapes, op: &Value, op_name: &str, case: &Value, request: &OutgoingRequest) -> Result<(), String> {
-    let _ = (shapes, op);
+/// Compares the request `op_name` built with what `case` expects.
+fn check_request(op_name: &str, case: &Value, request: &OutgoingRequest) -> Result<(), String> {
     let (host, path, query) = split_url(&request.url);
     let mut problems = Vec::new();
     if let Some(m) = case["method"].as_str() {
@@ -366,7 +374,10 @@ fn check_request(shapes: &Shapes, op: &Value, op_name: &str, case: &Value, reque
             problems.push(format!("query: {q:?} missing from {query:?}"));
         }
     }
-    let keys: Vec<&str> = query.iter().map(|p| p.split('=').next().unwrap_or("")).collect();
+    let keys: Vec<&str> = query
+        .iter()
+        .map(|p| p.split('=').next().unwrap_or(""))
+        .collect();
     for q in strings(case, "forbidQueryParams") {
         if keys.contains(&q.as_str()) {
             problems.push(format!("query: {q:?} is forbidden, got {query:?}"));
@@ -417,7 +428,11 @@ fn response_of(case: &Value) -> HttpResponse {
         headers.append(k, v.as_str().unwrap_or_default());
     }
     let code = case["code"].as_u64().unwrap_or(200) as u16;
-    HttpResponse::new(code, headers, case["body"].as_str().unwrap_or("").as_bytes().to_vec())
+    HttpResponse::new(
+        code,
+        headers,
+        case["body"].as_str().unwrap_or("").as_bytes().to_vec(),
+    )
 }
 
 /// Runs every client case; `case id -> outcome`.
@@ -458,12 +473,17 @@ fn run_suite(smithy: &Path) -> (BTreeMap<String, Result<(), String>>, Vec<String
         let why_not = || {
             format!(
                 "{op_name} is not generated: {}",
-                refused.get(op_id).copied().unwrap_or("(no reason recorded)")
+                refused
+                    .get(op_id)
+                    .copied()
+                    .unwrap_or("(no reason recorded)")
             )
         };
         for e in op["errors"].as_array().into_iter().flatten() {
             if let Some(e) = e["target"].as_str() {
-                errors_seen.entry(e.to_string()).or_insert_with(|| op_name.to_string());
+                errors_seen
+                    .entry(e.to_string())
+                    .or_insert_with(|| op_name.to_string());
             }
         }
         let input = op["input"]["target"].as_str().unwrap_or("smithy.api#Unit");
@@ -479,14 +499,23 @@ fn run_suite(smithy: &Path) -> (BTreeMap<String, Result<(), String>>, Vec<String
                 record(id, Err(why_not()));
                 continue;
             }
-            let params = to_input(&shapes, input, &case["params"].clone().into_object_or_empty());
+            let params = to_input(
+                &shapes,
+                input,
+                &case["params"].clone().into_object_or_empty(),
+            );
             let config = match case["host"].as_str() {
                 Some(host) => self::config(Some(host)),
                 None => config.clone(),
             };
-            let prepared = runtime.block_on(dispatch::prepare(&config, op_name, &params, "00000000-0000-4000-8000-000000000000"));
+            let prepared = runtime.block_on(dispatch::prepare(
+                &config,
+                op_name,
+                &params,
+                "00000000-0000-4000-8000-000000000000",
+            ));
             let outcome = match prepared {
-                Ok(request) => check_request(&shapes, op, op_name, case, &request),
+                Ok(request) => check_request(op_name, case, &request),
                 Err(e) => Err(format!("{op_name}: the request was not built: {e}")),
             };
             record(id, outcome);
@@ -504,7 +533,13 @@ fn run_suite(smithy: &Path) -> (BTreeMap<String, Result<(), String>>, Vec<String
             }
             let outcome = match dispatch::parse_response(op_name, &response_of(case)) {
                 Ok(document) => match serde_json::from_slice::<Value>(&document) {
-                    Ok(doc) => compare(&shapes, output, &case["params"].clone().into_object_or_empty(), &doc, ""),
+                    Ok(doc) => compare(
+                        &shapes,
+                        output,
+                        &case["params"].clone().into_object_or_empty(),
+                        &doc,
+                        "",
+                    ),
                     Err(e) => Err(format!("the output document is not JSON: {e}")),
                 },
                 Err(e) => Err(format!("{op_name}: the response was not read: {e}")),

@@ -122,7 +122,13 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        "codegen" => codegen(&root, &manifest, &source, opts.mirror.as_deref(), opts.check),
+        "codegen" => codegen(
+            &root,
+            &manifest,
+            &source,
+            opts.mirror.as_deref(),
+            opts.check,
+        ),
         other => Err(format!("unknown task {other:?}\n\n{USAGE}")),
     }
 }

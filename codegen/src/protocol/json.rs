@@ -213,7 +213,10 @@ pub fn structure_reader<'a>(
         let (seed, members_const) = if body.iter().any(|m| m.json_name != m.name) {
             let names = body.iter().map(|m| &m.name);
             (
-                quote!(crate::runtime::json_read::NamedKey { wire: KEYS, members: MEMBERS }),
+                quote!(crate::runtime::json_read::NamedKey {
+                    wire: KEYS,
+                    members: MEMBERS
+                }),
                 quote!(const MEMBERS: &[&str] = &[#(#names),*];),
             )
         } else {
@@ -337,9 +340,8 @@ pub fn codec_fns(svc: &Service, t: &NamedType, ser: bool, de: bool) -> TokenStre
                     })
                     .collect();
                 // `__type` names the union's shape in some services' answers: not a member.
-                let skip_type = (!u.variants.iter().any(|v| v.member.json_name == "__type")).then(|| {
-                    quote!("__type" => crate::runtime::json_read::skip(&mut map)?,)
-                });
+                let skip_type = (!u.variants.iter().any(|v| v.member.json_name == "__type"))
+                    .then(|| quote!("__type" => crate::runtime::json_read::skip(&mut map)?,));
                 let wire_key = if renamed.is_empty() {
                     quote!(key.as_str())
                 } else {
