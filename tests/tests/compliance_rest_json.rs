@@ -249,7 +249,7 @@ fn compare(
             _ => differ(),
         },
         "bigdecimal" | "biginteger" => {
-            if expected.to_string() == actual.to_string() || expected.as_f64() == actual.as_f64() {
+            if json_equal(expected, actual) {
                 Ok(())
             } else {
                 differ()
