@@ -213,10 +213,11 @@ pub fn pattern_static(shape_name: &str, member: Option<&str>) -> String {
     }
 }
 
-/// The `static`s of a named type's input shape in `dispatch.rs`: `SHAPE_IMAGE_GENERATION_CONFIGURATION`
+/// The `static`s of a named type's input shape in `dispatch.rs`, from its codec stem (unique in
+/// the crate, unlike type names, which two modules may share): `SHAPE_IMAGE_GENERATION_CONFIGURATION`
 /// and `MEMBERS_IMAGE_GENERATION_CONFIGURATION`.
-pub fn shape_statics(type_name: &str) -> (String, String) {
-    let base = type_name.to_shouty_snake_case();
+pub fn shape_statics(codec_stem: &str) -> (String, String) {
+    let base = codec_stem.to_shouty_snake_case();
     (format!("SHAPE_{base}"), format!("MEMBERS_{base}"))
 }
 

@@ -197,11 +197,11 @@ impl Config {
         let mut headers = request.headers;
         // Shown in dry runs as they travel; the transport would add them itself. An event
         // stream body has no length: it is sent chunked as the events come. A GET, HEAD or
-        // OPTIONS without a body says nothing of its length (as botocore sends it).
+        // OPTIONS says nothing of its length here (as botocore prepares it; the HTTP layer
+        // gives the length of a body it sends).
         headers.insert("host", host.as_str());
-        let bodiless = request.body.is_empty()
-            && matches!(request.method.as_str(), "GET" | "HEAD" | "OPTIONS");
-        if headers.get("x-amz-content-sha256") != Some(STREAMING_EVENTS_PAYLOAD) && !bodiless {
+        let lengthless = matches!(request.method.as_str(), "GET" | "HEAD" | "OPTIONS");
+        if headers.get("x-amz-content-sha256") != Some(STREAMING_EVENTS_PAYLOAD) && !lengthless {
             headers.insert("content-length", request.body.len().to_string());
         }
         let mut url = String::with_capacity(

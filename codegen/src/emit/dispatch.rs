@@ -35,7 +35,7 @@ fn kind(svc: &Service, ty: &Type) -> &'static str {
 
 /// The two statics of a named structure or union: its `Shape` and its members.
 fn statics(svc: &Service, id: &ShapeId) -> (proc_macro2::Ident, proc_macro2::Ident) {
-    let (shape, members) = naming::shape_statics(svc.types[id].rust_name());
+    let (shape, members) = naming::shape_statics(svc.codec_stem(id));
     (ident(&shape), ident(&members))
 }
 
