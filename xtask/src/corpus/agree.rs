@@ -21,7 +21,7 @@ use std::sync::Mutex;
 use serde_json::{json, Value};
 use smithy_lite_codegen::ir::{Binding, Service, Type};
 
-use super::compare::{json_difference, typed_difference};
+use super::compare::{json_difference, typed_difference, typed_difference_beside_model};
 use super::driver::{driver_binary, DRIVER};
 use super::{Model, Options, BOTOCORE_VERSION};
 
@@ -49,31 +49,19 @@ pub struct KnownDifference {
 const FLOAT32_WHY: &str = "a 32-bit float: the oracle's value has more digits than a float holds; botocore sends them all, we send the nearest float in its shortest form (a service reading a float gets the same value)";
 
 /// botocore.handlers.change_get_to_post: a GET with a query goes as a POST whose body is the
-/// query, form-encoded. Its pairs are compared as a multiset, as a query is: in botocore's
-/// order when they are the same pairs.
+/// query, form-encoded (its pairs compared as a multiset, as a query's are). botocore's signed
+/// copy of our request carries our (empty) body in place of the query, and its length.
 fn get_as_post(request: &Value, signed: &Value) -> Value {
     let mut r = with_their_signature(request, signed);
     let url = r["url"].as_str().unwrap_or_default().to_string();
     if let Some((path, query)) = url.split_once('?') {
-        let theirs = base64_decode(signed["body_base64"].as_str().unwrap_or_default())
-            .unwrap_or_default();
-        let theirs = String::from_utf8_lossy(&theirs).into_owned();
-        let sorted = |q: &str| {
-            let mut pairs: Vec<String> = q.split('&').map(str::to_string).collect();
-            pairs.sort();
-            pairs
-        };
-        let body = if sorted(&theirs) == sorted(query) {
-            theirs
-        } else {
-            query.to_string()
-        };
         r["method"] = json!("POST");
         r["url"] = json!(path);
-        r["body_base64"] = json!(base64_encode(body.as_bytes()));
+        r["body_base64"] = json!(base64_encode(query.as_bytes()));
+        let length = signed["headers"]["content-length"].clone();
         if let Some(headers) = r["headers"].as_array_mut() {
             headers.push(json!(["content-type", "application/x-www-form-urlencoded"]));
-            headers.push(json!(["content-length", query.len().to_string()]));
+            headers.push(json!(["content-length", length]));
         }
     }
     r
@@ -92,6 +80,12 @@ pub const KNOWN_DIFFERENCES: &[KnownDifference] = &[
         operation: "Search",
         relax: get_as_post,
         why: "botocore customization: botocore.handlers.change_get_to_post sends cloudsearchdomain Search, a GET in the model, as a POST with the query form-encoded in the body",
+    },
+    KnownDifference {
+        botocore: "lambda",
+        operation: "*",
+        relax: with_trailing_slash,
+        why: "the two models differ: botocore's requestUris of lambda's collections end in `/` (`/2015-03-31/functions/`), the Smithy model's do not",
     },
     KnownDifference {
         botocore: "osis",
@@ -170,6 +164,9 @@ pub enum Exception {
     /// The params set several members of a shape the model makes a union and botocore's copy a
     /// structure: the two models differ; our input reader refuses a union with two members.
     UnionIsAStructureInBotocore,
+    /// The params set a member botocore's copy of the model has and the Smithy model lacks
+    /// (botocore's copy is newer); our input reader refuses the unknown key.
+    BotocoreOnlyMember(String),
     /// A listed difference between botocore and the model ([`KNOWN_DIFFERENCES`]).
     Known(&'static str),
     /// The oracle's random generator fails on the operation's shapes.
@@ -187,6 +184,7 @@ impl Exception {
             }
             Exception::Known(why) => why.to_string(),
             Exception::UnionIsAStructureInBotocore => "the two models differ: the params set several members of a shape the Smithy model makes a union (botocore's copy: a structure)".to_string(),
+            Exception::BotocoreOnlyMember(e) => format!("the two models differ: the params set a member only botocore's copy has ({e})"),
             Exception::OracleCannotGenerate(e) => {
                 format!("oracle cannot build a case: its generator fails ({e})")
             }
@@ -214,6 +212,9 @@ pub struct Outcome {
     pub disagreements: Vec<(String, String)>,
     /// Operations one side has and the other lacks: (operation, which side has it).
     pub one_sided: Vec<(String, &'static str)>,
+    /// Responses that agree but for members only botocore's copy of the model has (it is
+    /// newer): (where, those members). They count as agreed.
+    pub responses_models_differ: Vec<(String, String)>,
     /// Operations with an event stream, not compared: the oracle cannot print an event
     /// stream (the event stream codec is held against `botocore.eventstream` in
     /// `tests/tests/event_streams.rs`).
@@ -242,6 +243,12 @@ impl Outcome {
         );
         if !self.exceptions.is_empty() {
             s.push_str(&format!(" | {} exceptions", self.exceptions.len()));
+        }
+        if !self.responses_models_differ.is_empty() {
+            s.push_str(&format!(
+                " | {} responses agreed but for members only botocore's model has",
+                self.responses_models_differ.len()
+            ));
         }
         if !self.event_streams.is_empty() {
             s.push_str(&format!(
@@ -719,7 +726,14 @@ fn agree_model(
                     if let Some(obj) = expected.as_object_mut() {
                         obj.remove("ResponseMetadata");
                     }
-                    typed_difference(svc, "output", ours, &expected, &op.output)
+                    let (d, only_botocore) =
+                        typed_difference_beside_model(svc, "output", ours, &expected, &op.output);
+                    if d.is_none() && !only_botocore.is_empty() {
+                        outcome
+                            .responses_models_differ
+                            .push((at.clone(), only_botocore.join("; ")));
+                    }
+                    d
                 }
                 (None, Some(e)) => Some(format!("we could not parse it: {e}")),
                 _ => Some("no output".to_string()),
@@ -769,6 +783,18 @@ fn agree_model(
                     format!("request: botocore accepts params {} but our validation rejects them: {why}", g["params"]),
                 ));
             }
+            continue;
+        }
+        // Params with a member botocore's copy of the model has and the Smithy model lacks:
+        // our input reader refuses the unknown key.
+        let unknown_member = o
+            .get("request_error")
+            .and_then(Value::as_str)
+            .filter(|e| e.starts_with("invalid input: Unknown parameter"));
+        if let (Some(e), None) = (unknown_member, theirs.get("error")) {
+            outcome
+                .exceptions
+                .push((at, Exception::BotocoreOnlyMember(e.to_string())));
             continue;
         }
         let union_as_structure = o
@@ -1070,6 +1096,11 @@ fn compare_request(
         }
         (Some(_), Some(_)) => {}
         _ if ours_body == theirs_body => {}
+        // A form-encoded body (a query moved into the body) is a multiset of pairs, as a
+        // query is.
+        _ if our_headers.get("content-type").map(String::as_str)
+            == Some("application/x-www-form-urlencoded")
+            && form_pairs(&ours_body) == form_pairs(&theirs_body) => {}
         _ => diffs.push(format!(
             "body bytes: ours {:?}, botocore {:?}",
             String::from_utf8_lossy(&ours_body),
@@ -1086,6 +1117,17 @@ fn compare_request(
     } else {
         None
     }
+}
+
+/// The `key=value` pairs of a form-encoded body, sorted.
+fn form_pairs(body: &[u8]) -> Vec<String> {
+    let mut pairs: Vec<String> = String::from_utf8_lossy(body)
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(str::to_string)
+        .collect();
+    pairs.sort();
+    pairs
 }
 
 /// How our request differs from botocore's.
@@ -1222,6 +1264,9 @@ pub fn summary(models: &[Model]) {
         total.disagreements.extend(a.disagreements.iter().cloned());
         total.one_sided.extend(a.one_sided.iter().cloned());
         total.event_streams.extend(a.event_streams.iter().cloned());
+        total
+            .responses_models_differ
+            .extend(a.responses_models_differ.iter().cloned());
     }
     let agreeing = models
         .iter()
@@ -1247,12 +1292,19 @@ pub fn summary(models: &[Model]) {
             Exception::OracleCannotGenerate(_) => "oracle cannot build a case: its generator fails on the operation's shapes",
             Exception::Known(why) => why,
             Exception::UnionIsAStructureInBotocore => "the two models differ: a Smithy union is a structure in botocore's copy, and the params set several members",
+            Exception::BotocoreOnlyMember(_) => "the two models differ: the params set a member only botocore's copy of the model has (our input reader refuses the unknown key)",
             Exception::EmptyLabel(_) => "an empty @httpLabel: botocore sends a path with an empty segment, we refuse the input (as the AWS SDKs for Java and Rust do)",
         };
         *reasons.entry(kind.to_string()).or_default() += 1;
     }
     for (why, n) in reasons {
         println!("  exceptions: {n} x {why}");
+    }
+    if !total.responses_models_differ.is_empty() {
+        println!(
+            "  responses agreed but for members only botocore's copy of the model has (it is newer): {}",
+            total.responses_models_differ.len()
+        );
     }
     if !total.event_streams.is_empty() {
         println!(

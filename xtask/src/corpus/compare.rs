@@ -28,10 +28,48 @@ pub fn typed_difference(
     botocore: &Value,
     root: &ShapeId,
 ) -> Option<String> {
-    typed(svc, at, ours, botocore, Some(Shape::Structure(root)))
+    let mut only_botocore = Vec::new();
+    typed(
+        svc,
+        at,
+        ours,
+        botocore,
+        Some(Shape::Structure(root)),
+        &mut only_botocore,
+    )
+    .or_else(|| only_botocore.into_iter().next())
 }
 
-fn typed(svc: &Service, at: &str, a: &Value, b: &Value, shape: Option<Shape>) -> Option<String> {
+/// Like [`typed_difference`], but a member botocore's document has and the Smithy model's
+/// structure lacks (botocore's copy of the model is newer) is not a difference: the paths of
+/// those come back beside the first real difference.
+pub fn typed_difference_beside_model(
+    svc: &Service,
+    at: &str,
+    ours: &Value,
+    botocore: &Value,
+    root: &ShapeId,
+) -> (Option<String>, Vec<String>) {
+    let mut only_botocore = Vec::new();
+    let d = typed(
+        svc,
+        at,
+        ours,
+        botocore,
+        Some(Shape::Structure(root)),
+        &mut only_botocore,
+    );
+    (d, only_botocore)
+}
+
+fn typed(
+    svc: &Service,
+    at: &str,
+    a: &Value,
+    b: &Value,
+    shape: Option<Shape>,
+    only_botocore: &mut Vec<String>,
+) -> Option<String> {
     let ty = match shape {
         Some(Shape::Type(t)) => Some(t),
         _ => None,
@@ -74,19 +112,30 @@ fn typed(svc: &Service, at: &str, a: &Value, b: &Value, shape: Option<Shape>) ->
             let keys: BTreeSet<&String> = x.keys().chain(y.keys()).collect();
             keys.into_iter().find_map(|k| {
                 let here = format!("{at}.{k}");
+                let in_model = child(Some(k)).is_some();
+                let a_structure = matches!(
+                    shape,
+                    Some(Shape::Structure(_)) | Some(Shape::Type(Type::Named(_)))
+                );
                 match (x.get(k), y.get(k)) {
-                    (Some(p), Some(q)) => typed(svc, &here, p, q, child(Some(k))),
+                    (Some(p), Some(q)) => typed(svc, &here, p, q, child(Some(k)), only_botocore),
                     (Some(p), None) => Some(format!("{here}: ours {p}, botocore has none")),
+                    (None, Some(q)) if a_structure && !in_model => {
+                        only_botocore.push(format!(
+                            "{here}: only botocore's copy of the model has this member (botocore {q})"
+                        ));
+                        None
+                    }
                     (None, Some(q)) => Some(format!("{here}: ours has none, botocore {q}")),
                     (None, None) => None,
                 }
             })
         }
-        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => x
-            .iter()
-            .zip(y)
-            .enumerate()
-            .find_map(|(i, (p, q))| typed(svc, &format!("{at}[{i}]"), p, q, child(None))),
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+            x.iter().zip(y).enumerate().find_map(|(i, (p, q))| {
+                typed(svc, &format!("{at}[{i}]"), p, q, child(None), only_botocore)
+            })
+        }
         _ => difference(at, a, b),
     }
 }
