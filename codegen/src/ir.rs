@@ -41,6 +41,9 @@ pub struct Service {
     /// `aws.protocols#awsQueryCompatible`: requests say `x-amzn-query-mode: true` and errors
     /// are named by their `awsQueryError` code in `x-amzn-query-error`.
     pub query_compatible: bool,
+    /// What the generator left out of the crate, each naming the shape and why (a `@pattern`
+    /// that is not ECMA-262): for the person generating, printed by `cargo xtask`.
+    pub notes: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,6 +1,7 @@
 //! Model → IR. Resolves targets, merges constraints, decides bindings and wire names, assigns
 //! every Rust name through `naming`, and refuses what it cannot generate correctly: unknown
-//! wire traits, conflicting names, malformed traits, patterns that do not compile.
+//! wire traits, conflicting names, malformed traits; a pattern that does not compile is noted
+//! (`Service::notes`) and left unchecked.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -107,6 +108,7 @@ fn lower_service(model: &Model, service_id: Option<&str>) -> Result<Service, Err
         io_shapes: io_shapes(model, &op_ids),
         inputs: io_side(model, &op_ids, true),
         outputs: io_side(model, &op_ids, false),
+        notes: Default::default(),
     };
     let locations = locate_types(model, &op_ids, &closure)?;
 
@@ -191,6 +193,7 @@ fn lower_service(model: &Model, service_id: Option<&str>) -> Result<Service, Err
         service_errors: svc.errors.clone(),
         codec_stems,
         query_compatible: service.traits.contains("aws.protocols#awsQueryCompatible"),
+        notes: cx.notes.take().into_iter().collect(),
     })
 }
 
@@ -409,6 +412,8 @@ struct Lowering<'m> {
     /// Inputs, and outputs, of the service's operations: which way an event stream flows.
     inputs: BTreeSet<ShapeId>,
     outputs: BTreeSet<ShapeId>,
+    /// What the generator left out and says so (`Service::notes`).
+    notes: std::cell::RefCell<BTreeSet<String>>,
 }
 
 /// The input (`inputs`) or output shapes of `op_ids` (prelude `Unit`s left out).
@@ -447,6 +452,21 @@ fn docs(traits: &Traits) -> Option<String> {
 }
 
 impl Lowering<'_> {
+    /// `p` when it is an ECMA-262 regular expression (after the rules of `pattern`). One that
+    /// is not (a model's typo) is not checked, and a note says so: client-side patterns are
+    /// a courtesy (botocore and the AWS SDKs check none), and the rest of the model is usable.
+    fn usable_pattern(&self, subject: &ShapeId, p: String) -> Option<String> {
+        match crate::pattern::to_regress(&p).and_then(|c| crate::pattern::check(&c)) {
+            Ok(()) => Some(p),
+            Err(e) => {
+                self.notes.borrow_mut().insert(format!(
+                    "`{subject}`: its `smithy.api#pattern` {p:?} is not an ECMA-262 regular expression ({e}); values are not checked against it"
+                ));
+                None
+            }
+        }
+    }
+
     /// The name the service gives a shape (after `rename`).
     fn shape_name(&self, id: &ShapeId) -> String {
         self.rename
@@ -923,8 +943,7 @@ impl Lowering<'_> {
                 .traits
                 .pattern()
                 .map_err(shape_err)?
-                .map(|p| usable_pattern(target, p))
-                .transpose()?,
+                .and_then(|p| self.usable_pattern(target, p)),
         };
         if let Some(l) = member_traits.length().map_err(err)? {
             constraints.length = Some(l);
@@ -933,7 +952,7 @@ impl Lowering<'_> {
             constraints.range = Some(r);
         }
         if let Some(p) = member_traits.pattern().map_err(err)? {
-            constraints.pattern = Some(usable_pattern(subject, p)?);
+            constraints.pattern = self.usable_pattern(subject, p);
         }
         Ok(Target {
             shape: target.clone(),
@@ -1154,17 +1173,6 @@ impl Lowering<'_> {
 }
 
 /// A `@pattern` the generated crates can compile (ECMA-262, matched with `regress`).
-fn usable_pattern(subject: &ShapeId, p: String) -> Result<String, Error> {
-    crate::pattern::to_regress(&p)
-        .and_then(|c| crate::pattern::check(&c))
-        .map_err(|e| {
-            Error::model(
-                subject,
-                format!("has a `smithy.api#pattern` {p:?} that cannot be used: {e}"),
-            )
-        })?;
-    Ok(p)
-}
 
 fn timestamp_format(subject: &ShapeId, f: &str) -> Result<TimestampFormat, Error> {
     match f {

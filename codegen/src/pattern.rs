@@ -17,7 +17,8 @@
 //! - Java's POSIX classes, `\p{Print}` or `\p{Alnum}` (US-ASCII, as Java reads them by
 //!   default), become the ranges they stand for.
 //!
-//! Anything else `regress` cannot compile is refused when the model is lowered.
+//! Anything else `regress` cannot compile is left unchecked when the model is lowered, with a
+//! note naming the shape (`ir::Service::notes`): the rest of the model stays usable.
 
 /// Java's `\p{IsX}` binary properties (`X` upper-cased, `_` and spaces dropped, as Java
 /// compares them) and their ECMA-262 names.

@@ -387,18 +387,6 @@ fn endpoint_trait_without_a_rule_set() {
 }
 
 #[test]
-fn pattern_with_a_java_property_that_ecma_lacks() {
-    assert_refused!(
-        model(|m| {
-            shape(m, "example.bad#ThingName")["traits"]["smithy.api#pattern"] =
-                json!("^\\p{IsLatin}+$");
-        }),
-        subject: "example.bad#ThingName",
-        message: "uses Java's property \\p{IsLatin}"
-    );
-}
-
-#[test]
 fn two_operations_with_the_same_name() {
     assert_refused!(
         model(|m| {
@@ -502,29 +490,6 @@ fn custom_trait_defined_in_the_model_is_accepted() {
         });
     });
     generate(&m, None, &options()).expect("a trait the model defines is accepted");
-}
-
-#[test]
-fn pattern_that_cannot_compile_on_a_shape() {
-    assert_refused!(
-        model(|m| {
-            shape(m, "example.bad#ThingName")["traits"]["smithy.api#pattern"] = json!("^(abc$");
-        }),
-        subject: "example.bad#ThingName",
-        message: "has a `smithy.api#pattern` \"^(abc$\" that cannot be used"
-    );
-}
-
-#[test]
-fn pattern_that_cannot_compile_on_a_member() {
-    assert_refused!(
-        model(|m| {
-            shape(m, "example.bad#Thing")["members"]["Id"]["traits"] =
-                json!({ "smithy.api#pattern": "[a-z" });
-        }),
-        subject: "example.bad#Thing$Id",
-        message: "has a `smithy.api#pattern` \"[a-z\" that cannot be used"
-    );
 }
 
 #[test]
@@ -806,4 +771,41 @@ fn data_endpoint_helper_names_a_member_of_the_wrong_kind() {
     });
     assert_eq!(e.subject(), "example.bad#GetThingInput");
     assert!(e.message().contains("has no member `Nope`"), "{e}");
+}
+
+/// A `@pattern` that is not an ECMA-262 regular expression (on a shape or a member) is a typo
+/// of the model's: the crate generates, the pattern goes unchecked, and a note names the shape.
+#[test]
+fn patterns_that_cannot_compile_are_noted_and_not_checked() {
+    for (subject, pattern, why) in [
+        ("example.bad#ThingName", "^(abc$", "Unbalanced parenthesis"),
+        (
+            "example.bad#ThingName",
+            "^\\p{IsLatin}+$",
+            "uses Java's property \\p{IsLatin}",
+        ),
+        ("example.bad#Thing$Id", "[a-z", ""),
+    ] {
+        let m = model(|m| {
+            if let Some((shape_id, member)) = subject.split_once('$') {
+                shape(m, shape_id)["members"][member]["traits"] =
+                    json!({ "smithy.api#pattern": pattern });
+            } else {
+                shape(m, subject)["traits"]["smithy.api#pattern"] = json!(pattern);
+            }
+        });
+        let (svc, files) = generate(&m, None, &options())
+            .unwrap_or_else(|e| panic!("{pattern:?} refused the model: {e}"));
+        assert_eq!(svc.notes.len(), 1, "{pattern:?}: {:?}", svc.notes);
+        let note = &svc.notes[0];
+        assert!(
+            note.starts_with(&format!(
+                "`{subject}`: its `smithy.api#pattern` {pattern:?}"
+            )) && note.contains(why)
+                && note.ends_with("values are not checked against it"),
+            "{note}"
+        );
+        let pattern_in_code = files.values().any(|f| f.contains(&format!("{pattern:?}")));
+        assert!(!pattern_in_code, "{pattern:?} is still checked");
+    }
 }

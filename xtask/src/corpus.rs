@@ -396,6 +396,11 @@ fn report(
             line.push_str(&format!(" | {}", a.summary()));
         }
         println!("{line}");
+        if let Ok(g) = &m.generated {
+            for note in &g.service.notes {
+                println!("{:width$}    note: {note}", "");
+            }
+        }
         if let Some(a) = &m.agreement {
             for d in a.details(opts.verbose) {
                 println!("{:width$}    {d}", "");
@@ -409,6 +414,18 @@ fn report(
         "summary: {generated}/{n} generated ({:.2?} in the generator, summed over models; {:.2?} wall with the files written)",
         generate_cpu, phases[0].1
     );
+    let noted: Vec<&str> = models
+        .iter()
+        .filter(|m| {
+            m.generated
+                .as_ref()
+                .is_ok_and(|g| !g.service.notes.is_empty())
+        })
+        .map(|m| m.name.as_str())
+        .collect();
+    if !noted.is_empty() {
+        println!("generated with notes (see each model's line): {noted:?}");
+    }
     let refused: Vec<&Model> = models.iter().filter(|m| m.generated.is_err()).collect();
     if !refused.is_empty() {
         println!("refused:");

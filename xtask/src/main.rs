@@ -162,6 +162,9 @@ fn codegen(
         };
         let (service, files) = smithy_lite_codegen::generate(&text, Some(&pin.service), &options)
             .map_err(|e| format!("{}: {e}", pin.file))?;
+        for note in &service.notes {
+            eprintln!("note: {}: {note}", pin.file);
+        }
         let dir = root.join("generated").join(&service.crate_name);
         out.sync(&dir, &files)?;
         println!(
