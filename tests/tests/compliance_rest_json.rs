@@ -265,6 +265,24 @@ fn compare(
     }
 }
 
+/// Compares a case's `params` with an output or error document (`dispatch`'s bytes).
+fn compare_document(
+    shapes: &Shapes,
+    shape: &str,
+    case: &Value,
+    document: &[u8],
+) -> Result<(), String> {
+    let doc: Value =
+        serde_json::from_slice(document).map_err(|e| format!("the document is not JSON: {e}"))?;
+    compare(
+        shapes,
+        shape,
+        &case["params"].clone().into_object_or_empty(),
+        &doc,
+        "",
+    )
+}
+
 /// The client as a case runs it: the case's `host` (else `example.com`) as the endpoint, a
 /// fixed signing time, and the idempotency token the suite expects.
 fn config(host: Option<&str>) -> Config {
@@ -532,16 +550,7 @@ fn run_suite(smithy: &Path) -> (BTreeMap<String, Result<(), String>>, Vec<String
                 continue;
             }
             let outcome = match dispatch::parse_response(op_name, &response_of(case)) {
-                Ok(document) => match serde_json::from_slice::<Value>(&document) {
-                    Ok(doc) => compare(
-                        &shapes,
-                        output,
-                        &case["params"].clone().into_object_or_empty(),
-                        &doc,
-                        "",
-                    ),
-                    Err(e) => Err(format!("the output document is not JSON: {e}")),
-                },
+                Ok(document) => compare_document(&shapes, output, case, &document),
                 Err(e) => Err(format!("{op_name}: the response was not read: {e}")),
             };
             record(id, outcome);
@@ -569,16 +578,7 @@ fn run_suite(smithy: &Path) -> (BTreeMap<String, Result<(), String>>, Vec<String
                             meta.code()
                         ))
                     } else {
-                        match serde_json::from_slice::<Value>(&document) {
-                            Ok(doc) => compare(
-                                &shapes,
-                                error_id,
-                                &case["params"].clone().into_object_or_empty(),
-                                &doc,
-                                "",
-                            ),
-                            Err(e) => Err(format!("the error document is not JSON: {e}")),
-                        }
+                        compare_document(&shapes, error_id, case, &document)
                     }
                 }
                 Err(e) => Err(format!("{op_name}: the error was not read: {e}")),

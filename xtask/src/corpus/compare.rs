@@ -28,16 +28,8 @@ pub fn typed_difference(
     botocore: &Value,
     root: &ShapeId,
 ) -> Option<String> {
-    let mut only_botocore = Vec::new();
-    typed(
-        svc,
-        at,
-        ours,
-        botocore,
-        Some(Shape::Structure(root)),
-        &mut only_botocore,
-    )
-    .or_else(|| only_botocore.into_iter().next())
+    let (d, only_botocore) = typed_difference_beside_model(svc, at, ours, botocore, root);
+    d.or_else(|| only_botocore.into_iter().next())
 }
 
 /// Like [`typed_difference`], but a member botocore's document has and the Smithy model's
