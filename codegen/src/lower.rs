@@ -1172,8 +1172,6 @@ impl Lowering<'_> {
     }
 }
 
-/// A `@pattern` the generated crates can compile (ECMA-262, matched with `regress`).
-
 fn timestamp_format(subject: &ShapeId, f: &str) -> Result<TimestampFormat, Error> {
     match f {
         "epoch-seconds" => Ok(TimestampFormat::EpochSeconds),
