@@ -367,15 +367,20 @@ fn input_stream_requests_and_error_responses() {
 const SIGNING_TIME: u64 = 1_730_384_114;
 
 fn config(url: &str) -> Config {
-    static META: ServiceMeta = ServiceMeta {
-        sdk_id: "Golden Event Streams",
-        signing_name: "events",
-        env_endpoint_id: "GOLDEN_EVENT_STREAMS",
-        rule_set: es::endpoint_data::RULE_SET,
-        partitions: r#"{"partitions": []}"#,
-        crate_name: "golden-event-streams",
-        crate_version: "0.1.0",
-    };
+    config_builder(url).build(&META).unwrap()
+}
+
+static META: ServiceMeta = ServiceMeta {
+    sdk_id: "Golden Event Streams",
+    signing_name: "events",
+    env_endpoint_id: "GOLDEN_EVENT_STREAMS",
+    rule_set: es::endpoint_data::RULE_SET,
+    partitions: r#"{"partitions": []}"#,
+    crate_name: "golden-event-streams",
+    crate_version: "0.1.0",
+};
+
+fn config_builder(url: &str) -> es::runtime::client::ConfigBuilder {
     Config::builder()
         .region("us-west-2")
         .credentials(Credentials::new("AKID", "SECRET", None))
@@ -383,8 +388,6 @@ fn config(url: &str) -> Config {
         .max_attempts(1)
         .read_timeout(Duration::from_secs(10))
         .signing_time(UNIX_EPOCH + Duration::from_secs(SIGNING_TIME))
-        .build(&META)
-        .unwrap()
 }
 
 /// Reads a request head (through the blank line); returns it and what was read after it.
@@ -968,4 +971,107 @@ async fn input_events_are_sent_once_and_invalid_ones_abort_the_call() {
         !complete,
         "the body ended as a complete stream ({bytes} bytes)"
     );
+}
+
+/// An input event stream over HTTP/2: the crate turns on the runtime's `http2` feature (AWS
+/// services that take events speak only HTTP/2), ALPN picks `h2`, and the events go out as
+/// DATA frames of one stream, still signed in a chain.
+#[tokio::test]
+async fn an_input_stream_goes_over_http2_when_the_server_speaks_it() {
+    let cert = rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).unwrap();
+    let key = rustls::pki_types::PrivateKeyDer::Pkcs8(cert.key_pair.serialize_der().into());
+    let mut tls = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_no_client_auth()
+    .with_single_cert(vec![cert.cert.der().clone()], key)
+    .unwrap();
+    tls.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(tls));
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!(
+        "https://localhost:{}",
+        listener.local_addr().unwrap().port()
+    );
+    let (got_tx, got_rx) = oneshot::channel::<(http::Request<()>, Vec<Message>)>();
+    tokio::spawn(async move {
+        let (tcp, _) = listener.accept().await.unwrap();
+        let stream = acceptor.accept(tcp).await.unwrap();
+        assert_eq!(stream.get_ref().1.alpn_protocol(), Some(&b"h2"[..]));
+        let mut conn = h2::server::handshake(stream).await.unwrap();
+        let (request, mut respond) = conn.accept().await.unwrap().unwrap();
+        tokio::spawn(async move { while conn.accept().await.is_some() {} });
+        let (head, mut body) = request.into_parts();
+        let mut decoder = MessageDecoder::new();
+        let mut envelopes = Vec::new();
+        while let Some(data) = body.data().await {
+            let data = data.unwrap();
+            body.flow_control().release_capacity(data.len()).unwrap();
+            decoder.push(&data);
+            while let Some(m) = decoder.next_message().unwrap() {
+                envelopes.push(m);
+            }
+        }
+        decoder.finish().expect("the body ends between messages");
+        let response = http::Response::builder().status(200).body(()).unwrap();
+        respond.send_response(response, true).unwrap();
+        let _ = got_tx.send((http::Request::from_parts(head, ()), envelopes));
+    });
+
+    let reqwest = reqwest::Client::builder()
+        .add_root_certificate(reqwest::Certificate::from_der(cert.cert.der()).unwrap())
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let config = config_builder(&url)
+        .http_client(Arc::new(
+            es::runtime::transport::ReqwestClient::from_reqwest(reqwest),
+        ))
+        .build(&META)
+        .unwrap();
+    let (tx, sender) = live_events();
+    let input = input_stream::InputStreamInput::builder()
+        .session("s-2")
+        .stream(sender)
+        .build();
+    tx.send(string_event("over h2")).unwrap();
+    tx.send(EventStream::End(EndEvent::builder().build()))
+        .unwrap();
+    drop(tx);
+    tokio::time::timeout(
+        Duration::from_secs(10),
+        config.invoke::<input_stream::InputStream>(&input),
+    )
+    .await
+    .expect("the call ends after the stream")
+    .expect("InputStream over HTTP/2");
+
+    let (request, envelopes) = got_rx.await.unwrap();
+    assert_eq!(request.version(), http::Version::HTTP_2);
+    assert_eq!(request.method(), "POST");
+    assert_eq!(request.uri().path(), "/InputStream");
+    let header = |name: &str| {
+        request
+            .headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_string())
+    };
+    assert_eq!(
+        header("content-type").as_deref(),
+        Some("application/vnd.amazon.eventstream")
+    );
+    assert_eq!(header("x-session").as_deref(), Some("s-2"));
+    assert_eq!(header("transfer-encoding"), None);
+    let auth = header("authorization").expect("a signed request");
+    let inner = check_chain(auth.rsplit("Signature=").next().unwrap(), &envelopes);
+    let expected: Vec<Message> = [
+        string_event("over h2"),
+        EventStream::End(EndEvent::builder().build()),
+    ]
+    .iter()
+    .map(|e| e.to_message().unwrap())
+    .collect();
+    assert_eq!(inner, expected);
 }

@@ -391,10 +391,26 @@ fn lib_rs(svc: &Service) -> TokenStream {
 }
 
 /// The `[dependencies]` and `[features]` of a generated crate: the runtime, and the two crates
-/// the generated code names itself.
-fn dependencies(opts: &CrateOptions) -> String {
+/// the generated code names itself. A service with an input event stream gets HTTP/2 too: AWS
+/// services that take a stream of events (Transcribe Streaming, bidirectional Bedrock) speak
+/// only HTTP/2.
+fn dependencies(svc: &Service, opts: &CrateOptions) -> String {
+    let input_streams = svc.operations.values().any(|op| {
+        matches!(
+            svc.event_stream_member(&op.input),
+            Some((_, _, crate::ir::StreamDirection::Input))
+        )
+    });
+    let (comment, http2) = if input_streams {
+        (
+            " (HTTP/2, negotiated, for the input event streams)",
+            ", \"smithy-lite-runtime/http2\"",
+        )
+    } else {
+        ("", "")
+    };
     format!(
-        "\n[dependencies]\nsmithy-lite-runtime = {{ version = \"{RUNTIME_VERSION}\", path = \"{path}\", default-features = false }}\nserde_json = \"1\"\nfutures-util = {{ version = \"0.3\", default-features = false, features = [\"std\"], optional = true }}\n\n[features]\ndefault = [\"client\"]\n# The client: SigV4, endpoint rules, retries, reqwest with rustls, tokio.\nclient = [\"smithy-lite-runtime/client\", \"dep:futures-util\"]\n",
+        "\n[dependencies]\nsmithy-lite-runtime = {{ version = \"{RUNTIME_VERSION}\", path = \"{path}\", default-features = false }}\nserde_json = \"1\"\nfutures-util = {{ version = \"0.3\", default-features = false, features = [\"std\"], optional = true }}\n\n[features]\ndefault = [\"client\"]\n# The client: SigV4, endpoint rules, retries, reqwest with rustls, tokio{comment}.\nclient = [\"smithy-lite-runtime/client\", \"dep:futures-util\"{http2}]\n",
         path = opts.runtime_path,
     )
 }
@@ -409,7 +425,7 @@ fn cargo_toml(svc: &Service, opts: &CrateOptions) -> String {
         version = opts.version,
         api = svc.version,
         lib = svc.lib_name,
-        deps = dependencies(opts),
+        deps = dependencies(svc, opts),
     )
 }
 
