@@ -167,4 +167,20 @@ mod tests {
         assert_eq!(&a[14..15], "4");
         assert!(matches!(&a[19..20], "8" | "9" | "a" | "b"), "{a}");
     }
+
+    #[cfg(feature = "client")]
+    #[test]
+    fn a_provider_gives_the_tokens_only_while_its_request_is_serialized() {
+        let fixed = super::IdempotencyTokenProvider::fixed("token-1");
+        let inside = super::with_token_provider(Some(&fixed), super::idempotency_token);
+        assert_eq!(inside, "token-1");
+        // A panic while serializing leaves no provider behind.
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            super::with_token_provider(Some(&fixed), || panic!("serializer failed"))
+        }));
+        let after = super::idempotency_token();
+        assert_ne!(after, "token-1");
+        assert_eq!(after.len(), 36);
+        assert_eq!(super::with_token_provider(None, || 7), 7);
+    }
 }
