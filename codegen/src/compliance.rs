@@ -3,7 +3,7 @@
 //! refuses are taken out of the service, each with the reason, so that the rest generates.
 //!
 //! `cargo xtask codegen` generates the suite's crate from this; the compliance test reads the
-//! same model for the test cases and for the list of what was taken out.
+//! same model (`read`) for the test cases.
 
 use std::path::{Path, PathBuf};
 
@@ -63,13 +63,18 @@ pub fn suite_paths(smithy: &Path, spec: &SuiteSpec) -> Vec<PathBuf> {
     ]
 }
 
+/// The suite `spec`, read from Smithy's folder: the whole model, flattened JSON AST.
+pub fn read(smithy: &Path, spec: &SuiteSpec) -> Result<serde_json::Value, String> {
+    let ast = idl::load_paths(&suite_paths(smithy, spec), idl::Options::default())
+        .map_err(|e| format!("the {} suite does not load: {e}", spec.folder))?;
+    serde_json::from_str(&ast.flattened().to_json_in_model_order())
+        .map_err(|e| format!("the {} suite: {e}", spec.folder))
+}
+
 /// Reads the suite `spec` from Smithy's folder and takes out the operations the generator
 /// refuses.
 pub fn load(smithy: &Path, spec: SuiteSpec) -> Result<Suite, String> {
-    let ast = idl::load_paths(&suite_paths(smithy, &spec), idl::Options::default())
-        .map_err(|e| format!("the {} suite does not load: {e}", spec.folder))?;
-    let model: serde_json::Value = serde_json::from_str(&ast.flattened().to_json_in_model_order())
-        .map_err(|e| format!("the {} suite: {e}", spec.folder))?;
+    let model = read(smithy, &spec)?;
     let service = model["shapes"]
         .get(spec.service)
         .ok_or_else(|| format!("the {} suite has no service {}", spec.folder, spec.service))?;
