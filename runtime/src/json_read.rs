@@ -331,20 +331,19 @@ impl<'de> DeserializeSeed<'de> for Timestamp {
     type Value = DateTime;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<DateTime, D::Error> {
         let s = scalar(d, "a timestamp")?;
+        // Epoch seconds are numbers; a document may spell any timestamp so.
+        let numbers = self.0 == Format::EpochSeconds || in_document();
         match (self.0, s) {
-            (Format::EpochSeconds, Scalar::I64(n)) => Ok(DateTime::from_secs_f64(n as f64)),
-            (Format::EpochSeconds, Scalar::U64(n)) => Ok(DateTime::from_secs_f64(n as f64)),
-            (Format::EpochSeconds, Scalar::F64(f)) => Ok(DateTime::from_secs_f64(f)),
+            (_, Scalar::I64(n)) if numbers => Ok(DateTime::from_secs_f64(n as f64)),
+            (_, Scalar::U64(n)) if numbers => Ok(DateTime::from_secs_f64(n as f64)),
+            (_, Scalar::F64(f)) if numbers => Ok(DateTime::from_secs_f64(f)),
             // Documents written by people (`--cli-input-json`) spell timestamps as ISO-8601.
             (Format::EpochSeconds, Scalar::Str(v)) => DateTime::parse(&v, Format::DateTime)
                 .map_err(|_| wrong_type("epoch seconds (a number)", "a string")),
             (Format::EpochSeconds, other) => {
                 Err(wrong_type("epoch seconds (a number)", other.kind()))
             }
-            // A document may spell any timestamp as epoch seconds or ISO-8601.
-            (_, Scalar::I64(n)) if in_document() => Ok(DateTime::from_secs_f64(n as f64)),
-            (_, Scalar::U64(n)) if in_document() => Ok(DateTime::from_secs_f64(n as f64)),
-            (_, Scalar::F64(f)) if in_document() => Ok(DateTime::from_secs_f64(f)),
+            // A document may spell any timestamp as ISO-8601 too.
             (format, Scalar::Str(v)) => DateTime::parse(&v, format)
                 .or_else(|e| {
                     if in_document() {

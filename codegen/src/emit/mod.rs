@@ -395,12 +395,9 @@ fn lib_rs(svc: &Service) -> TokenStream {
 /// services that take a stream of events (Transcribe Streaming, bidirectional Bedrock) speak
 /// only HTTP/2.
 fn dependencies(svc: &Service, opts: &CrateOptions) -> String {
-    let input_streams = svc.operations.values().any(|op| {
-        matches!(
-            svc.event_stream_member(&op.input),
-            Some((_, _, crate::ir::StreamDirection::Input))
-        )
-    });
+    let input_streams = event_stream::stream_unions(svc)
+        .iter()
+        .any(|(_, input, _)| *input);
     let (comment, http2) = if input_streams {
         (
             " (HTTP/2, negotiated, for the input event streams)",
