@@ -25,6 +25,7 @@ fn bench(c: &mut Criterion) {
         endpoint_test_overrides: Vec::new(),
         data_endpoint: None,
         runtime_path: "../../runtime".into(),
+        wire: Default::default(),
     };
     c.bench_function("parse model", |b| {
         b.iter(|| smithy_lite_codegen::model::Model::from_json(&text).unwrap())

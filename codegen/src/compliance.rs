@@ -7,6 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::ir::WireProfile;
 use crate::{generate, idl, CrateOptions};
 
 /// One suite: where its files are (under Smithy's folder) and which service it tests.
@@ -49,6 +50,7 @@ pub fn crate_options(spec: &SuiteSpec) -> CrateOptions {
         endpoint_test_overrides: Vec::new(),
         data_endpoint: None,
         runtime_path: "../../../runtime".into(),
+        wire: WireProfile::Smithy,
     }
 }
 

@@ -33,6 +33,8 @@
 //! | error removed from an operation (or the service) | Breaking | the variant and its `is_*` method disappear (smithy: WARNING; in Rust a compile error) |
 //! | error added to an event stream union | Dangerous | new variant of the stream's error enum; older crates give it as `Unhandled` (`AddedEventStreamError`) |
 //! | error removed from an event stream union | Breaking | the variant of the stream's error enum disappears (`RemovedEventStreamError`) |
+//! | `@httpChecksumRequired` added / removed | Breaking / Compatible | older crates send no checksum the service now requires / an extra checksum is ignored |
+//! | `@requestCompression` added, removed or changed | Compatible | services must keep taking uncompressed bodies and encodings they took |
 //! | pagination added | Compatible | new `into_paginator`/`into_items` |
 //! | pagination removed | Breaking | paginator methods disappear (`paginated` is `diff.error.remove`) |
 //! | pagination tokens or items changed, page size changed or removed | Dangerous | `ChangedPaginatedTrait`, DANGER |
@@ -829,12 +831,55 @@ impl<'a> Cx<'a> {
             o.paginated.as_ref(),
             n.paginated.as_ref(),
         );
+        self.request_body_traits(&subject, o, n);
         self.docs(
             &subject,
             &format!("{} and {}", code(&method), code(&module)),
             o.docs.as_deref(),
             n.docs.as_deref(),
         );
+    }
+
+    /// `@httpChecksumRequired` and `@requestCompression` of an operation.
+    fn request_body_traits(&mut self, subject: &ShapeId, o: &Operation, n: &Operation) {
+        match (o.checksum_required, n.checksum_required) {
+            (false, true) => self.push(
+                Severity::Breaking,
+                "AddedHttpChecksumRequired",
+                subject,
+                "`@httpChecksumRequired` was added",
+                "older crates send no checksum, which the service now requires",
+            ),
+            (true, false) => self.push(
+                Severity::Compatible,
+                "RemovedHttpChecksumRequired",
+                subject,
+                "`@httpChecksumRequired` was removed",
+                "requests no longer carry a checksum of their body",
+            ),
+            _ => {}
+        }
+        if o.request_compression != n.request_compression {
+            let show = |e: &[String]| {
+                if e.is_empty() {
+                    "none".to_string()
+                } else {
+                    code(e.join(", "))
+                }
+            };
+            // Services keep taking what they took (the Smithy specification requires it).
+            self.push(
+                Severity::Compatible,
+                "ChangedRequestCompression",
+                subject,
+                format!(
+                    "`@requestCompression` encodings changed from {} to {}",
+                    show(&o.request_compression),
+                    show(&n.request_compression)
+                ),
+                "request bodies are compressed differently; services take both",
+            );
+        }
     }
 
     fn pagination(

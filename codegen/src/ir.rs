@@ -44,6 +44,31 @@ pub struct Service {
     /// What the generator left out of the crate, each naming the shape and why (a `@pattern`
     /// that is not ECMA-262): for the person generating, printed by `cargo xtask`.
     pub notes: Vec<String>,
+    /// Whose reading of the protocol the code follows where botocore and the Smithy
+    /// specification differ (set from `CrateOptions::wire`).
+    pub wire: WireProfile,
+}
+
+/// Where botocore (the reference of every AWS service's wire) and the Smithy protocol
+/// specification (held by its compliance suite) disagree, which one the generated code follows.
+/// Each difference is decided by asking this, in the protocol code:
+///
+/// | | `Botocore` | `Smithy` |
+/// | --- | --- | --- |
+/// | blob, string or enum `@httpPayload` | no `Content-Type` | its `@mediaType`, else `application/octet-stream` or `text/plain` |
+/// | unset union `@httpPayload` | `{}` | no body |
+/// | empty blob `@httpPayload` in a response | empty bytes | absent |
+/// | `@default` members | sent only when set; read only when present | filled in (nested input members, every output member) |
+/// | `@httpChecksumRequired` | CRC32 in `x-amz-checksum-crc32` | MD5 in `Content-MD5` |
+/// | an empty streaming payload in a response's document | `""` | left out |
+/// | `Content-Encoding` after `@requestCompression` | `custom,gzip` | `custom, gzip` |
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum WireProfile {
+    /// As botocore sends and reads: every AWS service (the corpus and the agreement tests).
+    #[default]
+    Botocore,
+    /// As the Smithy specification says: services of one's own, and the compliance suite.
+    Smithy,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -88,6 +113,10 @@ pub struct Operation {
     /// `@endpoint` `hostPrefix`: put before the endpoint's host, with `{Label}`s filled from
     /// the input's `@hostLabel` members.
     pub host_prefix: Option<Vec<HostPrefixPart>>,
+    /// `@httpChecksumRequired`: the request carries a checksum of its body.
+    pub checksum_required: bool,
+    /// `@requestCompression` `encodings`, in the model's order of preference.
+    pub request_compression: Vec<String>,
 }
 
 /// The auth scheme an operation's requests use, resolved from the service's and the
@@ -224,6 +253,8 @@ pub struct Member {
     pub required: bool,
     /// `@default` value (JSON), when the model gives one.
     pub default: Option<serde_json::Value>,
+    /// `@clientOptional`: optional to clients whatever `@required` or `@default` say.
+    pub client_optional: bool,
     pub binding: Binding,
     pub idempotency_token: bool,
     /// `@hostLabel`: the value goes into the operation's host prefix, so it must be a valid

@@ -5,6 +5,7 @@
 //! printed by `prettyplease`). The same model always gives the same bytes.
 
 pub mod compliance;
+mod defaults;
 pub mod diff;
 pub mod emit;
 mod error;
@@ -18,6 +19,7 @@ pub mod protocol;
 
 pub use emit::{CrateOptions, DataEndpointHelper, EndpointTestOverride, Files, RUNTIME_VERSION};
 pub use error::Error;
+pub use ir::WireProfile;
 
 /// Parses `model_json`, lowers its service (or `service_id`) and emits the crate's files.
 pub fn generate(
@@ -26,7 +28,9 @@ pub fn generate(
     options: &CrateOptions,
 ) -> Result<(ir::Service, Files), Error> {
     let model = model::Model::from_json(model_json)?;
-    let service = lower::lower(&model, service_id)?;
+    let mut service = lower::lower(&model, service_id)?;
+    // The crate's profile, so the returned service says what the files follow.
+    service.wire = options.wire;
     let files = emit::emit_crate(&service, options)?;
     Ok((service, files))
 }

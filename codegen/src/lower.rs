@@ -9,7 +9,7 @@ use crate::ir::{
     Auth, Binding, Constraints, Enum, EnumValue, ErrorFault, ErrorInfo, EventStreamUnion,
     HostPrefixPart, HttpRoute, IntEnum, Member, NamedType, Operation, Pagination, PathSegment,
     Protocol, Service, StreamDirection, Structure, Target, TimestampFormat, Type, TypeLocation,
-    Union, UnionVariant,
+    Union, UnionVariant, WireProfile,
 };
 use crate::model::{traits, Model, Shape, ShapeId, ShapeKind, SimpleType, Traits};
 use crate::{naming, Error};
@@ -194,6 +194,7 @@ fn lower_service(model: &Model, service_id: Option<&str>) -> Result<Service, Err
         codec_stems,
         query_compatible: service.traits.contains("aws.protocols#awsQueryCompatible"),
         notes: cx.notes.take().into_iter().collect(),
+        wire: WireProfile::default(),
     })
 }
 
@@ -791,6 +792,7 @@ impl Lowering<'_> {
             docs: docs(&m.traits).or_else(|| docs(&target_shape.traits)),
             target,
             required: m.traits.required() && !m.traits.client_optional(),
+            client_optional: m.traits.client_optional(),
             default: m
                 .traits
                 .default_value()
@@ -1035,6 +1037,33 @@ impl Lowering<'_> {
             errors.push(e.clone());
         }
         let host_prefix = self.host_prefix(op_id, &shape.traits, &input)?;
+        let checksum_required = shape.traits.contains("smithy.api#httpChecksumRequired");
+        let request_compression = shape
+            .traits
+            .request_compression()
+            .map_err(|e| Error::model(op_id, e))?;
+        // Both read the whole body: a streamed one is not sent from memory.
+        if checksum_required || !request_compression.is_empty() {
+            let streamed = self.model.shapes.get(&input).is_some_and(|s| {
+                s.members().iter().any(|m| {
+                    self.model
+                        .shapes
+                        .get(&m.target)
+                        .is_some_and(|t| t.traits.streaming())
+                })
+            });
+            if streamed {
+                let t = if checksum_required {
+                    "smithy.api#httpChecksumRequired"
+                } else {
+                    "smithy.api#requestCompression"
+                };
+                return Err(Error::model(
+                    op_id,
+                    format!("has `{t}` and a streaming input, which is not supported yet (the body is read whole only when it is in memory)"),
+                ));
+            }
+        }
         let paginated = shape
             .traits
             .paginated()
@@ -1056,6 +1085,8 @@ impl Lowering<'_> {
             paginated,
             auth: Auth::SigV4,
             host_prefix,
+            checksum_required,
+            request_compression,
             name,
         })
     }

@@ -64,6 +64,7 @@ fn every_corpus_model_generates_but_the_listed_ones() {
         endpoint_test_overrides: Vec::new(),
         data_endpoint: None,
         runtime_path: "../../runtime".into(),
+        wire: Default::default(),
     };
     let mut problems = Vec::new();
     let mut generated = 0;

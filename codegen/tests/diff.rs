@@ -645,6 +645,28 @@ fn wire_names_and_formats() {
 }
 
 #[test]
+fn request_checksum_and_compression() {
+    let checksum = report(|m| {
+        traits(shape(m, "ListThings")).insert("smithy.api#httpChecksumRequired".into(), json!({}));
+    });
+    assert_eq!(
+        only(&checksum, "AddedHttpChecksumRequired"),
+        Severity::Breaking
+    );
+    let compression = report(|m| {
+        traits(shape(m, "ListThings")).insert(
+            "smithy.api#requestCompression".into(),
+            json!({"encodings": ["gzip"]}),
+        );
+    });
+    assert_eq!(
+        only(&compression, "ChangedRequestCompression"),
+        Severity::Compatible
+    );
+    assert!(compression.to_text().contains("from none to `gzip`"));
+}
+
+#[test]
 fn pagination() {
     let changed = report(|m| {
         shape(m, "ListThings")["traits"]["smithy.api#paginated"] =
@@ -789,6 +811,7 @@ fn api_listing_shows_what_the_diff_names() {
             endpoint_test_overrides: Vec::new(),
             data_endpoint: None,
             runtime_path: "../../runtime".into(),
+            wire: Default::default(),
         };
         let text = serde_json::to_string(m).unwrap();
         let (_, files) = smithy_lite_codegen::generate(&text, None, &options).unwrap();

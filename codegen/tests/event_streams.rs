@@ -15,6 +15,7 @@ fn options() -> CrateOptions {
         endpoint_test_overrides: Vec::new(),
         data_endpoint: None,
         runtime_path: "../../runtime".into(),
+        wire: Default::default(),
     }
 }
 

@@ -47,6 +47,7 @@ fn options(name: &str) -> CrateOptions {
         endpoint_test_overrides: Vec::new(),
         data_endpoint: None,
         runtime_path: "../../../../runtime".into(),
+        wire: Default::default(),
     }
 }
 

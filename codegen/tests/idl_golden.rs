@@ -58,6 +58,7 @@ fn crate_options(name: &str) -> CrateOptions {
         endpoint_test_overrides: Vec::new(),
         data_endpoint: None,
         runtime_path: "../../../../runtime".into(),
+        wire: Default::default(),
     }
 }
 

@@ -13,6 +13,7 @@ fn options() -> CrateOptions {
         endpoint_test_overrides: Vec::new(),
         data_endpoint: None,
         runtime_path: "../../runtime".into(),
+        wire: Default::default(),
     }
 }
 
@@ -444,15 +445,39 @@ fn two_errors_with_the_same_wire_code() {
 }
 
 #[test]
-fn prelude_trait_that_changes_the_wire() {
+fn prelude_trait_the_generator_does_not_know() {
     assert_refused!(
         model(|m| {
-            shape(m, "example.bad#GetThing")["traits"]["smithy.api#httpChecksumRequired"] =
-                json!({});
+            shape(m, "example.bad#GetThing")["traits"]["smithy.api#longPoll"] = json!({});
         }),
         subject: "example.bad#GetThing",
-        message: "has trait `smithy.api#httpChecksumRequired`, which the generator does not support"
+        message: "has trait `smithy.api#longPoll`, which the generator does not support"
     );
+}
+
+#[test]
+fn checksum_or_compression_of_a_streaming_input() {
+    for t in [
+        "smithy.api#httpChecksumRequired",
+        "smithy.api#requestCompression",
+    ] {
+        let e = refused(&model(|m| {
+            m["shapes"]["example.bad#Video"] =
+                json!({ "type": "blob", "traits": { "smithy.api#streaming": {} } });
+            shape(m, "example.bad#GetThingInput")["members"]["Clip"] = json!({
+                "target": "example.bad#Video",
+                "traits": { "smithy.api#httpPayload": {} }
+            });
+            shape(m, "example.bad#GetThing")["traits"][t] = json!({ "encodings": ["gzip"] });
+        }));
+        assert_eq!(e.subject(), "example.bad#GetThing", "{e}");
+        assert!(
+            e.message().contains(&format!(
+                "has `{t}` and a streaming input, which is not supported yet"
+            )),
+            "{e}"
+        );
+    }
 }
 
 #[test]

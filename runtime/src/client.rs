@@ -88,11 +88,19 @@ impl Config {
 
     /// `input` as an unsigned request, idempotency tokens from the configuration's provider.
     fn serialize<O: Operation>(&self, input: &O::Input) -> Result<HttpRequest, SdkError<O::Error>> {
-        super::operation::with_token_provider(
+        let mut request = super::operation::with_token_provider(
             self.inner.shared.idempotency_token_provider(),
             || O::serialize_request(input),
         )
-        .map_err(SdkError::Validation)
+        .map_err(SdkError::Validation)?;
+        // Compressed, then summed, before it is signed (and before the copy each retry sends).
+        if let Some(spec) = &O::REQUEST_COMPRESSION {
+            super::request_body::compress(&mut request, spec, self.inner.shared.compression());
+        }
+        if let Some(checksum) = O::REQUEST_CHECKSUM {
+            checksum.apply(&mut request);
+        }
+        Ok(request)
     }
 
     /// The exact signed request attempt `attempt` of a call would send (what `--dry-run` prints).

@@ -18,6 +18,7 @@ use super::endpoint::{Partitions, RuleSet};
 use super::operation::IdempotencyTokenProvider;
 use super::profile::{Env, Profile, ProfileSet};
 use super::region;
+use super::request_body::CompressionSettings;
 use super::retry::{RetryConfig, RetryQuota};
 use super::sigv4::Credentials;
 use super::transport::{HttpClient, HttpTimeouts, ReqwestClient};
@@ -79,6 +80,8 @@ pub struct ConfigBuilder {
     env: Option<Env>,
     profile_name: Option<String>,
     idempotency_token_provider: Option<IdempotencyTokenProvider>,
+    disable_request_compression: Option<bool>,
+    request_min_compression_size_bytes: Option<u32>,
 }
 
 impl ConfigBuilder {
@@ -165,6 +168,21 @@ impl ConfigBuilder {
     /// otherwise); `IdempotencyTokenProvider::fixed` makes dry runs reproducible.
     pub fn idempotency_token_provider(mut self, provider: IdempotencyTokenProvider) -> Self {
         self.idempotency_token_provider = Some(provider);
+        self
+    }
+
+    /// Sends bodies of `@requestCompression` operations uncompressed
+    /// (`AWS_DISABLE_REQUEST_COMPRESSION`, `disable_request_compression`).
+    pub fn disable_request_compression(mut self, disabled: bool) -> Self {
+        self.disable_request_compression = Some(disabled);
+        self
+    }
+
+    /// Bodies of `@requestCompression` operations shorter than this go uncompressed: 0 to
+    /// 10485760, 10240 by default (`AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES`,
+    /// `request_min_compression_size_bytes`).
+    pub fn request_min_compression_size_bytes(mut self, bytes: u32) -> Self {
+        self.request_min_compression_size_bytes = Some(bytes);
         self
     }
 
@@ -273,6 +291,39 @@ impl ConfigBuilder {
                 retry.max_attempts = n.max(1);
             }
         }
+        let compression = CompressionSettings {
+            disabled: flag(
+                self.disable_request_compression,
+                "AWS_DISABLE_REQUEST_COMPRESSION",
+                "disable_request_compression",
+            ),
+            min_size: match self.request_min_compression_size_bytes {
+                Some(n) => n,
+                None => match env
+                    .get("AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES")
+                    .map(|v| ("AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES", v))
+                    .or_else(|| {
+                        profile
+                            .get("request_min_compression_size_bytes")
+                            .map(|v| ("request_min_compression_size_bytes", v.to_owned()))
+                    }) {
+                    Some((name, v)) => v.trim().parse::<u32>().map_err(|_| {
+                        ConfigError::new(format!(
+                            "{name} is {v:?}: expected a whole number of bytes from 0 to {}",
+                            CompressionSettings::MAX_MIN_SIZE
+                        ))
+                    })?,
+                    None => CompressionSettings::DEFAULT_MIN_SIZE,
+                },
+            },
+        };
+        if compression.min_size > CompressionSettings::MAX_MIN_SIZE {
+            return Err(ConfigError::new(format!(
+                "request_min_compression_size_bytes is {}: at most {} is allowed",
+                compression.min_size,
+                CompressionSettings::MAX_MIN_SIZE
+            )));
+        }
         let http_client: Arc<dyn HttpClient> = match self.http_client {
             Some(c) => c,
             None => Arc::new(
@@ -293,6 +344,7 @@ impl ConfigBuilder {
                 http_client,
                 signing_time: self.signing_time,
                 idempotency_token_provider: self.idempotency_token_provider,
+                compression,
                 env,
             }),
         })
@@ -325,6 +377,7 @@ struct SharedInner {
     http_client: Arc<dyn HttpClient>,
     signing_time: Option<SystemTime>,
     idempotency_token_provider: Option<IdempotencyTokenProvider>,
+    compression: CompressionSettings,
     env: Env,
 }
 
@@ -339,6 +392,7 @@ impl fmt::Debug for SharedInner {
             .field("use_dual_stack", &self.use_dual_stack)
             .field("retry", &self.retry)
             .field("operation_timeout", &self.operation_timeout)
+            .field("compression", &self.compression)
             .finish_non_exhaustive()
     }
 }
@@ -390,6 +444,11 @@ impl SharedConfig {
 
     pub(crate) fn signing_time(&self) -> Option<SystemTime> {
         self.inner.signing_time
+    }
+
+    /// `@requestCompression` settings.
+    pub fn compression(&self) -> &CompressionSettings {
+        &self.inner.compression
     }
 
     pub(crate) fn idempotency_token_provider(&self) -> Option<&IdempotencyTokenProvider> {

@@ -14,6 +14,7 @@ pub mod json;
 pub mod json_read;
 pub mod operation;
 pub mod profile;
+pub mod request_body;
 pub mod rest;
 pub mod retry;
 pub mod schema;

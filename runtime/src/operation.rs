@@ -34,6 +34,13 @@ pub trait Operation {
     /// Reads a response: the output on success, the typed error otherwise.
     fn parse_response(response: &HttpResponse) -> Result<Self::Output, SdkError<Self::Error>>;
 
+    /// `@requestCompression`: the client compresses the body before signing it.
+    const REQUEST_COMPRESSION: Option<super::request_body::RequestCompression> = None;
+
+    /// `@httpChecksumRequired`: the client adds a checksum of the body as sent (compressed,
+    /// when it is), before signing.
+    const REQUEST_CHECKSUM: Option<super::request_body::RequestChecksum> = None;
+
     /// The output's payload is a `@streaming` blob: on a 2xx status the client reads only the
     /// head and hands the body over unread, through [`Operation::parse_streaming_output`].
     const STREAMING_OUTPUT: bool = false;

@@ -160,6 +160,18 @@ pub fn base64(v: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(v)
 }
 
+/// `Content-MD5` of a body (`@httpChecksumRequired` under the Smithy profile): its MD5, base64.
+pub fn content_md5(body: &[u8]) -> String {
+    use md5::Digest as _;
+    base64(&md5::Md5::digest(body))
+}
+
+/// `x-amz-checksum-crc32` of a body (`@httpChecksumRequired` as botocore 1.36 and later sends
+/// it): its CRC32, big-endian, base64.
+pub fn checksum_crc32(body: &[u8]) -> String {
+    base64(&crc32fast::hash(body).to_be_bytes())
+}
+
 /// Text sent base64-encoded (a string with a `@mediaType` in a header).
 pub fn from_base64_text(v: &str) -> Result<String, DeserializeError> {
     String::from_utf8(from_base64(v)?)
@@ -183,6 +195,14 @@ mod tests {
         assert_eq!(super::float_text(3.0), "3.0");
         assert_eq!(super::float_text(f64::NAN), "NaN");
         assert_eq!(super::float32_text(f32::NEG_INFINITY), "-Infinity");
+    }
+
+    #[test]
+    fn body_checksums_are_base64_of_the_digest() {
+        // RFC 1321's empty input; CRC-32/ISO-HDLC of "hello world" is 0x0d4a1185.
+        assert_eq!(super::content_md5(b""), "1B2M2Y8AsgTpgAmY7PhCfg==");
+        assert_eq!(super::checksum_crc32(b"hello world"), "DUoRhQ==");
+        assert_eq!(super::checksum_crc32(b""), "AAAAAA==");
     }
 
     use super::*;

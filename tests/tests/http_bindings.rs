@@ -306,3 +306,94 @@ fn an_empty_label_is_refused_before_a_path_is_built() {
         "Mode: must not be empty, it is a segment of the request path (@httpLabel)"
     );
 }
+
+/// `PutNote` has `@requestCompression(encodings: ["br", "gzip"])` and `@httpChecksumRequired`:
+/// the client compresses a body of at least the threshold with gzip (the first encoding it
+/// knows), then sums the body as sent, before signing. The crate follows botocore: a CRC32 in
+/// `x-amz-checksum-crc32`, and `,` before an encoding added to `Content-Encoding`.
+#[test]
+fn request_compression_then_checksum_before_signing() {
+    use golden_http_bindings::client::{Config, Credentials, SERVICE};
+    use golden_http_bindings::runtime::profile::Env;
+    use std::io::Read as _;
+
+    let prepare = |builder: golden_http_bindings::client::ConfigBuilder, text: &str| {
+        let config = builder
+            .env(Env::from_vars(Vec::<(String, String)>::new()))
+            .region("us-east-1")
+            .credentials(Credentials::new("AKID", "SECRET", None))
+            .endpoint_url("https://storage.example.com")
+            .build(&SERVICE)
+            .expect("config");
+        let input =
+            ops::put_note::input_from_json(&json!({"BucketName": "bkt", "Key": "k", "Text": text}))
+                .unwrap();
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(config.prepare::<ops::put_note::PutNote>(&input, "id", 1))
+            .expect("prepared")
+    };
+
+    // Small: sent as it is, summed as it is ("héllo": CRC32 0x9e3b8236, by Python's zlib).
+    let small = prepare(Config::builder(), "héllo");
+    assert_eq!(small.body, "héllo".as_bytes());
+    assert_eq!(small.headers.get("content-encoding"), None);
+    assert_eq!(small.headers.get("x-amz-checksum-crc32"), Some("njuCNg=="));
+
+    // At the threshold: gzipped, and the checksum is of the gzipped bytes, which are signed.
+    let text = "note ".repeat(2048);
+    let big = prepare(Config::builder(), &text);
+    assert_eq!(big.headers.get("content-encoding"), Some("gzip"));
+    let mut plain = String::new();
+    flate2::read::GzDecoder::new(&big.body[..])
+        .read_to_string(&mut plain)
+        .expect("a gzip body");
+    assert_eq!(plain, text);
+    assert!(big.body.len() < text.len() / 10);
+    assert_eq!(
+        big.headers.get("x-amz-checksum-crc32"),
+        Some(golden_http_bindings::runtime::rest::checksum_crc32(&big.body).as_str())
+    );
+    let signed = big.headers.get("authorization").unwrap();
+    assert!(signed.contains("x-amz-checksum-crc32"), "{signed}");
+
+    // Turned off, or a threshold above the body: sent as it is.
+    let off = prepare(Config::builder().disable_request_compression(true), &text);
+    assert_eq!(off.body, text.as_bytes());
+    assert_eq!(off.headers.get("content-encoding"), None);
+    let higher = prepare(
+        Config::builder().request_min_compression_size_bytes(10_241),
+        &text,
+    );
+    assert_eq!(higher.body, text.as_bytes());
+    let lower = prepare(
+        Config::builder().request_min_compression_size_bytes(0),
+        "hi",
+    );
+    assert_eq!(lower.headers.get("content-encoding"), Some("gzip"));
+
+    // A threshold out of the specification's range is refused.
+    let err = Config::builder()
+        .env(Env::from_vars(vec![(
+            "AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES",
+            "10485761",
+        )]))
+        .region("us-east-1")
+        .build(&SERVICE)
+        .unwrap_err();
+    assert!(err.to_string().contains("at most 10485760"), "{err}");
+    let err = Config::builder()
+        .env(Env::from_vars(vec![(
+            "AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES",
+            "lots",
+        )]))
+        .region("us-east-1")
+        .build(&SERVICE)
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES is \"lots\""),
+        "{err}"
+    );
+}

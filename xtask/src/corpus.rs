@@ -238,6 +238,7 @@ fn crate_options(file: &str, partitions_json: &str) -> smithy_lite_codegen::Crat
         // The scratch crates live under the target folder: the workspace's runtime, by its
         // absolute path.
         runtime_path: format!("{}/../runtime", env!("CARGO_MANIFEST_DIR")),
+        wire: Default::default(),
     }
 }
 

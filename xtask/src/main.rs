@@ -159,6 +159,7 @@ fn codegen(
             endpoint_test_overrides: manifest.endpoint_test_overrides(pin),
             data_endpoint: pin.data_endpoint.clone(),
             runtime_path: "../../runtime".into(),
+            wire: Default::default(),
         };
         let (service, files) = smithy_lite_codegen::generate(&text, Some(&pin.service), &options)
             .map_err(|e| format!("{}: {e}", pin.file))?;
@@ -187,6 +188,7 @@ fn codegen(
             endpoint_test_overrides: Vec::new(),
             data_endpoint: None,
             runtime_path: "../../../../runtime".into(),
+            wire: Default::default(),
         };
         let (_, files) = smithy_lite_codegen::generate(&text, None, &options)
             .map_err(|e| format!("tests/golden/{name}/model.json: {e}"))?;

@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ir::{Binding, NamedType, Service, Structure, Target, Type, TypeLocation};
+use crate::ir::{Binding, NamedType, Service, Structure, Target, Type, TypeLocation, WireProfile};
 use crate::model::ShapeId;
 use crate::protocol::{event_stream, json, rest_json};
 use crate::Error;
@@ -42,6 +42,9 @@ pub struct CrateOptions {
     /// Where the crate finds `smithy-lite-runtime`, relative to its own folder
     /// (`../../runtime` for `generated/<crate>`); `cargo xtask vendor` rewrites it.
     pub runtime_path: String,
+    /// Botocore's reading of the protocol (every AWS service) or the Smithy specification's
+    /// (a service of one's own), where they differ: see [`WireProfile`].
+    pub wire: WireProfile,
 }
 
 /// The version of `smithy-lite-runtime` generated crates are written against.
@@ -152,6 +155,17 @@ fn named_in(t: &Target, out: &mut Vec<ShapeId>) {
 
 /// Emits every file of the service's crate.
 pub fn emit_crate(svc: &Service, opts: &CrateOptions) -> Result<Files, Error> {
+    // The options decide the wire profile, whatever the service was lowered with.
+    let with_profile;
+    let svc = if svc.wire == opts.wire {
+        svc
+    } else {
+        with_profile = Service {
+            wire: opts.wire,
+            ..svc.clone()
+        };
+        &with_profile
+    };
     docs::clear_cache();
     let header = rust_header(svc, opts);
     let mut files = Files::new();
@@ -393,21 +407,29 @@ fn lib_rs(svc: &Service) -> TokenStream {
 /// The `[dependencies]` and `[features]` of a generated crate: the runtime, and the two crates
 /// the generated code names itself. A service with an input event stream gets HTTP/2 too: AWS
 /// services that take a stream of events (Transcribe Streaming, bidirectional Bedrock) speak
-/// only HTTP/2.
+/// only HTTP/2. One with `@requestCompression` gets gzip.
 fn dependencies(svc: &Service, opts: &CrateOptions) -> String {
     let input_streams = event_stream::stream_unions(svc)
         .iter()
         .any(|(_, input, _)| *input);
-    let (comment, http2) = if input_streams {
+    let (mut comment, mut features) = if input_streams {
         (
-            " (HTTP/2, negotiated, for the input event streams)",
-            ", \"smithy-lite-runtime/http2\"",
+            " (HTTP/2, negotiated, for the input event streams)".to_string(),
+            ", \"smithy-lite-runtime/http2\"".to_string(),
         )
     } else {
-        ("", "")
+        (String::new(), String::new())
     };
+    if svc
+        .operations
+        .values()
+        .any(|op| !op.request_compression.is_empty())
+    {
+        comment.push_str(" (gzip, for `@requestCompression`)");
+        features.push_str(", \"smithy-lite-runtime/compression\"");
+    }
     format!(
-        "\n[dependencies]\nsmithy-lite-runtime = {{ version = \"{RUNTIME_VERSION}\", path = \"{path}\", default-features = false }}\nserde_json = \"1\"\nfutures-util = {{ version = \"0.3\", default-features = false, features = [\"std\"], optional = true }}\n\n[features]\ndefault = [\"client\"]\n# The client: SigV4, endpoint rules, retries, reqwest with rustls, tokio{comment}.\nclient = [\"smithy-lite-runtime/client\", \"dep:futures-util\"{http2}]\n",
+        "\n[dependencies]\nsmithy-lite-runtime = {{ version = \"{RUNTIME_VERSION}\", path = \"{path}\", default-features = false }}\nserde_json = \"1\"\nfutures-util = {{ version = \"0.3\", default-features = false, features = [\"std\"], optional = true }}\n\n[features]\ndefault = [\"client\"]\n# The client: SigV4, endpoint rules, retries, reqwest with rustls, tokio{comment}.\nclient = [\"smithy-lite-runtime/client\", \"dep:futures-util\"{features}]\n",
         path = opts.runtime_path,
     )
 }

@@ -85,6 +85,34 @@ pub fn operation_module(svc: &Service, op: &Operation, validation: &Validation) 
                 crate::runtime::operation::Auth::Anonymous;
         ),
     };
+    // Where the encoding goes after one the input set: botocore writes `a,gzip`, the Smithy
+    // specification `a, gzip`.
+    let compression = (!op.request_compression.is_empty()).then(|| {
+        let encodings = &op.request_compression;
+        let separator = match svc.wire {
+            crate::ir::WireProfile::Botocore => ",",
+            crate::ir::WireProfile::Smithy => ", ",
+        };
+        quote! {
+            const REQUEST_COMPRESSION: ::std::option::Option<crate::runtime::request_body::RequestCompression> =
+                ::std::option::Option::Some(crate::runtime::request_body::RequestCompression {
+                    encodings: &[#(#encodings),*],
+                    separator: #separator,
+                });
+        }
+    });
+    // `@httpChecksumRequired`: botocore (1.36 and later) sends a CRC32, the Smithy
+    // specification an MD5 (`Content-MD5`).
+    let checksum = op.checksum_required.then(|| {
+        let kind = match svc.wire {
+            crate::ir::WireProfile::Botocore => quote!(Crc32),
+            crate::ir::WireProfile::Smithy => quote!(Md5),
+        };
+        quote! {
+            const REQUEST_CHECKSUM: ::std::option::Option<crate::runtime::request_body::RequestChecksum> =
+                ::std::option::Option::Some(crate::runtime::request_body::RequestChecksum::#kind);
+        }
+    });
     let streaming = (svc.streaming_output_member(&op.output).is_some() || output_events.is_some()).then(|| {
         quote! {
             const STREAMING_OUTPUT: bool = true;
@@ -103,6 +131,8 @@ pub fn operation_module(svc: &Service, op: &Operation, validation: &Validation) 
         impl crate::runtime::operation::Operation for #op_struct {
             const NAME: &'static str = #name;
             #auth
+            #compression
+            #checksum
             type Input = #input_path;
             type Output = #output_path;
             type Error = #error_ty;
@@ -197,8 +227,13 @@ fn output_to_json_body(svc: &Service, op: &Operation) -> TokenStream {
             let key = &m.name;
             if streaming == Some(m) {
                 // A payload still on the wire is left out: the caller reads it from the stream.
+                // An empty one is empty bytes to botocore, no payload to Smithy.
+                let present = match svc.wire {
+                    crate::ir::WireProfile::Botocore => quote!(),
+                    crate::ir::WireProfile::Smithy => quote!(.filter(|b| !b.is_empty())),
+                };
                 return quote! {
-                    if let ::std::option::Option::Some(bytes) = output.#f.as_buffered() {
+                    if let ::std::option::Option::Some(bytes) = output.#f.as_buffered() #present {
                         w.key(#key);
                         w.blob(bytes);
                     }

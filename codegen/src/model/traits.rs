@@ -73,6 +73,9 @@ pub const UNDERSTOOD: &[&str] = &[
     // Host prefixes (`Lowering::host_prefix`).
     "smithy.api#endpoint",
     "smithy.api#hostLabel",
+    // Request bodies (`Operation::checksum_required`, `Operation::request_compression`).
+    "smithy.api#httpChecksumRequired",
+    "smithy.api#requestCompression",
 ];
 
 /// Traits that do not change what is sent or read: documentation, tooling and validation
@@ -268,6 +271,20 @@ impl Traits {
 
     pub fn timestamp_format(&self) -> Result<Option<String>, String> {
         self.string("smithy.api#timestampFormat")
+    }
+
+    /// `@requestCompression` `encodings` (empty without the trait).
+    pub fn request_compression(&self) -> Result<Vec<String>, String> {
+        #[derive(Deserialize)]
+        struct RequestCompression {
+            encodings: Vec<String>,
+        }
+        match self.get("smithy.api#requestCompression") {
+            None => Ok(Vec::new()),
+            Some(v) => serde_json::from_value::<RequestCompression>(v.clone())
+                .map(|r| r.encodings)
+                .map_err(|e| format!("has an invalid `smithy.api#requestCompression`: {e}")),
+        }
     }
 
     pub fn media_type(&self) -> Result<Option<String>, String> {

@@ -4,8 +4,11 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::emit::names::{ident, type_path};
-use crate::ir::{Binding, Member, NamedType, Service, Target, TimestampFormat, Type};
+use crate::defaults::filled_default;
+use crate::emit::names::{ident, rust_type, type_path};
+use crate::ir::{
+    Binding, Member, NamedType, Service, Structure, Target, TimestampFormat, Type, WireProfile,
+};
 use crate::naming;
 
 pub fn timestamp_format(f: TimestampFormat) -> TokenStream {
@@ -146,21 +149,38 @@ pub fn read_seed(svc: &Service, target: &Target) -> TokenStream {
     }
 }
 
-/// Writes the body members of a structure as one JSON object.
+/// Writes the body members of a structure as one JSON object; with `fill_defaults`, an unset
+/// member with a `@default` is written with it (the Smithy profile, below the top level).
 pub fn write_members<'a>(
     svc: &Service,
     members: impl Iterator<Item = &'a Member>,
     owner: TokenStream,
+    fill_defaults: bool,
 ) -> TokenStream {
     let writes = members.filter(|m| m.binding == Binding::Body).map(|m| {
         let f = ident(&m.field_name);
         let key = member_key(m);
         let write = write_value(svc, &m.target, quote!(value));
-        quote! {
-            if let ::std::option::Option::Some(value) = &#owner.#f {
-                #key
-                #write
+        match fill_defaults.then(|| filled_default(svc, m)).flatten() {
+            Some(default) => {
+                let ty = rust_type(svc, &m.target);
+                quote! {
+                    #key
+                    match &#owner.#f {
+                        ::std::option::Option::Some(value) => { #write }
+                        ::std::option::Option::None => {
+                            let value: &#ty = &#default;
+                            #write
+                        }
+                    }
+                }
             }
+            None => quote! {
+                if let ::std::option::Option::Some(value) = &#owner.#f {
+                    #key
+                    #write
+                }
+            },
         }
     });
     quote! {
@@ -184,13 +204,17 @@ fn member_key(m: &Member) -> TokenStream {
 
 /// The `ReadObject` impl of reader `reader` for structure type `path`: the members bound to
 /// the body, by their JSON names; other keys are skipped.
-pub fn structure_reader<'a>(
+pub fn structure_reader(
     svc: &Service,
     reader: &proc_macro2::Ident,
     path: &TokenStream,
-    members: impl Iterator<Item = &'a Member>,
+    s: &Structure,
 ) -> TokenStream {
-    let body: Vec<&Member> = members.filter(|m| m.binding == Binding::Body).collect();
+    let body: Vec<&Member> = s
+        .members
+        .iter()
+        .filter(|m| m.binding == Binding::Body)
+        .collect();
     let keys = body.iter().map(|m| &m.json_name);
     let arms = body.iter().enumerate().map(|(i, m)| {
         let f = ident(&m.field_name);
@@ -233,6 +257,21 @@ pub fn structure_reader<'a>(
             }
         }
     };
+    // Under the Smithy profile a member the body leaves out holds its `@default`; not at the
+    // top level of an input (read from a document given by the caller), as it is not sent.
+    let top_input = svc.operations.values().any(|op| op.input == s.id);
+    let fills = body
+        .iter()
+        .filter(|_| svc.wire == WireProfile::Smithy && !top_input)
+        .filter_map(|m| {
+            let f = ident(&m.field_name);
+            let default = filled_default(svc, m)?;
+            Some(quote! {
+                if out.#f.is_none() {
+                    out.#f = ::std::option::Option::Some(#default);
+                }
+            })
+        });
     quote! {
         #[derive(Clone, Copy)]
         pub(crate) struct #reader;
@@ -243,6 +282,7 @@ pub fn structure_reader<'a>(
                 #[allow(unused_mut)]
                 let mut out = #path::default();
                 #read
+                #(#fills)*
                 ::std::result::Result::Ok(out)
             }
         }
@@ -262,7 +302,10 @@ pub fn codec_fns(svc: &Service, t: &NamedType, ser: bool, de: bool) -> TokenStre
     match t {
         NamedType::Structure(s) => {
             if ser {
-                let body = write_members(svc, s.members.iter(), quote!(value));
+                // The Smithy profile fills in defaults below the top level of an input.
+                let fill = svc.wire == WireProfile::Smithy
+                    && !svc.operations.values().any(|op| op.input == s.id);
+                let body = write_members(svc, s.members.iter(), quote!(value), fill);
                 out.extend(quote! {
                     #[allow(unused_variables)]
                     pub(crate) fn #ser_name(w: &mut crate::runtime::json::JsonWriter, value: &#path) {
@@ -272,7 +315,7 @@ pub fn codec_fns(svc: &Service, t: &NamedType, ser: bool, de: bool) -> TokenStre
             }
             if de {
                 let reader = ident(&naming::de_reader(svc.codec_stem(id)));
-                out.extend(structure_reader(svc, &reader, &path, s.members.iter()));
+                out.extend(structure_reader(svc, &reader, &path, s));
             }
         }
         NamedType::Union(u) => {

@@ -7,7 +7,7 @@ use super::json::{read_seed, structure_reader, timestamp_format, write_value};
 use crate::emit::names::{ident, type_path};
 use crate::ir::{
     Binding, HostPrefixPart, Member, NamedType, Operation, PathSegment, Service, StreamDirection,
-    Structure, Target, TimestampFormat, Type,
+    Structure, Target, TimestampFormat, Type, WireProfile,
 };
 use crate::naming;
 
@@ -271,8 +271,20 @@ pub fn serialize_request(svc: &Service, op: &Operation) -> TokenStream {
 
     let body = if let Some(p) = payload_member(input) {
         let f = ident(&p.field_name);
-        // A blob or string payload goes with no `content-type` of its own (only one a member
-        // binds), as botocore sends it.
+        // A blob, string or enum payload: under botocore's profile it goes with no
+        // `content-type` of its own (only one a member binds); under Smithy's, with its
+        // `@mediaType` or the type's default, unless a member binds one.
+        let content_type = |default: &str| match svc.wire {
+            WireProfile::Botocore => quote!(),
+            WireProfile::Smithy => {
+                let media = p.target.media_type.as_deref().unwrap_or(default);
+                quote! {
+                    if !request.headers.contains("content-type") {
+                        request.headers.insert("content-type", #media);
+                    }
+                }
+            }
+        };
         match &p.target.ty {
             // The events follow as the body, each signed by the client as it is sent; the
             // request itself is signed with the payload hash of a signed event stream.
@@ -280,33 +292,58 @@ pub fn serialize_request(svc: &Service, op: &Operation) -> TokenStream {
                 request.headers.insert("content-type", crate::runtime::event_stream::CONTENT_TYPE);
                 request.headers.insert("x-amz-content-sha256", crate::runtime::event_stream::STREAMING_EVENTS_PAYLOAD);
             },
-            Type::Blob { .. } => quote! {
-                if let ::std::option::Option::Some(value) = &input.#f {
-                    request.body = value.clone();
+            Type::Blob { .. } => {
+                let content_type = content_type("application/octet-stream");
+                quote! {
+                    if let ::std::option::Option::Some(value) = &input.#f {
+                        #content_type
+                        request.body = value.clone();
+                    }
                 }
-            },
-            Type::String => quote! {
-                if let ::std::option::Option::Some(value) = &input.#f {
-                    request.body = value.as_bytes().to_vec();
+            }
+            Type::String => {
+                let content_type = content_type("text/plain");
+                quote! {
+                    if let ::std::option::Option::Some(value) = &input.#f {
+                        #content_type
+                        request.body = value.as_bytes().to_vec();
+                    }
                 }
-            },
+            }
             // An enum payload is its value as text.
-            Type::Named(id) if matches!(svc.types[id], NamedType::Enum(_)) => quote! {
-                if let ::std::option::Option::Some(value) = &input.#f {
-                    request.body = value.as_str().as_bytes().to_vec();
+            Type::Named(id) if matches!(svc.types[id], NamedType::Enum(_)) => {
+                let content_type = content_type("text/plain");
+                quote! {
+                    if let ::std::option::Option::Some(value) = &input.#f {
+                        #content_type
+                        request.body = value.as_str().as_bytes().to_vec();
+                    }
                 }
-            },
+            }
             _ => {
                 let write = write_value(svc, &p.target, quote!(value));
-                quote! {
-                    request.headers.insert("content-type", "application/json");
-                    let w = &mut crate::runtime::json::JsonWriter::new();
-                    match &input.#f {
-                        ::std::option::Option::Some(value) => { #write }
-                        // An unset structure payload is sent as an empty document.
-                        ::std::option::Option::None => { w.begin_object(); w.end_object(); }
+                // An unset structure payload is sent as an empty document; an unset union
+                // one too under botocore's profile, and as no body under Smithy's.
+                let union = matches!(&p.target.ty, Type::Named(id) if matches!(svc.types[id], NamedType::Union(_)));
+                if union && svc.wire == WireProfile::Smithy {
+                    quote! {
+                        if let ::std::option::Option::Some(value) = &input.#f {
+                            request.headers.insert("content-type", "application/json");
+                            let w = &mut crate::runtime::json::JsonWriter::new();
+                            #write
+                            request.body = ::std::mem::take(w).finish();
+                        }
                     }
-                    request.body = ::std::mem::take(w).finish();
+                } else {
+                    quote! {
+                        request.headers.insert("content-type", "application/json");
+                        let w = &mut crate::runtime::json::JsonWriter::new();
+                        match &input.#f {
+                            ::std::option::Option::Some(value) => { #write }
+                            ::std::option::Option::None => { w.begin_object(); w.end_object(); }
+                        }
+                        request.body = ::std::mem::take(w).finish();
+                    }
                 }
             }
         }
@@ -437,8 +474,16 @@ fn read_http_members(svc: &Service, s: &Structure) -> TokenStream {
                 }
                 Type::EventStream { .. } => quote!(),
                 // An empty one is empty bytes, as botocore reads it.
-                Type::Blob { .. } => quote! {
-                    out.#f = ::std::option::Option::Some(response.body.clone());
+                // An empty body is empty bytes to botocore, no payload to Smithy.
+                Type::Blob { .. } => match svc.wire {
+                    WireProfile::Botocore => quote! {
+                        out.#f = ::std::option::Option::Some(response.body.clone());
+                    },
+                    WireProfile::Smithy => quote! {
+                        if !response.body.is_empty() {
+                            out.#f = ::std::option::Option::Some(response.body.clone());
+                        }
+                    },
                 },
                 Type::String => quote! {
                     if !response.body.is_empty() {
@@ -612,7 +657,7 @@ pub fn error_parser(svc: &Service, s: &Structure) -> TokenStream {
     ));
     let http_reads = read_http_members(svc, s);
     let reader = ident(&naming::de_reader(svc.codec_stem(&s.id)));
-    let read_body = structure_reader(svc, &reader, &path, s.members.iter());
+    let read_body = structure_reader(svc, &reader, &path, s);
     // AWS often sends `message` where the model says `Message`: the member gets the message
     // either way.
     let fill_message = s

@@ -378,6 +378,8 @@ intEnum Priority {
 
 @http(method: "PUT", uri: "/buckets/{BucketName}/notes/{Key}/")
 @idempotent
+@httpChecksumRequired
+@requestCompression(encodings: ["br", "gzip"])
 operation PutNote {
     input: PutNoteInput
     output: PutNoteOutput

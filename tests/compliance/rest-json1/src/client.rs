@@ -171,6 +171,13 @@ impl Client {
             input: ::std::default::Default::default(),
         }
     }
+    /// This example tests httpChecksumRequired trait
+    pub fn http_checksum_required(&self) -> HttpChecksumRequiredFluent {
+        HttpChecksumRequiredFluent {
+            config: self.config.clone(),
+            input: ::std::default::Default::default(),
+        }
+    }
     /// Clients that perform this test extract all headers from the response.
     pub fn http_empty_prefix_headers(&self) -> HttpEmptyPrefixHeadersFluent {
         HttpEmptyPrefixHeadersFluent {
@@ -679,6 +686,12 @@ impl Client {
     /// This operation defines a union that uses jsonName on some members.
     pub fn post_union_with_json_name(&self) -> PostUnionWithJsonNameFluent {
         PostUnionWithJsonNameFluent {
+            config: self.config.clone(),
+            input: ::std::default::Default::default(),
+        }
+    }
+    pub fn put_with_content_encoding(&self) -> PutWithContentEncodingFluent {
+        PutWithContentEncodingFluent {
             config: self.config.clone(),
             input: ::std::default::Default::default(),
         }
@@ -2119,6 +2132,70 @@ impl HostWithPathOperationFluent {
         self.config
             .prepare::<
                 crate::operation::host_with_path_operation::HostWithPathOperation,
+            >(&self.input.build(), &id, 1)
+            .await
+    }
+}
+///Builds and sends a `HttpChecksumRequired` call.
+#[derive(Clone, Debug)]
+pub struct HttpChecksumRequiredFluent {
+    config: crate::runtime::client::Config,
+    input: crate::types::HttpChecksumRequiredInputOutputBuilder,
+}
+impl HttpChecksumRequiredFluent {
+    pub fn foo(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.input = self.input.foo(input);
+        self
+    }
+    pub fn set_foo(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input = self.input.set_foo(input);
+        self
+    }
+    /// Sends this call to `url` instead of the client's endpoint (a data-plane
+    /// endpoint, say); it is signed for the same service and region.
+    pub fn with_endpoint_url(
+        mut self,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.config = self.config.with_endpoint_url(url);
+        self
+    }
+    /// Validates, signs and sends the request (retrying what is safe to retry), and
+    /// reads the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        crate::types::HttpChecksumRequiredInputOutput,
+        crate::error::SdkError<
+            crate::operation::http_checksum_required::HttpChecksumRequiredError,
+        >,
+    > {
+        self.config
+            .invoke::<
+                crate::operation::http_checksum_required::HttpChecksumRequired,
+            >(&self.input.build())
+            .await
+    }
+    /// The exact signed request the first attempt would send, without sending it
+    /// (credentials are resolved as for a call).
+    pub async fn dry_run(
+        self,
+    ) -> ::std::result::Result<
+        crate::runtime::transport::OutgoingRequest,
+        crate::error::SdkError<
+            crate::operation::http_checksum_required::HttpChecksumRequiredError,
+        >,
+    > {
+        let id = crate::runtime::client::new_invocation_id();
+        self.config
+            .prepare::<
+                crate::operation::http_checksum_required::HttpChecksumRequired,
             >(&self.input.build(), &id, 1)
             .await
     }
@@ -7735,6 +7812,84 @@ impl PostUnionWithJsonNameFluent {
         self.config
             .prepare::<
                 crate::operation::post_union_with_json_name::PostUnionWithJsonName,
+            >(&self.input.build(), &id, 1)
+            .await
+    }
+}
+///Builds and sends a `PutWithContentEncoding` call.
+#[derive(Clone, Debug)]
+pub struct PutWithContentEncodingFluent {
+    config: crate::runtime::client::Config,
+    input: crate::operation::put_with_content_encoding::PutWithContentEncodingInputBuilder,
+}
+impl PutWithContentEncodingFluent {
+    pub fn data(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.input = self.input.data(input);
+        self
+    }
+    pub fn set_data(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input = self.input.set_data(input);
+        self
+    }
+    pub fn encoding(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.input = self.input.encoding(input);
+        self
+    }
+    pub fn set_encoding(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input = self.input.set_encoding(input);
+        self
+    }
+    /// Sends this call to `url` instead of the client's endpoint (a data-plane
+    /// endpoint, say); it is signed for the same service and region.
+    pub fn with_endpoint_url(
+        mut self,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.config = self.config.with_endpoint_url(url);
+        self
+    }
+    /// Validates, signs and sends the request (retrying what is safe to retry), and
+    /// reads the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        crate::operation::put_with_content_encoding::PutWithContentEncodingOutput,
+        crate::error::SdkError<
+            crate::operation::put_with_content_encoding::PutWithContentEncodingError,
+        >,
+    > {
+        self.config
+            .invoke::<
+                crate::operation::put_with_content_encoding::PutWithContentEncoding,
+            >(&self.input.build())
+            .await
+    }
+    /// The exact signed request the first attempt would send, without sending it
+    /// (credentials are resolved as for a call).
+    pub async fn dry_run(
+        self,
+    ) -> ::std::result::Result<
+        crate::runtime::transport::OutgoingRequest,
+        crate::error::SdkError<
+            crate::operation::put_with_content_encoding::PutWithContentEncodingError,
+        >,
+    > {
+        let id = crate::runtime::client::new_invocation_id();
+        self.config
+            .prepare::<
+                crate::operation::put_with_content_encoding::PutWithContentEncoding,
             >(&self.input.build(), &id, 1)
             .await
     }

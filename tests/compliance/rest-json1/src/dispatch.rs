@@ -130,6 +130,12 @@ pub static OPERATIONS: &[OperationInfo] = &[
         streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
+        name: "HttpChecksumRequired",
+        input: &SHAPE_HTTP_CHECKSUM_REQUIRED_INPUT_OUTPUT,
+        members: &MEMBERS_HTTP_CHECKSUM_REQUIRED_INPUT_OUTPUT,
+        streaming_output: ::std::option::Option::None,
+    },
+    OperationInfo {
         name: "HttpEmptyPrefixHeaders",
         input: &SHAPE_HTTP_EMPTY_PREFIX_HEADERS_INPUT,
         members: &MEMBERS_HTTP_EMPTY_PREFIX_HEADERS_INPUT,
@@ -565,6 +571,12 @@ pub static OPERATIONS: &[OperationInfo] = &[
         name: "PostUnionWithJsonName",
         input: &SHAPE_POST_UNION_WITH_JSON_NAME_INPUT,
         members: &MEMBERS_POST_UNION_WITH_JSON_NAME_INPUT,
+        streaming_output: ::std::option::Option::None,
+    },
+    OperationInfo {
+        name: "PutWithContentEncoding",
+        input: &SHAPE_PUT_WITH_CONTENT_ENCODING_INPUT,
+        members: &MEMBERS_PUT_WITH_CONTENT_ENCODING_INPUT,
         streaming_output: ::std::option::Option::None,
     },
     OperationInfo {
@@ -1228,6 +1240,18 @@ static SHAPE_HOST_WITH_PATH_OPERATION_INPUT: Shape = Shape::Structure {
     members: &MEMBERS_HOST_WITH_PATH_OPERATION_INPUT,
 };
 static MEMBERS_HOST_WITH_PATH_OPERATION_INPUT: [Member; 0usize] = [];
+static SHAPE_HTTP_CHECKSUM_REQUIRED_INPUT_OUTPUT: Shape = Shape::Structure {
+    name: "HttpChecksumRequiredInputOutput",
+    members: &MEMBERS_HTTP_CHECKSUM_REQUIRED_INPUT_OUTPUT,
+};
+static MEMBERS_HTTP_CHECKSUM_REQUIRED_INPUT_OUTPUT: [Member; 1usize] = [
+    Member {
+        name: "foo",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+];
 static SHAPE_HTTP_EMPTY_PREFIX_HEADERS_INPUT: Shape = Shape::Structure {
     name: "HttpEmptyPrefixHeadersInput",
     members: &MEMBERS_HTTP_EMPTY_PREFIX_HEADERS_INPUT,
@@ -2687,6 +2711,24 @@ static MEMBERS_POST_UNION_WITH_JSON_NAME_INPUT: [Member; 1usize] = [
         shape: &SHAPE_UNION_WITH_JSON_NAME,
     },
 ];
+static SHAPE_PUT_WITH_CONTENT_ENCODING_INPUT: Shape = Shape::Structure {
+    name: "PutWithContentEncodingInput",
+    members: &MEMBERS_PUT_WITH_CONTENT_ENCODING_INPUT,
+};
+static MEMBERS_PUT_WITH_CONTENT_ENCODING_INPUT: [Member; 2usize] = [
+    Member {
+        name: "data",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+    Member {
+        name: "encoding",
+        kind: "string",
+        required: false,
+        shape: &Shape::Scalar,
+    },
+];
 static SHAPE_QUERY_IDEMPOTENCY_TOKEN_AUTO_FILL_INPUT: Shape = Shape::Structure {
     name: "QueryIdempotencyTokenAutoFillInput",
     members: &MEMBERS_QUERY_IDEMPOTENCY_TOKEN_AUTO_FILL_INPUT,
@@ -3596,6 +3638,26 @@ pub async fn call(
                 .await
                 .map_err(CallError::from_sdk)?;
             let document = crate::operation::host_with_path_operation::output_to_json(
+                &output,
+            );
+            ::std::result::Result::Ok(CallOutput {
+                document,
+                payload: ::std::option::Option::None,
+            })
+        }
+        "HttpChecksumRequired" => {
+            check_keys(&SHAPE_HTTP_CHECKSUM_REQUIRED_INPUT_OUTPUT, input)
+                .map_err(CallError::Input)?;
+            let input = crate::operation::http_checksum_required::input_from_json(input)
+                .map_err(CallError::Input)?;
+            #[allow(unused_mut)]
+            let mut output = config
+                .invoke::<
+                    crate::operation::http_checksum_required::HttpChecksumRequired,
+                >(&input)
+                .await
+                .map_err(CallError::from_sdk)?;
+            let document = crate::operation::http_checksum_required::output_to_json(
                 &output,
             );
             ::std::result::Result::Ok(CallOutput {
@@ -4985,6 +5047,28 @@ pub async fn call(
                 payload: ::std::option::Option::None,
             })
         }
+        "PutWithContentEncoding" => {
+            check_keys(&SHAPE_PUT_WITH_CONTENT_ENCODING_INPUT, input)
+                .map_err(CallError::Input)?;
+            let input = crate::operation::put_with_content_encoding::input_from_json(
+                    input,
+                )
+                .map_err(CallError::Input)?;
+            #[allow(unused_mut)]
+            let mut output = config
+                .invoke::<
+                    crate::operation::put_with_content_encoding::PutWithContentEncoding,
+                >(&input)
+                .await
+                .map_err(CallError::from_sdk)?;
+            let document = crate::operation::put_with_content_encoding::output_to_json(
+                &output,
+            );
+            ::std::result::Result::Ok(CallOutput {
+                document,
+                payload: ::std::option::Option::None,
+            })
+        }
         "QueryIdempotencyTokenAutoFill" => {
             check_keys(&SHAPE_QUERY_IDEMPOTENCY_TOKEN_AUTO_FILL_INPUT, input)
                 .map_err(CallError::Input)?;
@@ -5556,6 +5640,15 @@ pub fn parse_response(
                 .map_err(CallError::from_sdk)?;
             ::std::result::Result::Ok(
                 crate::operation::host_with_path_operation::output_to_json(&output),
+            )
+        }
+        "HttpChecksumRequired" => {
+            let output = crate::operation::http_checksum_required::parse_response(
+                    response,
+                )
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(
+                crate::operation::http_checksum_required::output_to_json(&output),
             )
         }
         "HttpEmptyPrefixHeaders" => {
@@ -6213,6 +6306,15 @@ pub fn parse_response(
                 crate::operation::post_union_with_json_name::output_to_json(&output),
             )
         }
+        "PutWithContentEncoding" => {
+            let output = crate::operation::put_with_content_encoding::parse_response(
+                    response,
+                )
+                .map_err(CallError::from_sdk)?;
+            ::std::result::Result::Ok(
+                crate::operation::put_with_content_encoding::output_to_json(&output),
+            )
+        }
         "QueryIdempotencyTokenAutoFill" => {
             let output = crate::operation::query_idempotency_token_auto_fill::parse_response(
                     response,
@@ -6619,6 +6721,18 @@ pub async fn prepare(
             config
                 .prepare::<
                     crate::operation::host_with_path_operation::HostWithPathOperation,
+                >(&input, invocation_id, 1)
+                .await
+                .map_err(CallError::from_sdk)
+        }
+        "HttpChecksumRequired" => {
+            check_keys(&SHAPE_HTTP_CHECKSUM_REQUIRED_INPUT_OUTPUT, input)
+                .map_err(CallError::Input)?;
+            let input = crate::operation::http_checksum_required::input_from_json(input)
+                .map_err(CallError::Input)?;
+            config
+                .prepare::<
+                    crate::operation::http_checksum_required::HttpChecksumRequired,
                 >(&input, invocation_id, 1)
                 .await
                 .map_err(CallError::from_sdk)
@@ -7555,6 +7669,20 @@ pub async fn prepare(
             config
                 .prepare::<
                     crate::operation::post_union_with_json_name::PostUnionWithJsonName,
+                >(&input, invocation_id, 1)
+                .await
+                .map_err(CallError::from_sdk)
+        }
+        "PutWithContentEncoding" => {
+            check_keys(&SHAPE_PUT_WITH_CONTENT_ENCODING_INPUT, input)
+                .map_err(CallError::Input)?;
+            let input = crate::operation::put_with_content_encoding::input_from_json(
+                    input,
+                )
+                .map_err(CallError::Input)?;
+            config
+                .prepare::<
+                    crate::operation::put_with_content_encoding::PutWithContentEncoding,
                 >(&input, invocation_id, 1)
                 .await
                 .map_err(CallError::from_sdk)

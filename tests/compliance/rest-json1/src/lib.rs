@@ -3,7 +3,7 @@
 
 //!Client types for Sample Rest Json Protocol Service (`aws.protocoltests.restjson#RestJson`, API version 2019-12-16), generated from its Smithy model.
 //!
-//!The crate has 111 operations. Each module of [`operation`] turns an input into an [`HttpRequest`](runtime::http::HttpRequest) and reads an [`HttpResponse`](runtime::http::HttpResponse) back into the output or the operation's error, without doing any I/O.
+//!The crate has 113 operations. Each module of [`operation`] turns an input into an [`HttpRequest`](runtime::http::HttpRequest) and reads an [`HttpResponse`](runtime::http::HttpResponse) back into the output or the operation's error, without doing any I/O.
 //!
 //!## About the service
 //!

@@ -38,6 +38,8 @@ pub mod fractional_seconds;
 pub mod greeting_with_errors;
 ///`HostWithPathOperation`
 pub mod host_with_path_operation;
+///`HttpChecksumRequired`
+pub mod http_checksum_required;
 ///`HttpEmptyPrefixHeaders`
 pub mod http_empty_prefix_headers;
 ///`HttpEnumPayload`
@@ -184,6 +186,8 @@ pub mod output_stream_with_initial_response;
 pub mod post_player_action;
 ///`PostUnionWithJsonName`
 pub mod post_union_with_json_name;
+///`PutWithContentEncoding`
+pub mod put_with_content_encoding;
 ///`QueryIdempotencyTokenAutoFill`
 pub mod query_idempotency_token_auto_fill;
 ///`QueryParamsAsStringListMap`

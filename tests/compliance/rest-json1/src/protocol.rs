@@ -367,126 +367,314 @@ pub(crate) fn ser_defaults(
     value: &crate::types::Defaults,
 ) {
     w.begin_object();
-    if let ::std::option::Option::Some(value) = &value.default_blob {
-        w.key("defaultBlob");
-        w.blob(value);
-    }
-    if let ::std::option::Option::Some(value) = &value.default_boolean {
-        w.key("defaultBoolean");
-        w.bool(*value);
-    }
-    if let ::std::option::Option::Some(value) = &value.default_byte {
-        w.key("defaultByte");
-        w.integer(i64::from(*value));
-    }
-    if let ::std::option::Option::Some(value) = &value.default_document_boolean {
-        w.key("defaultDocumentBoolean");
-        w.document(value);
-    }
-    if let ::std::option::Option::Some(value) = &value.default_document_list {
-        w.key("defaultDocumentList");
-        w.document(value);
-    }
-    if let ::std::option::Option::Some(value) = &value.default_document_map {
-        w.key("defaultDocumentMap");
-        w.document(value);
-    }
-    if let ::std::option::Option::Some(value) = &value.default_document_string {
-        w.key("defaultDocumentString");
-        w.document(value);
-    }
-    if let ::std::option::Option::Some(value) = &value.default_double {
-        w.key("defaultDouble");
-        w.float(*value);
-    }
-    if let ::std::option::Option::Some(value) = &value.default_enum {
-        w.key("defaultEnum");
-        w.string(value.as_str());
-    }
-    if let ::std::option::Option::Some(value) = &value.default_float {
-        w.key("defaultFloat");
-        w.float32(*value);
-    }
-    if let ::std::option::Option::Some(value) = &value.default_int_enum {
-        w.key("defaultIntEnum");
-        w.integer(i64::from(value.as_i32()));
-    }
-    if let ::std::option::Option::Some(value) = &value.default_integer {
-        w.key("defaultInteger");
-        w.integer(i64::from(*value));
-    }
-    if let ::std::option::Option::Some(value) = &value.default_list {
-        w.key("defaultList");
-        w.begin_array();
-        for item in value {
-            w.string(item);
+    w.key("defaultBlob");
+    match &value.default_blob {
+        ::std::option::Option::Some(value) => {
+            w.blob(value);
         }
-        w.end_array();
-    }
-    if let ::std::option::Option::Some(value) = &value.default_long {
-        w.key("defaultLong");
-        w.integer(i64::from(*value));
-    }
-    if let ::std::option::Option::Some(value) = &value.default_map {
-        w.key("defaultMap");
-        w.begin_object();
-        for (key, value) in value {
-            w.key(key);
-            w.string(value);
+        ::std::option::Option::None => {
+            let value: &::std::vec::Vec<u8> = &b"abc".to_vec();
+            w.blob(value);
         }
-        w.end_object();
+    }
+    w.key("defaultBoolean");
+    match &value.default_boolean {
+        ::std::option::Option::Some(value) => {
+            w.bool(*value);
+        }
+        ::std::option::Option::None => {
+            let value: &bool = &true;
+            w.bool(*value);
+        }
+    }
+    w.key("defaultByte");
+    match &value.default_byte {
+        ::std::option::Option::Some(value) => {
+            w.integer(i64::from(*value));
+        }
+        ::std::option::Option::None => {
+            let value: &i8 = &1;
+            w.integer(i64::from(*value));
+        }
+    }
+    w.key("defaultDocumentBoolean");
+    match &value.default_document_boolean {
+        ::std::option::Option::Some(value) => {
+            w.document(value);
+        }
+        ::std::option::Option::None => {
+            let value: &crate::primitives::Document = &crate::runtime::json::Value::Bool(
+                true,
+            );
+            w.document(value);
+        }
+    }
+    w.key("defaultDocumentList");
+    match &value.default_document_list {
+        ::std::option::Option::Some(value) => {
+            w.document(value);
+        }
+        ::std::option::Option::None => {
+            let value: &crate::primitives::Document = &crate::runtime::json::Value::Array(
+                ::std::vec![],
+            );
+            w.document(value);
+        }
+    }
+    w.key("defaultDocumentMap");
+    match &value.default_document_map {
+        ::std::option::Option::Some(value) => {
+            w.document(value);
+        }
+        ::std::option::Option::None => {
+            let value: &crate::primitives::Document = &{
+                #[allow(unused_mut)]
+                let mut map = crate::runtime::json::Map::new();
+                crate::runtime::json::Value::Object(map)
+            };
+            w.document(value);
+        }
+    }
+    w.key("defaultDocumentString");
+    match &value.default_document_string {
+        ::std::option::Option::Some(value) => {
+            w.document(value);
+        }
+        ::std::option::Option::None => {
+            let value: &crate::primitives::Document = &crate::runtime::json::Value::String(
+                ::std::string::String::from("hi"),
+            );
+            w.document(value);
+        }
+    }
+    w.key("defaultDouble");
+    match &value.default_double {
+        ::std::option::Option::Some(value) => {
+            w.float(*value);
+        }
+        ::std::option::Option::None => {
+            let value: &f64 = &1.0;
+            w.float(*value);
+        }
+    }
+    w.key("defaultEnum");
+    match &value.default_enum {
+        ::std::option::Option::Some(value) => {
+            w.string(value.as_str());
+        }
+        ::std::option::Option::None => {
+            let value: &crate::types::TestEnum = &crate::types::TestEnum::from("FOO");
+            w.string(value.as_str());
+        }
+    }
+    w.key("defaultFloat");
+    match &value.default_float {
+        ::std::option::Option::Some(value) => {
+            w.float32(*value);
+        }
+        ::std::option::Option::None => {
+            let value: &f32 = &1.0;
+            w.float32(*value);
+        }
+    }
+    w.key("defaultIntEnum");
+    match &value.default_int_enum {
+        ::std::option::Option::Some(value) => {
+            w.integer(i64::from(value.as_i32()));
+        }
+        ::std::option::Option::None => {
+            let value: &crate::types::TestIntEnum = &crate::types::TestIntEnum::from(
+                1i32,
+            );
+            w.integer(i64::from(value.as_i32()));
+        }
+    }
+    w.key("defaultInteger");
+    match &value.default_integer {
+        ::std::option::Option::Some(value) => {
+            w.integer(i64::from(*value));
+        }
+        ::std::option::Option::None => {
+            let value: &i32 = &10;
+            w.integer(i64::from(*value));
+        }
+    }
+    w.key("defaultList");
+    match &value.default_list {
+        ::std::option::Option::Some(value) => {
+            w.begin_array();
+            for item in value {
+                w.string(item);
+            }
+            w.end_array();
+        }
+        ::std::option::Option::None => {
+            let value: &::std::vec::Vec<::std::string::String> = &::std::vec::Vec::new();
+            w.begin_array();
+            for item in value {
+                w.string(item);
+            }
+            w.end_array();
+        }
+    }
+    w.key("defaultLong");
+    match &value.default_long {
+        ::std::option::Option::Some(value) => {
+            w.integer(i64::from(*value));
+        }
+        ::std::option::Option::None => {
+            let value: &i64 = &100;
+            w.integer(i64::from(*value));
+        }
+    }
+    w.key("defaultMap");
+    match &value.default_map {
+        ::std::option::Option::Some(value) => {
+            w.begin_object();
+            for (key, value) in value {
+                w.key(key);
+                w.string(value);
+            }
+            w.end_object();
+        }
+        ::std::option::Option::None => {
+            let value: &::std::collections::BTreeMap<
+                ::std::string::String,
+                ::std::string::String,
+            > = &::std::collections::BTreeMap::new();
+            w.begin_object();
+            for (key, value) in value {
+                w.key(key);
+                w.string(value);
+            }
+            w.end_object();
+        }
     }
     if let ::std::option::Option::Some(value) = &value.default_null_document {
         w.key("defaultNullDocument");
         w.document(value);
     }
-    if let ::std::option::Option::Some(value) = &value.default_short {
-        w.key("defaultShort");
-        w.integer(i64::from(*value));
+    w.key("defaultShort");
+    match &value.default_short {
+        ::std::option::Option::Some(value) => {
+            w.integer(i64::from(*value));
+        }
+        ::std::option::Option::None => {
+            let value: &i16 = &1;
+            w.integer(i64::from(*value));
+        }
     }
-    if let ::std::option::Option::Some(value) = &value.default_string {
-        w.key("defaultString");
-        w.string(value);
+    w.key("defaultString");
+    match &value.default_string {
+        ::std::option::Option::Some(value) => {
+            w.string(value);
+        }
+        ::std::option::Option::None => {
+            let value: &::std::string::String = &::std::string::String::from("hi");
+            w.string(value);
+        }
     }
-    if let ::std::option::Option::Some(value) = &value.default_timestamp {
-        w.key("defaultTimestamp");
-        w.timestamp(value, crate::runtime::datetime::Format::EpochSeconds);
+    w.key("defaultTimestamp");
+    match &value.default_timestamp {
+        ::std::option::Option::Some(value) => {
+            w.timestamp(value, crate::runtime::datetime::Format::EpochSeconds);
+        }
+        ::std::option::Option::None => {
+            let value: &crate::primitives::DateTime = &crate::primitives::DateTime::from_secs(
+                0i64,
+            );
+            w.timestamp(value, crate::runtime::datetime::Format::EpochSeconds);
+        }
     }
-    if let ::std::option::Option::Some(value) = &value.empty_blob {
-        w.key("emptyBlob");
-        w.blob(value);
+    w.key("emptyBlob");
+    match &value.empty_blob {
+        ::std::option::Option::Some(value) => {
+            w.blob(value);
+        }
+        ::std::option::Option::None => {
+            let value: &::std::vec::Vec<u8> = &b"".to_vec();
+            w.blob(value);
+        }
     }
-    if let ::std::option::Option::Some(value) = &value.empty_string {
-        w.key("emptyString");
-        w.string(value);
+    w.key("emptyString");
+    match &value.empty_string {
+        ::std::option::Option::Some(value) => {
+            w.string(value);
+        }
+        ::std::option::Option::None => {
+            let value: &::std::string::String = &::std::string::String::from("");
+            w.string(value);
+        }
     }
-    if let ::std::option::Option::Some(value) = &value.false_boolean {
-        w.key("falseBoolean");
-        w.bool(*value);
+    w.key("falseBoolean");
+    match &value.false_boolean {
+        ::std::option::Option::Some(value) => {
+            w.bool(*value);
+        }
+        ::std::option::Option::None => {
+            let value: &bool = &false;
+            w.bool(*value);
+        }
     }
-    if let ::std::option::Option::Some(value) = &value.zero_byte {
-        w.key("zeroByte");
-        w.integer(i64::from(*value));
+    w.key("zeroByte");
+    match &value.zero_byte {
+        ::std::option::Option::Some(value) => {
+            w.integer(i64::from(*value));
+        }
+        ::std::option::Option::None => {
+            let value: &i8 = &0;
+            w.integer(i64::from(*value));
+        }
     }
-    if let ::std::option::Option::Some(value) = &value.zero_double {
-        w.key("zeroDouble");
-        w.float(*value);
+    w.key("zeroDouble");
+    match &value.zero_double {
+        ::std::option::Option::Some(value) => {
+            w.float(*value);
+        }
+        ::std::option::Option::None => {
+            let value: &f64 = &0.0;
+            w.float(*value);
+        }
     }
-    if let ::std::option::Option::Some(value) = &value.zero_float {
-        w.key("zeroFloat");
-        w.float32(*value);
+    w.key("zeroFloat");
+    match &value.zero_float {
+        ::std::option::Option::Some(value) => {
+            w.float32(*value);
+        }
+        ::std::option::Option::None => {
+            let value: &f32 = &0.0;
+            w.float32(*value);
+        }
     }
-    if let ::std::option::Option::Some(value) = &value.zero_integer {
-        w.key("zeroInteger");
-        w.integer(i64::from(*value));
+    w.key("zeroInteger");
+    match &value.zero_integer {
+        ::std::option::Option::Some(value) => {
+            w.integer(i64::from(*value));
+        }
+        ::std::option::Option::None => {
+            let value: &i32 = &0;
+            w.integer(i64::from(*value));
+        }
     }
-    if let ::std::option::Option::Some(value) = &value.zero_long {
-        w.key("zeroLong");
-        w.integer(i64::from(*value));
+    w.key("zeroLong");
+    match &value.zero_long {
+        ::std::option::Option::Some(value) => {
+            w.integer(i64::from(*value));
+        }
+        ::std::option::Option::None => {
+            let value: &i64 = &0;
+            w.integer(i64::from(*value));
+        }
     }
-    if let ::std::option::Option::Some(value) = &value.zero_short {
-        w.key("zeroShort");
-        w.integer(i64::from(*value));
+    w.key("zeroShort");
+    match &value.zero_short {
+        ::std::option::Option::Some(value) => {
+            w.integer(i64::from(*value));
+        }
+        ::std::option::Option::None => {
+            let value: &i16 = &0;
+            w.integer(i64::from(*value));
+        }
     }
     w.end_object();
 }
@@ -740,6 +928,109 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeDefaults {
                 _ => crate::runtime::json_read::skip(&mut map)?,
             }
         }
+        if out.default_blob.is_none() {
+            out.default_blob = ::std::option::Option::Some(b"abc".to_vec());
+        }
+        if out.default_boolean.is_none() {
+            out.default_boolean = ::std::option::Option::Some(true);
+        }
+        if out.default_byte.is_none() {
+            out.default_byte = ::std::option::Option::Some(1);
+        }
+        if out.default_document_boolean.is_none() {
+            out.default_document_boolean = ::std::option::Option::Some(
+                crate::runtime::json::Value::Bool(true),
+            );
+        }
+        if out.default_document_list.is_none() {
+            out.default_document_list = ::std::option::Option::Some(
+                crate::runtime::json::Value::Array(::std::vec![]),
+            );
+        }
+        if out.default_document_map.is_none() {
+            out.default_document_map = ::std::option::Option::Some({
+                #[allow(unused_mut)]
+                let mut map = crate::runtime::json::Map::new();
+                crate::runtime::json::Value::Object(map)
+            });
+        }
+        if out.default_document_string.is_none() {
+            out.default_document_string = ::std::option::Option::Some(
+                crate::runtime::json::Value::String(::std::string::String::from("hi")),
+            );
+        }
+        if out.default_double.is_none() {
+            out.default_double = ::std::option::Option::Some(1.0);
+        }
+        if out.default_enum.is_none() {
+            out.default_enum = ::std::option::Option::Some(
+                crate::types::TestEnum::from("FOO"),
+            );
+        }
+        if out.default_float.is_none() {
+            out.default_float = ::std::option::Option::Some(1.0);
+        }
+        if out.default_int_enum.is_none() {
+            out.default_int_enum = ::std::option::Option::Some(
+                crate::types::TestIntEnum::from(1i32),
+            );
+        }
+        if out.default_integer.is_none() {
+            out.default_integer = ::std::option::Option::Some(10);
+        }
+        if out.default_list.is_none() {
+            out.default_list = ::std::option::Option::Some(::std::vec::Vec::new());
+        }
+        if out.default_long.is_none() {
+            out.default_long = ::std::option::Option::Some(100);
+        }
+        if out.default_map.is_none() {
+            out.default_map = ::std::option::Option::Some(
+                ::std::collections::BTreeMap::new(),
+            );
+        }
+        if out.default_short.is_none() {
+            out.default_short = ::std::option::Option::Some(1);
+        }
+        if out.default_string.is_none() {
+            out.default_string = ::std::option::Option::Some(
+                ::std::string::String::from("hi"),
+            );
+        }
+        if out.default_timestamp.is_none() {
+            out.default_timestamp = ::std::option::Option::Some(
+                crate::primitives::DateTime::from_secs(0i64),
+            );
+        }
+        if out.empty_blob.is_none() {
+            out.empty_blob = ::std::option::Option::Some(b"".to_vec());
+        }
+        if out.empty_string.is_none() {
+            out.empty_string = ::std::option::Option::Some(
+                ::std::string::String::from(""),
+            );
+        }
+        if out.false_boolean.is_none() {
+            out.false_boolean = ::std::option::Option::Some(false);
+        }
+        if out.zero_byte.is_none() {
+            out.zero_byte = ::std::option::Option::Some(0);
+        }
+        if out.zero_double.is_none() {
+            out.zero_double = ::std::option::Option::Some(0.0);
+        }
+        if out.zero_float.is_none() {
+            out.zero_float = ::std::option::Option::Some(0.0);
+        }
+        if out.zero_integer.is_none() {
+            out.zero_integer = ::std::option::Option::Some(0);
+        }
+        if out.zero_long.is_none() {
+            out.zero_long = ::std::option::Option::Some(0);
+        }
+        if out.zero_short.is_none() {
+            out.zero_short = ::std::option::Option::Some(0);
+        }
         ::std::result::Result::Ok(out)
     }
 }
@@ -753,9 +1044,15 @@ pub(crate) fn ser_dialog(
         w.key("farewell");
         crate::protocol::ser_farewell(w, value);
     }
-    if let ::std::option::Option::Some(value) = &value.greeting {
-        w.key("greeting");
-        w.string(value);
+    w.key("greeting");
+    match &value.greeting {
+        ::std::option::Option::Some(value) => {
+            w.string(value);
+        }
+        ::std::option::Option::None => {
+            let value: &::std::string::String = &::std::string::String::from("hi");
+            w.string(value);
+        }
     }
     if let ::std::option::Option::Some(value) = &value.language {
         w.key("language");
@@ -801,6 +1098,11 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeDialog {
                 }
                 _ => crate::runtime::json_read::skip(&mut map)?,
             }
+        }
+        if out.greeting.is_none() {
+            out.greeting = ::std::option::Option::Some(
+                ::std::string::String::from("hi"),
+            );
         }
         ::std::result::Result::Ok(out)
     }
@@ -1131,9 +1433,15 @@ pub(crate) fn ser_farewell(
     value: &crate::types::Farewell,
 ) {
     w.begin_object();
-    if let ::std::option::Option::Some(value) = &value.phrase {
-        w.key("phrase");
-        w.string(value);
+    w.key("phrase");
+    match &value.phrase {
+        ::std::option::Option::Some(value) => {
+            w.string(value);
+        }
+        ::std::option::Option::None => {
+            let value: &::std::string::String = &::std::string::String::from("bye");
+            w.string(value);
+        }
     }
     w.end_object();
 }
@@ -1161,6 +1469,9 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeFarewell {
                 }
                 _ => crate::runtime::json_read::skip(&mut map)?,
             }
+        }
+        if out.phrase.is_none() {
+            out.phrase = ::std::option::Option::Some(::std::string::String::from("bye"));
         }
         ::std::result::Result::Ok(out)
     }
@@ -1394,6 +1705,47 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeHostWithPathOperation
         let mut out = crate::operation::host_with_path_operation::HostWithPathOperationOutput::default();
         while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
             crate::runtime::json_read::skip(&mut map)?;
+        }
+        ::std::result::Result::Ok(out)
+    }
+}
+#[allow(unused_variables)]
+pub(crate) fn ser_http_checksum_required_input_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::types::HttpChecksumRequiredInputOutput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.foo {
+        w.key("foo");
+        w.string(value);
+    }
+    w.end_object();
+}
+#[derive(Clone, Copy)]
+pub(crate) struct DeHttpChecksumRequiredInputOutput;
+impl<'de> crate::runtime::json_read::ReadObject<'de>
+for DeHttpChecksumRequiredInputOutput {
+    type Value = crate::types::HttpChecksumRequiredInputOutput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<crate::types::HttpChecksumRequiredInputOutput, A::Error> {
+        #[allow(unused_mut)]
+        let mut out = crate::types::HttpChecksumRequiredInputOutput::default();
+        const KEYS: &[&str] = &["foo"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.foo = crate::runtime::json_read::member(
+                        &mut map,
+                        "foo",
+                        crate::runtime::json_read::Str,
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
         }
         ::std::result::Result::Ok(out)
     }
@@ -5399,126 +5751,314 @@ pub(crate) fn ser_operation_with_defaults_output(
     value: &crate::operation::operation_with_defaults::OperationWithDefaultsOutput,
 ) {
     w.begin_object();
-    if let ::std::option::Option::Some(value) = &value.default_blob {
-        w.key("defaultBlob");
-        w.blob(value);
-    }
-    if let ::std::option::Option::Some(value) = &value.default_boolean {
-        w.key("defaultBoolean");
-        w.bool(*value);
-    }
-    if let ::std::option::Option::Some(value) = &value.default_byte {
-        w.key("defaultByte");
-        w.integer(i64::from(*value));
-    }
-    if let ::std::option::Option::Some(value) = &value.default_document_boolean {
-        w.key("defaultDocumentBoolean");
-        w.document(value);
-    }
-    if let ::std::option::Option::Some(value) = &value.default_document_list {
-        w.key("defaultDocumentList");
-        w.document(value);
-    }
-    if let ::std::option::Option::Some(value) = &value.default_document_map {
-        w.key("defaultDocumentMap");
-        w.document(value);
-    }
-    if let ::std::option::Option::Some(value) = &value.default_document_string {
-        w.key("defaultDocumentString");
-        w.document(value);
-    }
-    if let ::std::option::Option::Some(value) = &value.default_double {
-        w.key("defaultDouble");
-        w.float(*value);
-    }
-    if let ::std::option::Option::Some(value) = &value.default_enum {
-        w.key("defaultEnum");
-        w.string(value.as_str());
-    }
-    if let ::std::option::Option::Some(value) = &value.default_float {
-        w.key("defaultFloat");
-        w.float32(*value);
-    }
-    if let ::std::option::Option::Some(value) = &value.default_int_enum {
-        w.key("defaultIntEnum");
-        w.integer(i64::from(value.as_i32()));
-    }
-    if let ::std::option::Option::Some(value) = &value.default_integer {
-        w.key("defaultInteger");
-        w.integer(i64::from(*value));
-    }
-    if let ::std::option::Option::Some(value) = &value.default_list {
-        w.key("defaultList");
-        w.begin_array();
-        for item in value {
-            w.string(item);
+    w.key("defaultBlob");
+    match &value.default_blob {
+        ::std::option::Option::Some(value) => {
+            w.blob(value);
         }
-        w.end_array();
-    }
-    if let ::std::option::Option::Some(value) = &value.default_long {
-        w.key("defaultLong");
-        w.integer(i64::from(*value));
-    }
-    if let ::std::option::Option::Some(value) = &value.default_map {
-        w.key("defaultMap");
-        w.begin_object();
-        for (key, value) in value {
-            w.key(key);
-            w.string(value);
+        ::std::option::Option::None => {
+            let value: &::std::vec::Vec<u8> = &b"abc".to_vec();
+            w.blob(value);
         }
-        w.end_object();
+    }
+    w.key("defaultBoolean");
+    match &value.default_boolean {
+        ::std::option::Option::Some(value) => {
+            w.bool(*value);
+        }
+        ::std::option::Option::None => {
+            let value: &bool = &true;
+            w.bool(*value);
+        }
+    }
+    w.key("defaultByte");
+    match &value.default_byte {
+        ::std::option::Option::Some(value) => {
+            w.integer(i64::from(*value));
+        }
+        ::std::option::Option::None => {
+            let value: &i8 = &1;
+            w.integer(i64::from(*value));
+        }
+    }
+    w.key("defaultDocumentBoolean");
+    match &value.default_document_boolean {
+        ::std::option::Option::Some(value) => {
+            w.document(value);
+        }
+        ::std::option::Option::None => {
+            let value: &crate::primitives::Document = &crate::runtime::json::Value::Bool(
+                true,
+            );
+            w.document(value);
+        }
+    }
+    w.key("defaultDocumentList");
+    match &value.default_document_list {
+        ::std::option::Option::Some(value) => {
+            w.document(value);
+        }
+        ::std::option::Option::None => {
+            let value: &crate::primitives::Document = &crate::runtime::json::Value::Array(
+                ::std::vec![],
+            );
+            w.document(value);
+        }
+    }
+    w.key("defaultDocumentMap");
+    match &value.default_document_map {
+        ::std::option::Option::Some(value) => {
+            w.document(value);
+        }
+        ::std::option::Option::None => {
+            let value: &crate::primitives::Document = &{
+                #[allow(unused_mut)]
+                let mut map = crate::runtime::json::Map::new();
+                crate::runtime::json::Value::Object(map)
+            };
+            w.document(value);
+        }
+    }
+    w.key("defaultDocumentString");
+    match &value.default_document_string {
+        ::std::option::Option::Some(value) => {
+            w.document(value);
+        }
+        ::std::option::Option::None => {
+            let value: &crate::primitives::Document = &crate::runtime::json::Value::String(
+                ::std::string::String::from("hi"),
+            );
+            w.document(value);
+        }
+    }
+    w.key("defaultDouble");
+    match &value.default_double {
+        ::std::option::Option::Some(value) => {
+            w.float(*value);
+        }
+        ::std::option::Option::None => {
+            let value: &f64 = &1.0;
+            w.float(*value);
+        }
+    }
+    w.key("defaultEnum");
+    match &value.default_enum {
+        ::std::option::Option::Some(value) => {
+            w.string(value.as_str());
+        }
+        ::std::option::Option::None => {
+            let value: &crate::types::TestEnum = &crate::types::TestEnum::from("FOO");
+            w.string(value.as_str());
+        }
+    }
+    w.key("defaultFloat");
+    match &value.default_float {
+        ::std::option::Option::Some(value) => {
+            w.float32(*value);
+        }
+        ::std::option::Option::None => {
+            let value: &f32 = &1.0;
+            w.float32(*value);
+        }
+    }
+    w.key("defaultIntEnum");
+    match &value.default_int_enum {
+        ::std::option::Option::Some(value) => {
+            w.integer(i64::from(value.as_i32()));
+        }
+        ::std::option::Option::None => {
+            let value: &crate::types::TestIntEnum = &crate::types::TestIntEnum::from(
+                1i32,
+            );
+            w.integer(i64::from(value.as_i32()));
+        }
+    }
+    w.key("defaultInteger");
+    match &value.default_integer {
+        ::std::option::Option::Some(value) => {
+            w.integer(i64::from(*value));
+        }
+        ::std::option::Option::None => {
+            let value: &i32 = &10;
+            w.integer(i64::from(*value));
+        }
+    }
+    w.key("defaultList");
+    match &value.default_list {
+        ::std::option::Option::Some(value) => {
+            w.begin_array();
+            for item in value {
+                w.string(item);
+            }
+            w.end_array();
+        }
+        ::std::option::Option::None => {
+            let value: &::std::vec::Vec<::std::string::String> = &::std::vec::Vec::new();
+            w.begin_array();
+            for item in value {
+                w.string(item);
+            }
+            w.end_array();
+        }
+    }
+    w.key("defaultLong");
+    match &value.default_long {
+        ::std::option::Option::Some(value) => {
+            w.integer(i64::from(*value));
+        }
+        ::std::option::Option::None => {
+            let value: &i64 = &100;
+            w.integer(i64::from(*value));
+        }
+    }
+    w.key("defaultMap");
+    match &value.default_map {
+        ::std::option::Option::Some(value) => {
+            w.begin_object();
+            for (key, value) in value {
+                w.key(key);
+                w.string(value);
+            }
+            w.end_object();
+        }
+        ::std::option::Option::None => {
+            let value: &::std::collections::BTreeMap<
+                ::std::string::String,
+                ::std::string::String,
+            > = &::std::collections::BTreeMap::new();
+            w.begin_object();
+            for (key, value) in value {
+                w.key(key);
+                w.string(value);
+            }
+            w.end_object();
+        }
     }
     if let ::std::option::Option::Some(value) = &value.default_null_document {
         w.key("defaultNullDocument");
         w.document(value);
     }
-    if let ::std::option::Option::Some(value) = &value.default_short {
-        w.key("defaultShort");
-        w.integer(i64::from(*value));
+    w.key("defaultShort");
+    match &value.default_short {
+        ::std::option::Option::Some(value) => {
+            w.integer(i64::from(*value));
+        }
+        ::std::option::Option::None => {
+            let value: &i16 = &1;
+            w.integer(i64::from(*value));
+        }
     }
-    if let ::std::option::Option::Some(value) = &value.default_string {
-        w.key("defaultString");
-        w.string(value);
+    w.key("defaultString");
+    match &value.default_string {
+        ::std::option::Option::Some(value) => {
+            w.string(value);
+        }
+        ::std::option::Option::None => {
+            let value: &::std::string::String = &::std::string::String::from("hi");
+            w.string(value);
+        }
     }
-    if let ::std::option::Option::Some(value) = &value.default_timestamp {
-        w.key("defaultTimestamp");
-        w.timestamp(value, crate::runtime::datetime::Format::EpochSeconds);
+    w.key("defaultTimestamp");
+    match &value.default_timestamp {
+        ::std::option::Option::Some(value) => {
+            w.timestamp(value, crate::runtime::datetime::Format::EpochSeconds);
+        }
+        ::std::option::Option::None => {
+            let value: &crate::primitives::DateTime = &crate::primitives::DateTime::from_secs(
+                0i64,
+            );
+            w.timestamp(value, crate::runtime::datetime::Format::EpochSeconds);
+        }
     }
-    if let ::std::option::Option::Some(value) = &value.empty_blob {
-        w.key("emptyBlob");
-        w.blob(value);
+    w.key("emptyBlob");
+    match &value.empty_blob {
+        ::std::option::Option::Some(value) => {
+            w.blob(value);
+        }
+        ::std::option::Option::None => {
+            let value: &::std::vec::Vec<u8> = &b"".to_vec();
+            w.blob(value);
+        }
     }
-    if let ::std::option::Option::Some(value) = &value.empty_string {
-        w.key("emptyString");
-        w.string(value);
+    w.key("emptyString");
+    match &value.empty_string {
+        ::std::option::Option::Some(value) => {
+            w.string(value);
+        }
+        ::std::option::Option::None => {
+            let value: &::std::string::String = &::std::string::String::from("");
+            w.string(value);
+        }
     }
-    if let ::std::option::Option::Some(value) = &value.false_boolean {
-        w.key("falseBoolean");
-        w.bool(*value);
+    w.key("falseBoolean");
+    match &value.false_boolean {
+        ::std::option::Option::Some(value) => {
+            w.bool(*value);
+        }
+        ::std::option::Option::None => {
+            let value: &bool = &false;
+            w.bool(*value);
+        }
     }
-    if let ::std::option::Option::Some(value) = &value.zero_byte {
-        w.key("zeroByte");
-        w.integer(i64::from(*value));
+    w.key("zeroByte");
+    match &value.zero_byte {
+        ::std::option::Option::Some(value) => {
+            w.integer(i64::from(*value));
+        }
+        ::std::option::Option::None => {
+            let value: &i8 = &0;
+            w.integer(i64::from(*value));
+        }
     }
-    if let ::std::option::Option::Some(value) = &value.zero_double {
-        w.key("zeroDouble");
-        w.float(*value);
+    w.key("zeroDouble");
+    match &value.zero_double {
+        ::std::option::Option::Some(value) => {
+            w.float(*value);
+        }
+        ::std::option::Option::None => {
+            let value: &f64 = &0.0;
+            w.float(*value);
+        }
     }
-    if let ::std::option::Option::Some(value) = &value.zero_float {
-        w.key("zeroFloat");
-        w.float32(*value);
+    w.key("zeroFloat");
+    match &value.zero_float {
+        ::std::option::Option::Some(value) => {
+            w.float32(*value);
+        }
+        ::std::option::Option::None => {
+            let value: &f32 = &0.0;
+            w.float32(*value);
+        }
     }
-    if let ::std::option::Option::Some(value) = &value.zero_integer {
-        w.key("zeroInteger");
-        w.integer(i64::from(*value));
+    w.key("zeroInteger");
+    match &value.zero_integer {
+        ::std::option::Option::Some(value) => {
+            w.integer(i64::from(*value));
+        }
+        ::std::option::Option::None => {
+            let value: &i32 = &0;
+            w.integer(i64::from(*value));
+        }
     }
-    if let ::std::option::Option::Some(value) = &value.zero_long {
-        w.key("zeroLong");
-        w.integer(i64::from(*value));
+    w.key("zeroLong");
+    match &value.zero_long {
+        ::std::option::Option::Some(value) => {
+            w.integer(i64::from(*value));
+        }
+        ::std::option::Option::None => {
+            let value: &i64 = &0;
+            w.integer(i64::from(*value));
+        }
     }
-    if let ::std::option::Option::Some(value) = &value.zero_short {
-        w.key("zeroShort");
-        w.integer(i64::from(*value));
+    w.key("zeroShort");
+    match &value.zero_short {
+        ::std::option::Option::Some(value) => {
+            w.integer(i64::from(*value));
+        }
+        ::std::option::Option::None => {
+            let value: &i16 = &0;
+            w.integer(i64::from(*value));
+        }
     }
     w.end_object();
 }
@@ -5775,6 +6315,109 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeOperationWithDefaults
                 _ => crate::runtime::json_read::skip(&mut map)?,
             }
         }
+        if out.default_blob.is_none() {
+            out.default_blob = ::std::option::Option::Some(b"abc".to_vec());
+        }
+        if out.default_boolean.is_none() {
+            out.default_boolean = ::std::option::Option::Some(true);
+        }
+        if out.default_byte.is_none() {
+            out.default_byte = ::std::option::Option::Some(1);
+        }
+        if out.default_document_boolean.is_none() {
+            out.default_document_boolean = ::std::option::Option::Some(
+                crate::runtime::json::Value::Bool(true),
+            );
+        }
+        if out.default_document_list.is_none() {
+            out.default_document_list = ::std::option::Option::Some(
+                crate::runtime::json::Value::Array(::std::vec![]),
+            );
+        }
+        if out.default_document_map.is_none() {
+            out.default_document_map = ::std::option::Option::Some({
+                #[allow(unused_mut)]
+                let mut map = crate::runtime::json::Map::new();
+                crate::runtime::json::Value::Object(map)
+            });
+        }
+        if out.default_document_string.is_none() {
+            out.default_document_string = ::std::option::Option::Some(
+                crate::runtime::json::Value::String(::std::string::String::from("hi")),
+            );
+        }
+        if out.default_double.is_none() {
+            out.default_double = ::std::option::Option::Some(1.0);
+        }
+        if out.default_enum.is_none() {
+            out.default_enum = ::std::option::Option::Some(
+                crate::types::TestEnum::from("FOO"),
+            );
+        }
+        if out.default_float.is_none() {
+            out.default_float = ::std::option::Option::Some(1.0);
+        }
+        if out.default_int_enum.is_none() {
+            out.default_int_enum = ::std::option::Option::Some(
+                crate::types::TestIntEnum::from(1i32),
+            );
+        }
+        if out.default_integer.is_none() {
+            out.default_integer = ::std::option::Option::Some(10);
+        }
+        if out.default_list.is_none() {
+            out.default_list = ::std::option::Option::Some(::std::vec::Vec::new());
+        }
+        if out.default_long.is_none() {
+            out.default_long = ::std::option::Option::Some(100);
+        }
+        if out.default_map.is_none() {
+            out.default_map = ::std::option::Option::Some(
+                ::std::collections::BTreeMap::new(),
+            );
+        }
+        if out.default_short.is_none() {
+            out.default_short = ::std::option::Option::Some(1);
+        }
+        if out.default_string.is_none() {
+            out.default_string = ::std::option::Option::Some(
+                ::std::string::String::from("hi"),
+            );
+        }
+        if out.default_timestamp.is_none() {
+            out.default_timestamp = ::std::option::Option::Some(
+                crate::primitives::DateTime::from_secs(0i64),
+            );
+        }
+        if out.empty_blob.is_none() {
+            out.empty_blob = ::std::option::Option::Some(b"".to_vec());
+        }
+        if out.empty_string.is_none() {
+            out.empty_string = ::std::option::Option::Some(
+                ::std::string::String::from(""),
+            );
+        }
+        if out.false_boolean.is_none() {
+            out.false_boolean = ::std::option::Option::Some(false);
+        }
+        if out.zero_byte.is_none() {
+            out.zero_byte = ::std::option::Option::Some(0);
+        }
+        if out.zero_double.is_none() {
+            out.zero_double = ::std::option::Option::Some(0.0);
+        }
+        if out.zero_float.is_none() {
+            out.zero_float = ::std::option::Option::Some(0.0);
+        }
+        if out.zero_integer.is_none() {
+            out.zero_integer = ::std::option::Option::Some(0);
+        }
+        if out.zero_long.is_none() {
+            out.zero_long = ::std::option::Option::Some(0);
+        }
+        if out.zero_short.is_none() {
+            out.zero_short = ::std::option::Option::Some(0);
+        }
         ::std::result::Result::Ok(out)
     }
 }
@@ -5832,22 +6475,46 @@ pub(crate) fn ser_operation_with_nested_structure_output(
         w.key("dialog");
         crate::protocol::ser_dialog(w, value);
     }
-    if let ::std::option::Option::Some(value) = &value.dialog_list {
-        w.key("dialogList");
-        w.begin_array();
-        for item in value {
-            crate::protocol::ser_dialog(w, item);
+    w.key("dialogList");
+    match &value.dialog_list {
+        ::std::option::Option::Some(value) => {
+            w.begin_array();
+            for item in value {
+                crate::protocol::ser_dialog(w, item);
+            }
+            w.end_array();
         }
-        w.end_array();
+        ::std::option::Option::None => {
+            let value: &::std::vec::Vec<crate::types::Dialog> = &::std::vec::Vec::new();
+            w.begin_array();
+            for item in value {
+                crate::protocol::ser_dialog(w, item);
+            }
+            w.end_array();
+        }
     }
-    if let ::std::option::Option::Some(value) = &value.dialog_map {
-        w.key("dialogMap");
-        w.begin_object();
-        for (key, value) in value {
-            w.key(key);
-            crate::protocol::ser_dialog(w, value);
+    w.key("dialogMap");
+    match &value.dialog_map {
+        ::std::option::Option::Some(value) => {
+            w.begin_object();
+            for (key, value) in value {
+                w.key(key);
+                crate::protocol::ser_dialog(w, value);
+            }
+            w.end_object();
         }
-        w.end_object();
+        ::std::option::Option::None => {
+            let value: &::std::collections::BTreeMap<
+                ::std::string::String,
+                crate::types::Dialog,
+            > = &::std::collections::BTreeMap::new();
+            w.begin_object();
+            for (key, value) in value {
+                w.key(key);
+                crate::protocol::ser_dialog(w, value);
+            }
+            w.end_object();
+        }
     }
     w.end_object();
 }
@@ -5900,6 +6567,14 @@ for DeOperationWithNestedStructureOutput {
                 }
                 _ => crate::runtime::json_read::skip(&mut map)?,
             }
+        }
+        if out.dialog_list.is_none() {
+            out.dialog_list = ::std::option::Option::Some(::std::vec::Vec::new());
+        }
+        if out.dialog_map.is_none() {
+            out.dialog_map = ::std::option::Option::Some(
+                ::std::collections::BTreeMap::new(),
+            );
         }
         ::std::result::Result::Ok(out)
     }
@@ -6319,6 +6994,76 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DePostUnionWithJsonName
                         crate::runtime::json_read::Object(
                             crate::protocol::DeUnionWithJsonName,
                         ),
+                    )?;
+                }
+                _ => crate::runtime::json_read::skip(&mut map)?,
+            }
+        }
+        ::std::result::Result::Ok(out)
+    }
+}
+#[allow(unused_variables)]
+pub(crate) fn ser_put_with_content_encoding_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::put_with_content_encoding::PutWithContentEncodingOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
+#[derive(Clone, Copy)]
+pub(crate) struct DePutWithContentEncodingOutput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DePutWithContentEncodingOutput {
+    type Value = crate::operation::put_with_content_encoding::PutWithContentEncodingOutput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::put_with_content_encoding::PutWithContentEncodingOutput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::put_with_content_encoding::PutWithContentEncodingOutput::default();
+        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
+            crate::runtime::json_read::skip(&mut map)?;
+        }
+        ::std::result::Result::Ok(out)
+    }
+}
+#[allow(unused_variables)]
+pub(crate) fn ser_put_with_content_encoding_input(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::put_with_content_encoding::PutWithContentEncodingInput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.data {
+        w.key("data");
+        w.string(value);
+    }
+    w.end_object();
+}
+#[derive(Clone, Copy)]
+pub(crate) struct DePutWithContentEncodingInput;
+impl<'de> crate::runtime::json_read::ReadObject<'de> for DePutWithContentEncodingInput {
+    type Value = crate::operation::put_with_content_encoding::PutWithContentEncodingInput;
+    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> ::std::result::Result<
+        crate::operation::put_with_content_encoding::PutWithContentEncodingInput,
+        A::Error,
+    > {
+        #[allow(unused_mut)]
+        let mut out = crate::operation::put_with_content_encoding::PutWithContentEncodingInput::default();
+        const KEYS: &[&str] = &["data"];
+        while let ::std::option::Option::Some(key) = map
+            .next_key_seed(crate::runtime::json_read::Key(KEYS))?
+        {
+            match key {
+                ::std::option::Option::Some(0usize) => {
+                    out.data = crate::runtime::json_read::member(
+                        &mut map,
+                        "data",
+                        crate::runtime::json_read::Str,
                     )?;
                 }
                 _ => crate::runtime::json_read::skip(&mut map)?,
@@ -7621,22 +8366,46 @@ pub(crate) fn ser_top_level(
         w.key("dialog");
         crate::protocol::ser_dialog(w, value);
     }
-    if let ::std::option::Option::Some(value) = &value.dialog_list {
-        w.key("dialogList");
-        w.begin_array();
-        for item in value {
-            crate::protocol::ser_dialog(w, item);
+    w.key("dialogList");
+    match &value.dialog_list {
+        ::std::option::Option::Some(value) => {
+            w.begin_array();
+            for item in value {
+                crate::protocol::ser_dialog(w, item);
+            }
+            w.end_array();
         }
-        w.end_array();
+        ::std::option::Option::None => {
+            let value: &::std::vec::Vec<crate::types::Dialog> = &::std::vec::Vec::new();
+            w.begin_array();
+            for item in value {
+                crate::protocol::ser_dialog(w, item);
+            }
+            w.end_array();
+        }
     }
-    if let ::std::option::Option::Some(value) = &value.dialog_map {
-        w.key("dialogMap");
-        w.begin_object();
-        for (key, value) in value {
-            w.key(key);
-            crate::protocol::ser_dialog(w, value);
+    w.key("dialogMap");
+    match &value.dialog_map {
+        ::std::option::Option::Some(value) => {
+            w.begin_object();
+            for (key, value) in value {
+                w.key(key);
+                crate::protocol::ser_dialog(w, value);
+            }
+            w.end_object();
         }
-        w.end_object();
+        ::std::option::Option::None => {
+            let value: &::std::collections::BTreeMap<
+                ::std::string::String,
+                crate::types::Dialog,
+            > = &::std::collections::BTreeMap::new();
+            w.begin_object();
+            for (key, value) in value {
+                w.key(key);
+                crate::protocol::ser_dialog(w, value);
+            }
+            w.end_object();
+        }
     }
     w.end_object();
 }
@@ -7685,6 +8454,14 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeTopLevel {
                 }
                 _ => crate::runtime::json_read::skip(&mut map)?,
             }
+        }
+        if out.dialog_list.is_none() {
+            out.dialog_list = ::std::option::Option::Some(::std::vec::Vec::new());
+        }
+        if out.dialog_map.is_none() {
+            out.dialog_map = ::std::option::Option::Some(
+                ::std::collections::BTreeMap::new(),
+            );
         }
         ::std::result::Result::Ok(out)
     }

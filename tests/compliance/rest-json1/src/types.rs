@@ -1106,6 +1106,41 @@ impl HeadersEventBuilder {
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
+pub struct HttpChecksumRequiredInputOutput {
+    pub foo: ::std::option::Option<::std::string::String>,
+}
+impl HttpChecksumRequiredInputOutput {
+    /// Starts building this type; every member starts unset.
+    pub fn builder() -> crate::types::HttpChecksumRequiredInputOutputBuilder {
+        ::std::default::Default::default()
+    }
+}
+///A builder for [`HttpChecksumRequiredInputOutput`].
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct HttpChecksumRequiredInputOutputBuilder {
+    inner: HttpChecksumRequiredInputOutput,
+}
+impl HttpChecksumRequiredInputOutputBuilder {
+    pub fn foo(
+        mut self,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inner.foo = ::std::option::Option::Some(input.into());
+        self
+    }
+    pub fn set_foo(
+        mut self,
+        input: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.inner.foo = input;
+        self
+    }
+    pub fn build(self) -> HttpChecksumRequiredInputOutput {
+        self.inner
+    }
+}
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct HttpPayloadTraitsInputOutput {
     pub blob: ::std::option::Option<::std::vec::Vec<u8>>,
     pub foo: ::std::option::Option<::std::string::String>,

@@ -44,6 +44,9 @@ pub fn serialize_request(
         request.headers.insert("X-Foo", value.to_string());
     }
     if let ::std::option::Option::Some(value) = &input.blob {
+        if !request.headers.contains("content-type") {
+            request.headers.insert("content-type", "text/plain");
+        }
         request.body = value.clone();
     }
     ::std::result::Result::Ok(request)
@@ -64,7 +67,9 @@ pub fn parse_response(
     > {
         #[allow(unused_mut)]
         let mut out = crate::types::HttpPayloadTraitsWithMediaTypeInputOutput::default();
-        out.blob = ::std::option::Option::Some(response.body.clone());
+        if !response.body.is_empty() {
+            out.blob = ::std::option::Option::Some(response.body.clone());
+        }
         let joined = response
             .headers
             .get_all("X-Foo")

@@ -57,7 +57,9 @@ pub fn parse_response(
     > {
         #[allow(unused_mut)]
         let mut out = crate::operation::malformed_accept_with_payload::MalformedAcceptWithPayloadOutput::default();
-        out.payload = ::std::option::Option::Some(response.body.clone());
+        if !response.body.is_empty() {
+            out.payload = ::std::option::Option::Some(response.body.clone());
+        }
         ::std::result::Result::Ok(out)
     };
     read()

@@ -40,6 +40,9 @@ pub fn serialize_request(
     #[allow(unused_mut)]
     let mut request = crate::runtime::http::HttpRequest::new("POST", path);
     if let ::std::option::Option::Some(value) = &input.payload {
+        if !request.headers.contains("content-type") {
+            request.headers.insert("content-type", "text/plain");
+        }
         request.body = value.as_bytes().to_vec();
     }
     ::std::result::Result::Ok(request)

@@ -54,6 +54,9 @@ pub fn serialize_request(
         request.headers.insert("X-Foo", value.to_string());
     }
     if let ::std::option::Option::Some(value) = &input.blob {
+        if !request.headers.contains("content-type") {
+            request.headers.insert("content-type", "application/octet-stream");
+        }
         request.body = value.clone();
     }
     ::std::result::Result::Ok(request)
@@ -169,7 +172,11 @@ pub fn output_to_json(
     let mut writer = crate::runtime::json::JsonWriter::for_document();
     let w = &mut writer;
     w.begin_object();
-    if let ::std::option::Option::Some(bytes) = output.blob.as_buffered() {
+    if let ::std::option::Option::Some(bytes) = output
+        .blob
+        .as_buffered()
+        .filter(|b| !b.is_empty())
+    {
         w.key("blob");
         w.blob(bytes);
     }

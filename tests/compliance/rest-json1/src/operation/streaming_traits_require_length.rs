@@ -44,6 +44,9 @@ pub fn serialize_request(
         request.headers.insert("X-Foo", value.to_string());
     }
     if let ::std::option::Option::Some(value) = &input.blob {
+        if !request.headers.contains("content-type") {
+            request.headers.insert("content-type", "application/octet-stream");
+        }
         request.body = value.clone();
     }
     ::std::result::Result::Ok(request)

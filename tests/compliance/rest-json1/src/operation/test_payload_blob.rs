@@ -44,6 +44,9 @@ pub fn serialize_request(
         request.headers.insert("Content-Type", value.to_string());
     }
     if let ::std::option::Option::Some(value) = &input.data {
+        if !request.headers.contains("content-type") {
+            request.headers.insert("content-type", "application/octet-stream");
+        }
         request.body = value.clone();
     }
     ::std::result::Result::Ok(request)
@@ -79,7 +82,9 @@ pub fn parse_response(
                     .map_err(|e| e.at("contentType"))?,
             );
         }
-        out.data = ::std::option::Option::Some(response.body.clone());
+        if !response.body.is_empty() {
+            out.data = ::std::option::Option::Some(response.body.clone());
+        }
         ::std::result::Result::Ok(out)
     };
     read()

@@ -7,6 +7,17 @@
 pub struct PutNote;
 impl crate::runtime::operation::Operation for PutNote {
     const NAME: &'static str = "PutNote";
+    const REQUEST_COMPRESSION: ::std::option::Option<
+        crate::runtime::request_body::RequestCompression,
+    > = ::std::option::Option::Some(crate::runtime::request_body::RequestCompression {
+        encodings: &["br", "gzip"],
+        separator: ",",
+    });
+    const REQUEST_CHECKSUM: ::std::option::Option<
+        crate::runtime::request_body::RequestChecksum,
+    > = ::std::option::Option::Some(
+        crate::runtime::request_body::RequestChecksum::Crc32,
+    );
     type Input = crate::operation::put_note::PutNoteInput;
     type Output = crate::operation::put_note::PutNoteOutput;
     type Error = PutNoteError;
