@@ -14,7 +14,7 @@ pub struct Partitions {
 struct Partition {
     id: String,
     regions: Vec<String>,
-    region_regex: regex::Regex,
+    region_regex: regress::Regex,
     /// What `aws.partition` returns: name, dnsSuffix, dualStackDnsSuffix, supportsFIPS, ...
     outputs: Map<String, Value>,
 }
@@ -33,12 +33,10 @@ impl Partitions {
             let text = |key: &str| p.get(key).and_then(Value::as_str);
             let pattern =
                 text("regionRegex").ok_or_else(|| bad(format!("{id}: no regionRegex")))?;
-            // The runtime's `regex` lacks Unicode classes; region regexes are ASCII (`\w`, `\d`).
-            let region_regex = regex::RegexBuilder::new(pattern)
-                .unicode(false)
-                .build()
-                .or_else(|_| regex::Regex::new(pattern))
-                .map_err(|e| bad(format!("{id}: regionRegex: {e}")))?;
+            // Region regexes are ASCII (`^us\-gov\-\w+\-\d+$`): the same in ECMAScript, whose
+            // engine the runtime has for `@pattern`.
+            let region_regex =
+                regress::Regex::new(pattern).map_err(|e| bad(format!("{id}: regionRegex: {e}")))?;
             let mut outputs = p
                 .get("outputs")
                 .and_then(Value::as_object)
@@ -66,8 +64,53 @@ impl Partitions {
         let ps = &self.partitions;
         ps.iter()
             .find(|p| p.regions.iter().any(|r| r == region))
-            .or_else(|| ps.iter().find(|p| p.region_regex.is_match(region)))
+            .or_else(|| ps.iter().find(|p| p.region_regex.find(region).is_some()))
             .or_else(|| ps.iter().find(|p| p.id == "aws"))
             .map(|p| &p.outputs)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TABLE: &str = r#"{"partitions": [
+        {"id": "aws", "regionRegex": "^(us|eu|ap|sa|ca|me|af|il|mx)\\-\\w+\\-\\d+$",
+         "regions": {"us-east-1": {}, "aws-global": {}}, "outputs": {"dnsSuffix": "amazonaws.com"}},
+        {"id": "aws-cn", "regionRegex": "^cn\\-\\w+\\-\\d+$",
+         "regions": {"cn-north-1": {}}, "outputs": {"dnsSuffix": "amazonaws.com.cn"}},
+        {"id": "aws-us-gov", "regionRegex": "^us\\-gov\\-\\w+\\-\\d+$",
+         "regions": {}, "outputs": {"dnsSuffix": "amazonaws.com", "name": "aws-us-gov"}},
+        {"id": "aws-eusc", "regionRegex": "^eusc\\-(de)\\-\\w+\\-\\d+$",
+         "regions": {}, "outputs": {"dnsSuffix": "amazonaws.eu"}}
+    ]}"#;
+
+    fn partition_of(region: &str) -> String {
+        let table = Partitions::from_json(TABLE).unwrap();
+        table.lookup(region).unwrap()["name"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    #[test]
+    fn listed_regions_then_region_regexes_then_aws() {
+        assert_eq!(partition_of("aws-global"), "aws");
+        assert_eq!(partition_of("cn-north-1"), "aws-cn");
+        // Not listed: the first partition whose regex matches, in table order.
+        assert_eq!(partition_of("cn-southwest-9"), "aws-cn");
+        assert_eq!(partition_of("eu-central-42"), "aws");
+        assert_eq!(partition_of("eusc-de-east-2"), "aws-eusc");
+        // Not `aws`'s: its `\w+` takes no `-`.
+        assert_eq!(partition_of("us-gov-west-9"), "aws-us-gov");
+        assert_eq!(partition_of("eusc-fr-east-1"), "aws");
+        assert_eq!(partition_of("mars-1"), "aws");
+    }
+
+    #[test]
+    fn an_invalid_region_regex_is_an_error() {
+        let bad = TABLE.replace("^cn\\\\-\\\\w+\\\\-\\\\d+$", "^cn(");
+        let e = Partitions::from_json(&bad).unwrap_err();
+        assert!(e.to_string().contains("aws-cn: regionRegex"), "{e}");
     }
 }
