@@ -38,7 +38,7 @@ macro_rules! service {
             parse: |name, status, headers, body| {
                 let headers: $krate::runtime::http::Headers = headers
                     .iter()
-                    .map(|(k, v)| (k.as_str(), v.clone()))
+                    .map(|(k, v)| (k.clone(), v.clone()))
                     .collect();
                 let response =
                     $krate::runtime::http::HttpResponse::new(status, headers, body.to_vec());

@@ -164,10 +164,10 @@ impl Config {
         }
         request
             .headers
-            .insert("user-agent", endpoint.user_agent.as_str());
+            .insert("user-agent", endpoint.user_agent.clone());
         request
             .headers
-            .insert("amz-sdk-invocation-id", invocation_id);
+            .insert("amz-sdk-invocation-id", invocation_id.to_owned());
         request.headers.insert(
             "amz-sdk-request",
             format!(
@@ -207,7 +207,7 @@ impl Config {
         // stream body has no length: it is sent chunked as the events come. A GET, HEAD or
         // OPTIONS says nothing of its length here (as botocore prepares it; the HTTP layer
         // gives the length of a body it sends).
-        headers.insert("host", host.as_str());
+        headers.insert("host", host);
         let lengthless = matches!(request.method.as_str(), "GET" | "HEAD" | "OPTIONS");
         if headers.get("x-amz-content-sha256") != Some(STREAMING_EVENTS_PAYLOAD) && !lengthless {
             headers.insert("content-length", request.body.len().to_string());
@@ -303,9 +303,10 @@ impl Config {
                 &invocation_id,
                 attempt,
             );
-            let started = Instant::now();
+            // Timed only for a subscriber that listens: the clock is read twice otherwise.
+            let started = tracing::enabled!(tracing::Level::DEBUG).then(Instant::now);
             let result = shared.http_client().send(outgoing).await;
-            let elapsed = started.elapsed();
+            let elapsed = started.map(|t| t.elapsed()).unwrap_or_default();
             let (retry, outcome): AttemptOutcome<O> = match result {
                 Err(e) => {
                     tracing::debug!(operation = O::NAME, attempt, error = %e, duration_ms = elapsed.as_millis() as u64, "attempt failed to send");

@@ -138,6 +138,31 @@ impl DateTime {
         }
     }
 
+    /// `20150830T123600Z`: the basic ISO-8601 form SigV4 signs with, to the second, written
+    /// without the formatting machinery (it is built for every request). Years before 0 or
+    /// after 9999 cannot be written in it and are clamped.
+    pub fn amz_date(&self) -> String {
+        let (y, mo, d, h, mi, s) = self.civil();
+        let y = y.clamp(0, 9999) as u32;
+        let mut out = [0u8; 16];
+        let mut put = |at: usize, value: u32, width: usize| {
+            let mut v = value;
+            for i in (at..at + width).rev() {
+                out[i] = b'0' + (v % 10) as u8;
+                v /= 10;
+            }
+        };
+        put(0, y, 4);
+        put(4, mo, 2);
+        put(6, d, 2);
+        put(9, h, 2);
+        put(11, mi, 2);
+        put(13, s, 2);
+        out[8] = b'T';
+        out[15] = b'Z';
+        out.iter().map(|&b| b as char).collect()
+    }
+
     /// (year, month, day, hour, minute, second) in UTC.
     fn civil(&self) -> (i64, u32, u32, u32, u32, u32) {
         let days = self.secs.div_euclid(86_400);
@@ -329,6 +354,23 @@ fn parse_http_date(input: &str) -> Option<DateTime> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn amz_date_is_the_date_time_form_without_separators() {
+        assert_eq!(
+            DateTime::from_secs(1_440_938_160).amz_date(),
+            "20150830T123600Z"
+        );
+        // Every second of a leap day's end, and seconds spread over 1970..9999, against the
+        // general formatter.
+        let spread = (0..20_000i64).map(|i| i * 12_619_487 + i % 61);
+        for secs in (951_782_300..951_782_500).chain(spread) {
+            let t = DateTime::from_secs_and_nanos(secs, 999_999_999);
+            let mut want = DateTime::from_secs(secs).fmt(Format::DateTime);
+            want.retain(|c| c != '-' && c != ':');
+            assert_eq!(t.amz_date(), want, "{secs}");
+        }
+    }
 
     #[test]
     fn formats_the_three_wire_formats() {

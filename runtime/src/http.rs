@@ -1,10 +1,22 @@
 //! Plain HTTP messages: what a request serializer produces and a response parser consumes.
 //! No I/O here; transports convert these to and from their own types.
 
-/// Header names are kept lower-case; insertion order is kept so output is deterministic.
+use std::borrow::Cow;
+
+/// Header names are kept lower-case; insertion order is kept so output is deterministic. Names
+/// and values given as `&'static str` (what generated code writes) are kept without a copy.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Headers {
-    entries: Vec<(String, String)>,
+    entries: Vec<(Cow<'static, str>, Cow<'static, str>)>,
+}
+
+/// `name` in lower case, copied only when it has an upper-case letter.
+fn lower(name: Cow<'static, str>) -> Cow<'static, str> {
+    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(name.to_ascii_lowercase())
+    } else {
+        name
+    }
 }
 
 impl Headers {
@@ -13,21 +25,27 @@ impl Headers {
     }
 
     /// Adds a header, keeping any existing value of the same name (lists of values).
-    pub fn append(&mut self, name: impl AsRef<str>, value: impl Into<String>) {
-        self.entries
-            .push((name.as_ref().to_ascii_lowercase(), value.into()));
+    pub fn append(
+        &mut self,
+        name: impl Into<Cow<'static, str>>,
+        value: impl Into<Cow<'static, str>>,
+    ) {
+        self.entries.push((lower(name.into()), value.into()));
     }
 
     /// Replaces every value of `name` with `value`.
-    pub fn insert(&mut self, name: impl AsRef<str>, value: impl Into<String>) {
-        let name = name.as_ref().to_ascii_lowercase();
+    pub fn insert(
+        &mut self,
+        name: impl Into<Cow<'static, str>>,
+        value: impl Into<Cow<'static, str>>,
+    ) {
+        let name = lower(name.into());
         self.entries.retain(|(n, _)| *n != name);
         self.entries.push((name, value.into()));
     }
 
     pub fn remove(&mut self, name: &str) {
-        let name = name.to_ascii_lowercase();
-        self.entries.retain(|(n, _)| *n != name);
+        self.entries.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
     }
 
     /// The first value of `name` (case-insensitive).
@@ -35,7 +53,7 @@ impl Headers {
         self.entries
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+            .map(|(_, v)| v.as_ref())
     }
 
     /// Every value of `name` (case-insensitive), in order.
@@ -43,7 +61,7 @@ impl Headers {
         self.entries
             .iter()
             .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+            .map(|(_, v)| v.as_ref())
     }
 
     pub fn contains(&self, name: &str) -> bool {
@@ -52,7 +70,7 @@ impl Headers {
 
     /// `(name, value)` pairs in insertion order; names are lower-case.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.entries.iter().map(|(n, v)| (n.as_str(), v.as_str()))
+        self.entries.iter().map(|(n, v)| (n.as_ref(), v.as_ref()))
     }
 
     pub fn len(&self) -> usize {
@@ -64,7 +82,7 @@ impl Headers {
     }
 }
 
-impl<N: AsRef<str>, V: Into<String>> FromIterator<(N, V)> for Headers {
+impl<N: Into<Cow<'static, str>>, V: Into<Cow<'static, str>>> FromIterator<(N, V)> for Headers {
     fn from_iter<I: IntoIterator<Item = (N, V)>>(iter: I) -> Self {
         let mut headers = Headers::new();
         for (n, v) in iter {
@@ -150,7 +168,7 @@ impl HttpResponse {
             let (name, value) = line
                 .split_once(':')
                 .ok_or_else(|| format!("bad header line {line:?}"))?;
-            headers.append(name.trim(), value.trim());
+            headers.append(name.trim().to_owned(), value.trim().to_owned());
         }
         Ok(HttpResponse::new(status, headers, body.to_vec()))
     }

@@ -124,22 +124,19 @@ pub fn idempotency_token() -> String {
     random_token()
 }
 
-/// A random UUID v4. Randomness comes from the standard library's per-process random hasher
-/// keys, mixed with the time and a counter, so no random-number crate is needed.
+/// A random UUID v4. Randomness comes from the standard library's random hasher keys (drawn
+/// from the OS once per thread, then stepped for every `RandomState`), mixed with a process-wide
+/// counter, so no random-number crate is needed.
 fn random_token() -> String {
     use std::collections::hash_map::RandomState;
     use std::hash::{BuildHasher, Hasher};
     use std::sync::atomic::{AtomicU64, Ordering};
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or_default();
+    let state = RandomState::new();
     let half = |salt: u64| {
-        let mut h = RandomState::new().build_hasher();
+        let mut h = state.build_hasher();
         h.write_u64(n);
-        h.write_u128(now);
         h.write_u64(salt);
         h.finish()
     };
@@ -148,17 +145,14 @@ fn random_token() -> String {
     b[8..].copy_from_slice(&half(2).to_le_bytes());
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
-    let mut h = [0u8; 32];
-    hex::encode_to_slice(b, &mut h).expect("the buffer is twice the input");
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(36);
-    for (i, range) in [0..8, 8..12, 12..16, 16..20, 20..32]
-        .into_iter()
-        .enumerate()
-    {
-        if i > 0 {
+    for (i, byte) in b.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
             out.push('-');
         }
-        out.push_str(std::str::from_utf8(&h[range]).expect("hex digits are ASCII"));
+        out.push(HEX[usize::from(byte >> 4)] as char);
+        out.push(HEX[usize::from(byte & 0x0f)] as char);
     }
     out
 }
@@ -173,6 +167,17 @@ mod tests {
         assert_eq!(a.len(), 36);
         assert_eq!(&a[14..15], "4");
         assert!(matches!(&a[19..20], "8" | "9" | "a" | "b"), "{a}");
+        let many: std::collections::BTreeSet<String> =
+            (0..10_000).map(|_| super::idempotency_token()).collect();
+        assert_eq!(many.len(), 10_000);
+        for t in &many {
+            for (i, c) in t.char_indices() {
+                match i {
+                    8 | 13 | 18 | 23 => assert_eq!(c, '-', "{t}"),
+                    _ => assert!(matches!(c, '0'..='9' | 'a'..='f'), "{t}"),
+                }
+            }
+        }
     }
 
     #[cfg(feature = "client")]

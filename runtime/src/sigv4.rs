@@ -11,7 +11,7 @@ use hmac::{Hmac, Mac};
 use percent_encoding::{percent_decode_str, utf8_percent_encode};
 use sha2::{Digest, Sha256};
 
-use super::datetime::{DateTime, Format};
+use super::datetime::DateTime;
 use super::http::HttpRequest;
 use super::sigv4_key::signing_mac;
 
@@ -199,17 +199,19 @@ pub fn sign_request(
 
     // A retry re-signs the same request: drop the previous signature first.
     request.headers.remove("authorization");
-    request.headers.insert("x-amz-date", amz_date.as_str());
+    request.headers.insert("x-amz-date", amz_date.clone());
     let token = params.credentials.session_token();
     if let (Some(token), true) = (token, settings.sign_session_token) {
-        request.headers.insert("x-amz-security-token", token);
+        request
+            .headers
+            .insert("x-amz-security-token", token.to_owned());
     }
     if (settings.payload_checksum_header || settings.unsigned_payload)
         && !request.headers.contains("x-amz-content-sha256")
     {
         request
             .headers
-            .insert("x-amz-content-sha256", payload_hash.as_str());
+            .insert("x-amz-content-sha256", payload_hash.clone());
     }
 
     let (canonical_headers, signed_headers) = canonical_headers(request, host, settings);
@@ -294,11 +296,13 @@ pub fn sign_request(
     .concat();
     // An unsigned token goes on after signing, so it cannot be part of the signature.
     if let (Some(token), false) = (token, settings.sign_session_token) {
-        request.headers.insert("x-amz-security-token", token);
+        request
+            .headers
+            .insert("x-amz-security-token", token.to_owned());
     }
     request
         .headers
-        .insert("authorization", authorization.as_str());
+        .insert("authorization", authorization.clone());
 
     SigningOutput {
         canonical_request,
@@ -311,11 +315,7 @@ pub fn sign_request(
 
 /// `20150830T123600Z`: the UTC time of `time`, to the second.
 pub fn format_amz_date(time: SystemTime) -> String {
-    // `2015-08-30T12:36:00Z` without its separators, to the second.
-    let t = DateTime::from_secs(DateTime::from(time).secs());
-    let mut out = t.fmt(Format::DateTime);
-    out.retain(|c| c != '-' && c != ':');
-    out
+    DateTime::from(time).amz_date()
 }
 
 /// The key of a day (`20150830`), region and service, derived from the secret key.

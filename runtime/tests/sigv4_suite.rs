@@ -195,7 +195,7 @@ fn every_header_signing_case_of_the_suite() {
 const AKID: &str = "AKIDEXAMPLE";
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
 
-fn kvs_request(extra_headers: &[(&str, &str)]) -> HttpRequest {
+fn kvs_request(extra_headers: &[(&'static str, &'static str)]) -> HttpRequest {
     let mut request = HttpRequest::new("POST", "/describeImageGenerationConfiguration");
     request.headers.insert("content-type", "application/json");
     for (n, v) in extra_headers {

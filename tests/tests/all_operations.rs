@@ -116,10 +116,13 @@ fn check<O: Operation>(
     // Response.
     let text = response_body.to_string();
     let headers: Headers = [
-        ("x-amzn-RequestId", "0c5a3c1e-7d2b-4e8f-9a61-3b2d4c5e6f70"),
-        ("Content-Type", "application/json"),
-        ("Content-Length", text.len().to_string().as_str()),
-        ("Date", "Tue, 04 Jun 2024 09:15:27 GMT"),
+        (
+            "x-amzn-RequestId",
+            "0c5a3c1e-7d2b-4e8f-9a61-3b2d4c5e6f70".to_string(),
+        ),
+        ("Content-Type", "application/json".to_string()),
+        ("Content-Length", text.len().to_string()),
+        ("Date", "Tue, 04 Jun 2024 09:15:27 GMT".to_string()),
     ]
     .into_iter()
     .collect();

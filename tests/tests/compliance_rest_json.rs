@@ -443,7 +443,7 @@ fn check_request(op_name: &str, case: &Value, request: &OutgoingRequest) -> Resu
 fn response_of(case: &Value) -> HttpResponse {
     let mut headers = Headers::new();
     for (k, v) in case["headers"].as_object().into_iter().flatten() {
-        headers.append(k, v.as_str().unwrap_or_default());
+        headers.append(k.clone(), v.as_str().unwrap_or_default().to_owned());
     }
     let code = case["code"].as_u64().unwrap_or(200) as u16;
     HttpResponse::new(

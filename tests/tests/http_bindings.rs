@@ -193,7 +193,10 @@ fn payloads_blob_string_structure_and_streaming() {
 }
 
 fn response(status: u16, headers: &[(&str, &str)], body: &[u8]) -> HttpResponse {
-    let headers: Headers = headers.iter().map(|(k, v)| (*k, v.to_string())).collect();
+    let headers: Headers = headers
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
     HttpResponse::new(status, headers, body.to_vec())
 }
 

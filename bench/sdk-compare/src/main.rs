@@ -3,9 +3,11 @@
 //! (a) the whole client stack per call (sign, endpoint, serialise, send, parse) with an
 //!     in-memory transport, for `aws-sdk-kinesisvideo` and for the generated `kinesis-video`;
 //! (b) serialise the input and parse the output without I/O, the generated crate against
-//!     plain `serde_json` on derive structs (the floor).
+//!     plain `serde_json` on derive structs (the floor); each input is built once, before the
+//!     clock, as a caller's would be.
 //!
-//! `cargo run --release -- [rounds] [calls per round]` (defaults: 3 rounds of 20,000 calls).
+//! `cargo run --release -- [rounds] [calls per round]` (defaults: 3 rounds of 20,000 calls;
+//! within a round the sides take turns every 500 calls).
 //! `PROFILE_OURS=N` runs only our stack, N calls; `PROFILE_CODEC=N` only our serialise + parse
 //! (for a profiler).
 
@@ -193,12 +195,16 @@ mod floor {
         pub destination_region: Option<String>,
     }
 
-    pub fn round_trip() {
-        let input = Input {
-            stream_name: Some(black_box(STREAM)),
+    pub fn input() -> Input<'static> {
+        Input {
+            stream_name: Some(STREAM),
             stream_arn: None,
-        };
-        let body = serde_json::to_vec(&input).unwrap();
+        }
+    }
+
+    /// Serialises `input` (built before, as the caller's) and parses the answer.
+    pub fn round_trip(input: &Input) {
+        let body = serde_json::to_vec(black_box(input)).unwrap();
         black_box(body);
         let out: Output = serde_json::from_slice(black_box(BODY.as_bytes())).unwrap();
         assert_eq!(
@@ -225,11 +231,19 @@ mod ours_codec {
         HttpResponse::new(200, headers, BODY.as_bytes().to_vec())
     }
 
-    pub fn round_trip(response: &HttpResponse) {
-        let input = op::DescribeImageGenerationConfigurationInput::builder()
-            .stream_name(black_box(STREAM))
-            .build();
-        let request = op::serialize_request(&input).unwrap();
+    pub fn input() -> op::DescribeImageGenerationConfigurationInput {
+        op::DescribeImageGenerationConfigurationInput::builder()
+            .stream_name(STREAM)
+            .build()
+    }
+
+    /// Serialises `input` (built before, as the caller's; validation included) and parses the
+    /// answer.
+    pub fn round_trip(
+        input: &op::DescribeImageGenerationConfigurationInput,
+        response: &HttpResponse,
+    ) {
+        let request = op::serialize_request(black_box(input)).unwrap();
         black_box(request);
         let out = op::parse_response(black_box(response)).unwrap();
         assert_eq!(
@@ -271,8 +285,9 @@ fn main() {
         .and_then(|v| v.parse::<u32>().ok())
     {
         let response = ours_codec::response();
+        let input = ours_codec::input();
         for _ in 0..n {
-            ours_codec::round_trip(&response);
+            ours_codec::round_trip(&input, &response);
         }
         return;
     }
@@ -299,6 +314,7 @@ fn main() {
     let sdk = official::client();
     let ours = ours::client();
     let response = ours_codec::response();
+    let (floor_input, codec_input) = (floor::input(), ours_codec::input());
 
     // Warm up: first calls build caches, connectors, identity resolvers.
     rt.block_on(async {
@@ -308,8 +324,8 @@ fn main() {
         }
     });
     for _ in 0..1_000 {
-        floor::round_trip();
-        ours_codec::round_trip(&response);
+        floor::round_trip(&floor_input);
+        ours_codec::round_trip(&codec_input, &response);
     }
 
     println!("DescribeImageGenerationConfiguration, {rounds} alternating rounds of {calls} calls");
@@ -317,23 +333,37 @@ fn main() {
     println!("| round | official SDK stack | ours stack | ratio | serde floor | ours ser+parse | × floor |");
     println!("| --- | --- | --- | --- | --- | --- | --- |");
     let (mut stack_ratios, mut codec_ratios) = (Vec::new(), Vec::new());
+    // Within a round the two sides take turns in blocks of `BLOCK` calls, so that both see
+    // the same machine (a VM's clock speed and neighbours change within seconds).
+    const BLOCK: u32 = 500;
+    let blocks = calls.div_ceil(BLOCK);
     for round in 1..=rounds {
-        let sdk_t = rt.block_on(async {
-            let start = Instant::now();
-            for _ in 0..calls {
-                official::call(&sdk).await;
-            }
-            start.elapsed() / calls
-        });
-        let ours_t = rt.block_on(async {
-            let start = Instant::now();
-            for _ in 0..calls {
-                ours::call(&ours).await;
-            }
-            start.elapsed() / calls
-        });
-        let floor_t = per_call(calls, floor::round_trip);
-        let codec_t = per_call(calls, || ours_codec::round_trip(&response));
+        let (mut sdk_t, mut ours_t, mut floor_t, mut codec_t) = (
+            Duration::ZERO,
+            Duration::ZERO,
+            Duration::ZERO,
+            Duration::ZERO,
+        );
+        for _ in 0..blocks {
+            sdk_t += rt.block_on(async {
+                let start = Instant::now();
+                for _ in 0..BLOCK {
+                    official::call(&sdk).await;
+                }
+                start.elapsed()
+            });
+            ours_t += rt.block_on(async {
+                let start = Instant::now();
+                for _ in 0..BLOCK {
+                    ours::call(&ours).await;
+                }
+                start.elapsed()
+            });
+            floor_t += per_call(BLOCK, || floor::round_trip(&floor_input)) * BLOCK;
+            codec_t += per_call(BLOCK, || ours_codec::round_trip(&codec_input, &response)) * BLOCK;
+        }
+        let n = blocks * BLOCK;
+        let (sdk_t, ours_t, floor_t, codec_t) = (sdk_t / n, ours_t / n, floor_t / n, codec_t / n);
         let stack_ratio = ours_t.as_secs_f64() / sdk_t.as_secs_f64();
         let codec_ratio = codec_t.as_secs_f64() / floor_t.as_secs_f64();
         stack_ratios.push(stack_ratio);

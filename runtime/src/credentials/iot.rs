@@ -294,7 +294,7 @@ impl IotCredentialsProvider {
         );
         request
             .headers
-            .insert("x-amzn-iot-thingname", self.thing_name.as_str());
+            .insert("x-amzn-iot-thingname", self.thing_name.clone());
         let request = outgoing(&self.endpoint, request);
         tracing::debug!(url = %request.url, thing_name = %self.thing_name, "iot credentials");
         let answer = send_with(&self.client, "IoT credentials", request, |_, _| false).await?;

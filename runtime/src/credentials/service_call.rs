@@ -57,7 +57,7 @@ pub(crate) fn split_url(url: &str) -> (&str, &str, &str) {
 pub(crate) fn outgoing(endpoint: &str, request: HttpRequest) -> OutgoingRequest {
     let (scheme, host, prefix) = split_url(endpoint);
     let mut headers = request.headers;
-    headers.insert("host", host);
+    headers.insert("host", host.to_owned());
     if !request.body.is_empty() {
         headers.insert("content-length", request.body.len().to_string());
     }

@@ -90,7 +90,9 @@ pub fn role_credentials_request(env: &Env, req: &SsoRequest, token: &str) -> Out
         percent_encoding::utf8_percent_encode(&req.role_name, UNRESERVED),
         percent_encoding::utf8_percent_encode(&req.account_id, UNRESERVED)
     );
-    request.headers.insert("x-amz-sso_bearer_token", token);
+    request
+        .headers
+        .insert("x-amz-sso_bearer_token", token.to_owned());
     outgoing(&url, request)
 }
 
