@@ -376,27 +376,19 @@ fn request_compression_then_checksum_before_signing() {
     );
     assert_eq!(lower.headers.get("content-encoding"), Some("gzip"));
 
-    // A threshold out of the specification's range is refused.
-    let err = Config::builder()
-        .env(Env::from_vars(vec![(
-            "AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES",
-            "10485761",
-        )]))
-        .region("us-east-1")
-        .build(&SERVICE)
-        .unwrap_err();
-    assert!(err.to_string().contains("at most 10485760"), "{err}");
-    let err = Config::builder()
-        .env(Env::from_vars(vec![(
-            "AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES",
-            "lots",
-        )]))
-        .region("us-east-1")
-        .build(&SERVICE)
-        .unwrap_err();
-    assert!(
-        err.to_string()
-            .contains("AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES is \"lots\""),
-        "{err}"
-    );
+    // A threshold out of the specification's range, or not a number, is refused.
+    for (value, says) in [
+        ("10485761", "at most 10485760"),
+        ("lots", "AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES is \"lots\""),
+    ] {
+        let err = Config::builder()
+            .env(Env::from_vars(vec![(
+                "AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES",
+                value,
+            )]))
+            .region("us-east-1")
+            .build(&SERVICE)
+            .unwrap_err();
+        assert!(err.to_string().contains(says), "{err}");
+    }
 }
