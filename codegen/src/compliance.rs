@@ -19,14 +19,33 @@ pub struct SuiteSpec {
     pub folder: &'static str,
     /// The service's shape id.
     pub service: &'static str,
+    /// The protocol test service follows the Smithy specification, as the suite does; the
+    /// AWS services among the suite's cases (their customizations) follow botocore.
+    pub wire: WireProfile,
 }
 
-/// The suites the generator speaks the protocol of.
-pub const SUITES: &[SuiteSpec] = &[SuiteSpec {
-    name: "rest-json1",
-    folder: "restJson1",
-    service: "aws.protocoltests.restjson#RestJson",
-}];
+/// The suites the generator speaks the protocol of: restJson1's test service, and the two AWS
+/// services whose customizations the suite tests (`restJson1/services`).
+pub const SUITES: &[SuiteSpec] = &[
+    SuiteSpec {
+        name: "rest-json1",
+        folder: "restJson1",
+        service: "aws.protocoltests.restjson#RestJson",
+        wire: WireProfile::Smithy,
+    },
+    SuiteSpec {
+        name: "apigateway",
+        folder: "restJson1",
+        service: "com.amazonaws.apigateway#BackplaneControlService",
+        wire: WireProfile::Botocore,
+    },
+    SuiteSpec {
+        name: "glacier",
+        folder: "restJson1",
+        service: "com.amazonaws.glacier#Glacier",
+        wire: WireProfile::Botocore,
+    },
+];
 
 /// A suite, read and cut down to what the generator handles.
 #[derive(Debug)]
@@ -50,7 +69,7 @@ pub fn crate_options(spec: &SuiteSpec) -> CrateOptions {
         endpoint_test_overrides: Vec::new(),
         data_endpoint: None,
         runtime_path: "../../../runtime".into(),
-        wire: WireProfile::Smithy,
+        wire: spec.wire,
     }
 }
 

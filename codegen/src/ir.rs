@@ -47,6 +47,35 @@ pub struct Service {
     /// Whose reading of the protocol the code follows where botocore and the Smithy
     /// specification differ (set from `CrateOptions::wire`).
     pub wire: WireProfile,
+    /// What the service needs beyond its model, as botocore and the AWS SDKs do it.
+    pub customization: Option<Customization>,
+}
+
+/// A service that needs more on the wire than its model says, decided by its sdkId (botocore's
+/// `handlers.py` keys the same by service name). The compliance suite's cases for these
+/// services hold the same.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Customization {
+    /// API Gateway: `Accept: application/json` on every request unless a member binds one
+    /// (botocore `add_accept_header`).
+    ApiGateway,
+    /// Glacier: `x-amz-glacier-version` (the API version) on every request; an unset or empty
+    /// `accountId` label is `-`, the caller's account (botocore `inject_account_id`, which fills
+    /// only an unset one; an empty one would leave an empty path segment); a request with a
+    /// payload carries `x-amz-content-sha256` and `x-amz-sha256-tree-hash` of it unless the
+    /// input sets them (botocore `add_glacier_checksums`).
+    Glacier,
+}
+
+impl Customization {
+    /// The customization of the service with `sdk_id`, if any.
+    pub fn of(sdk_id: &str) -> Option<Customization> {
+        match sdk_id {
+            "API Gateway" => Some(Customization::ApiGateway),
+            "Glacier" => Some(Customization::Glacier),
+            _ => None,
+        }
+    }
 }
 
 /// Where botocore (the reference of every AWS service's wire) and the Smithy protocol

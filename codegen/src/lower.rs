@@ -6,10 +6,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::ir::{
-    Auth, Binding, Constraints, Enum, EnumValue, ErrorFault, ErrorInfo, EventStreamUnion,
-    HostPrefixPart, HttpRoute, IntEnum, Member, NamedType, Operation, Pagination, PathSegment,
-    Protocol, Service, StreamDirection, Structure, Target, TimestampFormat, Type, TypeLocation,
-    Union, UnionVariant, WireProfile,
+    Auth, Binding, Constraints, Customization, Enum, EnumValue, ErrorFault, ErrorInfo,
+    EventStreamUnion, HostPrefixPart, HttpRoute, IntEnum, Member, NamedType, Operation, Pagination,
+    PathSegment, Protocol, Service, StreamDirection, Structure, Target, TimestampFormat, Type,
+    TypeLocation, Union, UnionVariant, WireProfile,
 };
 use crate::model::{traits, Model, Shape, ShapeId, ShapeKind, SimpleType, Traits};
 use crate::{naming, Error};
@@ -172,7 +172,7 @@ fn lower_service(model: &Model, service_id: Option<&str>) -> Result<Service, Err
         lib_name: naming::lib_name(&crate_name),
         crate_name,
         env_endpoint_id: naming::env_endpoint_id(&sdk_id),
-        sdk_id,
+        sdk_id: sdk_id.clone(),
         version: svc.version.clone(),
         title: service
             .traits
@@ -195,6 +195,7 @@ fn lower_service(model: &Model, service_id: Option<&str>) -> Result<Service, Err
         query_compatible: service.traits.contains("aws.protocols#awsQueryCompatible"),
         notes: cx.notes.take().into_iter().collect(),
         wire: WireProfile::default(),
+        customization: Customization::of(&sdk_id),
     })
 }
 

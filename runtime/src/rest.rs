@@ -172,6 +172,43 @@ pub fn checksum_crc32(body: &[u8]) -> String {
     base64(&crc32fast::hash(body).to_be_bytes())
 }
 
+/// The SHA-256 of a body, in lower-case hex (Glacier's `x-amz-content-sha256`).
+pub fn sha256_hex(body: &[u8]) -> String {
+    use sha2::Digest as _;
+    hex::encode(sha2::Sha256::digest(body))
+}
+
+/// Glacier's `x-amz-sha256-tree-hash` of a body, in lower-case hex: the SHA-256 of each MiB,
+/// then of each pair of hashes, level by level (an odd one out goes up as it is), until one
+/// is left. An empty body is the SHA-256 of nothing.
+pub fn glacier_tree_hash(body: &[u8]) -> String {
+    use sha2::Digest as _;
+    const MIB: usize = 1 << 20;
+    if body.is_empty() {
+        return sha256_hex(body);
+    }
+    let mut level: Vec<[u8; 32]> = body
+        .chunks(MIB)
+        .map(|c| sha2::Sha256::digest(c).into())
+        .collect();
+    while level.len() > 1 {
+        level = level
+            .chunks(2)
+            .map(|pair| match pair {
+                [a, b] => {
+                    let mut h = sha2::Sha256::new();
+                    h.update(a);
+                    h.update(b);
+                    h.finalize().into()
+                }
+                [a] => *a,
+                _ => unreachable!("chunks of two"),
+            })
+            .collect();
+    }
+    hex::encode(level[0])
+}
+
 /// Text sent base64-encoded (a string with a `@mediaType` in a header).
 pub fn from_base64_text(v: &str) -> Result<String, DeserializeError> {
     String::from_utf8(from_base64(v)?)
@@ -195,6 +232,26 @@ mod tests {
         assert_eq!(super::float_text(3.0), "3.0");
         assert_eq!(super::float_text(f64::NAN), "NaN");
         assert_eq!(super::float32_text(f32::NEG_INFINITY), "-Infinity");
+    }
+
+    #[test]
+    fn glacier_tree_hashes_are_botocores() {
+        // `botocore.utils.calculate_tree_hash` of the same bytes (botocore 1.43.11).
+        let body: Vec<u8> = (0..3 * 1024 * 1024 + 512 * 1024)
+            .map(|i: u32| (i % 251) as u8)
+            .collect();
+        assert_eq!(
+            super::glacier_tree_hash(&body),
+            "390f48176c50ae5a31f92724791e509d8f66d26ba3305714d153f6d01be83289"
+        );
+        assert_eq!(
+            super::glacier_tree_hash(&body[..1024 * 1024]),
+            "631b84027d6b9e52b539c4e8373622d23032dfadc64d60af87339c9037e4f769"
+        );
+        assert_eq!(
+            super::glacier_tree_hash(b""),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! The AWS restJson1 protocol compliance suite (`$KVS_MODEL_MIRROR/../smithy/protocol-tests/
-//! restJson1`), run against the crate generated from it (`tests/compliance/rest-json1`).
+//! restJson1`), run against the crates generated from it (`tests/compliance/rest-json1`, and
+//! `apigateway` and `glacier` for the AWS services whose customizations it tests).
 //!
-//! Every `smithy.test#httpRequestTests` and `httpResponseTests` case of the `RestJson` service
-//! that applies to clients (its operations' and their errors') is a case here:
+//! Every `smithy.test#httpRequestTests` and `httpResponseTests` case of those services that
+//! applies to clients (their operations' and their errors') is a case here:
 //! - a request case gives its `params` to the operation (`dispatch::prepare`, signed at a fixed
 //!   time) and compares method, path, query parameters (listed, forbidden, required), headers
 //!   (listed, forbidden, required), host and body (JSON as JSON, other media types as bytes);
@@ -23,14 +24,74 @@ use std::time::{Duration, UNIX_EPOCH};
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
-use rest_json_protocol::client::{Config, Credentials, SERVICE};
-use rest_json_protocol::dispatch::{self, CallError};
-use rest_json_protocol::runtime::client::IdempotencyTokenProvider;
-use rest_json_protocol::runtime::datetime::{DateTime, Format};
-use rest_json_protocol::runtime::http::{Headers, HttpResponse};
-use rest_json_protocol::runtime::transport::OutgoingRequest;
 use serde_json::{json, Value};
 use smithy_lite_codegen::compliance;
+use smithy_lite_runtime::client::{Config, IdempotencyTokenProvider, ServiceMeta};
+use smithy_lite_runtime::datetime::{DateTime, Format};
+use smithy_lite_runtime::error::ErrorMeta;
+use smithy_lite_runtime::http::{Headers, HttpResponse};
+use smithy_lite_runtime::sigv4::Credentials;
+use smithy_lite_runtime::transport::OutgoingRequest;
+use tokio::runtime::Runtime;
+
+/// What a case needs of a generated crate's `dispatch`, whichever crate it is.
+struct Generated {
+    /// `SuiteSpec::name`: the folder under `tests/compliance/`.
+    name: &'static str,
+    service: &'static ServiceMeta,
+    operations: fn() -> Vec<&'static str>,
+    prepare: fn(&Runtime, &Config, &str, &Value) -> Result<OutgoingRequest, String>,
+    parse: fn(&str, &HttpResponse) -> Result<Vec<u8>, Answer>,
+}
+
+/// A response that did not read into an output.
+enum Answer {
+    /// The service's error: its metadata and its members as a document.
+    Service(ErrorMeta, Vec<u8>),
+    Other(String),
+}
+
+macro_rules! generated {
+    ($name:literal, $krate:ident) => {
+        Generated {
+            name: $name,
+            service: &$krate::client::SERVICE,
+            operations: || {
+                $krate::dispatch::OPERATIONS
+                    .iter()
+                    .map(|o| o.name)
+                    .collect()
+            },
+            prepare: |runtime, config, op, input| {
+                runtime
+                    .block_on($krate::dispatch::prepare(
+                        config,
+                        op,
+                        input,
+                        "00000000-0000-4000-8000-000000000000",
+                    ))
+                    .map_err(|e| e.to_string())
+            },
+            parse: |op, response| {
+                $krate::dispatch::parse_response(op, response).map_err(|e| match e {
+                    $krate::dispatch::CallError::Service(meta, document) => {
+                        Answer::Service(meta, document)
+                    }
+                    other => Answer::Other(other.to_string()),
+                })
+            },
+        }
+    };
+}
+
+/// The generated crates, one a suite of `compliance::SUITES`.
+fn generated_crates() -> Vec<Generated> {
+    vec![
+        generated!("rest-json1", rest_json_protocol),
+        generated!("apigateway", api_gateway),
+        generated!("glacier", glacier),
+    ]
+}
 
 const FAILURES_FILE: &str = "tests/compliance_rest_json_failures.txt";
 
@@ -285,7 +346,7 @@ fn compare_document(
 
 /// The client as a case runs it: the case's `host` (else `example.com`) as the endpoint, a
 /// fixed signing time, and the idempotency token the suite expects.
-fn config(host: Option<&str>) -> Config {
+fn config(service: &'static ServiceMeta, host: Option<&str>) -> Config {
     Config::builder()
         .env(rest_json_protocol::runtime::profile::Env::from_vars(
             Vec::<(String, String)>::new(),
@@ -301,7 +362,7 @@ fn config(host: Option<&str>) -> Config {
             "00000000-0000-4000-8000-000000000000",
         ))
         .signing_time(UNIX_EPOCH + Duration::from_secs(1_576_540_098))
-        .build(&SERVICE)
+        .build(service)
         .expect("the configuration builds")
 }
 
@@ -453,23 +514,20 @@ fn response_of(case: &Value) -> HttpResponse {
     )
 }
 
-/// Runs every client case; `case id -> outcome`.
-fn run_suite(smithy: &Path) -> BTreeMap<String, Result<(), String>> {
-    let spec = compliance::SUITES
-        .iter()
-        .find(|s| s.folder == "restJson1")
-        .expect("the restJson1 suite");
-    let model = compliance::read(smithy, spec).unwrap_or_else(|e| panic!("{e}"));
+/// Runs every client case of the suite's service through its crate, into `outcomes`
+/// (`case id -> outcome`).
+fn run_suite(
+    spec: &compliance::SuiteSpec,
+    model: &Value,
+    krate: &Generated,
+    runtime: &Runtime,
+    outcomes: &mut BTreeMap<String, Result<(), String>>,
+) {
     let shapes = Shapes(model["shapes"].as_object().expect("shapes"));
     let service = shapes.get(spec.service);
-    let generated: Vec<&str> = dispatch::OPERATIONS.iter().map(|o| o.name).collect();
-    let config = config(None);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a runtime");
+    let generated = (krate.operations)();
+    let config = config(krate.service, None);
 
-    let mut outcomes = BTreeMap::new();
     let client = |c: &&Value| c["appliesTo"].as_str() != Some("server");
     let mut record = |id: &str, outcome: Result<(), String>| {
         if outcomes.insert(id.to_string(), outcome).is_some() {
@@ -510,15 +568,10 @@ fn run_suite(smithy: &Path) -> BTreeMap<String, Result<(), String>> {
                 &case["params"].clone().into_object_or_empty(),
             );
             let config = match case["host"].as_str() {
-                Some(host) => self::config(Some(host)),
+                Some(host) => self::config(krate.service, Some(host)),
                 None => config.clone(),
             };
-            let prepared = runtime.block_on(dispatch::prepare(
-                &config,
-                op_name,
-                &params,
-                "00000000-0000-4000-8000-000000000000",
-            ));
+            let prepared = (krate.prepare)(runtime, &config, op_name, &params);
             let outcome = match prepared {
                 Ok(request) => check_request(op_name, case, &request),
                 Err(e) => Err(format!("{op_name}: the request was not built: {e}")),
@@ -536,9 +589,13 @@ fn run_suite(smithy: &Path) -> BTreeMap<String, Result<(), String>> {
                 record(id, Err(why_not()));
                 continue;
             }
-            let outcome = match dispatch::parse_response(op_name, &response_of(case)) {
+            let outcome = match (krate.parse)(op_name, &response_of(case)) {
                 Ok(document) => compare_document(&shapes, output, case, &document),
-                Err(e) => Err(format!("{op_name}: the response was not read: {e}")),
+                Err(Answer::Service(meta, _)) => Err(format!(
+                    "{op_name}: the response was not read: the error {:?}",
+                    meta.code()
+                )),
+                Err(Answer::Other(e)) => Err(format!("{op_name}: the response was not read: {e}")),
             };
             record(id, outcome);
         }
@@ -553,12 +610,12 @@ fn run_suite(smithy: &Path) -> BTreeMap<String, Result<(), String>> {
             .filter(client)
         {
             let id = &format!("response {}", case["id"].as_str().expect("id"));
-            let outcome = match dispatch::parse_response(op_name, &response_of(case)) {
+            let outcome = match (krate.parse)(op_name, &response_of(case)) {
                 Ok(document) => Err(format!(
                     "{op_name}: expected the error {error_name}, got the output {}",
                     String::from_utf8_lossy(&document)
                 )),
-                Err(CallError::Service(meta, document)) => {
+                Err(Answer::Service(meta, document)) => {
                     if meta.code() != Some(error_name) {
                         Err(format!(
                             "{op_name}: expected the error {error_name}, got {:?}",
@@ -568,12 +625,11 @@ fn run_suite(smithy: &Path) -> BTreeMap<String, Result<(), String>> {
                         compare_document(&shapes, error_id, case, &document)
                     }
                 }
-                Err(e) => Err(format!("{op_name}: the error was not read: {e}")),
+                Err(Answer::Other(e)) => Err(format!("{op_name}: the error was not read: {e}")),
             };
             record(id, outcome);
         }
     }
-    outcomes
 }
 
 trait ObjectOrEmpty {
@@ -608,7 +664,25 @@ fn rest_json1_compliance_suite() {
     let Some(smithy) = smithy_dir() else {
         return;
     };
-    let outcomes = run_suite(&smithy);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let crates = generated_crates();
+    let mut outcomes = BTreeMap::new();
+    let mut models: BTreeMap<&str, Value> = BTreeMap::new();
+    for spec in compliance::SUITES {
+        let krate = crates
+            .iter()
+            .find(|c| c.name == spec.name)
+            .unwrap_or_else(|| panic!("no crate for the suite {}", spec.name));
+        let model = models
+            .entry(spec.folder)
+            .or_insert_with(|| compliance::read(&smithy, spec).unwrap_or_else(|e| panic!("{e}")));
+        let before = outcomes.len();
+        run_suite(spec, model, krate, &runtime, &mut outcomes);
+        eprintln!("{}: {} client cases", spec.service, outcomes.len() - before);
+    }
     let known = known_failures();
     let mut problems = Vec::new();
     let mut passed = 0;

@@ -213,8 +213,9 @@ fn codegen(
                 let dir = root.join("tests/compliance").join(spec.name);
                 out.sync(&dir, &files)?;
                 println!(
-                    "compliance {}: {} operations ({} refused), {} files -> tests/compliance/{}",
+                    "compliance {} ({}): {} operations ({} refused), {} files -> tests/compliance/{}",
                     spec.folder,
+                    spec.service,
                     service.operations.len(),
                     suite.refused.len(),
                     files.len(),

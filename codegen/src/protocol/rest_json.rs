@@ -6,8 +6,8 @@ use quote::quote;
 use super::json::{read_seed, structure_reader, timestamp_format, write_value};
 use crate::emit::names::{ident, type_path};
 use crate::ir::{
-    Binding, HostPrefixPart, Member, NamedType, Operation, PathSegment, Service, StreamDirection,
-    Structure, Target, TimestampFormat, Type, WireProfile,
+    Binding, Customization, HostPrefixPart, Member, NamedType, Operation, PathSegment, Service,
+    StreamDirection, Structure, Target, TimestampFormat, Type, WireProfile,
 };
 use crate::naming;
 
@@ -358,6 +358,8 @@ pub fn serialize_request(svc: &Service, op: &Operation) -> TokenStream {
     } else {
         quote!()
     };
+    // What the service needs beyond its model (`Customization`).
+    let (fill_account, customized) = customization(svc, input);
     let validate = if svc.types.contains_key(&op.input) {
         quote!(input.validate()?;)
     } else {
@@ -390,6 +392,7 @@ pub fn serialize_request(svc: &Service, op: &Operation) -> TokenStream {
     quote! {
         /// Validates `input` and builds the HTTP request (no host, no signature).
         pub fn serialize_request(input: &#input_path) -> ::std::result::Result<crate::runtime::http::HttpRequest, crate::runtime::validate::ValidationErrors> {
+            #fill_account
             #fill_tokens
             #validate
             let mut path = ::std::string::String::new();
@@ -401,7 +404,64 @@ pub fn serialize_request(svc: &Service, op: &Operation) -> TokenStream {
             #query_block
             #(#header_writes)*
             #body
+            #customized
             ::std::result::Result::Ok(request)
+        }
+    }
+}
+
+/// The code a service's `Customization` adds to `serialize_request`: what fills the input in
+/// before it is validated, and what goes on the request once it is built.
+fn customization(svc: &Service, input: &Structure) -> (Option<TokenStream>, Option<TokenStream>) {
+    match svc.customization {
+        None => (None, None),
+        Some(Customization::ApiGateway) => (
+            None,
+            Some(quote! {
+                if !request.headers.contains("accept") {
+                    request.headers.insert("accept", "application/json");
+                }
+            }),
+        ),
+        Some(Customization::Glacier) => {
+            let account = input
+                .members
+                .iter()
+                .find(|m| m.name == "accountId" && m.binding == Binding::Label)
+                .map(|m| {
+                    let f = ident(&m.field_name);
+                    quote! {
+                        let with_account;
+                        let input = if matches!(input.#f.as_deref(), ::std::option::Option::None | ::std::option::Option::Some("")) {
+                            let mut copy = input.clone();
+                            copy.#f = ::std::option::Option::Some("-".to_string());
+                            with_account = copy;
+                            &with_account
+                        } else {
+                            input
+                        };
+                    }
+                });
+            let version = &svc.version;
+            let checksums = payload_member(input)
+                .filter(|p| matches!(p.target.ty, Type::Blob { .. }))
+                .map(|_| {
+                    quote! {
+                        if !request.headers.contains("x-amz-content-sha256") {
+                            request.headers.insert("x-amz-content-sha256", crate::runtime::rest::sha256_hex(&request.body));
+                        }
+                        if !request.headers.contains("x-amz-sha256-tree-hash") {
+                            request.headers.insert("x-amz-sha256-tree-hash", crate::runtime::rest::glacier_tree_hash(&request.body));
+                        }
+                    }
+                });
+            (
+                account,
+                Some(quote! {
+                    request.headers.insert("x-amz-glacier-version", #version);
+                    #checksums
+                }),
+            )
         }
     }
 }

@@ -73,12 +73,6 @@ fn get_as_post(request: &Value, signed: &Value) -> Value {
 /// Every listed difference. Each applies only where it is all that differs.
 pub const KNOWN_DIFFERENCES: &[KnownDifference] = &[
     KnownDifference {
-        botocore: "apigateway",
-        operation: "*",
-        relax: |r, signed| with_header(r, signed, "accept", "application/json"),
-        why: "botocore customization: botocore.handlers.add_accept_header sends `Accept: application/json` (signed) on every API Gateway call; the model does not say so",
-    },
-    KnownDifference {
         botocore: "cloudsearchdomain",
         operation: "Search",
         relax: get_as_post,
@@ -121,15 +115,6 @@ pub const KNOWN_DIFFERENCES: &[KnownDifference] = &[
         why: "the two models differ: botocore's requestUri is `/profileNotifications/`, the Smithy model's has no trailing `/`",
     },
 ];
-
-/// Our request with one more header, and botocore's signature.
-fn with_header(request: &Value, signed: &Value, name: &str, value: &str) -> Value {
-    let mut r = with_their_signature(request, signed);
-    if let Some(headers) = r["headers"].as_array_mut() {
-        headers.push(json!([name, value]));
-    }
-    r
-}
 
 /// Our request with botocore's `authorization`.
 fn with_their_signature(request: &Value, signed: &Value) -> Value {
