@@ -538,6 +538,22 @@ fn enum_values_removed_renamed_and_changed() {
 }
 
 #[test]
+fn an_enum_value_renamed_to_the_same_rust_variant_is_compatible() {
+    let r = report(|m| {
+        let status = members(m, "Status");
+        // `ACTIVE` and `Active` are both the variant `Active`.
+        let active = status.remove("ACTIVE").unwrap();
+        status.insert("Active".into(), active);
+    });
+    assert_eq!(only(&r, "RenamedEnumValue"), Severity::Compatible);
+    assert!(
+        r.to_text().contains("no Rust change: the variant stays"),
+        "{}",
+        r.to_text()
+    );
+}
+
+#[test]
 fn enum_value_inserted_before_existing_ones() {
     let r = report(|m| {
         let mode = members(m, "Mode");

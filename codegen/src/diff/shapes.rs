@@ -409,9 +409,28 @@ impl Cx<'_> {
             let subject = id.member(&v.name);
             match matched_new(v) {
                 Some(nv) => {
-                    if nv.variant_name != v.variant_name {
+                    if nv.name != v.name || nv.variant_name != v.variant_name {
+                        // A new name breaks code only where it renames the Rust variant.
+                        let (severity, rust) = if nv.variant_name != v.variant_name {
+                            (
+                                Severity::Breaking,
+                                format!(
+                                    "the variant {} is renamed to {}",
+                                    code(format!("{path}::{}", v.variant_name)),
+                                    code(format!("{path}::{}", nv.variant_name))
+                                ),
+                            )
+                        } else {
+                            (
+                                Severity::Compatible,
+                                format!(
+                                    "no Rust change: the variant stays {}",
+                                    code(format!("{path}::{}", nv.variant_name))
+                                ),
+                            )
+                        };
                         self.push(
-                            Severity::Breaking,
+                            severity,
                             "RenamedEnumValue",
                             id.member(&nv.name),
                             format!(
@@ -420,27 +439,7 @@ impl Cx<'_> {
                                 code(&v.name),
                                 code(&nv.name)
                             ),
-                            format!(
-                                "the variant {} is renamed to {}",
-                                code(format!("{path}::{}", v.variant_name)),
-                                code(format!("{path}::{}", nv.variant_name))
-                            ),
-                        );
-                    } else if nv.name != v.name {
-                        self.push(
-                            Severity::Compatible,
-                            "RenamedEnumValue",
-                            id.member(&nv.name),
-                            format!(
-                                "the name of value {} changed from {} to {}",
-                                show(&v.value),
-                                code(&v.name),
-                                code(&nv.name)
-                            ),
-                            format!(
-                                "no Rust change: the variant stays {}",
-                                code(format!("{path}::{}", nv.variant_name))
-                            ),
+                            rust,
                         );
                     }
                     self.docs(
