@@ -17,8 +17,9 @@ pub struct JsonWriter {
     depth: usize,
     /// A key was just written: its value takes no comma.
     after_key: bool,
-    /// Document mode writes every timestamp in this format instead of the wire's.
-    timestamps_as: Option<Format>,
+    /// A document for people (`for_document`): members under their model names, timestamps
+    /// as ISO-8601 strings; the wire's names and formats otherwise.
+    document: bool,
 }
 
 impl JsonWriter {
@@ -34,7 +35,7 @@ impl JsonWriter {
     /// timestamps as ISO-8601 strings, the rest as on the wire.
     pub fn for_document() -> Self {
         JsonWriter {
-            timestamps_as: Some(Format::DateTime),
+            document: true,
             ..Self::new()
         }
     }
@@ -79,7 +80,7 @@ impl JsonWriter {
     /// The key of a member with a wire name of its own (`@jsonName`): `wire`, or `member` in
     /// a document (`for_document`).
     pub fn member_key(&mut self, wire: &str, member: &str) {
-        if self.timestamps_as.is_some() {
+        if self.document {
             self.key(member)
         } else {
             self.key(wire)
@@ -155,7 +156,11 @@ impl JsonWriter {
     }
 
     pub fn timestamp(&mut self, v: &DateTime, format: Format) {
-        let format = self.timestamps_as.unwrap_or(format);
+        let format = if self.document {
+            Format::DateTime
+        } else {
+            format
+        };
         match format {
             Format::EpochSeconds => {
                 let text = v.fmt(format);
