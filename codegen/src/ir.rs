@@ -65,6 +65,9 @@ pub enum Customization {
     /// payload carries `x-amz-content-sha256` and `x-amz-sha256-tree-hash` of it unless the
     /// input sets them (botocore `add_glacier_checksums`).
     Glacier,
+    /// CloudSearch Domain: `Search`, a GET in the model, goes as a POST whose body is the
+    /// query, form-encoded (botocore `change_get_to_post`; long queries do not fit a URL).
+    CloudSearchDomain,
 }
 
 impl Customization {
@@ -73,6 +76,7 @@ impl Customization {
         match sdk_id {
             "API Gateway" => Some(Customization::ApiGateway),
             "Glacier" => Some(Customization::Glacier),
+            "CloudSearch Domain" => Some(Customization::CloudSearchDomain),
             _ => None,
         }
     }

@@ -119,3 +119,45 @@ fn every_corpus_model_generates_but_the_listed_ones() {
     );
     assert_eq!(generated + REFUSED.len(), files.len());
 }
+
+/// The corpus models of services with a `Customization` get it, and only where botocore applies
+/// it (its agreement is checked by `cargo xtask corpus`, which compares the requests).
+#[test]
+fn corpus_services_get_their_customizations() {
+    use smithy_lite_codegen::ir::Customization;
+    let Some(dir) = corpus_dir() else { return };
+    let options = CrateOptions {
+        version: "0.0.0".into(),
+        model_source: "corpus".into(),
+        partitions_json: String::new(),
+        endpoint_test_overrides: Vec::new(),
+        data_endpoint: None,
+        runtime_path: "../../runtime".into(),
+        wire: Default::default(),
+    };
+    let load = |name: &str| {
+        let text = std::fs::read_to_string(dir.join(format!("{name}.json"))).expect("the model");
+        generate(&text, None, &options).unwrap_or_else(|e| panic!("{name}: {e}"))
+    };
+    let (svc, files) = load("api-gateway-2015-07-09");
+    assert_eq!(svc.customization, Some(Customization::ApiGateway));
+    let accept = r#".insert("accept", "application/json")"#;
+    let mut operations = 0;
+    for (path, text) in files
+        .iter()
+        .filter(|(p, _)| p.starts_with("src/operation/"))
+    {
+        if text.contains("pub fn serialize_request(") {
+            operations += 1;
+            assert!(text.contains(accept), "{path} sends no Accept header");
+        }
+    }
+    assert_eq!(operations, svc.operations.len());
+    let (svc, files) = load("cloudsearch-domain-2013-01-01");
+    assert_eq!(svc.customization, Some(Customization::CloudSearchDomain));
+    let form = "application/x-www-form-urlencoded";
+    assert!(files["src/operation/search.rs"].contains(form));
+    assert!(!files["src/operation/suggest.rs"].contains(form));
+    let (svc, _) = load("lambda-2015-03-31");
+    assert_eq!(svc.customization, None);
+}

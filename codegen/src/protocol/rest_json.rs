@@ -359,7 +359,7 @@ pub fn serialize_request(svc: &Service, op: &Operation) -> TokenStream {
         quote!()
     };
     // What the service needs beyond its model (`Customization`).
-    let (fill_account, customized) = customization(svc, input);
+    let (fill_account, customized) = customization(svc, op, input);
     let validate = if svc.types.contains_key(&op.input) {
         quote!(input.validate()?;)
     } else {
@@ -412,9 +412,24 @@ pub fn serialize_request(svc: &Service, op: &Operation) -> TokenStream {
 
 /// The code a service's `Customization` adds to `serialize_request`: what fills the input in
 /// before it is validated, and what goes on the request once it is built.
-fn customization(svc: &Service, input: &Structure) -> (Option<TokenStream>, Option<TokenStream>) {
+fn customization(
+    svc: &Service,
+    op: &Operation,
+    input: &Structure,
+) -> (Option<TokenStream>, Option<TokenStream>) {
     match svc.customization {
         None => (None, None),
+        Some(Customization::CloudSearchDomain) if op.name == "Search" => (
+            None,
+            Some(quote! {
+                if request.method == "GET" && !request.query.is_empty() {
+                    request.method = "POST".to_string();
+                    request.body = ::std::mem::take(&mut request.query).into_bytes();
+                    request.headers.insert("content-type", "application/x-www-form-urlencoded");
+                }
+            }),
+        ),
+        Some(Customization::CloudSearchDomain) => (None, None),
         Some(Customization::ApiGateway) => (
             None,
             Some(quote! {

@@ -51,33 +51,8 @@ const UNION_IS_A_STRUCTURE: &str = "the two models differ: a Smithy union is a s
 /// Why a request whose only difference is in 32-bit `float` members is left out.
 const FLOAT32_WHY: &str = "a 32-bit float: the oracle's value has more digits than a float holds; botocore sends them all, we send the nearest float in its shortest form (a service reading a float gets the same value)";
 
-/// botocore.handlers.change_get_to_post: a GET with a query goes as a POST whose body is the
-/// query, form-encoded (its pairs compared as a multiset, as a query's are). botocore's signed
-/// copy of our request carries our (empty) body in place of the query, and its length.
-fn get_as_post(request: &Value, signed: &Value) -> Value {
-    let mut r = with_their_signature(request, signed);
-    let url = r["url"].as_str().unwrap_or_default().to_string();
-    if let Some((path, query)) = url.split_once('?') {
-        r["method"] = json!("POST");
-        r["url"] = json!(path);
-        r["body_base64"] = json!(base64_encode(query.as_bytes()));
-        let length = signed["headers"]["content-length"].clone();
-        if let Some(headers) = r["headers"].as_array_mut() {
-            headers.push(json!(["content-type", "application/x-www-form-urlencoded"]));
-            headers.push(json!(["content-length", length]));
-        }
-    }
-    r
-}
-
 /// Every listed difference. Each applies only where it is all that differs.
 pub const KNOWN_DIFFERENCES: &[KnownDifference] = &[
-    KnownDifference {
-        botocore: "cloudsearchdomain",
-        operation: "Search",
-        relax: get_as_post,
-        why: "botocore customization: botocore.handlers.change_get_to_post sends cloudsearchdomain Search, a GET in the model, as a POST with the query form-encoded in the body",
-    },
     KnownDifference {
         botocore: "lambda",
         operation: "*",
