@@ -47,12 +47,9 @@ pub const SUITES: &[SuiteSpec] = &[
     },
 ];
 
-/// A suite, read and cut down to what the generator handles.
+/// A suite's service, cut down to what the generator handles.
 #[derive(Debug)]
 pub struct Suite {
-    pub spec: SuiteSpec,
-    /// The whole model (every operation, with its test traits), flattened JSON AST.
-    pub model: serde_json::Value,
     /// The model the crate is generated from: the service without the refused operations.
     pub generated_model: String,
     /// Operations taken out of the service, with the generator's reason, sorted.
@@ -92,10 +89,9 @@ pub fn read(smithy: &Path, spec: &SuiteSpec) -> Result<serde_json::Value, String
         .map_err(|e| format!("the {} suite: {e}", spec.folder))
 }
 
-/// Reads the suite `spec` from Smithy's folder and takes out the operations the generator
-/// refuses.
-pub fn load(smithy: &Path, spec: SuiteSpec) -> Result<Suite, String> {
-    let model = read(smithy, &spec)?;
+/// Takes the suite `spec`'s service out of `model` (what [`read`] gives for its folder, which
+/// several suites may share) and the operations the generator refuses out of the service.
+pub fn load(model: &serde_json::Value, spec: SuiteSpec) -> Result<Suite, String> {
     let service = model["shapes"]
         .get(spec.service)
         .ok_or_else(|| format!("the {} suite has no service {}", spec.folder, spec.service))?;
@@ -128,8 +124,6 @@ pub fn load(smithy: &Path, spec: SuiteSpec) -> Result<Suite, String> {
     let mut cut = model.clone();
     cut["shapes"][spec.service]["operations"] = serde_json::Value::Array(kept);
     Ok(Suite {
-        spec,
-        model,
         generated_model: cut.to_string(),
         refused,
     })

@@ -6,7 +6,15 @@ use quote::quote;
 use serde_json::Value;
 
 use crate::emit::names::type_path;
-use crate::ir::{Member, NamedType, Service, Target, Type};
+use crate::ir::{Member, NamedType, Service, Target, Type, WireProfile};
+use crate::model::ShapeId;
+
+/// Does the code of structure `id` fill in its members' defaults? Under the Smithy profile,
+/// yes, except at the top level of an operation's input: a client sends only what the caller
+/// set there (and reads an input document as the caller gave it).
+pub fn fills_defaults(svc: &Service, id: &ShapeId) -> bool {
+    svc.wire == WireProfile::Smithy && !svc.operations.values().any(|op| op.input == *id)
+}
 
 /// The Rust value (not `Option`) member `m`'s `@default` stands for, when it has one that
 /// clients fill in: not under `@clientOptional`, and of a kind the generator can write.

@@ -23,22 +23,25 @@ pub fn lower(model: &Model, service_id: Option<&str>) -> Result<Service, Error> 
     lower_service(split.as_ref().unwrap_or(model), service_id)
 }
 
+/// Does structure `id` have a member targeting a `@streaming` blob or union?
+fn has_streaming_member(model: &Model, id: &ShapeId) -> bool {
+    model.shapes.get(id).is_some_and(|s| {
+        s.members().iter().any(|m| {
+            model
+                .shapes
+                .get(&m.target)
+                .is_some_and(|t| t.traits.streaming())
+        })
+    })
+}
+
 /// A structure that is an operation's input and also an output cannot hold a streaming
 /// blob both ways: an input's is bytes to send, an output's a stream to read. Each operation
 /// whose output is such a shape gets a copy of its own, `<Operation>Output` in the
 /// operation's namespace, as if the model had declared it. `None` when no shape is shared so.
 fn split_streaming_outputs(model: &Model, op_ids: &[ShapeId]) -> Result<Option<Model>, Error> {
     let inputs = io_side(model, op_ids, true);
-    let streams = |id: &ShapeId| {
-        model.shapes.get(id).is_some_and(|s| {
-            s.members().iter().any(|m| {
-                model
-                    .shapes
-                    .get(&m.target)
-                    .is_some_and(|t| t.traits.streaming())
-            })
-        })
-    };
+    let streams = |id: &ShapeId| has_streaming_member(model, id);
     let mut out: Option<Model> = None;
     for op_id in op_ids {
         let Some(Shape {
@@ -1044,26 +1047,18 @@ impl Lowering<'_> {
             .request_compression()
             .map_err(|e| Error::model(op_id, e))?;
         // Both read the whole body: a streamed one is not sent from memory.
-        if checksum_required || !request_compression.is_empty() {
-            let streamed = self.model.shapes.get(&input).is_some_and(|s| {
-                s.members().iter().any(|m| {
-                    self.model
-                        .shapes
-                        .get(&m.target)
-                        .is_some_and(|t| t.traits.streaming())
-                })
-            });
-            if streamed {
-                let t = if checksum_required {
-                    "smithy.api#httpChecksumRequired"
-                } else {
-                    "smithy.api#requestCompression"
-                };
-                return Err(Error::model(
-                    op_id,
-                    format!("has `{t}` and a streaming input, which is not supported yet (the body is read whole only when it is in memory)"),
-                ));
-            }
+        if (checksum_required || !request_compression.is_empty())
+            && has_streaming_member(self.model, &input)
+        {
+            let t = if checksum_required {
+                "smithy.api#httpChecksumRequired"
+            } else {
+                "smithy.api#requestCompression"
+            };
+            return Err(Error::model(
+                op_id,
+                format!("has `{t}` and a streaming input, which is not supported yet (the body is read whole only when it is in memory)"),
+            ));
         }
         let paginated = shape
             .traits

@@ -21,6 +21,19 @@ const NOTED: &[(&str, &str)] = &[(
     "`com.amazonaws.qbusiness#MessageBody`: its `smithy.api#pattern` \"^\\\\P{C}*$}$\" is not an ECMA-262 regular expression",
 )];
 
+/// The options the corpus models are generated with here.
+fn options() -> CrateOptions {
+    CrateOptions {
+        version: "0.0.0".into(),
+        model_source: "corpus".into(),
+        partitions_json: String::new(),
+        endpoint_test_overrides: Vec::new(),
+        data_endpoint: None,
+        runtime_path: "../../runtime".into(),
+        wire: Default::default(),
+    }
+}
+
 fn corpus_dir() -> Option<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let mirror = match std::env::var_os("KVS_MODEL_MIRROR") {
@@ -57,15 +70,7 @@ fn every_corpus_model_generates_but_the_listed_ones() {
         dir.display(),
         files.len()
     );
-    let options = CrateOptions {
-        version: "0.0.0".into(),
-        model_source: "corpus".into(),
-        partitions_json: String::new(),
-        endpoint_test_overrides: Vec::new(),
-        data_endpoint: None,
-        runtime_path: "../../runtime".into(),
-        wire: Default::default(),
-    };
+    let options = options();
     let mut problems = Vec::new();
     let mut generated = 0;
     let mut operations = 0;
@@ -126,15 +131,7 @@ fn every_corpus_model_generates_but_the_listed_ones() {
 fn corpus_services_get_their_customizations() {
     use smithy_lite_codegen::ir::Customization;
     let Some(dir) = corpus_dir() else { return };
-    let options = CrateOptions {
-        version: "0.0.0".into(),
-        model_source: "corpus".into(),
-        partitions_json: String::new(),
-        endpoint_test_overrides: Vec::new(),
-        data_endpoint: None,
-        runtime_path: "../../runtime".into(),
-        wire: Default::default(),
-    };
+    let options = options();
     let load = |name: &str| {
         let text = std::fs::read_to_string(dir.join(format!("{name}.json"))).expect("the model");
         generate(&text, None, &options).unwrap_or_else(|e| panic!("{name}: {e}"))

@@ -172,12 +172,6 @@ pub fn checksum_crc32(body: &[u8]) -> String {
     base64(&crc32fast::hash(body).to_be_bytes())
 }
 
-/// The SHA-256 of a body, in lower-case hex (Glacier's `x-amz-content-sha256`).
-pub fn sha256_hex(body: &[u8]) -> String {
-    use sha2::Digest as _;
-    hex::encode(sha2::Sha256::digest(body))
-}
-
 /// Glacier's `x-amz-sha256-tree-hash` of a body, in lower-case hex: the SHA-256 of each MiB,
 /// then of each pair of hashes, level by level (an odd one out goes up as it is), until one
 /// is left. An empty body is the SHA-256 of nothing.
@@ -185,7 +179,7 @@ pub fn glacier_tree_hash(body: &[u8]) -> String {
     use sha2::Digest as _;
     const MIB: usize = 1 << 20;
     if body.is_empty() {
-        return sha256_hex(body);
+        return super::sigv4::payload_hash(body);
     }
     let mut level: Vec<[u8; 32]> = body
         .chunks(MIB)

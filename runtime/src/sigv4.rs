@@ -194,7 +194,7 @@ pub fn sign_request(
     let payload_hash = match request.headers.get("x-amz-content-sha256") {
         Some(given) => given.to_owned(),
         None if settings.unsigned_payload => UNSIGNED_PAYLOAD.to_owned(),
-        None => hex_string(&Sha256::digest(&request.body)),
+        None => payload_hash(&request.body),
     };
 
     // A retry re-signs the same request: drop the previous signature first.
@@ -335,6 +335,11 @@ pub fn hmac_sha256(key: &[u8], data: &[u8]) -> Vec<u8> {
 }
 
 /// Lower-case hex of `bytes`.
+/// The hash of a body as SigV4 signs it (`x-amz-content-sha256`): its SHA-256, lower-case hex.
+pub fn payload_hash(body: &[u8]) -> String {
+    hex_string(&Sha256::digest(body))
+}
+
 fn hex_string(bytes: &[u8]) -> String {
     let mut out = vec![0u8; bytes.len() * 2];
     hex::encode_to_slice(bytes, &mut out).expect("the buffer is twice the input");

@@ -201,8 +201,16 @@ fn codegen(
     }
     match smithy_dir(root, mirror) {
         Some(smithy) => {
+            // Suites that share a folder read it once.
+            let mut models = std::collections::BTreeMap::new();
             for spec in smithy_lite_codegen::compliance::SUITES {
-                let suite = smithy_lite_codegen::compliance::load(&smithy, *spec)?;
+                let model = match models.entry(spec.folder) {
+                    std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+                    std::collections::btree_map::Entry::Vacant(e) => {
+                        e.insert(smithy_lite_codegen::compliance::read(&smithy, spec)?)
+                    }
+                };
+                let suite = smithy_lite_codegen::compliance::load(model, *spec)?;
                 let options = smithy_lite_codegen::compliance::crate_options(spec);
                 let (service, files) = smithy_lite_codegen::generate(
                     &suite.generated_model,

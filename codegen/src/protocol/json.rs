@@ -4,11 +4,9 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::defaults::filled_default;
+use crate::defaults::{filled_default, fills_defaults};
 use crate::emit::names::{ident, rust_type, type_path};
-use crate::ir::{
-    Binding, Member, NamedType, Service, Structure, Target, TimestampFormat, Type, WireProfile,
-};
+use crate::ir::{Binding, Member, NamedType, Service, Structure, Target, TimestampFormat, Type};
 use crate::naming;
 
 pub fn timestamp_format(f: TimestampFormat) -> TokenStream {
@@ -257,21 +255,17 @@ pub fn structure_reader(
             }
         }
     };
-    // Under the Smithy profile a member the body leaves out holds its `@default`; not at the
-    // top level of an input (read from a document given by the caller), as it is not sent.
-    let top_input = svc.operations.values().any(|op| op.input == s.id);
-    let fills = body
-        .iter()
-        .filter(|_| svc.wire == WireProfile::Smithy && !top_input)
-        .filter_map(|m| {
-            let f = ident(&m.field_name);
-            let default = filled_default(svc, m)?;
-            Some(quote! {
-                if out.#f.is_none() {
-                    out.#f = ::std::option::Option::Some(#default);
-                }
-            })
-        });
+    // A member the body leaves out holds its `@default` (`fills_defaults`).
+    let fill = fills_defaults(svc, &s.id);
+    let fills = body.iter().filter(|_| fill).filter_map(|m| {
+        let f = ident(&m.field_name);
+        let default = filled_default(svc, m)?;
+        Some(quote! {
+            if out.#f.is_none() {
+                out.#f = ::std::option::Option::Some(#default);
+            }
+        })
+    });
     quote! {
         #[derive(Clone, Copy)]
         pub(crate) struct #reader;
@@ -302,9 +296,7 @@ pub fn codec_fns(svc: &Service, t: &NamedType, ser: bool, de: bool) -> TokenStre
     match t {
         NamedType::Structure(s) => {
             if ser {
-                // The Smithy profile fills in defaults below the top level of an input.
-                let fill = svc.wire == WireProfile::Smithy
-                    && !svc.operations.values().any(|op| op.input == s.id);
+                let fill = fills_defaults(svc, &s.id);
                 let body = write_members(svc, s.members.iter(), quote!(value), fill);
                 out.extend(quote! {
                     #[allow(unused_variables)]

@@ -271,78 +271,62 @@ pub fn serialize_request(svc: &Service, op: &Operation) -> TokenStream {
 
     let body = if let Some(p) = payload_member(input) {
         let f = ident(&p.field_name);
-        // A blob, string or enum payload: under botocore's profile it goes with no
-        // `content-type` of its own (only one a member binds); under Smithy's, with its
-        // `@mediaType` or the type's default, unless a member binds one.
-        let content_type = |default: &str| match svc.wire {
-            WireProfile::Botocore => quote!(),
-            WireProfile::Smithy => {
-                let media = p.target.media_type.as_deref().unwrap_or(default);
-                quote! {
-                    if !request.headers.contains("content-type") {
-                        request.headers.insert("content-type", #media);
-                    }
-                }
+        // A blob, string or enum payload is the body as it is: its bytes, and the media type
+        // they default to (an enum is its value as text).
+        let raw = match &p.target.ty {
+            Type::Blob { .. } => Some(("application/octet-stream", quote!(value.clone()))),
+            Type::String => Some(("text/plain", quote!(value.as_bytes().to_vec()))),
+            Type::Named(id) if matches!(svc.types[id], NamedType::Enum(_)) => {
+                Some(("text/plain", quote!(value.as_str().as_bytes().to_vec())))
             }
+            _ => None,
         };
-        match &p.target.ty {
+        match (&p.target.ty, raw) {
             // The events follow as the body, each signed by the client as it is sent; the
             // request itself is signed with the payload hash of a signed event stream.
-            Type::EventStream { .. } => quote! {
+            (Type::EventStream { .. }, _) => quote! {
                 request.headers.insert("content-type", crate::runtime::event_stream::CONTENT_TYPE);
                 request.headers.insert("x-amz-content-sha256", crate::runtime::event_stream::STREAMING_EVENTS_PAYLOAD);
             },
-            Type::Blob { .. } => {
-                let content_type = content_type("application/octet-stream");
+            (_, Some((default_media, bytes))) => {
+                // No `content-type` of its own under botocore's profile (only one a member
+                // binds); under Smithy's, its `@mediaType` or the default, unless a member
+                // binds one.
+                let content_type = (svc.wire == WireProfile::Smithy).then(|| {
+                    let media = p.target.media_type.as_deref().unwrap_or(default_media);
+                    quote! {
+                        if !request.headers.contains("content-type") {
+                            request.headers.insert("content-type", #media);
+                        }
+                    }
+                });
                 quote! {
                     if let ::std::option::Option::Some(value) = &input.#f {
                         #content_type
-                        request.body = value.clone();
+                        request.body = #bytes;
                     }
                 }
             }
-            Type::String => {
-                let content_type = content_type("text/plain");
-                quote! {
-                    if let ::std::option::Option::Some(value) = &input.#f {
-                        #content_type
-                        request.body = value.as_bytes().to_vec();
-                    }
-                }
-            }
-            // An enum payload is its value as text.
-            Type::Named(id) if matches!(svc.types[id], NamedType::Enum(_)) => {
-                let content_type = content_type("text/plain");
-                quote! {
-                    if let ::std::option::Option::Some(value) = &input.#f {
-                        #content_type
-                        request.body = value.as_str().as_bytes().to_vec();
-                    }
-                }
-            }
-            _ => {
+            (_, None) => {
                 let write = write_value(svc, &p.target, quote!(value));
                 // An unset structure payload is sent as an empty document; an unset union
                 // one too under botocore's profile, and as no body under Smithy's.
                 let union = matches!(&p.target.ty, Type::Named(id) if matches!(svc.types[id], NamedType::Union(_)));
-                if union && svc.wire == WireProfile::Smithy {
+                let unset = (!union || svc.wire == WireProfile::Botocore).then(|| {
                     quote! {
-                        if let ::std::option::Option::Some(value) = &input.#f {
+                        request.headers.insert("content-type", "application/json");
+                        request.body = b"{}".to_vec();
+                    }
+                });
+                quote! {
+                    match &input.#f {
+                        ::std::option::Option::Some(value) => {
                             request.headers.insert("content-type", "application/json");
                             let w = &mut crate::runtime::json::JsonWriter::new();
                             #write
                             request.body = ::std::mem::take(w).finish();
                         }
-                    }
-                } else {
-                    quote! {
-                        request.headers.insert("content-type", "application/json");
-                        let w = &mut crate::runtime::json::JsonWriter::new();
-                        match &input.#f {
-                            ::std::option::Option::Some(value) => { #write }
-                            ::std::option::Option::None => { w.begin_object(); w.end_object(); }
-                        }
-                        request.body = ::std::mem::take(w).finish();
+                        ::std::option::Option::None => { #unset }
                     }
                 }
             }
@@ -358,28 +342,55 @@ pub fn serialize_request(svc: &Service, op: &Operation) -> TokenStream {
     } else {
         quote!()
     };
-    // What the service needs beyond its model (`Customization`).
-    let (fill_account, customized) = customization(svc, op, input);
     let validate = if svc.types.contains_key(&op.input) {
         quote!(input.validate()?;)
     } else {
         quote!()
     };
-    // `@idempotencyToken` members the caller left unset get a fresh UUID, as AWS SDKs do.
-    let tokens: Vec<_> = input
+    // Members the caller left unset that the request fills in before it is validated: an
+    // `@idempotencyToken` gets a fresh UUID, as AWS SDKs do, and Glacier's `accountId` is `-`
+    // (`Customization::Glacier`, which also fills an empty one). The input is copied only
+    // when one of them is needed.
+    let glacier = svc.customization == Some(Customization::Glacier);
+    // (field, whether an empty string counts as unset, the value).
+    let fills: Vec<_> = input
         .members
         .iter()
-        .filter(|m| m.idempotency_token && m.target.ty == Type::String)
-        .map(|m| ident(&m.field_name))
+        .filter_map(|m| {
+            let f = ident(&m.field_name);
+            if m.idempotency_token && m.target.ty == Type::String {
+                Some((
+                    f,
+                    false,
+                    quote!(crate::runtime::operation::idempotency_token()),
+                ))
+            } else if glacier && m.name == "accountId" && m.binding == Binding::Label {
+                Some((f, true, quote!("-".to_string())))
+            } else {
+                None
+            }
+        })
         .collect();
-    let fill_tokens = (!tokens.is_empty()).then(|| {
+    let unset = |owner: TokenStream| {
+        fills.iter().map(move |(f, empty_too, _)| {
+            if *empty_too {
+                quote!(matches!(#owner.#f.as_deref(), ::std::option::Option::None | ::std::option::Option::Some("")))
+            } else {
+                quote!(#owner.#f.is_none())
+            }
+        })
+    };
+    let fill = (!fills.is_empty()).then(|| {
+        let on_input = unset(quote!(input));
+        let on_copy = unset(quote!(copy));
+        let (fields, values) = (fills.iter().map(|f| &f.0), fills.iter().map(|f| &f.2));
         quote! {
             let filled;
-            let input = if #(input.#tokens.is_none())||* {
+            let input = if #(#on_input)||* {
                 let mut copy = input.clone();
                 #(
-                    if copy.#tokens.is_none() {
-                        copy.#tokens = ::std::option::Option::Some(crate::runtime::operation::idempotency_token());
+                    if #on_copy {
+                        copy.#fields = ::std::option::Option::Some(#values);
                     }
                 )*
                 filled = copy;
@@ -389,11 +400,12 @@ pub fn serialize_request(svc: &Service, op: &Operation) -> TokenStream {
             };
         }
     });
+    // What the service needs on the request beyond its model (`Customization`).
+    let customized = customization(svc, op, input);
     quote! {
         /// Validates `input` and builds the HTTP request (no host, no signature).
         pub fn serialize_request(input: &#input_path) -> ::std::result::Result<crate::runtime::http::HttpRequest, crate::runtime::validate::ValidationErrors> {
-            #fill_account
-            #fill_tokens
+            #fill
             #validate
             let mut path = ::std::string::String::new();
             #(#path_parts)*
@@ -410,73 +422,44 @@ pub fn serialize_request(svc: &Service, op: &Operation) -> TokenStream {
     }
 }
 
-/// The code a service's `Customization` adds to `serialize_request`: what fills the input in
-/// before it is validated, and what goes on the request once it is built.
-fn customization(
-    svc: &Service,
-    op: &Operation,
-    input: &Structure,
-) -> (Option<TokenStream>, Option<TokenStream>) {
-    match svc.customization {
-        None => (None, None),
-        Some(Customization::CloudSearchDomain) if op.name == "Search" => (
-            None,
-            Some(quote! {
-                if request.method == "GET" && !request.query.is_empty() {
-                    request.method = "POST".to_string();
-                    request.body = ::std::mem::take(&mut request.query).into_bytes();
-                    request.headers.insert("content-type", "application/x-www-form-urlencoded");
-                }
-            }),
-        ),
-        Some(Customization::CloudSearchDomain) => (None, None),
-        Some(Customization::ApiGateway) => (
-            None,
-            Some(quote! {
-                if !request.headers.contains("accept") {
-                    request.headers.insert("accept", "application/json");
-                }
-            }),
-        ),
-        Some(Customization::Glacier) => {
-            let account = input
-                .members
-                .iter()
-                .find(|m| m.name == "accountId" && m.binding == Binding::Label)
-                .map(|m| {
-                    let f = ident(&m.field_name);
-                    quote! {
-                        let with_account;
-                        let input = if matches!(input.#f.as_deref(), ::std::option::Option::None | ::std::option::Option::Some("")) {
-                            let mut copy = input.clone();
-                            copy.#f = ::std::option::Option::Some("-".to_string());
-                            with_account = copy;
-                            &with_account
-                        } else {
-                            input
-                        };
+/// What a service's `Customization` adds to a request `serialize_request` has built.
+fn customization(svc: &Service, op: &Operation, input: &Structure) -> Option<TokenStream> {
+    match svc.customization? {
+        Customization::CloudSearchDomain => {
+            (op.name == "Search" && op.http.method == "GET").then(|| {
+                quote! {
+                    if !request.query.is_empty() {
+                        request.method = "POST".to_string();
+                        request.body = ::std::mem::take(&mut request.query).into_bytes();
+                        request.headers.insert("content-type", "application/x-www-form-urlencoded");
                     }
-                });
+                }
+            })
+        }
+        Customization::ApiGateway => Some(quote! {
+            if !request.headers.contains("accept") {
+                request.headers.insert("accept", "application/json");
+            }
+        }),
+        Customization::Glacier => {
             let version = &svc.version;
+            // The payload hash is the one SigV4 signs with (it takes the header as given).
             let checksums = payload_member(input)
                 .filter(|p| matches!(p.target.ty, Type::Blob { .. }))
                 .map(|_| {
                     quote! {
                         if !request.headers.contains("x-amz-content-sha256") {
-                            request.headers.insert("x-amz-content-sha256", crate::runtime::rest::sha256_hex(&request.body));
+                            request.headers.insert("x-amz-content-sha256", crate::runtime::sigv4::payload_hash(&request.body));
                         }
                         if !request.headers.contains("x-amz-sha256-tree-hash") {
                             request.headers.insert("x-amz-sha256-tree-hash", crate::runtime::rest::glacier_tree_hash(&request.body));
                         }
                     }
                 });
-            (
-                account,
-                Some(quote! {
-                    request.headers.insert("x-amz-glacier-version", #version);
-                    #checksums
-                }),
-            )
+            Some(quote! {
+                request.headers.insert("x-amz-glacier-version", #version);
+                #checksums
+            })
         }
     }
 }
@@ -548,7 +531,6 @@ fn read_http_members(svc: &Service, s: &Structure) -> TokenStream {
                     quote!()
                 }
                 Type::EventStream { .. } => quote!(),
-                // An empty one is empty bytes, as botocore reads it.
                 // An empty body is empty bytes to botocore, no payload to Smithy.
                 Type::Blob { .. } => match svc.wire {
                     WireProfile::Botocore => quote! {

@@ -34,15 +34,20 @@ pub fn serialize_request(
     crate::runtime::http::HttpRequest,
     crate::runtime::validate::ValidationErrors,
 > {
-    let with_account;
+    let filled;
     let input = if matches!(
         input.account_id.as_deref(), ::std::option::Option::None |
         ::std::option::Option::Some("")
     ) {
         let mut copy = input.clone();
-        copy.account_id = ::std::option::Option::Some("-".to_string());
-        with_account = copy;
-        &with_account
+        if matches!(
+            copy.account_id.as_deref(), ::std::option::Option::None |
+            ::std::option::Option::Some("")
+        ) {
+            copy.account_id = ::std::option::Option::Some("-".to_string());
+        }
+        filled = copy;
+        &filled
     } else {
         input
     };
@@ -93,7 +98,7 @@ pub fn serialize_request(
             .headers
             .insert(
                 "x-amz-content-sha256",
-                crate::runtime::rest::sha256_hex(&request.body),
+                crate::runtime::sigv4::payload_hash(&request.body),
             );
     }
     if !request.headers.contains("x-amz-sha256-tree-hash") {

@@ -40,18 +40,18 @@ pub fn serialize_request(
     path.push_str("/HttpPayloadWithStructure");
     #[allow(unused_mut)]
     let mut request = crate::runtime::http::HttpRequest::new("PUT", path);
-    request.headers.insert("content-type", "application/json");
-    let w = &mut crate::runtime::json::JsonWriter::new();
     match &input.nested {
         ::std::option::Option::Some(value) => {
+            request.headers.insert("content-type", "application/json");
+            let w = &mut crate::runtime::json::JsonWriter::new();
             crate::protocol::ser_nested_payload(w, value);
+            request.body = ::std::mem::take(w).finish();
         }
         ::std::option::Option::None => {
-            w.begin_object();
-            w.end_object();
+            request.headers.insert("content-type", "application/json");
+            request.body = b"{}".to_vec();
         }
     }
-    request.body = ::std::mem::take(w).finish();
     ::std::result::Result::Ok(request)
 }
 /// Reads the response: the output on a 2xx status, the operation's error otherwise.

@@ -40,11 +40,14 @@ pub fn serialize_request(
     path.push_str("/HttpPayloadWithUnion");
     #[allow(unused_mut)]
     let mut request = crate::runtime::http::HttpRequest::new("PUT", path);
-    if let ::std::option::Option::Some(value) = &input.nested {
-        request.headers.insert("content-type", "application/json");
-        let w = &mut crate::runtime::json::JsonWriter::new();
-        crate::protocol::ser_union_payload(w, value);
-        request.body = ::std::mem::take(w).finish();
+    match &input.nested {
+        ::std::option::Option::Some(value) => {
+            request.headers.insert("content-type", "application/json");
+            let w = &mut crate::runtime::json::JsonWriter::new();
+            crate::protocol::ser_union_payload(w, value);
+            request.body = ::std::mem::take(w).finish();
+        }
+        ::std::option::Option::None => {}
     }
     ::std::result::Result::Ok(request)
 }

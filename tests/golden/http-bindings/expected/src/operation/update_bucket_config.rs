@@ -56,18 +56,18 @@ pub fn serialize_request(
     if let ::std::option::Option::Some(value) = &input.expected_owner {
         request.headers.insert("X-Expected-Owner", value.to_string());
     }
-    request.headers.insert("content-type", "application/json");
-    let w = &mut crate::runtime::json::JsonWriter::new();
     match &input.config {
         ::std::option::Option::Some(value) => {
+            request.headers.insert("content-type", "application/json");
+            let w = &mut crate::runtime::json::JsonWriter::new();
             crate::protocol::ser_bucket_config(w, value);
+            request.body = ::std::mem::take(w).finish();
         }
         ::std::option::Option::None => {
-            w.begin_object();
-            w.end_object();
+            request.headers.insert("content-type", "application/json");
+            request.body = b"{}".to_vec();
         }
     }
-    request.body = ::std::mem::take(w).finish();
     ::std::result::Result::Ok(request)
 }
 /// Reads the response: the output on a 2xx status, the operation's error otherwise.
