@@ -21,7 +21,7 @@ use super::region;
 use super::request_body::CompressionSettings;
 use super::retry::{RetryConfig, RetryQuota};
 use super::sigv4::Credentials;
-use super::transport::{HttpClient, HttpTimeouts, ReqwestClient};
+use super::transport::{HttpClient, HttpTimeouts, HyperClient, ProxySettings};
 
 /// What the generated crate tells the runtime about its service.
 #[derive(Debug)]
@@ -327,7 +327,10 @@ impl ConfigBuilder {
         let http_client: Arc<dyn HttpClient> = match self.http_client {
             Some(c) => c,
             None => Arc::new(
-                ReqwestClient::new(self.http_timeouts.unwrap_or_default())
+                HyperClient::builder()
+                    .timeouts(self.http_timeouts.unwrap_or_default())
+                    .proxies(ProxySettings::from_env(&env))
+                    .build()
                     .map_err(|e| ConfigError::new(e.to_string()))?,
             ),
         };

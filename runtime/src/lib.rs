@@ -22,7 +22,7 @@ pub mod sigv4;
 mod sigv4_key;
 pub mod validate;
 
-// The client: reqwest transport, retries, timeouts, configuration (feature `client`).
+// The client: hyper + rustls transport, retries, timeouts, configuration (feature `client`).
 #[cfg(feature = "client")]
 pub mod client;
 #[cfg(feature = "client")]

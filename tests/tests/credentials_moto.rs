@@ -19,7 +19,7 @@ use kinesis_video::runtime::credentials::sts::{
 use kinesis_video::runtime::http::HttpRequest;
 use kinesis_video::runtime::profile::Env;
 use kinesis_video::runtime::sigv4::{sign_request, SigningParams, SigningSettings};
-use kinesis_video::runtime::transport::{HttpClient, HttpTimeouts, OutgoingRequest, ReqwestClient};
+use kinesis_video::runtime::transport::{HttpClient, HttpTimeouts, HyperClient, OutgoingRequest};
 use kinesis_video::Client;
 
 /// Requests moto serves unauthenticated: the IAM set-up below and the (unsigned)
@@ -114,7 +114,7 @@ async fn iam(url: &str, params: &[(&str, &str)]) -> String {
             settings: SigningSettings::default(),
         },
     );
-    let client = ReqwestClient::new(HttpTimeouts::default()).unwrap();
+    let client = HyperClient::new(HttpTimeouts::default()).unwrap();
     let response = client
         .send(OutgoingRequest {
             method: "POST".into(),

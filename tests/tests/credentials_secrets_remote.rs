@@ -351,7 +351,7 @@ async fn no_secret_in_debug_display_errors_or_tracing() {
     assert!(std::panic::catch_unwind(|| check(&leaked)).is_err());
 }
 
-/// A real certificate and key (reqwest checks they load), generated for this test.
+/// A real certificate and key (the transport checks they load), generated for this test.
 fn test_identity() -> (String, String) {
     let key = rcgen::KeyPair::generate().unwrap();
     let cert = rcgen::CertificateParams::new(vec!["cam".to_string()])

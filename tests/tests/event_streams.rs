@@ -1020,15 +1020,12 @@ async fn an_input_stream_goes_over_http2_when_the_server_speaks_it() {
         let _ = got_tx.send((http::Request::from_parts(head, ()), envelopes));
     });
 
-    let reqwest = reqwest::Client::builder()
-        .add_root_certificate(reqwest::Certificate::from_der(cert.cert.der()).unwrap())
-        .redirect(reqwest::redirect::Policy::none())
+    let client = es::runtime::transport::HyperClient::builder()
+        .add_root_certificates([cert.cert.der().clone()])
         .build()
         .unwrap();
     let config = config_builder(&url)
-        .http_client(Arc::new(
-            es::runtime::transport::ReqwestClient::from_reqwest(reqwest),
-        ))
+        .http_client(Arc::new(client))
         .build(&META)
         .unwrap();
     let (tx, sender) = live_events();

@@ -3,9 +3,15 @@
 //! sha256.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
+use smithy_lite_runtime::http::Headers;
+use smithy_lite_runtime::profile::Env;
+use smithy_lite_runtime::transport::{
+    HttpClient, HttpTimeouts, HyperClient, OutgoingRequest, ProxySettings,
+};
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct Pin {
@@ -250,18 +256,68 @@ fn verify(pin: &Pin, bytes: &[u8], origin: &Path) -> Result<(), String> {
 }
 
 fn download(url: &str) -> Result<Vec<u8>, String> {
-    let response = reqwest::blocking::Client::builder()
-        .timeout(std::time::Duration::from_secs(60))
+    let offline = "without network access, pass --mirror DIR (or set KVS_MODEL_MIRROR) to a folder holding the model files";
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
         .build()
-        .and_then(|c| c.get(url).send())
-        .map_err(|e| format!("downloading {url}: {e}\n  without network access, pass --mirror DIR (or set KVS_MODEL_MIRROR) to a folder holding the model files"))?;
-    if !response.status().is_success() {
-        return Err(format!("downloading {url}: HTTP {}", response.status()));
+        .map_err(|e| format!("downloading {url}: {e}"))?;
+    runtime.block_on(async {
+        let client = HyperClient::builder()
+            .timeouts(HttpTimeouts {
+                connect: Duration::from_secs(10),
+                read: Duration::from_secs(60),
+            })
+            .proxies(ProxySettings::from_env(&Env::process()))
+            .build()
+            .map_err(|e| format!("downloading {url}: {e}"))?;
+        // A few redirects are followed (a moved raw file answers 301).
+        let mut target = url.to_string();
+        for _ in 0..5 {
+            let request = OutgoingRequest {
+                method: "GET".into(),
+                url: target.clone(),
+                headers: Headers::new(),
+                body: Vec::new(),
+            };
+            let response = client
+                .send(request)
+                .await
+                .map_err(|e| format!("downloading {url}: {e}\n  {offline}"))?;
+            let status = response.status;
+            if (300..400).contains(&status) {
+                if let Some(location) = response.headers.get("location") {
+                    target = redirected(&target, location);
+                    continue;
+                }
+            }
+            if !(200..300).contains(&status) {
+                return Err(format!("downloading {url}: HTTP {status}"));
+            }
+            return response
+                .body
+                .collect()
+                .await
+                .map_err(|e| format!("downloading {url}: {e}"));
+        }
+        Err(format!("downloading {url}: too many redirects"))
+    })
+}
+
+/// Where a `Location` header sends a request for `from`: an absolute URL as it is, a path on
+/// the same host.
+fn redirected(from: &str, location: &str) -> String {
+    if location.contains("://") {
+        return location.to_string();
     }
-    response
-        .bytes()
-        .map(|b| b.to_vec())
-        .map_err(|e| format!("downloading {url}: {e}"))
+    let after_scheme = from.find("://").map_or(0, |i| i + 3);
+    let origin_end = from[after_scheme..]
+        .find('/')
+        .map_or(from.len(), |i| after_scheme + i);
+    format!(
+        "{}/{}",
+        &from[..origin_end],
+        location.trim_start_matches('/')
+    )
 }
 
 #[cfg(test)]
@@ -388,6 +444,28 @@ mod fetch_tests {
         assert!(
             err.contains("the mirror (--mirror or KVS_MODEL_MIRROR) must hold model.json"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn a_redirect_is_followed() {
+        let body = b"moved here".to_vec();
+        let to = serve("200 OK", body.clone(), 1);
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let from = format!("http://{}", listener.local_addr().unwrap());
+        std::thread::spawn(move || {
+            let (mut stream, _) = listener.accept().unwrap();
+            let mut buf = [0u8; 4096];
+            let _ = stream.read(&mut buf);
+            let head = format!(
+                "HTTP/1.1 301 Moved Permanently\r\nLocation: {to}/new/file\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            );
+            let _ = stream.write_all(head.as_bytes());
+        });
+        assert_eq!(download(&format!("{from}/old/file")).unwrap(), body);
+        assert_eq!(
+            redirected("https://h.example/a/b", "/c/d"),
+            "https://h.example/c/d"
         );
     }
 }

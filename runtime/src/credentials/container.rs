@@ -8,10 +8,13 @@
 use std::net::IpAddr;
 use std::time::Duration;
 
-use reqwest::Url;
+use ::http::Uri;
 
+use super::super::http::Headers;
 use super::super::profile::Env;
 use super::super::sigv4::Credentials;
+use super::super::transport::{HttpTimeouts, HyperClient, OutgoingRequest, TransportErrorKind};
+use super::service_call::fetch_within;
 use super::{metadata_json, CredentialsError, ProvideCredentials, ProvideFuture};
 
 /// The name credentials from here carry (botocore's `method`).
@@ -29,7 +32,7 @@ pub struct ContainerProvider {
 
 /// Where to ask, and with which token (the token stays out of `Debug`).
 struct Target {
-    url: Url,
+    url: Uri,
     token: Option<String>,
 }
 
@@ -39,9 +42,9 @@ impl ContainerProvider {
     }
 
     /// The endpoint from the environment, checked; `NotLoaded` when neither variable is set.
-    pub fn endpoint(&self) -> Result<Url, CredentialsError> {
+    pub fn endpoint(&self) -> Result<Uri, CredentialsError> {
         if let Some(relative) = self.env.get("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") {
-            return Url::parse(&format!("{ECS_HOST}{relative}")).map_err(|e| {
+            return format!("{ECS_HOST}{relative}").parse::<Uri>().map_err(|e| {
                 CredentialsError::invalid_configuration(format!(
                     "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI gives no valid URL: {e}"
                 ))
@@ -52,7 +55,7 @@ impl ContainerProvider {
                 "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and AWS_CONTAINER_CREDENTIALS_FULL_URI are not set",
             ));
         };
-        let url = Url::parse(&full).map_err(|e| {
+        let url = full.parse::<Uri>().map_err(|e| {
             CredentialsError::invalid_configuration(format!(
                 "AWS_CONTAINER_CREDENTIALS_FULL_URI `{full}` is not a URL: {e}"
             ))
@@ -88,77 +91,56 @@ impl ContainerProvider {
 
     async fn fetch(&self) -> Result<Credentials, CredentialsError> {
         let target = self.target()?;
-        let client = reqwest::Client::builder()
-            .no_proxy()
-            .connect_timeout(TIMEOUT)
-            .timeout(TIMEOUT)
-            .build()
-            .map_err(|e| CredentialsError::provider_error(format!("container endpoint: {e}")))?;
+        let client = HyperClient::new(HttpTimeouts {
+            connect: TIMEOUT,
+            read: TIMEOUT,
+        })
+        .map_err(|e| CredentialsError::provider_error(format!("container endpoint: {e}")))?;
         let source = format!("container endpoint {}", target.url);
         let mut last = None;
         for _ in 0..ATTEMPTS {
-            let mut request = client
-                .get(target.url.clone())
-                .header("accept", "application/json");
+            let mut request = OutgoingRequest {
+                method: "GET".into(),
+                url: target.url.to_string(),
+                headers: Headers::new(),
+                body: Vec::new(),
+            };
+            request.headers.insert("accept", "application/json");
             if let Some(token) = &target.token {
-                request = request.header("authorization", token.as_str());
+                request.headers.insert("authorization", token.clone());
             }
-            match request.send().await {
-                Ok(response) => {
-                    let status = response.status();
-                    let body = response
-                        .bytes()
-                        .await
-                        .map_err(|e| CredentialsError::provider_error(format!("{source}: {e}")))?;
-                    if status.is_success() {
+            match fetch_within(&client, request, TIMEOUT).await {
+                Ok((status, body)) => {
+                    if (200..300).contains(&status) {
                         return metadata_json::parse(&body, &source, PROVIDER_NAME);
                     }
                     let e = CredentialsError::provider_error(format!(
-                        "{source} answered HTTP {}",
-                        status.as_u16()
+                        "{source} answered HTTP {status}"
                     ));
-                    if status.is_client_error() {
+                    if (400..500).contains(&status) {
                         return Err(e);
                     }
                     last = Some(e);
                 }
-                Err(e) if e.is_timeout() => {
+                Err(e) if e.kind() == TransportErrorKind::Timeout => {
                     last = Some(CredentialsError::timed_out(format!(
                         "{source}: no answer within {TIMEOUT:?}"
                     )))
                 }
-                Err(e) => {
-                    last = Some(CredentialsError::provider_error(format!(
-                        "{source}: {}",
-                        without_url(&e)
-                    )))
-                }
+                Err(e) => last = Some(CredentialsError::provider_error(format!("{source}: {e}"))),
             }
         }
         Err(last.expect("at least one attempt"))
     }
 }
 
-/// A reqwest error's text without the URL (which the message already names).
-pub(super) fn without_url(e: &reqwest::Error) -> String {
-    let mut text = e.to_string();
-    if let Some(url) = e.url() {
-        text = text.replace(&format!(" ({url})"), "");
+fn allowed(url: &Uri) -> bool {
+    match url.scheme_str() {
+        Some("https") => return url.host().is_some(),
+        Some("http") => {}
+        _ => return false,
     }
-    match std::error::Error::source(e) {
-        Some(s) => format!("{text}: {s}"),
-        None => text,
-    }
-}
-
-fn allowed(url: &Url) -> bool {
-    if url.scheme() == "https" {
-        return true;
-    }
-    if url.scheme() != "http" {
-        return false;
-    }
-    let Some(host) = url.host_str() else {
+    let Some(host) = url.host() else {
         return false;
     };
     if host.eq_ignore_ascii_case("localhost") {
@@ -189,7 +171,7 @@ impl ProvideCredentials for ContainerProvider {
 mod tests {
     use super::*;
 
-    fn full(uri: &str) -> Result<Url, CredentialsError> {
+    fn full(uri: &str) -> Result<Uri, CredentialsError> {
         ContainerProvider::new(Env::from_vars([(
             "AWS_CONTAINER_CREDENTIALS_FULL_URI",
             uri,
@@ -232,7 +214,7 @@ mod tests {
             ("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://example.com/x"),
         ]));
         assert_eq!(
-            p.endpoint().unwrap().as_str(),
+            p.endpoint().unwrap().to_string(),
             "http://169.254.170.2/v2/creds"
         );
     }

@@ -12,9 +12,11 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::Mutex;
 
+use super::super::http::Headers;
 use super::super::profile::{Env, Profile};
 use super::super::sigv4::Credentials;
-use super::container::without_url;
+use super::super::transport::{HttpTimeouts, HyperClient, OutgoingRequest};
+use super::service_call::fetch_within;
 use super::{metadata_json, CredentialsError, ProvideCredentials, ProvideFuture};
 
 /// The name credentials from here carry (botocore's `method`).
@@ -48,7 +50,7 @@ impl Default for ImdsSettings {
 pub struct ImdsClient {
     endpoint: String,
     settings: ImdsSettings,
-    http: reqwest::Client,
+    http: HyperClient,
     token: Mutex<Option<(String, Instant)>>,
 }
 
@@ -110,12 +112,11 @@ impl ImdsClient {
                 }
             }
         };
-        let http = reqwest::Client::builder()
-            .no_proxy()
-            .connect_timeout(settings.timeout)
-            .timeout(settings.timeout)
-            .build()
-            .map_err(|e| CredentialsError::provider_error(format!("instance metadata: {e}")))?;
+        let http = HyperClient::new(HttpTimeouts {
+            connect: settings.timeout,
+            read: settings.timeout,
+        })
+        .map_err(|e| CredentialsError::provider_error(format!("instance metadata: {e}")))?;
         Ok(ImdsClient {
             endpoint,
             settings,
@@ -131,42 +132,31 @@ impl ImdsClient {
     /// One request, tried `attempts` times on timeouts, refused connections and 5xx.
     async fn send(
         &self,
-        method: reqwest::Method,
+        method: &'static str,
         path: &str,
-        header: (&str, &str),
+        header: (&'static str, &str),
     ) -> Result<String, Failure> {
         let url = format!("{}{path}", self.endpoint);
         let mut last = Failure::Unreachable("no attempt".into());
         for _ in 0..self.settings.attempts.max(1) {
-            let result = self
-                .http
-                .request(method.clone(), &url)
-                .header(header.0, header.1)
-                .send()
-                .await;
-            match result {
-                Ok(response) => {
-                    let status = response.status().as_u16();
+            let mut request = OutgoingRequest {
+                method: method.to_string(),
+                url: url.clone(),
+                headers: Headers::new(),
+                body: Vec::new(),
+            };
+            request.headers.insert(header.0, header.1.to_string());
+            match fetch_within(&self.http, request, self.settings.timeout).await {
+                Ok((status, body)) => {
                     if (200..300).contains(&status) {
-                        return response.text().await.map_err(|e| {
-                            Failure::Other(CredentialsError::provider_error(format!(
-                                "instance metadata {path}: {}",
-                                without_url(&e)
-                            )))
-                        });
+                        return Ok(String::from_utf8_lossy(&body).into_owned());
                     }
                     last = Failure::Status(status);
                     if status < 500 {
                         break;
                     }
                 }
-                Err(e) if e.is_timeout() => {
-                    last = Failure::Unreachable(format!(
-                        "no answer within {:?}",
-                        self.settings.timeout
-                    ))
-                }
-                Err(e) => last = Failure::Unreachable(without_url(&e)),
+                Err(e) => last = Failure::Unreachable(e.to_string()),
             }
         }
         Err(last)
@@ -185,7 +175,7 @@ impl ImdsClient {
         let ttl = TOKEN_TTL_SECS.to_string();
         match self
             .send(
-                reqwest::Method::PUT,
+                "PUT",
                 "/latest/api/token",
                 ("x-aws-ec2-metadata-token-ttl-seconds", &ttl),
             )
@@ -217,21 +207,13 @@ impl ImdsClient {
     async fn get_raw(&self, path: &str) -> Result<String, Failure> {
         let token = self.token(false).await.map_err(Failure::Other)?;
         match self
-            .send(
-                reqwest::Method::GET,
-                path,
-                ("x-aws-ec2-metadata-token", &token),
-            )
+            .send("GET", path, ("x-aws-ec2-metadata-token", &token))
             .await
         {
             Err(Failure::Status(401)) => {
                 let token = self.token(true).await.map_err(Failure::Other)?;
-                self.send(
-                    reqwest::Method::GET,
-                    path,
-                    ("x-aws-ec2-metadata-token", &token),
-                )
-                .await
+                self.send("GET", path, ("x-aws-ec2-metadata-token", &token))
+                    .await
             }
             other => other,
         }

@@ -15,9 +15,12 @@ use serde_json::Value;
 
 use super::super::datetime::{DateTime, Format};
 use super::super::http::HttpRequest;
+use super::super::profile::Env;
 use super::super::rest::encode_label;
 use super::super::sigv4::Credentials;
-use super::super::transport::ReqwestClient;
+use super::super::transport::pki_types::pem::PemObject;
+use super::super::transport::pki_types::{CertificateDer, PrivateKeyDer};
+use super::super::transport::{HttpTimeouts, HyperClient, ProxySettings};
 use super::service_call::{outgoing, send_with};
 use super::{CredentialsError, ProvideCredentials, ProvideFuture};
 
@@ -53,6 +56,7 @@ pub struct IotCredentialsProviderBuilder {
     ca: Option<Pem>,
     connect_timeout: Option<Duration>,
     read_timeout: Option<Duration>,
+    proxies: Option<ProxySettings>,
 }
 
 impl fmt::Debug for IotCredentialsProviderBuilder {
@@ -67,6 +71,7 @@ impl fmt::Debug for IotCredentialsProviderBuilder {
                 &self.private_key.as_ref().map(|_| "** redacted **"),
             )
             .field("ca", &describe(&self.ca))
+            .field("proxies", &self.proxies)
             .finish()
     }
 }
@@ -143,6 +148,13 @@ impl IotCredentialsProviderBuilder {
         self
     }
 
+    /// The proxies to go through; by default those of the process's environment
+    /// ([`ProxySettings::from_env`]).
+    pub fn proxies(mut self, proxies: ProxySettings) -> Self {
+        self.proxies = Some(proxies);
+        self
+    }
+
     /// Reads the files and checks the PEM; every missing setting is named.
     pub fn build(self) -> Result<IotCredentialsProvider, CredentialsError> {
         let mut missing = Vec::new();
@@ -190,37 +202,40 @@ impl IotCredentialsProviderBuilder {
                 "IoT credentials: the private key is not a PEM private key (-----BEGIN ... PRIVATE KEY-----)",
             ));
         }
-        // reqwest (rustls) takes the certificate chain and the key as one PEM.
-        let mut identity_pem = certificate.clone();
-        identity_pem.push(b'\n');
-        identity_pem.extend_from_slice(&key);
-        let identity = reqwest::Identity::from_pem(&identity_pem).map_err(|_| {
+        let unloadable = || {
             CredentialsError::invalid_configuration(
                 "IoT credentials: the client certificate and private key could not be loaded (unsupported key type, or not PEM)",
             )
-        })?;
-        drop(identity_pem);
-        let mut client = reqwest::Client::builder()
-            .use_rustls_tls()
-            .identity(identity)
-            .connect_timeout(self.connect_timeout.unwrap_or(Duration::from_millis(3100)))
-            .read_timeout(self.read_timeout.unwrap_or(Duration::from_secs(10)))
-            .redirect(reqwest::redirect::Policy::none());
+        };
+        let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(&certificate)
+            .collect::<Result<_, _>>()
+            .map_err(|_| unloadable())?;
+        let key = PrivateKeyDer::from_pem_slice(&key).map_err(|_| unloadable())?;
+        let mut client = HyperClient::builder()
+            .timeouts(HttpTimeouts {
+                connect: self.connect_timeout.unwrap_or(Duration::from_millis(3100)),
+                read: self.read_timeout.unwrap_or(Duration::from_secs(10)),
+            })
+            .proxies(
+                self.proxies
+                    .unwrap_or_else(|| ProxySettings::from_env(&Env::process())),
+            )
+            .client_identity(chain, key);
         if let Some(ca) = &self.ca {
             let pem = ca.read("CA")?;
-            let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
-                CredentialsError::invalid_configuration(format!(
-                    "IoT credentials: the CA is not PEM: {e}"
-                ))
-            })?;
+            let certs = CertificateDer::pem_slice_iter(&pem)
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| {
+                    CredentialsError::invalid_configuration(format!(
+                        "IoT credentials: the CA is not PEM: {e}"
+                    ))
+                })?;
             if certs.is_empty() {
                 return Err(CredentialsError::invalid_configuration(
                     "IoT credentials: the CA file holds no certificate",
                 ));
             }
-            for cert in certs {
-                client = client.add_root_certificate(cert);
-            }
+            client = client.add_root_certificates(certs);
         }
         let client = client.build().map_err(|e| {
             CredentialsError::invalid_configuration(format!(
@@ -236,7 +251,7 @@ impl IotCredentialsProviderBuilder {
             endpoint,
             thing_name,
             role_alias,
-            client: ReqwestClient::from_reqwest(client),
+            client,
         })
     }
 }
@@ -256,7 +271,7 @@ pub struct IotCredentialsProvider {
     endpoint: String,
     thing_name: String,
     role_alias: String,
-    client: ReqwestClient,
+    client: HyperClient,
 }
 
 impl fmt::Debug for IotCredentialsProvider {

@@ -7,7 +7,10 @@ use std::time::Duration;
 use super::super::http::{Headers, HttpRequest};
 use super::super::profile::Env;
 use super::super::retry::{classify, RetryConfig};
-use super::super::transport::{HttpClient, HttpTimeouts, OutgoingRequest, ReqwestClient};
+use super::super::transport::{
+    HttpClient, HttpTimeouts, HyperClient, OutgoingRequest, ProxySettings, TransportError,
+    TransportErrorKind,
+};
 use super::CredentialsError;
 
 /// Attempts in all for one credentials call (the SDKs' standard mode).
@@ -81,19 +84,44 @@ pub(crate) struct Answer {
     pub body: Vec<u8>,
 }
 
+/// Sends `request` and reads the whole answer, all within `limit` (the metadata endpoints'
+/// timeout); a `Timeout` error when it is not in by then.
+pub(crate) async fn fetch_within(
+    client: &dyn HttpClient,
+    request: OutgoingRequest,
+    limit: Duration,
+) -> Result<(u16, Vec<u8>), TransportError> {
+    let exchange = async {
+        let response = client.send(request).await?;
+        Ok((response.status, response.body.collect().await?))
+    };
+    tokio::time::timeout(limit, exchange)
+        .await
+        .unwrap_or_else(|_| {
+            Err(TransportError::new(
+                TransportErrorKind::Timeout,
+                format!("no answer within {limit:?}"),
+            ))
+        })
+}
+
 /// Sends `request`, retrying connection failures, throttling, 5xx, and answers that
 /// `also_retry(status, body)` names (STS `IDPCommunicationError`), up to three attempts with
 /// the standard backoff. The last answer is returned whatever its status.
 pub(crate) async fn send(
+    env: &Env,
     service: &str,
     request: OutgoingRequest,
     also_retry: fn(u16, &[u8]) -> bool,
 ) -> Result<Answer, CredentialsError> {
-    let client = ReqwestClient::new(HttpTimeouts {
-        connect: Duration::from_millis(3100),
-        read: Duration::from_secs(10),
-    })
-    .map_err(|e| CredentialsError::provider_error(format!("{service}: {e}")).with_source(e))?;
+    let client = HyperClient::builder()
+        .timeouts(HttpTimeouts {
+            connect: Duration::from_millis(3100),
+            read: Duration::from_secs(10),
+        })
+        .proxies(ProxySettings::from_env(env))
+        .build()
+        .map_err(|e| CredentialsError::provider_error(format!("{service}: {e}")).with_source(e))?;
     send_with(&client, service, request, also_retry).await
 }
 

@@ -75,7 +75,7 @@ pub async fn get_role_credentials(
     let token = load_token(env, clock, req, &path).await?;
     let request = role_credentials_request(env, req, &token);
     tracing::debug!(account_id = %req.account_id, role_name = %req.role_name, url = %request.url, "sso GetRoleCredentials");
-    let answer = send("SSO GetRoleCredentials", request, |_, _| false).await?;
+    let answer = send(env, "SSO GetRoleCredentials", request, |_, _| false).await?;
     parse_role_credentials(answer.status, &answer.headers, &answer.body)
 }
 
@@ -323,7 +323,7 @@ async fn refresh(
     }
     let request = create_token_request(env, &req.sso_region, cached);
     tracing::debug!(url = %request.url, "sso-oidc CreateToken (refresh)");
-    let answer = send("SSO-OIDC CreateToken", request, |_, _| false).await?;
+    let answer = send(env, "SSO-OIDC CreateToken", request, |_, _| false).await?;
     if !(200..300).contains(&answer.status) {
         let (code, message) = json_error(&answer.headers, &answer.body);
         let mut err = CredentialsError::provider_error(format!(

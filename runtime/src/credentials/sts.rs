@@ -81,7 +81,14 @@ pub async fn assume_role(
 ) -> Result<Credentials, CredentialsError> {
     let request = assume_role_request(settings, source, req, SystemTime::now());
     tracing::debug!(role_arn = %req.role_arn, url = %request.url, "sts AssumeRole");
-    call("AssumeRole", "assume-role", request, |_, _| false).await
+    call(
+        &settings.env,
+        "AssumeRole",
+        "assume-role",
+        request,
+        |_, _| false,
+    )
+    .await
 }
 
 /// Calls `AssumeRoleWithWebIdentity` (unsigned). `IDPCommunicationError` is retried, as the
@@ -93,6 +100,7 @@ pub async fn assume_role_with_web_identity(
     let request = web_identity_request(settings, req);
     tracing::debug!(role_arn = %req.role_arn, url = %request.url, "sts AssumeRoleWithWebIdentity");
     call(
+        &settings.env,
         "AssumeRoleWithWebIdentity",
         "assume-role-with-web-identity",
         request,
@@ -214,12 +222,13 @@ fn form_encode(value: &str) -> String {
 }
 
 async fn call(
+    env: &Env,
     action: &'static str,
     provider_name: &'static str,
     request: OutgoingRequest,
     also_retry: fn(u16, &[u8]) -> bool,
 ) -> Result<Credentials, CredentialsError> {
-    let answer = send(&format!("STS {action}"), request, also_retry).await?;
+    let answer = send(env, &format!("STS {action}"), request, also_retry).await?;
     parse_response(action, provider_name, answer.status, &answer.body)
 }
 
