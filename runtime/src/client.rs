@@ -4,6 +4,7 @@
 use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
+use super::byte_stream::ByteStream;
 pub use super::config::{Config, ConfigBuilder, ConfigError, ServiceMeta, SharedConfig};
 use super::credentials::ProvideCredentials;
 use super::endpoint::{ParamValue, Params};
@@ -112,14 +113,26 @@ impl Config {
         attempt: u32,
     ) -> Result<OutgoingRequest, SdkError<O::Error>> {
         let request = self.serialize::<O>(input)?;
-        let endpoint = self.endpoint().map_err(SdkError::Construction)?;
-        let credentials = self.credentials_for(O::AUTH).await?;
+        self.prepare_request(request, O::AUTH, invocation_id, attempt)
+            .await
+            .map_err(CallFailure::into_sdk)
+    }
+
+    async fn prepare_request(
+        &self,
+        request: HttpRequest,
+        auth: Auth,
+        invocation_id: &str,
+        attempt: u32,
+    ) -> Result<OutgoingRequest, CallFailure> {
+        let endpoint = self.endpoint().map_err(CallFailure::Construction)?;
+        let credentials = self.credentials_for(auth).await?;
         Ok(self
             .sign(
                 request,
                 &endpoint,
                 credentials.as_ref(),
-                O::AUTH,
+                auth,
                 invocation_id,
                 attempt,
             )
@@ -127,7 +140,7 @@ impl Config {
     }
 
     /// The credentials an operation with `auth` is signed with (none for an anonymous one).
-    async fn credentials_for<E>(&self, auth: Auth) -> Result<Option<Credentials>, SdkError<E>> {
+    async fn credentials_for(&self, auth: Auth) -> Result<Option<Credentials>, CallFailure> {
         if auth == Auth::Anonymous {
             return Ok(None);
         }
@@ -135,13 +148,13 @@ impl Config {
     }
 
     /// The credentials for the next attempt, from the shared provider (and its cache).
-    async fn credentials<E>(&self) -> Result<Credentials, SdkError<E>> {
+    async fn credentials(&self) -> Result<Credentials, CallFailure> {
         self.inner
             .shared
             .credentials_provider()
             .provide_credentials()
             .await
-            .map_err(|e| SdkError::Construction(Box::new(e)))
+            .map_err(|e| CallFailure::Construction(Box::new(e)))
     }
 
     /// The signed request, and its signature (the seed of an input event stream's chain).
@@ -242,27 +255,85 @@ impl Config {
         (outgoing, signature)
     }
 
-    /// Calls operation `O`: validate, build, sign, send (with retries), parse.
+    /// Calls operation `O`: validate, build, sign, send (with retries), parse. Only the
+    /// serialising and the parsing are `O`'s own; the rest is one function for every
+    /// operation ([`Config::call`]).
     pub async fn invoke<O>(&self, input: &O::Input) -> Result<O::Output, SdkError<O::Error>>
     where
         O: Operation,
         O::Error: ProvideErrorMeta,
     {
+        let request = self.serialize::<O>(input)?;
+        let messages = match O::event_stream_input(input) {
+            Some(messages) => Some(messages.map_err(SdkError::Construction)?),
+            None => None,
+        };
+        let mut outcome = None;
+        let mut parse = |answer: Answer| {
+            let result = match answer {
+                Answer::Streaming(head, body) => O::parse_streaming_output(&head, body),
+                Answer::Buffered(response) => O::parse_response(&response),
+            };
+            let verdict = match &result {
+                Ok(_) => Verdict::Success,
+                Err(SdkError::Service(e)) => {
+                    let meta = e.meta();
+                    classify(meta.status(), meta.code()).map_or(Verdict::Failure, Verdict::Retry)
+                }
+                Err(_) => Verdict::Failure,
+            };
+            outcome = Some(result);
+            verdict
+        };
+        let op = CallMeta {
+            name: O::NAME,
+            auth: O::AUTH,
+            streaming_output: O::STREAMING_OUTPUT,
+        };
+        let sent = self.call(op, request, messages, &mut parse).await;
+        match (sent, outcome) {
+            (Ok(()), Some(result)) => result,
+            (Err(failure), _) => Err(failure.into_sdk()),
+            (Ok(()), None) => Err(SdkError::Dispatch(
+                "the call ended without an answer".into(),
+            )),
+        }
+    }
+
+    /// A call, whatever its operation, within the operation timeout and the tracing span.
+    /// `Ok` when the last attempt's answer went to `parse` (which keeps what it made of it).
+    async fn call(
+        &self,
+        op: CallMeta,
+        request: HttpRequest,
+        messages: Option<MessageStream>,
+        parse: &mut Parse<'_>,
+    ) -> Result<(), CallFailure> {
         use tracing::Instrument as _;
         let span = tracing::info_span!(
             "call",
             service = self.inner.service.sdk_id,
-            operation = O::NAME,
+            operation = op.name,
             region = %self.region()
         );
-        let call = self.invoke_with_retries::<O>(input).instrument(span);
+        let call = async {
+            let endpoint = self.endpoint().map_err(CallFailure::Construction)?;
+            match messages {
+                Some(messages) => {
+                    self.send_event_stream(op, request, &endpoint, messages, parse)
+                        .await
+                }
+                None => self.send_with_retries(op, request, &endpoint, parse).await,
+            }
+        }
+        .instrument(span);
         match self.inner.shared.operation_timeout() {
             Some(limit) => match tokio::time::timeout(limit, call).await {
                 Ok(result) => result,
-                Err(_) => Err(SdkError::Dispatch(
+                Err(_) => Err(CallFailure::Dispatch(
                     format!(
                         "{} did not finish within the operation timeout of {limit:?}",
-                        O::NAME
+                        op.name
                     )
                     .into(),
                 )),
@@ -271,35 +342,26 @@ impl Config {
         }
     }
 
-    async fn invoke_with_retries<O>(
+    async fn send_with_retries(
         &self,
-        input: &O::Input,
-    ) -> Result<O::Output, SdkError<O::Error>>
-    where
-        O: Operation,
-        O::Error: ProvideErrorMeta,
-    {
+        op: CallMeta,
+        request: HttpRequest,
+        endpoint: &PreparedEndpoint,
+        parse: &mut Parse<'_>,
+    ) -> Result<(), CallFailure> {
         let inner = &self.inner;
         let shared = &inner.shared;
-        let request = self.serialize::<O>(input)?;
-        let endpoint = self.endpoint().map_err(SdkError::Construction)?;
-        if let Some(messages) = O::event_stream_input(input) {
-            let messages = messages.map_err(SdkError::Construction)?;
-            return self
-                .send_event_stream::<O>(request, &endpoint, messages)
-                .await;
-        }
         let invocation_id = new_invocation_id();
         let max = shared.retry_config().max_attempts.max(1);
         let mut spent = 0;
         let mut attempt = 1;
         loop {
-            let credentials = self.credentials_for(O::AUTH).await?;
+            let credentials = self.credentials_for(op.auth).await?;
             let (outgoing, _) = self.sign(
                 request.clone(),
-                &endpoint,
+                endpoint,
                 credentials.as_ref(),
-                O::AUTH,
+                op.auth,
                 &invocation_id,
                 attempt,
             );
@@ -307,16 +369,16 @@ impl Config {
             let started = tracing::enabled!(tracing::Level::DEBUG).then(Instant::now);
             let result = shared.http_client().send(outgoing).await;
             let elapsed = started.map(|t| t.elapsed()).unwrap_or_default();
-            let (retry, outcome): AttemptOutcome<O> = match result {
+            let (retry, outcome) = match result {
                 Err(e) => {
-                    tracing::debug!(operation = O::NAME, attempt, error = %e, duration_ms = elapsed.as_millis() as u64, "attempt failed to send");
+                    tracing::debug!(operation = op.name, attempt, error = %e, duration_ms = elapsed.as_millis() as u64, "attempt failed to send");
                     let reason = e.is_retryable().then_some(RetryReason::Connection);
-                    (reason, Err(SdkError::Dispatch(Box::new(e) as BoxError)))
+                    (reason, Err(CallFailure::Dispatch(Box::new(e))))
                 }
                 Ok(incoming) => {
                     let request_id = incoming.headers.get("x-amzn-requestid").map(str::to_owned);
                     tracing::debug!(
-                        operation = O::NAME,
+                        operation = op.name,
                         attempt,
                         status = incoming.status,
                         request_id = request_id.as_deref().unwrap_or(""),
@@ -324,36 +386,29 @@ impl Config {
                         "attempt answered"
                     );
                     let status = incoming.status;
-                    if O::STREAMING_OUTPUT && (200..300).contains(&status) {
+                    if op.streaming_output && (200..300).contains(&status) {
                         // The payload goes to the caller unread; nothing after this is retried.
                         let head = HttpResponse::new(status, incoming.headers, Vec::new());
-                        let output = O::parse_streaming_output(&head, incoming.body);
-                        if output.is_ok() {
+                        if let Verdict::Success = parse(Answer::Streaming(head, incoming.body)) {
                             inner.quota.release(spent);
                         }
-                        return output;
+                        return Ok(());
                     }
                     match incoming.body.collect().await {
                         Err(e) => {
-                            tracing::debug!(operation = O::NAME, attempt, error = %e, "reading the response body failed");
+                            tracing::debug!(operation = op.name, attempt, error = %e, "reading the response body failed");
                             let reason = e.is_retryable().then_some(RetryReason::Connection);
-                            (reason, Err(SdkError::Dispatch(Box::new(e) as BoxError)))
+                            (reason, Err(CallFailure::Dispatch(Box::new(e))))
                         }
                         Ok(body) => {
                             let response = HttpResponse::new(status, incoming.headers, body);
-                            match O::parse_response(&response) {
-                                Ok(output) => {
+                            match parse(Answer::Buffered(response)) {
+                                Verdict::Success => {
                                     inner.quota.release(spent);
-                                    return Ok(output);
+                                    return Ok(());
                                 }
-                                Err(SdkError::Service(e)) => {
-                                    let meta = e.meta();
-                                    (
-                                        classify(meta.status(), meta.code()),
-                                        Err(SdkError::Service(e)),
-                                    )
-                                }
-                                Err(other) => (None, Err(other)),
+                                Verdict::Failure => return Ok(()),
+                                Verdict::Retry(reason) => (Some(reason), Ok(())),
                             }
                         }
                     }
@@ -364,13 +419,13 @@ impl Config {
                 return outcome;
             }
             let Some(cost) = inner.quota.acquire(reason) else {
-                tracing::debug!(operation = O::NAME, attempt, "retry quota exhausted");
+                tracing::debug!(operation = op.name, attempt, "retry quota exhausted");
                 return outcome;
             };
             spent += cost;
             let delay = shared.retry_config().backoff(attempt, fastrand::f64());
             tracing::debug!(
-                operation = O::NAME,
+                operation = op.name,
                 attempt,
                 ?reason,
                 delay_ms = delay.as_millis() as u64,
@@ -387,15 +442,14 @@ impl Config {
     /// of a signed event stream, then each message as it comes, signed and chained to the
     /// request's signature, then a signed empty message. It is not retried: the events are
     /// sent once.
-    async fn send_event_stream<O>(
+    async fn send_event_stream(
         &self,
+        op: CallMeta,
         request: HttpRequest,
         endpoint: &PreparedEndpoint,
         messages: MessageStream,
-    ) -> Result<O::Output, SdkError<O::Error>>
-    where
-        O: Operation,
-    {
+        parse: &mut Parse<'_>,
+    ) -> Result<(), CallFailure> {
         let shared = &self.inner.shared;
         let credentials = self.credentials().await?;
         let (outgoing, seed) = self.sign(
@@ -417,22 +471,28 @@ impl Config {
             .http_client()
             .send_streaming(outgoing, body)
             .await
-            .map_err(|e| SdkError::Dispatch(Box::new(e) as BoxError))?;
+            .map_err(|e| CallFailure::Dispatch(Box::new(e)))?;
         tracing::debug!(
-            operation = O::NAME,
+            operation = op.name,
             status = incoming.status,
             "event stream call answered"
         );
-        if O::STREAMING_OUTPUT && (200..300).contains(&incoming.status) {
+        if op.streaming_output && (200..300).contains(&incoming.status) {
             let head = HttpResponse::new(incoming.status, incoming.headers, Vec::new());
-            return O::parse_streaming_output(&head, incoming.body);
+            parse(Answer::Streaming(head, incoming.body));
+            return Ok(());
         }
         let body = incoming
             .body
             .collect()
             .await
-            .map_err(|e| SdkError::Dispatch(Box::new(e) as BoxError))?;
-        O::parse_response(&HttpResponse::new(incoming.status, incoming.headers, body))
+            .map_err(|e| CallFailure::Dispatch(Box::new(e)))?;
+        parse(Answer::Buffered(HttpResponse::new(
+            incoming.status,
+            incoming.headers,
+            body,
+        )));
+        Ok(())
     }
 }
 
@@ -469,11 +529,46 @@ fn signed_messages(
     ))
 }
 
-/// Whether (and why) an attempt may be retried, and what it gave.
-type AttemptOutcome<O> = (
-    Option<RetryReason>,
-    Result<<O as Operation>::Output, SdkError<<O as Operation>::Error>>,
-);
+/// What a call needs of its operation beyond its types.
+#[derive(Clone, Copy)]
+struct CallMeta {
+    name: &'static str,
+    auth: Auth,
+    streaming_output: bool,
+}
+
+/// An answer for the operation's parser: read whole, or (a success of an operation with a
+/// streaming output) its head with the body unread.
+enum Answer {
+    Buffered(HttpResponse),
+    Streaming(HttpResponse, ByteStream),
+}
+
+/// What the operation's parser made of an answer.
+enum Verdict {
+    Success,
+    /// An error that is not retried.
+    Failure,
+    Retry(RetryReason),
+}
+
+/// The operation's parser: keeps what it made of the answer, and says what it was.
+type Parse<'a> = dyn FnMut(Answer) -> Verdict + Send + 'a;
+
+/// Why a call ended without an answer, for any operation's [`SdkError`].
+enum CallFailure {
+    Construction(BoxError),
+    Dispatch(BoxError),
+}
+
+impl CallFailure {
+    fn into_sdk<E>(self) -> SdkError<E> {
+        match self {
+            CallFailure::Construction(e) => SdkError::Construction(e),
+            CallFailure::Dispatch(e) => SdkError::Dispatch(e),
+        }
+    }
+}
 
 /// The endpoint a call goes to, and how to sign for it.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -25,8 +25,9 @@ pub trait Operation {
     /// How requests are authenticated.
     const AUTH: Auth = Auth::SigV4;
     type Input;
-    type Output;
-    type Error;
+    /// `Send`, so that a call can run on any thread of a runtime.
+    type Output: Send;
+    type Error: Send;
 
     /// Validates the input and builds the request (no host, no signature yet).
     fn serialize_request(input: &Self::Input) -> Result<HttpRequest, ValidationErrors>;

@@ -391,8 +391,9 @@ fn lib_rs(svc: &Service) -> TokenStream {
         pub mod client;
         #[cfg(feature = "client")]
         pub use client::Client;
-        /// Every operation by name, JSON in and out (feature `client`).
-        #[cfg(feature = "client")]
+        /// Every operation by name, JSON in and out, for command-line tools (feature
+        /// `dispatch`).
+        #[cfg(feature = "dispatch")]
         #[rustfmt::skip]
         pub mod dispatch;
 
@@ -429,7 +430,7 @@ fn dependencies(svc: &Service, opts: &CrateOptions) -> String {
         features.push_str(", \"smithy-lite-runtime/compression\"");
     }
     format!(
-        "\n[dependencies]\nsmithy-lite-runtime = {{ version = \"{RUNTIME_VERSION}\", path = \"{path}\", default-features = false }}\nserde_json = \"1\"\nfutures-util = {{ version = \"0.3\", default-features = false, features = [\"std\"], optional = true }}\n\n[features]\ndefault = [\"client\"]\n# The client: SigV4, endpoint rules, retries, reqwest with rustls, tokio{comment}.\nclient = [\"smithy-lite-runtime/client\", \"dep:futures-util\"{features}]\n",
+        "\n[dependencies]\nsmithy-lite-runtime = {{ version = \"{RUNTIME_VERSION}\", path = \"{path}\", default-features = false }}\nserde_json = \"1\"\nfutures-util = {{ version = \"0.3\", default-features = false, features = [\"std\"], optional = true }}\n\n[features]\ndefault = [\"client\"]\n# The client: SigV4, endpoint rules, retries, hyper with rustls, tokio{comment}.\nclient = [\"smithy-lite-runtime/client\", \"dep:futures-util\"{features}]\n# Every operation by name, JSON in and out (`dispatch`), for command-line tools.\ndispatch = [\"client\"]\n",
         path = opts.runtime_path,
     )
 }

@@ -70,7 +70,7 @@ fn write_driver(scratch: &Path, services: &[&Service]) -> Result<(), String> {
     for svc in services {
         let _ = writeln!(
             manifest,
-            "{} = {{ path = \"../crates/{}\" }}",
+            "{} = {{ path = \"../crates/{}\", features = [\"dispatch\"] }}",
             svc.crate_name, svc.crate_name
         );
     }

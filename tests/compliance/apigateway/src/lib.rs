@@ -33,8 +33,9 @@ pub mod endpoint_data;
 pub mod client;
 #[cfg(feature = "client")]
 pub use client::Client;
-/// Every operation by name, JSON in and out (feature `client`).
-#[cfg(feature = "client")]
+/// Every operation by name, JSON in and out, for command-line tools (feature
+/// `dispatch`).
+#[cfg(feature = "dispatch")]
 #[rustfmt::skip]
 pub mod dispatch;
 /// Errors of every operation, and the metadata they carry.
