@@ -182,31 +182,51 @@ impl Validator {
         });
     }
 
-    fn nested(&mut self, segment: &str, f: impl FnOnce(&mut Self)) {
-        let len = self.path.len();
-        self.path.push_str(segment);
+    // Each of `member`, `index` and `key` is instantiated for every member of every input:
+    // they only call `f` between two calls that are not generic (entering and leaving the
+    // segment), so that each copy stays a few instructions.
+
+    /// Validates inside member `name`.
+    #[inline]
+    pub fn member(&mut self, name: &str, f: impl FnOnce(&mut Self)) {
+        let len = self.enter_member(name);
         f(self);
         self.path.truncate(len);
     }
 
-    /// Validates inside member `name`.
-    pub fn member(&mut self, name: &str, f: impl FnOnce(&mut Self)) {
-        let segment = if self.path.is_empty() {
-            name.to_string()
-        } else {
-            format!(".{name}")
-        };
-        self.nested(&segment, f)
-    }
-
     /// Validates inside list item `index`.
+    #[inline]
     pub fn index(&mut self, index: usize, f: impl FnOnce(&mut Self)) {
-        self.nested(&format!("[{index}]"), f)
+        let len = self.enter(format_args!("[{index}]"));
+        f(self);
+        self.path.truncate(len);
     }
 
     /// Validates inside the value of map entry `key`.
+    #[inline]
     pub fn key(&mut self, key: &str, f: impl FnOnce(&mut Self)) {
-        self.nested(&format!("[{key:?}]"), f)
+        let len = self.enter(format_args!("[{key:?}]"));
+        f(self);
+        self.path.truncate(len);
+    }
+
+    /// Appends `.name` (or `name` at the top) to the path; the length to truncate back to.
+    #[inline(never)]
+    fn enter_member(&mut self, name: &str) -> usize {
+        let len = self.path.len();
+        if len > 0 {
+            self.path.push('.');
+        }
+        self.path.push_str(name);
+        len
+    }
+
+    #[inline(never)]
+    fn enter(&mut self, segment: std::fmt::Arguments<'_>) -> usize {
+        use std::fmt::Write as _;
+        let len = self.path.len();
+        let _ = self.path.write_fmt(segment);
+        len
     }
 
     /// Records a missing member (call inside `member`).

@@ -65,7 +65,7 @@ fn write_workspace(root: &Path, scratch: &Path, crates: &[&Service]) -> Result<(
 /// `corpus-driver`: depends on every crate of `services` (crate name → IR).
 fn write_driver(scratch: &Path, services: &[&Service]) -> Result<(), String> {
     let mut manifest = String::from(
-        "# Written by `cargo xtask corpus`.\n[package]\nname = \"corpus-driver\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\nserde_json = \"1\"\nbase64 = \"0.22\"\ntokio = { version = \"1\", features = [\"rt\"] }\n",
+        "# Written by `cargo xtask corpus`.\n[package]\nname = \"corpus-driver\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\nserde_json = \"1\"\nbase64 = \"0.23\"\ntokio = { version = \"1\", features = [\"rt\"] }\n",
     );
     for svc in services {
         let _ = writeln!(
