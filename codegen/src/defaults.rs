@@ -5,9 +5,9 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 use serde_json::Value;
 
-use crate::emit::names::type_path;
 use crate::ir::{Member, NamedType, Service, Target, Type, WireProfile};
 use crate::model::ShapeId;
+use crate::tokens::type_path;
 
 /// Does the code of structure `id` fill in its members' defaults? Under the Smithy profile,
 /// yes, except at the top level of an operation's input: a client sends only what the caller

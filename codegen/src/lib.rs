@@ -2,7 +2,8 @@
 //!
 //! The pipeline is `model` (serde of the JSON AST, typed traits) → `lower` (to the plain-data
 //! `ir`, with every Rust name decided by `naming`) → `protocol` + `emit` (tokens with `quote`,
-//! printed by `prettyplease`). The same model always gives the same bytes.
+//! printed by `prettyplease`). `tokens` turns the IR's names and types into paths for both; the
+//! protocol layer does not call into `emit`. The same model always gives the same bytes.
 
 pub mod compliance;
 mod defaults;
@@ -16,6 +17,7 @@ pub mod model;
 pub mod naming;
 pub mod pattern;
 pub mod protocol;
+pub mod tokens;
 
 pub use emit::{CrateOptions, DataEndpointHelper, EndpointTestOverride, Files, RUNTIME_VERSION};
 pub use error::Error;

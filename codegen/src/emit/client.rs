@@ -5,9 +5,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs;
-use super::names::{builder_path, ident, rust_type, type_path};
 use crate::ir::{Member, Operation, Service, Type};
 use crate::naming;
+use crate::tokens::{builder_path, ident, rust_type, type_path};
 
 /// The embedded data the client needs: the endpoint rule set and the partitions table.
 pub fn endpoint_data(svc: &Service, partitions_json: &str) -> TokenStream {

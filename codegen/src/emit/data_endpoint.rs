@@ -9,8 +9,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use serde::Deserialize;
 
-use super::names::{ident, rust_type};
 use crate::ir::{Binding, Member, NamedType, Operation, Service, Type};
+use crate::tokens::{ident, rust_type};
 use crate::Error;
 
 /// The lookup operation and the members the helper fills in and reads.

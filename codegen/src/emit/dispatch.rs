@@ -5,10 +5,10 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::names::ident;
 use crate::ir::{Member, NamedType, Service, Type};
 use crate::model::ShapeId;
 use crate::naming;
+use crate::tokens::ident;
 
 fn kind(svc: &Service, ty: &Type) -> &'static str {
     match ty {

@@ -8,8 +8,8 @@ use quote::quote;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::names::ident;
 use crate::ir::Service;
+use crate::tokens::ident;
 use crate::{naming, Error};
 
 /// A test case whose expectation the pinned data legitimately changes (see `model/models.toml`).

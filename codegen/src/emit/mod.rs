@@ -7,7 +7,7 @@ mod data_endpoint;
 mod dispatch;
 pub mod docs;
 mod endpoint_tests;
-pub mod names;
+
 mod operation;
 pub mod types;
 mod validate;
@@ -20,8 +20,8 @@ use quote::quote;
 use crate::ir::{Binding, NamedType, Service, Structure, Target, Type, TypeLocation, WireProfile};
 use crate::model::ShapeId;
 use crate::protocol::{event_stream, json, rest_json};
+use crate::tokens::ident;
 use crate::Error;
-use names::ident;
 
 pub use data_endpoint::DataEndpointHelper;
 pub use endpoint_tests::EndpointTestOverride;
@@ -226,9 +226,7 @@ pub fn emit_crate(svc: &Service, opts: &CrateOptions) -> Result<Files, Error> {
     for op in svc.operations.values() {
         let path = format!(
             "src/operation/{}.rs",
-            names::ident(&op.module_name)
-                .to_string()
-                .trim_start_matches("r#")
+            ident(&op.module_name).to_string().trim_start_matches("r#")
         );
         let tokens = operation::operation_module(svc, op, &validation);
         files.insert(path.clone(), format_file(&path, &header, tokens)?);

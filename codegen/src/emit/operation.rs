@@ -5,13 +5,13 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs;
-use super::names::{ident, type_path};
 use super::types::named_type;
 use super::validate::Validation;
 use crate::ir::{Binding, NamedType, Operation, Service, StreamDirection, Type, TypeLocation};
 use crate::naming;
 use crate::protocol::json::{read_seed, write_value};
 use crate::protocol::rest_json;
+use crate::tokens::{ident, type_path};
 
 pub fn operation_module(svc: &Service, op: &Operation, validation: &Validation) -> TokenStream {
     let op_doc = docs::attrs(op.docs.as_deref());

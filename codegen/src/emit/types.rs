@@ -4,10 +4,10 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{quote, ToTokens};
 
 use super::docs;
-use super::names::{builder_path, ident, is_string_enum, rust_type};
 use super::operation::{error_enum_tokens, ErrorVariant};
 use crate::ir::{Enum, IntEnum, Member, NamedType, Service, Structure, Type, Union};
 use crate::naming;
+use crate::tokens::{builder_path, ident, is_string_enum, rust_type};
 
 const REDACTED: &str = "*** Sensitive Data Redacted ***";
 

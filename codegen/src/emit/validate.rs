@@ -6,10 +6,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::names::{ident, type_path};
 use crate::ir::{Member, NamedType, Service, Target, Type};
 use crate::model::ShapeId;
 use crate::naming;
+use crate::tokens::{ident, type_path};
 
 /// A `@required` member must be set, unless it has a `@default`: the receiver takes the default
 /// for a value that is not sent.

@@ -9,9 +9,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::json::{read_seed, write_value};
-use crate::emit::names::{event_stream_error_path, ident, type_path};
 use crate::ir::{Binding, Member, NamedType, Service, StreamDirection, Structure, Type, Union};
 use crate::naming;
+use crate::tokens::{event_stream_error_path, ident, type_path};
 
 /// The event stream unions the operations use, with the directions they flow in.
 pub fn stream_unions(svc: &Service) -> Vec<(&Union, bool, bool)> {

@@ -5,9 +5,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::defaults::{filled_default, fills_defaults};
-use crate::emit::names::{ident, rust_type, type_path};
 use crate::ir::{Binding, Member, NamedType, Service, Structure, Target, TimestampFormat, Type};
 use crate::naming;
+use crate::tokens::{ident, rust_type, type_path};
 
 pub fn timestamp_format(f: TimestampFormat) -> TokenStream {
     match f {
@@ -52,7 +52,7 @@ pub fn write_value(svc: &Service, target: &Target, value: TokenStream) -> TokenS
             value: v,
             sparse,
         } => {
-            let key_str = if crate::emit::names::is_string_enum(svc, key) {
+            let key_str = if crate::tokens::is_string_enum(svc, key) {
                 quote!(key.as_str())
             } else {
                 quote!(key)

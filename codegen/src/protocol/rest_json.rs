@@ -4,12 +4,12 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::json::{read_seed, structure_reader, timestamp_format, write_value};
-use crate::emit::names::{ident, type_path};
 use crate::ir::{
     Binding, Customization, HostPrefixPart, Member, NamedType, Operation, PathSegment, Service,
     StreamDirection, Structure, Target, TimestampFormat, Type, WireProfile,
 };
 use crate::naming;
+use crate::tokens::{ident, type_path};
 
 /// A scalar as text for a label, query value or header (`x: &T`).
 fn to_text(svc: &Service, t: &Target, x: TokenStream, default_ts: TimestampFormat) -> TokenStream {

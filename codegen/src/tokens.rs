@@ -1,4 +1,5 @@
-//! Token helpers for names already decided by `naming` and types of the IR.
+//! Token helpers for names already decided by `naming` and types of the IR, shared by
+//! `protocol` and `emit` (below both).
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
