@@ -163,7 +163,7 @@ fn each_vendored_crate_builds_alone_outside_the_workspace() {
         }
         assert!(ok, "the vendored copy of {name} does not build:\n{stderr}");
     }
-    // The sans-I/O layer alone builds too (no reqwest, no tokio).
+    // The sans-I/O layer alone builds too (no hyper, no tokio).
     let (ok, stderr) = cargo(
         &dir.join("kinesis-video"),
         &["build", "--offline", "--quiet", "--no-default-features"],

@@ -1030,7 +1030,7 @@ fn compare_request(
         our_headers.remove(*h);
         their_headers.remove(*h);
     }
-    // urllib3 adds `accept-encoding: identity` on the wire; reqwest sends none.
+    // urllib3 adds `accept-encoding: identity` on the wire; our transport sends none.
     if transport_added.contains(&"accept-encoding") {
         their_headers.remove("accept-encoding");
     }
