@@ -1,14 +1,19 @@
-//! The default transport through a proxy, against servers on loopback: HTTPS in a `CONNECT`
-//! tunnel (TLS end to end, the proxy's credentials in the `CONNECT` only), plain HTTP sent to
-//! the proxy with its absolute URL, `NO_PROXY` hosts reached directly, and the configuration's
-//! client reading `HTTPS_PROXY`/`HTTP_PROXY` from its environment.
+//! The default transport against servers on loopback: connections kept and reused, a body that
+//! stalls, and proxies: HTTPS in a `CONNECT` tunnel (TLS end to end, the proxy's credentials in
+//! the `CONNECT` only), plain HTTP sent to the proxy with its absolute URL, `NO_PROXY` hosts
+//! reached directly, and the configuration's client reading `HTTPS_PROXY`/`HTTP_PROXY` from its
+//! environment.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use kinesis_video::client::{Config, Credentials};
 use kinesis_video::runtime::http::Headers;
 use kinesis_video::runtime::profile::Env;
-use kinesis_video::runtime::transport::{HttpClient, HyperClient, OutgoingRequest, ProxySettings};
+use kinesis_video::runtime::transport::{
+    HttpClient, HttpTimeouts, HyperClient, OutgoingRequest, ProxySettings, TransportErrorKind,
+};
 use kinesis_video::Client;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -242,4 +247,62 @@ async fn the_configured_client_reads_the_proxy_from_its_environment() {
         authorization.contains("SignedHeaders=") && !authorization.contains("proxy-authorization"),
         "{authorization}"
     );
+}
+
+/// Three calls in a row go over one connection: the pool keeps it between calls.
+#[tokio::test]
+async fn a_connection_is_kept_and_reused() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let count = accepted.clone();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            count.fetch_add(1, Ordering::SeqCst);
+            tokio::spawn(async move {
+                loop {
+                    let head = read_head(&mut socket).await;
+                    if head.is_empty() {
+                        return;
+                    }
+                    let reply = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+                    if socket.write_all(reply.as_bytes()).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    let client = HyperClient::new(HttpTimeouts::default()).unwrap();
+    for i in 0..3 {
+        let answer = client.send(get(format!("{url}/{i}"))).await.unwrap();
+        assert_eq!(answer.body.collect().await.unwrap(), b"ok");
+    }
+    assert_eq!(accepted.load(Ordering::SeqCst), 1);
+}
+
+/// A body that stops arriving for longer than the read timeout ends in a `Timeout` error, not
+/// in a short body.
+#[tokio::test]
+async fn a_body_that_stalls_times_out() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        read_head(&mut socket).await;
+        socket
+            .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhalf")
+            .await
+            .unwrap();
+        tokio::time::sleep(Duration::from_secs(5)).await;
+    });
+    let client = HyperClient::new(HttpTimeouts {
+        connect: Duration::from_secs(1),
+        read: Duration::from_millis(200),
+    })
+    .unwrap();
+    let mut answer = client.send(get(format!("{url}/slow"))).await.unwrap();
+    assert_eq!(answer.body.next().await.unwrap().unwrap(), b"half");
+    let e = answer.body.next().await.unwrap().unwrap_err();
+    assert_eq!(e.kind(), TransportErrorKind::Timeout, "{e}");
 }
