@@ -334,12 +334,12 @@ pub fn hmac_sha256(key: &[u8], data: &[u8]) -> Vec<u8> {
     mac.finalize().into_bytes().to_vec()
 }
 
-/// Lower-case hex of `bytes`.
 /// The hash of a body as SigV4 signs it (`x-amz-content-sha256`): its SHA-256, lower-case hex.
 pub fn payload_hash(body: &[u8]) -> String {
     hex_string(&Sha256::digest(body))
 }
 
+/// Lower-case hex of `bytes`.
 fn hex_string(bytes: &[u8]) -> String {
     let mut out = vec![0u8; bytes.len() * 2];
     hex::encode_to_slice(bytes, &mut out).expect("the buffer is twice the input");

@@ -21,10 +21,8 @@
 
 use std::time::SystemTime;
 
-use sha2::{Digest, Sha256};
-
 use super::super::datetime::DateTime;
-use super::super::sigv4::{format_amz_date, hmac_sha256, signing_key, Credentials};
+use super::super::sigv4::{format_amz_date, hmac_sha256, payload_hash, signing_key, Credentials};
 use super::frame::{FrameError, HeaderValue, Message};
 
 /// The payload hash of a request whose body is a signed event stream.
@@ -126,8 +124,8 @@ fn string_to_sign(
     format!(
         "AWS4-HMAC-SHA256-PAYLOAD\n{amz_date}\n{}/{region}/{service}/aws4_request\n{previous}\n{}\n{}",
         &amz_date[..8],
-        hex::encode(Sha256::digest(&headers)),
-        hex::encode(Sha256::digest(payload)),
+        payload_hash(&headers),
+        payload_hash(payload),
     )
 }
 
@@ -135,10 +133,6 @@ fn string_to_sign(
 mod tests {
     use super::*;
     use std::time::{Duration, UNIX_EPOCH};
-
-    fn sha256_hex(b: &[u8]) -> String {
-        hex::encode(Sha256::digest(b))
-    }
 
     /// The string to sign of the AWS SDK for Rust's own event stream signing test (message
     /// `test payload` with header `some-header: value`, previous signature the SHA-256 of
@@ -155,7 +149,7 @@ mod tests {
             &format_amz_date(time),
             "us-east-1",
             "testservice",
-            &sha256_hex(b"last message sts"),
+            &payload_hash(b"last message sts"),
             &date_header,
             &message.encode().unwrap(),
         );
@@ -219,7 +213,7 @@ mod tests {
     #[test]
     fn signature_is_the_hmac_of_the_string_to_sign_with_the_day_key() {
         let creds = Credentials::new("AKID", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None);
-        let seed = sha256_hex(b"seed");
+        let seed = payload_hash(b"seed");
         let mut signer = MessageSigner::new(seed.clone(), creds, "us-east-1", "transcribe");
         let time = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
         let envelope = signer.sign_end(time);
@@ -231,8 +225,8 @@ mod tests {
         date_bytes.extend_from_slice(&1_700_000_000_000i64.to_be_bytes());
         let sts = format!(
             "AWS4-HMAC-SHA256-PAYLOAD\n20231114T221320Z\n20231114/us-east-1/transcribe/aws4_request\n{seed}\n{}\n{}",
-            sha256_hex(&date_bytes),
-            sha256_hex(b"")
+            payload_hash(&date_bytes),
+            payload_hash(b"")
         );
         let key = signing_key(
             "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
