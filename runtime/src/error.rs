@@ -5,7 +5,7 @@ use std::error::Error as StdError;
 use std::fmt;
 
 use super::http::HttpResponse;
-use super::json::{self, DeserializeError, Value};
+use super::json::DeserializeError;
 use super::validate::ValidationErrors;
 
 pub type BoxError = Box<dyn StdError + Send + Sync + 'static>;
@@ -76,25 +76,18 @@ pub fn sanitize_error_code(raw: &str) -> &str {
 /// Error metadata as the AWS JSON protocols send it: code from the `x-amzn-ErrorType` header,
 /// else the body's `code` or `__type`; message from the body's `message` or `Message`; request
 /// id from `x-amzn-RequestId`. A body that is not JSON (an HTML page from a proxy) gives no code.
-pub fn json_error_meta(response: &HttpResponse, body: Option<&Value>) -> ErrorMeta {
-    let field = |names: &[&str]| {
-        body.and_then(Value::as_object).and_then(|obj| {
-            names
-                .iter()
-                .find_map(|n| obj.get(*n).and_then(Value::as_str).map(str::to_owned))
-        })
-    };
+pub fn json_error_meta(response: &HttpResponse, body: &ErrorBody<'_>) -> ErrorMeta {
     let code = response
         .headers
         .get("x-amzn-errortype")
         .map(str::to_owned)
-        .or_else(|| field(&["code", "__type"]))
+        .or_else(|| body.code().map(str::to_owned))
         .map(|c| sanitize_error_code(&c).to_owned())
         .filter(|c| !c.is_empty());
     // A body that is not JSON (a proxy's or load balancer's page) is the only explanation
     // there is: keep its start as the message, as botocore does.
-    let message = field(&["message", "Message", "errorMessage"]).or_else(|| {
-        if body.is_some() {
+    let message = body.message().map(str::to_owned).or_else(|| {
+        if body.json().is_some() {
             return None;
         }
         let text = String::from_utf8_lossy(&response.body);
@@ -127,9 +120,178 @@ pub fn query_compatible_meta(response: &HttpResponse, mut meta: ErrorMeta) -> Er
     meta
 }
 
-/// Parses an error body leniently: errors must be reported even when their body is not JSON.
-pub fn parse_error_body(body: &[u8]) -> Option<Value> {
-    json::parse_body(body).ok()
+/// An error body, read once without building a tree: whether it is JSON (whitespace alone
+/// counts as `{}`), and the string fields that name the error and explain it. The members of
+/// the modeled error are read from [`ErrorBody::json`] by its own reader.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ErrorBody<'a> {
+    json: Option<&'a [u8]>,
+    /// The fields of [`ERROR_FIELDS`], when the body is an object and they are strings.
+    fields: [Option<String>; 5],
+}
+
+/// `code` and `__type` name the error; `message`, `Message` and `errorMessage` explain it
+/// (the first one present wins).
+const ERROR_FIELDS: [&str; 5] = ["code", "__type", "message", "Message", "errorMessage"];
+
+impl<'a> ErrorBody<'a> {
+    /// The body when it is JSON; `None` for anything else (a proxy's HTML page).
+    pub fn json(&self) -> Option<&'a [u8]> {
+        self.json
+    }
+
+    /// `code`, else `__type`, as sent (not yet sanitized).
+    pub fn code(&self) -> Option<&str> {
+        self.fields[..2].iter().find_map(Option::as_deref)
+    }
+
+    /// `message`, else `Message`, else `errorMessage`.
+    pub fn message(&self) -> Option<&str> {
+        self.fields[2..].iter().find_map(Option::as_deref)
+    }
+}
+
+pub fn parse_error_body(body: &[u8]) -> ErrorBody<'_> {
+    use serde::de::DeserializeSeed as _;
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return ErrorBody {
+            json: Some(body),
+            fields: Default::default(),
+        };
+    }
+    let mut de = serde_json::Deserializer::from_slice(body);
+    match error_fields::Fields
+        .deserialize(&mut de)
+        .and_then(|fields| de.end().map(|()| fields))
+    {
+        Ok(fields) => ErrorBody {
+            json: Some(body),
+            fields,
+        },
+        Err(_) => ErrorBody::default(),
+    }
+}
+
+/// The visitors of [`parse_error_body`]: an object's [`ERROR_FIELDS`] that are strings; every
+/// other value, at any depth, is skipped.
+mod error_fields {
+    use std::fmt;
+
+    use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+    use super::ERROR_FIELDS;
+
+    pub(super) struct Fields;
+
+    type Found = [Option<String>; 5];
+
+    impl<'de> DeserializeSeed<'de> for Fields {
+        type Value = Found;
+
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Found, D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Fields {
+        type Value = Found;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a JSON value")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Found, A::Error> {
+            let mut found = Found::default();
+            while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                match ERROR_FIELDS.iter().position(|f| *f == key) {
+                    Some(i) => found[i] = map.next_value_seed(StringOrSkip)?,
+                    None => {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+            }
+            Ok(found)
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Found, A::Error> {
+            IgnoredAny.visit_seq(seq).map(|_| Found::default())
+        }
+
+        fn visit_bool<E>(self, _: bool) -> Result<Found, E> {
+            Ok(Found::default())
+        }
+
+        fn visit_i64<E>(self, _: i64) -> Result<Found, E> {
+            Ok(Found::default())
+        }
+
+        fn visit_u64<E>(self, _: u64) -> Result<Found, E> {
+            Ok(Found::default())
+        }
+
+        fn visit_f64<E>(self, _: f64) -> Result<Found, E> {
+            Ok(Found::default())
+        }
+
+        fn visit_str<E>(self, _: &str) -> Result<Found, E> {
+            Ok(Found::default())
+        }
+
+        fn visit_unit<E>(self) -> Result<Found, E> {
+            Ok(Found::default())
+        }
+    }
+
+    /// A string value, or `None` for any other value (skipped whole).
+    struct StringOrSkip;
+
+    impl<'de> DeserializeSeed<'de> for StringOrSkip {
+        type Value = Option<String>;
+
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<String>, D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for StringOrSkip {
+        type Value = Option<String>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a JSON value")
+        }
+
+        fn visit_str<E>(self, v: &str) -> Result<Option<String>, E> {
+            Ok(Some(v.to_owned()))
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Option<String>, A::Error> {
+            IgnoredAny.visit_map(map).map(|_| None)
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Option<String>, A::Error> {
+            IgnoredAny.visit_seq(seq).map(|_| None)
+        }
+
+        fn visit_bool<E>(self, _: bool) -> Result<Option<String>, E> {
+            Ok(None)
+        }
+
+        fn visit_i64<E>(self, _: i64) -> Result<Option<String>, E> {
+            Ok(None)
+        }
+
+        fn visit_u64<E>(self, _: u64) -> Result<Option<String>, E> {
+            Ok(None)
+        }
+
+        fn visit_f64<E>(self, _: f64) -> Result<Option<String>, E> {
+            Ok(None)
+        }
+
+        fn visit_unit<E>(self) -> Result<Option<String>, E> {
+            Ok(None)
+        }
+    }
 }
 
 /// A service error's members as a JSON document keyed by member names (what `dispatch`
@@ -308,8 +470,7 @@ mod tests {
         .into_iter()
         .collect();
         let resp = HttpResponse::new(404, headers, &br#"{"__type":"Bar","message":"m"}"#[..]);
-        let body = parse_error_body(&resp.body);
-        let meta = json_error_meta(&resp, body.as_ref());
+        let meta = json_error_meta(&resp, &parse_error_body(&resp.body));
         assert_eq!(meta.code(), Some("Foo"));
         assert_eq!(meta.message(), Some("m"));
         assert_eq!(meta.request_id(), Some("rid"));
@@ -318,13 +479,33 @@ mod tests {
             Headers::new(),
             &br#"{"__type":"ns#Bar","Message":"M"}"#[..],
         );
-        let body = parse_error_body(&resp.body);
-        let meta = json_error_meta(&resp, body.as_ref());
+        let meta = json_error_meta(&resp, &parse_error_body(&resp.body));
         assert_eq!((meta.code(), meta.message()), (Some("Bar"), Some("M")));
         let resp = HttpResponse::new(503, Headers::new(), &b"<html>busy</html>"[..]);
-        let meta = json_error_meta(&resp, parse_error_body(&resp.body).as_ref());
+        let meta = json_error_meta(&resp, &parse_error_body(&resp.body));
         assert_eq!((meta.code(), meta.status()), (None, 503));
         assert_eq!(meta.message(), Some("<html>busy</html>"));
+    }
+
+    /// One pass over the body: string fields at the top level only, anything else skipped;
+    /// JSON that is not an object is JSON with no fields; broken JSON is not JSON.
+    #[test]
+    fn the_error_body_is_read_without_a_tree() {
+        let body = parse_error_body(
+            br#"{"code":7,"__type":"T","nested":{"message":"deep"},"Message":["x"],"errorMessage":"E","message":null}"#,
+        );
+        assert!(body.json().is_some());
+        assert_eq!((body.code(), body.message()), (Some("T"), Some("E")));
+        let body = parse_error_body(br#"{"code":"C","__type":"T","message":"m","Message":"M"}"#);
+        assert_eq!((body.code(), body.message()), (Some("C"), Some("m")));
+        for json in [&b"[1,{\"code\":\"x\"}]"[..], b"\"text\"", b"null", b"  "] {
+            let body = parse_error_body(json);
+            assert!(body.json().is_some(), "{json:?}");
+            assert_eq!((body.code(), body.message()), (None, None));
+        }
+        for broken in [&b"{\"code\":\"x\""[..], b"{} trailing", b"<html>"] {
+            assert_eq!(parse_error_body(broken), ErrorBody::default(), "{broken:?}");
+        }
     }
 
     #[test]
@@ -339,14 +520,16 @@ mod tests {
         .into_iter()
         .collect();
         let resp = HttpResponse::new(400, headers, &b"{}"[..]);
-        let meta = query_compatible_meta(&resp, json_error_meta(&resp, None));
+        let meta =
+            query_compatible_meta(&resp, json_error_meta(&resp, &parse_error_body(&resp.body)));
         assert_eq!(meta.code(), Some("AWS.SimpleQueueService.NonExistentQueue"));
         for odd in [";Sender", "A;B;C", "NoSemicolon"] {
             let headers: Headers = [("x-amzn-ErrorType", "Foo"), ("x-amzn-query-error", odd)]
                 .into_iter()
                 .collect();
             let resp = HttpResponse::new(400, headers, &b"{}"[..]);
-            let meta = query_compatible_meta(&resp, json_error_meta(&resp, None));
+            let meta =
+                query_compatible_meta(&resp, json_error_meta(&resp, &parse_error_body(&resp.body)));
             assert_eq!(meta.code(), Some("Foo"), "{odd}");
         }
     }

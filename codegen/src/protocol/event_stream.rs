@@ -354,9 +354,9 @@ fn unmarshaller(svc: &Service, u: &Union) -> TokenStream {
         ));
         quote! {
             #exception_type => {
-                let meta = crate::runtime::event_stream::exception_meta(#code, body.as_ref(), base);
+                let meta = crate::runtime::event_stream::exception_meta(#code, &body, base);
                 let response = crate::runtime::http::HttpResponse::new(base.status(), ::std::default::Default::default(), message.payload().to_vec());
-                let e = crate::protocol::#de(&response, body.as_ref(), meta.clone()).unwrap_or_else(|_| {
+                let e = crate::protocol::#de(&response, body.json(), meta.clone()).unwrap_or_else(|_| {
                     // A payload that does not fit the model still identifies the error.
                     let mut e = #spath::default();
                     e.meta = meta;
@@ -393,7 +393,7 @@ fn unmarshaller(svc: &Service, u: &Union) -> TokenStream {
                     ::std::result::Result::Err(ReceiveError::Service(match exception_type {
                         #(#errors)*
                         other => #error_path::Unhandled(crate::runtime::error::UnhandledError::new(
-                            crate::runtime::event_stream::exception_meta(other, body.as_ref(), base),
+                            crate::runtime::event_stream::exception_meta(other, &body, base),
                         )),
                     }))
                 }

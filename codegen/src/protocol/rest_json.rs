@@ -693,10 +693,10 @@ pub fn parse_response(svc: &Service, op: &Operation) -> TokenStream {
 
         fn parse_error(response: &crate::runtime::http::HttpResponse) -> crate::runtime::error::SdkError<#error_enum> {
             let parsed = crate::runtime::error::parse_error_body(&response.body);
-            let meta = crate::runtime::error::json_error_meta(response, parsed.as_ref());
+            let meta = crate::runtime::error::json_error_meta(response, &parsed);
             #query_meta
             #[allow(unused_variables)]
-            let body = parsed.as_ref();
+            let body = parsed.json();
             match meta.code() {
                 #(#arms)*
                 _ => crate::runtime::error::SdkError::Service(#error_enum::Unhandled(crate::runtime::error::UnhandledError::new(meta))),
@@ -735,13 +735,14 @@ pub fn error_parser(svc: &Service, s: &Structure) -> TokenStream {
         #[allow(unused_variables)]
         pub(crate) fn #de(
             response: &crate::runtime::http::HttpResponse,
-            body: ::std::option::Option<&crate::runtime::json::Value>,
+            body: ::std::option::Option<&[u8]>,
             meta: crate::runtime::error::ErrorMeta,
         ) -> ::std::result::Result<#path, crate::runtime::json::DeserializeError> {
-            // A body that is not JSON (a proxy's HTML page) leaves the members unset.
+            // A body that is not JSON (a proxy's HTML page) leaves the members unset; a JSON
+            // one is read from its bytes, as outputs are.
             #[allow(unused_mut)]
             let mut out = match body {
-                ::std::option::Option::Some(v) => crate::runtime::json_read::from_value(v, crate::runtime::json_read::Object(crate::protocol::#reader))?,
+                ::std::option::Option::Some(bytes) => crate::runtime::json_read::from_body(bytes, crate::runtime::json_read::Object(crate::protocol::#reader))?,
                 ::std::option::Option::None => #path::default(),
             };
             #http_reads

@@ -1552,7 +1552,7 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeClientLimitExceededEx
 #[allow(unused_variables)]
 pub(crate) fn de_error_client_limit_exceeded_exception(
     response: &crate::runtime::http::HttpResponse,
-    body: ::std::option::Option<&crate::runtime::json::Value>,
+    body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
 ) -> ::std::result::Result<
     crate::types::error::ClientLimitExceededException,
@@ -1560,9 +1560,9 @@ pub(crate) fn de_error_client_limit_exceeded_exception(
 > {
     #[allow(unused_mut)]
     let mut out = match body {
-        ::std::option::Option::Some(v) => {
-            crate::runtime::json_read::from_value(
-                v,
+        ::std::option::Option::Some(bytes) => {
+            crate::runtime::json_read::from_body(
+                bytes,
                 crate::runtime::json_read::Object(
                     crate::protocol::DeClientLimitExceededException,
                 ),
@@ -1609,7 +1609,7 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeInvalidArgumentExcept
 #[allow(unused_variables)]
 pub(crate) fn de_error_invalid_argument_exception(
     response: &crate::runtime::http::HttpResponse,
-    body: ::std::option::Option<&crate::runtime::json::Value>,
+    body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
 ) -> ::std::result::Result<
     crate::types::error::InvalidArgumentException,
@@ -1617,9 +1617,9 @@ pub(crate) fn de_error_invalid_argument_exception(
 > {
     #[allow(unused_mut)]
     let mut out = match body {
-        ::std::option::Option::Some(v) => {
-            crate::runtime::json_read::from_value(
-                v,
+        ::std::option::Option::Some(bytes) => {
+            crate::runtime::json_read::from_body(
+                bytes,
                 crate::runtime::json_read::Object(
                     crate::protocol::DeInvalidArgumentException,
                 ),
@@ -1670,7 +1670,7 @@ for DeInvalidCodecPrivateDataException {
 #[allow(unused_variables)]
 pub(crate) fn de_error_invalid_codec_private_data_exception(
     response: &crate::runtime::http::HttpResponse,
-    body: ::std::option::Option<&crate::runtime::json::Value>,
+    body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
 ) -> ::std::result::Result<
     crate::types::error::InvalidCodecPrivateDataException,
@@ -1678,9 +1678,9 @@ pub(crate) fn de_error_invalid_codec_private_data_exception(
 > {
     #[allow(unused_mut)]
     let mut out = match body {
-        ::std::option::Option::Some(v) => {
-            crate::runtime::json_read::from_value(
-                v,
+        ::std::option::Option::Some(bytes) => {
+            crate::runtime::json_read::from_body(
+                bytes,
                 crate::runtime::json_read::Object(
                     crate::protocol::DeInvalidCodecPrivateDataException,
                 ),
@@ -1730,7 +1730,7 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeInvalidMediaFrameExce
 #[allow(unused_variables)]
 pub(crate) fn de_error_invalid_media_frame_exception(
     response: &crate::runtime::http::HttpResponse,
-    body: ::std::option::Option<&crate::runtime::json::Value>,
+    body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
 ) -> ::std::result::Result<
     crate::types::error::InvalidMediaFrameException,
@@ -1738,9 +1738,9 @@ pub(crate) fn de_error_invalid_media_frame_exception(
 > {
     #[allow(unused_mut)]
     let mut out = match body {
-        ::std::option::Option::Some(v) => {
-            crate::runtime::json_read::from_value(
-                v,
+        ::std::option::Option::Some(bytes) => {
+            crate::runtime::json_read::from_body(
+                bytes,
                 crate::runtime::json_read::Object(
                     crate::protocol::DeInvalidMediaFrameException,
                 ),
@@ -1791,7 +1791,7 @@ for DeMissingCodecPrivateDataException {
 #[allow(unused_variables)]
 pub(crate) fn de_error_missing_codec_private_data_exception(
     response: &crate::runtime::http::HttpResponse,
-    body: ::std::option::Option<&crate::runtime::json::Value>,
+    body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
 ) -> ::std::result::Result<
     crate::types::error::MissingCodecPrivateDataException,
@@ -1799,9 +1799,9 @@ pub(crate) fn de_error_missing_codec_private_data_exception(
 > {
     #[allow(unused_mut)]
     let mut out = match body {
-        ::std::option::Option::Some(v) => {
-            crate::runtime::json_read::from_value(
-                v,
+        ::std::option::Option::Some(bytes) => {
+            crate::runtime::json_read::from_body(
+                bytes,
                 crate::runtime::json_read::Object(
                     crate::protocol::DeMissingCodecPrivateDataException,
                 ),
@@ -1848,7 +1848,7 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeNoDataRetentionExcept
 #[allow(unused_variables)]
 pub(crate) fn de_error_no_data_retention_exception(
     response: &crate::runtime::http::HttpResponse,
-    body: ::std::option::Option<&crate::runtime::json::Value>,
+    body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
 ) -> ::std::result::Result<
     crate::types::error::NoDataRetentionException,
@@ -1856,9 +1856,9 @@ pub(crate) fn de_error_no_data_retention_exception(
 > {
     #[allow(unused_mut)]
     let mut out = match body {
-        ::std::option::Option::Some(v) => {
-            crate::runtime::json_read::from_value(
-                v,
+        ::std::option::Option::Some(bytes) => {
+            crate::runtime::json_read::from_body(
+                bytes,
                 crate::runtime::json_read::Object(
                     crate::protocol::DeNoDataRetentionException,
                 ),
@@ -1905,7 +1905,7 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeNotAuthorizedExceptio
 #[allow(unused_variables)]
 pub(crate) fn de_error_not_authorized_exception(
     response: &crate::runtime::http::HttpResponse,
-    body: ::std::option::Option<&crate::runtime::json::Value>,
+    body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
 ) -> ::std::result::Result<
     crate::types::error::NotAuthorizedException,
@@ -1913,9 +1913,9 @@ pub(crate) fn de_error_not_authorized_exception(
 > {
     #[allow(unused_mut)]
     let mut out = match body {
-        ::std::option::Option::Some(v) => {
-            crate::runtime::json_read::from_value(
-                v,
+        ::std::option::Option::Some(bytes) => {
+            crate::runtime::json_read::from_body(
+                bytes,
                 crate::runtime::json_read::Object(
                     crate::protocol::DeNotAuthorizedException,
                 ),
@@ -1965,7 +1965,7 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeResourceNotFoundExcep
 #[allow(unused_variables)]
 pub(crate) fn de_error_resource_not_found_exception(
     response: &crate::runtime::http::HttpResponse,
-    body: ::std::option::Option<&crate::runtime::json::Value>,
+    body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
 ) -> ::std::result::Result<
     crate::types::error::ResourceNotFoundException,
@@ -1973,9 +1973,9 @@ pub(crate) fn de_error_resource_not_found_exception(
 > {
     #[allow(unused_mut)]
     let mut out = match body {
-        ::std::option::Option::Some(v) => {
-            crate::runtime::json_read::from_value(
-                v,
+        ::std::option::Option::Some(bytes) => {
+            crate::runtime::json_read::from_body(
+                bytes,
                 crate::runtime::json_read::Object(
                     crate::protocol::DeResourceNotFoundException,
                 ),
@@ -2026,7 +2026,7 @@ for DeUnsupportedStreamMediaTypeException {
 #[allow(unused_variables)]
 pub(crate) fn de_error_unsupported_stream_media_type_exception(
     response: &crate::runtime::http::HttpResponse,
-    body: ::std::option::Option<&crate::runtime::json::Value>,
+    body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
 ) -> ::std::result::Result<
     crate::types::error::UnsupportedStreamMediaTypeException,
@@ -2034,9 +2034,9 @@ pub(crate) fn de_error_unsupported_stream_media_type_exception(
 > {
     #[allow(unused_mut)]
     let mut out = match body {
-        ::std::option::Option::Some(v) => {
-            crate::runtime::json_read::from_value(
-                v,
+        ::std::option::Option::Some(bytes) => {
+            crate::runtime::json_read::from_body(
+                bytes,
                 crate::runtime::json_read::Object(
                     crate::protocol::DeUnsupportedStreamMediaTypeException,
                 ),

@@ -5153,7 +5153,7 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeAccessDeniedException
 #[allow(unused_variables)]
 pub(crate) fn de_error_access_denied_exception(
     response: &crate::runtime::http::HttpResponse,
-    body: ::std::option::Option<&crate::runtime::json::Value>,
+    body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
 ) -> ::std::result::Result<
     crate::types::error::AccessDeniedException,
@@ -5161,9 +5161,9 @@ pub(crate) fn de_error_access_denied_exception(
 > {
     #[allow(unused_mut)]
     let mut out = match body {
-        ::std::option::Option::Some(v) => {
-            crate::runtime::json_read::from_value(
-                v,
+        ::std::option::Option::Some(bytes) => {
+            crate::runtime::json_read::from_body(
+                bytes,
                 crate::runtime::json_read::Object(
                     crate::protocol::DeAccessDeniedException,
                 ),
@@ -5214,7 +5214,7 @@ for DeAccountChannelLimitExceededException {
 #[allow(unused_variables)]
 pub(crate) fn de_error_account_channel_limit_exceeded_exception(
     response: &crate::runtime::http::HttpResponse,
-    body: ::std::option::Option<&crate::runtime::json::Value>,
+    body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
 ) -> ::std::result::Result<
     crate::types::error::AccountChannelLimitExceededException,
@@ -5222,9 +5222,9 @@ pub(crate) fn de_error_account_channel_limit_exceeded_exception(
 > {
     #[allow(unused_mut)]
     let mut out = match body {
-        ::std::option::Option::Some(v) => {
-            crate::runtime::json_read::from_value(
-                v,
+        ::std::option::Option::Some(bytes) => {
+            crate::runtime::json_read::from_body(
+                bytes,
                 crate::runtime::json_read::Object(
                     crate::protocol::DeAccountChannelLimitExceededException,
                 ),
@@ -5275,7 +5275,7 @@ for DeAccountStreamLimitExceededException {
 #[allow(unused_variables)]
 pub(crate) fn de_error_account_stream_limit_exceeded_exception(
     response: &crate::runtime::http::HttpResponse,
-    body: ::std::option::Option<&crate::runtime::json::Value>,
+    body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
 ) -> ::std::result::Result<
     crate::types::error::AccountStreamLimitExceededException,
@@ -5283,9 +5283,9 @@ pub(crate) fn de_error_account_stream_limit_exceeded_exception(
 > {
     #[allow(unused_mut)]
     let mut out = match body {
-        ::std::option::Option::Some(v) => {
-            crate::runtime::json_read::from_value(
-                v,
+        ::std::option::Option::Some(bytes) => {
+            crate::runtime::json_read::from_body(
+                bytes,
                 crate::runtime::json_read::Object(
                     crate::protocol::DeAccountStreamLimitExceededException,
                 ),
@@ -5335,7 +5335,7 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeClientLimitExceededEx
 #[allow(unused_variables)]
 pub(crate) fn de_error_client_limit_exceeded_exception(
     response: &crate::runtime::http::HttpResponse,
-    body: ::std::option::Option<&crate::runtime::json::Value>,
+    body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
 ) -> ::std::result::Result<
     crate::types::error::ClientLimitExceededException,
@@ -5343,9 +5343,9 @@ pub(crate) fn de_error_client_limit_exceeded_exception(
 > {
     #[allow(unused_mut)]
     let mut out = match body {
-        ::std::option::Option::Some(v) => {
-            crate::runtime::json_read::from_value(
-                v,
+        ::std::option::Option::Some(bytes) => {
+            crate::runtime::json_read::from_body(
+                bytes,
                 crate::runtime::json_read::Object(
                     crate::protocol::DeClientLimitExceededException,
                 ),
@@ -5396,7 +5396,7 @@ for DeDeviceStreamLimitExceededException {
 #[allow(unused_variables)]
 pub(crate) fn de_error_device_stream_limit_exceeded_exception(
     response: &crate::runtime::http::HttpResponse,
-    body: ::std::option::Option<&crate::runtime::json::Value>,
+    body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
 ) -> ::std::result::Result<
     crate::types::error::DeviceStreamLimitExceededException,
@@ -5404,9 +5404,9 @@ pub(crate) fn de_error_device_stream_limit_exceeded_exception(
 > {
     #[allow(unused_mut)]
     let mut out = match body {
-        ::std::option::Option::Some(v) => {
-            crate::runtime::json_read::from_value(
-                v,
+        ::std::option::Option::Some(bytes) => {
+            crate::runtime::json_read::from_body(
+                bytes,
                 crate::runtime::json_read::Object(
                     crate::protocol::DeDeviceStreamLimitExceededException,
                 ),
@@ -5453,7 +5453,7 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeInvalidArgumentExcept
 #[allow(unused_variables)]
 pub(crate) fn de_error_invalid_argument_exception(
     response: &crate::runtime::http::HttpResponse,
-    body: ::std::option::Option<&crate::runtime::json::Value>,
+    body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
 ) -> ::std::result::Result<
     crate::types::error::InvalidArgumentException,
@@ -5461,9 +5461,9 @@ pub(crate) fn de_error_invalid_argument_exception(
 > {
     #[allow(unused_mut)]
     let mut out = match body {
-        ::std::option::Option::Some(v) => {
-            crate::runtime::json_read::from_value(
-                v,
+        ::std::option::Option::Some(bytes) => {
+            crate::runtime::json_read::from_body(
+                bytes,
                 crate::runtime::json_read::Object(
                     crate::protocol::DeInvalidArgumentException,
                 ),
@@ -5510,7 +5510,7 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeInvalidDeviceExceptio
 #[allow(unused_variables)]
 pub(crate) fn de_error_invalid_device_exception(
     response: &crate::runtime::http::HttpResponse,
-    body: ::std::option::Option<&crate::runtime::json::Value>,
+    body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
 ) -> ::std::result::Result<
     crate::types::error::InvalidDeviceException,
@@ -5518,9 +5518,9 @@ pub(crate) fn de_error_invalid_device_exception(
 > {
     #[allow(unused_mut)]
     let mut out = match body {
-        ::std::option::Option::Some(v) => {
-            crate::runtime::json_read::from_value(
-                v,
+        ::std::option::Option::Some(bytes) => {
+            crate::runtime::json_read::from_body(
+                bytes,
                 crate::runtime::json_read::Object(
                     crate::protocol::DeInvalidDeviceException,
                 ),
@@ -5571,7 +5571,7 @@ for DeInvalidResourceFormatException {
 #[allow(unused_variables)]
 pub(crate) fn de_error_invalid_resource_format_exception(
     response: &crate::runtime::http::HttpResponse,
-    body: ::std::option::Option<&crate::runtime::json::Value>,
+    body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
 ) -> ::std::result::Result<
     crate::types::error::InvalidResourceFormatException,
@@ -5579,9 +5579,9 @@ pub(crate) fn de_error_invalid_resource_format_exception(
 > {
     #[allow(unused_mut)]
     let mut out = match body {
-        ::std::option::Option::Some(v) => {
-            crate::runtime::json_read::from_value(
-                v,
+        ::std::option::Option::Some(bytes) => {
+            crate::runtime::json_read::from_body(
+                bytes,
                 crate::runtime::json_read::Object(
                     crate::protocol::DeInvalidResourceFormatException,
                 ),
@@ -5628,7 +5628,7 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeNoDataRetentionExcept
 #[allow(unused_variables)]
 pub(crate) fn de_error_no_data_retention_exception(
     response: &crate::runtime::http::HttpResponse,
-    body: ::std::option::Option<&crate::runtime::json::Value>,
+    body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
 ) -> ::std::result::Result<
     crate::types::error::NoDataRetentionException,
@@ -5636,9 +5636,9 @@ pub(crate) fn de_error_no_data_retention_exception(
 > {
     #[allow(unused_mut)]
     let mut out = match body {
-        ::std::option::Option::Some(v) => {
-            crate::runtime::json_read::from_value(
-                v,
+        ::std::option::Option::Some(bytes) => {
+            crate::runtime::json_read::from_body(
+                bytes,
                 crate::runtime::json_read::Object(
                     crate::protocol::DeNoDataRetentionException,
                 ),
@@ -5685,7 +5685,7 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeNotAuthorizedExceptio
 #[allow(unused_variables)]
 pub(crate) fn de_error_not_authorized_exception(
     response: &crate::runtime::http::HttpResponse,
-    body: ::std::option::Option<&crate::runtime::json::Value>,
+    body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
 ) -> ::std::result::Result<
     crate::types::error::NotAuthorizedException,
@@ -5693,9 +5693,9 @@ pub(crate) fn de_error_not_authorized_exception(
 > {
     #[allow(unused_mut)]
     let mut out = match body {
-        ::std::option::Option::Some(v) => {
-            crate::runtime::json_read::from_value(
-                v,
+        ::std::option::Option::Some(bytes) => {
+            crate::runtime::json_read::from_body(
+                bytes,
                 crate::runtime::json_read::Object(
                     crate::protocol::DeNotAuthorizedException,
                 ),
@@ -5742,7 +5742,7 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeResourceInUseExceptio
 #[allow(unused_variables)]
 pub(crate) fn de_error_resource_in_use_exception(
     response: &crate::runtime::http::HttpResponse,
-    body: ::std::option::Option<&crate::runtime::json::Value>,
+    body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
 ) -> ::std::result::Result<
     crate::types::error::ResourceInUseException,
@@ -5750,9 +5750,9 @@ pub(crate) fn de_error_resource_in_use_exception(
 > {
     #[allow(unused_mut)]
     let mut out = match body {
-        ::std::option::Option::Some(v) => {
-            crate::runtime::json_read::from_value(
-                v,
+        ::std::option::Option::Some(bytes) => {
+            crate::runtime::json_read::from_body(
+                bytes,
                 crate::runtime::json_read::Object(
                     crate::protocol::DeResourceInUseException,
                 ),
@@ -5802,7 +5802,7 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeResourceNotFoundExcep
 #[allow(unused_variables)]
 pub(crate) fn de_error_resource_not_found_exception(
     response: &crate::runtime::http::HttpResponse,
-    body: ::std::option::Option<&crate::runtime::json::Value>,
+    body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
 ) -> ::std::result::Result<
     crate::types::error::ResourceNotFoundException,
@@ -5810,9 +5810,9 @@ pub(crate) fn de_error_resource_not_found_exception(
 > {
     #[allow(unused_mut)]
     let mut out = match body {
-        ::std::option::Option::Some(v) => {
-            crate::runtime::json_read::from_value(
-                v,
+        ::std::option::Option::Some(bytes) => {
+            crate::runtime::json_read::from_body(
+                bytes,
                 crate::runtime::json_read::Object(
                     crate::protocol::DeResourceNotFoundException,
                 ),
@@ -5863,7 +5863,7 @@ for DeStreamEdgeConfigurationNotFoundException {
 #[allow(unused_variables)]
 pub(crate) fn de_error_stream_edge_configuration_not_found_exception(
     response: &crate::runtime::http::HttpResponse,
-    body: ::std::option::Option<&crate::runtime::json::Value>,
+    body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
 ) -> ::std::result::Result<
     crate::types::error::StreamEdgeConfigurationNotFoundException,
@@ -5871,9 +5871,9 @@ pub(crate) fn de_error_stream_edge_configuration_not_found_exception(
 > {
     #[allow(unused_mut)]
     let mut out = match body {
-        ::std::option::Option::Some(v) => {
-            crate::runtime::json_read::from_value(
-                v,
+        ::std::option::Option::Some(bytes) => {
+            crate::runtime::json_read::from_body(
+                bytes,
                 crate::runtime::json_read::Object(
                     crate::protocol::DeStreamEdgeConfigurationNotFoundException,
                 ),
@@ -5924,7 +5924,7 @@ for DeTagsPerResourceExceededLimitException {
 #[allow(unused_variables)]
 pub(crate) fn de_error_tags_per_resource_exceeded_limit_exception(
     response: &crate::runtime::http::HttpResponse,
-    body: ::std::option::Option<&crate::runtime::json::Value>,
+    body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
 ) -> ::std::result::Result<
     crate::types::error::TagsPerResourceExceededLimitException,
@@ -5932,9 +5932,9 @@ pub(crate) fn de_error_tags_per_resource_exceeded_limit_exception(
 > {
     #[allow(unused_mut)]
     let mut out = match body {
-        ::std::option::Option::Some(v) => {
-            crate::runtime::json_read::from_value(
-                v,
+        ::std::option::Option::Some(bytes) => {
+            crate::runtime::json_read::from_body(
+                bytes,
                 crate::runtime::json_read::Object(
                     crate::protocol::DeTagsPerResourceExceededLimitException,
                 ),
@@ -5981,7 +5981,7 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeVersionMismatchExcept
 #[allow(unused_variables)]
 pub(crate) fn de_error_version_mismatch_exception(
     response: &crate::runtime::http::HttpResponse,
-    body: ::std::option::Option<&crate::runtime::json::Value>,
+    body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
 ) -> ::std::result::Result<
     crate::types::error::VersionMismatchException,
@@ -5989,9 +5989,9 @@ pub(crate) fn de_error_version_mismatch_exception(
 > {
     #[allow(unused_mut)]
     let mut out = match body {
-        ::std::option::Option::Some(v) => {
-            crate::runtime::json_read::from_value(
-                v,
+        ::std::option::Option::Some(bytes) => {
+            crate::runtime::json_read::from_body(
+                bytes,
                 crate::runtime::json_read::Object(
                     crate::protocol::DeVersionMismatchException,
                 ),

@@ -15,8 +15,8 @@ pub use sender::EventSender;
 pub use signing::{MessageSigner, STREAMING_EVENTS_PAYLOAD};
 
 use super::datetime::DateTime;
-use super::error::ErrorMeta;
-use super::json::{DeserializeError, Value};
+use super::error::{ErrorBody, ErrorMeta};
+use super::json::DeserializeError;
 
 /// The media type of an event stream body.
 pub const CONTENT_TYPE: &str = "application/vnd.amazon.eventstream";
@@ -68,16 +68,10 @@ pub fn message_kind(message: &Message) -> Result<MessageKind<'_>, FrameError> {
 /// The metadata of an exception message: `code` (the modeled error's code, or the
 /// `:exception-type` the model does not know), the message its JSON payload gives, and the
 /// status and request id of the response (`base`).
-pub fn exception_meta(code: &str, payload: Option<&Value>, base: &ErrorMeta) -> ErrorMeta {
-    let message = payload.and_then(Value::as_object).and_then(|obj| {
-        ["message", "Message", "errorMessage"]
-            .iter()
-            .find_map(|k| obj.get(*k).and_then(Value::as_str))
-            .map(str::to_owned)
-    });
+pub fn exception_meta(code: &str, payload: &ErrorBody<'_>, base: &ErrorMeta) -> ErrorMeta {
     ErrorMeta::new(
         Some(code.to_owned()),
-        message,
+        payload.message().map(str::to_owned),
         base.status(),
         base.request_id().map(str::to_owned),
     )

@@ -78,9 +78,9 @@ fn parse_error(
     response: &crate::runtime::http::HttpResponse,
 ) -> crate::runtime::error::SdkError<UntagStreamError> {
     let parsed = crate::runtime::error::parse_error_body(&response.body);
-    let meta = crate::runtime::error::json_error_meta(response, parsed.as_ref());
+    let meta = crate::runtime::error::json_error_meta(response, &parsed);
     #[allow(unused_variables)]
-    let body = parsed.as_ref();
+    let body = parsed.json();
     match meta.code() {
         ::std::option::Option::Some("ClientLimitExceededException") => {
             let e = crate::protocol::de_error_client_limit_exceeded_exception(

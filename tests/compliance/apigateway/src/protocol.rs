@@ -388,7 +388,7 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeBadRequestException {
 #[allow(unused_variables)]
 pub(crate) fn de_error_bad_request_exception(
     response: &crate::runtime::http::HttpResponse,
-    body: ::std::option::Option<&crate::runtime::json::Value>,
+    body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
 ) -> ::std::result::Result<
     crate::types::error::BadRequestException,
@@ -396,9 +396,9 @@ pub(crate) fn de_error_bad_request_exception(
 > {
     #[allow(unused_mut)]
     let mut out = match body {
-        ::std::option::Option::Some(v) => {
-            crate::runtime::json_read::from_value(
-                v,
+        ::std::option::Option::Some(bytes) => {
+            crate::runtime::json_read::from_body(
+                bytes,
                 crate::runtime::json_read::Object(crate::protocol::DeBadRequestException),
             )?
         }
@@ -443,7 +443,7 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeTooManyRequestsExcept
 #[allow(unused_variables)]
 pub(crate) fn de_error_too_many_requests_exception(
     response: &crate::runtime::http::HttpResponse,
-    body: ::std::option::Option<&crate::runtime::json::Value>,
+    body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
 ) -> ::std::result::Result<
     crate::types::error::TooManyRequestsException,
@@ -451,9 +451,9 @@ pub(crate) fn de_error_too_many_requests_exception(
 > {
     #[allow(unused_mut)]
     let mut out = match body {
-        ::std::option::Option::Some(v) => {
-            crate::runtime::json_read::from_value(
-                v,
+        ::std::option::Option::Some(bytes) => {
+            crate::runtime::json_read::from_body(
+                bytes,
                 crate::runtime::json_read::Object(
                     crate::protocol::DeTooManyRequestsException,
                 ),
@@ -515,7 +515,7 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUnauthorizedException
 #[allow(unused_variables)]
 pub(crate) fn de_error_unauthorized_exception(
     response: &crate::runtime::http::HttpResponse,
-    body: ::std::option::Option<&crate::runtime::json::Value>,
+    body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
 ) -> ::std::result::Result<
     crate::types::error::UnauthorizedException,
@@ -523,9 +523,9 @@ pub(crate) fn de_error_unauthorized_exception(
 > {
     #[allow(unused_mut)]
     let mut out = match body {
-        ::std::option::Option::Some(v) => {
-            crate::runtime::json_read::from_value(
-                v,
+        ::std::option::Option::Some(bytes) => {
+            crate::runtime::json_read::from_body(
+                bytes,
                 crate::runtime::json_read::Object(
                     crate::protocol::DeUnauthorizedException,
                 ),

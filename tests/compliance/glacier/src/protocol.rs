@@ -128,7 +128,7 @@ for DeInvalidParameterValueException {
 #[allow(unused_variables)]
 pub(crate) fn de_error_invalid_parameter_value_exception(
     response: &crate::runtime::http::HttpResponse,
-    body: ::std::option::Option<&crate::runtime::json::Value>,
+    body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
 ) -> ::std::result::Result<
     crate::types::error::InvalidParameterValueException,
@@ -136,9 +136,9 @@ pub(crate) fn de_error_invalid_parameter_value_exception(
 > {
     #[allow(unused_mut)]
     let mut out = match body {
-        ::std::option::Option::Some(v) => {
-            crate::runtime::json_read::from_value(
-                v,
+        ::std::option::Option::Some(bytes) => {
+            crate::runtime::json_read::from_body(
+                bytes,
                 crate::runtime::json_read::Object(
                     crate::protocol::DeInvalidParameterValueException,
                 ),
@@ -203,7 +203,7 @@ for DeMissingParameterValueException {
 #[allow(unused_variables)]
 pub(crate) fn de_error_missing_parameter_value_exception(
     response: &crate::runtime::http::HttpResponse,
-    body: ::std::option::Option<&crate::runtime::json::Value>,
+    body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
 ) -> ::std::result::Result<
     crate::types::error::MissingParameterValueException,
@@ -211,9 +211,9 @@ pub(crate) fn de_error_missing_parameter_value_exception(
 > {
     #[allow(unused_mut)]
     let mut out = match body {
-        ::std::option::Option::Some(v) => {
-            crate::runtime::json_read::from_value(
-                v,
+        ::std::option::Option::Some(bytes) => {
+            crate::runtime::json_read::from_body(
+                bytes,
                 crate::runtime::json_read::Object(
                     crate::protocol::DeMissingParameterValueException,
                 ),
@@ -274,7 +274,7 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeRequestTimeoutExcepti
 #[allow(unused_variables)]
 pub(crate) fn de_error_request_timeout_exception(
     response: &crate::runtime::http::HttpResponse,
-    body: ::std::option::Option<&crate::runtime::json::Value>,
+    body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
 ) -> ::std::result::Result<
     crate::types::error::RequestTimeoutException,
@@ -282,9 +282,9 @@ pub(crate) fn de_error_request_timeout_exception(
 > {
     #[allow(unused_mut)]
     let mut out = match body {
-        ::std::option::Option::Some(v) => {
-            crate::runtime::json_read::from_value(
-                v,
+        ::std::option::Option::Some(bytes) => {
+            crate::runtime::json_read::from_body(
+                bytes,
                 crate::runtime::json_read::Object(
                     crate::protocol::DeRequestTimeoutException,
                 ),
@@ -348,7 +348,7 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeResourceNotFoundExcep
 #[allow(unused_variables)]
 pub(crate) fn de_error_resource_not_found_exception(
     response: &crate::runtime::http::HttpResponse,
-    body: ::std::option::Option<&crate::runtime::json::Value>,
+    body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
 ) -> ::std::result::Result<
     crate::types::error::ResourceNotFoundException,
@@ -356,9 +356,9 @@ pub(crate) fn de_error_resource_not_found_exception(
 > {
     #[allow(unused_mut)]
     let mut out = match body {
-        ::std::option::Option::Some(v) => {
-            crate::runtime::json_read::from_value(
-                v,
+        ::std::option::Option::Some(bytes) => {
+            crate::runtime::json_read::from_body(
+                bytes,
                 crate::runtime::json_read::Object(
                     crate::protocol::DeResourceNotFoundException,
                 ),
@@ -422,7 +422,7 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeServiceUnavailableExc
 #[allow(unused_variables)]
 pub(crate) fn de_error_service_unavailable_exception(
     response: &crate::runtime::http::HttpResponse,
-    body: ::std::option::Option<&crate::runtime::json::Value>,
+    body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
 ) -> ::std::result::Result<
     crate::types::error::ServiceUnavailableException,
@@ -430,9 +430,9 @@ pub(crate) fn de_error_service_unavailable_exception(
 > {
     #[allow(unused_mut)]
     let mut out = match body {
-        ::std::option::Option::Some(v) => {
-            crate::runtime::json_read::from_value(
-                v,
+        ::std::option::Option::Some(bytes) => {
+            crate::runtime::json_read::from_body(
+                bytes,
                 crate::runtime::json_read::Object(
                     crate::protocol::DeServiceUnavailableException,
                 ),

@@ -8829,7 +8829,7 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeComplexError {
 #[allow(unused_variables)]
 pub(crate) fn de_error_complex_error(
     response: &crate::runtime::http::HttpResponse,
-    body: ::std::option::Option<&crate::runtime::json::Value>,
+    body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
 ) -> ::std::result::Result<
     crate::types::error::ComplexError,
@@ -8837,9 +8837,9 @@ pub(crate) fn de_error_complex_error(
 > {
     #[allow(unused_mut)]
     let mut out = match body {
-        ::std::option::Option::Some(v) => {
-            crate::runtime::json_read::from_value(
-                v,
+        ::std::option::Option::Some(bytes) => {
+            crate::runtime::json_read::from_body(
+                bytes,
                 crate::runtime::json_read::Object(crate::protocol::DeComplexError),
             )?
         }
@@ -8894,7 +8894,7 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeErrorEvent {
 #[allow(unused_variables)]
 pub(crate) fn de_error_error_event(
     response: &crate::runtime::http::HttpResponse,
-    body: ::std::option::Option<&crate::runtime::json::Value>,
+    body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
 ) -> ::std::result::Result<
     crate::types::error::ErrorEvent,
@@ -8902,9 +8902,9 @@ pub(crate) fn de_error_error_event(
 > {
     #[allow(unused_mut)]
     let mut out = match body {
-        ::std::option::Option::Some(v) => {
-            crate::runtime::json_read::from_value(
-                v,
+        ::std::option::Option::Some(bytes) => {
+            crate::runtime::json_read::from_body(
+                bytes,
                 crate::runtime::json_read::Object(crate::protocol::DeErrorEvent),
             )?
         }
@@ -8935,7 +8935,7 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeFooError {
 #[allow(unused_variables)]
 pub(crate) fn de_error_foo_error(
     response: &crate::runtime::http::HttpResponse,
-    body: ::std::option::Option<&crate::runtime::json::Value>,
+    body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
 ) -> ::std::result::Result<
     crate::types::error::FooError,
@@ -8943,9 +8943,9 @@ pub(crate) fn de_error_foo_error(
 > {
     #[allow(unused_mut)]
     let mut out = match body {
-        ::std::option::Option::Some(v) => {
-            crate::runtime::json_read::from_value(
-                v,
+        ::std::option::Option::Some(bytes) => {
+            crate::runtime::json_read::from_body(
+                bytes,
                 crate::runtime::json_read::Object(crate::protocol::DeFooError),
             )?
         }
@@ -8985,7 +8985,7 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeInvalidGreeting {
 #[allow(unused_variables)]
 pub(crate) fn de_error_invalid_greeting(
     response: &crate::runtime::http::HttpResponse,
-    body: ::std::option::Option<&crate::runtime::json::Value>,
+    body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
 ) -> ::std::result::Result<
     crate::types::error::InvalidGreeting,
@@ -8993,9 +8993,9 @@ pub(crate) fn de_error_invalid_greeting(
 > {
     #[allow(unused_mut)]
     let mut out = match body {
-        ::std::option::Option::Some(v) => {
-            crate::runtime::json_read::from_value(
-                v,
+        ::std::option::Option::Some(bytes) => {
+            crate::runtime::json_read::from_body(
+                bytes,
                 crate::runtime::json_read::Object(crate::protocol::DeInvalidGreeting),
             )?
         }
@@ -9038,7 +9038,7 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeServiceUnavailableErr
 #[allow(unused_variables)]
 pub(crate) fn de_error_service_unavailable_error(
     response: &crate::runtime::http::HttpResponse,
-    body: ::std::option::Option<&crate::runtime::json::Value>,
+    body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
 ) -> ::std::result::Result<
     crate::types::error::ServiceUnavailableError,
@@ -9046,9 +9046,9 @@ pub(crate) fn de_error_service_unavailable_error(
 > {
     #[allow(unused_mut)]
     let mut out = match body {
-        ::std::option::Option::Some(v) => {
-            crate::runtime::json_read::from_value(
-                v,
+        ::std::option::Option::Some(bytes) => {
+            crate::runtime::json_read::from_body(
+                bytes,
                 crate::runtime::json_read::Object(
                     crate::protocol::DeServiceUnavailableError,
                 ),
@@ -9570,7 +9570,7 @@ pub(crate) fn unmarshall_event_stream(
                         "error" => {
                             let meta = crate::runtime::event_stream::exception_meta(
                                 "ErrorEvent",
-                                body.as_ref(),
+                                &body,
                                 base,
                             );
                             let response = crate::runtime::http::HttpResponse::new(
@@ -9580,7 +9580,7 @@ pub(crate) fn unmarshall_event_stream(
                             );
                             let e = crate::protocol::de_error_error_event(
                                     &response,
-                                    body.as_ref(),
+                                    body.json(),
                                     meta.clone(),
                                 )
                                 .unwrap_or_else(|_| {
@@ -9595,7 +9595,7 @@ pub(crate) fn unmarshall_event_stream(
                                 crate::runtime::error::UnhandledError::new(
                                     crate::runtime::event_stream::exception_meta(
                                         other,
-                                        body.as_ref(),
+                                        &body,
                                         base,
                                     ),
                                 ),

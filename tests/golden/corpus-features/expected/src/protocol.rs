@@ -356,7 +356,7 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeTagProblem {
 #[allow(unused_variables)]
 pub(crate) fn de_error_tag_problem(
     response: &crate::runtime::http::HttpResponse,
-    body: ::std::option::Option<&crate::runtime::json::Value>,
+    body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
 ) -> ::std::result::Result<
     crate::types::error::TagProblem,
@@ -364,9 +364,9 @@ pub(crate) fn de_error_tag_problem(
 > {
     #[allow(unused_mut)]
     let mut out = match body {
-        ::std::option::Option::Some(v) => {
-            crate::runtime::json_read::from_value(
-                v,
+        ::std::option::Option::Some(bytes) => {
+            crate::runtime::json_read::from_body(
+                bytes,
                 crate::runtime::json_read::Object(crate::protocol::DeTagProblem),
             )?
         }

@@ -547,7 +547,7 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeErrorEvent {
 #[allow(unused_variables)]
 pub(crate) fn de_error_error_event(
     response: &crate::runtime::http::HttpResponse,
-    body: ::std::option::Option<&crate::runtime::json::Value>,
+    body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
 ) -> ::std::result::Result<
     crate::types::error::ErrorEvent,
@@ -555,9 +555,9 @@ pub(crate) fn de_error_error_event(
 > {
     #[allow(unused_mut)]
     let mut out = match body {
-        ::std::option::Option::Some(v) => {
-            crate::runtime::json_read::from_value(
-                v,
+        ::std::option::Option::Some(bytes) => {
+            crate::runtime::json_read::from_body(
+                bytes,
                 crate::runtime::json_read::Object(crate::protocol::DeErrorEvent),
             )?
         }
@@ -600,7 +600,7 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeServiceUnavailableErr
 #[allow(unused_variables)]
 pub(crate) fn de_error_service_unavailable_error(
     response: &crate::runtime::http::HttpResponse,
-    body: ::std::option::Option<&crate::runtime::json::Value>,
+    body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
 ) -> ::std::result::Result<
     crate::types::error::ServiceUnavailableError,
@@ -608,9 +608,9 @@ pub(crate) fn de_error_service_unavailable_error(
 > {
     #[allow(unused_mut)]
     let mut out = match body {
-        ::std::option::Option::Some(v) => {
-            crate::runtime::json_read::from_value(
-                v,
+        ::std::option::Option::Some(bytes) => {
+            crate::runtime::json_read::from_body(
+                bytes,
                 crate::runtime::json_read::Object(
                     crate::protocol::DeServiceUnavailableError,
                 ),
@@ -664,7 +664,7 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeThrottlingError {
 #[allow(unused_variables)]
 pub(crate) fn de_error_throttling_error(
     response: &crate::runtime::http::HttpResponse,
-    body: ::std::option::Option<&crate::runtime::json::Value>,
+    body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
 ) -> ::std::result::Result<
     crate::types::error::ThrottlingError,
@@ -672,9 +672,9 @@ pub(crate) fn de_error_throttling_error(
 > {
     #[allow(unused_mut)]
     let mut out = match body {
-        ::std::option::Option::Some(v) => {
-            crate::runtime::json_read::from_value(
-                v,
+        ::std::option::Option::Some(bytes) => {
+            crate::runtime::json_read::from_body(
+                bytes,
                 crate::runtime::json_read::Object(crate::protocol::DeThrottlingError),
             )?
         }
@@ -1233,7 +1233,7 @@ pub(crate) fn unmarshall_event_stream(
                         "error" => {
                             let meta = crate::runtime::event_stream::exception_meta(
                                 "ErrorEvent",
-                                body.as_ref(),
+                                &body,
                                 base,
                             );
                             let response = crate::runtime::http::HttpResponse::new(
@@ -1243,7 +1243,7 @@ pub(crate) fn unmarshall_event_stream(
                             );
                             let e = crate::protocol::de_error_error_event(
                                     &response,
-                                    body.as_ref(),
+                                    body.json(),
                                     meta.clone(),
                                 )
                                 .unwrap_or_else(|_| {
@@ -1256,7 +1256,7 @@ pub(crate) fn unmarshall_event_stream(
                         "throttled" => {
                             let meta = crate::runtime::event_stream::exception_meta(
                                 "ThrottlingError",
-                                body.as_ref(),
+                                &body,
                                 base,
                             );
                             let response = crate::runtime::http::HttpResponse::new(
@@ -1266,7 +1266,7 @@ pub(crate) fn unmarshall_event_stream(
                             );
                             let e = crate::protocol::de_error_throttling_error(
                                     &response,
-                                    body.as_ref(),
+                                    body.json(),
                                     meta.clone(),
                                 )
                                 .unwrap_or_else(|_| {
@@ -1281,7 +1281,7 @@ pub(crate) fn unmarshall_event_stream(
                                 crate::runtime::error::UnhandledError::new(
                                     crate::runtime::event_stream::exception_meta(
                                         other,
-                                        body.as_ref(),
+                                        &body,
                                         base,
                                     ),
                                 ),
@@ -1363,7 +1363,7 @@ pub(crate) fn unmarshall_singleton_event_stream(
                                 crate::runtime::error::UnhandledError::new(
                                     crate::runtime::event_stream::exception_meta(
                                         other,
-                                        body.as_ref(),
+                                        &body,
                                         base,
                                     ),
                                 ),

@@ -789,7 +789,7 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeNoSuchBucket {
 #[allow(unused_variables)]
 pub(crate) fn de_error_no_such_bucket(
     response: &crate::runtime::http::HttpResponse,
-    body: ::std::option::Option<&crate::runtime::json::Value>,
+    body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
 ) -> ::std::result::Result<
     crate::types::error::NoSuchBucket,
@@ -797,9 +797,9 @@ pub(crate) fn de_error_no_such_bucket(
 > {
     #[allow(unused_mut)]
     let mut out = match body {
-        ::std::option::Option::Some(v) => {
-            crate::runtime::json_read::from_value(
-                v,
+        ::std::option::Option::Some(bytes) => {
+            crate::runtime::json_read::from_body(
+                bytes,
                 crate::runtime::json_read::Object(crate::protocol::DeNoSuchBucket),
             )?
         }
@@ -864,7 +864,7 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeNoSuchKey {
 #[allow(unused_variables)]
 pub(crate) fn de_error_no_such_key(
     response: &crate::runtime::http::HttpResponse,
-    body: ::std::option::Option<&crate::runtime::json::Value>,
+    body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
 ) -> ::std::result::Result<
     crate::types::error::NoSuchKey,
@@ -872,9 +872,9 @@ pub(crate) fn de_error_no_such_key(
 > {
     #[allow(unused_mut)]
     let mut out = match body {
-        ::std::option::Option::Some(v) => {
-            crate::runtime::json_read::from_value(
-                v,
+        ::std::option::Option::Some(bytes) => {
+            crate::runtime::json_read::from_body(
+                bytes,
                 crate::runtime::json_read::Object(crate::protocol::DeNoSuchKey),
             )?
         }

@@ -1727,7 +1727,7 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeBadThing {
 #[allow(unused_variables)]
 pub(crate) fn de_error_bad_thing(
     response: &crate::runtime::http::HttpResponse,
-    body: ::std::option::Option<&crate::runtime::json::Value>,
+    body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
 ) -> ::std::result::Result<
     crate::types::error::BadThing,
@@ -1735,9 +1735,9 @@ pub(crate) fn de_error_bad_thing(
 > {
     #[allow(unused_mut)]
     let mut out = match body {
-        ::std::option::Option::Some(v) => {
-            crate::runtime::json_read::from_value(
-                v,
+        ::std::option::Option::Some(bytes) => {
+            crate::runtime::json_read::from_body(
+                bytes,
                 crate::runtime::json_read::Object(crate::protocol::DeBadThing),
             )?
         }
@@ -1795,7 +1795,7 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeServiceFault {
 #[allow(unused_variables)]
 pub(crate) fn de_error_service_fault(
     response: &crate::runtime::http::HttpResponse,
-    body: ::std::option::Option<&crate::runtime::json::Value>,
+    body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
 ) -> ::std::result::Result<
     crate::types::error::ServiceFault,
@@ -1803,9 +1803,9 @@ pub(crate) fn de_error_service_fault(
 > {
     #[allow(unused_mut)]
     let mut out = match body {
-        ::std::option::Option::Some(v) => {
-            crate::runtime::json_read::from_value(
-                v,
+        ::std::option::Option::Some(bytes) => {
+            crate::runtime::json_read::from_body(
+                bytes,
                 crate::runtime::json_read::Object(crate::protocol::DeServiceFault),
             )?
         }

@@ -645,7 +645,7 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeProblem {
 #[allow(unused_variables)]
 pub(crate) fn de_error_problem(
     response: &crate::runtime::http::HttpResponse,
-    body: ::std::option::Option<&crate::runtime::json::Value>,
+    body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
 ) -> ::std::result::Result<
     crate::types::error::Problem,
@@ -653,9 +653,9 @@ pub(crate) fn de_error_problem(
 > {
     #[allow(unused_mut)]
     let mut out = match body {
-        ::std::option::Option::Some(v) => {
-            crate::runtime::json_read::from_value(
-                v,
+        ::std::option::Option::Some(bytes) => {
+            crate::runtime::json_read::from_body(
+                bytes,
                 crate::runtime::json_read::Object(crate::protocol::DeProblem),
             )?
         }
@@ -705,7 +705,7 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeOtherProblem {
 #[allow(unused_variables)]
 pub(crate) fn de_error_other_problem(
     response: &crate::runtime::http::HttpResponse,
-    body: ::std::option::Option<&crate::runtime::json::Value>,
+    body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
 ) -> ::std::result::Result<
     crate::types::error::OtherProblem,
@@ -713,9 +713,9 @@ pub(crate) fn de_error_other_problem(
 > {
     #[allow(unused_mut)]
     let mut out = match body {
-        ::std::option::Option::Some(v) => {
-            crate::runtime::json_read::from_value(
-                v,
+        ::std::option::Option::Some(bytes) => {
+            crate::runtime::json_read::from_body(
+                bytes,
                 crate::runtime::json_read::Object(crate::protocol::DeOtherProblem),
             )?
         }

@@ -418,7 +418,7 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeThrottlingException {
 #[allow(unused_variables)]
 pub(crate) fn de_error_throttling_exception(
     response: &crate::runtime::http::HttpResponse,
-    body: ::std::option::Option<&crate::runtime::json::Value>,
+    body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
 ) -> ::std::result::Result<
     crate::types::error::ThrottlingException,
@@ -426,9 +426,9 @@ pub(crate) fn de_error_throttling_exception(
 > {
     #[allow(unused_mut)]
     let mut out = match body {
-        ::std::option::Option::Some(v) => {
-            crate::runtime::json_read::from_value(
-                v,
+        ::std::option::Option::Some(bytes) => {
+            crate::runtime::json_read::from_body(
+                bytes,
                 crate::runtime::json_read::Object(crate::protocol::DeThrottlingException),
             )?
         }

@@ -131,9 +131,9 @@ fn parse_error(
     response: &crate::runtime::http::HttpResponse,
 ) -> crate::runtime::error::SdkError<ListObjectsError> {
     let parsed = crate::runtime::error::parse_error_body(&response.body);
-    let meta = crate::runtime::error::json_error_meta(response, parsed.as_ref());
+    let meta = crate::runtime::error::json_error_meta(response, &parsed);
     #[allow(unused_variables)]
-    let body = parsed.as_ref();
+    let body = parsed.json();
     match meta.code() {
         _ => {
             crate::runtime::error::SdkError::Service(
