@@ -185,6 +185,30 @@ mod error_fields {
 
     type Found = [Option<String>; 5];
 
+    /// A scalar (or `null`) gives `$empty`; a sequence is skipped whole.
+    macro_rules! skip_others {
+        ($value:ty, $empty:expr) => {
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<$value, A::Error> {
+                IgnoredAny.visit_seq(seq).map(|_| $empty)
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<$value, E> {
+                Ok($empty)
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<$value, E> {
+                Ok($empty)
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<$value, E> {
+                Ok($empty)
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<$value, E> {
+                Ok($empty)
+            }
+            fn visit_unit<E>(self) -> Result<$value, E> {
+                Ok($empty)
+            }
+        };
+    }
+
     impl<'de> DeserializeSeed<'de> for Fields {
         type Value = Found;
 
@@ -213,33 +237,11 @@ mod error_fields {
             Ok(found)
         }
 
-        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Found, A::Error> {
-            IgnoredAny.visit_seq(seq).map(|_| Found::default())
-        }
-
-        fn visit_bool<E>(self, _: bool) -> Result<Found, E> {
-            Ok(Found::default())
-        }
-
-        fn visit_i64<E>(self, _: i64) -> Result<Found, E> {
-            Ok(Found::default())
-        }
-
-        fn visit_u64<E>(self, _: u64) -> Result<Found, E> {
-            Ok(Found::default())
-        }
-
-        fn visit_f64<E>(self, _: f64) -> Result<Found, E> {
-            Ok(Found::default())
-        }
-
         fn visit_str<E>(self, _: &str) -> Result<Found, E> {
             Ok(Found::default())
         }
 
-        fn visit_unit<E>(self) -> Result<Found, E> {
-            Ok(Found::default())
-        }
+        skip_others!(Found, Found::default());
     }
 
     /// A string value, or `None` for any other value (skipped whole).
@@ -268,29 +270,7 @@ mod error_fields {
             IgnoredAny.visit_map(map).map(|_| None)
         }
 
-        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Option<String>, A::Error> {
-            IgnoredAny.visit_seq(seq).map(|_| None)
-        }
-
-        fn visit_bool<E>(self, _: bool) -> Result<Option<String>, E> {
-            Ok(None)
-        }
-
-        fn visit_i64<E>(self, _: i64) -> Result<Option<String>, E> {
-            Ok(None)
-        }
-
-        fn visit_u64<E>(self, _: u64) -> Result<Option<String>, E> {
-            Ok(None)
-        }
-
-        fn visit_f64<E>(self, _: f64) -> Result<Option<String>, E> {
-            Ok(None)
-        }
-
-        fn visit_unit<E>(self) -> Result<Option<String>, E> {
-            Ok(None)
-        }
+        skip_others!(Option<String>, None);
     }
 }
 
