@@ -90,23 +90,20 @@ fn checked<'a>(which: &str, proxy: &'a str) -> Result<&'a str, TransportError> {
             format!("the {which} proxy `{}` {why}", redacted(proxy)),
         )
     };
+    // Parsed as the matcher parses it, so that what it would drop is refused here.
     let trimmed = proxy.trim();
-    let (scheme, rest) = match trimmed.split_once("://") {
-        Some((scheme, rest)) => (scheme, rest),
-        None => ("http", trimmed),
+    let Ok(uri) = trimmed.parse::<::http::Uri>() else {
+        return Err(refuse("is not a URL with a host"));
     };
-    if !scheme.eq_ignore_ascii_case("http") {
+    if uri
+        .scheme()
+        .is_some_and(|s| *s != ::http::uri::Scheme::HTTP)
+    {
         return Err(refuse(
             "is not supported: only http:// proxies are (HTTPS requests go through them with CONNECT)",
         ));
     }
-    let host_port = rest.split('/').next().unwrap_or("");
-    let host_port = host_port.rsplit_once('@').map_or(host_port, |(_, h)| h);
-    if host_port.is_empty()
-        || format!("http://{host_port}/")
-            .parse::<::http::Uri>()
-            .is_err()
-    {
+    if uri.host().map_or(true, str::is_empty) {
         return Err(refuse("is not a URL with a host"));
     }
     Ok(trimmed)
@@ -201,6 +198,8 @@ mod tests {
             ("socks5://user:secret@proxy:1080", "only http:// proxies"),
             ("http://user:secret@", "not a URL with a host"),
             ("http://user:secret@bad host:1/", "not a URL with a host"),
+            // No scheme and a path: no URL the matcher reads (it would drop it unsaid).
+            ("user:secret@proxy:3128/", "not a URL with a host"),
         ] {
             let e = ProxySettings::none().https(proxy).matcher().unwrap_err();
             let text = e.to_string();
