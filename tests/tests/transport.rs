@@ -9,7 +9,6 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use kinesis_video::client::{Config, Credentials};
-use kinesis_video::runtime::http::Headers;
 use kinesis_video::runtime::profile::Env;
 use kinesis_video::runtime::transport::{
     HttpClient, HttpTimeouts, HyperClient, OutgoingRequest, ProxySettings, TransportErrorKind,
@@ -119,12 +118,7 @@ async fn proxy(answer: &'static str) -> (String, Arc<Mutex<Vec<String>>>) {
 }
 
 fn get(url: String) -> OutgoingRequest {
-    OutgoingRequest {
-        method: "GET".into(),
-        url,
-        headers: Headers::new(),
-        body: Vec::new(),
-    }
+    OutgoingRequest::new("GET", url)
 }
 
 fn header<'a>(head: &'a str, name: &str) -> Option<&'a str> {

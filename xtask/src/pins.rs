@@ -7,7 +7,6 @@ use std::time::Duration;
 
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
-use smithy_lite_runtime::http::Headers;
 use smithy_lite_runtime::profile::Env;
 use smithy_lite_runtime::transport::{
     HttpClient, HttpTimeouts, HyperClient, OutgoingRequest, ProxySettings,
@@ -273,14 +272,8 @@ fn download(url: &str) -> Result<Vec<u8>, String> {
         // A few redirects are followed (a moved raw file answers 301).
         let mut target = url.to_string();
         for _ in 0..5 {
-            let request = OutgoingRequest {
-                method: "GET".into(),
-                url: target.clone(),
-                headers: Headers::new(),
-                body: Vec::new(),
-            };
             let response = client
-                .send(request)
+                .send(OutgoingRequest::new("GET", target.clone()))
                 .await
                 .map_err(|e| format!("downloading {url}: {e}\n  {offline}"))?;
             let status = response.status;

@@ -10,7 +10,6 @@ use std::time::Duration;
 
 use ::http::Uri;
 
-use super::super::http::Headers;
 use super::super::profile::Env;
 use super::super::sigv4::Credentials;
 use super::super::transport::{HttpTimeouts, HyperClient, OutgoingRequest, TransportErrorKind};
@@ -99,12 +98,7 @@ impl ContainerProvider {
         let source = format!("container endpoint {}", target.url);
         let mut last = None;
         for _ in 0..ATTEMPTS {
-            let mut request = OutgoingRequest {
-                method: "GET".into(),
-                url: target.url.to_string(),
-                headers: Headers::new(),
-                body: Vec::new(),
-            };
+            let mut request = OutgoingRequest::new("GET", target.url.to_string());
             request.headers.insert("accept", "application/json");
             if let Some(token) = &target.token {
                 request.headers.insert("authorization", token.clone());

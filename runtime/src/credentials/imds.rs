@@ -12,7 +12,6 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::Mutex;
 
-use super::super::http::Headers;
 use super::super::profile::{Env, Profile};
 use super::super::sigv4::Credentials;
 use super::super::transport::{HttpTimeouts, HyperClient, OutgoingRequest};
@@ -139,12 +138,7 @@ impl ImdsClient {
         let url = format!("{}{path}", self.endpoint);
         let mut last = Failure::Unreachable("no attempt".into());
         for _ in 0..self.settings.attempts.max(1) {
-            let mut request = OutgoingRequest {
-                method: method.to_string(),
-                url: url.clone(),
-                headers: Headers::new(),
-                body: Vec::new(),
-            };
+            let mut request = OutgoingRequest::new(method, url.clone());
             request.headers.insert(header.0, header.1.to_string());
             match fetch_within(&self.http, request, self.settings.timeout).await {
                 Ok((status, body)) => {

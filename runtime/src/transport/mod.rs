@@ -29,6 +29,18 @@ pub struct OutgoingRequest {
     pub body: Vec<u8>,
 }
 
+impl OutgoingRequest {
+    /// `method url` with no header and no body (add them through the fields).
+    pub fn new(method: impl Into<String>, url: impl Into<String>) -> Self {
+        OutgoingRequest {
+            method: method.into(),
+            url: url.into(),
+            headers: Headers::new(),
+            body: Vec::new(),
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TransportErrorKind {
     /// The connection could not be made (refused, DNS, TLS).
