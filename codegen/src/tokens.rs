@@ -7,6 +7,23 @@ use quote::quote;
 use crate::ir::{NamedType, Service, StreamDirection, Target, Type, TypeLocation};
 use crate::model::ShapeId;
 
+/// The generated crates' feature of calls by name with JSON in and out: `dispatch.rs`, each
+/// operation's `input_from_json` and `output_to_json`, and the codecs only those call.
+pub const DISPATCH_FEATURE: &str = "dispatch";
+
+/// Each item of `items` behind `#[cfg(feature = "<feature>")]`.
+pub fn behind_feature(feature: &str, items: TokenStream) -> TokenStream {
+    if items.is_empty() {
+        return items;
+    }
+    let file: syn::File = syn::parse2(items).expect("generated items parse as items");
+    let gated = file
+        .items
+        .into_iter()
+        .map(|item| quote!(#[cfg(feature = #feature)] #item));
+    quote!(#(#gated)*)
+}
+
 /// An identifier; `r#type` style names become raw identifiers.
 pub fn ident(name: &str) -> Ident {
     match name.strip_prefix("r#") {

@@ -22,7 +22,8 @@ tasks:
   codegen               regenerate generated/ from the pinned models
   codegen --check       fail, naming the files, if generated/ is not what the models give
   test [ARGS]           install what the tests need (pinned botocore in target/oracle-venv),
-                        then run `cargo test --workspace [ARGS]`
+                        then run `cargo test --workspace [ARGS]`; without ARGS, then check
+                        every generated crate with its default features and with none
   diff OLD NEW          list the changes between two models, classified (breaking, dangerous,
                         compatible, documentation); `diff --base REV` compares the models
                         pinned at git revision REV with the pinned ones (`diff --help`)

@@ -64,5 +64,63 @@ pub fn test(root: &Path, extra_args: &[String]) -> Result<ExitCode, String> {
         }
     }
     run(&mut cmd)?;
+    if extra_args.is_empty() {
+        check_as_users_build(root)?;
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The workspace builds every generated crate with `dispatch` (the CLI and the tests turn it
+/// on), but users build them with their default features, or with none (the sans-I/O layer).
+/// Both are checked here, warnings included: code behind a feature must be exactly what the
+/// other features leave unused.
+fn check_as_users_build(root: &Path) -> Result<(), String> {
+    let mut packages = Vec::new();
+    for pattern in ["generated", "tests/golden", "tests/compliance"] {
+        let dir = root.join(pattern);
+        let entries = std::fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        for entry in entries {
+            let mut manifest = entry.map_err(|e| e.to_string())?.path();
+            if pattern == "tests/golden" {
+                manifest.push("expected");
+            }
+            manifest.push("Cargo.toml");
+            if let Ok(text) = std::fs::read_to_string(&manifest) {
+                packages.push(
+                    package_name(&text)
+                        .ok_or_else(|| format!("{}: no package name", manifest.display()))?,
+                );
+            }
+        }
+    }
+    packages.sort();
+    for features in [None, Some("--no-default-features")] {
+        println!(
+            "checking {} generated crates with {}",
+            packages.len(),
+            features.unwrap_or("their default features")
+        );
+        let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+        cmd.current_dir(root)
+            .args(["check", "--quiet", "--message-format", "short"]);
+        for p in &packages {
+            cmd.args(["-p", p]);
+        }
+        cmd.args(features);
+        let out = cmd.output().map_err(|e| format!("running {cmd:?}: {e}"))?;
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        if !out.status.success() || stderr.contains("warning") {
+            return Err(format!("{cmd:?}:\n{stderr}"));
+        }
+    }
+    Ok(())
+}
+
+/// `name = "..."` of a manifest's `[package]`.
+fn package_name(manifest: &str) -> Option<String> {
+    let package = manifest.split("[package]").nth(1)?;
+    let line = package
+        .lines()
+        .find(|l| l.trim_start().starts_with("name"))?;
+    Some(line.split('"').nth(1)?.to_string())
 }

@@ -20,7 +20,7 @@ use quote::quote;
 use crate::ir::{Binding, NamedType, Service, Structure, Target, Type, TypeLocation, WireProfile};
 use crate::model::ShapeId;
 use crate::protocol::{event_stream, json, rest_json};
-use crate::tokens::ident;
+use crate::tokens::{behind_feature, ident, DISPATCH_FEATURE};
 use crate::Error;
 
 pub use data_endpoint::DataEndpointHelper;
@@ -83,9 +83,10 @@ fn body_root(s: &Structure, always: bool) -> Option<ShapeId> {
 }
 
 /// Named types whose JSON `ser_*` and `de_*` functions generated code calls: requests write
-/// their body, `output_to_json` writes whole outputs, `input_from_json` reads whole inputs,
-/// responses and errors read their body. Members bound to the HTTP message are not in a body.
-fn codec_needs(svc: &Service) -> (BTreeSet<ShapeId>, BTreeSet<ShapeId>) {
+/// their body, responses and errors read their body, and with `documents` (the `dispatch`
+/// feature) `output_to_json` writes whole outputs and `input_from_json` reads whole inputs.
+/// Members bound to the HTTP message are not in a body.
+fn codec_needs(svc: &Service, documents: bool) -> (BTreeSet<ShapeId>, BTreeSet<ShapeId>) {
     let mut ser_roots = Vec::new();
     let mut de_roots = Vec::new();
     for op in svc.operations.values() {
@@ -99,20 +100,22 @@ fn codec_needs(svc: &Service) -> (BTreeSet<ShapeId>, BTreeSet<ShapeId>) {
         // every member is in the body, else writes each member itself.
         // Event streams are no values of these documents.
         let in_document = |m: &&crate::ir::Member| !matches!(m.target.ty, Type::EventStream { .. });
-        de_roots.push(op.input.clone());
-        for m in input
-            .members
-            .iter()
-            .filter(|m| m.binding != Binding::Body)
-            .filter(in_document)
-        {
-            named_in(&m.target, &mut de_roots);
-        }
-        if output.members.iter().all(|m| m.binding == Binding::Body) {
-            ser_roots.push(op.output.clone());
-        } else {
-            for m in output.members.iter().filter(in_document) {
-                named_in(&m.target, &mut ser_roots);
+        if documents {
+            de_roots.push(op.input.clone());
+            for m in input
+                .members
+                .iter()
+                .filter(|m| m.binding != Binding::Body)
+                .filter(in_document)
+            {
+                named_in(&m.target, &mut de_roots);
+            }
+            if output.members.iter().all(|m| m.binding == Binding::Body) {
+                ser_roots.push(op.output.clone());
+            } else {
+                for m in output.members.iter().filter(in_document) {
+                    named_in(&m.target, &mut ser_roots);
+                }
             }
         }
         for e in &op.errors {
@@ -236,12 +239,26 @@ pub fn emit_crate(svc: &Service, opts: &CrateOptions) -> Result<Files, Error> {
     // Inputs are written on the wire and read from documents (`input_from_json`), outputs the
     // other way round; only the functions some generated code calls are emitted. Errors have
     // their own parsers below.
-    let (ser_needed, de_needed) = codec_needs(svc);
+    // Those only `input_from_json` and `output_to_json` call are behind the `dispatch` feature,
+    // so that a crate built without it does not compile them.
+    let (ser_needed, de_needed) = codec_needs(svc, false);
+    let (ser_documents, de_documents) = codec_needs(svc, true);
     let codecs = svc
         .types
         .iter()
         .filter(|(_, t)| *t.location() != TypeLocation::Errors)
-        .map(|(id, t)| json::codec_fns(svc, t, ser_needed.contains(id), de_needed.contains(id)));
+        .map(|(id, t)| {
+            let (ser, de) = (ser_needed.contains(id), de_needed.contains(id));
+            let always = json::codec_fns(svc, t, ser, de);
+            let documents = json::codec_fns(
+                svc,
+                t,
+                !ser && ser_documents.contains(id),
+                !de && de_documents.contains(id),
+            );
+            let documents = behind_feature(DISPATCH_FEATURE, documents);
+            quote!(#always #documents)
+        });
     let error_parsers = svc.types.values().filter_map(|t| match t {
         NamedType::Structure(s) if s.error.is_some() => Some(rest_json::error_parser(svc, s)),
         _ => None,
@@ -391,7 +408,7 @@ fn lib_rs(svc: &Service) -> TokenStream {
         pub use client::Client;
         /// Every operation by name, JSON in and out, for command-line tools (feature
         /// `dispatch`).
-        #[cfg(feature = "dispatch")]
+        #[cfg(feature = #DISPATCH_FEATURE)]
         #[rustfmt::skip]
         pub mod dispatch;
 
@@ -428,7 +445,7 @@ fn dependencies(svc: &Service, opts: &CrateOptions) -> String {
         features.push_str(", \"smithy-lite-runtime/compression\"");
     }
     format!(
-        "\n[dependencies]\nsmithy-lite-runtime = {{ version = \"{RUNTIME_VERSION}\", path = \"{path}\", default-features = false }}\nserde_json = \"1\"\nfutures-util = {{ version = \"0.3\", default-features = false, features = [\"std\"], optional = true }}\n\n[features]\ndefault = [\"client\"]\n# The client: SigV4, endpoint rules, retries, hyper with rustls, tokio{comment}.\nclient = [\"smithy-lite-runtime/client\", \"dep:futures-util\"{features}]\n# Every operation by name, JSON in and out (`dispatch`), for command-line tools.\ndispatch = [\"client\"]\n",
+        "\n[dependencies]\nsmithy-lite-runtime = {{ version = \"{RUNTIME_VERSION}\", path = \"{path}\", default-features = false }}\nserde_json = \"1\"\nfutures-util = {{ version = \"0.3\", default-features = false, features = [\"std\"], optional = true }}\n\n[features]\ndefault = [\"client\"]\n# The client: SigV4, endpoint rules, retries, hyper with rustls, tokio{comment}.\nclient = [\"smithy-lite-runtime/client\", \"dep:futures-util\"{features}]\n# Every operation by name, JSON in and out (`dispatch`), for command-line tools.\n{DISPATCH_FEATURE} = [\"client\"]\n",
         path = opts.runtime_path,
     )
 }

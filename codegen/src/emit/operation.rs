@@ -11,7 +11,7 @@ use crate::ir::{Binding, NamedType, Operation, Service, StreamDirection, Type, T
 use crate::naming;
 use crate::protocol::json::{read_seed, write_value};
 use crate::protocol::rest_json;
-use crate::tokens::{ident, type_path};
+use crate::tokens::{ident, type_path, DISPATCH_FEATURE};
 
 pub fn operation_module(svc: &Service, op: &Operation, validation: &Validation) -> TokenStream {
     let op_doc = docs::attrs(op.docs.as_deref());
@@ -150,13 +150,16 @@ pub fn operation_module(svc: &Service, op: &Operation, validation: &Validation) 
         #de
 
         /// Reads an input from a JSON document keyed by the model's member names (the form
-        /// `--cli-input-json` takes); timestamps may be epoch seconds or ISO-8601 strings.
+        /// `--cli-input-json` takes); timestamps may be epoch seconds or ISO-8601 strings
+        /// (feature `dispatch`).
+        #[cfg(feature = #DISPATCH_FEATURE)]
         pub fn input_from_json(document: &crate::runtime::json::Value) -> ::std::result::Result<#input_path, crate::runtime::json::DeserializeError> {
             #from_json
         }
 
         /// Writes an output as a JSON document keyed by the model's member names, with
-        /// timestamps as ISO-8601 strings and blobs as base64.
+        /// timestamps as ISO-8601 strings and blobs as base64 (feature `dispatch`).
+        #[cfg(feature = #DISPATCH_FEATURE)]
         pub fn output_to_json(output: &#output_path) -> ::std::vec::Vec<u8> {
             #to_json
         }

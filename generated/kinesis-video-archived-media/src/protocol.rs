@@ -19,8 +19,10 @@ pub(crate) fn ser_clip_fragment_selector(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeClipFragmentSelector;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeClipFragmentSelector {
     type Value = crate::types::ClipFragmentSelector;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -74,8 +76,10 @@ pub(crate) fn ser_clip_timestamp_range(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeClipTimestampRange;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeClipTimestampRange {
     type Value = crate::types::ClipTimestampRange;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -129,8 +133,10 @@ pub(crate) fn ser_dash_fragment_selector(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeDashFragmentSelector;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeDashFragmentSelector {
     type Value = crate::types::DashFragmentSelector;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -184,8 +190,10 @@ pub(crate) fn ser_dash_timestamp_range(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeDashTimestampRange;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeDashTimestampRange {
     type Value = crate::types::DashTimestampRange;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -222,34 +230,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeDashTimestampRange {
         }
         ::std::result::Result::Ok(out)
     }
-}
-#[allow(unused_variables)]
-pub(crate) fn ser_fragment(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::types::Fragment,
-) {
-    w.begin_object();
-    if let ::std::option::Option::Some(value) = &value.fragment_number {
-        w.key("FragmentNumber");
-        w.string(value);
-    }
-    if let ::std::option::Option::Some(value) = &value.fragment_size_in_bytes {
-        w.key("FragmentSizeInBytes");
-        w.integer(i64::from(*value));
-    }
-    if let ::std::option::Option::Some(value) = &value.producer_timestamp {
-        w.key("ProducerTimestamp");
-        w.timestamp(value, crate::runtime::datetime::Format::EpochSeconds);
-    }
-    if let ::std::option::Option::Some(value) = &value.server_timestamp {
-        w.key("ServerTimestamp");
-        w.timestamp(value, crate::runtime::datetime::Format::EpochSeconds);
-    }
-    if let ::std::option::Option::Some(value) = &value.fragment_length_in_milliseconds {
-        w.key("FragmentLengthInMilliseconds");
-        w.integer(i64::from(*value));
-    }
-    w.end_object();
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeFragment;
@@ -317,6 +297,35 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeFragment {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_fragment(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::types::Fragment,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.fragment_number {
+        w.key("FragmentNumber");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.fragment_size_in_bytes {
+        w.key("FragmentSizeInBytes");
+        w.integer(i64::from(*value));
+    }
+    if let ::std::option::Option::Some(value) = &value.producer_timestamp {
+        w.key("ProducerTimestamp");
+        w.timestamp(value, crate::runtime::datetime::Format::EpochSeconds);
+    }
+    if let ::std::option::Option::Some(value) = &value.server_timestamp {
+        w.key("ServerTimestamp");
+        w.timestamp(value, crate::runtime::datetime::Format::EpochSeconds);
+    }
+    if let ::std::option::Option::Some(value) = &value.fragment_length_in_milliseconds {
+        w.key("FragmentLengthInMilliseconds");
+        w.integer(i64::from(*value));
+    }
+    w.end_object();
+}
 #[allow(unused_variables)]
 pub(crate) fn ser_fragment_selector(
     w: &mut crate::runtime::json::JsonWriter,
@@ -333,8 +342,10 @@ pub(crate) fn ser_fragment_selector(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeFragmentSelector;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeFragmentSelector {
     type Value = crate::types::FragmentSelector;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -392,8 +403,10 @@ pub(crate) fn ser_get_clip_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeGetClipInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeGetClipInput {
     type Value = crate::operation::get_clip::GetClipInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -476,8 +489,10 @@ pub(crate) fn ser_get_dash_streaming_session_url_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeGetDashStreamingSessionUrlInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de>
 for DeGetDashStreamingSessionUrlInput {
     type Value = crate::operation::get_dash_streaming_session_url::GetDashStreamingSessionUrlInput;
@@ -574,18 +589,6 @@ for DeGetDashStreamingSessionUrlInput {
         ::std::result::Result::Ok(out)
     }
 }
-#[allow(unused_variables)]
-pub(crate) fn ser_get_dash_streaming_session_url_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::get_dash_streaming_session_url::GetDashStreamingSessionUrlOutput,
-) {
-    w.begin_object();
-    if let ::std::option::Option::Some(value) = &value.dash_streaming_session_url {
-        w.key("DASHStreamingSessionURL");
-        w.string(value);
-    }
-    w.end_object();
-}
 #[derive(Clone, Copy)]
 pub(crate) struct DeGetDashStreamingSessionUrlOutput;
 impl<'de> crate::runtime::json_read::ReadObject<'de>
@@ -617,6 +620,19 @@ for DeGetDashStreamingSessionUrlOutput {
         }
         ::std::result::Result::Ok(out)
     }
+}
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_get_dash_streaming_session_url_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::get_dash_streaming_session_url::GetDashStreamingSessionUrlOutput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.dash_streaming_session_url {
+        w.key("DASHStreamingSessionURL");
+        w.string(value);
+    }
+    w.end_object();
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_get_hls_streaming_session_url_input(
@@ -664,8 +680,10 @@ pub(crate) fn ser_get_hls_streaming_session_url_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeGetHlsStreamingSessionUrlInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de>
 for DeGetHlsStreamingSessionUrlInput {
     type Value = crate::operation::get_hls_streaming_session_url::GetHlsStreamingSessionUrlInput;
@@ -772,18 +790,6 @@ for DeGetHlsStreamingSessionUrlInput {
         ::std::result::Result::Ok(out)
     }
 }
-#[allow(unused_variables)]
-pub(crate) fn ser_get_hls_streaming_session_url_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::get_hls_streaming_session_url::GetHlsStreamingSessionUrlOutput,
-) {
-    w.begin_object();
-    if let ::std::option::Option::Some(value) = &value.hls_streaming_session_url {
-        w.key("HLSStreamingSessionURL");
-        w.string(value);
-    }
-    w.end_object();
-}
 #[derive(Clone, Copy)]
 pub(crate) struct DeGetHlsStreamingSessionUrlOutput;
 impl<'de> crate::runtime::json_read::ReadObject<'de>
@@ -815,6 +821,19 @@ for DeGetHlsStreamingSessionUrlOutput {
         }
         ::std::result::Result::Ok(out)
     }
+}
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_get_hls_streaming_session_url_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::get_hls_streaming_session_url::GetHlsStreamingSessionUrlOutput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.hls_streaming_session_url {
+        w.key("HLSStreamingSessionURL");
+        w.string(value);
+    }
+    w.end_object();
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_get_images_input(
@@ -877,8 +896,10 @@ pub(crate) fn ser_get_images_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeGetImagesInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeGetImagesInput {
     type Value = crate::operation::get_images::GetImagesInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -1004,26 +1025,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeGetImagesInput {
         ::std::result::Result::Ok(out)
     }
 }
-#[allow(unused_variables)]
-pub(crate) fn ser_get_images_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::get_images::GetImagesOutput,
-) {
-    w.begin_object();
-    if let ::std::option::Option::Some(value) = &value.images {
-        w.key("Images");
-        w.begin_array();
-        for item in value {
-            crate::protocol::ser_image(w, item);
-        }
-        w.end_array();
-    }
-    if let ::std::option::Option::Some(value) = &value.next_token {
-        w.key("NextToken");
-        w.string(value);
-    }
-    w.end_object();
-}
 #[derive(Clone, Copy)]
 pub(crate) struct DeGetImagesOutput;
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeGetImagesOutput {
@@ -1061,6 +1062,27 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeGetImagesOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_get_images_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::get_images::GetImagesOutput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.images {
+        w.key("Images");
+        w.begin_array();
+        for item in value {
+            crate::protocol::ser_image(w, item);
+        }
+        w.end_array();
+    }
+    if let ::std::option::Option::Some(value) = &value.next_token {
+        w.key("NextToken");
+        w.string(value);
+    }
+    w.end_object();
+}
 #[allow(unused_variables)]
 pub(crate) fn ser_get_media_for_fragment_list_input(
     w: &mut crate::runtime::json::JsonWriter,
@@ -1085,8 +1107,10 @@ pub(crate) fn ser_get_media_for_fragment_list_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeGetMediaForFragmentListInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeGetMediaForFragmentListInput {
     type Value = crate::operation::get_media_for_fragment_list::GetMediaForFragmentListInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -1146,8 +1170,10 @@ pub(crate) fn ser_hls_fragment_selector(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeHlsFragmentSelector;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeHlsFragmentSelector {
     type Value = crate::types::HlsFragmentSelector;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -1201,8 +1227,10 @@ pub(crate) fn ser_hls_timestamp_range(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeHlsTimestampRange;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeHlsTimestampRange {
     type Value = crate::types::HlsTimestampRange;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -1239,26 +1267,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeHlsTimestampRange {
         }
         ::std::result::Result::Ok(out)
     }
-}
-#[allow(unused_variables)]
-pub(crate) fn ser_image(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::types::Image,
-) {
-    w.begin_object();
-    if let ::std::option::Option::Some(value) = &value.time_stamp {
-        w.key("TimeStamp");
-        w.timestamp(value, crate::runtime::datetime::Format::EpochSeconds);
-    }
-    if let ::std::option::Option::Some(value) = &value.error {
-        w.key("Error");
-        w.string(value.as_str());
-    }
-    if let ::std::option::Option::Some(value) = &value.image_content {
-        w.key("ImageContent");
-        w.string(value);
-    }
-    w.end_object();
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeImage;
@@ -1306,6 +1314,27 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeImage {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_image(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::types::Image,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.time_stamp {
+        w.key("TimeStamp");
+        w.timestamp(value, crate::runtime::datetime::Format::EpochSeconds);
+    }
+    if let ::std::option::Option::Some(value) = &value.error {
+        w.key("Error");
+        w.string(value.as_str());
+    }
+    if let ::std::option::Option::Some(value) = &value.image_content {
+        w.key("ImageContent");
+        w.string(value);
+    }
+    w.end_object();
+}
 #[allow(unused_variables)]
 pub(crate) fn ser_list_fragments_input(
     w: &mut crate::runtime::json::JsonWriter,
@@ -1334,8 +1363,10 @@ pub(crate) fn ser_list_fragments_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeListFragmentsInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeListFragmentsInput {
     type Value = crate::operation::list_fragments::ListFragmentsInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -1401,26 +1432,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeListFragmentsInput {
         ::std::result::Result::Ok(out)
     }
 }
-#[allow(unused_variables)]
-pub(crate) fn ser_list_fragments_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::list_fragments::ListFragmentsOutput,
-) {
-    w.begin_object();
-    if let ::std::option::Option::Some(value) = &value.fragments {
-        w.key("Fragments");
-        w.begin_array();
-        for item in value {
-            crate::protocol::ser_fragment(w, item);
-        }
-        w.end_array();
-    }
-    if let ::std::option::Option::Some(value) = &value.next_token {
-        w.key("NextToken");
-        w.string(value);
-    }
-    w.end_object();
-}
 #[derive(Clone, Copy)]
 pub(crate) struct DeListFragmentsOutput;
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeListFragmentsOutput {
@@ -1463,6 +1474,27 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeListFragmentsOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_list_fragments_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::list_fragments::ListFragmentsOutput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.fragments {
+        w.key("Fragments");
+        w.begin_array();
+        for item in value {
+            crate::protocol::ser_fragment(w, item);
+        }
+        w.end_array();
+    }
+    if let ::std::option::Option::Some(value) = &value.next_token {
+        w.key("NextToken");
+        w.string(value);
+    }
+    w.end_object();
+}
 #[allow(unused_variables)]
 pub(crate) fn ser_timestamp_range(
     w: &mut crate::runtime::json::JsonWriter,
@@ -1479,8 +1511,10 @@ pub(crate) fn ser_timestamp_range(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeTimestampRange;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeTimestampRange {
     type Value = crate::types::TimestampRange;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(

@@ -23,8 +23,10 @@ pub(crate) fn ser_get_media_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeGetMediaInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeGetMediaInput {
     type Value = crate::operation::get_media::GetMediaInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -91,8 +93,10 @@ pub(crate) fn ser_start_selector(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeStartSelector;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeStartSelector {
     type Value = crate::types::StartSelector;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(

@@ -27,8 +27,10 @@ pub(crate) fn ser_get_ice_server_config_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeGetIceServerConfigInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeGetIceServerConfigInput {
     type Value = crate::operation::get_ice_server_config::GetIceServerConfigInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -79,22 +81,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeGetIceServerConfigInp
         ::std::result::Result::Ok(out)
     }
 }
-#[allow(unused_variables)]
-pub(crate) fn ser_get_ice_server_config_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::get_ice_server_config::GetIceServerConfigOutput,
-) {
-    w.begin_object();
-    if let ::std::option::Option::Some(value) = &value.ice_server_list {
-        w.key("IceServerList");
-        w.begin_array();
-        for item in value {
-            crate::protocol::ser_ice_server(w, item);
-        }
-        w.end_array();
-    }
-    w.end_object();
-}
 #[derive(Clone, Copy)]
 pub(crate) struct DeGetIceServerConfigOutput;
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeGetIceServerConfigOutput {
@@ -130,31 +116,20 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeGetIceServerConfigOut
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
-pub(crate) fn ser_ice_server(
+pub(crate) fn ser_get_ice_server_config_output(
     w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::types::IceServer,
+    value: &crate::operation::get_ice_server_config::GetIceServerConfigOutput,
 ) {
     w.begin_object();
-    if let ::std::option::Option::Some(value) = &value.uris {
-        w.key("Uris");
+    if let ::std::option::Option::Some(value) = &value.ice_server_list {
+        w.key("IceServerList");
         w.begin_array();
         for item in value {
-            w.string(item);
+            crate::protocol::ser_ice_server(w, item);
         }
         w.end_array();
-    }
-    if let ::std::option::Option::Some(value) = &value.username {
-        w.key("Username");
-        w.string(value);
-    }
-    if let ::std::option::Option::Some(value) = &value.password {
-        w.key("Password");
-        w.string(value);
-    }
-    if let ::std::option::Option::Some(value) = &value.ttl {
-        w.key("Ttl");
-        w.integer(i64::from(*value));
     }
     w.end_object();
 }
@@ -207,6 +182,35 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeIceServer {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_ice_server(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::types::IceServer,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.uris {
+        w.key("Uris");
+        w.begin_array();
+        for item in value {
+            w.string(item);
+        }
+        w.end_array();
+    }
+    if let ::std::option::Option::Some(value) = &value.username {
+        w.key("Username");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.password {
+        w.key("Password");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.ttl {
+        w.key("Ttl");
+        w.integer(i64::from(*value));
+    }
+    w.end_object();
+}
 #[allow(unused_variables)]
 pub(crate) fn ser_send_alexa_offer_to_master_input(
     w: &mut crate::runtime::json::JsonWriter,
@@ -227,8 +231,10 @@ pub(crate) fn ser_send_alexa_offer_to_master_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeSendAlexaOfferToMasterInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeSendAlexaOfferToMasterInput {
     type Value = crate::operation::send_alexa_offer_to_master::SendAlexaOfferToMasterInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -272,18 +278,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeSendAlexaOfferToMaste
         ::std::result::Result::Ok(out)
     }
 }
-#[allow(unused_variables)]
-pub(crate) fn ser_send_alexa_offer_to_master_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::send_alexa_offer_to_master::SendAlexaOfferToMasterOutput,
-) {
-    w.begin_object();
-    if let ::std::option::Option::Some(value) = &value.answer {
-        w.key("Answer");
-        w.string(value);
-    }
-    w.end_object();
-}
 #[derive(Clone, Copy)]
 pub(crate) struct DeSendAlexaOfferToMasterOutput;
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeSendAlexaOfferToMasterOutput {
@@ -314,6 +308,19 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeSendAlexaOfferToMaste
         }
         ::std::result::Result::Ok(out)
     }
+}
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_send_alexa_offer_to_master_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::send_alexa_offer_to_master::SendAlexaOfferToMasterOutput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.answer {
+        w.key("Answer");
+        w.string(value);
+    }
+    w.end_object();
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeClientLimitExceededException;

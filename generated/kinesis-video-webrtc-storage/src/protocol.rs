@@ -3,14 +3,6 @@
 
 //! restJson1 codecs of the service's types.
 #![allow(clippy::all)]
-#[allow(unused_variables)]
-pub(crate) fn ser_join_storage_session_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::join_storage_session::JoinStorageSessionOutput,
-) {
-    w.begin_object();
-    w.end_object();
-}
 #[derive(Clone, Copy)]
 pub(crate) struct DeJoinStorageSessionOutput;
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeJoinStorageSessionOutput {
@@ -30,10 +22,11 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeJoinStorageSessionOut
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
-pub(crate) fn ser_join_storage_session_as_viewer_output(
+pub(crate) fn ser_join_storage_session_output(
     w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::join_storage_session_as_viewer::JoinStorageSessionAsViewerOutput,
+    value: &crate::operation::join_storage_session::JoinStorageSessionOutput,
 ) {
     w.begin_object();
     w.end_object();
@@ -58,6 +51,15 @@ for DeJoinStorageSessionAsViewerOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_join_storage_session_as_viewer_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::join_storage_session_as_viewer::JoinStorageSessionAsViewerOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
 #[allow(unused_variables)]
 pub(crate) fn ser_join_storage_session_as_viewer_input(
     w: &mut crate::runtime::json::JsonWriter,
@@ -74,8 +76,10 @@ pub(crate) fn ser_join_storage_session_as_viewer_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeJoinStorageSessionAsViewerInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de>
 for DeJoinStorageSessionAsViewerInput {
     type Value = crate::operation::join_storage_session_as_viewer::JoinStorageSessionAsViewerInput;
@@ -125,8 +129,10 @@ pub(crate) fn ser_join_storage_session_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeJoinStorageSessionInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeJoinStorageSessionInput {
     type Value = crate::operation::join_storage_session::JoinStorageSessionInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(

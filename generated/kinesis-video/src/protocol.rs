@@ -3,42 +3,6 @@
 
 //! restJson1 codecs of the service's types.
 #![allow(clippy::all)]
-#[allow(unused_variables)]
-pub(crate) fn ser_channel_info(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::types::ChannelInfo,
-) {
-    w.begin_object();
-    if let ::std::option::Option::Some(value) = &value.channel_name {
-        w.key("ChannelName");
-        w.string(value);
-    }
-    if let ::std::option::Option::Some(value) = &value.channel_arn {
-        w.key("ChannelARN");
-        w.string(value);
-    }
-    if let ::std::option::Option::Some(value) = &value.channel_type {
-        w.key("ChannelType");
-        w.string(value.as_str());
-    }
-    if let ::std::option::Option::Some(value) = &value.channel_status {
-        w.key("ChannelStatus");
-        w.string(value.as_str());
-    }
-    if let ::std::option::Option::Some(value) = &value.creation_time {
-        w.key("CreationTime");
-        w.timestamp(value, crate::runtime::datetime::Format::EpochSeconds);
-    }
-    if let ::std::option::Option::Some(value) = &value.single_master_configuration {
-        w.key("SingleMasterConfiguration");
-        crate::protocol::ser_single_master_configuration(w, value);
-    }
-    if let ::std::option::Option::Some(value) = &value.version {
-        w.key("Version");
-        w.string(value);
-    }
-    w.end_object();
-}
 #[derive(Clone, Copy)]
 pub(crate) struct DeChannelInfo;
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeChannelInfo {
@@ -123,6 +87,43 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeChannelInfo {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_channel_info(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::types::ChannelInfo,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.channel_name {
+        w.key("ChannelName");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.channel_arn {
+        w.key("ChannelARN");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.channel_type {
+        w.key("ChannelType");
+        w.string(value.as_str());
+    }
+    if let ::std::option::Option::Some(value) = &value.channel_status {
+        w.key("ChannelStatus");
+        w.string(value.as_str());
+    }
+    if let ::std::option::Option::Some(value) = &value.creation_time {
+        w.key("CreationTime");
+        w.timestamp(value, crate::runtime::datetime::Format::EpochSeconds);
+    }
+    if let ::std::option::Option::Some(value) = &value.single_master_configuration {
+        w.key("SingleMasterConfiguration");
+        crate::protocol::ser_single_master_configuration(w, value);
+    }
+    if let ::std::option::Option::Some(value) = &value.version {
+        w.key("Version");
+        w.string(value);
+    }
+    w.end_object();
+}
 #[allow(unused_variables)]
 pub(crate) fn ser_channel_name_condition(
     w: &mut crate::runtime::json::JsonWriter,
@@ -139,8 +140,10 @@ pub(crate) fn ser_channel_name_condition(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeChannelNameCondition;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeChannelNameCondition {
     type Value = crate::types::ChannelNameCondition;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -204,8 +207,10 @@ pub(crate) fn ser_create_signaling_channel_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeCreateSignalingChannelInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeCreateSignalingChannelInput {
     type Value = crate::operation::create_signaling_channel::CreateSignalingChannelInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -267,18 +272,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeCreateSignalingChanne
         ::std::result::Result::Ok(out)
     }
 }
-#[allow(unused_variables)]
-pub(crate) fn ser_create_signaling_channel_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::create_signaling_channel::CreateSignalingChannelOutput,
-) {
-    w.begin_object();
-    if let ::std::option::Option::Some(value) = &value.channel_arn {
-        w.key("ChannelARN");
-        w.string(value);
-    }
-    w.end_object();
-}
 #[derive(Clone, Copy)]
 pub(crate) struct DeCreateSignalingChannelOutput;
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeCreateSignalingChannelOutput {
@@ -309,6 +302,19 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeCreateSignalingChanne
         }
         ::std::result::Result::Ok(out)
     }
+}
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_create_signaling_channel_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::create_signaling_channel::CreateSignalingChannelOutput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.channel_arn {
+        w.key("ChannelARN");
+        w.string(value);
+    }
+    w.end_object();
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_create_stream_input(
@@ -347,8 +353,10 @@ pub(crate) fn ser_create_stream_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeCreateStreamInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeCreateStreamInput {
     type Value = crate::operation::create_stream::CreateStreamInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -423,18 +431,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeCreateStreamInput {
         ::std::result::Result::Ok(out)
     }
 }
-#[allow(unused_variables)]
-pub(crate) fn ser_create_stream_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::create_stream::CreateStreamOutput,
-) {
-    w.begin_object();
-    if let ::std::option::Option::Some(value) = &value.stream_arn {
-        w.key("StreamARN");
-        w.string(value);
-    }
-    w.end_object();
-}
 #[derive(Clone, Copy)]
 pub(crate) struct DeCreateStreamOutput;
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeCreateStreamOutput {
@@ -466,6 +462,19 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeCreateStreamOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_create_stream_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::create_stream::CreateStreamOutput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.stream_arn {
+        w.key("StreamARN");
+        w.string(value);
+    }
+    w.end_object();
+}
 #[allow(unused_variables)]
 pub(crate) fn ser_delete_edge_configuration_input(
     w: &mut crate::runtime::json::JsonWriter,
@@ -482,8 +491,10 @@ pub(crate) fn ser_delete_edge_configuration_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeDeleteEdgeConfigurationInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeDeleteEdgeConfigurationInput {
     type Value = crate::operation::delete_edge_configuration::DeleteEdgeConfigurationInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -520,14 +531,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeDeleteEdgeConfigurati
         ::std::result::Result::Ok(out)
     }
 }
-#[allow(unused_variables)]
-pub(crate) fn ser_delete_edge_configuration_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::delete_edge_configuration::DeleteEdgeConfigurationOutput,
-) {
-    w.begin_object();
-    w.end_object();
-}
 #[derive(Clone, Copy)]
 pub(crate) struct DeDeleteEdgeConfigurationOutput;
 impl<'de> crate::runtime::json_read::ReadObject<'de>
@@ -548,6 +551,15 @@ for DeDeleteEdgeConfigurationOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_delete_edge_configuration_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::delete_edge_configuration::DeleteEdgeConfigurationOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
 #[allow(unused_variables)]
 pub(crate) fn ser_delete_signaling_channel_input(
     w: &mut crate::runtime::json::JsonWriter,
@@ -564,8 +576,10 @@ pub(crate) fn ser_delete_signaling_channel_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeDeleteSignalingChannelInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeDeleteSignalingChannelInput {
     type Value = crate::operation::delete_signaling_channel::DeleteSignalingChannelInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -602,14 +616,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeDeleteSignalingChanne
         ::std::result::Result::Ok(out)
     }
 }
-#[allow(unused_variables)]
-pub(crate) fn ser_delete_signaling_channel_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::delete_signaling_channel::DeleteSignalingChannelOutput,
-) {
-    w.begin_object();
-    w.end_object();
-}
 #[derive(Clone, Copy)]
 pub(crate) struct DeDeleteSignalingChannelOutput;
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeDeleteSignalingChannelOutput {
@@ -629,6 +635,15 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeDeleteSignalingChanne
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_delete_signaling_channel_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::delete_signaling_channel::DeleteSignalingChannelOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
 #[allow(unused_variables)]
 pub(crate) fn ser_delete_stream_input(
     w: &mut crate::runtime::json::JsonWriter,
@@ -645,8 +660,10 @@ pub(crate) fn ser_delete_stream_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeDeleteStreamInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeDeleteStreamInput {
     type Value = crate::operation::delete_stream::DeleteStreamInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -683,14 +700,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeDeleteStreamInput {
         ::std::result::Result::Ok(out)
     }
 }
-#[allow(unused_variables)]
-pub(crate) fn ser_delete_stream_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::delete_stream::DeleteStreamOutput,
-) {
-    w.begin_object();
-    w.end_object();
-}
 #[derive(Clone, Copy)]
 pub(crate) struct DeDeleteStreamOutput;
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeDeleteStreamOutput {
@@ -709,6 +718,15 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeDeleteStreamOutput {
         }
         ::std::result::Result::Ok(out)
     }
+}
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_delete_stream_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::delete_stream::DeleteStreamOutput,
+) {
+    w.begin_object();
+    w.end_object();
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_deletion_config(
@@ -794,8 +812,10 @@ pub(crate) fn ser_describe_edge_configuration_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeDescribeEdgeConfigurationInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de>
 for DeDescribeEdgeConfigurationInput {
     type Value = crate::operation::describe_edge_configuration::DescribeEdgeConfigurationInput;
@@ -832,46 +852,6 @@ for DeDescribeEdgeConfigurationInput {
         }
         ::std::result::Result::Ok(out)
     }
-}
-#[allow(unused_variables)]
-pub(crate) fn ser_describe_edge_configuration_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::describe_edge_configuration::DescribeEdgeConfigurationOutput,
-) {
-    w.begin_object();
-    if let ::std::option::Option::Some(value) = &value.stream_name {
-        w.key("StreamName");
-        w.string(value);
-    }
-    if let ::std::option::Option::Some(value) = &value.stream_arn {
-        w.key("StreamARN");
-        w.string(value);
-    }
-    if let ::std::option::Option::Some(value) = &value.creation_time {
-        w.key("CreationTime");
-        w.timestamp(value, crate::runtime::datetime::Format::EpochSeconds);
-    }
-    if let ::std::option::Option::Some(value) = &value.last_updated_time {
-        w.key("LastUpdatedTime");
-        w.timestamp(value, crate::runtime::datetime::Format::EpochSeconds);
-    }
-    if let ::std::option::Option::Some(value) = &value.sync_status {
-        w.key("SyncStatus");
-        w.string(value.as_str());
-    }
-    if let ::std::option::Option::Some(value) = &value.failed_status_details {
-        w.key("FailedStatusDetails");
-        w.string(value);
-    }
-    if let ::std::option::Option::Some(value) = &value.edge_config {
-        w.key("EdgeConfig");
-        crate::protocol::ser_edge_config(w, value);
-    }
-    if let ::std::option::Option::Some(value) = &value.edge_agent_status {
-        w.key("EdgeAgentStatus");
-        crate::protocol::ser_edge_agent_status(w, value);
-    }
-    w.end_object();
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeDescribeEdgeConfigurationOutput;
@@ -971,6 +951,47 @@ for DeDescribeEdgeConfigurationOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_describe_edge_configuration_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::describe_edge_configuration::DescribeEdgeConfigurationOutput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.stream_name {
+        w.key("StreamName");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.stream_arn {
+        w.key("StreamARN");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.creation_time {
+        w.key("CreationTime");
+        w.timestamp(value, crate::runtime::datetime::Format::EpochSeconds);
+    }
+    if let ::std::option::Option::Some(value) = &value.last_updated_time {
+        w.key("LastUpdatedTime");
+        w.timestamp(value, crate::runtime::datetime::Format::EpochSeconds);
+    }
+    if let ::std::option::Option::Some(value) = &value.sync_status {
+        w.key("SyncStatus");
+        w.string(value.as_str());
+    }
+    if let ::std::option::Option::Some(value) = &value.failed_status_details {
+        w.key("FailedStatusDetails");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.edge_config {
+        w.key("EdgeConfig");
+        crate::protocol::ser_edge_config(w, value);
+    }
+    if let ::std::option::Option::Some(value) = &value.edge_agent_status {
+        w.key("EdgeAgentStatus");
+        crate::protocol::ser_edge_agent_status(w, value);
+    }
+    w.end_object();
+}
 #[allow(unused_variables)]
 pub(crate) fn ser_describe_image_generation_configuration_input(
     w: &mut crate::runtime::json::JsonWriter,
@@ -987,8 +1008,10 @@ pub(crate) fn ser_describe_image_generation_configuration_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeDescribeImageGenerationConfigurationInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de>
 for DeDescribeImageGenerationConfigurationInput {
     type Value = crate::operation::describe_image_generation_configuration::DescribeImageGenerationConfigurationInput;
@@ -1026,18 +1049,6 @@ for DeDescribeImageGenerationConfigurationInput {
         ::std::result::Result::Ok(out)
     }
 }
-#[allow(unused_variables)]
-pub(crate) fn ser_describe_image_generation_configuration_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::describe_image_generation_configuration::DescribeImageGenerationConfigurationOutput,
-) {
-    w.begin_object();
-    if let ::std::option::Option::Some(value) = &value.image_generation_configuration {
-        w.key("ImageGenerationConfiguration");
-        crate::protocol::ser_image_generation_configuration(w, value);
-    }
-    w.end_object();
-}
 #[derive(Clone, Copy)]
 pub(crate) struct DeDescribeImageGenerationConfigurationOutput;
 impl<'de> crate::runtime::json_read::ReadObject<'de>
@@ -1072,6 +1083,19 @@ for DeDescribeImageGenerationConfigurationOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_describe_image_generation_configuration_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::describe_image_generation_configuration::DescribeImageGenerationConfigurationOutput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.image_generation_configuration {
+        w.key("ImageGenerationConfiguration");
+        crate::protocol::ser_image_generation_configuration(w, value);
+    }
+    w.end_object();
+}
 #[allow(unused_variables)]
 pub(crate) fn ser_describe_mapped_resource_configuration_input(
     w: &mut crate::runtime::json::JsonWriter,
@@ -1096,8 +1120,10 @@ pub(crate) fn ser_describe_mapped_resource_configuration_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeDescribeMappedResourceConfigurationInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de>
 for DeDescribeMappedResourceConfigurationInput {
     type Value = crate::operation::describe_mapped_resource_configuration::DescribeMappedResourceConfigurationInput;
@@ -1149,27 +1175,6 @@ for DeDescribeMappedResourceConfigurationInput {
         ::std::result::Result::Ok(out)
     }
 }
-#[allow(unused_variables)]
-pub(crate) fn ser_describe_mapped_resource_configuration_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::describe_mapped_resource_configuration::DescribeMappedResourceConfigurationOutput,
-) {
-    w.begin_object();
-    if let ::std::option::Option::Some(value) = &value.mapped_resource_configuration_list
-    {
-        w.key("MappedResourceConfigurationList");
-        w.begin_array();
-        for item in value {
-            crate::protocol::ser_mapped_resource_configuration_list_item(w, item);
-        }
-        w.end_array();
-    }
-    if let ::std::option::Option::Some(value) = &value.next_token {
-        w.key("NextToken");
-        w.string(value);
-    }
-    w.end_object();
-}
 #[derive(Clone, Copy)]
 pub(crate) struct DeDescribeMappedResourceConfigurationOutput;
 impl<'de> crate::runtime::json_read::ReadObject<'de>
@@ -1213,6 +1218,28 @@ for DeDescribeMappedResourceConfigurationOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_describe_mapped_resource_configuration_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::describe_mapped_resource_configuration::DescribeMappedResourceConfigurationOutput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.mapped_resource_configuration_list
+    {
+        w.key("MappedResourceConfigurationList");
+        w.begin_array();
+        for item in value {
+            crate::protocol::ser_mapped_resource_configuration_list_item(w, item);
+        }
+        w.end_array();
+    }
+    if let ::std::option::Option::Some(value) = &value.next_token {
+        w.key("NextToken");
+        w.string(value);
+    }
+    w.end_object();
+}
 #[allow(unused_variables)]
 pub(crate) fn ser_describe_media_storage_configuration_input(
     w: &mut crate::runtime::json::JsonWriter,
@@ -1229,8 +1256,10 @@ pub(crate) fn ser_describe_media_storage_configuration_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeDescribeMediaStorageConfigurationInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de>
 for DeDescribeMediaStorageConfigurationInput {
     type Value = crate::operation::describe_media_storage_configuration::DescribeMediaStorageConfigurationInput;
@@ -1268,18 +1297,6 @@ for DeDescribeMediaStorageConfigurationInput {
         ::std::result::Result::Ok(out)
     }
 }
-#[allow(unused_variables)]
-pub(crate) fn ser_describe_media_storage_configuration_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::describe_media_storage_configuration::DescribeMediaStorageConfigurationOutput,
-) {
-    w.begin_object();
-    if let ::std::option::Option::Some(value) = &value.media_storage_configuration {
-        w.key("MediaStorageConfiguration");
-        crate::protocol::ser_media_storage_configuration(w, value);
-    }
-    w.end_object();
-}
 #[derive(Clone, Copy)]
 pub(crate) struct DeDescribeMediaStorageConfigurationOutput;
 impl<'de> crate::runtime::json_read::ReadObject<'de>
@@ -1314,6 +1331,19 @@ for DeDescribeMediaStorageConfigurationOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_describe_media_storage_configuration_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::describe_media_storage_configuration::DescribeMediaStorageConfigurationOutput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.media_storage_configuration {
+        w.key("MediaStorageConfiguration");
+        crate::protocol::ser_media_storage_configuration(w, value);
+    }
+    w.end_object();
+}
 #[allow(unused_variables)]
 pub(crate) fn ser_describe_notification_configuration_input(
     w: &mut crate::runtime::json::JsonWriter,
@@ -1330,8 +1360,10 @@ pub(crate) fn ser_describe_notification_configuration_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeDescribeNotificationConfigurationInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de>
 for DeDescribeNotificationConfigurationInput {
     type Value = crate::operation::describe_notification_configuration::DescribeNotificationConfigurationInput;
@@ -1369,18 +1401,6 @@ for DeDescribeNotificationConfigurationInput {
         ::std::result::Result::Ok(out)
     }
 }
-#[allow(unused_variables)]
-pub(crate) fn ser_describe_notification_configuration_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::describe_notification_configuration::DescribeNotificationConfigurationOutput,
-) {
-    w.begin_object();
-    if let ::std::option::Option::Some(value) = &value.notification_configuration {
-        w.key("NotificationConfiguration");
-        crate::protocol::ser_notification_configuration(w, value);
-    }
-    w.end_object();
-}
 #[derive(Clone, Copy)]
 pub(crate) struct DeDescribeNotificationConfigurationOutput;
 impl<'de> crate::runtime::json_read::ReadObject<'de>
@@ -1415,6 +1435,19 @@ for DeDescribeNotificationConfigurationOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_describe_notification_configuration_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::describe_notification_configuration::DescribeNotificationConfigurationOutput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.notification_configuration {
+        w.key("NotificationConfiguration");
+        crate::protocol::ser_notification_configuration(w, value);
+    }
+    w.end_object();
+}
 #[allow(unused_variables)]
 pub(crate) fn ser_describe_signaling_channel_input(
     w: &mut crate::runtime::json::JsonWriter,
@@ -1431,8 +1464,10 @@ pub(crate) fn ser_describe_signaling_channel_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeDescribeSignalingChannelInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de>
 for DeDescribeSignalingChannelInput {
     type Value = crate::operation::describe_signaling_channel::DescribeSignalingChannelInput;
@@ -1470,18 +1505,6 @@ for DeDescribeSignalingChannelInput {
         ::std::result::Result::Ok(out)
     }
 }
-#[allow(unused_variables)]
-pub(crate) fn ser_describe_signaling_channel_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::describe_signaling_channel::DescribeSignalingChannelOutput,
-) {
-    w.begin_object();
-    if let ::std::option::Option::Some(value) = &value.channel_info {
-        w.key("ChannelInfo");
-        crate::protocol::ser_channel_info(w, value);
-    }
-    w.end_object();
-}
 #[derive(Clone, Copy)]
 pub(crate) struct DeDescribeSignalingChannelOutput;
 impl<'de> crate::runtime::json_read::ReadObject<'de>
@@ -1514,6 +1537,19 @@ for DeDescribeSignalingChannelOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_describe_signaling_channel_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::describe_signaling_channel::DescribeSignalingChannelOutput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.channel_info {
+        w.key("ChannelInfo");
+        crate::protocol::ser_channel_info(w, value);
+    }
+    w.end_object();
+}
 #[allow(unused_variables)]
 pub(crate) fn ser_describe_stream_input(
     w: &mut crate::runtime::json::JsonWriter,
@@ -1530,8 +1566,10 @@ pub(crate) fn ser_describe_stream_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeDescribeStreamInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeDescribeStreamInput {
     type Value = crate::operation::describe_stream::DescribeStreamInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -1568,18 +1606,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeDescribeStreamInput {
         ::std::result::Result::Ok(out)
     }
 }
-#[allow(unused_variables)]
-pub(crate) fn ser_describe_stream_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::describe_stream::DescribeStreamOutput,
-) {
-    w.begin_object();
-    if let ::std::option::Option::Some(value) = &value.stream_info {
-        w.key("StreamInfo");
-        crate::protocol::ser_stream_info(w, value);
-    }
-    w.end_object();
-}
 #[derive(Clone, Copy)]
 pub(crate) struct DeDescribeStreamOutput;
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeDescribeStreamOutput {
@@ -1611,19 +1637,16 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeDescribeStreamOutput 
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
-pub(crate) fn ser_edge_agent_status(
+pub(crate) fn ser_describe_stream_output(
     w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::types::EdgeAgentStatus,
+    value: &crate::operation::describe_stream::DescribeStreamOutput,
 ) {
     w.begin_object();
-    if let ::std::option::Option::Some(value) = &value.last_recorder_status {
-        w.key("LastRecorderStatus");
-        crate::protocol::ser_last_recorder_status(w, value);
-    }
-    if let ::std::option::Option::Some(value) = &value.last_uploader_status {
-        w.key("LastUploaderStatus");
-        crate::protocol::ser_last_uploader_status(w, value);
+    if let ::std::option::Option::Some(value) = &value.stream_info {
+        w.key("StreamInfo");
+        crate::protocol::ser_stream_info(w, value);
     }
     w.end_object();
 }
@@ -1665,6 +1688,23 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeEdgeAgentStatus {
         }
         ::std::result::Result::Ok(out)
     }
+}
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_edge_agent_status(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::types::EdgeAgentStatus,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.last_recorder_status {
+        w.key("LastRecorderStatus");
+        crate::protocol::ser_last_recorder_status(w, value);
+    }
+    if let ::std::option::Option::Some(value) = &value.last_uploader_status {
+        w.key("LastUploaderStatus");
+        crate::protocol::ser_last_uploader_status(w, value);
+    }
+    w.end_object();
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_edge_config(
@@ -1770,8 +1810,10 @@ pub(crate) fn ser_get_data_endpoint_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeGetDataEndpointInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeGetDataEndpointInput {
     type Value = crate::operation::get_data_endpoint::GetDataEndpointInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -1815,18 +1857,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeGetDataEndpointInput 
         ::std::result::Result::Ok(out)
     }
 }
-#[allow(unused_variables)]
-pub(crate) fn ser_get_data_endpoint_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::get_data_endpoint::GetDataEndpointOutput,
-) {
-    w.begin_object();
-    if let ::std::option::Option::Some(value) = &value.data_endpoint {
-        w.key("DataEndpoint");
-        w.string(value);
-    }
-    w.end_object();
-}
 #[derive(Clone, Copy)]
 pub(crate) struct DeGetDataEndpointOutput;
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeGetDataEndpointOutput {
@@ -1858,6 +1888,19 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeGetDataEndpointOutput
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_get_data_endpoint_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::get_data_endpoint::GetDataEndpointOutput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.data_endpoint {
+        w.key("DataEndpoint");
+        w.string(value);
+    }
+    w.end_object();
+}
 #[allow(unused_variables)]
 pub(crate) fn ser_get_signaling_channel_endpoint_input(
     w: &mut crate::runtime::json::JsonWriter,
@@ -1876,8 +1919,10 @@ pub(crate) fn ser_get_signaling_channel_endpoint_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeGetSignalingChannelEndpointInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de>
 for DeGetSignalingChannelEndpointInput {
     type Value = crate::operation::get_signaling_channel_endpoint::GetSignalingChannelEndpointInput;
@@ -1920,22 +1965,6 @@ for DeGetSignalingChannelEndpointInput {
         ::std::result::Result::Ok(out)
     }
 }
-#[allow(unused_variables)]
-pub(crate) fn ser_get_signaling_channel_endpoint_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::get_signaling_channel_endpoint::GetSignalingChannelEndpointOutput,
-) {
-    w.begin_object();
-    if let ::std::option::Option::Some(value) = &value.resource_endpoint_list {
-        w.key("ResourceEndpointList");
-        w.begin_array();
-        for item in value {
-            crate::protocol::ser_resource_endpoint_list_item(w, item);
-        }
-        w.end_array();
-    }
-    w.end_object();
-}
 #[derive(Clone, Copy)]
 pub(crate) struct DeGetSignalingChannelEndpointOutput;
 impl<'de> crate::runtime::json_read::ReadObject<'de>
@@ -1971,6 +2000,23 @@ for DeGetSignalingChannelEndpointOutput {
         }
         ::std::result::Result::Ok(out)
     }
+}
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_get_signaling_channel_endpoint_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::get_signaling_channel_endpoint::GetSignalingChannelEndpointOutput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.resource_endpoint_list {
+        w.key("ResourceEndpointList");
+        w.begin_array();
+        for item in value {
+            crate::protocol::ser_resource_endpoint_list_item(w, item);
+        }
+        w.end_array();
+    }
+    w.end_object();
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_image_generation_configuration(
@@ -2167,30 +2213,6 @@ for DeImageGenerationDestinationConfig {
         ::std::result::Result::Ok(out)
     }
 }
-#[allow(unused_variables)]
-pub(crate) fn ser_last_recorder_status(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::types::LastRecorderStatus,
-) {
-    w.begin_object();
-    if let ::std::option::Option::Some(value) = &value.job_status_details {
-        w.key("JobStatusDetails");
-        w.string(value);
-    }
-    if let ::std::option::Option::Some(value) = &value.last_collected_time {
-        w.key("LastCollectedTime");
-        w.timestamp(value, crate::runtime::datetime::Format::EpochSeconds);
-    }
-    if let ::std::option::Option::Some(value) = &value.last_updated_time {
-        w.key("LastUpdatedTime");
-        w.timestamp(value, crate::runtime::datetime::Format::EpochSeconds);
-    }
-    if let ::std::option::Option::Some(value) = &value.recorder_status {
-        w.key("RecorderStatus");
-        w.string(value.as_str());
-    }
-    w.end_object();
-}
 #[derive(Clone, Copy)]
 pub(crate) struct DeLastRecorderStatus;
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeLastRecorderStatus {
@@ -2251,10 +2273,11 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeLastRecorderStatus {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
-pub(crate) fn ser_last_uploader_status(
+pub(crate) fn ser_last_recorder_status(
     w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::types::LastUploaderStatus,
+    value: &crate::types::LastRecorderStatus,
 ) {
     w.begin_object();
     if let ::std::option::Option::Some(value) = &value.job_status_details {
@@ -2269,8 +2292,8 @@ pub(crate) fn ser_last_uploader_status(
         w.key("LastUpdatedTime");
         w.timestamp(value, crate::runtime::datetime::Format::EpochSeconds);
     }
-    if let ::std::option::Option::Some(value) = &value.uploader_status {
-        w.key("UploaderStatus");
+    if let ::std::option::Option::Some(value) = &value.recorder_status {
+        w.key("RecorderStatus");
         w.string(value.as_str());
     }
     w.end_object();
@@ -2335,39 +2358,28 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeLastUploaderStatus {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
-pub(crate) fn ser_list_edge_agent_configurations_edge_config(
+pub(crate) fn ser_last_uploader_status(
     w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::types::ListEdgeAgentConfigurationsEdgeConfig,
+    value: &crate::types::LastUploaderStatus,
 ) {
     w.begin_object();
-    if let ::std::option::Option::Some(value) = &value.stream_name {
-        w.key("StreamName");
+    if let ::std::option::Option::Some(value) = &value.job_status_details {
+        w.key("JobStatusDetails");
         w.string(value);
     }
-    if let ::std::option::Option::Some(value) = &value.stream_arn {
-        w.key("StreamARN");
-        w.string(value);
-    }
-    if let ::std::option::Option::Some(value) = &value.creation_time {
-        w.key("CreationTime");
+    if let ::std::option::Option::Some(value) = &value.last_collected_time {
+        w.key("LastCollectedTime");
         w.timestamp(value, crate::runtime::datetime::Format::EpochSeconds);
     }
     if let ::std::option::Option::Some(value) = &value.last_updated_time {
         w.key("LastUpdatedTime");
         w.timestamp(value, crate::runtime::datetime::Format::EpochSeconds);
     }
-    if let ::std::option::Option::Some(value) = &value.sync_status {
-        w.key("SyncStatus");
+    if let ::std::option::Option::Some(value) = &value.uploader_status {
+        w.key("UploaderStatus");
         w.string(value.as_str());
-    }
-    if let ::std::option::Option::Some(value) = &value.failed_status_details {
-        w.key("FailedStatusDetails");
-        w.string(value);
-    }
-    if let ::std::option::Option::Some(value) = &value.edge_config {
-        w.key("EdgeConfig");
-        crate::protocol::ser_edge_config(w, value);
     }
     w.end_object();
 }
@@ -2459,6 +2471,43 @@ for DeListEdgeAgentConfigurationsEdgeConfig {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_list_edge_agent_configurations_edge_config(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::types::ListEdgeAgentConfigurationsEdgeConfig,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.stream_name {
+        w.key("StreamName");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.stream_arn {
+        w.key("StreamARN");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.creation_time {
+        w.key("CreationTime");
+        w.timestamp(value, crate::runtime::datetime::Format::EpochSeconds);
+    }
+    if let ::std::option::Option::Some(value) = &value.last_updated_time {
+        w.key("LastUpdatedTime");
+        w.timestamp(value, crate::runtime::datetime::Format::EpochSeconds);
+    }
+    if let ::std::option::Option::Some(value) = &value.sync_status {
+        w.key("SyncStatus");
+        w.string(value.as_str());
+    }
+    if let ::std::option::Option::Some(value) = &value.failed_status_details {
+        w.key("FailedStatusDetails");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.edge_config {
+        w.key("EdgeConfig");
+        crate::protocol::ser_edge_config(w, value);
+    }
+    w.end_object();
+}
 #[allow(unused_variables)]
 pub(crate) fn ser_list_edge_agent_configurations_input(
     w: &mut crate::runtime::json::JsonWriter,
@@ -2479,8 +2528,10 @@ pub(crate) fn ser_list_edge_agent_configurations_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeListEdgeAgentConfigurationsInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de>
 for DeListEdgeAgentConfigurationsInput {
     type Value = crate::operation::list_edge_agent_configurations::ListEdgeAgentConfigurationsInput;
@@ -2525,26 +2576,6 @@ for DeListEdgeAgentConfigurationsInput {
         ::std::result::Result::Ok(out)
     }
 }
-#[allow(unused_variables)]
-pub(crate) fn ser_list_edge_agent_configurations_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::list_edge_agent_configurations::ListEdgeAgentConfigurationsOutput,
-) {
-    w.begin_object();
-    if let ::std::option::Option::Some(value) = &value.edge_configs {
-        w.key("EdgeConfigs");
-        w.begin_array();
-        for item in value {
-            crate::protocol::ser_list_edge_agent_configurations_edge_config(w, item);
-        }
-        w.end_array();
-    }
-    if let ::std::option::Option::Some(value) = &value.next_token {
-        w.key("NextToken");
-        w.string(value);
-    }
-    w.end_object();
-}
 #[derive(Clone, Copy)]
 pub(crate) struct DeListEdgeAgentConfigurationsOutput;
 impl<'de> crate::runtime::json_read::ReadObject<'de>
@@ -2588,6 +2619,27 @@ for DeListEdgeAgentConfigurationsOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_list_edge_agent_configurations_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::list_edge_agent_configurations::ListEdgeAgentConfigurationsOutput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.edge_configs {
+        w.key("EdgeConfigs");
+        w.begin_array();
+        for item in value {
+            crate::protocol::ser_list_edge_agent_configurations_edge_config(w, item);
+        }
+        w.end_array();
+    }
+    if let ::std::option::Option::Some(value) = &value.next_token {
+        w.key("NextToken");
+        w.string(value);
+    }
+    w.end_object();
+}
 #[allow(unused_variables)]
 pub(crate) fn ser_list_signaling_channels_input(
     w: &mut crate::runtime::json::JsonWriter,
@@ -2608,8 +2660,10 @@ pub(crate) fn ser_list_signaling_channels_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeListSignalingChannelsInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeListSignalingChannelsInput {
     type Value = crate::operation::list_signaling_channels::ListSignalingChannelsInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -2655,26 +2709,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeListSignalingChannels
         ::std::result::Result::Ok(out)
     }
 }
-#[allow(unused_variables)]
-pub(crate) fn ser_list_signaling_channels_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::list_signaling_channels::ListSignalingChannelsOutput,
-) {
-    w.begin_object();
-    if let ::std::option::Option::Some(value) = &value.channel_info_list {
-        w.key("ChannelInfoList");
-        w.begin_array();
-        for item in value {
-            crate::protocol::ser_channel_info(w, item);
-        }
-        w.end_array();
-    }
-    if let ::std::option::Option::Some(value) = &value.next_token {
-        w.key("NextToken");
-        w.string(value);
-    }
-    w.end_object();
-}
 #[derive(Clone, Copy)]
 pub(crate) struct DeListSignalingChannelsOutput;
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeListSignalingChannelsOutput {
@@ -2717,6 +2751,27 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeListSignalingChannels
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_list_signaling_channels_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::list_signaling_channels::ListSignalingChannelsOutput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.channel_info_list {
+        w.key("ChannelInfoList");
+        w.begin_array();
+        for item in value {
+            crate::protocol::ser_channel_info(w, item);
+        }
+        w.end_array();
+    }
+    if let ::std::option::Option::Some(value) = &value.next_token {
+        w.key("NextToken");
+        w.string(value);
+    }
+    w.end_object();
+}
 #[allow(unused_variables)]
 pub(crate) fn ser_list_streams_input(
     w: &mut crate::runtime::json::JsonWriter,
@@ -2737,8 +2792,10 @@ pub(crate) fn ser_list_streams_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeListStreamsInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeListStreamsInput {
     type Value = crate::operation::list_streams::ListStreamsInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -2784,26 +2841,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeListStreamsInput {
         ::std::result::Result::Ok(out)
     }
 }
-#[allow(unused_variables)]
-pub(crate) fn ser_list_streams_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::list_streams::ListStreamsOutput,
-) {
-    w.begin_object();
-    if let ::std::option::Option::Some(value) = &value.stream_info_list {
-        w.key("StreamInfoList");
-        w.begin_array();
-        for item in value {
-            crate::protocol::ser_stream_info(w, item);
-        }
-        w.end_array();
-    }
-    if let ::std::option::Option::Some(value) = &value.next_token {
-        w.key("NextToken");
-        w.string(value);
-    }
-    w.end_object();
-}
 #[derive(Clone, Copy)]
 pub(crate) struct DeListStreamsOutput;
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeListStreamsOutput {
@@ -2846,6 +2883,27 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeListStreamsOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_list_streams_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::list_streams::ListStreamsOutput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.stream_info_list {
+        w.key("StreamInfoList");
+        w.begin_array();
+        for item in value {
+            crate::protocol::ser_stream_info(w, item);
+        }
+        w.end_array();
+    }
+    if let ::std::option::Option::Some(value) = &value.next_token {
+        w.key("NextToken");
+        w.string(value);
+    }
+    w.end_object();
+}
 #[allow(unused_variables)]
 pub(crate) fn ser_list_tags_for_resource_input(
     w: &mut crate::runtime::json::JsonWriter,
@@ -2862,8 +2920,10 @@ pub(crate) fn ser_list_tags_for_resource_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeListTagsForResourceInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeListTagsForResourceInput {
     type Value = crate::operation::list_tags_for_resource::ListTagsForResourceInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -2899,27 +2959,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeListTagsForResourceIn
         }
         ::std::result::Result::Ok(out)
     }
-}
-#[allow(unused_variables)]
-pub(crate) fn ser_list_tags_for_resource_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::list_tags_for_resource::ListTagsForResourceOutput,
-) {
-    w.begin_object();
-    if let ::std::option::Option::Some(value) = &value.next_token {
-        w.key("NextToken");
-        w.string(value);
-    }
-    if let ::std::option::Option::Some(value) = &value.tags {
-        w.key("Tags");
-        w.begin_object();
-        for (key, value) in value {
-            w.key(key);
-            w.string(value);
-        }
-        w.end_object();
-    }
-    w.end_object();
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeListTagsForResourceOutput;
@@ -2962,6 +3001,28 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeListTagsForResourceOu
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_list_tags_for_resource_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::list_tags_for_resource::ListTagsForResourceOutput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.next_token {
+        w.key("NextToken");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.tags {
+        w.key("Tags");
+        w.begin_object();
+        for (key, value) in value {
+            w.key(key);
+            w.string(value);
+        }
+        w.end_object();
+    }
+    w.end_object();
+}
 #[allow(unused_variables)]
 pub(crate) fn ser_list_tags_for_stream_input(
     w: &mut crate::runtime::json::JsonWriter,
@@ -2982,8 +3043,10 @@ pub(crate) fn ser_list_tags_for_stream_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeListTagsForStreamInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeListTagsForStreamInput {
     type Value = crate::operation::list_tags_for_stream::ListTagsForStreamInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -3027,27 +3090,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeListTagsForStreamInpu
         ::std::result::Result::Ok(out)
     }
 }
-#[allow(unused_variables)]
-pub(crate) fn ser_list_tags_for_stream_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::list_tags_for_stream::ListTagsForStreamOutput,
-) {
-    w.begin_object();
-    if let ::std::option::Option::Some(value) = &value.next_token {
-        w.key("NextToken");
-        w.string(value);
-    }
-    if let ::std::option::Option::Some(value) = &value.tags {
-        w.key("Tags");
-        w.begin_object();
-        for (key, value) in value {
-            w.key(key);
-            w.string(value);
-        }
-        w.end_object();
-    }
-    w.end_object();
-}
 #[derive(Clone, Copy)]
 pub(crate) struct DeListTagsForStreamOutput;
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeListTagsForStreamOutput {
@@ -3088,6 +3130,28 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeListTagsForStreamOutp
         }
         ::std::result::Result::Ok(out)
     }
+}
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_list_tags_for_stream_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::list_tags_for_stream::ListTagsForStreamOutput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.next_token {
+        w.key("NextToken");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.tags {
+        w.key("Tags");
+        w.begin_object();
+        for (key, value) in value {
+            w.key(key);
+            w.string(value);
+        }
+        w.end_object();
+    }
+    w.end_object();
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_local_size_config(
@@ -3142,22 +3206,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeLocalSizeConfig {
         ::std::result::Result::Ok(out)
     }
 }
-#[allow(unused_variables)]
-pub(crate) fn ser_mapped_resource_configuration_list_item(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::types::MappedResourceConfigurationListItem,
-) {
-    w.begin_object();
-    if let ::std::option::Option::Some(value) = &value.r#type {
-        w.key("Type");
-        w.string(value);
-    }
-    if let ::std::option::Option::Some(value) = &value.arn {
-        w.key("ARN");
-        w.string(value);
-    }
-    w.end_object();
-}
 #[derive(Clone, Copy)]
 pub(crate) struct DeMappedResourceConfigurationListItem;
 impl<'de> crate::runtime::json_read::ReadObject<'de>
@@ -3196,6 +3244,23 @@ for DeMappedResourceConfigurationListItem {
         }
         ::std::result::Result::Ok(out)
     }
+}
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_mapped_resource_configuration_list_item(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::types::MappedResourceConfigurationListItem,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.r#type {
+        w.key("Type");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.arn {
+        w.key("ARN");
+        w.string(value);
+    }
+    w.end_object();
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_media_source_config(
@@ -3454,22 +3519,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeRecorderConfig {
         ::std::result::Result::Ok(out)
     }
 }
-#[allow(unused_variables)]
-pub(crate) fn ser_resource_endpoint_list_item(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::types::ResourceEndpointListItem,
-) {
-    w.begin_object();
-    if let ::std::option::Option::Some(value) = &value.protocol {
-        w.key("Protocol");
-        w.string(value.as_str());
-    }
-    if let ::std::option::Option::Some(value) = &value.resource_endpoint {
-        w.key("ResourceEndpoint");
-        w.string(value);
-    }
-    w.end_object();
-}
 #[derive(Clone, Copy)]
 pub(crate) struct DeResourceEndpointListItem;
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeResourceEndpointListItem {
@@ -3506,6 +3555,23 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeResourceEndpointListI
         }
         ::std::result::Result::Ok(out)
     }
+}
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_resource_endpoint_list_item(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::types::ResourceEndpointListItem,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.protocol {
+        w.key("Protocol");
+        w.string(value.as_str());
+    }
+    if let ::std::option::Option::Some(value) = &value.resource_endpoint {
+        w.key("ResourceEndpoint");
+        w.string(value);
+    }
+    w.end_object();
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_schedule_config(
@@ -3578,8 +3644,10 @@ pub(crate) fn ser_single_master_channel_endpoint_configuration(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeSingleMasterChannelEndpointConfiguration;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de>
 for DeSingleMasterChannelEndpointConfiguration {
     type Value = crate::types::SingleMasterChannelEndpointConfiguration;
@@ -3683,8 +3751,10 @@ pub(crate) fn ser_start_edge_configuration_update_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeStartEdgeConfigurationUpdateInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de>
 for DeStartEdgeConfigurationUpdateInput {
     type Value = crate::operation::start_edge_configuration_update::StartEdgeConfigurationUpdateInput;
@@ -3728,42 +3798,6 @@ for DeStartEdgeConfigurationUpdateInput {
         }
         ::std::result::Result::Ok(out)
     }
-}
-#[allow(unused_variables)]
-pub(crate) fn ser_start_edge_configuration_update_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::start_edge_configuration_update::StartEdgeConfigurationUpdateOutput,
-) {
-    w.begin_object();
-    if let ::std::option::Option::Some(value) = &value.stream_name {
-        w.key("StreamName");
-        w.string(value);
-    }
-    if let ::std::option::Option::Some(value) = &value.stream_arn {
-        w.key("StreamARN");
-        w.string(value);
-    }
-    if let ::std::option::Option::Some(value) = &value.creation_time {
-        w.key("CreationTime");
-        w.timestamp(value, crate::runtime::datetime::Format::EpochSeconds);
-    }
-    if let ::std::option::Option::Some(value) = &value.last_updated_time {
-        w.key("LastUpdatedTime");
-        w.timestamp(value, crate::runtime::datetime::Format::EpochSeconds);
-    }
-    if let ::std::option::Option::Some(value) = &value.sync_status {
-        w.key("SyncStatus");
-        w.string(value.as_str());
-    }
-    if let ::std::option::Option::Some(value) = &value.failed_status_details {
-        w.key("FailedStatusDetails");
-        w.string(value);
-    }
-    if let ::std::option::Option::Some(value) = &value.edge_config {
-        w.key("EdgeConfig");
-        crate::protocol::ser_edge_config(w, value);
-    }
-    w.end_object();
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeStartEdgeConfigurationUpdateOutput;
@@ -3853,16 +3887,13 @@ for DeStartEdgeConfigurationUpdateOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
-pub(crate) fn ser_stream_info(
+pub(crate) fn ser_start_edge_configuration_update_output(
     w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::types::StreamInfo,
+    value: &crate::operation::start_edge_configuration_update::StartEdgeConfigurationUpdateOutput,
 ) {
     w.begin_object();
-    if let ::std::option::Option::Some(value) = &value.device_name {
-        w.key("DeviceName");
-        w.string(value);
-    }
     if let ::std::option::Option::Some(value) = &value.stream_name {
         w.key("StreamName");
         w.string(value);
@@ -3871,29 +3902,25 @@ pub(crate) fn ser_stream_info(
         w.key("StreamARN");
         w.string(value);
     }
-    if let ::std::option::Option::Some(value) = &value.media_type {
-        w.key("MediaType");
-        w.string(value);
-    }
-    if let ::std::option::Option::Some(value) = &value.kms_key_id {
-        w.key("KmsKeyId");
-        w.string(value);
-    }
-    if let ::std::option::Option::Some(value) = &value.version {
-        w.key("Version");
-        w.string(value);
-    }
-    if let ::std::option::Option::Some(value) = &value.status {
-        w.key("Status");
-        w.string(value.as_str());
-    }
     if let ::std::option::Option::Some(value) = &value.creation_time {
         w.key("CreationTime");
         w.timestamp(value, crate::runtime::datetime::Format::EpochSeconds);
     }
-    if let ::std::option::Option::Some(value) = &value.data_retention_in_hours {
-        w.key("DataRetentionInHours");
-        w.integer(i64::from(*value));
+    if let ::std::option::Option::Some(value) = &value.last_updated_time {
+        w.key("LastUpdatedTime");
+        w.timestamp(value, crate::runtime::datetime::Format::EpochSeconds);
+    }
+    if let ::std::option::Option::Some(value) = &value.sync_status {
+        w.key("SyncStatus");
+        w.string(value.as_str());
+    }
+    if let ::std::option::Option::Some(value) = &value.failed_status_details {
+        w.key("FailedStatusDetails");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.edge_config {
+        w.key("EdgeConfig");
+        crate::protocol::ser_edge_config(w, value);
     }
     w.end_object();
 }
@@ -3993,6 +4020,51 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeStreamInfo {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_stream_info(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::types::StreamInfo,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.device_name {
+        w.key("DeviceName");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.stream_name {
+        w.key("StreamName");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.stream_arn {
+        w.key("StreamARN");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.media_type {
+        w.key("MediaType");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.kms_key_id {
+        w.key("KmsKeyId");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.version {
+        w.key("Version");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.status {
+        w.key("Status");
+        w.string(value.as_str());
+    }
+    if let ::std::option::Option::Some(value) = &value.creation_time {
+        w.key("CreationTime");
+        w.timestamp(value, crate::runtime::datetime::Format::EpochSeconds);
+    }
+    if let ::std::option::Option::Some(value) = &value.data_retention_in_hours {
+        w.key("DataRetentionInHours");
+        w.integer(i64::from(*value));
+    }
+    w.end_object();
+}
 #[allow(unused_variables)]
 pub(crate) fn ser_stream_name_condition(
     w: &mut crate::runtime::json::JsonWriter,
@@ -4009,8 +4081,10 @@ pub(crate) fn ser_stream_name_condition(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeStreamNameCondition;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeStreamNameCondition {
     type Value = crate::types::StreamNameCondition;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -4062,8 +4136,10 @@ pub(crate) fn ser_tag(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeTag;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeTag {
     type Value = crate::types::Tag;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -4117,8 +4193,10 @@ pub(crate) fn ser_tag_resource_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeTagResourceInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeTagResourceInput {
     type Value = crate::operation::tag_resource::TagResourceInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -4157,14 +4235,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeTagResourceInput {
         ::std::result::Result::Ok(out)
     }
 }
-#[allow(unused_variables)]
-pub(crate) fn ser_tag_resource_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::tag_resource::TagResourceOutput,
-) {
-    w.begin_object();
-    w.end_object();
-}
 #[derive(Clone, Copy)]
 pub(crate) struct DeTagResourceOutput;
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeTagResourceOutput {
@@ -4183,6 +4253,15 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeTagResourceOutput {
         }
         ::std::result::Result::Ok(out)
     }
+}
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_tag_resource_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::tag_resource::TagResourceOutput,
+) {
+    w.begin_object();
+    w.end_object();
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_tag_stream_input(
@@ -4209,8 +4288,10 @@ pub(crate) fn ser_tag_stream_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeTagStreamInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeTagStreamInput {
     type Value = crate::operation::tag_stream::TagStreamInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -4254,14 +4335,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeTagStreamInput {
         ::std::result::Result::Ok(out)
     }
 }
-#[allow(unused_variables)]
-pub(crate) fn ser_tag_stream_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::tag_stream::TagStreamOutput,
-) {
-    w.begin_object();
-    w.end_object();
-}
 #[derive(Clone, Copy)]
 pub(crate) struct DeTagStreamOutput;
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeTagStreamOutput {
@@ -4277,6 +4350,15 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeTagStreamOutput {
         }
         ::std::result::Result::Ok(out)
     }
+}
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_tag_stream_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::tag_stream::TagStreamOutput,
+) {
+    w.begin_object();
+    w.end_object();
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_untag_resource_input(
@@ -4298,8 +4380,10 @@ pub(crate) fn ser_untag_resource_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeUntagResourceInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUntagResourceInput {
     type Value = crate::operation::untag_resource::UntagResourceInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -4336,14 +4420,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUntagResourceInput {
         ::std::result::Result::Ok(out)
     }
 }
-#[allow(unused_variables)]
-pub(crate) fn ser_untag_resource_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::untag_resource::UntagResourceOutput,
-) {
-    w.begin_object();
-    w.end_object();
-}
 #[derive(Clone, Copy)]
 pub(crate) struct DeUntagResourceOutput;
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUntagResourceOutput {
@@ -4362,6 +4438,15 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUntagResourceOutput {
         }
         ::std::result::Result::Ok(out)
     }
+}
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_untag_resource_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::untag_resource::UntagResourceOutput,
+) {
+    w.begin_object();
+    w.end_object();
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_untag_stream_input(
@@ -4387,8 +4472,10 @@ pub(crate) fn ser_untag_stream_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeUntagStreamInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUntagStreamInput {
     type Value = crate::operation::untag_stream::UntagStreamInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -4432,14 +4519,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUntagStreamInput {
         ::std::result::Result::Ok(out)
     }
 }
-#[allow(unused_variables)]
-pub(crate) fn ser_untag_stream_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::untag_stream::UntagStreamOutput,
-) {
-    w.begin_object();
-    w.end_object();
-}
 #[derive(Clone, Copy)]
 pub(crate) struct DeUntagStreamOutput;
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUntagStreamOutput {
@@ -4458,6 +4537,15 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUntagStreamOutput {
         }
         ::std::result::Result::Ok(out)
     }
+}
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_untag_stream_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::untag_stream::UntagStreamOutput,
+) {
+    w.begin_object();
+    w.end_object();
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_update_data_retention_input(
@@ -4487,8 +4575,10 @@ pub(crate) fn ser_update_data_retention_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeUpdateDataRetentionInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUpdateDataRetentionInput {
     type Value = crate::operation::update_data_retention::UpdateDataRetentionInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -4554,14 +4644,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUpdateDataRetentionIn
         ::std::result::Result::Ok(out)
     }
 }
-#[allow(unused_variables)]
-pub(crate) fn ser_update_data_retention_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::update_data_retention::UpdateDataRetentionOutput,
-) {
-    w.begin_object();
-    w.end_object();
-}
 #[derive(Clone, Copy)]
 pub(crate) struct DeUpdateDataRetentionOutput;
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUpdateDataRetentionOutput {
@@ -4580,6 +4662,15 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUpdateDataRetentionOu
         }
         ::std::result::Result::Ok(out)
     }
+}
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_update_data_retention_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::update_data_retention::UpdateDataRetentionOutput,
+) {
+    w.begin_object();
+    w.end_object();
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_update_image_generation_configuration_input(
@@ -4601,8 +4692,10 @@ pub(crate) fn ser_update_image_generation_configuration_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeUpdateImageGenerationConfigurationInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de>
 for DeUpdateImageGenerationConfigurationInput {
     type Value = crate::operation::update_image_generation_configuration::UpdateImageGenerationConfigurationInput;
@@ -4653,14 +4746,6 @@ for DeUpdateImageGenerationConfigurationInput {
         ::std::result::Result::Ok(out)
     }
 }
-#[allow(unused_variables)]
-pub(crate) fn ser_update_image_generation_configuration_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::update_image_generation_configuration::UpdateImageGenerationConfigurationOutput,
-) {
-    w.begin_object();
-    w.end_object();
-}
 #[derive(Clone, Copy)]
 pub(crate) struct DeUpdateImageGenerationConfigurationOutput;
 impl<'de> crate::runtime::json_read::ReadObject<'de>
@@ -4681,6 +4766,15 @@ for DeUpdateImageGenerationConfigurationOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_update_image_generation_configuration_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::update_image_generation_configuration::UpdateImageGenerationConfigurationOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
 #[allow(unused_variables)]
 pub(crate) fn ser_update_media_storage_configuration_input(
     w: &mut crate::runtime::json::JsonWriter,
@@ -4697,8 +4791,10 @@ pub(crate) fn ser_update_media_storage_configuration_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeUpdateMediaStorageConfigurationInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de>
 for DeUpdateMediaStorageConfigurationInput {
     type Value = crate::operation::update_media_storage_configuration::UpdateMediaStorageConfigurationInput;
@@ -4738,14 +4834,6 @@ for DeUpdateMediaStorageConfigurationInput {
         ::std::result::Result::Ok(out)
     }
 }
-#[allow(unused_variables)]
-pub(crate) fn ser_update_media_storage_configuration_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::update_media_storage_configuration::UpdateMediaStorageConfigurationOutput,
-) {
-    w.begin_object();
-    w.end_object();
-}
 #[derive(Clone, Copy)]
 pub(crate) struct DeUpdateMediaStorageConfigurationOutput;
 impl<'de> crate::runtime::json_read::ReadObject<'de>
@@ -4765,6 +4853,15 @@ for DeUpdateMediaStorageConfigurationOutput {
         }
         ::std::result::Result::Ok(out)
     }
+}
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_update_media_storage_configuration_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::update_media_storage_configuration::UpdateMediaStorageConfigurationOutput,
+) {
+    w.begin_object();
+    w.end_object();
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_update_notification_configuration_input(
@@ -4786,8 +4883,10 @@ pub(crate) fn ser_update_notification_configuration_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeUpdateNotificationConfigurationInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de>
 for DeUpdateNotificationConfigurationInput {
     type Value = crate::operation::update_notification_configuration::UpdateNotificationConfigurationInput;
@@ -4834,14 +4933,6 @@ for DeUpdateNotificationConfigurationInput {
         ::std::result::Result::Ok(out)
     }
 }
-#[allow(unused_variables)]
-pub(crate) fn ser_update_notification_configuration_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::update_notification_configuration::UpdateNotificationConfigurationOutput,
-) {
-    w.begin_object();
-    w.end_object();
-}
 #[derive(Clone, Copy)]
 pub(crate) struct DeUpdateNotificationConfigurationOutput;
 impl<'de> crate::runtime::json_read::ReadObject<'de>
@@ -4861,6 +4952,15 @@ for DeUpdateNotificationConfigurationOutput {
         }
         ::std::result::Result::Ok(out)
     }
+}
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_update_notification_configuration_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::update_notification_configuration::UpdateNotificationConfigurationOutput,
+) {
+    w.begin_object();
+    w.end_object();
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_update_signaling_channel_input(
@@ -4882,8 +4982,10 @@ pub(crate) fn ser_update_signaling_channel_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeUpdateSignalingChannelInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUpdateSignalingChannelInput {
     type Value = crate::operation::update_signaling_channel::UpdateSignalingChannelInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -4933,14 +5035,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUpdateSignalingChanne
         ::std::result::Result::Ok(out)
     }
 }
-#[allow(unused_variables)]
-pub(crate) fn ser_update_signaling_channel_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::update_signaling_channel::UpdateSignalingChannelOutput,
-) {
-    w.begin_object();
-    w.end_object();
-}
 #[derive(Clone, Copy)]
 pub(crate) struct DeUpdateSignalingChannelOutput;
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUpdateSignalingChannelOutput {
@@ -4959,6 +5053,15 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUpdateSignalingChanne
         }
         ::std::result::Result::Ok(out)
     }
+}
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_update_signaling_channel_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::update_signaling_channel::UpdateSignalingChannelOutput,
+) {
+    w.begin_object();
+    w.end_object();
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_update_stream_input(
@@ -4988,8 +5091,10 @@ pub(crate) fn ser_update_stream_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeUpdateStreamInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUpdateStreamInput {
     type Value = crate::operation::update_stream::UpdateStreamInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -5053,14 +5158,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUpdateStreamInput {
         ::std::result::Result::Ok(out)
     }
 }
-#[allow(unused_variables)]
-pub(crate) fn ser_update_stream_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::update_stream::UpdateStreamOutput,
-) {
-    w.begin_object();
-    w.end_object();
-}
 #[derive(Clone, Copy)]
 pub(crate) struct DeUpdateStreamOutput;
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUpdateStreamOutput {
@@ -5079,6 +5176,15 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUpdateStreamOutput {
         }
         ::std::result::Result::Ok(out)
     }
+}
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_update_stream_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::update_stream::UpdateStreamOutput,
+) {
+    w.begin_object();
+    w.end_object();
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_uploader_config(

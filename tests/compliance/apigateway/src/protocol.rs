@@ -3,30 +3,6 @@
 
 //! restJson1 codecs of the service's types.
 #![allow(clippy::all)]
-#[allow(unused_variables)]
-pub(crate) fn ser_endpoint_configuration(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::types::EndpointConfiguration,
-) {
-    w.begin_object();
-    if let ::std::option::Option::Some(value) = &value.types {
-        w.key("types");
-        w.begin_array();
-        for item in value {
-            w.string(item.as_str());
-        }
-        w.end_array();
-    }
-    if let ::std::option::Option::Some(value) = &value.vpc_endpoint_ids {
-        w.key("vpcEndpointIds");
-        w.begin_array();
-        for item in value {
-            w.string(item);
-        }
-        w.end_array();
-    }
-    w.end_object();
-}
 #[derive(Clone, Copy)]
 pub(crate) struct DeEndpointConfiguration;
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeEndpointConfiguration {
@@ -66,8 +42,35 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeEndpointConfiguration
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_endpoint_configuration(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::types::EndpointConfiguration,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.types {
+        w.key("types");
+        w.begin_array();
+        for item in value {
+            w.string(item.as_str());
+        }
+        w.end_array();
+    }
+    if let ::std::option::Option::Some(value) = &value.vpc_endpoint_ids {
+        w.key("vpcEndpointIds");
+        w.begin_array();
+        for item in value {
+            w.string(item);
+        }
+        w.end_array();
+    }
+    w.end_object();
+}
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeGetRestApisInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeGetRestApisInput {
     type Value = crate::operation::get_rest_apis::GetRestApisInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -84,79 +87,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeGetRestApisInput {
         }
         ::std::result::Result::Ok(out)
     }
-}
-#[allow(unused_variables)]
-pub(crate) fn ser_rest_api(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::types::RestApi,
-) {
-    w.begin_object();
-    if let ::std::option::Option::Some(value) = &value.api_key_source {
-        w.key("apiKeySource");
-        w.string(value.as_str());
-    }
-    if let ::std::option::Option::Some(value) = &value.binary_media_types {
-        w.key("binaryMediaTypes");
-        w.begin_array();
-        for item in value {
-            w.string(item);
-        }
-        w.end_array();
-    }
-    if let ::std::option::Option::Some(value) = &value.created_date {
-        w.key("createdDate");
-        w.timestamp(value, crate::runtime::datetime::Format::EpochSeconds);
-    }
-    if let ::std::option::Option::Some(value) = &value.description {
-        w.key("description");
-        w.string(value);
-    }
-    if let ::std::option::Option::Some(value) = &value.disable_execute_api_endpoint {
-        w.key("disableExecuteApiEndpoint");
-        w.bool(*value);
-    }
-    if let ::std::option::Option::Some(value) = &value.endpoint_configuration {
-        w.key("endpointConfiguration");
-        crate::protocol::ser_endpoint_configuration(w, value);
-    }
-    if let ::std::option::Option::Some(value) = &value.id {
-        w.key("id");
-        w.string(value);
-    }
-    if let ::std::option::Option::Some(value) = &value.minimum_compression_size {
-        w.key("minimumCompressionSize");
-        w.integer(i64::from(*value));
-    }
-    if let ::std::option::Option::Some(value) = &value.name {
-        w.key("name");
-        w.string(value);
-    }
-    if let ::std::option::Option::Some(value) = &value.policy {
-        w.key("policy");
-        w.string(value);
-    }
-    if let ::std::option::Option::Some(value) = &value.tags {
-        w.key("tags");
-        w.begin_object();
-        for (key, value) in value {
-            w.key(key);
-            w.string(value);
-        }
-        w.end_object();
-    }
-    if let ::std::option::Option::Some(value) = &value.version {
-        w.key("version");
-        w.string(value);
-    }
-    if let ::std::option::Option::Some(value) = &value.warnings {
-        w.key("warnings");
-        w.begin_array();
-        for item in value {
-            w.string(item);
-        }
-        w.end_array();
-    }
-    w.end_object();
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeRestApi;
@@ -293,23 +223,77 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeRestApi {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
-pub(crate) fn ser_get_rest_apis_output(
+pub(crate) fn ser_rest_api(
     w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::get_rest_apis::GetRestApisOutput,
+    value: &crate::types::RestApi,
 ) {
     w.begin_object();
-    if let ::std::option::Option::Some(value) = &value.items {
-        w.member_key("item", "items");
+    if let ::std::option::Option::Some(value) = &value.api_key_source {
+        w.key("apiKeySource");
+        w.string(value.as_str());
+    }
+    if let ::std::option::Option::Some(value) = &value.binary_media_types {
+        w.key("binaryMediaTypes");
         w.begin_array();
         for item in value {
-            crate::protocol::ser_rest_api(w, item);
+            w.string(item);
         }
         w.end_array();
     }
-    if let ::std::option::Option::Some(value) = &value.position {
-        w.key("position");
+    if let ::std::option::Option::Some(value) = &value.created_date {
+        w.key("createdDate");
+        w.timestamp(value, crate::runtime::datetime::Format::EpochSeconds);
+    }
+    if let ::std::option::Option::Some(value) = &value.description {
+        w.key("description");
         w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.disable_execute_api_endpoint {
+        w.key("disableExecuteApiEndpoint");
+        w.bool(*value);
+    }
+    if let ::std::option::Option::Some(value) = &value.endpoint_configuration {
+        w.key("endpointConfiguration");
+        crate::protocol::ser_endpoint_configuration(w, value);
+    }
+    if let ::std::option::Option::Some(value) = &value.id {
+        w.key("id");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.minimum_compression_size {
+        w.key("minimumCompressionSize");
+        w.integer(i64::from(*value));
+    }
+    if let ::std::option::Option::Some(value) = &value.name {
+        w.key("name");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.policy {
+        w.key("policy");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.tags {
+        w.key("tags");
+        w.begin_object();
+        for (key, value) in value {
+            w.key(key);
+            w.string(value);
+        }
+        w.end_object();
+    }
+    if let ::std::option::Option::Some(value) = &value.version {
+        w.key("version");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.warnings {
+        w.key("warnings");
+        w.begin_array();
+        for item in value {
+            w.string(item);
+        }
+        w.end_array();
     }
     w.end_object();
 }
@@ -356,6 +340,27 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeGetRestApisOutput {
         }
         ::std::result::Result::Ok(out)
     }
+}
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_get_rest_apis_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::get_rest_apis::GetRestApisOutput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.items {
+        w.member_key("item", "items");
+        w.begin_array();
+        for item in value {
+            crate::protocol::ser_rest_api(w, item);
+        }
+        w.end_array();
+    }
+    if let ::std::option::Option::Some(value) = &value.position {
+        w.key("position");
+        w.string(value);
+    }
+    w.end_object();
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeBadRequestException;

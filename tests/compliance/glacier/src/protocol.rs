@@ -22,8 +22,10 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUploadArchiveOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeUploadArchiveInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUploadArchiveInput {
     type Value = crate::operation::upload_archive::UploadArchiveInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -41,8 +43,10 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUploadArchiveInput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeUploadMultipartPartInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUploadMultipartPartInput {
     type Value = crate::operation::upload_multipart_part::UploadMultipartPartInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(

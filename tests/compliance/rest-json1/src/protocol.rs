@@ -3,14 +3,6 @@
 
 //! restJson1 codecs of the service's types.
 #![allow(clippy::all)]
-#[allow(unused_variables)]
-pub(crate) fn ser_all_query_string_types_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::all_query_string_types::AllQueryStringTypesOutput,
-) {
-    w.begin_object();
-    w.end_object();
-}
 #[derive(Clone, Copy)]
 pub(crate) struct DeAllQueryStringTypesOutput;
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeAllQueryStringTypesOutput {
@@ -30,8 +22,19 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeAllQueryStringTypesOu
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_all_query_string_types_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::all_query_string_types::AllQueryStringTypesOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeAllQueryStringTypesInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeAllQueryStringTypesInput {
     type Value = crate::operation::all_query_string_types::AllQueryStringTypesInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -61,8 +64,10 @@ pub(crate) fn ser_client_optional_defaults(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeClientOptionalDefaults;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeClientOptionalDefaults {
     type Value = crate::types::ClientOptionalDefaults;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -133,14 +138,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeComplexNestedErrorDat
         ::std::result::Result::Ok(out)
     }
 }
-#[allow(unused_variables)]
-pub(crate) fn ser_constant_and_variable_query_string_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::constant_and_variable_query_string::ConstantAndVariableQueryStringOutput,
-) {
-    w.begin_object();
-    w.end_object();
-}
 #[derive(Clone, Copy)]
 pub(crate) struct DeConstantAndVariableQueryStringOutput;
 impl<'de> crate::runtime::json_read::ReadObject<'de>
@@ -161,8 +158,19 @@ for DeConstantAndVariableQueryStringOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_constant_and_variable_query_string_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::constant_and_variable_query_string::ConstantAndVariableQueryStringOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeConstantAndVariableQueryStringInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de>
 for DeConstantAndVariableQueryStringInput {
     type Value = crate::operation::constant_and_variable_query_string::ConstantAndVariableQueryStringInput;
@@ -180,14 +188,6 @@ for DeConstantAndVariableQueryStringInput {
         }
         ::std::result::Result::Ok(out)
     }
-}
-#[allow(unused_variables)]
-pub(crate) fn ser_constant_query_string_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::constant_query_string::ConstantQueryStringOutput,
-) {
-    w.begin_object();
-    w.end_object();
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeConstantQueryStringOutput;
@@ -208,8 +208,19 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeConstantQueryStringOu
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_constant_query_string_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::constant_query_string::ConstantQueryStringOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeConstantQueryStringInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeConstantQueryStringInput {
     type Value = crate::operation::constant_query_string::ConstantQueryStringInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -239,8 +250,10 @@ pub(crate) fn ser_content_type_parameters_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeContentTypeParametersInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeContentTypeParametersInput {
     type Value = crate::operation::content_type_parameters::ContentTypeParametersInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -270,14 +283,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeContentTypeParameters
         ::std::result::Result::Ok(out)
     }
 }
-#[allow(unused_variables)]
-pub(crate) fn ser_content_type_parameters_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::content_type_parameters::ContentTypeParametersOutput,
-) {
-    w.begin_object();
-    w.end_object();
-}
 #[derive(Clone, Copy)]
 pub(crate) struct DeContentTypeParametersOutput;
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeContentTypeParametersOutput {
@@ -297,8 +302,19 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeContentTypeParameters
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_content_type_parameters_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::content_type_parameters::ContentTypeParametersOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeDatetimeOffsetsInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeDatetimeOffsetsInput {
     type Value = crate::operation::datetime_offsets::DatetimeOffsetsInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -315,18 +331,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeDatetimeOffsetsInput 
         }
         ::std::result::Result::Ok(out)
     }
-}
-#[allow(unused_variables)]
-pub(crate) fn ser_datetime_offsets_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::datetime_offsets::DatetimeOffsetsOutput,
-) {
-    w.begin_object();
-    if let ::std::option::Option::Some(value) = &value.datetime {
-        w.key("datetime");
-        w.timestamp(value, crate::runtime::datetime::Format::DateTime);
-    }
-    w.end_object();
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeDatetimeOffsetsOutput;
@@ -360,6 +364,19 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeDatetimeOffsetsOutput
         }
         ::std::result::Result::Ok(out)
     }
+}
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_datetime_offsets_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::datetime_offsets::DatetimeOffsetsOutput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.datetime {
+        w.key("datetime");
+        w.timestamp(value, crate::runtime::datetime::Format::DateTime);
+    }
+    w.end_object();
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_defaults(
@@ -678,8 +695,10 @@ pub(crate) fn ser_defaults(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeDefaults;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeDefaults {
     type Value = crate::types::Defaults;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -1159,8 +1178,10 @@ for DeDocumentTypeAsMapValueInputOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeDocumentTypeAsPayloadInputOutput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de>
 for DeDocumentTypeAsPayloadInputOutput {
     type Value = crate::types::DocumentTypeAsPayloadInputOutput;
@@ -1230,8 +1251,10 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeDocumentTypeInputOutp
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeDuplexStreamInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeDuplexStreamInput {
     type Value = crate::operation::duplex_stream::DuplexStreamInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -1249,8 +1272,10 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeDuplexStreamInput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeDuplexStreamWithDistinctStreamsInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de>
 for DeDuplexStreamWithDistinctStreamsInput {
     type Value = crate::operation::duplex_stream_with_distinct_streams::DuplexStreamWithDistinctStreamsInput;
@@ -1269,8 +1294,10 @@ for DeDuplexStreamWithDistinctStreamsInput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeDuplexStreamWithInitialMessagesInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de>
 for DeDuplexStreamWithInitialMessagesInput {
     type Value = crate::operation::duplex_stream_with_initial_messages::DuplexStreamWithInitialMessagesInput;
@@ -1289,8 +1316,10 @@ for DeDuplexStreamWithInitialMessagesInput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeEmptyInputAndEmptyOutputInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de>
 for DeEmptyInputAndEmptyOutputInput {
     type Value = crate::operation::empty_input_and_empty_output::EmptyInputAndEmptyOutputInput;
@@ -1308,14 +1337,6 @@ for DeEmptyInputAndEmptyOutputInput {
         }
         ::std::result::Result::Ok(out)
     }
-}
-#[allow(unused_variables)]
-pub(crate) fn ser_empty_input_and_empty_output_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::empty_input_and_empty_output::EmptyInputAndEmptyOutputOutput,
-) {
-    w.begin_object();
-    w.end_object();
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeEmptyInputAndEmptyOutputOutput;
@@ -1337,8 +1358,19 @@ for DeEmptyInputAndEmptyOutputOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_empty_input_and_empty_output_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::empty_input_and_empty_output::EmptyInputAndEmptyOutputOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeEndpointOperationInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeEndpointOperationInput {
     type Value = crate::operation::endpoint_operation::EndpointOperationInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -1355,14 +1387,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeEndpointOperationInpu
         }
         ::std::result::Result::Ok(out)
     }
-}
-#[allow(unused_variables)]
-pub(crate) fn ser_endpoint_operation_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::endpoint_operation::EndpointOperationOutput,
-) {
-    w.begin_object();
-    w.end_object();
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeEndpointOperationOutput;
@@ -1383,10 +1407,11 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeEndpointOperationOutp
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
-pub(crate) fn ser_endpoint_with_host_label_operation_output(
+pub(crate) fn ser_endpoint_operation_output(
     w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::endpoint_with_host_label_operation::EndpointWithHostLabelOperationOutput,
+    value: &crate::operation::endpoint_operation::EndpointOperationOutput,
 ) {
     w.begin_object();
     w.end_object();
@@ -1411,8 +1436,19 @@ for DeEndpointWithHostLabelOperationOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_endpoint_with_host_label_operation_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::endpoint_with_host_label_operation::EndpointWithHostLabelOperationOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeEnumPayloadInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeEnumPayloadInput {
     type Value = crate::types::EnumPayloadInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -1476,8 +1512,10 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeFarewell {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeFractionalSecondsInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeFractionalSecondsInput {
     type Value = crate::operation::fractional_seconds::FractionalSecondsInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -1494,18 +1532,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeFractionalSecondsInpu
         }
         ::std::result::Result::Ok(out)
     }
-}
-#[allow(unused_variables)]
-pub(crate) fn ser_fractional_seconds_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::fractional_seconds::FractionalSecondsOutput,
-) {
-    w.begin_object();
-    if let ::std::option::Option::Some(value) = &value.datetime {
-        w.key("datetime");
-        w.timestamp(value, crate::runtime::datetime::Format::DateTime);
-    }
-    w.end_object();
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeFractionalSecondsOutput;
@@ -1540,8 +1566,23 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeFractionalSecondsOutp
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_fractional_seconds_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::fractional_seconds::FractionalSecondsOutput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.datetime {
+        w.key("datetime");
+        w.timestamp(value, crate::runtime::datetime::Format::DateTime);
+    }
+    w.end_object();
+}
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeGreetingWithErrorsInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeGreetingWithErrorsInput {
     type Value = crate::operation::greeting_with_errors::GreetingWithErrorsInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -1631,8 +1672,10 @@ pub(crate) fn ser_endpoint_with_host_label_operation_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeEndpointWithHostLabelOperationInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de>
 for DeEndpointWithHostLabelOperationInput {
     type Value = crate::operation::endpoint_with_host_label_operation::EndpointWithHostLabelOperationInput;
@@ -1663,8 +1706,10 @@ for DeEndpointWithHostLabelOperationInput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeHostWithPathOperationInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeHostWithPathOperationInput {
     type Value = crate::operation::host_with_path_operation::HostWithPathOperationInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -1681,14 +1726,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeHostWithPathOperation
         }
         ::std::result::Result::Ok(out)
     }
-}
-#[allow(unused_variables)]
-pub(crate) fn ser_host_with_path_operation_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::host_with_path_operation::HostWithPathOperationOutput,
-) {
-    w.begin_object();
-    w.end_object();
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeHostWithPathOperationOutput;
@@ -1708,6 +1745,15 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeHostWithPathOperation
         }
         ::std::result::Result::Ok(out)
     }
+}
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_host_with_path_operation_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::host_with_path_operation::HostWithPathOperationOutput,
+) {
+    w.begin_object();
+    w.end_object();
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_http_checksum_required_input_output(
@@ -1750,8 +1796,10 @@ for DeHttpChecksumRequiredInputOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeHttpEmptyPrefixHeadersInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeHttpEmptyPrefixHeadersInput {
     type Value = crate::operation::http_empty_prefix_headers::HttpEmptyPrefixHeadersInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -1788,8 +1836,10 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeHttpEmptyPrefixHeader
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeHttpPayloadTraitsInputOutput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeHttpPayloadTraitsInputOutput {
     type Value = crate::types::HttpPayloadTraitsInputOutput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -1804,8 +1854,10 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeHttpPayloadTraitsInpu
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeHttpPayloadTraitsWithMediaTypeInputOutput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de>
 for DeHttpPayloadTraitsWithMediaTypeInputOutput {
     type Value = crate::types::HttpPayloadTraitsWithMediaTypeInputOutput;
@@ -1824,8 +1876,10 @@ for DeHttpPayloadTraitsWithMediaTypeInputOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeHttpPayloadWithStructureInputOutput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de>
 for DeHttpPayloadWithStructureInputOutput {
     type Value = crate::types::HttpPayloadWithStructureInputOutput;
@@ -1844,8 +1898,10 @@ for DeHttpPayloadWithStructureInputOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeHttpPayloadWithUnionInputOutput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de>
 for DeHttpPayloadWithUnionInputOutput {
     type Value = crate::types::HttpPayloadWithUnionInputOutput;
@@ -1861,8 +1917,10 @@ for DeHttpPayloadWithUnionInputOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeHttpPrefixHeadersInResponseInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de>
 for DeHttpPrefixHeadersInResponseInput {
     type Value = crate::operation::http_prefix_headers_in_response::HttpPrefixHeadersInResponseInput;
@@ -1901,8 +1959,10 @@ for DeHttpPrefixHeadersInResponseOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeHttpPrefixHeadersInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeHttpPrefixHeadersInput {
     type Value = crate::operation::http_prefix_headers::HttpPrefixHeadersInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -1939,8 +1999,10 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeHttpPrefixHeadersOutp
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeHttpQueryParamsOnlyOperationInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de>
 for DeHttpQueryParamsOnlyOperationInput {
     type Value = crate::operation::http_query_params_only_operation::HttpQueryParamsOnlyOperationInput;
@@ -1958,14 +2020,6 @@ for DeHttpQueryParamsOnlyOperationInput {
         }
         ::std::result::Result::Ok(out)
     }
-}
-#[allow(unused_variables)]
-pub(crate) fn ser_http_query_params_only_operation_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::http_query_params_only_operation::HttpQueryParamsOnlyOperationOutput,
-) {
-    w.begin_object();
-    w.end_object();
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeHttpQueryParamsOnlyOperationOutput;
@@ -1987,10 +2041,11 @@ for DeHttpQueryParamsOnlyOperationOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
-pub(crate) fn ser_http_request_with_float_labels_output(
+pub(crate) fn ser_http_query_params_only_operation_output(
     w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::http_request_with_float_labels::HttpRequestWithFloatLabelsOutput,
+    value: &crate::operation::http_query_params_only_operation::HttpQueryParamsOnlyOperationOutput,
 ) {
     w.begin_object();
     w.end_object();
@@ -2015,8 +2070,19 @@ for DeHttpRequestWithFloatLabelsOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_http_request_with_float_labels_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::http_request_with_float_labels::HttpRequestWithFloatLabelsOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeHttpRequestWithFloatLabelsInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de>
 for DeHttpRequestWithFloatLabelsInput {
     type Value = crate::operation::http_request_with_float_labels::HttpRequestWithFloatLabelsInput;
@@ -2034,14 +2100,6 @@ for DeHttpRequestWithFloatLabelsInput {
         }
         ::std::result::Result::Ok(out)
     }
-}
-#[allow(unused_variables)]
-pub(crate) fn ser_http_request_with_greedy_label_in_path_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::http_request_with_greedy_label_in_path::HttpRequestWithGreedyLabelInPathOutput,
-) {
-    w.begin_object();
-    w.end_object();
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeHttpRequestWithGreedyLabelInPathOutput;
@@ -2063,8 +2121,19 @@ for DeHttpRequestWithGreedyLabelInPathOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_http_request_with_greedy_label_in_path_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::http_request_with_greedy_label_in_path::HttpRequestWithGreedyLabelInPathOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeHttpRequestWithGreedyLabelInPathInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de>
 for DeHttpRequestWithGreedyLabelInPathInput {
     type Value = crate::operation::http_request_with_greedy_label_in_path::HttpRequestWithGreedyLabelInPathInput;
@@ -2082,14 +2151,6 @@ for DeHttpRequestWithGreedyLabelInPathInput {
         }
         ::std::result::Result::Ok(out)
     }
-}
-#[allow(unused_variables)]
-pub(crate) fn ser_http_request_with_labels_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::http_request_with_labels::HttpRequestWithLabelsOutput,
-) {
-    w.begin_object();
-    w.end_object();
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeHttpRequestWithLabelsOutput;
@@ -2110,10 +2171,11 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeHttpRequestWithLabels
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
-pub(crate) fn ser_http_request_with_labels_and_timestamp_format_output(
+pub(crate) fn ser_http_request_with_labels_output(
     w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::http_request_with_labels_and_timestamp_format::HttpRequestWithLabelsAndTimestampFormatOutput,
+    value: &crate::operation::http_request_with_labels::HttpRequestWithLabelsOutput,
 ) {
     w.begin_object();
     w.end_object();
@@ -2138,8 +2200,19 @@ for DeHttpRequestWithLabelsAndTimestampFormatOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_http_request_with_labels_and_timestamp_format_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::http_request_with_labels_and_timestamp_format::HttpRequestWithLabelsAndTimestampFormatOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeHttpRequestWithLabelsAndTimestampFormatInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de>
 for DeHttpRequestWithLabelsAndTimestampFormatInput {
     type Value = crate::operation::http_request_with_labels_and_timestamp_format::HttpRequestWithLabelsAndTimestampFormatInput;
@@ -2158,8 +2231,10 @@ for DeHttpRequestWithLabelsAndTimestampFormatInput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeHttpRequestWithLabelsInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeHttpRequestWithLabelsInput {
     type Value = crate::operation::http_request_with_labels::HttpRequestWithLabelsInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -2176,14 +2251,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeHttpRequestWithLabels
         }
         ::std::result::Result::Ok(out)
     }
-}
-#[allow(unused_variables)]
-pub(crate) fn ser_http_request_with_regex_literal_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::http_request_with_regex_literal::HttpRequestWithRegexLiteralOutput,
-) {
-    w.begin_object();
-    w.end_object();
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeHttpRequestWithRegexLiteralOutput;
@@ -2205,8 +2272,19 @@ for DeHttpRequestWithRegexLiteralOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_http_request_with_regex_literal_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::http_request_with_regex_literal::HttpRequestWithRegexLiteralOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeHttpRequestWithRegexLiteralInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de>
 for DeHttpRequestWithRegexLiteralInput {
     type Value = crate::operation::http_request_with_regex_literal::HttpRequestWithRegexLiteralInput;
@@ -2225,8 +2303,10 @@ for DeHttpRequestWithRegexLiteralInput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeHttpResponseCodeInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeHttpResponseCodeInput {
     type Value = crate::operation::http_response_code::HttpResponseCodeInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -2263,8 +2343,10 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeHttpResponseCodeOutpu
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeIgnoreQueryParamsInResponseInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de>
 for DeIgnoreQueryParamsInResponseInput {
     type Value = crate::operation::ignore_query_params_in_response::IgnoreQueryParamsInResponseInput;
@@ -2282,18 +2364,6 @@ for DeIgnoreQueryParamsInResponseInput {
         }
         ::std::result::Result::Ok(out)
     }
-}
-#[allow(unused_variables)]
-pub(crate) fn ser_ignore_query_params_in_response_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::ignore_query_params_in_response::IgnoreQueryParamsInResponseOutput,
-) {
-    w.begin_object();
-    if let ::std::option::Option::Some(value) = &value.baz {
-        w.key("baz");
-        w.string(value);
-    }
-    w.end_object();
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeIgnoreQueryParamsInResponseOutput;
@@ -2327,6 +2397,19 @@ for DeIgnoreQueryParamsInResponseOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_ignore_query_params_in_response_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::ignore_query_params_in_response::IgnoreQueryParamsInResponseOutput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.baz {
+        w.key("baz");
+        w.string(value);
+    }
+    w.end_object();
+}
 #[derive(Clone, Copy)]
 pub(crate) struct DeInputAndOutputWithHeadersIo;
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeInputAndOutputWithHeadersIo {
@@ -2342,14 +2425,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeInputAndOutputWithHea
         }
         ::std::result::Result::Ok(out)
     }
-}
-#[allow(unused_variables)]
-pub(crate) fn ser_input_stream_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::input_stream::InputStreamOutput,
-) {
-    w.begin_object();
-    w.end_object();
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeInputStreamOutput;
@@ -2370,8 +2445,19 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeInputStreamOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_input_stream_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::input_stream::InputStreamOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeInputStreamInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeInputStreamInput {
     type Value = crate::operation::input_stream::InputStreamInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -2388,14 +2474,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeInputStreamInput {
         }
         ::std::result::Result::Ok(out)
     }
-}
-#[allow(unused_variables)]
-pub(crate) fn ser_input_stream_with_initial_request_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::input_stream_with_initial_request::InputStreamWithInitialRequestOutput,
-) {
-    w.begin_object();
-    w.end_object();
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeInputStreamWithInitialRequestOutput;
@@ -2417,8 +2495,19 @@ for DeInputStreamWithInitialRequestOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_input_stream_with_initial_request_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::input_stream_with_initial_request::InputStreamWithInitialRequestOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeInputStreamWithInitialRequestInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de>
 for DeInputStreamWithInitialRequestInput {
     type Value = crate::operation::input_stream_with_initial_request::InputStreamWithInitialRequestInput;
@@ -3227,8 +3316,10 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeJsonTimestampsInputOu
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeMalformedAcceptWithBodyInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedAcceptWithBodyInput {
     type Value = crate::operation::malformed_accept_with_body::MalformedAcceptWithBodyInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -3246,8 +3337,10 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedAcceptWithBo
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeMalformedAcceptWithGenericStringInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de>
 for DeMalformedAcceptWithGenericStringInput {
     type Value = crate::operation::malformed_accept_with_generic_string::MalformedAcceptWithGenericStringInput;
@@ -3266,8 +3359,10 @@ for DeMalformedAcceptWithGenericStringInput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeMalformedAcceptWithPayloadInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de>
 for DeMalformedAcceptWithPayloadInput {
     type Value = crate::operation::malformed_accept_with_payload::MalformedAcceptWithPayloadInput;
@@ -3285,14 +3380,6 @@ for DeMalformedAcceptWithPayloadInput {
         }
         ::std::result::Result::Ok(out)
     }
-}
-#[allow(unused_variables)]
-pub(crate) fn ser_malformed_blob_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::malformed_blob::MalformedBlobOutput,
-) {
-    w.begin_object();
-    w.end_object();
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeMalformedBlobOutput;
@@ -3313,6 +3400,15 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedBlobOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_malformed_blob_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::malformed_blob::MalformedBlobOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
 #[allow(unused_variables)]
 pub(crate) fn ser_malformed_blob_input(
     w: &mut crate::runtime::json::JsonWriter,
@@ -3325,8 +3421,10 @@ pub(crate) fn ser_malformed_blob_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeMalformedBlobInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedBlobInput {
     type Value = crate::operation::malformed_blob::MalformedBlobInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -3356,14 +3454,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedBlobInput {
         ::std::result::Result::Ok(out)
     }
 }
-#[allow(unused_variables)]
-pub(crate) fn ser_malformed_boolean_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::malformed_boolean::MalformedBooleanOutput,
-) {
-    w.begin_object();
-    w.end_object();
-}
 #[derive(Clone, Copy)]
 pub(crate) struct DeMalformedBooleanOutput;
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedBooleanOutput {
@@ -3383,6 +3473,15 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedBooleanOutpu
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_malformed_boolean_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::malformed_boolean::MalformedBooleanOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
 #[allow(unused_variables)]
 pub(crate) fn ser_malformed_boolean_input(
     w: &mut crate::runtime::json::JsonWriter,
@@ -3395,8 +3494,10 @@ pub(crate) fn ser_malformed_boolean_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeMalformedBooleanInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedBooleanInput {
     type Value = crate::operation::malformed_boolean::MalformedBooleanInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -3426,14 +3527,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedBooleanInput
         ::std::result::Result::Ok(out)
     }
 }
-#[allow(unused_variables)]
-pub(crate) fn ser_malformed_byte_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::malformed_byte::MalformedByteOutput,
-) {
-    w.begin_object();
-    w.end_object();
-}
 #[derive(Clone, Copy)]
 pub(crate) struct DeMalformedByteOutput;
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedByteOutput {
@@ -3453,6 +3546,15 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedByteOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_malformed_byte_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::malformed_byte::MalformedByteOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
 #[allow(unused_variables)]
 pub(crate) fn ser_malformed_byte_input(
     w: &mut crate::runtime::json::JsonWriter,
@@ -3465,8 +3567,10 @@ pub(crate) fn ser_malformed_byte_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeMalformedByteInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedByteInput {
     type Value = crate::operation::malformed_byte::MalformedByteInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -3496,14 +3600,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedByteInput {
         ::std::result::Result::Ok(out)
     }
 }
-#[allow(unused_variables)]
-pub(crate) fn ser_malformed_content_type_with_body_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::malformed_content_type_with_body::MalformedContentTypeWithBodyOutput,
-) {
-    w.begin_object();
-    w.end_object();
-}
 #[derive(Clone, Copy)]
 pub(crate) struct DeMalformedContentTypeWithBodyOutput;
 impl<'de> crate::runtime::json_read::ReadObject<'de>
@@ -3524,10 +3620,11 @@ for DeMalformedContentTypeWithBodyOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
-pub(crate) fn ser_malformed_content_type_with_generic_string_output(
+pub(crate) fn ser_malformed_content_type_with_body_output(
     w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::malformed_content_type_with_generic_string::MalformedContentTypeWithGenericStringOutput,
+    value: &crate::operation::malformed_content_type_with_body::MalformedContentTypeWithBodyOutput,
 ) {
     w.begin_object();
     w.end_object();
@@ -3552,8 +3649,19 @@ for DeMalformedContentTypeWithGenericStringOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_malformed_content_type_with_generic_string_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::malformed_content_type_with_generic_string::MalformedContentTypeWithGenericStringOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeMalformedContentTypeWithGenericStringInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de>
 for DeMalformedContentTypeWithGenericStringInput {
     type Value = crate::operation::malformed_content_type_with_generic_string::MalformedContentTypeWithGenericStringInput;
@@ -3571,14 +3679,6 @@ for DeMalformedContentTypeWithGenericStringInput {
         }
         ::std::result::Result::Ok(out)
     }
-}
-#[allow(unused_variables)]
-pub(crate) fn ser_malformed_content_type_with_payload_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::malformed_content_type_with_payload::MalformedContentTypeWithPayloadOutput,
-) {
-    w.begin_object();
-    w.end_object();
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeMalformedContentTypeWithPayloadOutput;
@@ -3600,8 +3700,19 @@ for DeMalformedContentTypeWithPayloadOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_malformed_content_type_with_payload_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::malformed_content_type_with_payload::MalformedContentTypeWithPayloadOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeMalformedContentTypeWithPayloadInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de>
 for DeMalformedContentTypeWithPayloadInput {
     type Value = crate::operation::malformed_content_type_with_payload::MalformedContentTypeWithPayloadInput;
@@ -3620,8 +3731,10 @@ for DeMalformedContentTypeWithPayloadInput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeMalformedContentTypeWithoutBodyInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de>
 for DeMalformedContentTypeWithoutBodyInput {
     type Value = crate::operation::malformed_content_type_without_body::MalformedContentTypeWithoutBodyInput;
@@ -3639,14 +3752,6 @@ for DeMalformedContentTypeWithoutBodyInput {
         }
         ::std::result::Result::Ok(out)
     }
-}
-#[allow(unused_variables)]
-pub(crate) fn ser_malformed_content_type_without_body_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::malformed_content_type_without_body::MalformedContentTypeWithoutBodyOutput,
-) {
-    w.begin_object();
-    w.end_object();
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeMalformedContentTypeWithoutBodyOutput;
@@ -3668,10 +3773,11 @@ for DeMalformedContentTypeWithoutBodyOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
-pub(crate) fn ser_malformed_content_type_without_body_empty_input_output(
+pub(crate) fn ser_malformed_content_type_without_body_output(
     w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::malformed_content_type_without_body_empty_input::MalformedContentTypeWithoutBodyEmptyInputOutput,
+    value: &crate::operation::malformed_content_type_without_body::MalformedContentTypeWithoutBodyOutput,
 ) {
     w.begin_object();
     w.end_object();
@@ -3696,8 +3802,19 @@ for DeMalformedContentTypeWithoutBodyEmptyInputOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_malformed_content_type_without_body_empty_input_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::malformed_content_type_without_body_empty_input::MalformedContentTypeWithoutBodyEmptyInputOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeMalformedContentTypeWithoutBodyEmptyInputInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de>
 for DeMalformedContentTypeWithoutBodyEmptyInputInput {
     type Value = crate::operation::malformed_content_type_without_body_empty_input::MalformedContentTypeWithoutBodyEmptyInputInput;
@@ -3715,14 +3832,6 @@ for DeMalformedContentTypeWithoutBodyEmptyInputInput {
         }
         ::std::result::Result::Ok(out)
     }
-}
-#[allow(unused_variables)]
-pub(crate) fn ser_malformed_double_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::malformed_double::MalformedDoubleOutput,
-) {
-    w.begin_object();
-    w.end_object();
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeMalformedDoubleOutput;
@@ -3743,6 +3852,15 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedDoubleOutput
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_malformed_double_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::malformed_double::MalformedDoubleOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
 #[allow(unused_variables)]
 pub(crate) fn ser_malformed_double_input(
     w: &mut crate::runtime::json::JsonWriter,
@@ -3755,8 +3873,10 @@ pub(crate) fn ser_malformed_double_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeMalformedDoubleInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedDoubleInput {
     type Value = crate::operation::malformed_double::MalformedDoubleInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -3786,14 +3906,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedDoubleInput 
         ::std::result::Result::Ok(out)
     }
 }
-#[allow(unused_variables)]
-pub(crate) fn ser_malformed_float_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::malformed_float::MalformedFloatOutput,
-) {
-    w.begin_object();
-    w.end_object();
-}
 #[derive(Clone, Copy)]
 pub(crate) struct DeMalformedFloatOutput;
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedFloatOutput {
@@ -3813,6 +3925,15 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedFloatOutput 
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_malformed_float_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::malformed_float::MalformedFloatOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
 #[allow(unused_variables)]
 pub(crate) fn ser_malformed_float_input(
     w: &mut crate::runtime::json::JsonWriter,
@@ -3825,8 +3946,10 @@ pub(crate) fn ser_malformed_float_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeMalformedFloatInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedFloatInput {
     type Value = crate::operation::malformed_float::MalformedFloatInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -3856,14 +3979,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedFloatInput {
         ::std::result::Result::Ok(out)
     }
 }
-#[allow(unused_variables)]
-pub(crate) fn ser_malformed_integer_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::malformed_integer::MalformedIntegerOutput,
-) {
-    w.begin_object();
-    w.end_object();
-}
 #[derive(Clone, Copy)]
 pub(crate) struct DeMalformedIntegerOutput;
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedIntegerOutput {
@@ -3883,6 +3998,15 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedIntegerOutpu
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_malformed_integer_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::malformed_integer::MalformedIntegerOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
 #[allow(unused_variables)]
 pub(crate) fn ser_malformed_integer_input(
     w: &mut crate::runtime::json::JsonWriter,
@@ -3895,8 +4019,10 @@ pub(crate) fn ser_malformed_integer_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeMalformedIntegerInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedIntegerInput {
     type Value = crate::operation::malformed_integer::MalformedIntegerInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -3926,14 +4052,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedIntegerInput
         ::std::result::Result::Ok(out)
     }
 }
-#[allow(unused_variables)]
-pub(crate) fn ser_malformed_list_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::malformed_list::MalformedListOutput,
-) {
-    w.begin_object();
-    w.end_object();
-}
 #[derive(Clone, Copy)]
 pub(crate) struct DeMalformedListOutput;
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedListOutput {
@@ -3953,6 +4071,15 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedListOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_malformed_list_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::malformed_list::MalformedListOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
 #[allow(unused_variables)]
 pub(crate) fn ser_malformed_list_input(
     w: &mut crate::runtime::json::JsonWriter,
@@ -3969,8 +4096,10 @@ pub(crate) fn ser_malformed_list_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeMalformedListInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedListInput {
     type Value = crate::operation::malformed_list::MalformedListInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -4000,14 +4129,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedListInput {
         ::std::result::Result::Ok(out)
     }
 }
-#[allow(unused_variables)]
-pub(crate) fn ser_malformed_long_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::malformed_long::MalformedLongOutput,
-) {
-    w.begin_object();
-    w.end_object();
-}
 #[derive(Clone, Copy)]
 pub(crate) struct DeMalformedLongOutput;
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedLongOutput {
@@ -4027,6 +4148,15 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedLongOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_malformed_long_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::malformed_long::MalformedLongOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
 #[allow(unused_variables)]
 pub(crate) fn ser_malformed_long_input(
     w: &mut crate::runtime::json::JsonWriter,
@@ -4039,8 +4169,10 @@ pub(crate) fn ser_malformed_long_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeMalformedLongInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedLongInput {
     type Value = crate::operation::malformed_long::MalformedLongInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -4070,14 +4202,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedLongInput {
         ::std::result::Result::Ok(out)
     }
 }
-#[allow(unused_variables)]
-pub(crate) fn ser_malformed_map_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::malformed_map::MalformedMapOutput,
-) {
-    w.begin_object();
-    w.end_object();
-}
 #[derive(Clone, Copy)]
 pub(crate) struct DeMalformedMapOutput;
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedMapOutput {
@@ -4097,6 +4221,15 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedMapOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_malformed_map_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::malformed_map::MalformedMapOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
 #[allow(unused_variables)]
 pub(crate) fn ser_malformed_map_input(
     w: &mut crate::runtime::json::JsonWriter,
@@ -4114,8 +4247,10 @@ pub(crate) fn ser_malformed_map_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeMalformedMapInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedMapInput {
     type Value = crate::operation::malformed_map::MalformedMapInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -4148,14 +4283,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedMapInput {
         ::std::result::Result::Ok(out)
     }
 }
-#[allow(unused_variables)]
-pub(crate) fn ser_malformed_request_body_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::malformed_request_body::MalformedRequestBodyOutput,
-) {
-    w.begin_object();
-    w.end_object();
-}
 #[derive(Clone, Copy)]
 pub(crate) struct DeMalformedRequestBodyOutput;
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedRequestBodyOutput {
@@ -4175,6 +4302,15 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedRequestBodyO
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_malformed_request_body_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::malformed_request_body::MalformedRequestBodyOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
 #[allow(unused_variables)]
 pub(crate) fn ser_malformed_request_body_input(
     w: &mut crate::runtime::json::JsonWriter,
@@ -4191,8 +4327,10 @@ pub(crate) fn ser_malformed_request_body_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeMalformedRequestBodyInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedRequestBodyInput {
     type Value = crate::operation::malformed_request_body::MalformedRequestBodyInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -4229,14 +4367,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedRequestBodyI
         ::std::result::Result::Ok(out)
     }
 }
-#[allow(unused_variables)]
-pub(crate) fn ser_malformed_short_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::malformed_short::MalformedShortOutput,
-) {
-    w.begin_object();
-    w.end_object();
-}
 #[derive(Clone, Copy)]
 pub(crate) struct DeMalformedShortOutput;
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedShortOutput {
@@ -4256,6 +4386,15 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedShortOutput 
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_malformed_short_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::malformed_short::MalformedShortOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
 #[allow(unused_variables)]
 pub(crate) fn ser_malformed_short_input(
     w: &mut crate::runtime::json::JsonWriter,
@@ -4268,8 +4407,10 @@ pub(crate) fn ser_malformed_short_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeMalformedShortInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedShortInput {
     type Value = crate::operation::malformed_short::MalformedShortInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -4299,14 +4440,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedShortInput {
         ::std::result::Result::Ok(out)
     }
 }
-#[allow(unused_variables)]
-pub(crate) fn ser_malformed_string_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::malformed_string::MalformedStringOutput,
-) {
-    w.begin_object();
-    w.end_object();
-}
 #[derive(Clone, Copy)]
 pub(crate) struct DeMalformedStringOutput;
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedStringOutput {
@@ -4326,8 +4459,19 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedStringOutput
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_malformed_string_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::malformed_string::MalformedStringOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeMalformedStringInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedStringInput {
     type Value = crate::operation::malformed_string::MalformedStringInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -4344,14 +4488,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedStringInput 
         }
         ::std::result::Result::Ok(out)
     }
-}
-#[allow(unused_variables)]
-pub(crate) fn ser_malformed_timestamp_body_date_time_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::malformed_timestamp_body_date_time::MalformedTimestampBodyDateTimeOutput,
-) {
-    w.begin_object();
-    w.end_object();
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeMalformedTimestampBodyDateTimeOutput;
@@ -4373,6 +4509,15 @@ for DeMalformedTimestampBodyDateTimeOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_malformed_timestamp_body_date_time_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::malformed_timestamp_body_date_time::MalformedTimestampBodyDateTimeOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
 #[allow(unused_variables)]
 pub(crate) fn ser_malformed_timestamp_body_date_time_input(
     w: &mut crate::runtime::json::JsonWriter,
@@ -4385,8 +4530,10 @@ pub(crate) fn ser_malformed_timestamp_body_date_time_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeMalformedTimestampBodyDateTimeInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de>
 for DeMalformedTimestampBodyDateTimeInput {
     type Value = crate::operation::malformed_timestamp_body_date_time::MalformedTimestampBodyDateTimeInput;
@@ -4419,14 +4566,6 @@ for DeMalformedTimestampBodyDateTimeInput {
         ::std::result::Result::Ok(out)
     }
 }
-#[allow(unused_variables)]
-pub(crate) fn ser_malformed_timestamp_body_default_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::malformed_timestamp_body_default::MalformedTimestampBodyDefaultOutput,
-) {
-    w.begin_object();
-    w.end_object();
-}
 #[derive(Clone, Copy)]
 pub(crate) struct DeMalformedTimestampBodyDefaultOutput;
 impl<'de> crate::runtime::json_read::ReadObject<'de>
@@ -4447,6 +4586,15 @@ for DeMalformedTimestampBodyDefaultOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_malformed_timestamp_body_default_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::malformed_timestamp_body_default::MalformedTimestampBodyDefaultOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
 #[allow(unused_variables)]
 pub(crate) fn ser_malformed_timestamp_body_default_input(
     w: &mut crate::runtime::json::JsonWriter,
@@ -4459,8 +4607,10 @@ pub(crate) fn ser_malformed_timestamp_body_default_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeMalformedTimestampBodyDefaultInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de>
 for DeMalformedTimestampBodyDefaultInput {
     type Value = crate::operation::malformed_timestamp_body_default::MalformedTimestampBodyDefaultInput;
@@ -4493,14 +4643,6 @@ for DeMalformedTimestampBodyDefaultInput {
         ::std::result::Result::Ok(out)
     }
 }
-#[allow(unused_variables)]
-pub(crate) fn ser_malformed_timestamp_body_http_date_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::malformed_timestamp_body_http_date::MalformedTimestampBodyHttpDateOutput,
-) {
-    w.begin_object();
-    w.end_object();
-}
 #[derive(Clone, Copy)]
 pub(crate) struct DeMalformedTimestampBodyHttpDateOutput;
 impl<'de> crate::runtime::json_read::ReadObject<'de>
@@ -4521,6 +4663,15 @@ for DeMalformedTimestampBodyHttpDateOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_malformed_timestamp_body_http_date_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::malformed_timestamp_body_http_date::MalformedTimestampBodyHttpDateOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
 #[allow(unused_variables)]
 pub(crate) fn ser_malformed_timestamp_body_http_date_input(
     w: &mut crate::runtime::json::JsonWriter,
@@ -4533,8 +4684,10 @@ pub(crate) fn ser_malformed_timestamp_body_http_date_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeMalformedTimestampBodyHttpDateInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de>
 for DeMalformedTimestampBodyHttpDateInput {
     type Value = crate::operation::malformed_timestamp_body_http_date::MalformedTimestampBodyHttpDateInput;
@@ -4567,14 +4720,6 @@ for DeMalformedTimestampBodyHttpDateInput {
         ::std::result::Result::Ok(out)
     }
 }
-#[allow(unused_variables)]
-pub(crate) fn ser_malformed_timestamp_header_date_time_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::malformed_timestamp_header_date_time::MalformedTimestampHeaderDateTimeOutput,
-) {
-    w.begin_object();
-    w.end_object();
-}
 #[derive(Clone, Copy)]
 pub(crate) struct DeMalformedTimestampHeaderDateTimeOutput;
 impl<'de> crate::runtime::json_read::ReadObject<'de>
@@ -4595,8 +4740,19 @@ for DeMalformedTimestampHeaderDateTimeOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_malformed_timestamp_header_date_time_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::malformed_timestamp_header_date_time::MalformedTimestampHeaderDateTimeOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeMalformedTimestampHeaderDateTimeInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de>
 for DeMalformedTimestampHeaderDateTimeInput {
     type Value = crate::operation::malformed_timestamp_header_date_time::MalformedTimestampHeaderDateTimeInput;
@@ -4614,14 +4770,6 @@ for DeMalformedTimestampHeaderDateTimeInput {
         }
         ::std::result::Result::Ok(out)
     }
-}
-#[allow(unused_variables)]
-pub(crate) fn ser_malformed_timestamp_header_default_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::malformed_timestamp_header_default::MalformedTimestampHeaderDefaultOutput,
-) {
-    w.begin_object();
-    w.end_object();
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeMalformedTimestampHeaderDefaultOutput;
@@ -4643,8 +4791,19 @@ for DeMalformedTimestampHeaderDefaultOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_malformed_timestamp_header_default_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::malformed_timestamp_header_default::MalformedTimestampHeaderDefaultOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeMalformedTimestampHeaderDefaultInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de>
 for DeMalformedTimestampHeaderDefaultInput {
     type Value = crate::operation::malformed_timestamp_header_default::MalformedTimestampHeaderDefaultInput;
@@ -4662,14 +4821,6 @@ for DeMalformedTimestampHeaderDefaultInput {
         }
         ::std::result::Result::Ok(out)
     }
-}
-#[allow(unused_variables)]
-pub(crate) fn ser_malformed_timestamp_header_epoch_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::malformed_timestamp_header_epoch::MalformedTimestampHeaderEpochOutput,
-) {
-    w.begin_object();
-    w.end_object();
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeMalformedTimestampHeaderEpochOutput;
@@ -4691,8 +4842,19 @@ for DeMalformedTimestampHeaderEpochOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_malformed_timestamp_header_epoch_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::malformed_timestamp_header_epoch::MalformedTimestampHeaderEpochOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeMalformedTimestampHeaderEpochInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de>
 for DeMalformedTimestampHeaderEpochInput {
     type Value = crate::operation::malformed_timestamp_header_epoch::MalformedTimestampHeaderEpochInput;
@@ -4710,14 +4872,6 @@ for DeMalformedTimestampHeaderEpochInput {
         }
         ::std::result::Result::Ok(out)
     }
-}
-#[allow(unused_variables)]
-pub(crate) fn ser_malformed_timestamp_path_default_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::malformed_timestamp_path_default::MalformedTimestampPathDefaultOutput,
-) {
-    w.begin_object();
-    w.end_object();
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeMalformedTimestampPathDefaultOutput;
@@ -4739,8 +4893,19 @@ for DeMalformedTimestampPathDefaultOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_malformed_timestamp_path_default_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::malformed_timestamp_path_default::MalformedTimestampPathDefaultOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeMalformedTimestampPathDefaultInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de>
 for DeMalformedTimestampPathDefaultInput {
     type Value = crate::operation::malformed_timestamp_path_default::MalformedTimestampPathDefaultInput;
@@ -4758,14 +4923,6 @@ for DeMalformedTimestampPathDefaultInput {
         }
         ::std::result::Result::Ok(out)
     }
-}
-#[allow(unused_variables)]
-pub(crate) fn ser_malformed_timestamp_path_epoch_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::malformed_timestamp_path_epoch::MalformedTimestampPathEpochOutput,
-) {
-    w.begin_object();
-    w.end_object();
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeMalformedTimestampPathEpochOutput;
@@ -4787,8 +4944,19 @@ for DeMalformedTimestampPathEpochOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_malformed_timestamp_path_epoch_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::malformed_timestamp_path_epoch::MalformedTimestampPathEpochOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeMalformedTimestampPathEpochInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de>
 for DeMalformedTimestampPathEpochInput {
     type Value = crate::operation::malformed_timestamp_path_epoch::MalformedTimestampPathEpochInput;
@@ -4806,14 +4974,6 @@ for DeMalformedTimestampPathEpochInput {
         }
         ::std::result::Result::Ok(out)
     }
-}
-#[allow(unused_variables)]
-pub(crate) fn ser_malformed_timestamp_path_http_date_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::malformed_timestamp_path_http_date::MalformedTimestampPathHttpDateOutput,
-) {
-    w.begin_object();
-    w.end_object();
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeMalformedTimestampPathHttpDateOutput;
@@ -4835,8 +4995,19 @@ for DeMalformedTimestampPathHttpDateOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_malformed_timestamp_path_http_date_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::malformed_timestamp_path_http_date::MalformedTimestampPathHttpDateOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeMalformedTimestampPathHttpDateInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de>
 for DeMalformedTimestampPathHttpDateInput {
     type Value = crate::operation::malformed_timestamp_path_http_date::MalformedTimestampPathHttpDateInput;
@@ -4854,14 +5025,6 @@ for DeMalformedTimestampPathHttpDateInput {
         }
         ::std::result::Result::Ok(out)
     }
-}
-#[allow(unused_variables)]
-pub(crate) fn ser_malformed_timestamp_query_default_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::malformed_timestamp_query_default::MalformedTimestampQueryDefaultOutput,
-) {
-    w.begin_object();
-    w.end_object();
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeMalformedTimestampQueryDefaultOutput;
@@ -4883,8 +5046,19 @@ for DeMalformedTimestampQueryDefaultOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_malformed_timestamp_query_default_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::malformed_timestamp_query_default::MalformedTimestampQueryDefaultOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeMalformedTimestampQueryDefaultInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de>
 for DeMalformedTimestampQueryDefaultInput {
     type Value = crate::operation::malformed_timestamp_query_default::MalformedTimestampQueryDefaultInput;
@@ -4902,14 +5076,6 @@ for DeMalformedTimestampQueryDefaultInput {
         }
         ::std::result::Result::Ok(out)
     }
-}
-#[allow(unused_variables)]
-pub(crate) fn ser_malformed_timestamp_query_epoch_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::malformed_timestamp_query_epoch::MalformedTimestampQueryEpochOutput,
-) {
-    w.begin_object();
-    w.end_object();
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeMalformedTimestampQueryEpochOutput;
@@ -4931,8 +5097,19 @@ for DeMalformedTimestampQueryEpochOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_malformed_timestamp_query_epoch_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::malformed_timestamp_query_epoch::MalformedTimestampQueryEpochOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeMalformedTimestampQueryEpochInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de>
 for DeMalformedTimestampQueryEpochInput {
     type Value = crate::operation::malformed_timestamp_query_epoch::MalformedTimestampQueryEpochInput;
@@ -4950,14 +5127,6 @@ for DeMalformedTimestampQueryEpochInput {
         }
         ::std::result::Result::Ok(out)
     }
-}
-#[allow(unused_variables)]
-pub(crate) fn ser_malformed_timestamp_query_http_date_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::malformed_timestamp_query_http_date::MalformedTimestampQueryHttpDateOutput,
-) {
-    w.begin_object();
-    w.end_object();
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeMalformedTimestampQueryHttpDateOutput;
@@ -4979,8 +5148,19 @@ for DeMalformedTimestampQueryHttpDateOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_malformed_timestamp_query_http_date_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::malformed_timestamp_query_http_date::MalformedTimestampQueryHttpDateOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeMalformedTimestampQueryHttpDateInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de>
 for DeMalformedTimestampQueryHttpDateInput {
     type Value = crate::operation::malformed_timestamp_query_http_date::MalformedTimestampQueryHttpDateInput;
@@ -4998,14 +5178,6 @@ for DeMalformedTimestampQueryHttpDateInput {
         }
         ::std::result::Result::Ok(out)
     }
-}
-#[allow(unused_variables)]
-pub(crate) fn ser_malformed_union_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::malformed_union::MalformedUnionOutput,
-) {
-    w.begin_object();
-    w.end_object();
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeMalformedUnionOutput;
@@ -5026,6 +5198,15 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedUnionOutput 
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_malformed_union_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::malformed_union::MalformedUnionOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
 #[allow(unused_variables)]
 pub(crate) fn ser_malformed_union_input(
     w: &mut crate::runtime::json::JsonWriter,
@@ -5038,8 +5219,10 @@ pub(crate) fn ser_malformed_union_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeMalformedUnionInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedUnionInput {
     type Value = crate::operation::malformed_union::MalformedUnionInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -5069,8 +5252,10 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedUnionInput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeMediaTypeHeaderInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMediaTypeHeaderInput {
     type Value = crate::operation::media_type_header::MediaTypeHeaderInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -5458,8 +5643,10 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeNestedUnion {
         crate::runtime::json_read::one_member(set, value)
     }
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeNoInputAndNoOutputInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeNoInputAndNoOutputInput {
     type Value = crate::operation::no_input_and_no_output::NoInputAndNoOutputInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -5476,14 +5663,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeNoInputAndNoOutputInp
         }
         ::std::result::Result::Ok(out)
     }
-}
-#[allow(unused_variables)]
-pub(crate) fn ser_no_input_and_no_output_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::no_input_and_no_output::NoInputAndNoOutputOutput,
-) {
-    w.begin_object();
-    w.end_object();
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeNoInputAndNoOutputOutput;
@@ -5504,8 +5683,19 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeNoInputAndNoOutputOut
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_no_input_and_no_output_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::no_input_and_no_output::NoInputAndNoOutputOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeNoInputAndOutputInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeNoInputAndOutputInput {
     type Value = crate::operation::no_input_and_output::NoInputAndOutputInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -5522,14 +5712,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeNoInputAndOutputInput
         }
         ::std::result::Result::Ok(out)
     }
-}
-#[allow(unused_variables)]
-pub(crate) fn ser_no_input_and_output_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::no_input_and_output::NoInputAndOutputOutput,
-) {
-    w.begin_object();
-    w.end_object();
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeNoInputAndOutputOutput;
@@ -5550,6 +5732,15 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeNoInputAndOutputOutpu
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_no_input_and_output_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::no_input_and_output::NoInputAndOutputOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
 #[derive(Clone, Copy)]
 pub(crate) struct DeNullAndEmptyHeadersIo;
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeNullAndEmptyHeadersIo {
@@ -5565,14 +5756,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeNullAndEmptyHeadersIo
         }
         ::std::result::Result::Ok(out)
     }
-}
-#[allow(unused_variables)]
-pub(crate) fn ser_omits_null_serializes_empty_string_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::omits_null_serializes_empty_string::OmitsNullSerializesEmptyStringOutput,
-) {
-    w.begin_object();
-    w.end_object();
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeOmitsNullSerializesEmptyStringOutput;
@@ -5594,8 +5777,19 @@ for DeOmitsNullSerializesEmptyStringOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_omits_null_serializes_empty_string_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::omits_null_serializes_empty_string::OmitsNullSerializesEmptyStringOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeOmitsNullSerializesEmptyStringInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de>
 for DeOmitsNullSerializesEmptyStringInput {
     type Value = crate::operation::omits_null_serializes_empty_string::OmitsNullSerializesEmptyStringInput;
@@ -5613,14 +5807,6 @@ for DeOmitsNullSerializesEmptyStringInput {
         }
         ::std::result::Result::Ok(out)
     }
-}
-#[allow(unused_variables)]
-pub(crate) fn ser_omits_serializing_empty_lists_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::omits_serializing_empty_lists::OmitsSerializingEmptyListsOutput,
-) {
-    w.begin_object();
-    w.end_object();
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeOmitsSerializingEmptyListsOutput;
@@ -5642,8 +5828,19 @@ for DeOmitsSerializingEmptyListsOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_omits_serializing_empty_lists_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::omits_serializing_empty_lists::OmitsSerializingEmptyListsOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeOmitsSerializingEmptyListsInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de>
 for DeOmitsSerializingEmptyListsInput {
     type Value = crate::operation::omits_serializing_empty_lists::OmitsSerializingEmptyListsInput;
@@ -5686,8 +5883,10 @@ pub(crate) fn ser_operation_with_defaults_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeOperationWithDefaultsInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeOperationWithDefaultsInput {
     type Value = crate::operation::operation_with_defaults::OperationWithDefaultsInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -5744,323 +5943,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeOperationWithDefaults
         }
         ::std::result::Result::Ok(out)
     }
-}
-#[allow(unused_variables)]
-pub(crate) fn ser_operation_with_defaults_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::operation_with_defaults::OperationWithDefaultsOutput,
-) {
-    w.begin_object();
-    w.key("defaultBlob");
-    match &value.default_blob {
-        ::std::option::Option::Some(value) => {
-            w.blob(value);
-        }
-        ::std::option::Option::None => {
-            let value: &::std::vec::Vec<u8> = &b"abc".to_vec();
-            w.blob(value);
-        }
-    }
-    w.key("defaultBoolean");
-    match &value.default_boolean {
-        ::std::option::Option::Some(value) => {
-            w.bool(*value);
-        }
-        ::std::option::Option::None => {
-            let value: &bool = &true;
-            w.bool(*value);
-        }
-    }
-    w.key("defaultByte");
-    match &value.default_byte {
-        ::std::option::Option::Some(value) => {
-            w.integer(i64::from(*value));
-        }
-        ::std::option::Option::None => {
-            let value: &i8 = &1;
-            w.integer(i64::from(*value));
-        }
-    }
-    w.key("defaultDocumentBoolean");
-    match &value.default_document_boolean {
-        ::std::option::Option::Some(value) => {
-            w.document(value);
-        }
-        ::std::option::Option::None => {
-            let value: &crate::primitives::Document = &crate::runtime::json::Value::Bool(
-                true,
-            );
-            w.document(value);
-        }
-    }
-    w.key("defaultDocumentList");
-    match &value.default_document_list {
-        ::std::option::Option::Some(value) => {
-            w.document(value);
-        }
-        ::std::option::Option::None => {
-            let value: &crate::primitives::Document = &crate::runtime::json::Value::Array(
-                ::std::vec![],
-            );
-            w.document(value);
-        }
-    }
-    w.key("defaultDocumentMap");
-    match &value.default_document_map {
-        ::std::option::Option::Some(value) => {
-            w.document(value);
-        }
-        ::std::option::Option::None => {
-            let value: &crate::primitives::Document = &{
-                #[allow(unused_mut)]
-                let mut map = crate::runtime::json::Map::new();
-                crate::runtime::json::Value::Object(map)
-            };
-            w.document(value);
-        }
-    }
-    w.key("defaultDocumentString");
-    match &value.default_document_string {
-        ::std::option::Option::Some(value) => {
-            w.document(value);
-        }
-        ::std::option::Option::None => {
-            let value: &crate::primitives::Document = &crate::runtime::json::Value::String(
-                ::std::string::String::from("hi"),
-            );
-            w.document(value);
-        }
-    }
-    w.key("defaultDouble");
-    match &value.default_double {
-        ::std::option::Option::Some(value) => {
-            w.float(*value);
-        }
-        ::std::option::Option::None => {
-            let value: &f64 = &1.0;
-            w.float(*value);
-        }
-    }
-    w.key("defaultEnum");
-    match &value.default_enum {
-        ::std::option::Option::Some(value) => {
-            w.string(value.as_str());
-        }
-        ::std::option::Option::None => {
-            let value: &crate::types::TestEnum = &crate::types::TestEnum::from("FOO");
-            w.string(value.as_str());
-        }
-    }
-    w.key("defaultFloat");
-    match &value.default_float {
-        ::std::option::Option::Some(value) => {
-            w.float32(*value);
-        }
-        ::std::option::Option::None => {
-            let value: &f32 = &1.0;
-            w.float32(*value);
-        }
-    }
-    w.key("defaultIntEnum");
-    match &value.default_int_enum {
-        ::std::option::Option::Some(value) => {
-            w.integer(i64::from(value.as_i32()));
-        }
-        ::std::option::Option::None => {
-            let value: &crate::types::TestIntEnum = &crate::types::TestIntEnum::from(
-                1i32,
-            );
-            w.integer(i64::from(value.as_i32()));
-        }
-    }
-    w.key("defaultInteger");
-    match &value.default_integer {
-        ::std::option::Option::Some(value) => {
-            w.integer(i64::from(*value));
-        }
-        ::std::option::Option::None => {
-            let value: &i32 = &10;
-            w.integer(i64::from(*value));
-        }
-    }
-    w.key("defaultList");
-    match &value.default_list {
-        ::std::option::Option::Some(value) => {
-            w.begin_array();
-            for item in value {
-                w.string(item);
-            }
-            w.end_array();
-        }
-        ::std::option::Option::None => {
-            let value: &::std::vec::Vec<::std::string::String> = &::std::vec::Vec::new();
-            w.begin_array();
-            for item in value {
-                w.string(item);
-            }
-            w.end_array();
-        }
-    }
-    w.key("defaultLong");
-    match &value.default_long {
-        ::std::option::Option::Some(value) => {
-            w.integer(i64::from(*value));
-        }
-        ::std::option::Option::None => {
-            let value: &i64 = &100;
-            w.integer(i64::from(*value));
-        }
-    }
-    w.key("defaultMap");
-    match &value.default_map {
-        ::std::option::Option::Some(value) => {
-            w.begin_object();
-            for (key, value) in value {
-                w.key(key);
-                w.string(value);
-            }
-            w.end_object();
-        }
-        ::std::option::Option::None => {
-            let value: &::std::collections::BTreeMap<
-                ::std::string::String,
-                ::std::string::String,
-            > = &::std::collections::BTreeMap::new();
-            w.begin_object();
-            for (key, value) in value {
-                w.key(key);
-                w.string(value);
-            }
-            w.end_object();
-        }
-    }
-    if let ::std::option::Option::Some(value) = &value.default_null_document {
-        w.key("defaultNullDocument");
-        w.document(value);
-    }
-    w.key("defaultShort");
-    match &value.default_short {
-        ::std::option::Option::Some(value) => {
-            w.integer(i64::from(*value));
-        }
-        ::std::option::Option::None => {
-            let value: &i16 = &1;
-            w.integer(i64::from(*value));
-        }
-    }
-    w.key("defaultString");
-    match &value.default_string {
-        ::std::option::Option::Some(value) => {
-            w.string(value);
-        }
-        ::std::option::Option::None => {
-            let value: &::std::string::String = &::std::string::String::from("hi");
-            w.string(value);
-        }
-    }
-    w.key("defaultTimestamp");
-    match &value.default_timestamp {
-        ::std::option::Option::Some(value) => {
-            w.timestamp(value, crate::runtime::datetime::Format::EpochSeconds);
-        }
-        ::std::option::Option::None => {
-            let value: &crate::primitives::DateTime = &crate::primitives::DateTime::from_secs(
-                0i64,
-            );
-            w.timestamp(value, crate::runtime::datetime::Format::EpochSeconds);
-        }
-    }
-    w.key("emptyBlob");
-    match &value.empty_blob {
-        ::std::option::Option::Some(value) => {
-            w.blob(value);
-        }
-        ::std::option::Option::None => {
-            let value: &::std::vec::Vec<u8> = &b"".to_vec();
-            w.blob(value);
-        }
-    }
-    w.key("emptyString");
-    match &value.empty_string {
-        ::std::option::Option::Some(value) => {
-            w.string(value);
-        }
-        ::std::option::Option::None => {
-            let value: &::std::string::String = &::std::string::String::from("");
-            w.string(value);
-        }
-    }
-    w.key("falseBoolean");
-    match &value.false_boolean {
-        ::std::option::Option::Some(value) => {
-            w.bool(*value);
-        }
-        ::std::option::Option::None => {
-            let value: &bool = &false;
-            w.bool(*value);
-        }
-    }
-    w.key("zeroByte");
-    match &value.zero_byte {
-        ::std::option::Option::Some(value) => {
-            w.integer(i64::from(*value));
-        }
-        ::std::option::Option::None => {
-            let value: &i8 = &0;
-            w.integer(i64::from(*value));
-        }
-    }
-    w.key("zeroDouble");
-    match &value.zero_double {
-        ::std::option::Option::Some(value) => {
-            w.float(*value);
-        }
-        ::std::option::Option::None => {
-            let value: &f64 = &0.0;
-            w.float(*value);
-        }
-    }
-    w.key("zeroFloat");
-    match &value.zero_float {
-        ::std::option::Option::Some(value) => {
-            w.float32(*value);
-        }
-        ::std::option::Option::None => {
-            let value: &f32 = &0.0;
-            w.float32(*value);
-        }
-    }
-    w.key("zeroInteger");
-    match &value.zero_integer {
-        ::std::option::Option::Some(value) => {
-            w.integer(i64::from(*value));
-        }
-        ::std::option::Option::None => {
-            let value: &i32 = &0;
-            w.integer(i64::from(*value));
-        }
-    }
-    w.key("zeroLong");
-    match &value.zero_long {
-        ::std::option::Option::Some(value) => {
-            w.integer(i64::from(*value));
-        }
-        ::std::option::Option::None => {
-            let value: &i64 = &0;
-            w.integer(i64::from(*value));
-        }
-    }
-    w.key("zeroShort");
-    match &value.zero_short {
-        ::std::option::Option::Some(value) => {
-            w.integer(i64::from(*value));
-        }
-        ::std::option::Option::None => {
-            let value: &i16 = &0;
-            w.integer(i64::from(*value));
-        }
-    }
-    w.end_object();
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeOperationWithDefaultsOutput;
@@ -6421,6 +6303,324 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeOperationWithDefaults
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_operation_with_defaults_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::operation_with_defaults::OperationWithDefaultsOutput,
+) {
+    w.begin_object();
+    w.key("defaultBlob");
+    match &value.default_blob {
+        ::std::option::Option::Some(value) => {
+            w.blob(value);
+        }
+        ::std::option::Option::None => {
+            let value: &::std::vec::Vec<u8> = &b"abc".to_vec();
+            w.blob(value);
+        }
+    }
+    w.key("defaultBoolean");
+    match &value.default_boolean {
+        ::std::option::Option::Some(value) => {
+            w.bool(*value);
+        }
+        ::std::option::Option::None => {
+            let value: &bool = &true;
+            w.bool(*value);
+        }
+    }
+    w.key("defaultByte");
+    match &value.default_byte {
+        ::std::option::Option::Some(value) => {
+            w.integer(i64::from(*value));
+        }
+        ::std::option::Option::None => {
+            let value: &i8 = &1;
+            w.integer(i64::from(*value));
+        }
+    }
+    w.key("defaultDocumentBoolean");
+    match &value.default_document_boolean {
+        ::std::option::Option::Some(value) => {
+            w.document(value);
+        }
+        ::std::option::Option::None => {
+            let value: &crate::primitives::Document = &crate::runtime::json::Value::Bool(
+                true,
+            );
+            w.document(value);
+        }
+    }
+    w.key("defaultDocumentList");
+    match &value.default_document_list {
+        ::std::option::Option::Some(value) => {
+            w.document(value);
+        }
+        ::std::option::Option::None => {
+            let value: &crate::primitives::Document = &crate::runtime::json::Value::Array(
+                ::std::vec![],
+            );
+            w.document(value);
+        }
+    }
+    w.key("defaultDocumentMap");
+    match &value.default_document_map {
+        ::std::option::Option::Some(value) => {
+            w.document(value);
+        }
+        ::std::option::Option::None => {
+            let value: &crate::primitives::Document = &{
+                #[allow(unused_mut)]
+                let mut map = crate::runtime::json::Map::new();
+                crate::runtime::json::Value::Object(map)
+            };
+            w.document(value);
+        }
+    }
+    w.key("defaultDocumentString");
+    match &value.default_document_string {
+        ::std::option::Option::Some(value) => {
+            w.document(value);
+        }
+        ::std::option::Option::None => {
+            let value: &crate::primitives::Document = &crate::runtime::json::Value::String(
+                ::std::string::String::from("hi"),
+            );
+            w.document(value);
+        }
+    }
+    w.key("defaultDouble");
+    match &value.default_double {
+        ::std::option::Option::Some(value) => {
+            w.float(*value);
+        }
+        ::std::option::Option::None => {
+            let value: &f64 = &1.0;
+            w.float(*value);
+        }
+    }
+    w.key("defaultEnum");
+    match &value.default_enum {
+        ::std::option::Option::Some(value) => {
+            w.string(value.as_str());
+        }
+        ::std::option::Option::None => {
+            let value: &crate::types::TestEnum = &crate::types::TestEnum::from("FOO");
+            w.string(value.as_str());
+        }
+    }
+    w.key("defaultFloat");
+    match &value.default_float {
+        ::std::option::Option::Some(value) => {
+            w.float32(*value);
+        }
+        ::std::option::Option::None => {
+            let value: &f32 = &1.0;
+            w.float32(*value);
+        }
+    }
+    w.key("defaultIntEnum");
+    match &value.default_int_enum {
+        ::std::option::Option::Some(value) => {
+            w.integer(i64::from(value.as_i32()));
+        }
+        ::std::option::Option::None => {
+            let value: &crate::types::TestIntEnum = &crate::types::TestIntEnum::from(
+                1i32,
+            );
+            w.integer(i64::from(value.as_i32()));
+        }
+    }
+    w.key("defaultInteger");
+    match &value.default_integer {
+        ::std::option::Option::Some(value) => {
+            w.integer(i64::from(*value));
+        }
+        ::std::option::Option::None => {
+            let value: &i32 = &10;
+            w.integer(i64::from(*value));
+        }
+    }
+    w.key("defaultList");
+    match &value.default_list {
+        ::std::option::Option::Some(value) => {
+            w.begin_array();
+            for item in value {
+                w.string(item);
+            }
+            w.end_array();
+        }
+        ::std::option::Option::None => {
+            let value: &::std::vec::Vec<::std::string::String> = &::std::vec::Vec::new();
+            w.begin_array();
+            for item in value {
+                w.string(item);
+            }
+            w.end_array();
+        }
+    }
+    w.key("defaultLong");
+    match &value.default_long {
+        ::std::option::Option::Some(value) => {
+            w.integer(i64::from(*value));
+        }
+        ::std::option::Option::None => {
+            let value: &i64 = &100;
+            w.integer(i64::from(*value));
+        }
+    }
+    w.key("defaultMap");
+    match &value.default_map {
+        ::std::option::Option::Some(value) => {
+            w.begin_object();
+            for (key, value) in value {
+                w.key(key);
+                w.string(value);
+            }
+            w.end_object();
+        }
+        ::std::option::Option::None => {
+            let value: &::std::collections::BTreeMap<
+                ::std::string::String,
+                ::std::string::String,
+            > = &::std::collections::BTreeMap::new();
+            w.begin_object();
+            for (key, value) in value {
+                w.key(key);
+                w.string(value);
+            }
+            w.end_object();
+        }
+    }
+    if let ::std::option::Option::Some(value) = &value.default_null_document {
+        w.key("defaultNullDocument");
+        w.document(value);
+    }
+    w.key("defaultShort");
+    match &value.default_short {
+        ::std::option::Option::Some(value) => {
+            w.integer(i64::from(*value));
+        }
+        ::std::option::Option::None => {
+            let value: &i16 = &1;
+            w.integer(i64::from(*value));
+        }
+    }
+    w.key("defaultString");
+    match &value.default_string {
+        ::std::option::Option::Some(value) => {
+            w.string(value);
+        }
+        ::std::option::Option::None => {
+            let value: &::std::string::String = &::std::string::String::from("hi");
+            w.string(value);
+        }
+    }
+    w.key("defaultTimestamp");
+    match &value.default_timestamp {
+        ::std::option::Option::Some(value) => {
+            w.timestamp(value, crate::runtime::datetime::Format::EpochSeconds);
+        }
+        ::std::option::Option::None => {
+            let value: &crate::primitives::DateTime = &crate::primitives::DateTime::from_secs(
+                0i64,
+            );
+            w.timestamp(value, crate::runtime::datetime::Format::EpochSeconds);
+        }
+    }
+    w.key("emptyBlob");
+    match &value.empty_blob {
+        ::std::option::Option::Some(value) => {
+            w.blob(value);
+        }
+        ::std::option::Option::None => {
+            let value: &::std::vec::Vec<u8> = &b"".to_vec();
+            w.blob(value);
+        }
+    }
+    w.key("emptyString");
+    match &value.empty_string {
+        ::std::option::Option::Some(value) => {
+            w.string(value);
+        }
+        ::std::option::Option::None => {
+            let value: &::std::string::String = &::std::string::String::from("");
+            w.string(value);
+        }
+    }
+    w.key("falseBoolean");
+    match &value.false_boolean {
+        ::std::option::Option::Some(value) => {
+            w.bool(*value);
+        }
+        ::std::option::Option::None => {
+            let value: &bool = &false;
+            w.bool(*value);
+        }
+    }
+    w.key("zeroByte");
+    match &value.zero_byte {
+        ::std::option::Option::Some(value) => {
+            w.integer(i64::from(*value));
+        }
+        ::std::option::Option::None => {
+            let value: &i8 = &0;
+            w.integer(i64::from(*value));
+        }
+    }
+    w.key("zeroDouble");
+    match &value.zero_double {
+        ::std::option::Option::Some(value) => {
+            w.float(*value);
+        }
+        ::std::option::Option::None => {
+            let value: &f64 = &0.0;
+            w.float(*value);
+        }
+    }
+    w.key("zeroFloat");
+    match &value.zero_float {
+        ::std::option::Option::Some(value) => {
+            w.float32(*value);
+        }
+        ::std::option::Option::None => {
+            let value: &f32 = &0.0;
+            w.float32(*value);
+        }
+    }
+    w.key("zeroInteger");
+    match &value.zero_integer {
+        ::std::option::Option::Some(value) => {
+            w.integer(i64::from(*value));
+        }
+        ::std::option::Option::None => {
+            let value: &i32 = &0;
+            w.integer(i64::from(*value));
+        }
+    }
+    w.key("zeroLong");
+    match &value.zero_long {
+        ::std::option::Option::Some(value) => {
+            w.integer(i64::from(*value));
+        }
+        ::std::option::Option::None => {
+            let value: &i64 = &0;
+            w.integer(i64::from(*value));
+        }
+    }
+    w.key("zeroShort");
+    match &value.zero_short {
+        ::std::option::Option::Some(value) => {
+            w.integer(i64::from(*value));
+        }
+        ::std::option::Option::None => {
+            let value: &i16 = &0;
+            w.integer(i64::from(*value));
+        }
+    }
+    w.end_object();
+}
 #[allow(unused_variables)]
 pub(crate) fn ser_operation_with_nested_structure_input(
     w: &mut crate::runtime::json::JsonWriter,
@@ -6433,8 +6633,10 @@ pub(crate) fn ser_operation_with_nested_structure_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeOperationWithNestedStructureInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de>
 for DeOperationWithNestedStructureInput {
     type Value = crate::operation::operation_with_nested_structure::OperationWithNestedStructureInput;
@@ -6464,59 +6666,6 @@ for DeOperationWithNestedStructureInput {
         }
         ::std::result::Result::Ok(out)
     }
-}
-#[allow(unused_variables)]
-pub(crate) fn ser_operation_with_nested_structure_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::operation_with_nested_structure::OperationWithNestedStructureOutput,
-) {
-    w.begin_object();
-    if let ::std::option::Option::Some(value) = &value.dialog {
-        w.key("dialog");
-        crate::protocol::ser_dialog(w, value);
-    }
-    w.key("dialogList");
-    match &value.dialog_list {
-        ::std::option::Option::Some(value) => {
-            w.begin_array();
-            for item in value {
-                crate::protocol::ser_dialog(w, item);
-            }
-            w.end_array();
-        }
-        ::std::option::Option::None => {
-            let value: &::std::vec::Vec<crate::types::Dialog> = &::std::vec::Vec::new();
-            w.begin_array();
-            for item in value {
-                crate::protocol::ser_dialog(w, item);
-            }
-            w.end_array();
-        }
-    }
-    w.key("dialogMap");
-    match &value.dialog_map {
-        ::std::option::Option::Some(value) => {
-            w.begin_object();
-            for (key, value) in value {
-                w.key(key);
-                crate::protocol::ser_dialog(w, value);
-            }
-            w.end_object();
-        }
-        ::std::option::Option::None => {
-            let value: &::std::collections::BTreeMap<
-                ::std::string::String,
-                crate::types::Dialog,
-            > = &::std::collections::BTreeMap::new();
-            w.begin_object();
-            for (key, value) in value {
-                w.key(key);
-                crate::protocol::ser_dialog(w, value);
-            }
-            w.end_object();
-        }
-    }
-    w.end_object();
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeOperationWithNestedStructureOutput;
@@ -6579,8 +6728,64 @@ for DeOperationWithNestedStructureOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_operation_with_nested_structure_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::operation_with_nested_structure::OperationWithNestedStructureOutput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.dialog {
+        w.key("dialog");
+        crate::protocol::ser_dialog(w, value);
+    }
+    w.key("dialogList");
+    match &value.dialog_list {
+        ::std::option::Option::Some(value) => {
+            w.begin_array();
+            for item in value {
+                crate::protocol::ser_dialog(w, item);
+            }
+            w.end_array();
+        }
+        ::std::option::Option::None => {
+            let value: &::std::vec::Vec<crate::types::Dialog> = &::std::vec::Vec::new();
+            w.begin_array();
+            for item in value {
+                crate::protocol::ser_dialog(w, item);
+            }
+            w.end_array();
+        }
+    }
+    w.key("dialogMap");
+    match &value.dialog_map {
+        ::std::option::Option::Some(value) => {
+            w.begin_object();
+            for (key, value) in value {
+                w.key(key);
+                crate::protocol::ser_dialog(w, value);
+            }
+            w.end_object();
+        }
+        ::std::option::Option::None => {
+            let value: &::std::collections::BTreeMap<
+                ::std::string::String,
+                crate::types::Dialog,
+            > = &::std::collections::BTreeMap::new();
+            w.begin_object();
+            for (key, value) in value {
+                w.key(key);
+                crate::protocol::ser_dialog(w, value);
+            }
+            w.end_object();
+        }
+    }
+    w.end_object();
+}
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeOutputStreamInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeOutputStreamInput {
     type Value = crate::operation::output_stream::OutputStreamInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -6598,8 +6803,10 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeOutputStreamInput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeOutputStreamWithInitialResponseInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de>
 for DeOutputStreamWithInitialResponseInput {
     type Value = crate::operation::output_stream_with_initial_response::OutputStreamWithInitialResponseInput;
@@ -6834,8 +7041,10 @@ pub(crate) fn ser_post_player_action_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DePostPlayerActionInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DePostPlayerActionInput {
     type Value = crate::operation::post_player_action::PostPlayerActionInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -6866,18 +7075,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DePostPlayerActionInput
         }
         ::std::result::Result::Ok(out)
     }
-}
-#[allow(unused_variables)]
-pub(crate) fn ser_post_player_action_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::post_player_action::PostPlayerActionOutput,
-) {
-    w.begin_object();
-    if let ::std::option::Option::Some(value) = &value.action {
-        w.key("action");
-        crate::protocol::ser_player_action(w, value);
-    }
-    w.end_object();
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DePostPlayerActionOutput;
@@ -6912,6 +7109,19 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DePostPlayerActionOutpu
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_post_player_action_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::post_player_action::PostPlayerActionOutput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.action {
+        w.key("action");
+        crate::protocol::ser_player_action(w, value);
+    }
+    w.end_object();
+}
 #[allow(unused_variables)]
 pub(crate) fn ser_post_union_with_json_name_input(
     w: &mut crate::runtime::json::JsonWriter,
@@ -6924,8 +7134,10 @@ pub(crate) fn ser_post_union_with_json_name_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DePostUnionWithJsonNameInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DePostUnionWithJsonNameInput {
     type Value = crate::operation::post_union_with_json_name::PostUnionWithJsonNameInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -6956,18 +7168,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DePostUnionWithJsonName
         }
         ::std::result::Result::Ok(out)
     }
-}
-#[allow(unused_variables)]
-pub(crate) fn ser_post_union_with_json_name_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::post_union_with_json_name::PostUnionWithJsonNameOutput,
-) {
-    w.begin_object();
-    if let ::std::option::Option::Some(value) = &value.value {
-        w.key("value");
-        crate::protocol::ser_union_with_json_name(w, value);
-    }
-    w.end_object();
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DePostUnionWithJsonNameOutput;
@@ -7002,12 +7202,17 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DePostUnionWithJsonName
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
-pub(crate) fn ser_put_with_content_encoding_output(
+pub(crate) fn ser_post_union_with_json_name_output(
     w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::put_with_content_encoding::PutWithContentEncodingOutput,
+    value: &crate::operation::post_union_with_json_name::PostUnionWithJsonNameOutput,
 ) {
     w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.value {
+        w.key("value");
+        crate::protocol::ser_union_with_json_name(w, value);
+    }
     w.end_object();
 }
 #[derive(Clone, Copy)]
@@ -7029,6 +7234,15 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DePutWithContentEncodin
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_put_with_content_encoding_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::put_with_content_encoding::PutWithContentEncodingOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
 #[allow(unused_variables)]
 pub(crate) fn ser_put_with_content_encoding_input(
     w: &mut crate::runtime::json::JsonWriter,
@@ -7041,8 +7255,10 @@ pub(crate) fn ser_put_with_content_encoding_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DePutWithContentEncodingInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DePutWithContentEncodingInput {
     type Value = crate::operation::put_with_content_encoding::PutWithContentEncodingInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -7072,14 +7288,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DePutWithContentEncodin
         ::std::result::Result::Ok(out)
     }
 }
-#[allow(unused_variables)]
-pub(crate) fn ser_query_idempotency_token_auto_fill_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::query_idempotency_token_auto_fill::QueryIdempotencyTokenAutoFillOutput,
-) {
-    w.begin_object();
-    w.end_object();
-}
 #[derive(Clone, Copy)]
 pub(crate) struct DeQueryIdempotencyTokenAutoFillOutput;
 impl<'de> crate::runtime::json_read::ReadObject<'de>
@@ -7100,8 +7308,19 @@ for DeQueryIdempotencyTokenAutoFillOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_query_idempotency_token_auto_fill_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::query_idempotency_token_auto_fill::QueryIdempotencyTokenAutoFillOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeQueryIdempotencyTokenAutoFillInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de>
 for DeQueryIdempotencyTokenAutoFillInput {
     type Value = crate::operation::query_idempotency_token_auto_fill::QueryIdempotencyTokenAutoFillInput;
@@ -7119,14 +7338,6 @@ for DeQueryIdempotencyTokenAutoFillInput {
         }
         ::std::result::Result::Ok(out)
     }
-}
-#[allow(unused_variables)]
-pub(crate) fn ser_query_params_as_string_list_map_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::query_params_as_string_list_map::QueryParamsAsStringListMapOutput,
-) {
-    w.begin_object();
-    w.end_object();
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeQueryParamsAsStringListMapOutput;
@@ -7148,8 +7359,19 @@ for DeQueryParamsAsStringListMapOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_query_params_as_string_list_map_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::query_params_as_string_list_map::QueryParamsAsStringListMapOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeQueryParamsAsStringListMapInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de>
 for DeQueryParamsAsStringListMapInput {
     type Value = crate::operation::query_params_as_string_list_map::QueryParamsAsStringListMapInput;
@@ -7167,14 +7389,6 @@ for DeQueryParamsAsStringListMapInput {
         }
         ::std::result::Result::Ok(out)
     }
-}
-#[allow(unused_variables)]
-pub(crate) fn ser_query_precedence_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::query_precedence::QueryPrecedenceOutput,
-) {
-    w.begin_object();
-    w.end_object();
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeQueryPrecedenceOutput;
@@ -7195,8 +7409,19 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeQueryPrecedenceOutput
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_query_precedence_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::query_precedence::QueryPrecedenceOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeQueryPrecedenceInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeQueryPrecedenceInput {
     type Value = crate::operation::query_precedence::QueryPrecedenceInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -7372,14 +7597,6 @@ for DeRecursiveShapesInputOutputNested2 {
         ::std::result::Result::Ok(out)
     }
 }
-#[allow(unused_variables)]
-pub(crate) fn ser_response_code_http_fallback_input_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::types::ResponseCodeHttpFallbackInputOutput,
-) {
-    w.begin_object();
-    w.end_object();
-}
 #[derive(Clone, Copy)]
 pub(crate) struct DeResponseCodeHttpFallbackInputOutput;
 impl<'de> crate::runtime::json_read::ReadObject<'de>
@@ -7400,8 +7617,19 @@ for DeResponseCodeHttpFallbackInputOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_response_code_http_fallback_input_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::types::ResponseCodeHttpFallbackInputOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeResponseCodeRequiredInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeResponseCodeRequiredInput {
     type Value = crate::operation::response_code_required::ResponseCodeRequiredInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -7613,8 +7841,10 @@ pub(crate) fn ser_simple_union(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeSimpleUnion;
+#[cfg(feature = "dispatch")]
 /// A union is an object with exactly one non-null member.
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeSimpleUnion {
     type Value = crate::types::SimpleUnion;
@@ -7671,18 +7901,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeSimpleUnion {
         crate::runtime::json_read::one_member(set, value)
     }
 }
-#[allow(unused_variables)]
-pub(crate) fn ser_singleton_event(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::types::SingletonEvent,
-) {
-    w.begin_object();
-    if let ::std::option::Option::Some(value) = &value.value {
-        w.key("value");
-        w.string(value);
-    }
-    w.end_object();
-}
 #[derive(Clone, Copy)]
 pub(crate) struct DeSingletonEvent;
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeSingletonEvent {
@@ -7711,18 +7929,16 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeSingletonEvent {
         ::std::result::Result::Ok(out)
     }
 }
-/// Unknown members cannot be sent: validation rejects them before this runs.
-pub(crate) fn ser_singleton_event_stream(
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_singleton_event(
     w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::types::SingletonEventStream,
+    value: &crate::types::SingletonEvent,
 ) {
     w.begin_object();
-    match value {
-        crate::types::SingletonEventStream::Singleton(inner) => {
-            w.key("singleton");
-            crate::protocol::ser_singleton_event(w, inner);
-        }
-        crate::types::SingletonEventStream::Unknown(_) => {}
+    if let ::std::option::Option::Some(value) = &value.value {
+        w.key("value");
+        w.string(value);
     }
     w.end_object();
 }
@@ -7773,6 +7989,22 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeSingletonEventStream 
         }
         crate::runtime::json_read::one_member(set, value)
     }
+}
+#[cfg(feature = "dispatch")]
+/// Unknown members cannot be sent: validation rejects them before this runs.
+pub(crate) fn ser_singleton_event_stream(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::types::SingletonEventStream,
+) {
+    w.begin_object();
+    match value {
+        crate::types::SingletonEventStream::Singleton(inner) => {
+            w.key("singleton");
+            crate::protocol::ser_singleton_event(w, inner);
+        }
+        crate::types::SingletonEventStream::Unknown(_) => {}
+    }
+    w.end_object();
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_sparse_json_lists_input_output(
@@ -8014,8 +8246,10 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeSparseJsonMapsInputOu
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeStreamingTraitsInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeStreamingTraitsInput {
     type Value = crate::operation::streaming_traits::StreamingTraitsInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -8032,14 +8266,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeStreamingTraitsInput 
         }
         ::std::result::Result::Ok(out)
     }
-}
-#[allow(unused_variables)]
-pub(crate) fn ser_streaming_traits_require_length_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::streaming_traits_require_length::StreamingTraitsRequireLengthOutput,
-) {
-    w.begin_object();
-    w.end_object();
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeStreamingTraitsRequireLengthOutput;
@@ -8061,8 +8287,19 @@ for DeStreamingTraitsRequireLengthOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_streaming_traits_require_length_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::streaming_traits_require_length::StreamingTraitsRequireLengthOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeStreamingTraitsRequireLengthInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de>
 for DeStreamingTraitsRequireLengthInput {
     type Value = crate::operation::streaming_traits_require_length::StreamingTraitsRequireLengthInput;
@@ -8081,8 +8318,10 @@ for DeStreamingTraitsRequireLengthInput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeStreamingTraitsWithMediaTypeInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de>
 for DeStreamingTraitsWithMediaTypeInput {
     type Value = crate::operation::streaming_traits_with_media_type::StreamingTraitsWithMediaTypeInput;
@@ -8101,8 +8340,10 @@ for DeStreamingTraitsWithMediaTypeInput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeStringPayloadInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeStringPayloadInput {
     type Value = crate::types::StringPayloadInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -8252,8 +8493,10 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeTestConfig {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeTestGetNoInputNoPayloadInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeTestGetNoInputNoPayloadInput {
     type Value = crate::operation::test_get_no_input_no_payload::TestGetNoInputNoPayloadInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -8287,8 +8530,10 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeTestNoPayloadInputOut
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeTestPayloadBlobInputOutput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeTestPayloadBlobInputOutput {
     type Value = crate::types::TestPayloadBlobInputOutput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -8303,8 +8548,10 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeTestPayloadBlobInputO
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeTestPayloadStructureInputOutput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de>
 for DeTestPayloadStructureInputOutput {
     type Value = crate::types::TestPayloadStructureInputOutput;
@@ -8320,8 +8567,10 @@ for DeTestPayloadStructureInputOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeTestPostNoInputNoPayloadInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de>
 for DeTestPostNoInputNoPayloadInput {
     type Value = crate::operation::test_post_no_input_no_payload::TestPostNoInputNoPayloadInput;
@@ -8409,8 +8658,10 @@ pub(crate) fn ser_top_level(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeTopLevel;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeTopLevel {
     type Value = crate::types::TopLevel;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -8663,8 +8914,10 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUnionWithJsonName {
         crate::runtime::json_read::one_member(set, value)
     }
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeUnitInputAndOutputInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUnitInputAndOutputInput {
     type Value = crate::operation::unit_input_and_output::UnitInputAndOutputInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -8681,14 +8934,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUnitInputAndOutputInp
         }
         ::std::result::Result::Ok(out)
     }
-}
-#[allow(unused_variables)]
-pub(crate) fn ser_unit_input_and_output_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::unit_input_and_output::UnitInputAndOutputOutput,
-) {
-    w.begin_object();
-    w.end_object();
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeUnitInputAndOutputOutput;
@@ -8708,6 +8953,15 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUnitInputAndOutputOut
         }
         ::std::result::Result::Ok(out)
     }
+}
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_unit_input_and_output_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::unit_input_and_output::UnitInputAndOutputOutput,
+) {
+    w.begin_object();
+    w.end_object();
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_renamed_greeting(

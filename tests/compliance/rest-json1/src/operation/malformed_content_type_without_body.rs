@@ -87,7 +87,9 @@ fn parse_error(
     }
 }
 /// Reads an input from a JSON document keyed by the model's member names (the form
-/// `--cli-input-json` takes); timestamps may be epoch seconds or ISO-8601 strings.
+/// `--cli-input-json` takes); timestamps may be epoch seconds or ISO-8601 strings
+/// (feature `dispatch`).
+#[cfg(feature = "dispatch")]
 pub fn input_from_json(
     document: &crate::runtime::json::Value,
 ) -> ::std::result::Result<
@@ -102,7 +104,8 @@ pub fn input_from_json(
     )
 }
 /// Writes an output as a JSON document keyed by the model's member names, with
-/// timestamps as ISO-8601 strings and blobs as base64.
+/// timestamps as ISO-8601 strings and blobs as base64 (feature `dispatch`).
+#[cfg(feature = "dispatch")]
 pub fn output_to_json(
     output: &crate::operation::malformed_content_type_without_body::MalformedContentTypeWithoutBodyOutput,
 ) -> ::std::vec::Vec<u8> {

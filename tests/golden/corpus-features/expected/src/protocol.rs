@@ -15,8 +15,10 @@ pub(crate) fn ser_get_token_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeGetTokenInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeGetTokenInput {
     type Value = crate::operation::get_token::GetTokenInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -42,18 +44,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeGetTokenInput {
         }
         ::std::result::Result::Ok(out)
     }
-}
-#[allow(unused_variables)]
-pub(crate) fn ser_get_token_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::get_token::GetTokenOutput,
-) {
-    w.begin_object();
-    if let ::std::option::Option::Some(value) = &value.token {
-        w.key("Token");
-        w.string(value);
-    }
-    w.end_object();
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeGetTokenOutput;
@@ -83,8 +73,23 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeGetTokenOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_get_token_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::get_token::GetTokenOutput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.token {
+        w.key("Token");
+        w.string(value);
+    }
+    w.end_object();
+}
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeListThingsInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeListThingsInput {
     type Value = crate::operation::list_things::ListThingsInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -101,30 +106,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeListThingsInput {
         }
         ::std::result::Result::Ok(out)
     }
-}
-#[allow(unused_variables)]
-pub(crate) fn ser_list_things_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::list_things::ListThingsOutput,
-) {
-    w.begin_object();
-    if let ::std::option::Option::Some(value) = &value.things {
-        w.key("Things");
-        w.begin_array();
-        for item in value {
-            w.string(item);
-        }
-        w.end_array();
-    }
-    if let ::std::option::Option::Some(value) = &value.ratio {
-        w.key("Ratio");
-        w.float32(*value);
-    }
-    if let ::std::option::Option::Some(value) = &value.position {
-        w.key("position");
-        w.string(value);
-    }
-    w.end_object();
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeListThingsOutput;
@@ -171,12 +152,29 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeListThingsOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
-pub(crate) fn ser_put_tag_output(
+pub(crate) fn ser_list_things_output(
     w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::put_tag::PutTagOutput,
+    value: &crate::operation::list_things::ListThingsOutput,
 ) {
     w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.things {
+        w.key("Things");
+        w.begin_array();
+        for item in value {
+            w.string(item);
+        }
+        w.end_array();
+    }
+    if let ::std::option::Option::Some(value) = &value.ratio {
+        w.key("Ratio");
+        w.float32(*value);
+    }
+    if let ::std::option::Option::Some(value) = &value.position {
+        w.key("position");
+        w.string(value);
+    }
     w.end_object();
 }
 #[derive(Clone, Copy)]
@@ -194,6 +192,15 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DePutTagOutput {
         }
         ::std::result::Result::Ok(out)
     }
+}
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_put_tag_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::put_tag::PutTagOutput,
+) {
+    w.begin_object();
+    w.end_object();
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_put_tag_input(
@@ -223,8 +230,10 @@ pub(crate) fn ser_put_tag_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DePutTagInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DePutTagInput {
     type Value = crate::operation::put_tag::PutTagInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -279,14 +288,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DePutTagInput {
         ::std::result::Result::Ok(out)
     }
 }
-#[allow(unused_variables)]
-pub(crate) fn ser_upload_blob_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::upload_blob::UploadBlobOutput,
-) {
-    w.begin_object();
-    w.end_object();
-}
 #[derive(Clone, Copy)]
 pub(crate) struct DeUploadBlobOutput;
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUploadBlobOutput {
@@ -306,8 +307,19 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUploadBlobOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_upload_blob_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::upload_blob::UploadBlobOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeUploadBlobInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUploadBlobInput {
     type Value = crate::operation::upload_blob::UploadBlobInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(

@@ -3,25 +3,6 @@
 
 //! restJson1 codecs of the service's types.
 #![allow(clippy::all)]
-/// Unknown members cannot be sent: validation rejects them before this runs.
-pub(crate) fn ser_converse_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::types::ConverseOutput,
-) {
-    w.begin_object();
-    match value {
-        crate::types::ConverseOutput::Text(inner) => {
-            w.key("text");
-            w.string(inner);
-        }
-        crate::types::ConverseOutput::Document(inner) => {
-            w.key("document");
-            w.document(inner);
-        }
-        crate::types::ConverseOutput::Unknown(_) => {}
-    }
-    w.end_object();
-}
 #[derive(Clone, Copy)]
 pub(crate) struct DeConverseOutput;
 /// A union is an object with exactly one non-null member.
@@ -80,6 +61,26 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeConverseOutput {
         crate::runtime::json_read::one_member(set, value)
     }
 }
+#[cfg(feature = "dispatch")]
+/// Unknown members cannot be sent: validation rejects them before this runs.
+pub(crate) fn ser_converse_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::types::ConverseOutput,
+) {
+    w.begin_object();
+    match value {
+        crate::types::ConverseOutput::Text(inner) => {
+            w.key("text");
+            w.string(inner);
+        }
+        crate::types::ConverseOutput::Document(inner) => {
+            w.key("document");
+            w.document(inner);
+        }
+        crate::types::ConverseOutput::Unknown(_) => {}
+    }
+    w.end_object();
+}
 #[allow(unused_variables)]
 pub(crate) fn ser_converse_input(
     w: &mut crate::runtime::json::JsonWriter,
@@ -92,8 +93,10 @@ pub(crate) fn ser_converse_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeConverseInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeConverseInput {
     type Value = crate::operation::converse::ConverseInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -119,18 +122,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeConverseInput {
         }
         ::std::result::Result::Ok(out)
     }
-}
-#[allow(unused_variables)]
-pub(crate) fn ser_op_converse_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::converse::ConverseOutput,
-) {
-    w.begin_object();
-    if let ::std::option::Option::Some(value) = &value.output {
-        w.key("output");
-        crate::protocol::ser_converse_output(w, value);
-    }
-    w.end_object();
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeOpConverseOutput;
@@ -162,8 +153,23 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeOpConverseOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_op_converse_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::converse::ConverseOutput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.output {
+        w.key("output");
+        crate::protocol::ser_converse_output(w, value);
+    }
+    w.end_object();
+}
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeDuplexStreamWithDistinctStreamsInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de>
 for DeDuplexStreamWithDistinctStreamsInput {
     type Value = crate::operation::duplex_stream_with_distinct_streams::DuplexStreamWithDistinctStreamsInput;
@@ -182,8 +188,10 @@ for DeDuplexStreamWithDistinctStreamsInput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeDuplexStreamInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeDuplexStreamInput {
     type Value = crate::operation::duplex_stream::DuplexStreamInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -242,14 +250,6 @@ for DeHeadersAndImplicitPayloadEvent {
         ::std::result::Result::Ok(out)
     }
 }
-#[allow(unused_variables)]
-pub(crate) fn ser_input_stream_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::input_stream::InputStreamOutput,
-) {
-    w.begin_object();
-    w.end_object();
-}
 #[derive(Clone, Copy)]
 pub(crate) struct DeInputStreamOutput;
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeInputStreamOutput {
@@ -269,8 +269,19 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeInputStreamOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_input_stream_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::input_stream::InputStreamOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeInputStreamInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeInputStreamInput {
     type Value = crate::operation::input_stream::InputStreamInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -288,8 +299,10 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeInputStreamInput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeOutputStreamInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeOutputStreamInput {
     type Value = crate::operation::output_stream::OutputStreamInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -420,8 +433,10 @@ pub(crate) fn ser_ping_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DePingInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DePingInput {
     type Value = crate::operation::ping::PingInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -447,18 +462,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DePingInput {
         }
         ::std::result::Result::Ok(out)
     }
-}
-#[allow(unused_variables)]
-pub(crate) fn ser_ping_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::ping::PingOutput,
-) {
-    w.begin_object();
-    if let ::std::option::Option::Some(value) = &value.value {
-        w.key("value");
-        w.string(value);
-    }
-    w.end_object();
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DePingOutput;
@@ -487,6 +490,19 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DePingOutput {
         }
         ::std::result::Result::Ok(out)
     }
+}
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_ping_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::ping::PingOutput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.value {
+        w.key("value");
+        w.string(value);
+    }
+    w.end_object();
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeSingletonEvent;

@@ -84,14 +84,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeBucketConfig {
         ::std::result::Result::Ok(out)
     }
 }
-#[allow(unused_variables)]
-pub(crate) fn ser_delete_object_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::delete_object::DeleteObjectOutput,
-) {
-    w.begin_object();
-    w.end_object();
-}
 #[derive(Clone, Copy)]
 pub(crate) struct DeDeleteObjectOutput;
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeDeleteObjectOutput {
@@ -111,8 +103,19 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeDeleteObjectOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_delete_object_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::delete_object::DeleteObjectOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeDeleteObjectInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeDeleteObjectInput {
     type Value = crate::operation::delete_object::DeleteObjectInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -130,8 +133,10 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeDeleteObjectInput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeDownloadObjectInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeDownloadObjectInput {
     type Value = crate::operation::download_object::DownloadObjectInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -149,8 +154,10 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeDownloadObjectInput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeGetBucketInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeGetBucketInput {
     type Value = crate::operation::get_bucket::GetBucketInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -211,8 +218,10 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeGetBucketOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeGetObjectInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeGetObjectInput {
     type Value = crate::operation::get_object::GetObjectInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -227,8 +236,10 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeGetObjectInput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeGetStatusInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeGetStatusInput {
     type Value = crate::operation::get_status::GetStatusInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -243,8 +254,10 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeGetStatusInput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeListObjectsInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeListObjectsInput {
     type Value = crate::operation::list_objects::ListObjectsInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -310,42 +323,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeListObjectsOutput {
         }
         ::std::result::Result::Ok(out)
     }
-}
-#[allow(unused_variables)]
-pub(crate) fn ser_object_summary(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::types::ObjectSummary,
-) {
-    w.begin_object();
-    if let ::std::option::Option::Some(value) = &value.key {
-        w.key("Key");
-        w.string(value);
-    }
-    if let ::std::option::Option::Some(value) = &value.size {
-        w.key("Size");
-        w.integer(i64::from(*value));
-    }
-    if let ::std::option::Option::Some(value) = &value.last_modified {
-        w.key("LastModified");
-        w.timestamp(value, crate::runtime::datetime::Format::EpochSeconds);
-    }
-    if let ::std::option::Option::Some(value) = &value.archived {
-        w.key("Archived");
-        w.bool(*value);
-    }
-    if let ::std::option::Option::Some(value) = &value.owner {
-        w.key("Owner");
-        w.string(value);
-    }
-    if let ::std::option::Option::Some(value) = &value.mode {
-        w.key("Mode");
-        w.string(value.as_str());
-    }
-    if let ::std::option::Option::Some(value) = &value.weight {
-        w.key("Weight");
-        w.float(*value);
-    }
-    w.end_object();
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeObjectSummary;
@@ -427,19 +404,40 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeObjectSummary {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
-pub(crate) fn ser_outage(
+pub(crate) fn ser_object_summary(
     w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::types::Outage,
+    value: &crate::types::ObjectSummary,
 ) {
     w.begin_object();
-    if let ::std::option::Option::Some(value) = &value.since {
-        w.key("Since");
+    if let ::std::option::Option::Some(value) = &value.key {
+        w.key("Key");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.size {
+        w.key("Size");
+        w.integer(i64::from(*value));
+    }
+    if let ::std::option::Option::Some(value) = &value.last_modified {
+        w.key("LastModified");
         w.timestamp(value, crate::runtime::datetime::Format::EpochSeconds);
     }
-    if let ::std::option::Option::Some(value) = &value.reason {
-        w.key("Reason");
+    if let ::std::option::Option::Some(value) = &value.archived {
+        w.key("Archived");
+        w.bool(*value);
+    }
+    if let ::std::option::Option::Some(value) = &value.owner {
+        w.key("Owner");
         w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.mode {
+        w.key("Mode");
+        w.string(value.as_str());
+    }
+    if let ::std::option::Option::Some(value) = &value.weight {
+        w.key("Weight");
+        w.float(*value);
     }
     w.end_object();
 }
@@ -480,8 +478,27 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeOutage {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_outage(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::types::Outage,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.since {
+        w.key("Since");
+        w.timestamp(value, crate::runtime::datetime::Format::EpochSeconds);
+    }
+    if let ::std::option::Option::Some(value) = &value.reason {
+        w.key("Reason");
+        w.string(value);
+    }
+    w.end_object();
+}
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DePutNoteInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DePutNoteInput {
     type Value = crate::operation::put_note::PutNoteInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -496,8 +513,10 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DePutNoteInput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DePutObjectInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DePutObjectInput {
     type Value = crate::operation::put_object::PutObjectInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -540,8 +559,10 @@ pub(crate) fn ser_search_objects_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeSearchObjectsInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeSearchObjectsInput {
     type Value = crate::operation::search_objects::SearchObjectsInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -605,30 +626,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeSearchObjectsOutput {
         }
         ::std::result::Result::Ok(out)
     }
-}
-/// Unknown members cannot be sent: validation rejects them before this runs.
-pub(crate) fn ser_status(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::types::Status,
-) {
-    w.begin_object();
-    match value {
-        crate::types::Status::Healthy => {
-            w.key("Healthy");
-            w.begin_object();
-            w.end_object();
-        }
-        crate::types::Status::Degraded(inner) => {
-            w.key("Degraded");
-            w.string(inner);
-        }
-        crate::types::Status::Down(inner) => {
-            w.key("Down");
-            crate::protocol::ser_outage(w, inner);
-        }
-        crate::types::Status::Unknown(_) => {}
-    }
-    w.end_object();
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeStatus;
@@ -701,8 +698,35 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeStatus {
         crate::runtime::json_read::one_member(set, value)
     }
 }
+#[cfg(feature = "dispatch")]
+/// Unknown members cannot be sent: validation rejects them before this runs.
+pub(crate) fn ser_status(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::types::Status,
+) {
+    w.begin_object();
+    match value {
+        crate::types::Status::Healthy => {
+            w.key("Healthy");
+            w.begin_object();
+            w.end_object();
+        }
+        crate::types::Status::Degraded(inner) => {
+            w.key("Degraded");
+            w.string(inner);
+        }
+        crate::types::Status::Down(inner) => {
+            w.key("Down");
+            crate::protocol::ser_outage(w, inner);
+        }
+        crate::types::Status::Unknown(_) => {}
+    }
+    w.end_object();
+}
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeUpdateBucketConfigInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUpdateBucketConfigInput {
     type Value = crate::operation::update_bucket_config::UpdateBucketConfigInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -720,8 +744,10 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUpdateBucketConfigInp
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeUploadObjectInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUploadObjectInput {
     type Value = crate::operation::upload_object::UploadObjectInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(

@@ -1104,8 +1104,10 @@ pub(crate) fn ser_inner(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeInner;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeInner {
     type Value = crate::types::Inner;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -1195,8 +1197,10 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeItem {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeListThingsInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeListThingsInput {
     type Value = crate::operation::list_things::ListThingsInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -1213,26 +1217,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeListThingsInput {
         }
         ::std::result::Result::Ok(out)
     }
-}
-#[allow(unused_variables)]
-pub(crate) fn ser_list_things_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::list_things::ListThingsOutput,
-) {
-    w.begin_object();
-    if let ::std::option::Option::Some(value) = &value.next_token {
-        w.key("NextToken");
-        w.string(value);
-    }
-    if let ::std::option::Option::Some(value) = &value.things {
-        w.key("Things");
-        w.begin_array();
-        for item in value {
-            crate::protocol::ser_item(w, item);
-        }
-        w.end_array();
-    }
-    w.end_object();
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeListThingsOutput;
@@ -1273,6 +1257,27 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeListThingsOutput {
         }
         ::std::result::Result::Ok(out)
     }
+}
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_list_things_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::list_things::ListThingsOutput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.next_token {
+        w.key("NextToken");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.things {
+        w.key("Things");
+        w.begin_array();
+        for item in value {
+            crate::protocol::ser_item(w, item);
+        }
+        w.end_array();
+    }
+    w.end_object();
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_node(
@@ -1380,8 +1385,10 @@ pub(crate) fn ser_outer(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeOuter;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeOuter {
     type Value = crate::types::Outer;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -1416,8 +1423,10 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeOuter {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DePingInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DePingInput {
     type Value = crate::operation::ping::PingInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -1431,14 +1440,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DePingInput {
         }
         ::std::result::Result::Ok(out)
     }
-}
-#[allow(unused_variables)]
-pub(crate) fn ser_ping_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::ping::PingOutput,
-) {
-    w.begin_object();
-    w.end_object();
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DePingOutput;
@@ -1455,6 +1456,15 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DePingOutput {
         }
         ::std::result::Result::Ok(out)
     }
+}
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_ping_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::ping::PingOutput,
+) {
+    w.begin_object();
+    w.end_object();
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_put_everything_input(
@@ -1492,8 +1502,10 @@ pub(crate) fn ser_put_everything_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DePutEverythingInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DePutEverythingInput {
     type Value = crate::operation::put_everything::PutEverythingInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -1573,30 +1585,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DePutEverythingInput {
         ::std::result::Result::Ok(out)
     }
 }
-#[allow(unused_variables)]
-pub(crate) fn ser_put_everything_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::put_everything::PutEverythingOutput,
-) {
-    w.begin_object();
-    if let ::std::option::Option::Some(value) = &value.everything {
-        w.key("Everything");
-        crate::protocol::ser_all_types(w, value);
-    }
-    if let ::std::option::Option::Some(value) = &value.choice {
-        w.key("Choice");
-        crate::protocol::ser_choice(w, value);
-    }
-    if let ::std::option::Option::Some(value) = &value.node {
-        w.key("Node");
-        crate::protocol::ser_node(w, value);
-    }
-    if let ::std::option::Option::Some(value) = &value.client {
-        w.key("Client");
-        crate::protocol::ser_client_shape(w, value);
-    }
-    w.end_object();
-}
 #[derive(Clone, Copy)]
 pub(crate) struct DePutEverythingOutput;
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DePutEverythingOutput {
@@ -1649,8 +1637,35 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DePutEverythingOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_put_everything_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::put_everything::PutEverythingOutput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.everything {
+        w.key("Everything");
+        crate::protocol::ser_all_types(w, value);
+    }
+    if let ::std::option::Option::Some(value) = &value.choice {
+        w.key("Choice");
+        crate::protocol::ser_choice(w, value);
+    }
+    if let ::std::option::Option::Some(value) = &value.node {
+        w.key("Node");
+        crate::protocol::ser_node(w, value);
+    }
+    if let ::std::option::Option::Some(value) = &value.client {
+        w.key("Client");
+        crate::protocol::ser_client_shape(w, value);
+    }
+    w.end_object();
+}
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeResetInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeResetInput {
     type Value = crate::operation::reset::ResetInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -1664,14 +1679,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeResetInput {
         }
         ::std::result::Result::Ok(out)
     }
-}
-#[allow(unused_variables)]
-pub(crate) fn ser_reset_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::reset::ResetOutput,
-) {
-    w.begin_object();
-    w.end_object();
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeResetOutput;
@@ -1688,6 +1695,15 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeResetOutput {
         }
         ::std::result::Result::Ok(out)
     }
+}
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_reset_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::reset::ResetOutput,
+) {
+    w.begin_object();
+    w.end_object();
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeBadThing;

@@ -15,8 +15,10 @@ pub(crate) fn ser_client_shape(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeClientShape;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeClientShape {
     type Value = crate::types::ClientShape;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -55,8 +57,10 @@ pub(crate) fn ser_config_shape(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeConfigShape;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeConfigShape {
     type Value = crate::types::ConfigShape;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -82,18 +86,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeConfigShape {
         }
         ::std::result::Result::Ok(out)
     }
-}
-#[allow(unused_variables)]
-pub(crate) fn ser_describe_other_widget_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::describe_other_widget::DescribeOtherWidgetOutput,
-) {
-    w.begin_object();
-    if let ::std::option::Option::Some(value) = &value.widget {
-        w.key("Widget");
-        crate::protocol::ser_other_widget(w, value);
-    }
-    w.end_object();
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeDescribeOtherWidgetOutput;
@@ -126,15 +118,16 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeDescribeOtherWidgetOu
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
-pub(crate) fn ser_describe_widget_output(
+pub(crate) fn ser_describe_other_widget_output(
     w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::describe_widget::DescribeWidgetOutput,
+    value: &crate::operation::describe_other_widget::DescribeOtherWidgetOutput,
 ) {
     w.begin_object();
     if let ::std::option::Option::Some(value) = &value.widget {
         w.key("Widget");
-        crate::protocol::ser_widget(w, value);
+        crate::protocol::ser_other_widget(w, value);
     }
     w.end_object();
 }
@@ -169,6 +162,19 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeDescribeWidgetOutput 
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_describe_widget_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::describe_widget::DescribeWidgetOutput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.widget {
+        w.key("Widget");
+        crate::protocol::ser_widget(w, value);
+    }
+    w.end_object();
+}
 #[allow(unused_variables)]
 pub(crate) fn ser_new_input(
     w: &mut crate::runtime::json::JsonWriter,
@@ -181,8 +187,10 @@ pub(crate) fn ser_new_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeNewInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeNewInput {
     type Value = crate::operation::new::NewInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -208,18 +216,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeNewInput {
         }
         ::std::result::Result::Ok(out)
     }
-}
-#[allow(unused_variables)]
-pub(crate) fn ser_new_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::new::NewOutput,
-) {
-    w.begin_object();
-    if let ::std::option::Option::Some(value) = &value.widget {
-        w.key("Widget");
-        crate::protocol::ser_widget(w, value);
-    }
-    w.end_object();
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeNewOutput;
@@ -248,6 +244,19 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeNewOutput {
         }
         ::std::result::Result::Ok(out)
     }
+}
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_new_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::new::NewOutput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.widget {
+        w.key("Widget");
+        crate::protocol::ser_widget(w, value);
+    }
+    w.end_object();
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_widget(
@@ -311,8 +320,10 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeWidget {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeWidgetQuery;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeWidgetQuery {
     type Value = crate::types::WidgetQuery;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -355,8 +366,10 @@ pub(crate) fn ser_get_widget_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeGetWidgetInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeGetWidgetInput {
     type Value = crate::operation::get_widget::GetWidgetInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -413,26 +426,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeGetWidgetInput {
         ::std::result::Result::Ok(out)
     }
 }
-#[allow(unused_variables)]
-pub(crate) fn ser_get_widget_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::get_widget::GetWidgetOutput,
-) {
-    w.begin_object();
-    if let ::std::option::Option::Some(value) = &value.widget {
-        w.key("Widget");
-        crate::protocol::ser_widget(w, value);
-    }
-    if let ::std::option::Option::Some(value) = &value.others {
-        w.key("Others");
-        w.begin_array();
-        for item in value {
-            crate::protocol::ser_other_widget(w, item);
-        }
-        w.end_array();
-    }
-    w.end_object();
-}
 #[derive(Clone, Copy)]
 pub(crate) struct DeGetWidgetOutput;
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeGetWidgetOutput {
@@ -472,12 +465,25 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeGetWidgetOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
-pub(crate) fn ser_put_other_widget_output(
+pub(crate) fn ser_get_widget_output(
     w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::put_other_widget::PutOtherWidgetOutput,
+    value: &crate::operation::get_widget::GetWidgetOutput,
 ) {
     w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.widget {
+        w.key("Widget");
+        crate::protocol::ser_widget(w, value);
+    }
+    if let ::std::option::Option::Some(value) = &value.others {
+        w.key("Others");
+        w.begin_array();
+        for item in value {
+            crate::protocol::ser_other_widget(w, item);
+        }
+        w.end_array();
+    }
     w.end_object();
 }
 #[derive(Clone, Copy)]
@@ -499,6 +505,15 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DePutOtherWidgetOutput 
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_put_other_widget_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::put_other_widget::PutOtherWidgetOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
 #[allow(unused_variables)]
 pub(crate) fn ser_put_other_widget_input(
     w: &mut crate::runtime::json::JsonWriter,
@@ -519,8 +534,10 @@ pub(crate) fn ser_put_other_widget_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DePutOtherWidgetInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DePutOtherWidgetInput {
     type Value = crate::operation::put_other_widget::PutOtherWidgetInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(

@@ -3,8 +3,10 @@
 
 //! restJson1 codecs of the service's types.
 #![allow(clippy::all)]
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeDescribeRecordsInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeDescribeRecordsInput {
     type Value = crate::operation::describe_records::DescribeRecordsInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -21,18 +23,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeDescribeRecordsInput 
         }
         ::std::result::Result::Ok(out)
     }
-}
-#[allow(unused_variables)]
-pub(crate) fn ser_describe_records_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::describe_records::DescribeRecordsOutput,
-) {
-    w.begin_object();
-    if let ::std::option::Option::Some(value) = &value.page {
-        w.key("Page");
-        crate::protocol::ser_record_page(w, value);
-    }
-    w.end_object();
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeDescribeRecordsOutput;
@@ -64,6 +54,19 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeDescribeRecordsOutput
         }
         ::std::result::Result::Ok(out)
     }
+}
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_describe_records_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::operation::describe_records::DescribeRecordsOutput,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.page {
+        w.key("Page");
+        crate::protocol::ser_record_page(w, value);
+    }
+    w.end_object();
 }
 #[allow(unused_variables)]
 pub(crate) fn ser_put_record_input(
@@ -114,8 +117,10 @@ pub(crate) fn ser_put_record_input(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DePutRecordInput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DePutRecordInput {
     type Value = crate::operation::put_record::PutRecordInput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -209,30 +214,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DePutRecordInput {
         ::std::result::Result::Ok(out)
     }
 }
-#[allow(unused_variables)]
-pub(crate) fn ser_put_record_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::operation::put_record::PutRecordOutput,
-) {
-    w.begin_object();
-    if let ::std::option::Option::Some(value) = &value.id {
-        w.key("Id");
-        w.string(value);
-    }
-    if let ::std::option::Option::Some(value) = &value.kind {
-        w.key("Kind");
-        w.string(value.as_str());
-    }
-    if let ::std::option::Option::Some(value) = &value.tags {
-        w.key("Tags");
-        w.begin_array();
-        for item in value {
-            w.string(item);
-        }
-        w.end_array();
-    }
-    w.end_object();
-}
 #[derive(Clone, Copy)]
 pub(crate) struct DePutRecordOutput;
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DePutRecordOutput {
@@ -277,10 +258,11 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DePutRecordOutput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
-pub(crate) fn ser_record(
+pub(crate) fn ser_put_record_output(
     w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::types::Record,
+    value: &crate::operation::put_record::PutRecordOutput,
 ) {
     w.begin_object();
     if let ::std::option::Option::Some(value) = &value.id {
@@ -290,6 +272,14 @@ pub(crate) fn ser_record(
     if let ::std::option::Option::Some(value) = &value.kind {
         w.key("Kind");
         w.string(value.as_str());
+    }
+    if let ::std::option::Option::Some(value) = &value.tags {
+        w.key("Tags");
+        w.begin_array();
+        for item in value {
+            w.string(item);
+        }
+        w.end_array();
     }
     w.end_object();
 }
@@ -330,23 +320,20 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeRecord {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
-pub(crate) fn ser_record_page(
+pub(crate) fn ser_record(
     w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::types::RecordPage,
+    value: &crate::types::Record,
 ) {
     w.begin_object();
-    if let ::std::option::Option::Some(value) = &value.next_marker {
-        w.key("NextMarker");
+    if let ::std::option::Option::Some(value) = &value.id {
+        w.key("Id");
         w.string(value);
     }
-    if let ::std::option::Option::Some(value) = &value.records {
-        w.key("Records");
-        w.begin_array();
-        for item in value {
-            crate::protocol::ser_record(w, item);
-        }
-        w.end_array();
+    if let ::std::option::Option::Some(value) = &value.kind {
+        w.key("Kind");
+        w.string(value.as_str());
     }
     w.end_object();
 }
@@ -386,6 +373,27 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeRecordPage {
         }
         ::std::result::Result::Ok(out)
     }
+}
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_record_page(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::types::RecordPage,
+) {
+    w.begin_object();
+    if let ::std::option::Option::Some(value) = &value.next_marker {
+        w.key("NextMarker");
+        w.string(value);
+    }
+    if let ::std::option::Option::Some(value) = &value.records {
+        w.key("Records");
+        w.begin_array();
+        for item in value {
+            crate::protocol::ser_record(w, item);
+        }
+        w.end_array();
+    }
+    w.end_object();
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeThrottlingException;
