@@ -12,8 +12,8 @@ use ::http::Uri;
 
 use super::super::profile::Env;
 use super::super::sigv4::Credentials;
+use super::super::transport::fetch_within;
 use super::super::transport::{HttpTimeouts, HyperClient, OutgoingRequest, TransportErrorKind};
-use super::service_call::fetch_within;
 use super::{metadata_json, CredentialsError, ProvideCredentials, ProvideFuture};
 
 /// The name credentials from here carry (botocore's `method`).

@@ -14,8 +14,8 @@ use tokio::sync::Mutex;
 
 use super::super::profile::{Env, Profile};
 use super::super::sigv4::Credentials;
+use super::super::transport::fetch_within;
 use super::super::transport::{HttpTimeouts, HyperClient, OutgoingRequest};
-use super::service_call::fetch_within;
 use super::{metadata_json, CredentialsError, ProvideCredentials, ProvideFuture};
 
 /// The name credentials from here carry (botocore's `method`).

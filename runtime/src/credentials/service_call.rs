@@ -8,8 +8,7 @@ use super::super::http::{Headers, HttpRequest};
 use super::super::profile::Env;
 use super::super::retry::{classify, RetryConfig};
 use super::super::transport::{
-    HttpClient, HttpTimeouts, HyperClient, OutgoingRequest, ProxySettings, TransportError,
-    TransportErrorKind,
+    HttpClient, HttpTimeouts, HyperClient, OutgoingRequest, ProxySettings,
 };
 use super::CredentialsError;
 
@@ -82,27 +81,6 @@ pub(crate) struct Answer {
     pub status: u16,
     pub headers: Headers,
     pub body: Vec<u8>,
-}
-
-/// Sends `request` and reads the whole answer, all within `limit` (the metadata endpoints'
-/// timeout); a `Timeout` error when it is not in by then.
-pub(crate) async fn fetch_within(
-    client: &dyn HttpClient,
-    request: OutgoingRequest,
-    limit: Duration,
-) -> Result<(u16, Vec<u8>), TransportError> {
-    let exchange = async {
-        let response = client.send(request).await?;
-        Ok((response.status, response.body.collect().await?))
-    };
-    tokio::time::timeout(limit, exchange)
-        .await
-        .unwrap_or_else(|_| {
-            Err(TransportError::new(
-                TransportErrorKind::Timeout,
-                format!("no answer within {limit:?}"),
-            ))
-        })
 }
 
 /// Sends `request`, retrying connection failures, throttling, 5xx, and answers that

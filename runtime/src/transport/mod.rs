@@ -146,3 +146,24 @@ impl Default for HttpTimeouts {
         }
     }
 }
+
+/// Sends `request` and reads the whole answer, all within `limit` (the metadata
+/// endpoints' timeout); a `Timeout` error when it is not in by then.
+pub(crate) async fn fetch_within(
+    client: &dyn HttpClient,
+    request: OutgoingRequest,
+    limit: Duration,
+) -> Result<(u16, Vec<u8>), TransportError> {
+    let exchange = async {
+        let response = client.send(request).await?;
+        Ok((response.status, response.body.collect().await?))
+    };
+    tokio::time::timeout(limit, exchange)
+        .await
+        .unwrap_or_else(|_| {
+            Err(TransportError::new(
+                TransportErrorKind::Timeout,
+                format!("no answer within {limit:?}"),
+            ))
+        })
+}
