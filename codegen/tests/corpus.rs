@@ -6,7 +6,7 @@
 //! The corpus is found next to the models folder (`KVS_MODEL_MIRROR`, else
 //! `../shared/models`); with `CI` set, a missing corpus fails the test instead of skipping it.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use smithy_lite_codegen::{generate, CrateOptions};
 
@@ -35,23 +35,7 @@ fn options() -> CrateOptions {
 }
 
 fn corpus_dir() -> Option<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let mirror = match std::env::var_os("KVS_MODEL_MIRROR") {
-        Some(m) if !m.is_empty() => root.join(m),
-        _ => root.join("../shared/models"),
-    };
-    let dir = mirror.parent()?.join("corpus/restjson1");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    if std::env::var_os("CI").is_some() {
-        panic!(
-            "no corpus at {} (found next to KVS_MODEL_MIRROR, else ../shared/models)",
-            dir.display()
-        );
-    }
-    eprintln!("corpus: skipped, no corpus at {}", dir.display());
-    None
+    shared_data::require("corpus", "corpus/restjson1")
 }
 
 #[test]

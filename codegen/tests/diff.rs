@@ -971,27 +971,13 @@ fn lower_text(text: &str, service: &str) -> ir::Service {
 }
 
 fn kinesis_video_model() -> Option<String> {
-    let dir = std::env::var_os("KVS_MODEL_MIRROR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| {
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/models")
-        });
-    let path = dir.join("kinesis-video-2017-09-30.json");
+    let path = shared_data::models_dir().join("kinesis-video-2017-09-30.json");
     match std::fs::read_to_string(&path) {
         Ok(text) => Some(text),
-        Err(e) if std::env::var_os("CI").is_some() => {
-            panic!(
-                "{}: {e} (CI is set, so the model must be there)",
-                path.display()
-            )
-        }
-        Err(e) => {
-            eprintln!(
-                "skipping: {}: {e}; set KVS_MODEL_MIRROR to a folder holding the model",
-                path.display()
-            );
-            None
-        }
+        Err(e) => shared_data::unavailable(
+            "the Kinesis Video model",
+            format_args!("{}: {e}", path.display()),
+        ),
     }
 }
 

@@ -20,18 +20,8 @@ use std::path::{Path, PathBuf};
 use smithy_lite_codegen::idl::{self, Ast, IdlError};
 
 fn data_dir() -> Option<PathBuf> {
-    let mirror = std::env::var_os("KVS_MODEL_MIRROR").map(PathBuf::from);
-    let dir = mirror.map(|m| m.join("..").join("smithy"));
-    match dir {
-        Some(d) if d.join("loader-tests").is_dir() => Some(d),
-        _ => {
-            if std::env::var_os("CI").is_some() {
-                panic!("CI is set but $KVS_MODEL_MIRROR/../smithy/loader-tests is missing");
-            }
-            eprintln!("skipping: set KVS_MODEL_MIRROR (its ../smithy holds Smithy's tests)");
-            None
-        }
-    }
+    shared_data::require("Smithy's loader tests", "smithy/loader-tests")?;
+    Some(shared_data::shared_path("smithy"))
 }
 
 fn files_under(dir: &Path, ext: &str) -> Vec<PathBuf> {

@@ -66,15 +66,7 @@ fn round_trip(path: &Path) -> Result<(), String> {
 
 #[test]
 fn json_ast_to_idl_and_back() {
-    let mirror = std::env::var_os("KVS_MODEL_MIRROR")
-        .map(PathBuf::from)
-        .filter(|m| m.is_dir());
-    let Some(mirror) = mirror else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI is set but KVS_MODEL_MIRROR does not name the models folder"
-        );
-        eprintln!("skipping: set KVS_MODEL_MIRROR");
+    let Some(mirror) = shared_data::require_models("JSON AST to IDL and back") else {
         return;
     };
     let mut files = json_files(&mirror);

@@ -7,6 +7,12 @@ mod loopback;
 use std::path::PathBuf;
 use std::time::SystemTime;
 
+// The shared-data rule, included by path: the runtime's manifest is vendored as it is, so it
+// names no workspace-only crate.
+#[allow(dead_code)]
+#[path = "../../tests/shared-data/src/lib.rs"]
+mod shared_data;
+
 use loopback::{canned, serve, Server};
 use serde_json::Value;
 use smithy_lite_runtime::credentials::sso::{

@@ -6,6 +6,12 @@ mod loopback;
 
 use std::time::SystemTime;
 
+// The shared-data rule, included by path: the runtime's manifest is vendored as it is, so it
+// names no workspace-only crate.
+#[allow(dead_code)]
+#[path = "../../tests/shared-data/src/lib.rs"]
+mod shared_data;
+
 use botocore::{ask_oracle, oracle};
 use loopback::{canned, serve};
 use serde_json::{json, Value};

@@ -3,35 +3,24 @@
 
 use std::path::{Path, PathBuf};
 
+// The shared-data rule, included by path: the runtime's manifest is vendored as it is, so it
+// names no workspace-only crate.
+#[allow(dead_code)]
+#[path = "../../tests/shared-data/src/lib.rs"]
+mod shared_data;
+
 use serde_json::{json, Value};
 use smithy_lite_runtime::endpoint::{
     get_attr, is_valid_host_label, is_virtual_hostable_s3_bucket, parse_arn, parse_path, parse_url,
     substring, uri_encode, ParamType, ParamValue, Params, Partitions, PathSegment, RuleSet,
 };
 
-/// The models folder (`KVS_MODEL_MIRROR`, else `../../shared/models`) and the partition table
-/// (`<its parent>/endpoints/partitions.json`), or `None` to skip when they are missing.
-fn shared_data() -> Option<(PathBuf, PathBuf)> {
-    let models = match std::env::var_os("KVS_MODEL_MIRROR") {
-        Some(dir) => PathBuf::from(dir),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/models"),
-    };
-    // The shared root is the models folder's parent, taken lexically (not through symlinks).
-    let root = models.parent().unwrap_or(Path::new(".."));
-    let partitions = root.join("endpoints/partitions.json");
-    let missing = [&models, &partitions].into_iter().find(|p| !p.exists());
-    let Some(missing) = missing else {
-        return Some((models, partitions));
-    };
-    let note = format!(
-        "endpoint tests: {} not found (set KVS_MODEL_MIRROR to the models folder)",
-        missing.display()
-    );
-    if std::env::var_os("CI").is_some() {
-        panic!("{note}");
-    }
-    eprintln!("{note}; skipped");
-    None
+/// The models folder and the partition table (`<shared>/endpoints/partitions.json`), or
+/// `None` to skip when they are missing.
+fn models_and_partitions() -> Option<(PathBuf, PathBuf)> {
+    let models = shared_data::require_models("endpoint tests")?;
+    let partitions = shared_data::require("endpoint tests", "endpoints/partitions.json")?;
+    Some((models, partitions))
 }
 
 fn read_json(path: &Path) -> Value {
@@ -85,7 +74,7 @@ fn check(rules: &RuleSet, partitions: &Partitions, case: &Value) -> Result<(), S
 
 #[test]
 fn endpoint_rule_set_test_cases() {
-    let Some((models, partitions_file)) = shared_data() else {
+    let Some((models, partitions_file)) = models_and_partitions() else {
         return;
     };
     let partitions = std::fs::read_to_string(&partitions_file)

@@ -14,9 +14,15 @@
 //! test is skipped, and fails under `CI`.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, UNIX_EPOCH};
+
+// The shared-data rule, included by path: the runtime's manifest is vendored as it is, so it
+// names no workspace-only crate.
+#[allow(dead_code)]
+#[path = "../../tests/shared-data/src/lib.rs"]
+mod shared_data;
 
 use base64::Engine as _;
 use serde_json::{json, Value};
@@ -128,53 +134,23 @@ print(json.dumps({
 
 /// A Python with botocore, or `None` (skipped) outside CI.
 fn python() -> Option<PathBuf> {
-    let python = PathBuf::from(std::env::var_os("KVS_PYTHON").unwrap_or_else(|| "python3".into()));
-    let problem = match Command::new(&python)
-        .args(["-c", "import botocore.eventstream"])
-        .output()
-    {
-        Ok(out) if out.status.success() => return Some(python),
-        Ok(out) => format!(
-            "`{} -c \"import botocore.eventstream\"` failed: {}",
-            python.display(),
-            String::from_utf8_lossy(&out.stderr)
-        ),
-        Err(e) => format!("cannot run {} ({e})", python.display()),
-    };
-    if std::env::var_os("CI").is_some() {
-        panic!("event stream agreement with botocore: {problem} (set KVS_PYTHON to a Python with botocore)");
-    }
-    eprintln!("event stream agreement with botocore: skipped: {problem}");
-    None
+    shared_data::python_with(
+        "event stream agreement with botocore",
+        "botocore.eventstream",
+    )
+    .map(PathBuf::from)
 }
 
 /// The Smithy restJson1 event stream protocol tests (`bytes:` of each event), found next to
 /// the models folder like the other shared data.
 fn protocol_test_vectors() -> Vec<Vec<u8>> {
-    let models = std::env::var_os("KVS_MODEL_MIRROR")
-        .map(PathBuf::from)
-        .map(|p| {
-            if p.is_relative() {
-                Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(p)
-            } else {
-                p
-            }
-        })
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/models"));
-    let file = models.join("../smithy/protocol-tests/restJson1/event-stream.smithy");
-    let text = match std::fs::read_to_string(&file) {
-        Ok(t) => t,
-        Err(e) if std::env::var_os("CI").is_some() => {
-            panic!(
-                "{}: {e} (set KVS_MODEL_MIRROR to <shared>/models)",
-                file.display()
-            )
-        }
-        Err(e) => {
-            eprintln!("{}: {e}; protocol test vectors skipped", file.display());
-            return Vec::new();
-        }
+    let Some(file) = shared_data::require(
+        "event stream protocol test vectors",
+        "smithy/protocol-tests/restJson1/event-stream.smithy",
+    ) else {
+        return Vec::new();
     };
+    let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
     let mut out: Vec<Vec<u8>> = text
         .lines()
         .filter_map(|l| l.trim().strip_prefix("bytes: \""))

@@ -4,36 +4,20 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+// The shared-data rule, included by path: the runtime's manifest is vendored as it is, so it
+// names no workspace-only crate.
+#[allow(dead_code)]
+#[path = "../../tests/shared-data/src/lib.rs"]
+mod shared_data;
+
 use serde_json::Value;
 use smithy_lite_runtime::datetime::{DateTime, Format};
 use smithy_lite_runtime::http::HttpRequest;
 use smithy_lite_runtime::sigv4::{sign_request, Credentials, SigningParams, SigningSettings};
 
-/// The suite folder, found through the same setting as the models (`KVS_MODEL_MIRROR` names
-/// `<shared>/models`). Missing data fails under CI and is reported otherwise.
+/// The suite folder, beside the models folder like the other shared data.
 fn suite_dir() -> Option<PathBuf> {
-    let models = std::env::var_os("KVS_MODEL_MIRROR")
-        .map(PathBuf::from)
-        .map(|p| {
-            if p.is_relative() {
-                Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(p)
-            } else {
-                p
-            }
-        })
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/models"));
-    let dir = models.join("../sigv4-test-suite/v4");
-    if dir.is_dir() {
-        Some(dir)
-    } else if std::env::var_os("CI").is_some() {
-        panic!(
-            "the SigV4 test suite is missing at {} (set KVS_MODEL_MIRROR to <shared>/models)",
-            dir.display()
-        );
-    } else {
-        eprintln!("note: {} not found; SigV4 suite not run", dir.display());
-        None
-    }
+    shared_data::require("the SigV4 test suite", "sigv4-test-suite/v4")
 }
 
 fn time(rfc3339: &str) -> SystemTime {

@@ -1,1 +1,3 @@
 //! Shared helpers of the wire tests.
+
+pub mod moto;

@@ -664,48 +664,10 @@ fn base64_decoding_is_strict_standard_base64() {
 
 /// The live oracle: (python, oracle folder), or `None` when it is unavailable outside CI.
 fn live_oracle() -> Option<(PathBuf, PathBuf)> {
-    let root = workspace_root();
-    let mirror = match std::env::var_os("KVS_MODEL_MIRROR") {
-        Some(m) if !m.is_empty() => root.join(m),
-        _ => root.join("../shared/models"),
-    };
-    let oracle = mirror
-        .parent()
-        .map(|shared| shared.join("oracle"))
-        .unwrap_or_else(|| PathBuf::from("oracle"));
-    let python = PathBuf::from(std::env::var_os("KVS_PYTHON").unwrap_or_else(|| "python3".into()));
-    let problem = if !oracle.join("oracle.py").is_file() {
-        Some(format!(
-            "no botocore oracle at {} (it is found next to the models folder, KVS_MODEL_MIRROR or ../shared/models)",
-            oracle.join("oracle.py").display()
-        ))
-    } else {
-        match Command::new(&python)
-            .args(["-c", "import botocore"])
-            .output()
-        {
-            Ok(out) if out.status.success() => None,
-            Ok(out) => Some(format!(
-                "`{} -c \"import botocore\"` failed: {}(set KVS_PYTHON, or run `cargo xtask test`)",
-                python.display(),
-                String::from_utf8_lossy(&out.stderr)
-            )),
-            Err(e) => Some(format!(
-                "cannot run {} ({e}); set KVS_PYTHON",
-                python.display()
-            )),
-        }
-    };
-    match problem {
-        None => Some((python, oracle)),
-        Some(p) if std::env::var_os("CI").is_some() => {
-            panic!("botocore agreement (live): {p}")
-        }
-        Some(p) => {
-            eprintln!("botocore agreement (live): skipped: {p}");
-            None
-        }
-    }
+    const WHAT: &str = "botocore agreement (live)";
+    shared_data::require(WHAT, "oracle/oracle.py")?;
+    let python = shared_data::python_with(WHAT, "botocore")?;
+    Some((PathBuf::from(python), shared_data::shared_path("oracle")))
 }
 
 /// First line where `a` and `b` differ (1-based), with both lines.

@@ -1,10 +1,6 @@
 //! End to end against moto's Kinesis Video server (PyPI `moto[server]`, pinned in
 //! tests/oracle/requirements.txt), started on a free loopback port for this test only.
 
-use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
-
 use futures_util::StreamExt;
 use kinesis_video::client::{Config, Credentials};
 use kinesis_video::error::SdkError;
@@ -12,70 +8,12 @@ use kinesis_video::operation::describe_image_generation_configuration::DescribeI
 use kinesis_video::types::ApiName;
 use kinesis_video::Client;
 
-/// Kills the server however the test ends.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn python() -> String {
-    std::env::var("KVS_PYTHON").unwrap_or_else(|_| "python3".into())
-}
-
-/// Starts moto, or explains why it cannot (a failure under CI).
-fn start_moto() -> Option<(Server, String)> {
-    let importable = Command::new(python())
-        .args(["-c", "import moto.server, flask"])
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !importable {
-        let msg = format!(
-            "moto[server] is not importable by {} (run `cargo xtask test`, which installs it)",
-            python()
-        );
-        if std::env::var_os("CI").is_some() {
-            panic!("{msg}");
-        }
-        eprintln!("note: {msg}; moto test not run");
-        return None;
-    }
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = Command::new(python())
-        .args([
-            "-m",
-            "moto.server",
-            "-H",
-            "127.0.0.1",
-            "-p",
-            &port.to_string(),
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start moto");
-    let server = Server(child);
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "moto did not start within 30 s");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    Some((server, format!("http://127.0.0.1:{port}")))
-}
-
 #[tokio::test]
 async fn the_control_plane_against_moto() {
-    let Some((_server, url)) = start_moto() else {
+    let Some(server) = wire_tests::moto::start("moto (Kinesis Video)", &[]) else {
         return;
     };
+    let url = server.url().to_string();
     let client = Client::from_builder(
         Config::builder()
             .region("us-east-1")

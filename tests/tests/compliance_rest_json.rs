@@ -96,18 +96,8 @@ fn generated_crates() -> Vec<Generated> {
 const FAILURES_FILE: &str = "tests/compliance_rest_json_failures.txt";
 
 fn smithy_dir() -> Option<PathBuf> {
-    let mirror = std::env::var_os("KVS_MODEL_MIRROR").map(PathBuf::from);
-    let dir = mirror.map(|m| m.join("..").join("smithy"));
-    match dir {
-        Some(d) if d.join("protocol-tests").is_dir() => Some(d),
-        _ => {
-            if std::env::var_os("CI").is_some() {
-                panic!("CI is set but $KVS_MODEL_MIRROR/../smithy/protocol-tests is missing");
-            }
-            eprintln!("skipping: set KVS_MODEL_MIRROR (its ../smithy holds the protocol tests)");
-            None
-        }
-    }
+    shared_data::require("the protocol tests", "smithy/protocol-tests")?;
+    Some(shared_data::shared_path("smithy"))
 }
 
 /// The flattened model, for the shapes of members.

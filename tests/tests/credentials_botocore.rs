@@ -37,30 +37,7 @@ print(json.dumps(out))
 
 /// Python with botocore, or `None` outside CI when there is none.
 fn python() -> Option<PathBuf> {
-    let python = PathBuf::from(std::env::var_os("KVS_PYTHON").unwrap_or_else(|| "python3".into()));
-    let problem = match Command::new(&python)
-        .args(["-c", "import botocore"])
-        .output()
-    {
-        Ok(out) if out.status.success() => None,
-        Ok(out) => Some(format!(
-            "`{} -c \"import botocore\"` failed: {}(set KVS_PYTHON, or run `cargo xtask test`)",
-            python.display(),
-            String::from_utf8_lossy(&out.stderr)
-        )),
-        Err(e) => Some(format!(
-            "cannot run {} ({e}); set KVS_PYTHON",
-            python.display()
-        )),
-    };
-    match problem {
-        None => Some(python),
-        Some(p) if std::env::var_os("CI").is_some() => panic!("credentials vs botocore: {p}"),
-        Some(p) => {
-            eprintln!("credentials vs botocore: skipped: {p}");
-            None
-        }
-    }
+    shared_data::python_with("credentials vs botocore", "botocore").map(PathBuf::from)
 }
 
 /// What a chain chose: botocore's `method` and the access key (`None`: no credentials).

@@ -8,9 +8,7 @@
 //! that the IAM policies allow the action. So the Kinesis Video calls only pass with the exact
 //! credentials STS returned, and `AssumeRole` only with a valid signature by the source keys.
 
-use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 
 use kinesis_video::client::{Config, Credentials};
 use kinesis_video::runtime::credentials::sts::{
@@ -28,64 +26,6 @@ const SETUP_CALLS: usize = 6;
 
 const ACCOUNT: &str = "123456789012";
 const ROLE: &str = "kvs-camera";
-
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn python() -> String {
-    std::env::var("KVS_PYTHON").unwrap_or_else(|_| "python3".into())
-}
-
-fn start_moto() -> Option<(Server, String)> {
-    let importable = Command::new(python())
-        .args(["-c", "import moto.server, flask"])
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !importable {
-        let msg = format!(
-            "moto[server] is not importable by {} (run `cargo xtask test`, which installs it)",
-            python()
-        );
-        if std::env::var_os("CI").is_some() {
-            panic!("{msg}");
-        }
-        eprintln!("note: {msg}; moto test not run");
-        return None;
-    }
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = Command::new(python())
-        .args([
-            "-m",
-            "moto.server",
-            "-H",
-            "127.0.0.1",
-            "-p",
-            &port.to_string(),
-        ])
-        .env("INITIAL_NO_AUTH_ACTION_COUNT", SETUP_CALLS.to_string())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start moto");
-    let server = Server(child);
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "moto did not start within 30 s");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    Some((server, format!("http://127.0.0.1:{port}")))
-}
 
 /// One IAM query call (signed so that moto routes it to IAM); the answer's body.
 async fn iam(url: &str, params: &[(&str, &str)]) -> String {
@@ -152,9 +92,13 @@ fn kvs_client(url: &str, credentials: Credentials) -> Client {
 
 #[tokio::test]
 async fn assumed_role_credentials_sign_kinesis_video_calls() {
-    let Some((_server, url)) = start_moto() else {
+    let Some(server) = wire_tests::moto::start(
+        "moto (credentials)",
+        &[("INITIAL_NO_AUTH_ACTION_COUNT", SETUP_CALLS.to_string())],
+    ) else {
         return;
     };
+    let url = server.url().to_string();
     // Set-up, unauthenticated: a user allowed to assume roles, with keys; a role allowed to
     // use Kinesis Video.
     let allow = |action: &str| {

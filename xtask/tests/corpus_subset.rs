@@ -26,24 +26,9 @@ const SUBSET: &[&str] = &[
 ];
 
 fn shared() -> Option<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let mirror = match std::env::var_os("KVS_MODEL_MIRROR") {
-        Some(m) if !m.is_empty() => root.join(m),
-        _ => root.join("../shared/models"),
-    };
-    let shared = mirror.parent()?.to_path_buf();
-    let needed = [
-        shared.join("corpus/restjson1"),
-        shared.join("oracle/oracle.py"),
-    ];
-    if needed.iter().all(|p| p.exists()) {
-        return Some(shared);
-    }
-    if std::env::var_os("CI").is_some() {
-        panic!("the corpus subset needs {needed:?}");
-    }
-    eprintln!("corpus subset: skipped, missing {needed:?}");
-    None
+    shared_data::require("corpus subset", "corpus/restjson1")?;
+    shared_data::require("corpus subset", "oracle/oracle.py")?;
+    Some(shared_data::shared_path(""))
 }
 
 #[test]

@@ -8,40 +8,10 @@ use serde_json::Value;
 
 /// The oracle script and a Python with botocore, or `None` outside CI when either is missing.
 pub fn oracle(what: &str) -> Option<(String, PathBuf)> {
-    let models = std::env::var_os("KVS_MODEL_MIRROR")
-        .map(PathBuf::from)
-        .map(|p| {
-            if p.is_relative() {
-                Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(p)
-            } else {
-                p
-            }
-        })
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/models"));
-    let script = models.join("../oracle/oracle.py");
-    let python = std::env::var("KVS_PYTHON").unwrap_or_else(|_| "python3".into());
-    let has_botocore = Command::new(&python)
-        .args(["-c", "import botocore"])
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    let problem = if !script.is_file() {
-        Some(format!("no oracle at {}", script.display()))
-    } else if !has_botocore {
-        Some(format!("{python} cannot import botocore (set KVS_PYTHON)"))
-    } else {
-        None
-    };
-    match problem {
-        None => Some((python, script)),
-        Some(p) if std::env::var_os("CI").is_some() => {
-            panic!("{what} agreement with botocore: {p}")
-        }
-        Some(p) => {
-            eprintln!("note: {p}; {what} agreement with botocore not run");
-            None
-        }
-    }
+    let what = format!("{what} agreement with botocore");
+    let script = super::shared_data::require(&what, "oracle/oracle.py")?;
+    let python = super::shared_data::python_with(&what, "botocore")?;
+    Some((python, script))
 }
 
 /// `input` is JSON text: botocore serializes members in the order the text gives them.
