@@ -1,3 +1,4 @@
 //! Shared helpers of the wire tests.
 
 pub mod moto;
+pub mod tls;

@@ -978,18 +978,7 @@ async fn input_events_are_sent_once_and_invalid_ones_abort_the_call() {
 /// DATA frames of one stream, still signed in a chain.
 #[tokio::test]
 async fn an_input_stream_goes_over_http2_when_the_server_speaks_it() {
-    let cert = rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).unwrap();
-    let key = rustls::pki_types::PrivateKeyDer::Pkcs8(cert.key_pair.serialize_der().into());
-    let mut tls = rustls::ServerConfig::builder_with_provider(Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .unwrap()
-    .with_no_client_auth()
-    .with_single_cert(vec![cert.cert.der().clone()], key)
-    .unwrap();
-    tls.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
-    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(tls));
+    let (acceptor, cert) = wire_tests::tls::localhost_acceptor(&[b"h2", b"http/1.1"]);
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!(
         "https://localhost:{}",
@@ -1021,7 +1010,7 @@ async fn an_input_stream_goes_over_http2_when_the_server_speaks_it() {
     });
 
     let client = es::runtime::transport::HyperClient::builder()
-        .add_root_certificates([cert.cert.der().clone()])
+        .add_root_certificates([cert])
         .build()
         .unwrap();
     let config = config_builder(&url)

@@ -39,17 +39,7 @@ async fn tls_server() -> (
     std::net::SocketAddr,
     rustls::pki_types::CertificateDer<'static>,
 ) {
-    let cert = rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).unwrap();
-    let key = rustls::pki_types::PrivateKeyDer::Pkcs8(cert.key_pair.serialize_der().into());
-    let tls = rustls::ServerConfig::builder_with_provider(Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .unwrap()
-    .with_no_client_auth()
-    .with_single_cert(vec![cert.cert.der().clone()], key)
-    .unwrap();
-    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(tls));
+    let (acceptor, cert) = wire_tests::tls::localhost_acceptor(&[]);
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
@@ -80,7 +70,7 @@ async fn tls_server() -> (
             });
         }
     });
-    (addr, cert.cert.der().clone())
+    (addr, cert)
 }
 
 /// A proxy that tunnels every `CONNECT` to where it asks, and answers any other request
