@@ -239,6 +239,12 @@ pub fn ser_fn(type_name: &str) -> String {
     format!("ser_{}", type_name.to_snake_case())
 }
 
+/// The reader of an error structure from a response or an exception event
+/// (`de_error_resource_not_found_exception`).
+pub fn de_error_fn(type_name: &str) -> String {
+    format!("de_error_{}", bare(&field_name(type_name)))
+}
+
 /// The reader of a named type's JSON object (`DeImageGenerationConfiguration`), a unit struct
 /// implementing the runtime's `ReadObject`.
 pub fn de_reader(type_name: &str) -> String {

@@ -67,17 +67,15 @@ fn format_file(path: &str, header: &str, tokens: TokenStream) -> Result<String, 
 }
 
 /// The type whose codec reads or writes the JSON body when `s` is the top level of a
-/// message: the `@httpPayload` member's structure or union, else `s` itself (when `s` has
-/// body members, or `always` because the generated code calls its codec regardless).
-fn body_root(s: &Structure, always: bool) -> Option<ShapeId> {
+/// message: the `@httpPayload` member's structure or union, else `s` itself when it has body
+/// members.
+fn body_root(s: &Structure) -> Option<ShapeId> {
     match s.members.iter().find(|m| m.binding == Binding::Payload) {
         Some(p) => match &p.target.ty {
             Type::Named(id) => Some(id.clone()),
             _ => None,
         },
-        None if always || s.members.iter().any(|m| m.binding == Binding::Body) => {
-            Some(s.id.clone())
-        }
+        None if s.members.iter().any(|m| m.binding == Binding::Body) => Some(s.id.clone()),
         None => None,
     }
 }
@@ -91,10 +89,10 @@ fn codec_needs(svc: &Service, documents: bool) -> (BTreeSet<ShapeId>, BTreeSet<S
     let mut de_roots = Vec::new();
     for op in svc.operations.values() {
         // `serialize_request` writes the body only when there is one; `parse_response`
-        // reads an output's body even when it has no members.
+        // reads an output without body members with the runtime's `Unit` reader.
         let (input, output) = (svc.structure(&op.input), svc.structure(&op.output));
-        ser_roots.extend(body_root(input, false));
-        de_roots.extend(body_root(output, true));
+        ser_roots.extend(body_root(input));
+        de_roots.extend(body_root(output));
         // `input_from_json` reads the input's body members with its codec and the members
         // bound to the HTTP message one by one; `output_to_json` uses the output's codec when
         // every member is in the body, else writes each member itself.
@@ -119,7 +117,7 @@ fn codec_needs(svc: &Service, documents: bool) -> (BTreeSet<ShapeId>, BTreeSet<S
             }
         }
         for e in &op.errors {
-            de_roots.extend(body_root(svc.structure(e), false));
+            de_roots.extend(body_root(svc.structure(e)));
         }
     }
     // An error's `to_document` writes every member.

@@ -346,23 +346,13 @@ fn unmarshaller(svc: &Service, u: &Union) -> TokenStream {
         let var = ident(&v.variant_name);
         let exception_type = &v.member.name;
         let s = event_structure(svc, &v.member);
-        let spath = type_path(svc, &s.id);
         let code = &s.error.as_ref().expect("stream errors are errors").code;
-        let de = ident(&format!(
-            "de_error_{}",
-            naming::bare(&naming::field_name(&s.rust_name))
-        ));
+        let de = ident(&naming::de_error_fn(&s.rust_name));
         quote! {
             #exception_type => {
                 let meta = crate::runtime::event_stream::exception_meta(#code, &body, base);
                 let response = crate::runtime::http::HttpResponse::new(base.status(), ::std::default::Default::default(), message.payload().to_vec());
-                let e = crate::protocol::#de(&response, body.json(), meta.clone()).unwrap_or_else(|_| {
-                    // A payload that does not fit the model still identifies the error.
-                    let mut e = #spath::default();
-                    e.meta = meta;
-                    e
-                });
-                #error_path::#var(e)
+                #error_path::#var(crate::protocol::#de(&response, body.json(), meta))
             }
         }
     });

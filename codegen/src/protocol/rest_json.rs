@@ -578,11 +578,18 @@ pub fn parse_response(svc: &Service, op: &Operation) -> TokenStream {
     let error_enum = ident(&op.error_type);
     let http_reads = read_http_members(svc, output);
     let reader = ident(&naming::de_reader(svc.codec_stem(&output.id)));
-    let body_read = if payload_member(output).is_none() {
+    let body_read = if payload_member(output).is_some() {
+        quote!(#output_path::default())
+    } else if output.members.iter().any(|m| m.binding == Binding::Body) {
         // The body straight into the output, in one pass.
         quote!(crate::runtime::json_read::from_body(&response.body, crate::runtime::json_read::Object(crate::protocol::#reader))?)
     } else {
-        quote!(#output_path::default())
+        // No member in the body: it is still checked to be an object (or empty), by the
+        // reader every such operation shares.
+        quote! {{
+            crate::runtime::json_read::from_body(&response.body, crate::runtime::json_read::Object(crate::runtime::json_read::Unit))?;
+            #output_path::default()
+        }}
     };
     let arms = op.errors.iter().map(|e| {
         let s = svc.structure(e);
@@ -599,22 +606,11 @@ pub fn parse_response(svc: &Service, op: &Operation) -> TokenStream {
             }
         };
         let variant = ident(&s.rust_name);
-        let path = type_path(svc, e);
-        let de = ident(&format!(
-            "de_error_{}",
-            naming::bare(&naming::field_name(&s.rust_name))
-        ));
+        let de = ident(&naming::de_error_fn(&s.rust_name));
         quote! {
-            ::std::option::Option::Some(#code) => {
-                let e = crate::protocol::#de(response, body, meta.clone()).unwrap_or_else(|_| {
-                    // A body that does not fit the model still identifies the error: keep its
-                    // code, message and status, without the members.
-                    let mut e = #path::default();
-                    e.meta = meta;
-                    e
-                });
-                crate::runtime::error::SdkError::Service(#error_enum::#variant(e))
-            }
+            ::std::option::Option::Some(#code) => crate::runtime::error::SdkError::Service(
+                #error_enum::#variant(crate::protocol::#de(response, body, meta)),
+            ),
         }
     });
     let query_meta = svc
@@ -708,10 +704,7 @@ pub fn parse_response(svc: &Service, op: &Operation) -> TokenStream {
 /// `de_error_*`: an error structure from its response (body members, bound headers, meta).
 pub fn error_parser(svc: &Service, s: &Structure) -> TokenStream {
     let path = type_path(svc, &s.id);
-    let de = ident(&format!(
-        "de_error_{}",
-        naming::bare(&naming::field_name(&s.rust_name))
-    ));
+    let de = ident(&naming::de_error_fn(&s.rust_name));
     let http_reads = read_http_members(svc, s);
     let reader = ident(&naming::de_reader(svc.codec_stem(&s.id)));
     let read_body = structure_reader(svc, &reader, &path, s);
@@ -732,23 +725,29 @@ pub fn error_parser(svc: &Service, s: &Structure) -> TokenStream {
     quote! {
         #read_body
 
+        /// A body that does not fit the model still identifies the error: it keeps its code,
+        /// message and status, without the members.
         #[allow(unused_variables)]
         pub(crate) fn #de(
             response: &crate::runtime::http::HttpResponse,
             body: ::std::option::Option<&[u8]>,
             meta: crate::runtime::error::ErrorMeta,
-        ) -> ::std::result::Result<#path, crate::runtime::json::DeserializeError> {
-            // A body that is not JSON (a proxy's HTML page) leaves the members unset; a JSON
-            // one is read from its bytes, as outputs are.
-            #[allow(unused_mut)]
-            let mut out = match body {
-                ::std::option::Option::Some(bytes) => crate::runtime::json_read::from_body(bytes, crate::runtime::json_read::Object(crate::protocol::#reader))?,
-                ::std::option::Option::None => #path::default(),
+        ) -> #path {
+            let read = || -> ::std::result::Result<#path, crate::runtime::json::DeserializeError> {
+                // A body that is not JSON (a proxy's HTML page) leaves the members unset; a
+                // JSON one is read from its bytes, as outputs are.
+                #[allow(unused_mut)]
+                let mut out = match body {
+                    ::std::option::Option::Some(bytes) => crate::runtime::json_read::from_body(bytes, crate::runtime::json_read::Object(crate::protocol::#reader))?,
+                    ::std::option::Option::None => #path::default(),
+                };
+                #http_reads
+                #fill_message
+                ::std::result::Result::Ok(out)
             };
-            #http_reads
-            #fill_message
+            let mut out = read().unwrap_or_default();
             out.meta = meta;
-            ::std::result::Result::Ok(out)
+            out
         }
     }
 }

@@ -1583,34 +1583,40 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeClientLimitExceededEx
         ::std::result::Result::Ok(out)
     }
 }
+/// A body that does not fit the model still identifies the error: it keeps its code,
+/// message and status, without the members.
 #[allow(unused_variables)]
 pub(crate) fn de_error_client_limit_exceeded_exception(
     response: &crate::runtime::http::HttpResponse,
     body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
-) -> ::std::result::Result<
-    crate::types::error::ClientLimitExceededException,
-    crate::runtime::json::DeserializeError,
-> {
-    #[allow(unused_mut)]
-    let mut out = match body {
-        ::std::option::Option::Some(bytes) => {
-            crate::runtime::json_read::from_body(
-                bytes,
-                crate::runtime::json_read::Object(
-                    crate::protocol::DeClientLimitExceededException,
-                ),
-            )?
+) -> crate::types::error::ClientLimitExceededException {
+    let read = || -> ::std::result::Result<
+        crate::types::error::ClientLimitExceededException,
+        crate::runtime::json::DeserializeError,
+    > {
+        #[allow(unused_mut)]
+        let mut out = match body {
+            ::std::option::Option::Some(bytes) => {
+                crate::runtime::json_read::from_body(
+                    bytes,
+                    crate::runtime::json_read::Object(
+                        crate::protocol::DeClientLimitExceededException,
+                    ),
+                )?
+            }
+            ::std::option::Option::None => {
+                crate::types::error::ClientLimitExceededException::default()
+            }
+        };
+        if out.message.is_none() {
+            out.message = meta.message().map(str::to_owned);
         }
-        ::std::option::Option::None => {
-            crate::types::error::ClientLimitExceededException::default()
-        }
+        ::std::result::Result::Ok(out)
     };
-    if out.message.is_none() {
-        out.message = meta.message().map(str::to_owned);
-    }
+    let mut out = read().unwrap_or_default();
     out.meta = meta;
-    ::std::result::Result::Ok(out)
+    out
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeInvalidArgumentException;
@@ -1640,34 +1646,40 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeInvalidArgumentExcept
         ::std::result::Result::Ok(out)
     }
 }
+/// A body that does not fit the model still identifies the error: it keeps its code,
+/// message and status, without the members.
 #[allow(unused_variables)]
 pub(crate) fn de_error_invalid_argument_exception(
     response: &crate::runtime::http::HttpResponse,
     body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
-) -> ::std::result::Result<
-    crate::types::error::InvalidArgumentException,
-    crate::runtime::json::DeserializeError,
-> {
-    #[allow(unused_mut)]
-    let mut out = match body {
-        ::std::option::Option::Some(bytes) => {
-            crate::runtime::json_read::from_body(
-                bytes,
-                crate::runtime::json_read::Object(
-                    crate::protocol::DeInvalidArgumentException,
-                ),
-            )?
+) -> crate::types::error::InvalidArgumentException {
+    let read = || -> ::std::result::Result<
+        crate::types::error::InvalidArgumentException,
+        crate::runtime::json::DeserializeError,
+    > {
+        #[allow(unused_mut)]
+        let mut out = match body {
+            ::std::option::Option::Some(bytes) => {
+                crate::runtime::json_read::from_body(
+                    bytes,
+                    crate::runtime::json_read::Object(
+                        crate::protocol::DeInvalidArgumentException,
+                    ),
+                )?
+            }
+            ::std::option::Option::None => {
+                crate::types::error::InvalidArgumentException::default()
+            }
+        };
+        if out.message.is_none() {
+            out.message = meta.message().map(str::to_owned);
         }
-        ::std::option::Option::None => {
-            crate::types::error::InvalidArgumentException::default()
-        }
+        ::std::result::Result::Ok(out)
     };
-    if out.message.is_none() {
-        out.message = meta.message().map(str::to_owned);
-    }
+    let mut out = read().unwrap_or_default();
     out.meta = meta;
-    ::std::result::Result::Ok(out)
+    out
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeInvalidCodecPrivateDataException;
@@ -1701,34 +1713,40 @@ for DeInvalidCodecPrivateDataException {
         ::std::result::Result::Ok(out)
     }
 }
+/// A body that does not fit the model still identifies the error: it keeps its code,
+/// message and status, without the members.
 #[allow(unused_variables)]
 pub(crate) fn de_error_invalid_codec_private_data_exception(
     response: &crate::runtime::http::HttpResponse,
     body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
-) -> ::std::result::Result<
-    crate::types::error::InvalidCodecPrivateDataException,
-    crate::runtime::json::DeserializeError,
-> {
-    #[allow(unused_mut)]
-    let mut out = match body {
-        ::std::option::Option::Some(bytes) => {
-            crate::runtime::json_read::from_body(
-                bytes,
-                crate::runtime::json_read::Object(
-                    crate::protocol::DeInvalidCodecPrivateDataException,
-                ),
-            )?
+) -> crate::types::error::InvalidCodecPrivateDataException {
+    let read = || -> ::std::result::Result<
+        crate::types::error::InvalidCodecPrivateDataException,
+        crate::runtime::json::DeserializeError,
+    > {
+        #[allow(unused_mut)]
+        let mut out = match body {
+            ::std::option::Option::Some(bytes) => {
+                crate::runtime::json_read::from_body(
+                    bytes,
+                    crate::runtime::json_read::Object(
+                        crate::protocol::DeInvalidCodecPrivateDataException,
+                    ),
+                )?
+            }
+            ::std::option::Option::None => {
+                crate::types::error::InvalidCodecPrivateDataException::default()
+            }
+        };
+        if out.message.is_none() {
+            out.message = meta.message().map(str::to_owned);
         }
-        ::std::option::Option::None => {
-            crate::types::error::InvalidCodecPrivateDataException::default()
-        }
+        ::std::result::Result::Ok(out)
     };
-    if out.message.is_none() {
-        out.message = meta.message().map(str::to_owned);
-    }
+    let mut out = read().unwrap_or_default();
     out.meta = meta;
-    ::std::result::Result::Ok(out)
+    out
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeInvalidMediaFrameException;
@@ -1761,34 +1779,40 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeInvalidMediaFrameExce
         ::std::result::Result::Ok(out)
     }
 }
+/// A body that does not fit the model still identifies the error: it keeps its code,
+/// message and status, without the members.
 #[allow(unused_variables)]
 pub(crate) fn de_error_invalid_media_frame_exception(
     response: &crate::runtime::http::HttpResponse,
     body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
-) -> ::std::result::Result<
-    crate::types::error::InvalidMediaFrameException,
-    crate::runtime::json::DeserializeError,
-> {
-    #[allow(unused_mut)]
-    let mut out = match body {
-        ::std::option::Option::Some(bytes) => {
-            crate::runtime::json_read::from_body(
-                bytes,
-                crate::runtime::json_read::Object(
-                    crate::protocol::DeInvalidMediaFrameException,
-                ),
-            )?
+) -> crate::types::error::InvalidMediaFrameException {
+    let read = || -> ::std::result::Result<
+        crate::types::error::InvalidMediaFrameException,
+        crate::runtime::json::DeserializeError,
+    > {
+        #[allow(unused_mut)]
+        let mut out = match body {
+            ::std::option::Option::Some(bytes) => {
+                crate::runtime::json_read::from_body(
+                    bytes,
+                    crate::runtime::json_read::Object(
+                        crate::protocol::DeInvalidMediaFrameException,
+                    ),
+                )?
+            }
+            ::std::option::Option::None => {
+                crate::types::error::InvalidMediaFrameException::default()
+            }
+        };
+        if out.message.is_none() {
+            out.message = meta.message().map(str::to_owned);
         }
-        ::std::option::Option::None => {
-            crate::types::error::InvalidMediaFrameException::default()
-        }
+        ::std::result::Result::Ok(out)
     };
-    if out.message.is_none() {
-        out.message = meta.message().map(str::to_owned);
-    }
+    let mut out = read().unwrap_or_default();
     out.meta = meta;
-    ::std::result::Result::Ok(out)
+    out
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeMissingCodecPrivateDataException;
@@ -1822,34 +1846,40 @@ for DeMissingCodecPrivateDataException {
         ::std::result::Result::Ok(out)
     }
 }
+/// A body that does not fit the model still identifies the error: it keeps its code,
+/// message and status, without the members.
 #[allow(unused_variables)]
 pub(crate) fn de_error_missing_codec_private_data_exception(
     response: &crate::runtime::http::HttpResponse,
     body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
-) -> ::std::result::Result<
-    crate::types::error::MissingCodecPrivateDataException,
-    crate::runtime::json::DeserializeError,
-> {
-    #[allow(unused_mut)]
-    let mut out = match body {
-        ::std::option::Option::Some(bytes) => {
-            crate::runtime::json_read::from_body(
-                bytes,
-                crate::runtime::json_read::Object(
-                    crate::protocol::DeMissingCodecPrivateDataException,
-                ),
-            )?
+) -> crate::types::error::MissingCodecPrivateDataException {
+    let read = || -> ::std::result::Result<
+        crate::types::error::MissingCodecPrivateDataException,
+        crate::runtime::json::DeserializeError,
+    > {
+        #[allow(unused_mut)]
+        let mut out = match body {
+            ::std::option::Option::Some(bytes) => {
+                crate::runtime::json_read::from_body(
+                    bytes,
+                    crate::runtime::json_read::Object(
+                        crate::protocol::DeMissingCodecPrivateDataException,
+                    ),
+                )?
+            }
+            ::std::option::Option::None => {
+                crate::types::error::MissingCodecPrivateDataException::default()
+            }
+        };
+        if out.message.is_none() {
+            out.message = meta.message().map(str::to_owned);
         }
-        ::std::option::Option::None => {
-            crate::types::error::MissingCodecPrivateDataException::default()
-        }
+        ::std::result::Result::Ok(out)
     };
-    if out.message.is_none() {
-        out.message = meta.message().map(str::to_owned);
-    }
+    let mut out = read().unwrap_or_default();
     out.meta = meta;
-    ::std::result::Result::Ok(out)
+    out
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeNoDataRetentionException;
@@ -1879,34 +1909,40 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeNoDataRetentionExcept
         ::std::result::Result::Ok(out)
     }
 }
+/// A body that does not fit the model still identifies the error: it keeps its code,
+/// message and status, without the members.
 #[allow(unused_variables)]
 pub(crate) fn de_error_no_data_retention_exception(
     response: &crate::runtime::http::HttpResponse,
     body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
-) -> ::std::result::Result<
-    crate::types::error::NoDataRetentionException,
-    crate::runtime::json::DeserializeError,
-> {
-    #[allow(unused_mut)]
-    let mut out = match body {
-        ::std::option::Option::Some(bytes) => {
-            crate::runtime::json_read::from_body(
-                bytes,
-                crate::runtime::json_read::Object(
-                    crate::protocol::DeNoDataRetentionException,
-                ),
-            )?
+) -> crate::types::error::NoDataRetentionException {
+    let read = || -> ::std::result::Result<
+        crate::types::error::NoDataRetentionException,
+        crate::runtime::json::DeserializeError,
+    > {
+        #[allow(unused_mut)]
+        let mut out = match body {
+            ::std::option::Option::Some(bytes) => {
+                crate::runtime::json_read::from_body(
+                    bytes,
+                    crate::runtime::json_read::Object(
+                        crate::protocol::DeNoDataRetentionException,
+                    ),
+                )?
+            }
+            ::std::option::Option::None => {
+                crate::types::error::NoDataRetentionException::default()
+            }
+        };
+        if out.message.is_none() {
+            out.message = meta.message().map(str::to_owned);
         }
-        ::std::option::Option::None => {
-            crate::types::error::NoDataRetentionException::default()
-        }
+        ::std::result::Result::Ok(out)
     };
-    if out.message.is_none() {
-        out.message = meta.message().map(str::to_owned);
-    }
+    let mut out = read().unwrap_or_default();
     out.meta = meta;
-    ::std::result::Result::Ok(out)
+    out
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeNotAuthorizedException;
@@ -1936,34 +1972,40 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeNotAuthorizedExceptio
         ::std::result::Result::Ok(out)
     }
 }
+/// A body that does not fit the model still identifies the error: it keeps its code,
+/// message and status, without the members.
 #[allow(unused_variables)]
 pub(crate) fn de_error_not_authorized_exception(
     response: &crate::runtime::http::HttpResponse,
     body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
-) -> ::std::result::Result<
-    crate::types::error::NotAuthorizedException,
-    crate::runtime::json::DeserializeError,
-> {
-    #[allow(unused_mut)]
-    let mut out = match body {
-        ::std::option::Option::Some(bytes) => {
-            crate::runtime::json_read::from_body(
-                bytes,
-                crate::runtime::json_read::Object(
-                    crate::protocol::DeNotAuthorizedException,
-                ),
-            )?
+) -> crate::types::error::NotAuthorizedException {
+    let read = || -> ::std::result::Result<
+        crate::types::error::NotAuthorizedException,
+        crate::runtime::json::DeserializeError,
+    > {
+        #[allow(unused_mut)]
+        let mut out = match body {
+            ::std::option::Option::Some(bytes) => {
+                crate::runtime::json_read::from_body(
+                    bytes,
+                    crate::runtime::json_read::Object(
+                        crate::protocol::DeNotAuthorizedException,
+                    ),
+                )?
+            }
+            ::std::option::Option::None => {
+                crate::types::error::NotAuthorizedException::default()
+            }
+        };
+        if out.message.is_none() {
+            out.message = meta.message().map(str::to_owned);
         }
-        ::std::option::Option::None => {
-            crate::types::error::NotAuthorizedException::default()
-        }
+        ::std::result::Result::Ok(out)
     };
-    if out.message.is_none() {
-        out.message = meta.message().map(str::to_owned);
-    }
+    let mut out = read().unwrap_or_default();
     out.meta = meta;
-    ::std::result::Result::Ok(out)
+    out
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeResourceNotFoundException;
@@ -1996,34 +2038,40 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeResourceNotFoundExcep
         ::std::result::Result::Ok(out)
     }
 }
+/// A body that does not fit the model still identifies the error: it keeps its code,
+/// message and status, without the members.
 #[allow(unused_variables)]
 pub(crate) fn de_error_resource_not_found_exception(
     response: &crate::runtime::http::HttpResponse,
     body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
-) -> ::std::result::Result<
-    crate::types::error::ResourceNotFoundException,
-    crate::runtime::json::DeserializeError,
-> {
-    #[allow(unused_mut)]
-    let mut out = match body {
-        ::std::option::Option::Some(bytes) => {
-            crate::runtime::json_read::from_body(
-                bytes,
-                crate::runtime::json_read::Object(
-                    crate::protocol::DeResourceNotFoundException,
-                ),
-            )?
+) -> crate::types::error::ResourceNotFoundException {
+    let read = || -> ::std::result::Result<
+        crate::types::error::ResourceNotFoundException,
+        crate::runtime::json::DeserializeError,
+    > {
+        #[allow(unused_mut)]
+        let mut out = match body {
+            ::std::option::Option::Some(bytes) => {
+                crate::runtime::json_read::from_body(
+                    bytes,
+                    crate::runtime::json_read::Object(
+                        crate::protocol::DeResourceNotFoundException,
+                    ),
+                )?
+            }
+            ::std::option::Option::None => {
+                crate::types::error::ResourceNotFoundException::default()
+            }
+        };
+        if out.message.is_none() {
+            out.message = meta.message().map(str::to_owned);
         }
-        ::std::option::Option::None => {
-            crate::types::error::ResourceNotFoundException::default()
-        }
+        ::std::result::Result::Ok(out)
     };
-    if out.message.is_none() {
-        out.message = meta.message().map(str::to_owned);
-    }
+    let mut out = read().unwrap_or_default();
     out.meta = meta;
-    ::std::result::Result::Ok(out)
+    out
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeUnsupportedStreamMediaTypeException;
@@ -2057,32 +2105,38 @@ for DeUnsupportedStreamMediaTypeException {
         ::std::result::Result::Ok(out)
     }
 }
+/// A body that does not fit the model still identifies the error: it keeps its code,
+/// message and status, without the members.
 #[allow(unused_variables)]
 pub(crate) fn de_error_unsupported_stream_media_type_exception(
     response: &crate::runtime::http::HttpResponse,
     body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
-) -> ::std::result::Result<
-    crate::types::error::UnsupportedStreamMediaTypeException,
-    crate::runtime::json::DeserializeError,
-> {
-    #[allow(unused_mut)]
-    let mut out = match body {
-        ::std::option::Option::Some(bytes) => {
-            crate::runtime::json_read::from_body(
-                bytes,
-                crate::runtime::json_read::Object(
-                    crate::protocol::DeUnsupportedStreamMediaTypeException,
-                ),
-            )?
+) -> crate::types::error::UnsupportedStreamMediaTypeException {
+    let read = || -> ::std::result::Result<
+        crate::types::error::UnsupportedStreamMediaTypeException,
+        crate::runtime::json::DeserializeError,
+    > {
+        #[allow(unused_mut)]
+        let mut out = match body {
+            ::std::option::Option::Some(bytes) => {
+                crate::runtime::json_read::from_body(
+                    bytes,
+                    crate::runtime::json_read::Object(
+                        crate::protocol::DeUnsupportedStreamMediaTypeException,
+                    ),
+                )?
+            }
+            ::std::option::Option::None => {
+                crate::types::error::UnsupportedStreamMediaTypeException::default()
+            }
+        };
+        if out.message.is_none() {
+            out.message = meta.message().map(str::to_owned);
         }
-        ::std::option::Option::None => {
-            crate::types::error::UnsupportedStreamMediaTypeException::default()
-        }
+        ::std::result::Result::Ok(out)
     };
-    if out.message.is_none() {
-        out.message = meta.message().map(str::to_owned);
-    }
+    let mut out = read().unwrap_or_default();
     out.meta = meta;
-    ::std::result::Result::Ok(out)
+    out
 }

@@ -3,25 +3,6 @@
 
 //! restJson1 codecs of the service's types.
 #![allow(clippy::all)]
-#[derive(Clone, Copy)]
-pub(crate) struct DeJoinStorageSessionOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de> for DeJoinStorageSessionOutput {
-    type Value = crate::operation::join_storage_session::JoinStorageSessionOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::join_storage_session::JoinStorageSessionOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::join_storage_session::JoinStorageSessionOutput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
 #[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
 pub(crate) fn ser_join_storage_session_output(
@@ -30,26 +11,6 @@ pub(crate) fn ser_join_storage_session_output(
 ) {
     w.begin_object();
     w.end_object();
-}
-#[derive(Clone, Copy)]
-pub(crate) struct DeJoinStorageSessionAsViewerOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de>
-for DeJoinStorageSessionAsViewerOutput {
-    type Value = crate::operation::join_storage_session_as_viewer::JoinStorageSessionAsViewerOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::join_storage_session_as_viewer::JoinStorageSessionAsViewerOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::join_storage_session_as_viewer::JoinStorageSessionAsViewerOutput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
 }
 #[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
@@ -190,34 +151,40 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeAccessDeniedException
         ::std::result::Result::Ok(out)
     }
 }
+/// A body that does not fit the model still identifies the error: it keeps its code,
+/// message and status, without the members.
 #[allow(unused_variables)]
 pub(crate) fn de_error_access_denied_exception(
     response: &crate::runtime::http::HttpResponse,
     body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
-) -> ::std::result::Result<
-    crate::types::error::AccessDeniedException,
-    crate::runtime::json::DeserializeError,
-> {
-    #[allow(unused_mut)]
-    let mut out = match body {
-        ::std::option::Option::Some(bytes) => {
-            crate::runtime::json_read::from_body(
-                bytes,
-                crate::runtime::json_read::Object(
-                    crate::protocol::DeAccessDeniedException,
-                ),
-            )?
+) -> crate::types::error::AccessDeniedException {
+    let read = || -> ::std::result::Result<
+        crate::types::error::AccessDeniedException,
+        crate::runtime::json::DeserializeError,
+    > {
+        #[allow(unused_mut)]
+        let mut out = match body {
+            ::std::option::Option::Some(bytes) => {
+                crate::runtime::json_read::from_body(
+                    bytes,
+                    crate::runtime::json_read::Object(
+                        crate::protocol::DeAccessDeniedException,
+                    ),
+                )?
+            }
+            ::std::option::Option::None => {
+                crate::types::error::AccessDeniedException::default()
+            }
+        };
+        if out.message.is_none() {
+            out.message = meta.message().map(str::to_owned);
         }
-        ::std::option::Option::None => {
-            crate::types::error::AccessDeniedException::default()
-        }
+        ::std::result::Result::Ok(out)
     };
-    if out.message.is_none() {
-        out.message = meta.message().map(str::to_owned);
-    }
+    let mut out = read().unwrap_or_default();
     out.meta = meta;
-    ::std::result::Result::Ok(out)
+    out
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeClientLimitExceededException;
@@ -250,34 +217,40 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeClientLimitExceededEx
         ::std::result::Result::Ok(out)
     }
 }
+/// A body that does not fit the model still identifies the error: it keeps its code,
+/// message and status, without the members.
 #[allow(unused_variables)]
 pub(crate) fn de_error_client_limit_exceeded_exception(
     response: &crate::runtime::http::HttpResponse,
     body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
-) -> ::std::result::Result<
-    crate::types::error::ClientLimitExceededException,
-    crate::runtime::json::DeserializeError,
-> {
-    #[allow(unused_mut)]
-    let mut out = match body {
-        ::std::option::Option::Some(bytes) => {
-            crate::runtime::json_read::from_body(
-                bytes,
-                crate::runtime::json_read::Object(
-                    crate::protocol::DeClientLimitExceededException,
-                ),
-            )?
+) -> crate::types::error::ClientLimitExceededException {
+    let read = || -> ::std::result::Result<
+        crate::types::error::ClientLimitExceededException,
+        crate::runtime::json::DeserializeError,
+    > {
+        #[allow(unused_mut)]
+        let mut out = match body {
+            ::std::option::Option::Some(bytes) => {
+                crate::runtime::json_read::from_body(
+                    bytes,
+                    crate::runtime::json_read::Object(
+                        crate::protocol::DeClientLimitExceededException,
+                    ),
+                )?
+            }
+            ::std::option::Option::None => {
+                crate::types::error::ClientLimitExceededException::default()
+            }
+        };
+        if out.message.is_none() {
+            out.message = meta.message().map(str::to_owned);
         }
-        ::std::option::Option::None => {
-            crate::types::error::ClientLimitExceededException::default()
-        }
+        ::std::result::Result::Ok(out)
     };
-    if out.message.is_none() {
-        out.message = meta.message().map(str::to_owned);
-    }
+    let mut out = read().unwrap_or_default();
     out.meta = meta;
-    ::std::result::Result::Ok(out)
+    out
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeInvalidArgumentException;
@@ -307,34 +280,40 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeInvalidArgumentExcept
         ::std::result::Result::Ok(out)
     }
 }
+/// A body that does not fit the model still identifies the error: it keeps its code,
+/// message and status, without the members.
 #[allow(unused_variables)]
 pub(crate) fn de_error_invalid_argument_exception(
     response: &crate::runtime::http::HttpResponse,
     body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
-) -> ::std::result::Result<
-    crate::types::error::InvalidArgumentException,
-    crate::runtime::json::DeserializeError,
-> {
-    #[allow(unused_mut)]
-    let mut out = match body {
-        ::std::option::Option::Some(bytes) => {
-            crate::runtime::json_read::from_body(
-                bytes,
-                crate::runtime::json_read::Object(
-                    crate::protocol::DeInvalidArgumentException,
-                ),
-            )?
+) -> crate::types::error::InvalidArgumentException {
+    let read = || -> ::std::result::Result<
+        crate::types::error::InvalidArgumentException,
+        crate::runtime::json::DeserializeError,
+    > {
+        #[allow(unused_mut)]
+        let mut out = match body {
+            ::std::option::Option::Some(bytes) => {
+                crate::runtime::json_read::from_body(
+                    bytes,
+                    crate::runtime::json_read::Object(
+                        crate::protocol::DeInvalidArgumentException,
+                    ),
+                )?
+            }
+            ::std::option::Option::None => {
+                crate::types::error::InvalidArgumentException::default()
+            }
+        };
+        if out.message.is_none() {
+            out.message = meta.message().map(str::to_owned);
         }
-        ::std::option::Option::None => {
-            crate::types::error::InvalidArgumentException::default()
-        }
+        ::std::result::Result::Ok(out)
     };
-    if out.message.is_none() {
-        out.message = meta.message().map(str::to_owned);
-    }
+    let mut out = read().unwrap_or_default();
     out.meta = meta;
-    ::std::result::Result::Ok(out)
+    out
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeResourceNotFoundException;
@@ -367,32 +346,38 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeResourceNotFoundExcep
         ::std::result::Result::Ok(out)
     }
 }
+/// A body that does not fit the model still identifies the error: it keeps its code,
+/// message and status, without the members.
 #[allow(unused_variables)]
 pub(crate) fn de_error_resource_not_found_exception(
     response: &crate::runtime::http::HttpResponse,
     body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
-) -> ::std::result::Result<
-    crate::types::error::ResourceNotFoundException,
-    crate::runtime::json::DeserializeError,
-> {
-    #[allow(unused_mut)]
-    let mut out = match body {
-        ::std::option::Option::Some(bytes) => {
-            crate::runtime::json_read::from_body(
-                bytes,
-                crate::runtime::json_read::Object(
-                    crate::protocol::DeResourceNotFoundException,
-                ),
-            )?
+) -> crate::types::error::ResourceNotFoundException {
+    let read = || -> ::std::result::Result<
+        crate::types::error::ResourceNotFoundException,
+        crate::runtime::json::DeserializeError,
+    > {
+        #[allow(unused_mut)]
+        let mut out = match body {
+            ::std::option::Option::Some(bytes) => {
+                crate::runtime::json_read::from_body(
+                    bytes,
+                    crate::runtime::json_read::Object(
+                        crate::protocol::DeResourceNotFoundException,
+                    ),
+                )?
+            }
+            ::std::option::Option::None => {
+                crate::types::error::ResourceNotFoundException::default()
+            }
+        };
+        if out.message.is_none() {
+            out.message = meta.message().map(str::to_owned);
         }
-        ::std::option::Option::None => {
-            crate::types::error::ResourceNotFoundException::default()
-        }
+        ::std::result::Result::Ok(out)
     };
-    if out.message.is_none() {
-        out.message = meta.message().map(str::to_owned);
-    }
+    let mut out = read().unwrap_or_default();
     out.meta = meta;
-    ::std::result::Result::Ok(out)
+    out
 }

@@ -531,26 +531,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeDeleteEdgeConfigurati
         ::std::result::Result::Ok(out)
     }
 }
-#[derive(Clone, Copy)]
-pub(crate) struct DeDeleteEdgeConfigurationOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de>
-for DeDeleteEdgeConfigurationOutput {
-    type Value = crate::operation::delete_edge_configuration::DeleteEdgeConfigurationOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::delete_edge_configuration::DeleteEdgeConfigurationOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::delete_edge_configuration::DeleteEdgeConfigurationOutput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
 #[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
 pub(crate) fn ser_delete_edge_configuration_output(
@@ -616,25 +596,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeDeleteSignalingChanne
         ::std::result::Result::Ok(out)
     }
 }
-#[derive(Clone, Copy)]
-pub(crate) struct DeDeleteSignalingChannelOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de> for DeDeleteSignalingChannelOutput {
-    type Value = crate::operation::delete_signaling_channel::DeleteSignalingChannelOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::delete_signaling_channel::DeleteSignalingChannelOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::delete_signaling_channel::DeleteSignalingChannelOutput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
 #[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
 pub(crate) fn ser_delete_signaling_channel_output(
@@ -696,25 +657,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeDeleteStreamInput {
                 }
                 _ => crate::runtime::json_read::skip(&mut map)?,
             }
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
-#[derive(Clone, Copy)]
-pub(crate) struct DeDeleteStreamOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de> for DeDeleteStreamOutput {
-    type Value = crate::operation::delete_stream::DeleteStreamOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::delete_stream::DeleteStreamOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::delete_stream::DeleteStreamOutput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
         }
         ::std::result::Result::Ok(out)
     }
@@ -4235,25 +4177,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeTagResourceInput {
         ::std::result::Result::Ok(out)
     }
 }
-#[derive(Clone, Copy)]
-pub(crate) struct DeTagResourceOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de> for DeTagResourceOutput {
-    type Value = crate::operation::tag_resource::TagResourceOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::tag_resource::TagResourceOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::tag_resource::TagResourceOutput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
 #[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
 pub(crate) fn ser_tag_resource_output(
@@ -4335,22 +4258,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeTagStreamInput {
         ::std::result::Result::Ok(out)
     }
 }
-#[derive(Clone, Copy)]
-pub(crate) struct DeTagStreamOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de> for DeTagStreamOutput {
-    type Value = crate::operation::tag_stream::TagStreamOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<crate::operation::tag_stream::TagStreamOutput, A::Error> {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::tag_stream::TagStreamOutput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
 #[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
 pub(crate) fn ser_tag_stream_output(
@@ -4416,25 +4323,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUntagResourceInput {
                 }
                 _ => crate::runtime::json_read::skip(&mut map)?,
             }
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
-#[derive(Clone, Copy)]
-pub(crate) struct DeUntagResourceOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUntagResourceOutput {
-    type Value = crate::operation::untag_resource::UntagResourceOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::untag_resource::UntagResourceOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::untag_resource::UntagResourceOutput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
         }
         ::std::result::Result::Ok(out)
     }
@@ -4515,25 +4403,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUntagStreamInput {
                 }
                 _ => crate::runtime::json_read::skip(&mut map)?,
             }
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
-#[derive(Clone, Copy)]
-pub(crate) struct DeUntagStreamOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUntagStreamOutput {
-    type Value = crate::operation::untag_stream::UntagStreamOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::untag_stream::UntagStreamOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::untag_stream::UntagStreamOutput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
         }
         ::std::result::Result::Ok(out)
     }
@@ -4644,25 +4513,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUpdateDataRetentionIn
         ::std::result::Result::Ok(out)
     }
 }
-#[derive(Clone, Copy)]
-pub(crate) struct DeUpdateDataRetentionOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUpdateDataRetentionOutput {
-    type Value = crate::operation::update_data_retention::UpdateDataRetentionOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::update_data_retention::UpdateDataRetentionOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::update_data_retention::UpdateDataRetentionOutput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
 #[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
 pub(crate) fn ser_update_data_retention_output(
@@ -4746,26 +4596,6 @@ for DeUpdateImageGenerationConfigurationInput {
         ::std::result::Result::Ok(out)
     }
 }
-#[derive(Clone, Copy)]
-pub(crate) struct DeUpdateImageGenerationConfigurationOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de>
-for DeUpdateImageGenerationConfigurationOutput {
-    type Value = crate::operation::update_image_generation_configuration::UpdateImageGenerationConfigurationOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::update_image_generation_configuration::UpdateImageGenerationConfigurationOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::update_image_generation_configuration::UpdateImageGenerationConfigurationOutput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
 #[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
 pub(crate) fn ser_update_image_generation_configuration_output(
@@ -4830,26 +4660,6 @@ for DeUpdateMediaStorageConfigurationInput {
                 }
                 _ => crate::runtime::json_read::skip(&mut map)?,
             }
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
-#[derive(Clone, Copy)]
-pub(crate) struct DeUpdateMediaStorageConfigurationOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de>
-for DeUpdateMediaStorageConfigurationOutput {
-    type Value = crate::operation::update_media_storage_configuration::UpdateMediaStorageConfigurationOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::update_media_storage_configuration::UpdateMediaStorageConfigurationOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::update_media_storage_configuration::UpdateMediaStorageConfigurationOutput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
         }
         ::std::result::Result::Ok(out)
     }
@@ -4933,26 +4743,6 @@ for DeUpdateNotificationConfigurationInput {
         ::std::result::Result::Ok(out)
     }
 }
-#[derive(Clone, Copy)]
-pub(crate) struct DeUpdateNotificationConfigurationOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de>
-for DeUpdateNotificationConfigurationOutput {
-    type Value = crate::operation::update_notification_configuration::UpdateNotificationConfigurationOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::update_notification_configuration::UpdateNotificationConfigurationOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::update_notification_configuration::UpdateNotificationConfigurationOutput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
 #[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
 pub(crate) fn ser_update_notification_configuration_output(
@@ -5031,25 +4821,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUpdateSignalingChanne
                 }
                 _ => crate::runtime::json_read::skip(&mut map)?,
             }
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
-#[derive(Clone, Copy)]
-pub(crate) struct DeUpdateSignalingChannelOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUpdateSignalingChannelOutput {
-    type Value = crate::operation::update_signaling_channel::UpdateSignalingChannelOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::update_signaling_channel::UpdateSignalingChannelOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::update_signaling_channel::UpdateSignalingChannelOutput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
         }
         ::std::result::Result::Ok(out)
     }
@@ -5158,25 +4929,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUpdateStreamInput {
         ::std::result::Result::Ok(out)
     }
 }
-#[derive(Clone, Copy)]
-pub(crate) struct DeUpdateStreamOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUpdateStreamOutput {
-    type Value = crate::operation::update_stream::UpdateStreamOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::update_stream::UpdateStreamOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::update_stream::UpdateStreamOutput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
 #[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
 pub(crate) fn ser_update_stream_output(
@@ -5256,34 +5008,40 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeAccessDeniedException
         ::std::result::Result::Ok(out)
     }
 }
+/// A body that does not fit the model still identifies the error: it keeps its code,
+/// message and status, without the members.
 #[allow(unused_variables)]
 pub(crate) fn de_error_access_denied_exception(
     response: &crate::runtime::http::HttpResponse,
     body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
-) -> ::std::result::Result<
-    crate::types::error::AccessDeniedException,
-    crate::runtime::json::DeserializeError,
-> {
-    #[allow(unused_mut)]
-    let mut out = match body {
-        ::std::option::Option::Some(bytes) => {
-            crate::runtime::json_read::from_body(
-                bytes,
-                crate::runtime::json_read::Object(
-                    crate::protocol::DeAccessDeniedException,
-                ),
-            )?
+) -> crate::types::error::AccessDeniedException {
+    let read = || -> ::std::result::Result<
+        crate::types::error::AccessDeniedException,
+        crate::runtime::json::DeserializeError,
+    > {
+        #[allow(unused_mut)]
+        let mut out = match body {
+            ::std::option::Option::Some(bytes) => {
+                crate::runtime::json_read::from_body(
+                    bytes,
+                    crate::runtime::json_read::Object(
+                        crate::protocol::DeAccessDeniedException,
+                    ),
+                )?
+            }
+            ::std::option::Option::None => {
+                crate::types::error::AccessDeniedException::default()
+            }
+        };
+        if out.message.is_none() {
+            out.message = meta.message().map(str::to_owned);
         }
-        ::std::option::Option::None => {
-            crate::types::error::AccessDeniedException::default()
-        }
+        ::std::result::Result::Ok(out)
     };
-    if out.message.is_none() {
-        out.message = meta.message().map(str::to_owned);
-    }
+    let mut out = read().unwrap_or_default();
     out.meta = meta;
-    ::std::result::Result::Ok(out)
+    out
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeAccountChannelLimitExceededException;
@@ -5317,34 +5075,40 @@ for DeAccountChannelLimitExceededException {
         ::std::result::Result::Ok(out)
     }
 }
+/// A body that does not fit the model still identifies the error: it keeps its code,
+/// message and status, without the members.
 #[allow(unused_variables)]
 pub(crate) fn de_error_account_channel_limit_exceeded_exception(
     response: &crate::runtime::http::HttpResponse,
     body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
-) -> ::std::result::Result<
-    crate::types::error::AccountChannelLimitExceededException,
-    crate::runtime::json::DeserializeError,
-> {
-    #[allow(unused_mut)]
-    let mut out = match body {
-        ::std::option::Option::Some(bytes) => {
-            crate::runtime::json_read::from_body(
-                bytes,
-                crate::runtime::json_read::Object(
-                    crate::protocol::DeAccountChannelLimitExceededException,
-                ),
-            )?
+) -> crate::types::error::AccountChannelLimitExceededException {
+    let read = || -> ::std::result::Result<
+        crate::types::error::AccountChannelLimitExceededException,
+        crate::runtime::json::DeserializeError,
+    > {
+        #[allow(unused_mut)]
+        let mut out = match body {
+            ::std::option::Option::Some(bytes) => {
+                crate::runtime::json_read::from_body(
+                    bytes,
+                    crate::runtime::json_read::Object(
+                        crate::protocol::DeAccountChannelLimitExceededException,
+                    ),
+                )?
+            }
+            ::std::option::Option::None => {
+                crate::types::error::AccountChannelLimitExceededException::default()
+            }
+        };
+        if out.message.is_none() {
+            out.message = meta.message().map(str::to_owned);
         }
-        ::std::option::Option::None => {
-            crate::types::error::AccountChannelLimitExceededException::default()
-        }
+        ::std::result::Result::Ok(out)
     };
-    if out.message.is_none() {
-        out.message = meta.message().map(str::to_owned);
-    }
+    let mut out = read().unwrap_or_default();
     out.meta = meta;
-    ::std::result::Result::Ok(out)
+    out
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeAccountStreamLimitExceededException;
@@ -5378,34 +5142,40 @@ for DeAccountStreamLimitExceededException {
         ::std::result::Result::Ok(out)
     }
 }
+/// A body that does not fit the model still identifies the error: it keeps its code,
+/// message and status, without the members.
 #[allow(unused_variables)]
 pub(crate) fn de_error_account_stream_limit_exceeded_exception(
     response: &crate::runtime::http::HttpResponse,
     body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
-) -> ::std::result::Result<
-    crate::types::error::AccountStreamLimitExceededException,
-    crate::runtime::json::DeserializeError,
-> {
-    #[allow(unused_mut)]
-    let mut out = match body {
-        ::std::option::Option::Some(bytes) => {
-            crate::runtime::json_read::from_body(
-                bytes,
-                crate::runtime::json_read::Object(
-                    crate::protocol::DeAccountStreamLimitExceededException,
-                ),
-            )?
+) -> crate::types::error::AccountStreamLimitExceededException {
+    let read = || -> ::std::result::Result<
+        crate::types::error::AccountStreamLimitExceededException,
+        crate::runtime::json::DeserializeError,
+    > {
+        #[allow(unused_mut)]
+        let mut out = match body {
+            ::std::option::Option::Some(bytes) => {
+                crate::runtime::json_read::from_body(
+                    bytes,
+                    crate::runtime::json_read::Object(
+                        crate::protocol::DeAccountStreamLimitExceededException,
+                    ),
+                )?
+            }
+            ::std::option::Option::None => {
+                crate::types::error::AccountStreamLimitExceededException::default()
+            }
+        };
+        if out.message.is_none() {
+            out.message = meta.message().map(str::to_owned);
         }
-        ::std::option::Option::None => {
-            crate::types::error::AccountStreamLimitExceededException::default()
-        }
+        ::std::result::Result::Ok(out)
     };
-    if out.message.is_none() {
-        out.message = meta.message().map(str::to_owned);
-    }
+    let mut out = read().unwrap_or_default();
     out.meta = meta;
-    ::std::result::Result::Ok(out)
+    out
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeClientLimitExceededException;
@@ -5438,34 +5208,40 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeClientLimitExceededEx
         ::std::result::Result::Ok(out)
     }
 }
+/// A body that does not fit the model still identifies the error: it keeps its code,
+/// message and status, without the members.
 #[allow(unused_variables)]
 pub(crate) fn de_error_client_limit_exceeded_exception(
     response: &crate::runtime::http::HttpResponse,
     body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
-) -> ::std::result::Result<
-    crate::types::error::ClientLimitExceededException,
-    crate::runtime::json::DeserializeError,
-> {
-    #[allow(unused_mut)]
-    let mut out = match body {
-        ::std::option::Option::Some(bytes) => {
-            crate::runtime::json_read::from_body(
-                bytes,
-                crate::runtime::json_read::Object(
-                    crate::protocol::DeClientLimitExceededException,
-                ),
-            )?
+) -> crate::types::error::ClientLimitExceededException {
+    let read = || -> ::std::result::Result<
+        crate::types::error::ClientLimitExceededException,
+        crate::runtime::json::DeserializeError,
+    > {
+        #[allow(unused_mut)]
+        let mut out = match body {
+            ::std::option::Option::Some(bytes) => {
+                crate::runtime::json_read::from_body(
+                    bytes,
+                    crate::runtime::json_read::Object(
+                        crate::protocol::DeClientLimitExceededException,
+                    ),
+                )?
+            }
+            ::std::option::Option::None => {
+                crate::types::error::ClientLimitExceededException::default()
+            }
+        };
+        if out.message.is_none() {
+            out.message = meta.message().map(str::to_owned);
         }
-        ::std::option::Option::None => {
-            crate::types::error::ClientLimitExceededException::default()
-        }
+        ::std::result::Result::Ok(out)
     };
-    if out.message.is_none() {
-        out.message = meta.message().map(str::to_owned);
-    }
+    let mut out = read().unwrap_or_default();
     out.meta = meta;
-    ::std::result::Result::Ok(out)
+    out
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeDeviceStreamLimitExceededException;
@@ -5499,34 +5275,40 @@ for DeDeviceStreamLimitExceededException {
         ::std::result::Result::Ok(out)
     }
 }
+/// A body that does not fit the model still identifies the error: it keeps its code,
+/// message and status, without the members.
 #[allow(unused_variables)]
 pub(crate) fn de_error_device_stream_limit_exceeded_exception(
     response: &crate::runtime::http::HttpResponse,
     body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
-) -> ::std::result::Result<
-    crate::types::error::DeviceStreamLimitExceededException,
-    crate::runtime::json::DeserializeError,
-> {
-    #[allow(unused_mut)]
-    let mut out = match body {
-        ::std::option::Option::Some(bytes) => {
-            crate::runtime::json_read::from_body(
-                bytes,
-                crate::runtime::json_read::Object(
-                    crate::protocol::DeDeviceStreamLimitExceededException,
-                ),
-            )?
+) -> crate::types::error::DeviceStreamLimitExceededException {
+    let read = || -> ::std::result::Result<
+        crate::types::error::DeviceStreamLimitExceededException,
+        crate::runtime::json::DeserializeError,
+    > {
+        #[allow(unused_mut)]
+        let mut out = match body {
+            ::std::option::Option::Some(bytes) => {
+                crate::runtime::json_read::from_body(
+                    bytes,
+                    crate::runtime::json_read::Object(
+                        crate::protocol::DeDeviceStreamLimitExceededException,
+                    ),
+                )?
+            }
+            ::std::option::Option::None => {
+                crate::types::error::DeviceStreamLimitExceededException::default()
+            }
+        };
+        if out.message.is_none() {
+            out.message = meta.message().map(str::to_owned);
         }
-        ::std::option::Option::None => {
-            crate::types::error::DeviceStreamLimitExceededException::default()
-        }
+        ::std::result::Result::Ok(out)
     };
-    if out.message.is_none() {
-        out.message = meta.message().map(str::to_owned);
-    }
+    let mut out = read().unwrap_or_default();
     out.meta = meta;
-    ::std::result::Result::Ok(out)
+    out
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeInvalidArgumentException;
@@ -5556,34 +5338,40 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeInvalidArgumentExcept
         ::std::result::Result::Ok(out)
     }
 }
+/// A body that does not fit the model still identifies the error: it keeps its code,
+/// message and status, without the members.
 #[allow(unused_variables)]
 pub(crate) fn de_error_invalid_argument_exception(
     response: &crate::runtime::http::HttpResponse,
     body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
-) -> ::std::result::Result<
-    crate::types::error::InvalidArgumentException,
-    crate::runtime::json::DeserializeError,
-> {
-    #[allow(unused_mut)]
-    let mut out = match body {
-        ::std::option::Option::Some(bytes) => {
-            crate::runtime::json_read::from_body(
-                bytes,
-                crate::runtime::json_read::Object(
-                    crate::protocol::DeInvalidArgumentException,
-                ),
-            )?
+) -> crate::types::error::InvalidArgumentException {
+    let read = || -> ::std::result::Result<
+        crate::types::error::InvalidArgumentException,
+        crate::runtime::json::DeserializeError,
+    > {
+        #[allow(unused_mut)]
+        let mut out = match body {
+            ::std::option::Option::Some(bytes) => {
+                crate::runtime::json_read::from_body(
+                    bytes,
+                    crate::runtime::json_read::Object(
+                        crate::protocol::DeInvalidArgumentException,
+                    ),
+                )?
+            }
+            ::std::option::Option::None => {
+                crate::types::error::InvalidArgumentException::default()
+            }
+        };
+        if out.message.is_none() {
+            out.message = meta.message().map(str::to_owned);
         }
-        ::std::option::Option::None => {
-            crate::types::error::InvalidArgumentException::default()
-        }
+        ::std::result::Result::Ok(out)
     };
-    if out.message.is_none() {
-        out.message = meta.message().map(str::to_owned);
-    }
+    let mut out = read().unwrap_or_default();
     out.meta = meta;
-    ::std::result::Result::Ok(out)
+    out
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeInvalidDeviceException;
@@ -5613,34 +5401,40 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeInvalidDeviceExceptio
         ::std::result::Result::Ok(out)
     }
 }
+/// A body that does not fit the model still identifies the error: it keeps its code,
+/// message and status, without the members.
 #[allow(unused_variables)]
 pub(crate) fn de_error_invalid_device_exception(
     response: &crate::runtime::http::HttpResponse,
     body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
-) -> ::std::result::Result<
-    crate::types::error::InvalidDeviceException,
-    crate::runtime::json::DeserializeError,
-> {
-    #[allow(unused_mut)]
-    let mut out = match body {
-        ::std::option::Option::Some(bytes) => {
-            crate::runtime::json_read::from_body(
-                bytes,
-                crate::runtime::json_read::Object(
-                    crate::protocol::DeInvalidDeviceException,
-                ),
-            )?
+) -> crate::types::error::InvalidDeviceException {
+    let read = || -> ::std::result::Result<
+        crate::types::error::InvalidDeviceException,
+        crate::runtime::json::DeserializeError,
+    > {
+        #[allow(unused_mut)]
+        let mut out = match body {
+            ::std::option::Option::Some(bytes) => {
+                crate::runtime::json_read::from_body(
+                    bytes,
+                    crate::runtime::json_read::Object(
+                        crate::protocol::DeInvalidDeviceException,
+                    ),
+                )?
+            }
+            ::std::option::Option::None => {
+                crate::types::error::InvalidDeviceException::default()
+            }
+        };
+        if out.message.is_none() {
+            out.message = meta.message().map(str::to_owned);
         }
-        ::std::option::Option::None => {
-            crate::types::error::InvalidDeviceException::default()
-        }
+        ::std::result::Result::Ok(out)
     };
-    if out.message.is_none() {
-        out.message = meta.message().map(str::to_owned);
-    }
+    let mut out = read().unwrap_or_default();
     out.meta = meta;
-    ::std::result::Result::Ok(out)
+    out
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeInvalidResourceFormatException;
@@ -5674,34 +5468,40 @@ for DeInvalidResourceFormatException {
         ::std::result::Result::Ok(out)
     }
 }
+/// A body that does not fit the model still identifies the error: it keeps its code,
+/// message and status, without the members.
 #[allow(unused_variables)]
 pub(crate) fn de_error_invalid_resource_format_exception(
     response: &crate::runtime::http::HttpResponse,
     body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
-) -> ::std::result::Result<
-    crate::types::error::InvalidResourceFormatException,
-    crate::runtime::json::DeserializeError,
-> {
-    #[allow(unused_mut)]
-    let mut out = match body {
-        ::std::option::Option::Some(bytes) => {
-            crate::runtime::json_read::from_body(
-                bytes,
-                crate::runtime::json_read::Object(
-                    crate::protocol::DeInvalidResourceFormatException,
-                ),
-            )?
+) -> crate::types::error::InvalidResourceFormatException {
+    let read = || -> ::std::result::Result<
+        crate::types::error::InvalidResourceFormatException,
+        crate::runtime::json::DeserializeError,
+    > {
+        #[allow(unused_mut)]
+        let mut out = match body {
+            ::std::option::Option::Some(bytes) => {
+                crate::runtime::json_read::from_body(
+                    bytes,
+                    crate::runtime::json_read::Object(
+                        crate::protocol::DeInvalidResourceFormatException,
+                    ),
+                )?
+            }
+            ::std::option::Option::None => {
+                crate::types::error::InvalidResourceFormatException::default()
+            }
+        };
+        if out.message.is_none() {
+            out.message = meta.message().map(str::to_owned);
         }
-        ::std::option::Option::None => {
-            crate::types::error::InvalidResourceFormatException::default()
-        }
+        ::std::result::Result::Ok(out)
     };
-    if out.message.is_none() {
-        out.message = meta.message().map(str::to_owned);
-    }
+    let mut out = read().unwrap_or_default();
     out.meta = meta;
-    ::std::result::Result::Ok(out)
+    out
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeNoDataRetentionException;
@@ -5731,34 +5531,40 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeNoDataRetentionExcept
         ::std::result::Result::Ok(out)
     }
 }
+/// A body that does not fit the model still identifies the error: it keeps its code,
+/// message and status, without the members.
 #[allow(unused_variables)]
 pub(crate) fn de_error_no_data_retention_exception(
     response: &crate::runtime::http::HttpResponse,
     body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
-) -> ::std::result::Result<
-    crate::types::error::NoDataRetentionException,
-    crate::runtime::json::DeserializeError,
-> {
-    #[allow(unused_mut)]
-    let mut out = match body {
-        ::std::option::Option::Some(bytes) => {
-            crate::runtime::json_read::from_body(
-                bytes,
-                crate::runtime::json_read::Object(
-                    crate::protocol::DeNoDataRetentionException,
-                ),
-            )?
+) -> crate::types::error::NoDataRetentionException {
+    let read = || -> ::std::result::Result<
+        crate::types::error::NoDataRetentionException,
+        crate::runtime::json::DeserializeError,
+    > {
+        #[allow(unused_mut)]
+        let mut out = match body {
+            ::std::option::Option::Some(bytes) => {
+                crate::runtime::json_read::from_body(
+                    bytes,
+                    crate::runtime::json_read::Object(
+                        crate::protocol::DeNoDataRetentionException,
+                    ),
+                )?
+            }
+            ::std::option::Option::None => {
+                crate::types::error::NoDataRetentionException::default()
+            }
+        };
+        if out.message.is_none() {
+            out.message = meta.message().map(str::to_owned);
         }
-        ::std::option::Option::None => {
-            crate::types::error::NoDataRetentionException::default()
-        }
+        ::std::result::Result::Ok(out)
     };
-    if out.message.is_none() {
-        out.message = meta.message().map(str::to_owned);
-    }
+    let mut out = read().unwrap_or_default();
     out.meta = meta;
-    ::std::result::Result::Ok(out)
+    out
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeNotAuthorizedException;
@@ -5788,34 +5594,40 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeNotAuthorizedExceptio
         ::std::result::Result::Ok(out)
     }
 }
+/// A body that does not fit the model still identifies the error: it keeps its code,
+/// message and status, without the members.
 #[allow(unused_variables)]
 pub(crate) fn de_error_not_authorized_exception(
     response: &crate::runtime::http::HttpResponse,
     body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
-) -> ::std::result::Result<
-    crate::types::error::NotAuthorizedException,
-    crate::runtime::json::DeserializeError,
-> {
-    #[allow(unused_mut)]
-    let mut out = match body {
-        ::std::option::Option::Some(bytes) => {
-            crate::runtime::json_read::from_body(
-                bytes,
-                crate::runtime::json_read::Object(
-                    crate::protocol::DeNotAuthorizedException,
-                ),
-            )?
+) -> crate::types::error::NotAuthorizedException {
+    let read = || -> ::std::result::Result<
+        crate::types::error::NotAuthorizedException,
+        crate::runtime::json::DeserializeError,
+    > {
+        #[allow(unused_mut)]
+        let mut out = match body {
+            ::std::option::Option::Some(bytes) => {
+                crate::runtime::json_read::from_body(
+                    bytes,
+                    crate::runtime::json_read::Object(
+                        crate::protocol::DeNotAuthorizedException,
+                    ),
+                )?
+            }
+            ::std::option::Option::None => {
+                crate::types::error::NotAuthorizedException::default()
+            }
+        };
+        if out.message.is_none() {
+            out.message = meta.message().map(str::to_owned);
         }
-        ::std::option::Option::None => {
-            crate::types::error::NotAuthorizedException::default()
-        }
+        ::std::result::Result::Ok(out)
     };
-    if out.message.is_none() {
-        out.message = meta.message().map(str::to_owned);
-    }
+    let mut out = read().unwrap_or_default();
     out.meta = meta;
-    ::std::result::Result::Ok(out)
+    out
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeResourceInUseException;
@@ -5845,34 +5657,40 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeResourceInUseExceptio
         ::std::result::Result::Ok(out)
     }
 }
+/// A body that does not fit the model still identifies the error: it keeps its code,
+/// message and status, without the members.
 #[allow(unused_variables)]
 pub(crate) fn de_error_resource_in_use_exception(
     response: &crate::runtime::http::HttpResponse,
     body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
-) -> ::std::result::Result<
-    crate::types::error::ResourceInUseException,
-    crate::runtime::json::DeserializeError,
-> {
-    #[allow(unused_mut)]
-    let mut out = match body {
-        ::std::option::Option::Some(bytes) => {
-            crate::runtime::json_read::from_body(
-                bytes,
-                crate::runtime::json_read::Object(
-                    crate::protocol::DeResourceInUseException,
-                ),
-            )?
+) -> crate::types::error::ResourceInUseException {
+    let read = || -> ::std::result::Result<
+        crate::types::error::ResourceInUseException,
+        crate::runtime::json::DeserializeError,
+    > {
+        #[allow(unused_mut)]
+        let mut out = match body {
+            ::std::option::Option::Some(bytes) => {
+                crate::runtime::json_read::from_body(
+                    bytes,
+                    crate::runtime::json_read::Object(
+                        crate::protocol::DeResourceInUseException,
+                    ),
+                )?
+            }
+            ::std::option::Option::None => {
+                crate::types::error::ResourceInUseException::default()
+            }
+        };
+        if out.message.is_none() {
+            out.message = meta.message().map(str::to_owned);
         }
-        ::std::option::Option::None => {
-            crate::types::error::ResourceInUseException::default()
-        }
+        ::std::result::Result::Ok(out)
     };
-    if out.message.is_none() {
-        out.message = meta.message().map(str::to_owned);
-    }
+    let mut out = read().unwrap_or_default();
     out.meta = meta;
-    ::std::result::Result::Ok(out)
+    out
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeResourceNotFoundException;
@@ -5905,34 +5723,40 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeResourceNotFoundExcep
         ::std::result::Result::Ok(out)
     }
 }
+/// A body that does not fit the model still identifies the error: it keeps its code,
+/// message and status, without the members.
 #[allow(unused_variables)]
 pub(crate) fn de_error_resource_not_found_exception(
     response: &crate::runtime::http::HttpResponse,
     body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
-) -> ::std::result::Result<
-    crate::types::error::ResourceNotFoundException,
-    crate::runtime::json::DeserializeError,
-> {
-    #[allow(unused_mut)]
-    let mut out = match body {
-        ::std::option::Option::Some(bytes) => {
-            crate::runtime::json_read::from_body(
-                bytes,
-                crate::runtime::json_read::Object(
-                    crate::protocol::DeResourceNotFoundException,
-                ),
-            )?
+) -> crate::types::error::ResourceNotFoundException {
+    let read = || -> ::std::result::Result<
+        crate::types::error::ResourceNotFoundException,
+        crate::runtime::json::DeserializeError,
+    > {
+        #[allow(unused_mut)]
+        let mut out = match body {
+            ::std::option::Option::Some(bytes) => {
+                crate::runtime::json_read::from_body(
+                    bytes,
+                    crate::runtime::json_read::Object(
+                        crate::protocol::DeResourceNotFoundException,
+                    ),
+                )?
+            }
+            ::std::option::Option::None => {
+                crate::types::error::ResourceNotFoundException::default()
+            }
+        };
+        if out.message.is_none() {
+            out.message = meta.message().map(str::to_owned);
         }
-        ::std::option::Option::None => {
-            crate::types::error::ResourceNotFoundException::default()
-        }
+        ::std::result::Result::Ok(out)
     };
-    if out.message.is_none() {
-        out.message = meta.message().map(str::to_owned);
-    }
+    let mut out = read().unwrap_or_default();
     out.meta = meta;
-    ::std::result::Result::Ok(out)
+    out
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeStreamEdgeConfigurationNotFoundException;
@@ -5966,34 +5790,40 @@ for DeStreamEdgeConfigurationNotFoundException {
         ::std::result::Result::Ok(out)
     }
 }
+/// A body that does not fit the model still identifies the error: it keeps its code,
+/// message and status, without the members.
 #[allow(unused_variables)]
 pub(crate) fn de_error_stream_edge_configuration_not_found_exception(
     response: &crate::runtime::http::HttpResponse,
     body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
-) -> ::std::result::Result<
-    crate::types::error::StreamEdgeConfigurationNotFoundException,
-    crate::runtime::json::DeserializeError,
-> {
-    #[allow(unused_mut)]
-    let mut out = match body {
-        ::std::option::Option::Some(bytes) => {
-            crate::runtime::json_read::from_body(
-                bytes,
-                crate::runtime::json_read::Object(
-                    crate::protocol::DeStreamEdgeConfigurationNotFoundException,
-                ),
-            )?
+) -> crate::types::error::StreamEdgeConfigurationNotFoundException {
+    let read = || -> ::std::result::Result<
+        crate::types::error::StreamEdgeConfigurationNotFoundException,
+        crate::runtime::json::DeserializeError,
+    > {
+        #[allow(unused_mut)]
+        let mut out = match body {
+            ::std::option::Option::Some(bytes) => {
+                crate::runtime::json_read::from_body(
+                    bytes,
+                    crate::runtime::json_read::Object(
+                        crate::protocol::DeStreamEdgeConfigurationNotFoundException,
+                    ),
+                )?
+            }
+            ::std::option::Option::None => {
+                crate::types::error::StreamEdgeConfigurationNotFoundException::default()
+            }
+        };
+        if out.message.is_none() {
+            out.message = meta.message().map(str::to_owned);
         }
-        ::std::option::Option::None => {
-            crate::types::error::StreamEdgeConfigurationNotFoundException::default()
-        }
+        ::std::result::Result::Ok(out)
     };
-    if out.message.is_none() {
-        out.message = meta.message().map(str::to_owned);
-    }
+    let mut out = read().unwrap_or_default();
     out.meta = meta;
-    ::std::result::Result::Ok(out)
+    out
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeTagsPerResourceExceededLimitException;
@@ -6027,34 +5857,40 @@ for DeTagsPerResourceExceededLimitException {
         ::std::result::Result::Ok(out)
     }
 }
+/// A body that does not fit the model still identifies the error: it keeps its code,
+/// message and status, without the members.
 #[allow(unused_variables)]
 pub(crate) fn de_error_tags_per_resource_exceeded_limit_exception(
     response: &crate::runtime::http::HttpResponse,
     body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
-) -> ::std::result::Result<
-    crate::types::error::TagsPerResourceExceededLimitException,
-    crate::runtime::json::DeserializeError,
-> {
-    #[allow(unused_mut)]
-    let mut out = match body {
-        ::std::option::Option::Some(bytes) => {
-            crate::runtime::json_read::from_body(
-                bytes,
-                crate::runtime::json_read::Object(
-                    crate::protocol::DeTagsPerResourceExceededLimitException,
-                ),
-            )?
+) -> crate::types::error::TagsPerResourceExceededLimitException {
+    let read = || -> ::std::result::Result<
+        crate::types::error::TagsPerResourceExceededLimitException,
+        crate::runtime::json::DeserializeError,
+    > {
+        #[allow(unused_mut)]
+        let mut out = match body {
+            ::std::option::Option::Some(bytes) => {
+                crate::runtime::json_read::from_body(
+                    bytes,
+                    crate::runtime::json_read::Object(
+                        crate::protocol::DeTagsPerResourceExceededLimitException,
+                    ),
+                )?
+            }
+            ::std::option::Option::None => {
+                crate::types::error::TagsPerResourceExceededLimitException::default()
+            }
+        };
+        if out.message.is_none() {
+            out.message = meta.message().map(str::to_owned);
         }
-        ::std::option::Option::None => {
-            crate::types::error::TagsPerResourceExceededLimitException::default()
-        }
+        ::std::result::Result::Ok(out)
     };
-    if out.message.is_none() {
-        out.message = meta.message().map(str::to_owned);
-    }
+    let mut out = read().unwrap_or_default();
     out.meta = meta;
-    ::std::result::Result::Ok(out)
+    out
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeVersionMismatchException;
@@ -6084,32 +5920,38 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeVersionMismatchExcept
         ::std::result::Result::Ok(out)
     }
 }
+/// A body that does not fit the model still identifies the error: it keeps its code,
+/// message and status, without the members.
 #[allow(unused_variables)]
 pub(crate) fn de_error_version_mismatch_exception(
     response: &crate::runtime::http::HttpResponse,
     body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
-) -> ::std::result::Result<
-    crate::types::error::VersionMismatchException,
-    crate::runtime::json::DeserializeError,
-> {
-    #[allow(unused_mut)]
-    let mut out = match body {
-        ::std::option::Option::Some(bytes) => {
-            crate::runtime::json_read::from_body(
-                bytes,
-                crate::runtime::json_read::Object(
-                    crate::protocol::DeVersionMismatchException,
-                ),
-            )?
+) -> crate::types::error::VersionMismatchException {
+    let read = || -> ::std::result::Result<
+        crate::types::error::VersionMismatchException,
+        crate::runtime::json::DeserializeError,
+    > {
+        #[allow(unused_mut)]
+        let mut out = match body {
+            ::std::option::Option::Some(bytes) => {
+                crate::runtime::json_read::from_body(
+                    bytes,
+                    crate::runtime::json_read::Object(
+                        crate::protocol::DeVersionMismatchException,
+                    ),
+                )?
+            }
+            ::std::option::Option::None => {
+                crate::types::error::VersionMismatchException::default()
+            }
+        };
+        if out.message.is_none() {
+            out.message = meta.message().map(str::to_owned);
         }
-        ::std::option::Option::None => {
-            crate::types::error::VersionMismatchException::default()
-        }
+        ::std::result::Result::Ok(out)
     };
-    if out.message.is_none() {
-        out.message = meta.message().map(str::to_owned);
-    }
+    let mut out = read().unwrap_or_default();
     out.meta = meta;
-    ::std::result::Result::Ok(out)
+    out
 }

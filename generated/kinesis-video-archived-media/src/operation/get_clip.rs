@@ -139,138 +139,102 @@ fn parse_error(
     let body = parsed.json();
     match meta.code() {
         ::std::option::Option::Some("ClientLimitExceededException") => {
-            let e = crate::protocol::de_error_client_limit_exceeded_exception(
-                    response,
-                    body,
-                    meta.clone(),
-                )
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::ClientLimitExceededException::default();
-                    e.meta = meta;
-                    e
-                });
             crate::runtime::error::SdkError::Service(
-                GetClipError::ClientLimitExceededException(e),
+                GetClipError::ClientLimitExceededException(
+                    crate::protocol::de_error_client_limit_exceeded_exception(
+                        response,
+                        body,
+                        meta,
+                    ),
+                ),
             )
         }
         ::std::option::Option::Some("InvalidArgumentException") => {
-            let e = crate::protocol::de_error_invalid_argument_exception(
-                    response,
-                    body,
-                    meta.clone(),
-                )
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::InvalidArgumentException::default();
-                    e.meta = meta;
-                    e
-                });
             crate::runtime::error::SdkError::Service(
-                GetClipError::InvalidArgumentException(e),
+                GetClipError::InvalidArgumentException(
+                    crate::protocol::de_error_invalid_argument_exception(
+                        response,
+                        body,
+                        meta,
+                    ),
+                ),
             )
         }
         ::std::option::Option::Some("InvalidCodecPrivateDataException") => {
-            let e = crate::protocol::de_error_invalid_codec_private_data_exception(
-                    response,
-                    body,
-                    meta.clone(),
-                )
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::InvalidCodecPrivateDataException::default();
-                    e.meta = meta;
-                    e
-                });
             crate::runtime::error::SdkError::Service(
-                GetClipError::InvalidCodecPrivateDataException(e),
+                GetClipError::InvalidCodecPrivateDataException(
+                    crate::protocol::de_error_invalid_codec_private_data_exception(
+                        response,
+                        body,
+                        meta,
+                    ),
+                ),
             )
         }
         ::std::option::Option::Some("InvalidMediaFrameException") => {
-            let e = crate::protocol::de_error_invalid_media_frame_exception(
-                    response,
-                    body,
-                    meta.clone(),
-                )
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::InvalidMediaFrameException::default();
-                    e.meta = meta;
-                    e
-                });
             crate::runtime::error::SdkError::Service(
-                GetClipError::InvalidMediaFrameException(e),
+                GetClipError::InvalidMediaFrameException(
+                    crate::protocol::de_error_invalid_media_frame_exception(
+                        response,
+                        body,
+                        meta,
+                    ),
+                ),
             )
         }
         ::std::option::Option::Some("MissingCodecPrivateDataException") => {
-            let e = crate::protocol::de_error_missing_codec_private_data_exception(
-                    response,
-                    body,
-                    meta.clone(),
-                )
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::MissingCodecPrivateDataException::default();
-                    e.meta = meta;
-                    e
-                });
             crate::runtime::error::SdkError::Service(
-                GetClipError::MissingCodecPrivateDataException(e),
+                GetClipError::MissingCodecPrivateDataException(
+                    crate::protocol::de_error_missing_codec_private_data_exception(
+                        response,
+                        body,
+                        meta,
+                    ),
+                ),
             )
         }
         ::std::option::Option::Some("NoDataRetentionException") => {
-            let e = crate::protocol::de_error_no_data_retention_exception(
-                    response,
-                    body,
-                    meta.clone(),
-                )
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::NoDataRetentionException::default();
-                    e.meta = meta;
-                    e
-                });
             crate::runtime::error::SdkError::Service(
-                GetClipError::NoDataRetentionException(e),
+                GetClipError::NoDataRetentionException(
+                    crate::protocol::de_error_no_data_retention_exception(
+                        response,
+                        body,
+                        meta,
+                    ),
+                ),
             )
         }
         ::std::option::Option::Some("NotAuthorizedException") => {
-            let e = crate::protocol::de_error_not_authorized_exception(
-                    response,
-                    body,
-                    meta.clone(),
-                )
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::NotAuthorizedException::default();
-                    e.meta = meta;
-                    e
-                });
             crate::runtime::error::SdkError::Service(
-                GetClipError::NotAuthorizedException(e),
+                GetClipError::NotAuthorizedException(
+                    crate::protocol::de_error_not_authorized_exception(
+                        response,
+                        body,
+                        meta,
+                    ),
+                ),
             )
         }
         ::std::option::Option::Some("ResourceNotFoundException") => {
-            let e = crate::protocol::de_error_resource_not_found_exception(
-                    response,
-                    body,
-                    meta.clone(),
-                )
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::ResourceNotFoundException::default();
-                    e.meta = meta;
-                    e
-                });
             crate::runtime::error::SdkError::Service(
-                GetClipError::ResourceNotFoundException(e),
+                GetClipError::ResourceNotFoundException(
+                    crate::protocol::de_error_resource_not_found_exception(
+                        response,
+                        body,
+                        meta,
+                    ),
+                ),
             )
         }
         ::std::option::Option::Some("UnsupportedStreamMediaTypeException") => {
-            let e = crate::protocol::de_error_unsupported_stream_media_type_exception(
-                    response,
-                    body,
-                    meta.clone(),
-                )
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::UnsupportedStreamMediaTypeException::default();
-                    e.meta = meta;
-                    e
-                });
             crate::runtime::error::SdkError::Service(
-                GetClipError::UnsupportedStreamMediaTypeException(e),
+                GetClipError::UnsupportedStreamMediaTypeException(
+                    crate::protocol::de_error_unsupported_stream_media_type_exception(
+                        response,
+                        body,
+                        meta,
+                    ),
+                ),
             )
         }
         _ => {

@@ -137,123 +137,91 @@ fn parse_error(
     let body = parsed.json();
     match meta.code() {
         ::std::option::Option::Some("ClientLimitExceededException") => {
-            let e = crate::protocol::de_error_client_limit_exceeded_exception(
-                    response,
-                    body,
-                    meta.clone(),
-                )
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::ClientLimitExceededException::default();
-                    e.meta = meta;
-                    e
-                });
             crate::runtime::error::SdkError::Service(
-                GetDashStreamingSessionUrlError::ClientLimitExceededException(e),
+                GetDashStreamingSessionUrlError::ClientLimitExceededException(
+                    crate::protocol::de_error_client_limit_exceeded_exception(
+                        response,
+                        body,
+                        meta,
+                    ),
+                ),
             )
         }
         ::std::option::Option::Some("InvalidArgumentException") => {
-            let e = crate::protocol::de_error_invalid_argument_exception(
-                    response,
-                    body,
-                    meta.clone(),
-                )
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::InvalidArgumentException::default();
-                    e.meta = meta;
-                    e
-                });
             crate::runtime::error::SdkError::Service(
-                GetDashStreamingSessionUrlError::InvalidArgumentException(e),
+                GetDashStreamingSessionUrlError::InvalidArgumentException(
+                    crate::protocol::de_error_invalid_argument_exception(
+                        response,
+                        body,
+                        meta,
+                    ),
+                ),
             )
         }
         ::std::option::Option::Some("InvalidCodecPrivateDataException") => {
-            let e = crate::protocol::de_error_invalid_codec_private_data_exception(
-                    response,
-                    body,
-                    meta.clone(),
-                )
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::InvalidCodecPrivateDataException::default();
-                    e.meta = meta;
-                    e
-                });
             crate::runtime::error::SdkError::Service(
-                GetDashStreamingSessionUrlError::InvalidCodecPrivateDataException(e),
+                GetDashStreamingSessionUrlError::InvalidCodecPrivateDataException(
+                    crate::protocol::de_error_invalid_codec_private_data_exception(
+                        response,
+                        body,
+                        meta,
+                    ),
+                ),
             )
         }
         ::std::option::Option::Some("MissingCodecPrivateDataException") => {
-            let e = crate::protocol::de_error_missing_codec_private_data_exception(
-                    response,
-                    body,
-                    meta.clone(),
-                )
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::MissingCodecPrivateDataException::default();
-                    e.meta = meta;
-                    e
-                });
             crate::runtime::error::SdkError::Service(
-                GetDashStreamingSessionUrlError::MissingCodecPrivateDataException(e),
+                GetDashStreamingSessionUrlError::MissingCodecPrivateDataException(
+                    crate::protocol::de_error_missing_codec_private_data_exception(
+                        response,
+                        body,
+                        meta,
+                    ),
+                ),
             )
         }
         ::std::option::Option::Some("NoDataRetentionException") => {
-            let e = crate::protocol::de_error_no_data_retention_exception(
-                    response,
-                    body,
-                    meta.clone(),
-                )
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::NoDataRetentionException::default();
-                    e.meta = meta;
-                    e
-                });
             crate::runtime::error::SdkError::Service(
-                GetDashStreamingSessionUrlError::NoDataRetentionException(e),
+                GetDashStreamingSessionUrlError::NoDataRetentionException(
+                    crate::protocol::de_error_no_data_retention_exception(
+                        response,
+                        body,
+                        meta,
+                    ),
+                ),
             )
         }
         ::std::option::Option::Some("NotAuthorizedException") => {
-            let e = crate::protocol::de_error_not_authorized_exception(
-                    response,
-                    body,
-                    meta.clone(),
-                )
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::NotAuthorizedException::default();
-                    e.meta = meta;
-                    e
-                });
             crate::runtime::error::SdkError::Service(
-                GetDashStreamingSessionUrlError::NotAuthorizedException(e),
+                GetDashStreamingSessionUrlError::NotAuthorizedException(
+                    crate::protocol::de_error_not_authorized_exception(
+                        response,
+                        body,
+                        meta,
+                    ),
+                ),
             )
         }
         ::std::option::Option::Some("ResourceNotFoundException") => {
-            let e = crate::protocol::de_error_resource_not_found_exception(
-                    response,
-                    body,
-                    meta.clone(),
-                )
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::ResourceNotFoundException::default();
-                    e.meta = meta;
-                    e
-                });
             crate::runtime::error::SdkError::Service(
-                GetDashStreamingSessionUrlError::ResourceNotFoundException(e),
+                GetDashStreamingSessionUrlError::ResourceNotFoundException(
+                    crate::protocol::de_error_resource_not_found_exception(
+                        response,
+                        body,
+                        meta,
+                    ),
+                ),
             )
         }
         ::std::option::Option::Some("UnsupportedStreamMediaTypeException") => {
-            let e = crate::protocol::de_error_unsupported_stream_media_type_exception(
-                    response,
-                    body,
-                    meta.clone(),
-                )
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::UnsupportedStreamMediaTypeException::default();
-                    e.meta = meta;
-                    e
-                });
             crate::runtime::error::SdkError::Service(
-                GetDashStreamingSessionUrlError::UnsupportedStreamMediaTypeException(e),
+                GetDashStreamingSessionUrlError::UnsupportedStreamMediaTypeException(
+                    crate::protocol::de_error_unsupported_stream_media_type_exception(
+                        response,
+                        body,
+                        meta,
+                    ),
+                ),
             )
         }
         _ => {

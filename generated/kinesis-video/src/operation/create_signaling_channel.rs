@@ -85,93 +85,69 @@ fn parse_error(
     let body = parsed.json();
     match meta.code() {
         ::std::option::Option::Some("AccessDeniedException") => {
-            let e = crate::protocol::de_error_access_denied_exception(
-                    response,
-                    body,
-                    meta.clone(),
-                )
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::AccessDeniedException::default();
-                    e.meta = meta;
-                    e
-                });
             crate::runtime::error::SdkError::Service(
-                CreateSignalingChannelError::AccessDeniedException(e),
+                CreateSignalingChannelError::AccessDeniedException(
+                    crate::protocol::de_error_access_denied_exception(
+                        response,
+                        body,
+                        meta,
+                    ),
+                ),
             )
         }
         ::std::option::Option::Some("AccountChannelLimitExceededException") => {
-            let e = crate::protocol::de_error_account_channel_limit_exceeded_exception(
-                    response,
-                    body,
-                    meta.clone(),
-                )
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::AccountChannelLimitExceededException::default();
-                    e.meta = meta;
-                    e
-                });
             crate::runtime::error::SdkError::Service(
-                CreateSignalingChannelError::AccountChannelLimitExceededException(e),
+                CreateSignalingChannelError::AccountChannelLimitExceededException(
+                    crate::protocol::de_error_account_channel_limit_exceeded_exception(
+                        response,
+                        body,
+                        meta,
+                    ),
+                ),
             )
         }
         ::std::option::Option::Some("ClientLimitExceededException") => {
-            let e = crate::protocol::de_error_client_limit_exceeded_exception(
-                    response,
-                    body,
-                    meta.clone(),
-                )
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::ClientLimitExceededException::default();
-                    e.meta = meta;
-                    e
-                });
             crate::runtime::error::SdkError::Service(
-                CreateSignalingChannelError::ClientLimitExceededException(e),
+                CreateSignalingChannelError::ClientLimitExceededException(
+                    crate::protocol::de_error_client_limit_exceeded_exception(
+                        response,
+                        body,
+                        meta,
+                    ),
+                ),
             )
         }
         ::std::option::Option::Some("InvalidArgumentException") => {
-            let e = crate::protocol::de_error_invalid_argument_exception(
-                    response,
-                    body,
-                    meta.clone(),
-                )
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::InvalidArgumentException::default();
-                    e.meta = meta;
-                    e
-                });
             crate::runtime::error::SdkError::Service(
-                CreateSignalingChannelError::InvalidArgumentException(e),
+                CreateSignalingChannelError::InvalidArgumentException(
+                    crate::protocol::de_error_invalid_argument_exception(
+                        response,
+                        body,
+                        meta,
+                    ),
+                ),
             )
         }
         ::std::option::Option::Some("ResourceInUseException") => {
-            let e = crate::protocol::de_error_resource_in_use_exception(
-                    response,
-                    body,
-                    meta.clone(),
-                )
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::ResourceInUseException::default();
-                    e.meta = meta;
-                    e
-                });
             crate::runtime::error::SdkError::Service(
-                CreateSignalingChannelError::ResourceInUseException(e),
+                CreateSignalingChannelError::ResourceInUseException(
+                    crate::protocol::de_error_resource_in_use_exception(
+                        response,
+                        body,
+                        meta,
+                    ),
+                ),
             )
         }
         ::std::option::Option::Some("TagsPerResourceExceededLimitException") => {
-            let e = crate::protocol::de_error_tags_per_resource_exceeded_limit_exception(
-                    response,
-                    body,
-                    meta.clone(),
-                )
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::TagsPerResourceExceededLimitException::default();
-                    e.meta = meta;
-                    e
-                });
             crate::runtime::error::SdkError::Service(
-                CreateSignalingChannelError::TagsPerResourceExceededLimitException(e),
+                CreateSignalingChannelError::TagsPerResourceExceededLimitException(
+                    crate::protocol::de_error_tags_per_resource_exceeded_limit_exception(
+                        response,
+                        body,
+                        meta,
+                    ),
+                ),
             )
         }
         _ => {

@@ -87,93 +87,69 @@ fn parse_error(
     let body = parsed.json();
     match meta.code() {
         ::std::option::Option::Some("AccessDeniedException") => {
-            let e = crate::protocol::de_error_access_denied_exception(
-                    response,
-                    body,
-                    meta.clone(),
-                )
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::AccessDeniedException::default();
-                    e.meta = meta;
-                    e
-                });
             crate::runtime::error::SdkError::Service(
-                StartEdgeConfigurationUpdateError::AccessDeniedException(e),
+                StartEdgeConfigurationUpdateError::AccessDeniedException(
+                    crate::protocol::de_error_access_denied_exception(
+                        response,
+                        body,
+                        meta,
+                    ),
+                ),
             )
         }
         ::std::option::Option::Some("ClientLimitExceededException") => {
-            let e = crate::protocol::de_error_client_limit_exceeded_exception(
-                    response,
-                    body,
-                    meta.clone(),
-                )
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::ClientLimitExceededException::default();
-                    e.meta = meta;
-                    e
-                });
             crate::runtime::error::SdkError::Service(
-                StartEdgeConfigurationUpdateError::ClientLimitExceededException(e),
+                StartEdgeConfigurationUpdateError::ClientLimitExceededException(
+                    crate::protocol::de_error_client_limit_exceeded_exception(
+                        response,
+                        body,
+                        meta,
+                    ),
+                ),
             )
         }
         ::std::option::Option::Some("InvalidArgumentException") => {
-            let e = crate::protocol::de_error_invalid_argument_exception(
-                    response,
-                    body,
-                    meta.clone(),
-                )
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::InvalidArgumentException::default();
-                    e.meta = meta;
-                    e
-                });
             crate::runtime::error::SdkError::Service(
-                StartEdgeConfigurationUpdateError::InvalidArgumentException(e),
+                StartEdgeConfigurationUpdateError::InvalidArgumentException(
+                    crate::protocol::de_error_invalid_argument_exception(
+                        response,
+                        body,
+                        meta,
+                    ),
+                ),
             )
         }
         ::std::option::Option::Some("NoDataRetentionException") => {
-            let e = crate::protocol::de_error_no_data_retention_exception(
-                    response,
-                    body,
-                    meta.clone(),
-                )
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::NoDataRetentionException::default();
-                    e.meta = meta;
-                    e
-                });
             crate::runtime::error::SdkError::Service(
-                StartEdgeConfigurationUpdateError::NoDataRetentionException(e),
+                StartEdgeConfigurationUpdateError::NoDataRetentionException(
+                    crate::protocol::de_error_no_data_retention_exception(
+                        response,
+                        body,
+                        meta,
+                    ),
+                ),
             )
         }
         ::std::option::Option::Some("ResourceInUseException") => {
-            let e = crate::protocol::de_error_resource_in_use_exception(
-                    response,
-                    body,
-                    meta.clone(),
-                )
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::ResourceInUseException::default();
-                    e.meta = meta;
-                    e
-                });
             crate::runtime::error::SdkError::Service(
-                StartEdgeConfigurationUpdateError::ResourceInUseException(e),
+                StartEdgeConfigurationUpdateError::ResourceInUseException(
+                    crate::protocol::de_error_resource_in_use_exception(
+                        response,
+                        body,
+                        meta,
+                    ),
+                ),
             )
         }
         ::std::option::Option::Some("ResourceNotFoundException") => {
-            let e = crate::protocol::de_error_resource_not_found_exception(
-                    response,
-                    body,
-                    meta.clone(),
-                )
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::ResourceNotFoundException::default();
-                    e.meta = meta;
-                    e
-                });
             crate::runtime::error::SdkError::Service(
-                StartEdgeConfigurationUpdateError::ResourceNotFoundException(e),
+                StartEdgeConfigurationUpdateError::ResourceNotFoundException(
+                    crate::protocol::de_error_resource_not_found_exception(
+                        response,
+                        body,
+                        meta,
+                    ),
+                ),
             )
         }
         _ => {

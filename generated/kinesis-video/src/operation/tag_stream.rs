@@ -67,10 +67,13 @@ pub fn parse_response(
         crate::runtime::json::DeserializeError,
     > {
         #[allow(unused_mut)]
-        let mut out = crate::runtime::json_read::from_body(
-            &response.body,
-            crate::runtime::json_read::Object(crate::protocol::DeTagStreamOutput),
-        )?;
+        let mut out = {
+            crate::runtime::json_read::from_body(
+                &response.body,
+                crate::runtime::json_read::Object(crate::runtime::json_read::Unit),
+            )?;
+            crate::operation::tag_stream::TagStreamOutput::default()
+        };
         ::std::result::Result::Ok(out)
     };
     read()
@@ -87,93 +90,69 @@ fn parse_error(
     let body = parsed.json();
     match meta.code() {
         ::std::option::Option::Some("ClientLimitExceededException") => {
-            let e = crate::protocol::de_error_client_limit_exceeded_exception(
-                    response,
-                    body,
-                    meta.clone(),
-                )
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::ClientLimitExceededException::default();
-                    e.meta = meta;
-                    e
-                });
             crate::runtime::error::SdkError::Service(
-                TagStreamError::ClientLimitExceededException(e),
+                TagStreamError::ClientLimitExceededException(
+                    crate::protocol::de_error_client_limit_exceeded_exception(
+                        response,
+                        body,
+                        meta,
+                    ),
+                ),
             )
         }
         ::std::option::Option::Some("InvalidArgumentException") => {
-            let e = crate::protocol::de_error_invalid_argument_exception(
-                    response,
-                    body,
-                    meta.clone(),
-                )
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::InvalidArgumentException::default();
-                    e.meta = meta;
-                    e
-                });
             crate::runtime::error::SdkError::Service(
-                TagStreamError::InvalidArgumentException(e),
+                TagStreamError::InvalidArgumentException(
+                    crate::protocol::de_error_invalid_argument_exception(
+                        response,
+                        body,
+                        meta,
+                    ),
+                ),
             )
         }
         ::std::option::Option::Some("InvalidResourceFormatException") => {
-            let e = crate::protocol::de_error_invalid_resource_format_exception(
-                    response,
-                    body,
-                    meta.clone(),
-                )
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::InvalidResourceFormatException::default();
-                    e.meta = meta;
-                    e
-                });
             crate::runtime::error::SdkError::Service(
-                TagStreamError::InvalidResourceFormatException(e),
+                TagStreamError::InvalidResourceFormatException(
+                    crate::protocol::de_error_invalid_resource_format_exception(
+                        response,
+                        body,
+                        meta,
+                    ),
+                ),
             )
         }
         ::std::option::Option::Some("NotAuthorizedException") => {
-            let e = crate::protocol::de_error_not_authorized_exception(
-                    response,
-                    body,
-                    meta.clone(),
-                )
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::NotAuthorizedException::default();
-                    e.meta = meta;
-                    e
-                });
             crate::runtime::error::SdkError::Service(
-                TagStreamError::NotAuthorizedException(e),
+                TagStreamError::NotAuthorizedException(
+                    crate::protocol::de_error_not_authorized_exception(
+                        response,
+                        body,
+                        meta,
+                    ),
+                ),
             )
         }
         ::std::option::Option::Some("ResourceNotFoundException") => {
-            let e = crate::protocol::de_error_resource_not_found_exception(
-                    response,
-                    body,
-                    meta.clone(),
-                )
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::ResourceNotFoundException::default();
-                    e.meta = meta;
-                    e
-                });
             crate::runtime::error::SdkError::Service(
-                TagStreamError::ResourceNotFoundException(e),
+                TagStreamError::ResourceNotFoundException(
+                    crate::protocol::de_error_resource_not_found_exception(
+                        response,
+                        body,
+                        meta,
+                    ),
+                ),
             )
         }
         ::std::option::Option::Some("TagsPerResourceExceededLimitException") => {
-            let e = crate::protocol::de_error_tags_per_resource_exceeded_limit_exception(
-                    response,
-                    body,
-                    meta.clone(),
-                )
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::TagsPerResourceExceededLimitException::default();
-                    e.meta = meta;
-                    e
-                });
             crate::runtime::error::SdkError::Service(
-                TagStreamError::TagsPerResourceExceededLimitException(e),
+                TagStreamError::TagsPerResourceExceededLimitException(
+                    crate::protocol::de_error_tags_per_resource_exceeded_limit_exception(
+                        response,
+                        body,
+                        meta,
+                    ),
+                ),
             )
         }
         _ => {

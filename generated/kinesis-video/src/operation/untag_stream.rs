@@ -63,10 +63,13 @@ pub fn parse_response(
         crate::runtime::json::DeserializeError,
     > {
         #[allow(unused_mut)]
-        let mut out = crate::runtime::json_read::from_body(
-            &response.body,
-            crate::runtime::json_read::Object(crate::protocol::DeUntagStreamOutput),
-        )?;
+        let mut out = {
+            crate::runtime::json_read::from_body(
+                &response.body,
+                crate::runtime::json_read::Object(crate::runtime::json_read::Unit),
+            )?;
+            crate::operation::untag_stream::UntagStreamOutput::default()
+        };
         ::std::result::Result::Ok(out)
     };
     read()
@@ -83,78 +86,58 @@ fn parse_error(
     let body = parsed.json();
     match meta.code() {
         ::std::option::Option::Some("ClientLimitExceededException") => {
-            let e = crate::protocol::de_error_client_limit_exceeded_exception(
-                    response,
-                    body,
-                    meta.clone(),
-                )
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::ClientLimitExceededException::default();
-                    e.meta = meta;
-                    e
-                });
             crate::runtime::error::SdkError::Service(
-                UntagStreamError::ClientLimitExceededException(e),
+                UntagStreamError::ClientLimitExceededException(
+                    crate::protocol::de_error_client_limit_exceeded_exception(
+                        response,
+                        body,
+                        meta,
+                    ),
+                ),
             )
         }
         ::std::option::Option::Some("InvalidArgumentException") => {
-            let e = crate::protocol::de_error_invalid_argument_exception(
-                    response,
-                    body,
-                    meta.clone(),
-                )
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::InvalidArgumentException::default();
-                    e.meta = meta;
-                    e
-                });
             crate::runtime::error::SdkError::Service(
-                UntagStreamError::InvalidArgumentException(e),
+                UntagStreamError::InvalidArgumentException(
+                    crate::protocol::de_error_invalid_argument_exception(
+                        response,
+                        body,
+                        meta,
+                    ),
+                ),
             )
         }
         ::std::option::Option::Some("InvalidResourceFormatException") => {
-            let e = crate::protocol::de_error_invalid_resource_format_exception(
-                    response,
-                    body,
-                    meta.clone(),
-                )
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::InvalidResourceFormatException::default();
-                    e.meta = meta;
-                    e
-                });
             crate::runtime::error::SdkError::Service(
-                UntagStreamError::InvalidResourceFormatException(e),
+                UntagStreamError::InvalidResourceFormatException(
+                    crate::protocol::de_error_invalid_resource_format_exception(
+                        response,
+                        body,
+                        meta,
+                    ),
+                ),
             )
         }
         ::std::option::Option::Some("NotAuthorizedException") => {
-            let e = crate::protocol::de_error_not_authorized_exception(
-                    response,
-                    body,
-                    meta.clone(),
-                )
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::NotAuthorizedException::default();
-                    e.meta = meta;
-                    e
-                });
             crate::runtime::error::SdkError::Service(
-                UntagStreamError::NotAuthorizedException(e),
+                UntagStreamError::NotAuthorizedException(
+                    crate::protocol::de_error_not_authorized_exception(
+                        response,
+                        body,
+                        meta,
+                    ),
+                ),
             )
         }
         ::std::option::Option::Some("ResourceNotFoundException") => {
-            let e = crate::protocol::de_error_resource_not_found_exception(
-                    response,
-                    body,
-                    meta.clone(),
-                )
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::ResourceNotFoundException::default();
-                    e.meta = meta;
-                    e
-                });
             crate::runtime::error::SdkError::Service(
-                UntagStreamError::ResourceNotFoundException(e),
+                UntagStreamError::ResourceNotFoundException(
+                    crate::protocol::de_error_resource_not_found_exception(
+                        response,
+                        body,
+                        meta,
+                    ),
+                ),
             )
         }
         _ => {

@@ -67,12 +67,13 @@ pub fn parse_response(
         crate::runtime::json::DeserializeError,
     > {
         #[allow(unused_mut)]
-        let mut out = crate::runtime::json_read::from_body(
-            &response.body,
-            crate::runtime::json_read::Object(
-                crate::protocol::DeUpdateMediaStorageConfigurationOutput,
-            ),
-        )?;
+        let mut out = {
+            crate::runtime::json_read::from_body(
+                &response.body,
+                crate::runtime::json_read::Object(crate::runtime::json_read::Unit),
+            )?;
+            crate::operation::update_media_storage_configuration::UpdateMediaStorageConfigurationOutput::default()
+        };
         ::std::result::Result::Ok(out)
     };
     read()
@@ -89,93 +90,69 @@ fn parse_error(
     let body = parsed.json();
     match meta.code() {
         ::std::option::Option::Some("AccessDeniedException") => {
-            let e = crate::protocol::de_error_access_denied_exception(
-                    response,
-                    body,
-                    meta.clone(),
-                )
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::AccessDeniedException::default();
-                    e.meta = meta;
-                    e
-                });
             crate::runtime::error::SdkError::Service(
-                UpdateMediaStorageConfigurationError::AccessDeniedException(e),
+                UpdateMediaStorageConfigurationError::AccessDeniedException(
+                    crate::protocol::de_error_access_denied_exception(
+                        response,
+                        body,
+                        meta,
+                    ),
+                ),
             )
         }
         ::std::option::Option::Some("ClientLimitExceededException") => {
-            let e = crate::protocol::de_error_client_limit_exceeded_exception(
-                    response,
-                    body,
-                    meta.clone(),
-                )
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::ClientLimitExceededException::default();
-                    e.meta = meta;
-                    e
-                });
             crate::runtime::error::SdkError::Service(
-                UpdateMediaStorageConfigurationError::ClientLimitExceededException(e),
+                UpdateMediaStorageConfigurationError::ClientLimitExceededException(
+                    crate::protocol::de_error_client_limit_exceeded_exception(
+                        response,
+                        body,
+                        meta,
+                    ),
+                ),
             )
         }
         ::std::option::Option::Some("InvalidArgumentException") => {
-            let e = crate::protocol::de_error_invalid_argument_exception(
-                    response,
-                    body,
-                    meta.clone(),
-                )
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::InvalidArgumentException::default();
-                    e.meta = meta;
-                    e
-                });
             crate::runtime::error::SdkError::Service(
-                UpdateMediaStorageConfigurationError::InvalidArgumentException(e),
+                UpdateMediaStorageConfigurationError::InvalidArgumentException(
+                    crate::protocol::de_error_invalid_argument_exception(
+                        response,
+                        body,
+                        meta,
+                    ),
+                ),
             )
         }
         ::std::option::Option::Some("NoDataRetentionException") => {
-            let e = crate::protocol::de_error_no_data_retention_exception(
-                    response,
-                    body,
-                    meta.clone(),
-                )
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::NoDataRetentionException::default();
-                    e.meta = meta;
-                    e
-                });
             crate::runtime::error::SdkError::Service(
-                UpdateMediaStorageConfigurationError::NoDataRetentionException(e),
+                UpdateMediaStorageConfigurationError::NoDataRetentionException(
+                    crate::protocol::de_error_no_data_retention_exception(
+                        response,
+                        body,
+                        meta,
+                    ),
+                ),
             )
         }
         ::std::option::Option::Some("ResourceInUseException") => {
-            let e = crate::protocol::de_error_resource_in_use_exception(
-                    response,
-                    body,
-                    meta.clone(),
-                )
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::ResourceInUseException::default();
-                    e.meta = meta;
-                    e
-                });
             crate::runtime::error::SdkError::Service(
-                UpdateMediaStorageConfigurationError::ResourceInUseException(e),
+                UpdateMediaStorageConfigurationError::ResourceInUseException(
+                    crate::protocol::de_error_resource_in_use_exception(
+                        response,
+                        body,
+                        meta,
+                    ),
+                ),
             )
         }
         ::std::option::Option::Some("ResourceNotFoundException") => {
-            let e = crate::protocol::de_error_resource_not_found_exception(
-                    response,
-                    body,
-                    meta.clone(),
-                )
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::ResourceNotFoundException::default();
-                    e.meta = meta;
-                    e
-                });
             crate::runtime::error::SdkError::Service(
-                UpdateMediaStorageConfigurationError::ResourceNotFoundException(e),
+                UpdateMediaStorageConfigurationError::ResourceNotFoundException(
+                    crate::protocol::de_error_resource_not_found_exception(
+                        response,
+                        body,
+                        meta,
+                    ),
+                ),
             )
         }
         _ => {

@@ -390,32 +390,40 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeBadRequestException {
         ::std::result::Result::Ok(out)
     }
 }
+/// A body that does not fit the model still identifies the error: it keeps its code,
+/// message and status, without the members.
 #[allow(unused_variables)]
 pub(crate) fn de_error_bad_request_exception(
     response: &crate::runtime::http::HttpResponse,
     body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
-) -> ::std::result::Result<
-    crate::types::error::BadRequestException,
-    crate::runtime::json::DeserializeError,
-> {
-    #[allow(unused_mut)]
-    let mut out = match body {
-        ::std::option::Option::Some(bytes) => {
-            crate::runtime::json_read::from_body(
-                bytes,
-                crate::runtime::json_read::Object(crate::protocol::DeBadRequestException),
-            )?
+) -> crate::types::error::BadRequestException {
+    let read = || -> ::std::result::Result<
+        crate::types::error::BadRequestException,
+        crate::runtime::json::DeserializeError,
+    > {
+        #[allow(unused_mut)]
+        let mut out = match body {
+            ::std::option::Option::Some(bytes) => {
+                crate::runtime::json_read::from_body(
+                    bytes,
+                    crate::runtime::json_read::Object(
+                        crate::protocol::DeBadRequestException,
+                    ),
+                )?
+            }
+            ::std::option::Option::None => {
+                crate::types::error::BadRequestException::default()
+            }
+        };
+        if out.message.is_none() {
+            out.message = meta.message().map(str::to_owned);
         }
-        ::std::option::Option::None => {
-            crate::types::error::BadRequestException::default()
-        }
+        ::std::result::Result::Ok(out)
     };
-    if out.message.is_none() {
-        out.message = meta.message().map(str::to_owned);
-    }
+    let mut out = read().unwrap_or_default();
     out.meta = meta;
-    ::std::result::Result::Ok(out)
+    out
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeTooManyRequestsException;
@@ -445,49 +453,55 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeTooManyRequestsExcept
         ::std::result::Result::Ok(out)
     }
 }
+/// A body that does not fit the model still identifies the error: it keeps its code,
+/// message and status, without the members.
 #[allow(unused_variables)]
 pub(crate) fn de_error_too_many_requests_exception(
     response: &crate::runtime::http::HttpResponse,
     body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
-) -> ::std::result::Result<
-    crate::types::error::TooManyRequestsException,
-    crate::runtime::json::DeserializeError,
-> {
-    #[allow(unused_mut)]
-    let mut out = match body {
-        ::std::option::Option::Some(bytes) => {
-            crate::runtime::json_read::from_body(
-                bytes,
-                crate::runtime::json_read::Object(
-                    crate::protocol::DeTooManyRequestsException,
-                ),
-            )?
+) -> crate::types::error::TooManyRequestsException {
+    let read = || -> ::std::result::Result<
+        crate::types::error::TooManyRequestsException,
+        crate::runtime::json::DeserializeError,
+    > {
+        #[allow(unused_mut)]
+        let mut out = match body {
+            ::std::option::Option::Some(bytes) => {
+                crate::runtime::json_read::from_body(
+                    bytes,
+                    crate::runtime::json_read::Object(
+                        crate::protocol::DeTooManyRequestsException,
+                    ),
+                )?
+            }
+            ::std::option::Option::None => {
+                crate::types::error::TooManyRequestsException::default()
+            }
+        };
+        let joined = response
+            .headers
+            .get_all("Retry-After")
+            .collect::<::std::vec::Vec<_>>()
+            .join(", ");
+        if response.headers.contains("Retry-After") {
+            let h = joined.as_str();
+            out.retry_after_seconds = ::std::option::Option::Some(
+                (::std::result::Result::<
+                    _,
+                    crate::runtime::json::DeserializeError,
+                >::Ok(h.to_string()))
+                    .map_err(|e| e.at("retryAfterSeconds"))?,
+            );
         }
-        ::std::option::Option::None => {
-            crate::types::error::TooManyRequestsException::default()
+        if out.message.is_none() {
+            out.message = meta.message().map(str::to_owned);
         }
+        ::std::result::Result::Ok(out)
     };
-    let joined = response
-        .headers
-        .get_all("Retry-After")
-        .collect::<::std::vec::Vec<_>>()
-        .join(", ");
-    if response.headers.contains("Retry-After") {
-        let h = joined.as_str();
-        out.retry_after_seconds = ::std::option::Option::Some(
-            (::std::result::Result::<
-                _,
-                crate::runtime::json::DeserializeError,
-            >::Ok(h.to_string()))
-                .map_err(|e| e.at("retryAfterSeconds"))?,
-        );
-    }
-    if out.message.is_none() {
-        out.message = meta.message().map(str::to_owned);
-    }
+    let mut out = read().unwrap_or_default();
     out.meta = meta;
-    ::std::result::Result::Ok(out)
+    out
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeUnauthorizedException;
@@ -517,32 +531,38 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUnauthorizedException
         ::std::result::Result::Ok(out)
     }
 }
+/// A body that does not fit the model still identifies the error: it keeps its code,
+/// message and status, without the members.
 #[allow(unused_variables)]
 pub(crate) fn de_error_unauthorized_exception(
     response: &crate::runtime::http::HttpResponse,
     body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
-) -> ::std::result::Result<
-    crate::types::error::UnauthorizedException,
-    crate::runtime::json::DeserializeError,
-> {
-    #[allow(unused_mut)]
-    let mut out = match body {
-        ::std::option::Option::Some(bytes) => {
-            crate::runtime::json_read::from_body(
-                bytes,
-                crate::runtime::json_read::Object(
-                    crate::protocol::DeUnauthorizedException,
-                ),
-            )?
+) -> crate::types::error::UnauthorizedException {
+    let read = || -> ::std::result::Result<
+        crate::types::error::UnauthorizedException,
+        crate::runtime::json::DeserializeError,
+    > {
+        #[allow(unused_mut)]
+        let mut out = match body {
+            ::std::option::Option::Some(bytes) => {
+                crate::runtime::json_read::from_body(
+                    bytes,
+                    crate::runtime::json_read::Object(
+                        crate::protocol::DeUnauthorizedException,
+                    ),
+                )?
+            }
+            ::std::option::Option::None => {
+                crate::types::error::UnauthorizedException::default()
+            }
+        };
+        if out.message.is_none() {
+            out.message = meta.message().map(str::to_owned);
         }
-        ::std::option::Option::None => {
-            crate::types::error::UnauthorizedException::default()
-        }
+        ::std::result::Result::Ok(out)
     };
-    if out.message.is_none() {
-        out.message = meta.message().map(str::to_owned);
-    }
+    let mut out = read().unwrap_or_default();
     out.meta = meta;
-    ::std::result::Result::Ok(out)
+    out
 }

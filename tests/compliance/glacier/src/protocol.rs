@@ -3,25 +3,6 @@
 
 //! restJson1 codecs of the service's types.
 #![allow(clippy::all)]
-#[derive(Clone, Copy)]
-pub(crate) struct DeUploadArchiveOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUploadArchiveOutput {
-    type Value = crate::operation::upload_archive::UploadArchiveOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::upload_archive::UploadArchiveOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::upload_archive::UploadArchiveOutput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
 #[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeUploadArchiveInput;
@@ -58,25 +39,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUploadMultipartPartIn
     > {
         #[allow(unused_mut)]
         let mut out = crate::operation::upload_multipart_part::UploadMultipartPartInput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
-#[derive(Clone, Copy)]
-pub(crate) struct DeUploadMultipartPartOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUploadMultipartPartOutput {
-    type Value = crate::operation::upload_multipart_part::UploadMultipartPartOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::upload_multipart_part::UploadMultipartPartOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::upload_multipart_part::UploadMultipartPartOutput::default();
         while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
             crate::runtime::json_read::skip(&mut map)?;
         }
@@ -129,34 +91,40 @@ for DeInvalidParameterValueException {
         ::std::result::Result::Ok(out)
     }
 }
+/// A body that does not fit the model still identifies the error: it keeps its code,
+/// message and status, without the members.
 #[allow(unused_variables)]
 pub(crate) fn de_error_invalid_parameter_value_exception(
     response: &crate::runtime::http::HttpResponse,
     body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
-) -> ::std::result::Result<
-    crate::types::error::InvalidParameterValueException,
-    crate::runtime::json::DeserializeError,
-> {
-    #[allow(unused_mut)]
-    let mut out = match body {
-        ::std::option::Option::Some(bytes) => {
-            crate::runtime::json_read::from_body(
-                bytes,
-                crate::runtime::json_read::Object(
-                    crate::protocol::DeInvalidParameterValueException,
-                ),
-            )?
+) -> crate::types::error::InvalidParameterValueException {
+    let read = || -> ::std::result::Result<
+        crate::types::error::InvalidParameterValueException,
+        crate::runtime::json::DeserializeError,
+    > {
+        #[allow(unused_mut)]
+        let mut out = match body {
+            ::std::option::Option::Some(bytes) => {
+                crate::runtime::json_read::from_body(
+                    bytes,
+                    crate::runtime::json_read::Object(
+                        crate::protocol::DeInvalidParameterValueException,
+                    ),
+                )?
+            }
+            ::std::option::Option::None => {
+                crate::types::error::InvalidParameterValueException::default()
+            }
+        };
+        if out.message.is_none() {
+            out.message = meta.message().map(str::to_owned);
         }
-        ::std::option::Option::None => {
-            crate::types::error::InvalidParameterValueException::default()
-        }
+        ::std::result::Result::Ok(out)
     };
-    if out.message.is_none() {
-        out.message = meta.message().map(str::to_owned);
-    }
+    let mut out = read().unwrap_or_default();
     out.meta = meta;
-    ::std::result::Result::Ok(out)
+    out
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeMissingParameterValueException;
@@ -204,34 +172,40 @@ for DeMissingParameterValueException {
         ::std::result::Result::Ok(out)
     }
 }
+/// A body that does not fit the model still identifies the error: it keeps its code,
+/// message and status, without the members.
 #[allow(unused_variables)]
 pub(crate) fn de_error_missing_parameter_value_exception(
     response: &crate::runtime::http::HttpResponse,
     body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
-) -> ::std::result::Result<
-    crate::types::error::MissingParameterValueException,
-    crate::runtime::json::DeserializeError,
-> {
-    #[allow(unused_mut)]
-    let mut out = match body {
-        ::std::option::Option::Some(bytes) => {
-            crate::runtime::json_read::from_body(
-                bytes,
-                crate::runtime::json_read::Object(
-                    crate::protocol::DeMissingParameterValueException,
-                ),
-            )?
+) -> crate::types::error::MissingParameterValueException {
+    let read = || -> ::std::result::Result<
+        crate::types::error::MissingParameterValueException,
+        crate::runtime::json::DeserializeError,
+    > {
+        #[allow(unused_mut)]
+        let mut out = match body {
+            ::std::option::Option::Some(bytes) => {
+                crate::runtime::json_read::from_body(
+                    bytes,
+                    crate::runtime::json_read::Object(
+                        crate::protocol::DeMissingParameterValueException,
+                    ),
+                )?
+            }
+            ::std::option::Option::None => {
+                crate::types::error::MissingParameterValueException::default()
+            }
+        };
+        if out.message.is_none() {
+            out.message = meta.message().map(str::to_owned);
         }
-        ::std::option::Option::None => {
-            crate::types::error::MissingParameterValueException::default()
-        }
+        ::std::result::Result::Ok(out)
     };
-    if out.message.is_none() {
-        out.message = meta.message().map(str::to_owned);
-    }
+    let mut out = read().unwrap_or_default();
     out.meta = meta;
-    ::std::result::Result::Ok(out)
+    out
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeRequestTimeoutException;
@@ -275,34 +249,40 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeRequestTimeoutExcepti
         ::std::result::Result::Ok(out)
     }
 }
+/// A body that does not fit the model still identifies the error: it keeps its code,
+/// message and status, without the members.
 #[allow(unused_variables)]
 pub(crate) fn de_error_request_timeout_exception(
     response: &crate::runtime::http::HttpResponse,
     body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
-) -> ::std::result::Result<
-    crate::types::error::RequestTimeoutException,
-    crate::runtime::json::DeserializeError,
-> {
-    #[allow(unused_mut)]
-    let mut out = match body {
-        ::std::option::Option::Some(bytes) => {
-            crate::runtime::json_read::from_body(
-                bytes,
-                crate::runtime::json_read::Object(
-                    crate::protocol::DeRequestTimeoutException,
-                ),
-            )?
+) -> crate::types::error::RequestTimeoutException {
+    let read = || -> ::std::result::Result<
+        crate::types::error::RequestTimeoutException,
+        crate::runtime::json::DeserializeError,
+    > {
+        #[allow(unused_mut)]
+        let mut out = match body {
+            ::std::option::Option::Some(bytes) => {
+                crate::runtime::json_read::from_body(
+                    bytes,
+                    crate::runtime::json_read::Object(
+                        crate::protocol::DeRequestTimeoutException,
+                    ),
+                )?
+            }
+            ::std::option::Option::None => {
+                crate::types::error::RequestTimeoutException::default()
+            }
+        };
+        if out.message.is_none() {
+            out.message = meta.message().map(str::to_owned);
         }
-        ::std::option::Option::None => {
-            crate::types::error::RequestTimeoutException::default()
-        }
+        ::std::result::Result::Ok(out)
     };
-    if out.message.is_none() {
-        out.message = meta.message().map(str::to_owned);
-    }
+    let mut out = read().unwrap_or_default();
     out.meta = meta;
-    ::std::result::Result::Ok(out)
+    out
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeResourceNotFoundException;
@@ -349,34 +329,40 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeResourceNotFoundExcep
         ::std::result::Result::Ok(out)
     }
 }
+/// A body that does not fit the model still identifies the error: it keeps its code,
+/// message and status, without the members.
 #[allow(unused_variables)]
 pub(crate) fn de_error_resource_not_found_exception(
     response: &crate::runtime::http::HttpResponse,
     body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
-) -> ::std::result::Result<
-    crate::types::error::ResourceNotFoundException,
-    crate::runtime::json::DeserializeError,
-> {
-    #[allow(unused_mut)]
-    let mut out = match body {
-        ::std::option::Option::Some(bytes) => {
-            crate::runtime::json_read::from_body(
-                bytes,
-                crate::runtime::json_read::Object(
-                    crate::protocol::DeResourceNotFoundException,
-                ),
-            )?
+) -> crate::types::error::ResourceNotFoundException {
+    let read = || -> ::std::result::Result<
+        crate::types::error::ResourceNotFoundException,
+        crate::runtime::json::DeserializeError,
+    > {
+        #[allow(unused_mut)]
+        let mut out = match body {
+            ::std::option::Option::Some(bytes) => {
+                crate::runtime::json_read::from_body(
+                    bytes,
+                    crate::runtime::json_read::Object(
+                        crate::protocol::DeResourceNotFoundException,
+                    ),
+                )?
+            }
+            ::std::option::Option::None => {
+                crate::types::error::ResourceNotFoundException::default()
+            }
+        };
+        if out.message.is_none() {
+            out.message = meta.message().map(str::to_owned);
         }
-        ::std::option::Option::None => {
-            crate::types::error::ResourceNotFoundException::default()
-        }
+        ::std::result::Result::Ok(out)
     };
-    if out.message.is_none() {
-        out.message = meta.message().map(str::to_owned);
-    }
+    let mut out = read().unwrap_or_default();
     out.meta = meta;
-    ::std::result::Result::Ok(out)
+    out
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeServiceUnavailableException;
@@ -423,32 +409,38 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeServiceUnavailableExc
         ::std::result::Result::Ok(out)
     }
 }
+/// A body that does not fit the model still identifies the error: it keeps its code,
+/// message and status, without the members.
 #[allow(unused_variables)]
 pub(crate) fn de_error_service_unavailable_exception(
     response: &crate::runtime::http::HttpResponse,
     body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
-) -> ::std::result::Result<
-    crate::types::error::ServiceUnavailableException,
-    crate::runtime::json::DeserializeError,
-> {
-    #[allow(unused_mut)]
-    let mut out = match body {
-        ::std::option::Option::Some(bytes) => {
-            crate::runtime::json_read::from_body(
-                bytes,
-                crate::runtime::json_read::Object(
-                    crate::protocol::DeServiceUnavailableException,
-                ),
-            )?
+) -> crate::types::error::ServiceUnavailableException {
+    let read = || -> ::std::result::Result<
+        crate::types::error::ServiceUnavailableException,
+        crate::runtime::json::DeserializeError,
+    > {
+        #[allow(unused_mut)]
+        let mut out = match body {
+            ::std::option::Option::Some(bytes) => {
+                crate::runtime::json_read::from_body(
+                    bytes,
+                    crate::runtime::json_read::Object(
+                        crate::protocol::DeServiceUnavailableException,
+                    ),
+                )?
+            }
+            ::std::option::Option::None => {
+                crate::types::error::ServiceUnavailableException::default()
+            }
+        };
+        if out.message.is_none() {
+            out.message = meta.message().map(str::to_owned);
         }
-        ::std::option::Option::None => {
-            crate::types::error::ServiceUnavailableException::default()
-        }
+        ::std::result::Result::Ok(out)
     };
-    if out.message.is_none() {
-        out.message = meta.message().map(str::to_owned);
-    }
+    let mut out = read().unwrap_or_default();
     out.meta = meta;
-    ::std::result::Result::Ok(out)
+    out
 }

@@ -3,25 +3,6 @@
 
 //! restJson1 codecs of the service's types.
 #![allow(clippy::all)]
-#[derive(Clone, Copy)]
-pub(crate) struct DeAllQueryStringTypesOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de> for DeAllQueryStringTypesOutput {
-    type Value = crate::operation::all_query_string_types::AllQueryStringTypesOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::all_query_string_types::AllQueryStringTypesOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::all_query_string_types::AllQueryStringTypesOutput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
 #[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
 pub(crate) fn ser_all_query_string_types_output(
@@ -138,26 +119,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeComplexNestedErrorDat
         ::std::result::Result::Ok(out)
     }
 }
-#[derive(Clone, Copy)]
-pub(crate) struct DeConstantAndVariableQueryStringOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de>
-for DeConstantAndVariableQueryStringOutput {
-    type Value = crate::operation::constant_and_variable_query_string::ConstantAndVariableQueryStringOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::constant_and_variable_query_string::ConstantAndVariableQueryStringOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::constant_and_variable_query_string::ConstantAndVariableQueryStringOutput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
 #[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
 pub(crate) fn ser_constant_and_variable_query_string_output(
@@ -183,25 +144,6 @@ for DeConstantAndVariableQueryStringInput {
     > {
         #[allow(unused_mut)]
         let mut out = crate::operation::constant_and_variable_query_string::ConstantAndVariableQueryStringInput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
-#[derive(Clone, Copy)]
-pub(crate) struct DeConstantQueryStringOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de> for DeConstantQueryStringOutput {
-    type Value = crate::operation::constant_query_string::ConstantQueryStringOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::constant_query_string::ConstantQueryStringOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::constant_query_string::ConstantQueryStringOutput::default();
         while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
             crate::runtime::json_read::skip(&mut map)?;
         }
@@ -279,25 +221,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeContentTypeParameters
                 }
                 _ => crate::runtime::json_read::skip(&mut map)?,
             }
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
-#[derive(Clone, Copy)]
-pub(crate) struct DeContentTypeParametersOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de> for DeContentTypeParametersOutput {
-    type Value = crate::operation::content_type_parameters::ContentTypeParametersOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::content_type_parameters::ContentTypeParametersOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::content_type_parameters::ContentTypeParametersOutput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
         }
         ::std::result::Result::Ok(out)
     }
@@ -1338,26 +1261,6 @@ for DeEmptyInputAndEmptyOutputInput {
         ::std::result::Result::Ok(out)
     }
 }
-#[derive(Clone, Copy)]
-pub(crate) struct DeEmptyInputAndEmptyOutputOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de>
-for DeEmptyInputAndEmptyOutputOutput {
-    type Value = crate::operation::empty_input_and_empty_output::EmptyInputAndEmptyOutputOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::empty_input_and_empty_output::EmptyInputAndEmptyOutputOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::empty_input_and_empty_output::EmptyInputAndEmptyOutputOutput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
 #[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
 pub(crate) fn ser_empty_input_and_empty_output_output(
@@ -1388,25 +1291,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeEndpointOperationInpu
         ::std::result::Result::Ok(out)
     }
 }
-#[derive(Clone, Copy)]
-pub(crate) struct DeEndpointOperationOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de> for DeEndpointOperationOutput {
-    type Value = crate::operation::endpoint_operation::EndpointOperationOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::endpoint_operation::EndpointOperationOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::endpoint_operation::EndpointOperationOutput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
 #[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
 pub(crate) fn ser_endpoint_operation_output(
@@ -1415,26 +1299,6 @@ pub(crate) fn ser_endpoint_operation_output(
 ) {
     w.begin_object();
     w.end_object();
-}
-#[derive(Clone, Copy)]
-pub(crate) struct DeEndpointWithHostLabelOperationOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de>
-for DeEndpointWithHostLabelOperationOutput {
-    type Value = crate::operation::endpoint_with_host_label_operation::EndpointWithHostLabelOperationOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::endpoint_with_host_label_operation::EndpointWithHostLabelOperationOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::endpoint_with_host_label_operation::EndpointWithHostLabelOperationOutput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
 }
 #[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
@@ -1600,25 +1464,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeGreetingWithErrorsInp
         ::std::result::Result::Ok(out)
     }
 }
-#[derive(Clone, Copy)]
-pub(crate) struct DeGreetingWithErrorsOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de> for DeGreetingWithErrorsOutput {
-    type Value = crate::operation::greeting_with_errors::GreetingWithErrorsOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::greeting_with_errors::GreetingWithErrorsOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::greeting_with_errors::GreetingWithErrorsOutput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
 #[allow(unused_variables)]
 pub(crate) fn ser_headers_and_implicit_payload_event(
     w: &mut crate::runtime::json::JsonWriter,
@@ -1727,25 +1572,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeHostWithPathOperation
         ::std::result::Result::Ok(out)
     }
 }
-#[derive(Clone, Copy)]
-pub(crate) struct DeHostWithPathOperationOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de> for DeHostWithPathOperationOutput {
-    type Value = crate::operation::host_with_path_operation::HostWithPathOperationOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::host_with_path_operation::HostWithPathOperationOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::host_with_path_operation::HostWithPathOperationOutput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
 #[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
 pub(crate) fn ser_host_with_path_operation_output(
@@ -1811,25 +1637,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeHttpEmptyPrefixHeader
     > {
         #[allow(unused_mut)]
         let mut out = crate::operation::http_empty_prefix_headers::HttpEmptyPrefixHeadersInput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
-#[derive(Clone, Copy)]
-pub(crate) struct DeHttpEmptyPrefixHeadersOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de> for DeHttpEmptyPrefixHeadersOutput {
-    type Value = crate::operation::http_empty_prefix_headers::HttpEmptyPrefixHeadersOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::http_empty_prefix_headers::HttpEmptyPrefixHeadersOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::http_empty_prefix_headers::HttpEmptyPrefixHeadersOutput::default();
         while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
             crate::runtime::json_read::skip(&mut map)?;
         }
@@ -1939,26 +1746,6 @@ for DeHttpPrefixHeadersInResponseInput {
         ::std::result::Result::Ok(out)
     }
 }
-#[derive(Clone, Copy)]
-pub(crate) struct DeHttpPrefixHeadersInResponseOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de>
-for DeHttpPrefixHeadersInResponseOutput {
-    type Value = crate::operation::http_prefix_headers_in_response::HttpPrefixHeadersInResponseOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::http_prefix_headers_in_response::HttpPrefixHeadersInResponseOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::http_prefix_headers_in_response::HttpPrefixHeadersInResponseOutput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
 #[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeHttpPrefixHeadersInput;
@@ -1974,25 +1761,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeHttpPrefixHeadersInpu
     > {
         #[allow(unused_mut)]
         let mut out = crate::operation::http_prefix_headers::HttpPrefixHeadersInput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
-#[derive(Clone, Copy)]
-pub(crate) struct DeHttpPrefixHeadersOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de> for DeHttpPrefixHeadersOutput {
-    type Value = crate::operation::http_prefix_headers::HttpPrefixHeadersOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::http_prefix_headers::HttpPrefixHeadersOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::http_prefix_headers::HttpPrefixHeadersOutput::default();
         while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
             crate::runtime::json_read::skip(&mut map)?;
         }
@@ -2021,26 +1789,6 @@ for DeHttpQueryParamsOnlyOperationInput {
         ::std::result::Result::Ok(out)
     }
 }
-#[derive(Clone, Copy)]
-pub(crate) struct DeHttpQueryParamsOnlyOperationOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de>
-for DeHttpQueryParamsOnlyOperationOutput {
-    type Value = crate::operation::http_query_params_only_operation::HttpQueryParamsOnlyOperationOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::http_query_params_only_operation::HttpQueryParamsOnlyOperationOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::http_query_params_only_operation::HttpQueryParamsOnlyOperationOutput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
 #[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
 pub(crate) fn ser_http_query_params_only_operation_output(
@@ -2049,26 +1797,6 @@ pub(crate) fn ser_http_query_params_only_operation_output(
 ) {
     w.begin_object();
     w.end_object();
-}
-#[derive(Clone, Copy)]
-pub(crate) struct DeHttpRequestWithFloatLabelsOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de>
-for DeHttpRequestWithFloatLabelsOutput {
-    type Value = crate::operation::http_request_with_float_labels::HttpRequestWithFloatLabelsOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::http_request_with_float_labels::HttpRequestWithFloatLabelsOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::http_request_with_float_labels::HttpRequestWithFloatLabelsOutput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
 }
 #[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
@@ -2095,26 +1823,6 @@ for DeHttpRequestWithFloatLabelsInput {
     > {
         #[allow(unused_mut)]
         let mut out = crate::operation::http_request_with_float_labels::HttpRequestWithFloatLabelsInput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
-#[derive(Clone, Copy)]
-pub(crate) struct DeHttpRequestWithGreedyLabelInPathOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de>
-for DeHttpRequestWithGreedyLabelInPathOutput {
-    type Value = crate::operation::http_request_with_greedy_label_in_path::HttpRequestWithGreedyLabelInPathOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::http_request_with_greedy_label_in_path::HttpRequestWithGreedyLabelInPathOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::http_request_with_greedy_label_in_path::HttpRequestWithGreedyLabelInPathOutput::default();
         while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
             crate::runtime::json_read::skip(&mut map)?;
         }
@@ -2152,25 +1860,6 @@ for DeHttpRequestWithGreedyLabelInPathInput {
         ::std::result::Result::Ok(out)
     }
 }
-#[derive(Clone, Copy)]
-pub(crate) struct DeHttpRequestWithLabelsOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de> for DeHttpRequestWithLabelsOutput {
-    type Value = crate::operation::http_request_with_labels::HttpRequestWithLabelsOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::http_request_with_labels::HttpRequestWithLabelsOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::http_request_with_labels::HttpRequestWithLabelsOutput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
 #[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
 pub(crate) fn ser_http_request_with_labels_output(
@@ -2179,26 +1868,6 @@ pub(crate) fn ser_http_request_with_labels_output(
 ) {
     w.begin_object();
     w.end_object();
-}
-#[derive(Clone, Copy)]
-pub(crate) struct DeHttpRequestWithLabelsAndTimestampFormatOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de>
-for DeHttpRequestWithLabelsAndTimestampFormatOutput {
-    type Value = crate::operation::http_request_with_labels_and_timestamp_format::HttpRequestWithLabelsAndTimestampFormatOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::http_request_with_labels_and_timestamp_format::HttpRequestWithLabelsAndTimestampFormatOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::http_request_with_labels_and_timestamp_format::HttpRequestWithLabelsAndTimestampFormatOutput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
 }
 #[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
@@ -2252,26 +1921,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeHttpRequestWithLabels
         ::std::result::Result::Ok(out)
     }
 }
-#[derive(Clone, Copy)]
-pub(crate) struct DeHttpRequestWithRegexLiteralOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de>
-for DeHttpRequestWithRegexLiteralOutput {
-    type Value = crate::operation::http_request_with_regex_literal::HttpRequestWithRegexLiteralOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::http_request_with_regex_literal::HttpRequestWithRegexLiteralOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::http_request_with_regex_literal::HttpRequestWithRegexLiteralOutput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
 #[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
 pub(crate) fn ser_http_request_with_regex_literal_output(
@@ -2318,25 +1967,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeHttpResponseCodeInput
     > {
         #[allow(unused_mut)]
         let mut out = crate::operation::http_response_code::HttpResponseCodeInput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
-#[derive(Clone, Copy)]
-pub(crate) struct DeHttpResponseCodeOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de> for DeHttpResponseCodeOutput {
-    type Value = crate::operation::http_response_code::HttpResponseCodeOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::http_response_code::HttpResponseCodeOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::http_response_code::HttpResponseCodeOutput::default();
         while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
             crate::runtime::json_read::skip(&mut map)?;
         }
@@ -2410,8 +2040,10 @@ pub(crate) fn ser_ignore_query_params_in_response_output(
     }
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeInputAndOutputWithHeadersIo;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeInputAndOutputWithHeadersIo {
     type Value = crate::types::InputAndOutputWithHeadersIo;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -2420,25 +2052,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeInputAndOutputWithHea
     ) -> ::std::result::Result<crate::types::InputAndOutputWithHeadersIo, A::Error> {
         #[allow(unused_mut)]
         let mut out = crate::types::InputAndOutputWithHeadersIo::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
-#[derive(Clone, Copy)]
-pub(crate) struct DeInputStreamOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de> for DeInputStreamOutput {
-    type Value = crate::operation::input_stream::InputStreamOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::input_stream::InputStreamOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::input_stream::InputStreamOutput::default();
         while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
             crate::runtime::json_read::skip(&mut map)?;
         }
@@ -2469,26 +2082,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeInputStreamInput {
     > {
         #[allow(unused_mut)]
         let mut out = crate::operation::input_stream::InputStreamInput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
-#[derive(Clone, Copy)]
-pub(crate) struct DeInputStreamWithInitialRequestOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de>
-for DeInputStreamWithInitialRequestOutput {
-    type Value = crate::operation::input_stream_with_initial_request::InputStreamWithInitialRequestOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::input_stream_with_initial_request::InputStreamWithInitialRequestOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::input_stream_with_initial_request::InputStreamWithInitialRequestOutput::default();
         while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
             crate::runtime::json_read::skip(&mut map)?;
         }
@@ -3381,25 +2974,6 @@ for DeMalformedAcceptWithPayloadInput {
         ::std::result::Result::Ok(out)
     }
 }
-#[derive(Clone, Copy)]
-pub(crate) struct DeMalformedBlobOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedBlobOutput {
-    type Value = crate::operation::malformed_blob::MalformedBlobOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::malformed_blob::MalformedBlobOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::malformed_blob::MalformedBlobOutput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
 #[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
 pub(crate) fn ser_malformed_blob_output(
@@ -3450,25 +3024,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedBlobInput {
                 }
                 _ => crate::runtime::json_read::skip(&mut map)?,
             }
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
-#[derive(Clone, Copy)]
-pub(crate) struct DeMalformedBooleanOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedBooleanOutput {
-    type Value = crate::operation::malformed_boolean::MalformedBooleanOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::malformed_boolean::MalformedBooleanOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::malformed_boolean::MalformedBooleanOutput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
         }
         ::std::result::Result::Ok(out)
     }
@@ -3527,25 +3082,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedBooleanInput
         ::std::result::Result::Ok(out)
     }
 }
-#[derive(Clone, Copy)]
-pub(crate) struct DeMalformedByteOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedByteOutput {
-    type Value = crate::operation::malformed_byte::MalformedByteOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::malformed_byte::MalformedByteOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::malformed_byte::MalformedByteOutput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
 #[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
 pub(crate) fn ser_malformed_byte_output(
@@ -3600,26 +3136,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedByteInput {
         ::std::result::Result::Ok(out)
     }
 }
-#[derive(Clone, Copy)]
-pub(crate) struct DeMalformedContentTypeWithBodyOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de>
-for DeMalformedContentTypeWithBodyOutput {
-    type Value = crate::operation::malformed_content_type_with_body::MalformedContentTypeWithBodyOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::malformed_content_type_with_body::MalformedContentTypeWithBodyOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::malformed_content_type_with_body::MalformedContentTypeWithBodyOutput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
 #[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
 pub(crate) fn ser_malformed_content_type_with_body_output(
@@ -3628,26 +3144,6 @@ pub(crate) fn ser_malformed_content_type_with_body_output(
 ) {
     w.begin_object();
     w.end_object();
-}
-#[derive(Clone, Copy)]
-pub(crate) struct DeMalformedContentTypeWithGenericStringOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de>
-for DeMalformedContentTypeWithGenericStringOutput {
-    type Value = crate::operation::malformed_content_type_with_generic_string::MalformedContentTypeWithGenericStringOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::malformed_content_type_with_generic_string::MalformedContentTypeWithGenericStringOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::malformed_content_type_with_generic_string::MalformedContentTypeWithGenericStringOutput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
 }
 #[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
@@ -3674,26 +3170,6 @@ for DeMalformedContentTypeWithGenericStringInput {
     > {
         #[allow(unused_mut)]
         let mut out = crate::operation::malformed_content_type_with_generic_string::MalformedContentTypeWithGenericStringInput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
-#[derive(Clone, Copy)]
-pub(crate) struct DeMalformedContentTypeWithPayloadOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de>
-for DeMalformedContentTypeWithPayloadOutput {
-    type Value = crate::operation::malformed_content_type_with_payload::MalformedContentTypeWithPayloadOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::malformed_content_type_with_payload::MalformedContentTypeWithPayloadOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::malformed_content_type_with_payload::MalformedContentTypeWithPayloadOutput::default();
         while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
             crate::runtime::json_read::skip(&mut map)?;
         }
@@ -3753,26 +3229,6 @@ for DeMalformedContentTypeWithoutBodyInput {
         ::std::result::Result::Ok(out)
     }
 }
-#[derive(Clone, Copy)]
-pub(crate) struct DeMalformedContentTypeWithoutBodyOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de>
-for DeMalformedContentTypeWithoutBodyOutput {
-    type Value = crate::operation::malformed_content_type_without_body::MalformedContentTypeWithoutBodyOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::malformed_content_type_without_body::MalformedContentTypeWithoutBodyOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::malformed_content_type_without_body::MalformedContentTypeWithoutBodyOutput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
 #[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
 pub(crate) fn ser_malformed_content_type_without_body_output(
@@ -3781,26 +3237,6 @@ pub(crate) fn ser_malformed_content_type_without_body_output(
 ) {
     w.begin_object();
     w.end_object();
-}
-#[derive(Clone, Copy)]
-pub(crate) struct DeMalformedContentTypeWithoutBodyEmptyInputOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de>
-for DeMalformedContentTypeWithoutBodyEmptyInputOutput {
-    type Value = crate::operation::malformed_content_type_without_body_empty_input::MalformedContentTypeWithoutBodyEmptyInputOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::malformed_content_type_without_body_empty_input::MalformedContentTypeWithoutBodyEmptyInputOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::malformed_content_type_without_body_empty_input::MalformedContentTypeWithoutBodyEmptyInputOutput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
 }
 #[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
@@ -3827,25 +3263,6 @@ for DeMalformedContentTypeWithoutBodyEmptyInputInput {
     > {
         #[allow(unused_mut)]
         let mut out = crate::operation::malformed_content_type_without_body_empty_input::MalformedContentTypeWithoutBodyEmptyInputInput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
-#[derive(Clone, Copy)]
-pub(crate) struct DeMalformedDoubleOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedDoubleOutput {
-    type Value = crate::operation::malformed_double::MalformedDoubleOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::malformed_double::MalformedDoubleOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::malformed_double::MalformedDoubleOutput::default();
         while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
             crate::runtime::json_read::skip(&mut map)?;
         }
@@ -3906,25 +3323,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedDoubleInput 
         ::std::result::Result::Ok(out)
     }
 }
-#[derive(Clone, Copy)]
-pub(crate) struct DeMalformedFloatOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedFloatOutput {
-    type Value = crate::operation::malformed_float::MalformedFloatOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::malformed_float::MalformedFloatOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::malformed_float::MalformedFloatOutput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
 #[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
 pub(crate) fn ser_malformed_float_output(
@@ -3979,25 +3377,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedFloatInput {
         ::std::result::Result::Ok(out)
     }
 }
-#[derive(Clone, Copy)]
-pub(crate) struct DeMalformedIntegerOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedIntegerOutput {
-    type Value = crate::operation::malformed_integer::MalformedIntegerOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::malformed_integer::MalformedIntegerOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::malformed_integer::MalformedIntegerOutput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
 #[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
 pub(crate) fn ser_malformed_integer_output(
@@ -4048,25 +3427,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedIntegerInput
                 }
                 _ => crate::runtime::json_read::skip(&mut map)?,
             }
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
-#[derive(Clone, Copy)]
-pub(crate) struct DeMalformedListOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedListOutput {
-    type Value = crate::operation::malformed_list::MalformedListOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::malformed_list::MalformedListOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::malformed_list::MalformedListOutput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
         }
         ::std::result::Result::Ok(out)
     }
@@ -4129,25 +3489,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedListInput {
         ::std::result::Result::Ok(out)
     }
 }
-#[derive(Clone, Copy)]
-pub(crate) struct DeMalformedLongOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedLongOutput {
-    type Value = crate::operation::malformed_long::MalformedLongOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::malformed_long::MalformedLongOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::malformed_long::MalformedLongOutput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
 #[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
 pub(crate) fn ser_malformed_long_output(
@@ -4198,25 +3539,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedLongInput {
                 }
                 _ => crate::runtime::json_read::skip(&mut map)?,
             }
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
-#[derive(Clone, Copy)]
-pub(crate) struct DeMalformedMapOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedMapOutput {
-    type Value = crate::operation::malformed_map::MalformedMapOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::malformed_map::MalformedMapOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::malformed_map::MalformedMapOutput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
         }
         ::std::result::Result::Ok(out)
     }
@@ -4279,25 +3601,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedMapInput {
                 }
                 _ => crate::runtime::json_read::skip(&mut map)?,
             }
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
-#[derive(Clone, Copy)]
-pub(crate) struct DeMalformedRequestBodyOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedRequestBodyOutput {
-    type Value = crate::operation::malformed_request_body::MalformedRequestBodyOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::malformed_request_body::MalformedRequestBodyOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::malformed_request_body::MalformedRequestBodyOutput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
         }
         ::std::result::Result::Ok(out)
     }
@@ -4367,25 +3670,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedRequestBodyI
         ::std::result::Result::Ok(out)
     }
 }
-#[derive(Clone, Copy)]
-pub(crate) struct DeMalformedShortOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedShortOutput {
-    type Value = crate::operation::malformed_short::MalformedShortOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::malformed_short::MalformedShortOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::malformed_short::MalformedShortOutput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
 #[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
 pub(crate) fn ser_malformed_short_output(
@@ -4440,25 +3724,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedShortInput {
         ::std::result::Result::Ok(out)
     }
 }
-#[derive(Clone, Copy)]
-pub(crate) struct DeMalformedStringOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedStringOutput {
-    type Value = crate::operation::malformed_string::MalformedStringOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::malformed_string::MalformedStringOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::malformed_string::MalformedStringOutput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
 #[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
 pub(crate) fn ser_malformed_string_output(
@@ -4483,26 +3748,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedStringInput 
     > {
         #[allow(unused_mut)]
         let mut out = crate::operation::malformed_string::MalformedStringInput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
-#[derive(Clone, Copy)]
-pub(crate) struct DeMalformedTimestampBodyDateTimeOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de>
-for DeMalformedTimestampBodyDateTimeOutput {
-    type Value = crate::operation::malformed_timestamp_body_date_time::MalformedTimestampBodyDateTimeOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::malformed_timestamp_body_date_time::MalformedTimestampBodyDateTimeOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::malformed_timestamp_body_date_time::MalformedTimestampBodyDateTimeOutput::default();
         while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
             crate::runtime::json_read::skip(&mut map)?;
         }
@@ -4566,26 +3811,6 @@ for DeMalformedTimestampBodyDateTimeInput {
         ::std::result::Result::Ok(out)
     }
 }
-#[derive(Clone, Copy)]
-pub(crate) struct DeMalformedTimestampBodyDefaultOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de>
-for DeMalformedTimestampBodyDefaultOutput {
-    type Value = crate::operation::malformed_timestamp_body_default::MalformedTimestampBodyDefaultOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::malformed_timestamp_body_default::MalformedTimestampBodyDefaultOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::malformed_timestamp_body_default::MalformedTimestampBodyDefaultOutput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
 #[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
 pub(crate) fn ser_malformed_timestamp_body_default_output(
@@ -4639,26 +3864,6 @@ for DeMalformedTimestampBodyDefaultInput {
                 }
                 _ => crate::runtime::json_read::skip(&mut map)?,
             }
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
-#[derive(Clone, Copy)]
-pub(crate) struct DeMalformedTimestampBodyHttpDateOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de>
-for DeMalformedTimestampBodyHttpDateOutput {
-    type Value = crate::operation::malformed_timestamp_body_http_date::MalformedTimestampBodyHttpDateOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::malformed_timestamp_body_http_date::MalformedTimestampBodyHttpDateOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::malformed_timestamp_body_http_date::MalformedTimestampBodyHttpDateOutput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
         }
         ::std::result::Result::Ok(out)
     }
@@ -4720,26 +3925,6 @@ for DeMalformedTimestampBodyHttpDateInput {
         ::std::result::Result::Ok(out)
     }
 }
-#[derive(Clone, Copy)]
-pub(crate) struct DeMalformedTimestampHeaderDateTimeOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de>
-for DeMalformedTimestampHeaderDateTimeOutput {
-    type Value = crate::operation::malformed_timestamp_header_date_time::MalformedTimestampHeaderDateTimeOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::malformed_timestamp_header_date_time::MalformedTimestampHeaderDateTimeOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::malformed_timestamp_header_date_time::MalformedTimestampHeaderDateTimeOutput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
 #[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
 pub(crate) fn ser_malformed_timestamp_header_date_time_output(
@@ -4765,26 +3950,6 @@ for DeMalformedTimestampHeaderDateTimeInput {
     > {
         #[allow(unused_mut)]
         let mut out = crate::operation::malformed_timestamp_header_date_time::MalformedTimestampHeaderDateTimeInput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
-#[derive(Clone, Copy)]
-pub(crate) struct DeMalformedTimestampHeaderDefaultOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de>
-for DeMalformedTimestampHeaderDefaultOutput {
-    type Value = crate::operation::malformed_timestamp_header_default::MalformedTimestampHeaderDefaultOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::malformed_timestamp_header_default::MalformedTimestampHeaderDefaultOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::malformed_timestamp_header_default::MalformedTimestampHeaderDefaultOutput::default();
         while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
             crate::runtime::json_read::skip(&mut map)?;
         }
@@ -4822,26 +3987,6 @@ for DeMalformedTimestampHeaderDefaultInput {
         ::std::result::Result::Ok(out)
     }
 }
-#[derive(Clone, Copy)]
-pub(crate) struct DeMalformedTimestampHeaderEpochOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de>
-for DeMalformedTimestampHeaderEpochOutput {
-    type Value = crate::operation::malformed_timestamp_header_epoch::MalformedTimestampHeaderEpochOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::malformed_timestamp_header_epoch::MalformedTimestampHeaderEpochOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::malformed_timestamp_header_epoch::MalformedTimestampHeaderEpochOutput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
 #[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
 pub(crate) fn ser_malformed_timestamp_header_epoch_output(
@@ -4867,26 +4012,6 @@ for DeMalformedTimestampHeaderEpochInput {
     > {
         #[allow(unused_mut)]
         let mut out = crate::operation::malformed_timestamp_header_epoch::MalformedTimestampHeaderEpochInput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
-#[derive(Clone, Copy)]
-pub(crate) struct DeMalformedTimestampPathDefaultOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de>
-for DeMalformedTimestampPathDefaultOutput {
-    type Value = crate::operation::malformed_timestamp_path_default::MalformedTimestampPathDefaultOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::malformed_timestamp_path_default::MalformedTimestampPathDefaultOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::malformed_timestamp_path_default::MalformedTimestampPathDefaultOutput::default();
         while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
             crate::runtime::json_read::skip(&mut map)?;
         }
@@ -4924,26 +4049,6 @@ for DeMalformedTimestampPathDefaultInput {
         ::std::result::Result::Ok(out)
     }
 }
-#[derive(Clone, Copy)]
-pub(crate) struct DeMalformedTimestampPathEpochOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de>
-for DeMalformedTimestampPathEpochOutput {
-    type Value = crate::operation::malformed_timestamp_path_epoch::MalformedTimestampPathEpochOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::malformed_timestamp_path_epoch::MalformedTimestampPathEpochOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::malformed_timestamp_path_epoch::MalformedTimestampPathEpochOutput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
 #[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
 pub(crate) fn ser_malformed_timestamp_path_epoch_output(
@@ -4969,26 +4074,6 @@ for DeMalformedTimestampPathEpochInput {
     > {
         #[allow(unused_mut)]
         let mut out = crate::operation::malformed_timestamp_path_epoch::MalformedTimestampPathEpochInput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
-#[derive(Clone, Copy)]
-pub(crate) struct DeMalformedTimestampPathHttpDateOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de>
-for DeMalformedTimestampPathHttpDateOutput {
-    type Value = crate::operation::malformed_timestamp_path_http_date::MalformedTimestampPathHttpDateOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::malformed_timestamp_path_http_date::MalformedTimestampPathHttpDateOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::malformed_timestamp_path_http_date::MalformedTimestampPathHttpDateOutput::default();
         while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
             crate::runtime::json_read::skip(&mut map)?;
         }
@@ -5026,26 +4111,6 @@ for DeMalformedTimestampPathHttpDateInput {
         ::std::result::Result::Ok(out)
     }
 }
-#[derive(Clone, Copy)]
-pub(crate) struct DeMalformedTimestampQueryDefaultOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de>
-for DeMalformedTimestampQueryDefaultOutput {
-    type Value = crate::operation::malformed_timestamp_query_default::MalformedTimestampQueryDefaultOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::malformed_timestamp_query_default::MalformedTimestampQueryDefaultOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::malformed_timestamp_query_default::MalformedTimestampQueryDefaultOutput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
 #[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
 pub(crate) fn ser_malformed_timestamp_query_default_output(
@@ -5071,26 +4136,6 @@ for DeMalformedTimestampQueryDefaultInput {
     > {
         #[allow(unused_mut)]
         let mut out = crate::operation::malformed_timestamp_query_default::MalformedTimestampQueryDefaultInput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
-#[derive(Clone, Copy)]
-pub(crate) struct DeMalformedTimestampQueryEpochOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de>
-for DeMalformedTimestampQueryEpochOutput {
-    type Value = crate::operation::malformed_timestamp_query_epoch::MalformedTimestampQueryEpochOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::malformed_timestamp_query_epoch::MalformedTimestampQueryEpochOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::malformed_timestamp_query_epoch::MalformedTimestampQueryEpochOutput::default();
         while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
             crate::runtime::json_read::skip(&mut map)?;
         }
@@ -5128,26 +4173,6 @@ for DeMalformedTimestampQueryEpochInput {
         ::std::result::Result::Ok(out)
     }
 }
-#[derive(Clone, Copy)]
-pub(crate) struct DeMalformedTimestampQueryHttpDateOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de>
-for DeMalformedTimestampQueryHttpDateOutput {
-    type Value = crate::operation::malformed_timestamp_query_http_date::MalformedTimestampQueryHttpDateOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::malformed_timestamp_query_http_date::MalformedTimestampQueryHttpDateOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::malformed_timestamp_query_http_date::MalformedTimestampQueryHttpDateOutput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
 #[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
 pub(crate) fn ser_malformed_timestamp_query_http_date_output(
@@ -5173,25 +4198,6 @@ for DeMalformedTimestampQueryHttpDateInput {
     > {
         #[allow(unused_mut)]
         let mut out = crate::operation::malformed_timestamp_query_http_date::MalformedTimestampQueryHttpDateInput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
-#[derive(Clone, Copy)]
-pub(crate) struct DeMalformedUnionOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMalformedUnionOutput {
-    type Value = crate::operation::malformed_union::MalformedUnionOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::malformed_union::MalformedUnionOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::malformed_union::MalformedUnionOutput::default();
         while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
             crate::runtime::json_read::skip(&mut map)?;
         }
@@ -5267,25 +4273,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMediaTypeHeaderInput 
     > {
         #[allow(unused_mut)]
         let mut out = crate::operation::media_type_header::MediaTypeHeaderInput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
-#[derive(Clone, Copy)]
-pub(crate) struct DeMediaTypeHeaderOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de> for DeMediaTypeHeaderOutput {
-    type Value = crate::operation::media_type_header::MediaTypeHeaderOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::media_type_header::MediaTypeHeaderOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::media_type_header::MediaTypeHeaderOutput::default();
         while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
             crate::runtime::json_read::skip(&mut map)?;
         }
@@ -5664,25 +4651,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeNoInputAndNoOutputInp
         ::std::result::Result::Ok(out)
     }
 }
-#[derive(Clone, Copy)]
-pub(crate) struct DeNoInputAndNoOutputOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de> for DeNoInputAndNoOutputOutput {
-    type Value = crate::operation::no_input_and_no_output::NoInputAndNoOutputOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::no_input_and_no_output::NoInputAndNoOutputOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::no_input_and_no_output::NoInputAndNoOutputOutput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
 #[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
 pub(crate) fn ser_no_input_and_no_output_output(
@@ -5713,25 +4681,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeNoInputAndOutputInput
         ::std::result::Result::Ok(out)
     }
 }
-#[derive(Clone, Copy)]
-pub(crate) struct DeNoInputAndOutputOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de> for DeNoInputAndOutputOutput {
-    type Value = crate::operation::no_input_and_output::NoInputAndOutputOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::no_input_and_output::NoInputAndOutputOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::no_input_and_output::NoInputAndOutputOutput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
 #[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
 pub(crate) fn ser_no_input_and_output_output(
@@ -5741,8 +4690,10 @@ pub(crate) fn ser_no_input_and_output_output(
     w.begin_object();
     w.end_object();
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeNullAndEmptyHeadersIo;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeNullAndEmptyHeadersIo {
     type Value = crate::types::NullAndEmptyHeadersIo;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -5751,26 +4702,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeNullAndEmptyHeadersIo
     ) -> ::std::result::Result<crate::types::NullAndEmptyHeadersIo, A::Error> {
         #[allow(unused_mut)]
         let mut out = crate::types::NullAndEmptyHeadersIo::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
-#[derive(Clone, Copy)]
-pub(crate) struct DeOmitsNullSerializesEmptyStringOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de>
-for DeOmitsNullSerializesEmptyStringOutput {
-    type Value = crate::operation::omits_null_serializes_empty_string::OmitsNullSerializesEmptyStringOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::omits_null_serializes_empty_string::OmitsNullSerializesEmptyStringOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::omits_null_serializes_empty_string::OmitsNullSerializesEmptyStringOutput::default();
         while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
             crate::runtime::json_read::skip(&mut map)?;
         }
@@ -5802,26 +4733,6 @@ for DeOmitsNullSerializesEmptyStringInput {
     > {
         #[allow(unused_mut)]
         let mut out = crate::operation::omits_null_serializes_empty_string::OmitsNullSerializesEmptyStringInput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
-#[derive(Clone, Copy)]
-pub(crate) struct DeOmitsSerializingEmptyListsOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de>
-for DeOmitsSerializingEmptyListsOutput {
-    type Value = crate::operation::omits_serializing_empty_lists::OmitsSerializingEmptyListsOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::omits_serializing_empty_lists::OmitsSerializingEmptyListsOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::omits_serializing_empty_lists::OmitsSerializingEmptyListsOutput::default();
         while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
             crate::runtime::json_read::skip(&mut map)?;
         }
@@ -7215,25 +6126,6 @@ pub(crate) fn ser_post_union_with_json_name_output(
     }
     w.end_object();
 }
-#[derive(Clone, Copy)]
-pub(crate) struct DePutWithContentEncodingOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de> for DePutWithContentEncodingOutput {
-    type Value = crate::operation::put_with_content_encoding::PutWithContentEncodingOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::put_with_content_encoding::PutWithContentEncodingOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::put_with_content_encoding::PutWithContentEncodingOutput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
 #[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
 pub(crate) fn ser_put_with_content_encoding_output(
@@ -7288,26 +6180,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DePutWithContentEncodin
         ::std::result::Result::Ok(out)
     }
 }
-#[derive(Clone, Copy)]
-pub(crate) struct DeQueryIdempotencyTokenAutoFillOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de>
-for DeQueryIdempotencyTokenAutoFillOutput {
-    type Value = crate::operation::query_idempotency_token_auto_fill::QueryIdempotencyTokenAutoFillOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::query_idempotency_token_auto_fill::QueryIdempotencyTokenAutoFillOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::query_idempotency_token_auto_fill::QueryIdempotencyTokenAutoFillOutput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
 #[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
 pub(crate) fn ser_query_idempotency_token_auto_fill_output(
@@ -7339,26 +6211,6 @@ for DeQueryIdempotencyTokenAutoFillInput {
         ::std::result::Result::Ok(out)
     }
 }
-#[derive(Clone, Copy)]
-pub(crate) struct DeQueryParamsAsStringListMapOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de>
-for DeQueryParamsAsStringListMapOutput {
-    type Value = crate::operation::query_params_as_string_list_map::QueryParamsAsStringListMapOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::query_params_as_string_list_map::QueryParamsAsStringListMapOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::query_params_as_string_list_map::QueryParamsAsStringListMapOutput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
 #[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
 pub(crate) fn ser_query_params_as_string_list_map_output(
@@ -7384,25 +6236,6 @@ for DeQueryParamsAsStringListMapInput {
     > {
         #[allow(unused_mut)]
         let mut out = crate::operation::query_params_as_string_list_map::QueryParamsAsStringListMapInput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
-#[derive(Clone, Copy)]
-pub(crate) struct DeQueryPrecedenceOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de> for DeQueryPrecedenceOutput {
-    type Value = crate::operation::query_precedence::QueryPrecedenceOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::query_precedence::QueryPrecedenceOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::query_precedence::QueryPrecedenceOutput::default();
         while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
             crate::runtime::json_read::skip(&mut map)?;
         }
@@ -7597,8 +6430,19 @@ for DeRecursiveShapesInputOutputNested2 {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
+#[allow(unused_variables)]
+pub(crate) fn ser_response_code_http_fallback_input_output(
+    w: &mut crate::runtime::json::JsonWriter,
+    value: &crate::types::ResponseCodeHttpFallbackInputOutput,
+) {
+    w.begin_object();
+    w.end_object();
+}
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeResponseCodeHttpFallbackInputOutput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de>
 for DeResponseCodeHttpFallbackInputOutput {
     type Value = crate::types::ResponseCodeHttpFallbackInputOutput;
@@ -7618,15 +6462,6 @@ for DeResponseCodeHttpFallbackInputOutput {
     }
 }
 #[cfg(feature = "dispatch")]
-#[allow(unused_variables)]
-pub(crate) fn ser_response_code_http_fallback_input_output(
-    w: &mut crate::runtime::json::JsonWriter,
-    value: &crate::types::ResponseCodeHttpFallbackInputOutput,
-) {
-    w.begin_object();
-    w.end_object();
-}
-#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeResponseCodeRequiredInput;
 #[cfg(feature = "dispatch")]
@@ -7641,25 +6476,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeResponseCodeRequiredI
     > {
         #[allow(unused_mut)]
         let mut out = crate::operation::response_code_required::ResponseCodeRequiredInput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
-#[derive(Clone, Copy)]
-pub(crate) struct DeResponseCodeRequiredOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de> for DeResponseCodeRequiredOutput {
-    type Value = crate::operation::response_code_required::ResponseCodeRequiredOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::response_code_required::ResponseCodeRequiredOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::response_code_required::ResponseCodeRequiredOutput::default();
         while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
             crate::runtime::json_read::skip(&mut map)?;
         }
@@ -8267,26 +7083,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeStreamingTraitsInput 
         ::std::result::Result::Ok(out)
     }
 }
-#[derive(Clone, Copy)]
-pub(crate) struct DeStreamingTraitsRequireLengthOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de>
-for DeStreamingTraitsRequireLengthOutput {
-    type Value = crate::operation::streaming_traits_require_length::StreamingTraitsRequireLengthOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::streaming_traits_require_length::StreamingTraitsRequireLengthOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::streaming_traits_require_length::StreamingTraitsRequireLengthOutput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
 #[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
 pub(crate) fn ser_streaming_traits_require_length_output(
@@ -8514,8 +7310,10 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeTestGetNoInputNoPaylo
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeTestNoPayloadInputOutput;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeTestNoPayloadInputOutput {
     type Value = crate::types::TestNoPayloadInputOutput;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -8589,8 +7387,10 @@ for DeTestPostNoInputNoPayloadInput {
         ::std::result::Result::Ok(out)
     }
 }
+#[cfg(feature = "dispatch")]
 #[derive(Clone, Copy)]
 pub(crate) struct DeTimestampFormatHeadersIo;
+#[cfg(feature = "dispatch")]
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeTimestampFormatHeadersIo {
     type Value = crate::types::TimestampFormatHeadersIo;
     fn read<A: crate::runtime::json_read::MapAccess<'de>>(
@@ -8935,25 +7735,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUnitInputAndOutputInp
         ::std::result::Result::Ok(out)
     }
 }
-#[derive(Clone, Copy)]
-pub(crate) struct DeUnitInputAndOutputOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUnitInputAndOutputOutput {
-    type Value = crate::operation::unit_input_and_output::UnitInputAndOutputOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::unit_input_and_output::UnitInputAndOutputOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::unit_input_and_output::UnitInputAndOutputOutput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
 #[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
 pub(crate) fn ser_unit_input_and_output_output(
@@ -9080,42 +7861,48 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeComplexError {
         ::std::result::Result::Ok(out)
     }
 }
+/// A body that does not fit the model still identifies the error: it keeps its code,
+/// message and status, without the members.
 #[allow(unused_variables)]
 pub(crate) fn de_error_complex_error(
     response: &crate::runtime::http::HttpResponse,
     body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
-) -> ::std::result::Result<
-    crate::types::error::ComplexError,
-    crate::runtime::json::DeserializeError,
-> {
-    #[allow(unused_mut)]
-    let mut out = match body {
-        ::std::option::Option::Some(bytes) => {
-            crate::runtime::json_read::from_body(
-                bytes,
-                crate::runtime::json_read::Object(crate::protocol::DeComplexError),
-            )?
+) -> crate::types::error::ComplexError {
+    let read = || -> ::std::result::Result<
+        crate::types::error::ComplexError,
+        crate::runtime::json::DeserializeError,
+    > {
+        #[allow(unused_mut)]
+        let mut out = match body {
+            ::std::option::Option::Some(bytes) => {
+                crate::runtime::json_read::from_body(
+                    bytes,
+                    crate::runtime::json_read::Object(crate::protocol::DeComplexError),
+                )?
+            }
+            ::std::option::Option::None => crate::types::error::ComplexError::default(),
+        };
+        let joined = response
+            .headers
+            .get_all("X-Header")
+            .collect::<::std::vec::Vec<_>>()
+            .join(", ");
+        if response.headers.contains("X-Header") {
+            let h = joined.as_str();
+            out.header = ::std::option::Option::Some(
+                (::std::result::Result::<
+                    _,
+                    crate::runtime::json::DeserializeError,
+                >::Ok(h.to_string()))
+                    .map_err(|e| e.at("Header"))?,
+            );
         }
-        ::std::option::Option::None => crate::types::error::ComplexError::default(),
+        ::std::result::Result::Ok(out)
     };
-    let joined = response
-        .headers
-        .get_all("X-Header")
-        .collect::<::std::vec::Vec<_>>()
-        .join(", ");
-    if response.headers.contains("X-Header") {
-        let h = joined.as_str();
-        out.header = ::std::option::Option::Some(
-            (::std::result::Result::<
-                _,
-                crate::runtime::json::DeserializeError,
-            >::Ok(h.to_string()))
-                .map_err(|e| e.at("Header"))?,
-        );
-    }
+    let mut out = read().unwrap_or_default();
     out.meta = meta;
-    ::std::result::Result::Ok(out)
+    out
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeErrorEvent;
@@ -9145,30 +7932,36 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeErrorEvent {
         ::std::result::Result::Ok(out)
     }
 }
+/// A body that does not fit the model still identifies the error: it keeps its code,
+/// message and status, without the members.
 #[allow(unused_variables)]
 pub(crate) fn de_error_error_event(
     response: &crate::runtime::http::HttpResponse,
     body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
-) -> ::std::result::Result<
-    crate::types::error::ErrorEvent,
-    crate::runtime::json::DeserializeError,
-> {
-    #[allow(unused_mut)]
-    let mut out = match body {
-        ::std::option::Option::Some(bytes) => {
-            crate::runtime::json_read::from_body(
-                bytes,
-                crate::runtime::json_read::Object(crate::protocol::DeErrorEvent),
-            )?
+) -> crate::types::error::ErrorEvent {
+    let read = || -> ::std::result::Result<
+        crate::types::error::ErrorEvent,
+        crate::runtime::json::DeserializeError,
+    > {
+        #[allow(unused_mut)]
+        let mut out = match body {
+            ::std::option::Option::Some(bytes) => {
+                crate::runtime::json_read::from_body(
+                    bytes,
+                    crate::runtime::json_read::Object(crate::protocol::DeErrorEvent),
+                )?
+            }
+            ::std::option::Option::None => crate::types::error::ErrorEvent::default(),
+        };
+        if out.message.is_none() {
+            out.message = meta.message().map(str::to_owned);
         }
-        ::std::option::Option::None => crate::types::error::ErrorEvent::default(),
+        ::std::result::Result::Ok(out)
     };
-    if out.message.is_none() {
-        out.message = meta.message().map(str::to_owned);
-    }
+    let mut out = read().unwrap_or_default();
     out.meta = meta;
-    ::std::result::Result::Ok(out)
+    out
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeFooError;
@@ -9186,27 +7979,33 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeFooError {
         ::std::result::Result::Ok(out)
     }
 }
+/// A body that does not fit the model still identifies the error: it keeps its code,
+/// message and status, without the members.
 #[allow(unused_variables)]
 pub(crate) fn de_error_foo_error(
     response: &crate::runtime::http::HttpResponse,
     body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
-) -> ::std::result::Result<
-    crate::types::error::FooError,
-    crate::runtime::json::DeserializeError,
-> {
-    #[allow(unused_mut)]
-    let mut out = match body {
-        ::std::option::Option::Some(bytes) => {
-            crate::runtime::json_read::from_body(
-                bytes,
-                crate::runtime::json_read::Object(crate::protocol::DeFooError),
-            )?
-        }
-        ::std::option::Option::None => crate::types::error::FooError::default(),
+) -> crate::types::error::FooError {
+    let read = || -> ::std::result::Result<
+        crate::types::error::FooError,
+        crate::runtime::json::DeserializeError,
+    > {
+        #[allow(unused_mut)]
+        let mut out = match body {
+            ::std::option::Option::Some(bytes) => {
+                crate::runtime::json_read::from_body(
+                    bytes,
+                    crate::runtime::json_read::Object(crate::protocol::DeFooError),
+                )?
+            }
+            ::std::option::Option::None => crate::types::error::FooError::default(),
+        };
+        ::std::result::Result::Ok(out)
     };
+    let mut out = read().unwrap_or_default();
     out.meta = meta;
-    ::std::result::Result::Ok(out)
+    out
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeInvalidGreeting;
@@ -9236,30 +8035,38 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeInvalidGreeting {
         ::std::result::Result::Ok(out)
     }
 }
+/// A body that does not fit the model still identifies the error: it keeps its code,
+/// message and status, without the members.
 #[allow(unused_variables)]
 pub(crate) fn de_error_invalid_greeting(
     response: &crate::runtime::http::HttpResponse,
     body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
-) -> ::std::result::Result<
-    crate::types::error::InvalidGreeting,
-    crate::runtime::json::DeserializeError,
-> {
-    #[allow(unused_mut)]
-    let mut out = match body {
-        ::std::option::Option::Some(bytes) => {
-            crate::runtime::json_read::from_body(
-                bytes,
-                crate::runtime::json_read::Object(crate::protocol::DeInvalidGreeting),
-            )?
+) -> crate::types::error::InvalidGreeting {
+    let read = || -> ::std::result::Result<
+        crate::types::error::InvalidGreeting,
+        crate::runtime::json::DeserializeError,
+    > {
+        #[allow(unused_mut)]
+        let mut out = match body {
+            ::std::option::Option::Some(bytes) => {
+                crate::runtime::json_read::from_body(
+                    bytes,
+                    crate::runtime::json_read::Object(crate::protocol::DeInvalidGreeting),
+                )?
+            }
+            ::std::option::Option::None => {
+                crate::types::error::InvalidGreeting::default()
+            }
+        };
+        if out.message.is_none() {
+            out.message = meta.message().map(str::to_owned);
         }
-        ::std::option::Option::None => crate::types::error::InvalidGreeting::default(),
+        ::std::result::Result::Ok(out)
     };
-    if out.message.is_none() {
-        out.message = meta.message().map(str::to_owned);
-    }
+    let mut out = read().unwrap_or_default();
     out.meta = meta;
-    ::std::result::Result::Ok(out)
+    out
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeServiceUnavailableError;
@@ -9289,34 +8096,40 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeServiceUnavailableErr
         ::std::result::Result::Ok(out)
     }
 }
+/// A body that does not fit the model still identifies the error: it keeps its code,
+/// message and status, without the members.
 #[allow(unused_variables)]
 pub(crate) fn de_error_service_unavailable_error(
     response: &crate::runtime::http::HttpResponse,
     body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
-) -> ::std::result::Result<
-    crate::types::error::ServiceUnavailableError,
-    crate::runtime::json::DeserializeError,
-> {
-    #[allow(unused_mut)]
-    let mut out = match body {
-        ::std::option::Option::Some(bytes) => {
-            crate::runtime::json_read::from_body(
-                bytes,
-                crate::runtime::json_read::Object(
-                    crate::protocol::DeServiceUnavailableError,
-                ),
-            )?
+) -> crate::types::error::ServiceUnavailableError {
+    let read = || -> ::std::result::Result<
+        crate::types::error::ServiceUnavailableError,
+        crate::runtime::json::DeserializeError,
+    > {
+        #[allow(unused_mut)]
+        let mut out = match body {
+            ::std::option::Option::Some(bytes) => {
+                crate::runtime::json_read::from_body(
+                    bytes,
+                    crate::runtime::json_read::Object(
+                        crate::protocol::DeServiceUnavailableError,
+                    ),
+                )?
+            }
+            ::std::option::Option::None => {
+                crate::types::error::ServiceUnavailableError::default()
+            }
+        };
+        if out.message.is_none() {
+            out.message = meta.message().map(str::to_owned);
         }
-        ::std::option::Option::None => {
-            crate::types::error::ServiceUnavailableError::default()
-        }
+        ::std::result::Result::Ok(out)
     };
-    if out.message.is_none() {
-        out.message = meta.message().map(str::to_owned);
-    }
+    let mut out = read().unwrap_or_default();
     out.meta = meta;
-    ::std::result::Result::Ok(out)
+    out
 }
 ///The message of an event of `EventStream` (checked against the model's constraints first).
 pub(crate) fn marshall_event_stream(
@@ -9832,17 +8645,13 @@ pub(crate) fn unmarshall_event_stream(
                                 ::std::default::Default::default(),
                                 message.payload().to_vec(),
                             );
-                            let e = crate::protocol::de_error_error_event(
+                            crate::types::EventStreamError::Error(
+                                crate::protocol::de_error_error_event(
                                     &response,
                                     body.json(),
-                                    meta.clone(),
-                                )
-                                .unwrap_or_else(|_| {
-                                    let mut e = crate::types::error::ErrorEvent::default();
-                                    e.meta = meta;
-                                    e
-                                });
-                            crate::types::EventStreamError::Error(e)
+                                    meta,
+                                ),
+                            )
                         }
                         other => {
                             crate::types::EventStreamError::Unhandled(

@@ -89,48 +89,32 @@ fn parse_error(
     let body = parsed.json();
     match meta.code() {
         ::std::option::Option::Some("BadRequestException") => {
-            let e = crate::protocol::de_error_bad_request_exception(
-                    response,
-                    body,
-                    meta.clone(),
-                )
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::BadRequestException::default();
-                    e.meta = meta;
-                    e
-                });
             crate::runtime::error::SdkError::Service(
-                GetRestApisError::BadRequestException(e),
+                GetRestApisError::BadRequestException(
+                    crate::protocol::de_error_bad_request_exception(response, body, meta),
+                ),
             )
         }
         ::std::option::Option::Some("TooManyRequestsException") => {
-            let e = crate::protocol::de_error_too_many_requests_exception(
-                    response,
-                    body,
-                    meta.clone(),
-                )
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::TooManyRequestsException::default();
-                    e.meta = meta;
-                    e
-                });
             crate::runtime::error::SdkError::Service(
-                GetRestApisError::TooManyRequestsException(e),
+                GetRestApisError::TooManyRequestsException(
+                    crate::protocol::de_error_too_many_requests_exception(
+                        response,
+                        body,
+                        meta,
+                    ),
+                ),
             )
         }
         ::std::option::Option::Some("UnauthorizedException") => {
-            let e = crate::protocol::de_error_unauthorized_exception(
-                    response,
-                    body,
-                    meta.clone(),
-                )
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::UnauthorizedException::default();
-                    e.meta = meta;
-                    e
-                });
             crate::runtime::error::SdkError::Service(
-                GetRestApisError::UnauthorizedException(e),
+                GetRestApisError::UnauthorizedException(
+                    crate::protocol::de_error_unauthorized_exception(
+                        response,
+                        body,
+                        meta,
+                    ),
+                ),
             )
         }
         _ => {

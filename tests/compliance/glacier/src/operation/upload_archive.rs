@@ -126,10 +126,13 @@ pub fn parse_response(
         crate::runtime::json::DeserializeError,
     > {
         #[allow(unused_mut)]
-        let mut out = crate::runtime::json_read::from_body(
-            &response.body,
-            crate::runtime::json_read::Object(crate::protocol::DeUploadArchiveOutput),
-        )?;
+        let mut out = {
+            crate::runtime::json_read::from_body(
+                &response.body,
+                crate::runtime::json_read::Object(crate::runtime::json_read::Unit),
+            )?;
+            crate::operation::upload_archive::UploadArchiveOutput::default()
+        };
         let joined = response
             .headers
             .get_all("x-amz-archive-id")
@@ -191,78 +194,58 @@ fn parse_error(
     let body = parsed.json();
     match meta.code() {
         ::std::option::Option::Some("InvalidParameterValueException") => {
-            let e = crate::protocol::de_error_invalid_parameter_value_exception(
-                    response,
-                    body,
-                    meta.clone(),
-                )
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::InvalidParameterValueException::default();
-                    e.meta = meta;
-                    e
-                });
             crate::runtime::error::SdkError::Service(
-                UploadArchiveError::InvalidParameterValueException(e),
+                UploadArchiveError::InvalidParameterValueException(
+                    crate::protocol::de_error_invalid_parameter_value_exception(
+                        response,
+                        body,
+                        meta,
+                    ),
+                ),
             )
         }
         ::std::option::Option::Some("MissingParameterValueException") => {
-            let e = crate::protocol::de_error_missing_parameter_value_exception(
-                    response,
-                    body,
-                    meta.clone(),
-                )
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::MissingParameterValueException::default();
-                    e.meta = meta;
-                    e
-                });
             crate::runtime::error::SdkError::Service(
-                UploadArchiveError::MissingParameterValueException(e),
+                UploadArchiveError::MissingParameterValueException(
+                    crate::protocol::de_error_missing_parameter_value_exception(
+                        response,
+                        body,
+                        meta,
+                    ),
+                ),
             )
         }
         ::std::option::Option::Some("RequestTimeoutException") => {
-            let e = crate::protocol::de_error_request_timeout_exception(
-                    response,
-                    body,
-                    meta.clone(),
-                )
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::RequestTimeoutException::default();
-                    e.meta = meta;
-                    e
-                });
             crate::runtime::error::SdkError::Service(
-                UploadArchiveError::RequestTimeoutException(e),
+                UploadArchiveError::RequestTimeoutException(
+                    crate::protocol::de_error_request_timeout_exception(
+                        response,
+                        body,
+                        meta,
+                    ),
+                ),
             )
         }
         ::std::option::Option::Some("ResourceNotFoundException") => {
-            let e = crate::protocol::de_error_resource_not_found_exception(
-                    response,
-                    body,
-                    meta.clone(),
-                )
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::ResourceNotFoundException::default();
-                    e.meta = meta;
-                    e
-                });
             crate::runtime::error::SdkError::Service(
-                UploadArchiveError::ResourceNotFoundException(e),
+                UploadArchiveError::ResourceNotFoundException(
+                    crate::protocol::de_error_resource_not_found_exception(
+                        response,
+                        body,
+                        meta,
+                    ),
+                ),
             )
         }
         ::std::option::Option::Some("ServiceUnavailableException") => {
-            let e = crate::protocol::de_error_service_unavailable_exception(
-                    response,
-                    body,
-                    meta.clone(),
-                )
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::ServiceUnavailableException::default();
-                    e.meta = meta;
-                    e
-                });
             crate::runtime::error::SdkError::Service(
-                UploadArchiveError::ServiceUnavailableException(e),
+                UploadArchiveError::ServiceUnavailableException(
+                    crate::protocol::de_error_service_unavailable_exception(
+                        response,
+                        body,
+                        meta,
+                    ),
+                ),
             )
         }
         _ => {

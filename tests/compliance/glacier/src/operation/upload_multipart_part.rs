@@ -139,12 +139,13 @@ pub fn parse_response(
         crate::runtime::json::DeserializeError,
     > {
         #[allow(unused_mut)]
-        let mut out = crate::runtime::json_read::from_body(
-            &response.body,
-            crate::runtime::json_read::Object(
-                crate::protocol::DeUploadMultipartPartOutput,
-            ),
-        )?;
+        let mut out = {
+            crate::runtime::json_read::from_body(
+                &response.body,
+                crate::runtime::json_read::Object(crate::runtime::json_read::Unit),
+            )?;
+            crate::operation::upload_multipart_part::UploadMultipartPartOutput::default()
+        };
         let joined = response
             .headers
             .get_all("x-amz-sha256-tree-hash")
@@ -176,78 +177,58 @@ fn parse_error(
     let body = parsed.json();
     match meta.code() {
         ::std::option::Option::Some("InvalidParameterValueException") => {
-            let e = crate::protocol::de_error_invalid_parameter_value_exception(
-                    response,
-                    body,
-                    meta.clone(),
-                )
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::InvalidParameterValueException::default();
-                    e.meta = meta;
-                    e
-                });
             crate::runtime::error::SdkError::Service(
-                UploadMultipartPartError::InvalidParameterValueException(e),
+                UploadMultipartPartError::InvalidParameterValueException(
+                    crate::protocol::de_error_invalid_parameter_value_exception(
+                        response,
+                        body,
+                        meta,
+                    ),
+                ),
             )
         }
         ::std::option::Option::Some("MissingParameterValueException") => {
-            let e = crate::protocol::de_error_missing_parameter_value_exception(
-                    response,
-                    body,
-                    meta.clone(),
-                )
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::MissingParameterValueException::default();
-                    e.meta = meta;
-                    e
-                });
             crate::runtime::error::SdkError::Service(
-                UploadMultipartPartError::MissingParameterValueException(e),
+                UploadMultipartPartError::MissingParameterValueException(
+                    crate::protocol::de_error_missing_parameter_value_exception(
+                        response,
+                        body,
+                        meta,
+                    ),
+                ),
             )
         }
         ::std::option::Option::Some("RequestTimeoutException") => {
-            let e = crate::protocol::de_error_request_timeout_exception(
-                    response,
-                    body,
-                    meta.clone(),
-                )
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::RequestTimeoutException::default();
-                    e.meta = meta;
-                    e
-                });
             crate::runtime::error::SdkError::Service(
-                UploadMultipartPartError::RequestTimeoutException(e),
+                UploadMultipartPartError::RequestTimeoutException(
+                    crate::protocol::de_error_request_timeout_exception(
+                        response,
+                        body,
+                        meta,
+                    ),
+                ),
             )
         }
         ::std::option::Option::Some("ResourceNotFoundException") => {
-            let e = crate::protocol::de_error_resource_not_found_exception(
-                    response,
-                    body,
-                    meta.clone(),
-                )
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::ResourceNotFoundException::default();
-                    e.meta = meta;
-                    e
-                });
             crate::runtime::error::SdkError::Service(
-                UploadMultipartPartError::ResourceNotFoundException(e),
+                UploadMultipartPartError::ResourceNotFoundException(
+                    crate::protocol::de_error_resource_not_found_exception(
+                        response,
+                        body,
+                        meta,
+                    ),
+                ),
             )
         }
         ::std::option::Option::Some("ServiceUnavailableException") => {
-            let e = crate::protocol::de_error_service_unavailable_exception(
-                    response,
-                    body,
-                    meta.clone(),
-                )
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::ServiceUnavailableException::default();
-                    e.meta = meta;
-                    e
-                });
             crate::runtime::error::SdkError::Service(
-                UploadMultipartPartError::ServiceUnavailableException(e),
+                UploadMultipartPartError::ServiceUnavailableException(
+                    crate::protocol::de_error_service_unavailable_exception(
+                        response,
+                        body,
+                        meta,
+                    ),
+                ),
             )
         }
         _ => {

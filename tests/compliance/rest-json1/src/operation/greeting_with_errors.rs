@@ -57,12 +57,13 @@ pub fn parse_response(
         crate::runtime::json::DeserializeError,
     > {
         #[allow(unused_mut)]
-        let mut out = crate::runtime::json_read::from_body(
-            &response.body,
-            crate::runtime::json_read::Object(
-                crate::protocol::DeGreetingWithErrorsOutput,
-            ),
-        )?;
+        let mut out = {
+            crate::runtime::json_read::from_body(
+                &response.body,
+                crate::runtime::json_read::Object(crate::runtime::json_read::Unit),
+            )?;
+            crate::operation::greeting_with_errors::GreetingWithErrorsOutput::default()
+        };
         let joined = response
             .headers
             .get_all("X-Greeting")
@@ -94,40 +95,24 @@ fn parse_error(
     let body = parsed.json();
     match meta.code() {
         ::std::option::Option::Some("InvalidGreeting") => {
-            let e = crate::protocol::de_error_invalid_greeting(
-                    response,
-                    body,
-                    meta.clone(),
-                )
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::InvalidGreeting::default();
-                    e.meta = meta;
-                    e
-                });
             crate::runtime::error::SdkError::Service(
-                GreetingWithErrorsError::InvalidGreeting(e),
+                GreetingWithErrorsError::InvalidGreeting(
+                    crate::protocol::de_error_invalid_greeting(response, body, meta),
+                ),
             )
         }
         ::std::option::Option::Some("ComplexError") => {
-            let e = crate::protocol::de_error_complex_error(response, body, meta.clone())
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::ComplexError::default();
-                    e.meta = meta;
-                    e
-                });
             crate::runtime::error::SdkError::Service(
-                GreetingWithErrorsError::ComplexError(e),
+                GreetingWithErrorsError::ComplexError(
+                    crate::protocol::de_error_complex_error(response, body, meta),
+                ),
             )
         }
         ::std::option::Option::Some("FooError") => {
-            let e = crate::protocol::de_error_foo_error(response, body, meta.clone())
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::FooError::default();
-                    e.meta = meta;
-                    e
-                });
             crate::runtime::error::SdkError::Service(
-                GreetingWithErrorsError::FooError(e),
+                GreetingWithErrorsError::FooError(
+                    crate::protocol::de_error_foo_error(response, body, meta),
+                ),
             )
         }
         _ => {

@@ -65,12 +65,13 @@ pub fn parse_response(
         crate::runtime::json::DeserializeError,
     > {
         #[allow(unused_mut)]
-        let mut out = crate::runtime::json_read::from_body(
-            &response.body,
-            crate::runtime::json_read::Object(
-                crate::protocol::DeHttpEmptyPrefixHeadersOutput,
-            ),
-        )?;
+        let mut out = {
+            crate::runtime::json_read::from_body(
+                &response.body,
+                crate::runtime::json_read::Object(crate::runtime::json_read::Unit),
+            )?;
+            crate::operation::http_empty_prefix_headers::HttpEmptyPrefixHeadersOutput::default()
+        };
         let map: ::std::collections::BTreeMap<
             ::std::string::String,
             ::std::string::String,

@@ -65,10 +65,13 @@ pub fn parse_response(
         crate::runtime::json::DeserializeError,
     > {
         #[allow(unused_mut)]
-        let mut out = crate::runtime::json_read::from_body(
-            &response.body,
-            crate::runtime::json_read::Object(crate::protocol::DeHttpPrefixHeadersOutput),
-        )?;
+        let mut out = {
+            crate::runtime::json_read::from_body(
+                &response.body,
+                crate::runtime::json_read::Object(crate::runtime::json_read::Unit),
+            )?;
+            crate::operation::http_prefix_headers::HttpPrefixHeadersOutput::default()
+        };
         let joined = response
             .headers
             .get_all("x-foo")

@@ -57,12 +57,13 @@ pub fn parse_response(
         crate::runtime::json::DeserializeError,
     > {
         #[allow(unused_mut)]
-        let mut out = crate::runtime::json_read::from_body(
-            &response.body,
-            crate::runtime::json_read::Object(
-                crate::protocol::DeHttpPrefixHeadersInResponseOutput,
-            ),
-        )?;
+        let mut out = {
+            crate::runtime::json_read::from_body(
+                &response.body,
+                crate::runtime::json_read::Object(crate::runtime::json_read::Unit),
+            )?;
+            crate::operation::http_prefix_headers_in_response::HttpPrefixHeadersInResponseOutput::default()
+        };
         let map: ::std::collections::BTreeMap<
             ::std::string::String,
             ::std::string::String,

@@ -68,12 +68,13 @@ pub fn parse_response(
         crate::runtime::json::DeserializeError,
     > {
         #[allow(unused_mut)]
-        let mut out = crate::runtime::json_read::from_body(
-            &response.body,
-            crate::runtime::json_read::Object(
-                crate::protocol::DeHttpQueryParamsOnlyOperationOutput,
-            ),
-        )?;
+        let mut out = {
+            crate::runtime::json_read::from_body(
+                &response.body,
+                crate::runtime::json_read::Object(crate::runtime::json_read::Unit),
+            )?;
+            crate::operation::http_query_params_only_operation::HttpQueryParamsOnlyOperationOutput::default()
+        };
         ::std::result::Result::Ok(out)
     };
     read()

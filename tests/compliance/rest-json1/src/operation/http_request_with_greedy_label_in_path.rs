@@ -84,12 +84,13 @@ pub fn parse_response(
         crate::runtime::json::DeserializeError,
     > {
         #[allow(unused_mut)]
-        let mut out = crate::runtime::json_read::from_body(
-            &response.body,
-            crate::runtime::json_read::Object(
-                crate::protocol::DeHttpRequestWithGreedyLabelInPathOutput,
-            ),
-        )?;
+        let mut out = {
+            crate::runtime::json_read::from_body(
+                &response.body,
+                crate::runtime::json_read::Object(crate::runtime::json_read::Unit),
+            )?;
+            crate::operation::http_request_with_greedy_label_in_path::HttpRequestWithGreedyLabelInPathOutput::default()
+        };
         ::std::result::Result::Ok(out)
     };
     read()

@@ -56,10 +56,13 @@ pub fn parse_response(
         crate::runtime::json::DeserializeError,
     > {
         #[allow(unused_mut)]
-        let mut out = crate::runtime::json_read::from_body(
-            &response.body,
-            crate::runtime::json_read::Object(crate::protocol::DeHttpResponseCodeOutput),
-        )?;
+        let mut out = {
+            crate::runtime::json_read::from_body(
+                &response.body,
+                crate::runtime::json_read::Object(crate::runtime::json_read::Unit),
+            )?;
+            crate::operation::http_response_code::HttpResponseCodeOutput::default()
+        };
         out.status = ::std::option::Option::Some(i32::from(response.status));
         ::std::result::Result::Ok(out)
     };

@@ -169,12 +169,13 @@ pub fn parse_response(
         crate::runtime::json::DeserializeError,
     > {
         #[allow(unused_mut)]
-        let mut out = crate::runtime::json_read::from_body(
-            &response.body,
-            crate::runtime::json_read::Object(
-                crate::protocol::DeInputAndOutputWithHeadersIo,
-            ),
-        )?;
+        let mut out = {
+            crate::runtime::json_read::from_body(
+                &response.body,
+                crate::runtime::json_read::Object(crate::runtime::json_read::Unit),
+            )?;
+            crate::types::InputAndOutputWithHeadersIo::default()
+        };
         let joined = response
             .headers
             .get_all("X-BooleanList")

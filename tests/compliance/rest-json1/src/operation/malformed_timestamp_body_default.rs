@@ -60,12 +60,13 @@ pub fn parse_response(
         crate::runtime::json::DeserializeError,
     > {
         #[allow(unused_mut)]
-        let mut out = crate::runtime::json_read::from_body(
-            &response.body,
-            crate::runtime::json_read::Object(
-                crate::protocol::DeMalformedTimestampBodyDefaultOutput,
-            ),
-        )?;
+        let mut out = {
+            crate::runtime::json_read::from_body(
+                &response.body,
+                crate::runtime::json_read::Object(crate::runtime::json_read::Unit),
+            )?;
+            crate::operation::malformed_timestamp_body_default::MalformedTimestampBodyDefaultOutput::default()
+        };
         ::std::result::Result::Ok(out)
     };
     read()

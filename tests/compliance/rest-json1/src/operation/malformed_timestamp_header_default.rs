@@ -61,12 +61,13 @@ pub fn parse_response(
         crate::runtime::json::DeserializeError,
     > {
         #[allow(unused_mut)]
-        let mut out = crate::runtime::json_read::from_body(
-            &response.body,
-            crate::runtime::json_read::Object(
-                crate::protocol::DeMalformedTimestampHeaderDefaultOutput,
-            ),
-        )?;
+        let mut out = {
+            crate::runtime::json_read::from_body(
+                &response.body,
+                crate::runtime::json_read::Object(crate::runtime::json_read::Unit),
+            )?;
+            crate::operation::malformed_timestamp_header_default::MalformedTimestampHeaderDefaultOutput::default()
+        };
         ::std::result::Result::Ok(out)
     };
     read()

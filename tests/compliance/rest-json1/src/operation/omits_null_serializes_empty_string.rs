@@ -67,12 +67,13 @@ pub fn parse_response(
         crate::runtime::json::DeserializeError,
     > {
         #[allow(unused_mut)]
-        let mut out = crate::runtime::json_read::from_body(
-            &response.body,
-            crate::runtime::json_read::Object(
-                crate::protocol::DeOmitsNullSerializesEmptyStringOutput,
-            ),
-        )?;
+        let mut out = {
+            crate::runtime::json_read::from_body(
+                &response.body,
+                crate::runtime::json_read::Object(crate::runtime::json_read::Unit),
+            )?;
+            crate::operation::omits_null_serializes_empty_string::OmitsNullSerializesEmptyStringOutput::default()
+        };
         ::std::result::Result::Ok(out)
     };
     read()

@@ -77,12 +77,13 @@ pub fn parse_response(
         crate::runtime::json::DeserializeError,
     > {
         #[allow(unused_mut)]
-        let mut out = crate::runtime::json_read::from_body(
-            &response.body,
-            crate::runtime::json_read::Object(
-                crate::protocol::DeQueryIdempotencyTokenAutoFillOutput,
-            ),
-        )?;
+        let mut out = {
+            crate::runtime::json_read::from_body(
+                &response.body,
+                crate::runtime::json_read::Object(crate::runtime::json_read::Unit),
+            )?;
+            crate::operation::query_idempotency_token_auto_fill::QueryIdempotencyTokenAutoFillOutput::default()
+        };
         ::std::result::Result::Ok(out)
     };
     read()

@@ -72,12 +72,13 @@ pub fn parse_response(
         crate::runtime::json::DeserializeError,
     > {
         #[allow(unused_mut)]
-        let mut out = crate::runtime::json_read::from_body(
-            &response.body,
-            crate::runtime::json_read::Object(
-                crate::protocol::DeQueryParamsAsStringListMapOutput,
-            ),
-        )?;
+        let mut out = {
+            crate::runtime::json_read::from_body(
+                &response.body,
+                crate::runtime::json_read::Object(crate::runtime::json_read::Unit),
+            )?;
+            crate::operation::query_params_as_string_list_map::QueryParamsAsStringListMapOutput::default()
+        };
         ::std::result::Result::Ok(out)
     };
     read()

@@ -56,12 +56,13 @@ pub fn parse_response(
         crate::runtime::json::DeserializeError,
     > {
         #[allow(unused_mut)]
-        let mut out = crate::runtime::json_read::from_body(
-            &response.body,
-            crate::runtime::json_read::Object(
-                crate::protocol::DeResponseCodeRequiredOutput,
-            ),
-        )?;
+        let mut out = {
+            crate::runtime::json_read::from_body(
+                &response.body,
+                crate::runtime::json_read::Object(crate::runtime::json_read::Unit),
+            )?;
+            crate::operation::response_code_required::ResponseCodeRequiredOutput::default()
+        };
         out.response_code = ::std::option::Option::Some(i32::from(response.status));
         ::std::result::Result::Ok(out)
     };

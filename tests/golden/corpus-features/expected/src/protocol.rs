@@ -177,22 +177,6 @@ pub(crate) fn ser_list_things_output(
     }
     w.end_object();
 }
-#[derive(Clone, Copy)]
-pub(crate) struct DePutTagOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de> for DePutTagOutput {
-    type Value = crate::operation::put_tag::PutTagOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<crate::operation::put_tag::PutTagOutput, A::Error> {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::put_tag::PutTagOutput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
 #[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
 pub(crate) fn ser_put_tag_output(
@@ -288,25 +272,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DePutTagInput {
         ::std::result::Result::Ok(out)
     }
 }
-#[derive(Clone, Copy)]
-pub(crate) struct DeUploadBlobOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUploadBlobOutput {
-    type Value = crate::operation::upload_blob::UploadBlobOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::upload_blob::UploadBlobOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::upload_blob::UploadBlobOutput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
 #[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
 pub(crate) fn ser_upload_blob_output(
@@ -365,28 +330,34 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeTagProblem {
         ::std::result::Result::Ok(out)
     }
 }
+/// A body that does not fit the model still identifies the error: it keeps its code,
+/// message and status, without the members.
 #[allow(unused_variables)]
 pub(crate) fn de_error_tag_problem(
     response: &crate::runtime::http::HttpResponse,
     body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
-) -> ::std::result::Result<
-    crate::types::error::TagProblem,
-    crate::runtime::json::DeserializeError,
-> {
-    #[allow(unused_mut)]
-    let mut out = match body {
-        ::std::option::Option::Some(bytes) => {
-            crate::runtime::json_read::from_body(
-                bytes,
-                crate::runtime::json_read::Object(crate::protocol::DeTagProblem),
-            )?
+) -> crate::types::error::TagProblem {
+    let read = || -> ::std::result::Result<
+        crate::types::error::TagProblem,
+        crate::runtime::json::DeserializeError,
+    > {
+        #[allow(unused_mut)]
+        let mut out = match body {
+            ::std::option::Option::Some(bytes) => {
+                crate::runtime::json_read::from_body(
+                    bytes,
+                    crate::runtime::json_read::Object(crate::protocol::DeTagProblem),
+                )?
+            }
+            ::std::option::Option::None => crate::types::error::TagProblem::default(),
+        };
+        if out.message.is_none() {
+            out.message = meta.message().map(str::to_owned);
         }
-        ::std::option::Option::None => crate::types::error::TagProblem::default(),
+        ::std::result::Result::Ok(out)
     };
-    if out.message.is_none() {
-        out.message = meta.message().map(str::to_owned);
-    }
+    let mut out = read().unwrap_or_default();
     out.meta = meta;
-    ::std::result::Result::Ok(out)
+    out
 }

@@ -250,25 +250,6 @@ for DeHeadersAndImplicitPayloadEvent {
         ::std::result::Result::Ok(out)
     }
 }
-#[derive(Clone, Copy)]
-pub(crate) struct DeInputStreamOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de> for DeInputStreamOutput {
-    type Value = crate::operation::input_stream::InputStreamOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::input_stream::InputStreamOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::input_stream::InputStreamOutput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
 #[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
 pub(crate) fn ser_input_stream_output(
@@ -560,30 +541,36 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeErrorEvent {
         ::std::result::Result::Ok(out)
     }
 }
+/// A body that does not fit the model still identifies the error: it keeps its code,
+/// message and status, without the members.
 #[allow(unused_variables)]
 pub(crate) fn de_error_error_event(
     response: &crate::runtime::http::HttpResponse,
     body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
-) -> ::std::result::Result<
-    crate::types::error::ErrorEvent,
-    crate::runtime::json::DeserializeError,
-> {
-    #[allow(unused_mut)]
-    let mut out = match body {
-        ::std::option::Option::Some(bytes) => {
-            crate::runtime::json_read::from_body(
-                bytes,
-                crate::runtime::json_read::Object(crate::protocol::DeErrorEvent),
-            )?
+) -> crate::types::error::ErrorEvent {
+    let read = || -> ::std::result::Result<
+        crate::types::error::ErrorEvent,
+        crate::runtime::json::DeserializeError,
+    > {
+        #[allow(unused_mut)]
+        let mut out = match body {
+            ::std::option::Option::Some(bytes) => {
+                crate::runtime::json_read::from_body(
+                    bytes,
+                    crate::runtime::json_read::Object(crate::protocol::DeErrorEvent),
+                )?
+            }
+            ::std::option::Option::None => crate::types::error::ErrorEvent::default(),
+        };
+        if out.message.is_none() {
+            out.message = meta.message().map(str::to_owned);
         }
-        ::std::option::Option::None => crate::types::error::ErrorEvent::default(),
+        ::std::result::Result::Ok(out)
     };
-    if out.message.is_none() {
-        out.message = meta.message().map(str::to_owned);
-    }
+    let mut out = read().unwrap_or_default();
     out.meta = meta;
-    ::std::result::Result::Ok(out)
+    out
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeServiceUnavailableError;
@@ -613,34 +600,40 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeServiceUnavailableErr
         ::std::result::Result::Ok(out)
     }
 }
+/// A body that does not fit the model still identifies the error: it keeps its code,
+/// message and status, without the members.
 #[allow(unused_variables)]
 pub(crate) fn de_error_service_unavailable_error(
     response: &crate::runtime::http::HttpResponse,
     body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
-) -> ::std::result::Result<
-    crate::types::error::ServiceUnavailableError,
-    crate::runtime::json::DeserializeError,
-> {
-    #[allow(unused_mut)]
-    let mut out = match body {
-        ::std::option::Option::Some(bytes) => {
-            crate::runtime::json_read::from_body(
-                bytes,
-                crate::runtime::json_read::Object(
-                    crate::protocol::DeServiceUnavailableError,
-                ),
-            )?
+) -> crate::types::error::ServiceUnavailableError {
+    let read = || -> ::std::result::Result<
+        crate::types::error::ServiceUnavailableError,
+        crate::runtime::json::DeserializeError,
+    > {
+        #[allow(unused_mut)]
+        let mut out = match body {
+            ::std::option::Option::Some(bytes) => {
+                crate::runtime::json_read::from_body(
+                    bytes,
+                    crate::runtime::json_read::Object(
+                        crate::protocol::DeServiceUnavailableError,
+                    ),
+                )?
+            }
+            ::std::option::Option::None => {
+                crate::types::error::ServiceUnavailableError::default()
+            }
+        };
+        if out.message.is_none() {
+            out.message = meta.message().map(str::to_owned);
         }
-        ::std::option::Option::None => {
-            crate::types::error::ServiceUnavailableError::default()
-        }
+        ::std::result::Result::Ok(out)
     };
-    if out.message.is_none() {
-        out.message = meta.message().map(str::to_owned);
-    }
+    let mut out = read().unwrap_or_default();
     out.meta = meta;
-    ::std::result::Result::Ok(out)
+    out
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeThrottlingError;
@@ -677,30 +670,38 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeThrottlingError {
         ::std::result::Result::Ok(out)
     }
 }
+/// A body that does not fit the model still identifies the error: it keeps its code,
+/// message and status, without the members.
 #[allow(unused_variables)]
 pub(crate) fn de_error_throttling_error(
     response: &crate::runtime::http::HttpResponse,
     body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
-) -> ::std::result::Result<
-    crate::types::error::ThrottlingError,
-    crate::runtime::json::DeserializeError,
-> {
-    #[allow(unused_mut)]
-    let mut out = match body {
-        ::std::option::Option::Some(bytes) => {
-            crate::runtime::json_read::from_body(
-                bytes,
-                crate::runtime::json_read::Object(crate::protocol::DeThrottlingError),
-            )?
+) -> crate::types::error::ThrottlingError {
+    let read = || -> ::std::result::Result<
+        crate::types::error::ThrottlingError,
+        crate::runtime::json::DeserializeError,
+    > {
+        #[allow(unused_mut)]
+        let mut out = match body {
+            ::std::option::Option::Some(bytes) => {
+                crate::runtime::json_read::from_body(
+                    bytes,
+                    crate::runtime::json_read::Object(crate::protocol::DeThrottlingError),
+                )?
+            }
+            ::std::option::Option::None => {
+                crate::types::error::ThrottlingError::default()
+            }
+        };
+        if out.message.is_none() {
+            out.message = meta.message().map(str::to_owned);
         }
-        ::std::option::Option::None => crate::types::error::ThrottlingError::default(),
+        ::std::result::Result::Ok(out)
     };
-    if out.message.is_none() {
-        out.message = meta.message().map(str::to_owned);
-    }
+    let mut out = read().unwrap_or_default();
     out.meta = meta;
-    ::std::result::Result::Ok(out)
+    out
 }
 ///The message of an event of `EventStream` (checked against the model's constraints first).
 pub(crate) fn marshall_event_stream(
@@ -1257,17 +1258,13 @@ pub(crate) fn unmarshall_event_stream(
                                 ::std::default::Default::default(),
                                 message.payload().to_vec(),
                             );
-                            let e = crate::protocol::de_error_error_event(
+                            crate::types::EventStreamError::Error(
+                                crate::protocol::de_error_error_event(
                                     &response,
                                     body.json(),
-                                    meta.clone(),
-                                )
-                                .unwrap_or_else(|_| {
-                                    let mut e = crate::types::error::ErrorEvent::default();
-                                    e.meta = meta;
-                                    e
-                                });
-                            crate::types::EventStreamError::Error(e)
+                                    meta,
+                                ),
+                            )
                         }
                         "throttled" => {
                             let meta = crate::runtime::event_stream::exception_meta(
@@ -1280,17 +1277,13 @@ pub(crate) fn unmarshall_event_stream(
                                 ::std::default::Default::default(),
                                 message.payload().to_vec(),
                             );
-                            let e = crate::protocol::de_error_throttling_error(
+                            crate::types::EventStreamError::Throttled(
+                                crate::protocol::de_error_throttling_error(
                                     &response,
                                     body.json(),
-                                    meta.clone(),
-                                )
-                                .unwrap_or_else(|_| {
-                                    let mut e = crate::types::error::ThrottlingError::default();
-                                    e.meta = meta;
-                                    e
-                                });
-                            crate::types::EventStreamError::Throttled(e)
+                                    meta,
+                                ),
+                            )
                         }
                         other => {
                             crate::types::EventStreamError::Unhandled(

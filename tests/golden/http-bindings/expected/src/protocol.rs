@@ -84,25 +84,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeBucketConfig {
         ::std::result::Result::Ok(out)
     }
 }
-#[derive(Clone, Copy)]
-pub(crate) struct DeDeleteObjectOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de> for DeDeleteObjectOutput {
-    type Value = crate::operation::delete_object::DeleteObjectOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::delete_object::DeleteObjectOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::delete_object::DeleteObjectOutput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
 #[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
 pub(crate) fn ser_delete_object_output(
@@ -531,22 +512,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DePutObjectInput {
         ::std::result::Result::Ok(out)
     }
 }
-#[derive(Clone, Copy)]
-pub(crate) struct DePutObjectOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de> for DePutObjectOutput {
-    type Value = crate::operation::put_object::PutObjectOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<crate::operation::put_object::PutObjectOutput, A::Error> {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::put_object::PutObjectOutput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
 #[allow(unused_variables)]
 pub(crate) fn ser_search_objects_input(
     w: &mut crate::runtime::json::JsonWriter,
@@ -766,25 +731,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUploadObjectInput {
     }
 }
 #[derive(Clone, Copy)]
-pub(crate) struct DeUploadObjectOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de> for DeUploadObjectOutput {
-    type Value = crate::operation::upload_object::UploadObjectOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::upload_object::UploadObjectOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::upload_object::UploadObjectOutput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
-#[derive(Clone, Copy)]
 pub(crate) struct DeNoSuchBucket;
 impl<'de> crate::runtime::json_read::ReadObject<'de> for DeNoSuchBucket {
     type Value = crate::types::error::NoSuchBucket;
@@ -812,45 +758,51 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeNoSuchBucket {
         ::std::result::Result::Ok(out)
     }
 }
+/// A body that does not fit the model still identifies the error: it keeps its code,
+/// message and status, without the members.
 #[allow(unused_variables)]
 pub(crate) fn de_error_no_such_bucket(
     response: &crate::runtime::http::HttpResponse,
     body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
-) -> ::std::result::Result<
-    crate::types::error::NoSuchBucket,
-    crate::runtime::json::DeserializeError,
-> {
-    #[allow(unused_mut)]
-    let mut out = match body {
-        ::std::option::Option::Some(bytes) => {
-            crate::runtime::json_read::from_body(
-                bytes,
-                crate::runtime::json_read::Object(crate::protocol::DeNoSuchBucket),
-            )?
+) -> crate::types::error::NoSuchBucket {
+    let read = || -> ::std::result::Result<
+        crate::types::error::NoSuchBucket,
+        crate::runtime::json::DeserializeError,
+    > {
+        #[allow(unused_mut)]
+        let mut out = match body {
+            ::std::option::Option::Some(bytes) => {
+                crate::runtime::json_read::from_body(
+                    bytes,
+                    crate::runtime::json_read::Object(crate::protocol::DeNoSuchBucket),
+                )?
+            }
+            ::std::option::Option::None => crate::types::error::NoSuchBucket::default(),
+        };
+        let joined = response
+            .headers
+            .get_all("X-Bucket")
+            .collect::<::std::vec::Vec<_>>()
+            .join(", ");
+        if response.headers.contains("X-Bucket") {
+            let h = joined.as_str();
+            out.bucket_name = ::std::option::Option::Some(
+                (::std::result::Result::<
+                    _,
+                    crate::runtime::json::DeserializeError,
+                >::Ok(h.to_string()))
+                    .map_err(|e| e.at("BucketName"))?,
+            );
         }
-        ::std::option::Option::None => crate::types::error::NoSuchBucket::default(),
+        if out.message.is_none() {
+            out.message = meta.message().map(str::to_owned);
+        }
+        ::std::result::Result::Ok(out)
     };
-    let joined = response
-        .headers
-        .get_all("X-Bucket")
-        .collect::<::std::vec::Vec<_>>()
-        .join(", ");
-    if response.headers.contains("X-Bucket") {
-        let h = joined.as_str();
-        out.bucket_name = ::std::option::Option::Some(
-            (::std::result::Result::<
-                _,
-                crate::runtime::json::DeserializeError,
-            >::Ok(h.to_string()))
-                .map_err(|e| e.at("BucketName"))?,
-        );
-    }
-    if out.message.is_none() {
-        out.message = meta.message().map(str::to_owned);
-    }
+    let mut out = read().unwrap_or_default();
     out.meta = meta;
-    ::std::result::Result::Ok(out)
+    out
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeNoSuchKey;
@@ -887,28 +839,34 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeNoSuchKey {
         ::std::result::Result::Ok(out)
     }
 }
+/// A body that does not fit the model still identifies the error: it keeps its code,
+/// message and status, without the members.
 #[allow(unused_variables)]
 pub(crate) fn de_error_no_such_key(
     response: &crate::runtime::http::HttpResponse,
     body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
-) -> ::std::result::Result<
-    crate::types::error::NoSuchKey,
-    crate::runtime::json::DeserializeError,
-> {
-    #[allow(unused_mut)]
-    let mut out = match body {
-        ::std::option::Option::Some(bytes) => {
-            crate::runtime::json_read::from_body(
-                bytes,
-                crate::runtime::json_read::Object(crate::protocol::DeNoSuchKey),
-            )?
+) -> crate::types::error::NoSuchKey {
+    let read = || -> ::std::result::Result<
+        crate::types::error::NoSuchKey,
+        crate::runtime::json::DeserializeError,
+    > {
+        #[allow(unused_mut)]
+        let mut out = match body {
+            ::std::option::Option::Some(bytes) => {
+                crate::runtime::json_read::from_body(
+                    bytes,
+                    crate::runtime::json_read::Object(crate::protocol::DeNoSuchKey),
+                )?
+            }
+            ::std::option::Option::None => crate::types::error::NoSuchKey::default(),
+        };
+        if out.message.is_none() {
+            out.message = meta.message().map(str::to_owned);
         }
-        ::std::option::Option::None => crate::types::error::NoSuchKey::default(),
+        ::std::result::Result::Ok(out)
     };
-    if out.message.is_none() {
-        out.message = meta.message().map(str::to_owned);
-    }
+    let mut out = read().unwrap_or_default();
     out.meta = meta;
-    ::std::result::Result::Ok(out)
+    out
 }

@@ -1441,22 +1441,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DePingInput {
         ::std::result::Result::Ok(out)
     }
 }
-#[derive(Clone, Copy)]
-pub(crate) struct DePingOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de> for DePingOutput {
-    type Value = crate::operation::ping::PingOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<crate::operation::ping::PingOutput, A::Error> {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::ping::PingOutput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
 #[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
 pub(crate) fn ser_ping_output(
@@ -1680,22 +1664,6 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeResetInput {
         ::std::result::Result::Ok(out)
     }
 }
-#[derive(Clone, Copy)]
-pub(crate) struct DeResetOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de> for DeResetOutput {
-    type Value = crate::operation::reset::ResetOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<crate::operation::reset::ResetOutput, A::Error> {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::reset::ResetOutput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
 #[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
 pub(crate) fn ser_reset_output(
@@ -1740,45 +1708,51 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeBadThing {
         ::std::result::Result::Ok(out)
     }
 }
+/// A body that does not fit the model still identifies the error: it keeps its code,
+/// message and status, without the members.
 #[allow(unused_variables)]
 pub(crate) fn de_error_bad_thing(
     response: &crate::runtime::http::HttpResponse,
     body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
-) -> ::std::result::Result<
-    crate::types::error::BadThing,
-    crate::runtime::json::DeserializeError,
-> {
-    #[allow(unused_mut)]
-    let mut out = match body {
-        ::std::option::Option::Some(bytes) => {
-            crate::runtime::json_read::from_body(
-                bytes,
-                crate::runtime::json_read::Object(crate::protocol::DeBadThing),
-            )?
+) -> crate::types::error::BadThing {
+    let read = || -> ::std::result::Result<
+        crate::types::error::BadThing,
+        crate::runtime::json::DeserializeError,
+    > {
+        #[allow(unused_mut)]
+        let mut out = match body {
+            ::std::option::Option::Some(bytes) => {
+                crate::runtime::json_read::from_body(
+                    bytes,
+                    crate::runtime::json_read::Object(crate::protocol::DeBadThing),
+                )?
+            }
+            ::std::option::Option::None => crate::types::error::BadThing::default(),
+        };
+        let joined = response
+            .headers
+            .get_all("x-bad-field")
+            .collect::<::std::vec::Vec<_>>()
+            .join(", ");
+        if response.headers.contains("x-bad-field") {
+            let h = joined.as_str();
+            out.field = ::std::option::Option::Some(
+                (::std::result::Result::<
+                    _,
+                    crate::runtime::json::DeserializeError,
+                >::Ok(h.to_string()))
+                    .map_err(|e| e.at("Field"))?,
+            );
         }
-        ::std::option::Option::None => crate::types::error::BadThing::default(),
+        if out.message.is_none() {
+            out.message = meta.message().map(str::to_owned);
+        }
+        ::std::result::Result::Ok(out)
     };
-    let joined = response
-        .headers
-        .get_all("x-bad-field")
-        .collect::<::std::vec::Vec<_>>()
-        .join(", ");
-    if response.headers.contains("x-bad-field") {
-        let h = joined.as_str();
-        out.field = ::std::option::Option::Some(
-            (::std::result::Result::<
-                _,
-                crate::runtime::json::DeserializeError,
-            >::Ok(h.to_string()))
-                .map_err(|e| e.at("Field"))?,
-        );
-    }
-    if out.message.is_none() {
-        out.message = meta.message().map(str::to_owned);
-    }
+    let mut out = read().unwrap_or_default();
     out.meta = meta;
-    ::std::result::Result::Ok(out)
+    out
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeServiceFault;
@@ -1808,28 +1782,34 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeServiceFault {
         ::std::result::Result::Ok(out)
     }
 }
+/// A body that does not fit the model still identifies the error: it keeps its code,
+/// message and status, without the members.
 #[allow(unused_variables)]
 pub(crate) fn de_error_service_fault(
     response: &crate::runtime::http::HttpResponse,
     body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
-) -> ::std::result::Result<
-    crate::types::error::ServiceFault,
-    crate::runtime::json::DeserializeError,
-> {
-    #[allow(unused_mut)]
-    let mut out = match body {
-        ::std::option::Option::Some(bytes) => {
-            crate::runtime::json_read::from_body(
-                bytes,
-                crate::runtime::json_read::Object(crate::protocol::DeServiceFault),
-            )?
+) -> crate::types::error::ServiceFault {
+    let read = || -> ::std::result::Result<
+        crate::types::error::ServiceFault,
+        crate::runtime::json::DeserializeError,
+    > {
+        #[allow(unused_mut)]
+        let mut out = match body {
+            ::std::option::Option::Some(bytes) => {
+                crate::runtime::json_read::from_body(
+                    bytes,
+                    crate::runtime::json_read::Object(crate::protocol::DeServiceFault),
+                )?
+            }
+            ::std::option::Option::None => crate::types::error::ServiceFault::default(),
+        };
+        if out.message.is_none() {
+            out.message = meta.message().map(str::to_owned);
         }
-        ::std::option::Option::None => crate::types::error::ServiceFault::default(),
+        ::std::result::Result::Ok(out)
     };
-    if out.message.is_none() {
-        out.message = meta.message().map(str::to_owned);
-    }
+    let mut out = read().unwrap_or_default();
     out.meta = meta;
-    ::std::result::Result::Ok(out)
+    out
 }

@@ -486,25 +486,6 @@ pub(crate) fn ser_get_widget_output(
     }
     w.end_object();
 }
-#[derive(Clone, Copy)]
-pub(crate) struct DePutOtherWidgetOutput;
-impl<'de> crate::runtime::json_read::ReadObject<'de> for DePutOtherWidgetOutput {
-    type Value = crate::operation::put_other_widget::PutOtherWidgetOutput;
-    fn read<A: crate::runtime::json_read::MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> ::std::result::Result<
-        crate::operation::put_other_widget::PutOtherWidgetOutput,
-        A::Error,
-    > {
-        #[allow(unused_mut)]
-        let mut out = crate::operation::put_other_widget::PutOtherWidgetOutput::default();
-        while map.next_key::<crate::runtime::json_read::IgnoredAny>()?.is_some() {
-            crate::runtime::json_read::skip(&mut map)?;
-        }
-        ::std::result::Result::Ok(out)
-    }
-}
 #[cfg(feature = "dispatch")]
 #[allow(unused_variables)]
 pub(crate) fn ser_put_other_widget_output(
@@ -659,30 +640,36 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeProblem {
         ::std::result::Result::Ok(out)
     }
 }
+/// A body that does not fit the model still identifies the error: it keeps its code,
+/// message and status, without the members.
 #[allow(unused_variables)]
 pub(crate) fn de_error_problem(
     response: &crate::runtime::http::HttpResponse,
     body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
-) -> ::std::result::Result<
-    crate::types::error::Problem,
-    crate::runtime::json::DeserializeError,
-> {
-    #[allow(unused_mut)]
-    let mut out = match body {
-        ::std::option::Option::Some(bytes) => {
-            crate::runtime::json_read::from_body(
-                bytes,
-                crate::runtime::json_read::Object(crate::protocol::DeProblem),
-            )?
+) -> crate::types::error::Problem {
+    let read = || -> ::std::result::Result<
+        crate::types::error::Problem,
+        crate::runtime::json::DeserializeError,
+    > {
+        #[allow(unused_mut)]
+        let mut out = match body {
+            ::std::option::Option::Some(bytes) => {
+                crate::runtime::json_read::from_body(
+                    bytes,
+                    crate::runtime::json_read::Object(crate::protocol::DeProblem),
+                )?
+            }
+            ::std::option::Option::None => crate::types::error::Problem::default(),
+        };
+        if out.message.is_none() {
+            out.message = meta.message().map(str::to_owned);
         }
-        ::std::option::Option::None => crate::types::error::Problem::default(),
+        ::std::result::Result::Ok(out)
     };
-    if out.message.is_none() {
-        out.message = meta.message().map(str::to_owned);
-    }
+    let mut out = read().unwrap_or_default();
     out.meta = meta;
-    ::std::result::Result::Ok(out)
+    out
 }
 #[derive(Clone, Copy)]
 pub(crate) struct DeOtherProblem;
@@ -719,28 +706,34 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeOtherProblem {
         ::std::result::Result::Ok(out)
     }
 }
+/// A body that does not fit the model still identifies the error: it keeps its code,
+/// message and status, without the members.
 #[allow(unused_variables)]
 pub(crate) fn de_error_other_problem(
     response: &crate::runtime::http::HttpResponse,
     body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
-) -> ::std::result::Result<
-    crate::types::error::OtherProblem,
-    crate::runtime::json::DeserializeError,
-> {
-    #[allow(unused_mut)]
-    let mut out = match body {
-        ::std::option::Option::Some(bytes) => {
-            crate::runtime::json_read::from_body(
-                bytes,
-                crate::runtime::json_read::Object(crate::protocol::DeOtherProblem),
-            )?
+) -> crate::types::error::OtherProblem {
+    let read = || -> ::std::result::Result<
+        crate::types::error::OtherProblem,
+        crate::runtime::json::DeserializeError,
+    > {
+        #[allow(unused_mut)]
+        let mut out = match body {
+            ::std::option::Option::Some(bytes) => {
+                crate::runtime::json_read::from_body(
+                    bytes,
+                    crate::runtime::json_read::Object(crate::protocol::DeOtherProblem),
+                )?
+            }
+            ::std::option::Option::None => crate::types::error::OtherProblem::default(),
+        };
+        if out.message.is_none() {
+            out.message = meta.message().map(str::to_owned);
         }
-        ::std::option::Option::None => crate::types::error::OtherProblem::default(),
+        ::std::result::Result::Ok(out)
     };
-    if out.message.is_none() {
-        out.message = meta.message().map(str::to_owned);
-    }
+    let mut out = read().unwrap_or_default();
     out.meta = meta;
-    ::std::result::Result::Ok(out)
+    out
 }

@@ -423,30 +423,38 @@ impl<'de> crate::runtime::json_read::ReadObject<'de> for DeThrottlingException {
         ::std::result::Result::Ok(out)
     }
 }
+/// A body that does not fit the model still identifies the error: it keeps its code,
+/// message and status, without the members.
 #[allow(unused_variables)]
 pub(crate) fn de_error_throttling_exception(
     response: &crate::runtime::http::HttpResponse,
     body: ::std::option::Option<&[u8]>,
     meta: crate::runtime::error::ErrorMeta,
-) -> ::std::result::Result<
-    crate::types::error::ThrottlingException,
-    crate::runtime::json::DeserializeError,
-> {
-    #[allow(unused_mut)]
-    let mut out = match body {
-        ::std::option::Option::Some(bytes) => {
-            crate::runtime::json_read::from_body(
-                bytes,
-                crate::runtime::json_read::Object(crate::protocol::DeThrottlingException),
-            )?
+) -> crate::types::error::ThrottlingException {
+    let read = || -> ::std::result::Result<
+        crate::types::error::ThrottlingException,
+        crate::runtime::json::DeserializeError,
+    > {
+        #[allow(unused_mut)]
+        let mut out = match body {
+            ::std::option::Option::Some(bytes) => {
+                crate::runtime::json_read::from_body(
+                    bytes,
+                    crate::runtime::json_read::Object(
+                        crate::protocol::DeThrottlingException,
+                    ),
+                )?
+            }
+            ::std::option::Option::None => {
+                crate::types::error::ThrottlingException::default()
+            }
+        };
+        if out.message.is_none() {
+            out.message = meta.message().map(str::to_owned);
         }
-        ::std::option::Option::None => {
-            crate::types::error::ThrottlingException::default()
-        }
+        ::std::result::Result::Ok(out)
     };
-    if out.message.is_none() {
-        out.message = meta.message().map(str::to_owned);
-    }
+    let mut out = read().unwrap_or_default();
     out.meta = meta;
-    ::std::result::Result::Ok(out)
+    out
 }

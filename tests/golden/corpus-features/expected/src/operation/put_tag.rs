@@ -66,10 +66,13 @@ pub fn parse_response(
         crate::runtime::json::DeserializeError,
     > {
         #[allow(unused_mut)]
-        let mut out = crate::runtime::json_read::from_body(
-            &response.body,
-            crate::runtime::json_read::Object(crate::protocol::DePutTagOutput),
-        )?;
+        let mut out = {
+            crate::runtime::json_read::from_body(
+                &response.body,
+                crate::runtime::json_read::Object(crate::runtime::json_read::Unit),
+            )?;
+            crate::operation::put_tag::PutTagOutput::default()
+        };
         ::std::result::Result::Ok(out)
     };
     read()
@@ -87,13 +90,11 @@ fn parse_error(
     let body = parsed.json();
     match meta.code() {
         ::std::option::Option::Some("TagProblem" | "Tag.Problem") => {
-            let e = crate::protocol::de_error_tag_problem(response, body, meta.clone())
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::TagProblem::default();
-                    e.meta = meta;
-                    e
-                });
-            crate::runtime::error::SdkError::Service(PutTagError::TagProblem(e))
+            crate::runtime::error::SdkError::Service(
+                PutTagError::TagProblem(
+                    crate::protocol::de_error_tag_problem(response, body, meta),
+                ),
+            )
         }
         _ => {
             crate::runtime::error::SdkError::Service(

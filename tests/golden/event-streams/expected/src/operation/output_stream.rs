@@ -135,18 +135,14 @@ fn parse_error(
     let body = parsed.json();
     match meta.code() {
         ::std::option::Option::Some("ServiceUnavailableError") => {
-            let e = crate::protocol::de_error_service_unavailable_error(
-                    response,
-                    body,
-                    meta.clone(),
-                )
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::ServiceUnavailableError::default();
-                    e.meta = meta;
-                    e
-                });
             crate::runtime::error::SdkError::Service(
-                OutputStreamError::ServiceUnavailableError(e),
+                OutputStreamError::ServiceUnavailableError(
+                    crate::protocol::de_error_service_unavailable_error(
+                        response,
+                        body,
+                        meta,
+                    ),
+                ),
             )
         }
         _ => {

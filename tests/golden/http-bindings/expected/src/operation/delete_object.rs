@@ -99,10 +99,13 @@ pub fn parse_response(
         crate::runtime::json::DeserializeError,
     > {
         #[allow(unused_mut)]
-        let mut out = crate::runtime::json_read::from_body(
-            &response.body,
-            crate::runtime::json_read::Object(crate::protocol::DeDeleteObjectOutput),
-        )?;
+        let mut out = {
+            crate::runtime::json_read::from_body(
+                &response.body,
+                crate::runtime::json_read::Object(crate::runtime::json_read::Unit),
+            )?;
+            crate::operation::delete_object::DeleteObjectOutput::default()
+        };
         ::std::result::Result::Ok(out)
     };
     read()
@@ -119,13 +122,11 @@ fn parse_error(
     let body = parsed.json();
     match meta.code() {
         ::std::option::Option::Some("NoSuchKey") => {
-            let e = crate::protocol::de_error_no_such_key(response, body, meta.clone())
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::NoSuchKey::default();
-                    e.meta = meta;
-                    e
-                });
-            crate::runtime::error::SdkError::Service(DeleteObjectError::NoSuchKey(e))
+            crate::runtime::error::SdkError::Service(
+                DeleteObjectError::NoSuchKey(
+                    crate::protocol::de_error_no_such_key(response, body, meta),
+                ),
+            )
         }
         _ => {
             crate::runtime::error::SdkError::Service(

@@ -104,17 +104,11 @@ fn parse_error(
     let body = parsed.json();
     match meta.code() {
         ::std::option::Option::Some("NoSuchBucket") => {
-            let e = crate::protocol::de_error_no_such_bucket(
-                    response,
-                    body,
-                    meta.clone(),
-                )
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::NoSuchBucket::default();
-                    e.meta = meta;
-                    e
-                });
-            crate::runtime::error::SdkError::Service(GetBucketError::NoSuchBucket(e))
+            crate::runtime::error::SdkError::Service(
+                GetBucketError::NoSuchBucket(
+                    crate::protocol::de_error_no_such_bucket(response, body, meta),
+                ),
+            )
         }
         _ => {
             crate::runtime::error::SdkError::Service(

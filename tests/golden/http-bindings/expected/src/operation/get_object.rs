@@ -384,13 +384,11 @@ fn parse_error(
     let body = parsed.json();
     match meta.code() {
         ::std::option::Option::Some("NoSuchKey") => {
-            let e = crate::protocol::de_error_no_such_key(response, body, meta.clone())
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::NoSuchKey::default();
-                    e.meta = meta;
-                    e
-                });
-            crate::runtime::error::SdkError::Service(GetObjectError::NoSuchKey(e))
+            crate::runtime::error::SdkError::Service(
+                GetObjectError::NoSuchKey(
+                    crate::protocol::de_error_no_such_key(response, body, meta),
+                ),
+            )
         }
         _ => {
             crate::runtime::error::SdkError::Service(

@@ -86,13 +86,11 @@ fn parse_error(
     let body = parsed.json();
     match meta.code() {
         ::std::option::Option::Some("ServiceFault") => {
-            let e = crate::protocol::de_error_service_fault(response, body, meta.clone())
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::ServiceFault::default();
-                    e.meta = meta;
-                    e
-                });
-            crate::runtime::error::SdkError::Service(ListThingsError::ServiceFault(e))
+            crate::runtime::error::SdkError::Service(
+                ListThingsError::ServiceFault(
+                    crate::protocol::de_error_service_fault(response, body, meta),
+                ),
+            )
         }
         _ => {
             crate::runtime::error::SdkError::Service(

@@ -56,10 +56,13 @@ pub fn parse_response(
         crate::runtime::json::DeserializeError,
     > {
         #[allow(unused_mut)]
-        let mut out = crate::runtime::json_read::from_body(
-            &response.body,
-            crate::runtime::json_read::Object(crate::protocol::DePingOutput),
-        )?;
+        let mut out = {
+            crate::runtime::json_read::from_body(
+                &response.body,
+                crate::runtime::json_read::Object(crate::runtime::json_read::Unit),
+            )?;
+            crate::operation::ping::PingOutput::default()
+        };
         ::std::result::Result::Ok(out)
     };
     read()
@@ -76,13 +79,11 @@ fn parse_error(
     let body = parsed.json();
     match meta.code() {
         ::std::option::Option::Some("ServiceFault") => {
-            let e = crate::protocol::de_error_service_fault(response, body, meta.clone())
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::ServiceFault::default();
-                    e.meta = meta;
-                    e
-                });
-            crate::runtime::error::SdkError::Service(PingError::ServiceFault(e))
+            crate::runtime::error::SdkError::Service(
+                PingError::ServiceFault(
+                    crate::protocol::de_error_service_fault(response, body, meta),
+                ),
+            )
         }
         _ => {
             crate::runtime::error::SdkError::Service(

@@ -96,22 +96,18 @@ fn parse_error(
     let body = parsed.json();
     match meta.code() {
         ::std::option::Option::Some("BadThing") => {
-            let e = crate::protocol::de_error_bad_thing(response, body, meta.clone())
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::BadThing::default();
-                    e.meta = meta;
-                    e
-                });
-            crate::runtime::error::SdkError::Service(PutEverythingError::BadThing(e))
+            crate::runtime::error::SdkError::Service(
+                PutEverythingError::BadThing(
+                    crate::protocol::de_error_bad_thing(response, body, meta),
+                ),
+            )
         }
         ::std::option::Option::Some("ServiceFault") => {
-            let e = crate::protocol::de_error_service_fault(response, body, meta.clone())
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::ServiceFault::default();
-                    e.meta = meta;
-                    e
-                });
-            crate::runtime::error::SdkError::Service(PutEverythingError::ServiceFault(e))
+            crate::runtime::error::SdkError::Service(
+                PutEverythingError::ServiceFault(
+                    crate::protocol::de_error_service_fault(response, body, meta),
+                ),
+            )
         }
         _ => {
             crate::runtime::error::SdkError::Service(

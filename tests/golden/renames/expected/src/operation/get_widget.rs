@@ -82,13 +82,11 @@ fn parse_error(
     let body = parsed.json();
     match meta.code() {
         ::std::option::Option::Some("Problem") => {
-            let e = crate::protocol::de_error_problem(response, body, meta.clone())
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::Problem::default();
-                    e.meta = meta;
-                    e
-                });
-            crate::runtime::error::SdkError::Service(GetWidgetError::Problem(e))
+            crate::runtime::error::SdkError::Service(
+                GetWidgetError::Problem(
+                    crate::protocol::de_error_problem(response, body, meta),
+                ),
+            )
         }
         _ => {
             crate::runtime::error::SdkError::Service(

@@ -60,10 +60,13 @@ pub fn parse_response(
         crate::runtime::json::DeserializeError,
     > {
         #[allow(unused_mut)]
-        let mut out = crate::runtime::json_read::from_body(
-            &response.body,
-            crate::runtime::json_read::Object(crate::protocol::DePutOtherWidgetOutput),
-        )?;
+        let mut out = {
+            crate::runtime::json_read::from_body(
+                &response.body,
+                crate::runtime::json_read::Object(crate::runtime::json_read::Unit),
+            )?;
+            crate::operation::put_other_widget::PutOtherWidgetOutput::default()
+        };
         ::std::result::Result::Ok(out)
     };
     read()
@@ -80,14 +83,10 @@ fn parse_error(
     let body = parsed.json();
     match meta.code() {
         ::std::option::Option::Some("Problem") => {
-            let e = crate::protocol::de_error_other_problem(response, body, meta.clone())
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::OtherProblem::default();
-                    e.meta = meta;
-                    e
-                });
             crate::runtime::error::SdkError::Service(
-                PutOtherWidgetError::OtherProblem(e),
+                PutOtherWidgetError::OtherProblem(
+                    crate::protocol::de_error_other_problem(response, body, meta),
+                ),
             )
         }
         _ => {

@@ -80,18 +80,10 @@ fn parse_error(
     let body = parsed.json();
     match meta.code() {
         ::std::option::Option::Some("ThrottlingException") => {
-            let e = crate::protocol::de_error_throttling_exception(
-                    response,
-                    body,
-                    meta.clone(),
-                )
-                .unwrap_or_else(|_| {
-                    let mut e = crate::types::error::ThrottlingException::default();
-                    e.meta = meta;
-                    e
-                });
             crate::runtime::error::SdkError::Service(
-                PutRecordError::ThrottlingException(e),
+                PutRecordError::ThrottlingException(
+                    crate::protocol::de_error_throttling_exception(response, body, meta),
+                ),
             )
         }
         _ => {
