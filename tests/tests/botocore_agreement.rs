@@ -69,15 +69,8 @@ fn without_botocore_only_members(service: &str, operation: &str, case: &Value) -
     Some(case)
 }
 
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("tests/ lives in the workspace")
-        .to_path_buf()
-}
-
 fn fixtures_dir() -> PathBuf {
-    workspace_root().join("tests/fixtures/botocore")
+    shared_data::workspace_root().join("tests/fixtures/botocore")
 }
 
 /// One generated crate and the botocore service it is held against.
@@ -400,7 +393,7 @@ const SERVICES: &[Service] = &[
 
 /// The botocore version the fixtures are recorded with (`tests/oracle/requirements.txt`).
 fn pinned_botocore() -> String {
-    let path = workspace_root().join("tests/oracle/requirements.txt");
+    let path = shared_data::workspace_root().join("tests/oracle/requirements.txt");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     text.lines()
         .find_map(|l| l.trim().strip_prefix("botocore=="))
@@ -708,7 +701,7 @@ fn committed_fixtures_are_what_live_botocore_records() {
     let out = Path::new(env!("CARGO_TARGET_TMPDIR"))
         .join(format!("botocore-fixtures-{}-{stamp}", std::process::id()));
     let status = Command::new(&python)
-        .arg(workspace_root().join("tests/oracle/record.py"))
+        .arg(shared_data::workspace_root().join("tests/oracle/record.py"))
         .arg(&oracle)
         .arg(&out)
         .status()

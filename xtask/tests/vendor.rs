@@ -13,13 +13,6 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask/ lives in the workspace")
-        .to_path_buf()
-}
-
 /// The crates under `generated/`; a test checks the list is complete.
 const CRATES: &[&str] = &[
     "kinesis-video",
@@ -32,13 +25,13 @@ const CRATES: &[&str] = &[
 fn crate_dirs() -> Vec<PathBuf> {
     CRATES
         .iter()
-        .map(|c| workspace_root().join("generated").join(c))
+        .map(|c| shared_data::workspace_root().join("generated").join(c))
         .collect()
 }
 
 #[test]
 fn the_list_names_every_generated_crate() {
-    let mut found: Vec<String> = std::fs::read_dir(workspace_root().join("generated"))
+    let mut found: Vec<String> = std::fs::read_dir(shared_data::workspace_root().join("generated"))
         .expect("generated/")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
         .collect();
@@ -91,7 +84,7 @@ fn cargo(dir: &Path, args: &[&str]) -> (bool, String) {
         .current_dir(dir)
         .env(
             "CARGO_TARGET_DIR",
-            workspace_root().join("target/vendor-check"),
+            shared_data::workspace_root().join("target/vendor-check"),
         )
         // Only whether it builds matters: no debug info, no incremental cache.
         .env("CARGO_PROFILE_DEV_DEBUG", "false")

@@ -85,16 +85,11 @@ pub fn unavailable<T>(what: &str, problem: impl Display) -> Option<T> {
     None
 }
 
-/// The Python the tests run botocore and moto with: `KVS_PYTHON` (set by `cargo xtask test`),
-/// else `python3`.
-pub fn python() -> String {
-    std::env::var("KVS_PYTHON").unwrap_or_else(|_| "python3".into())
-}
-
-/// [`python`] when it imports `modules` (`"botocore"`, `"moto.server, flask"`), else what
+/// The Python the tests run botocore and moto with (`KVS_PYTHON`, set by `cargo xtask test`,
+/// else `python3`) when it imports `modules` (`"botocore"`, `"moto.server, flask"`), else what
 /// [`unavailable`] says.
 pub fn python_with(what: &str, modules: &str) -> Option<String> {
-    let python = python();
+    let python = std::env::var("KVS_PYTHON").unwrap_or_else(|_| "python3".into());
     match Command::new(&python)
         .args(["-c", &format!("import {modules}")])
         .output()
