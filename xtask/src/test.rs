@@ -116,11 +116,8 @@ fn check_as_users_build(root: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// `name = "..."` of a manifest's `[package]`.
+/// `package.name` of a manifest.
 fn package_name(manifest: &str) -> Option<String> {
-    let package = manifest.split("[package]").nth(1)?;
-    let line = package
-        .lines()
-        .find(|l| l.trim_start().starts_with("name"))?;
-    Some(line.split('"').nth(1)?.to_string())
+    let table: toml::Table = manifest.parse().ok()?;
+    Some(table.get("package")?.get("name")?.as_str()?.to_string())
 }
